@@ -1,0 +1,279 @@
+/**
+ * The validated, resolved environment: stack config with defaults applied and
+ * every derived fact (routes, cookies, URI prefixes, placement) computed once.
+ * Components, renderers and policies read this, never the raw config.
+ */
+import {
+  COOKIES,
+  HEALTH_PATHS,
+  RECORDING_SERVICE_FACTS,
+  recordingBalancerName,
+  recordingRoutes,
+  routeName,
+  tenantPrefix,
+  type ProxyRoute,
+  type Stickiness,
+} from "./genesys-facts";
+import type {
+  CobrowseConfig,
+  EnvironmentKind,
+  FrameworkConfig,
+  HttpdHaPairConfig,
+  NodeConfig,
+  RecordingService,
+  StackConfig,
+} from "./schema";
+import { RECORDING_SERVICES } from "./schema";
+
+export interface ResolvedNode {
+  /** Stable map key; resource names derive from it. */
+  readonly key: string;
+  /** Application name in Genesys Administrator. */
+  readonly appName: string;
+  /** Balancer route: appName with spaces replaced by '_'. */
+  readonly route: string;
+  readonly port: number;
+  readonly instanceType: string;
+  readonly availabilityZone: string;
+}
+
+export interface Hardening {
+  readonly deletionProtection: boolean;
+  readonly accessLogs: boolean;
+  readonly dropInvalidHeaderFields: boolean;
+  readonly desyncMitigationMode: "monitor" | "defensive" | "strictest";
+}
+
+export interface WebEngagement85 {
+  readonly balancer: "alb" | "none";
+  readonly hostname: string;
+  readonly listenerPort: number;
+  readonly webSockets: boolean;
+  readonly idleTimeoutSeconds: number;
+  readonly cookie: typeof COOKIES.webEngagement85;
+  readonly healthPath: string;
+  readonly nodes: readonly ResolvedNode[];
+}
+
+export interface WebEngagement81 {
+  readonly balancer: "alb" | "none";
+  readonly frontend: {
+    readonly hostname: string;
+    readonly stickyParameter: string;
+    readonly healthPath: string;
+    readonly nodes: readonly ResolvedNode[];
+  };
+  readonly backend: {
+    readonly hostname: string;
+    readonly cookie: string;
+    readonly healthPath: string;
+    readonly nodes: readonly ResolvedNode[];
+  };
+}
+
+export interface CobrowseNode extends ResolvedNode {
+  /** gcbSessionServer cookie value and co-browse-node-id parameter. */
+  readonly nodeId: string;
+}
+
+export interface Cobrowse {
+  readonly balancer: "alb" | "none";
+  readonly hostname: string;
+  readonly agentSide: CobrowseConfig["agentSide"];
+  readonly urlStickiness: boolean;
+  readonly cookie: typeof COOKIES.cobrowse;
+  readonly healthPath: string;
+  readonly nodes: readonly CobrowseNode[];
+}
+
+export interface RecordingMember extends ResolvedNode {
+  /** Takes traffic only when every other member is down. */
+  readonly hotStandby: boolean;
+}
+
+export interface RecordingServiceModel {
+  readonly service: RecordingService;
+  readonly label: string;
+  /** Unique per tenant and service: `t1-rws`. */
+  readonly balancerName: string;
+  readonly stickiness: Stickiness;
+  readonly routes: readonly ProxyRoute[];
+  /** Cookie path rewrite from the backend's path to the tenant's (RCS). */
+  readonly cookiePathRewrite?: { readonly from: string; readonly to: string };
+  readonly members: readonly RecordingMember[];
+}
+
+export interface RecordingTenant {
+  readonly key: string;
+  /** `/t1` */
+  readonly prefix: string;
+  readonly screenRecordingAgents: number;
+  readonly services: readonly RecordingServiceModel[];
+}
+
+export interface Recording {
+  readonly balancer: "alb" | "httpdHaPair" | "none";
+  readonly hostname: string;
+  readonly backendScheme: "http" | "https";
+  readonly connectionHeadroomPercent: number;
+  readonly tenants: readonly RecordingTenant[];
+}
+
+export interface HttpdHaPair extends Omit<HttpdHaPairConfig, "nodes"> {
+  readonly nodes: readonly { readonly key: string; readonly privateIp?: string }[];
+}
+
+export interface Environment {
+  readonly kind: EnvironmentKind;
+  readonly isProduction: boolean;
+  readonly region: string;
+  readonly network: StackConfig["network"];
+  readonly site: StackConfig["site"];
+  readonly tls?: StackConfig["tls"];
+  readonly hardening: Hardening;
+  readonly instances: StackConfig["instances"];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly webEngagement81?: WebEngagement81;
+  readonly webEngagement85?: WebEngagement85;
+  readonly cobrowse?: Cobrowse;
+  readonly recording?: Recording;
+  readonly httpdHaPair?: HttpdHaPair;
+  readonly framework?: FrameworkConfig;
+}
+
+/** Secure by default in every environment; a stack file relaxes explicitly. */
+const HARDENING_DEFAULTS: Hardening = {
+  deletionProtection: true,
+  accessLogs: true,
+  dropInvalidHeaderFields: true,
+  desyncMitigationMode: "defensive",
+};
+
+const naturalOrder = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+
+/**
+ * Resolves a node map in natural key order. A node without an explicit zone
+ * takes the zones round-robin in that order; pin `availabilityZone` to freeze it.
+ */
+export function resolveNodes(nodes: Readonly<Record<string, NodeConfig>>, zones: readonly string[], defaultType: string): ResolvedNode[] {
+  return Object.keys(nodes)
+    .sort(naturalOrder)
+    .map((key, i) => {
+      const node = nodes[key];
+      const appName = node.appName ?? key;
+      return {
+        key,
+        appName,
+        route: routeName(appName),
+        port: node.port,
+        instanceType: node.instanceType ?? defaultType,
+        availabilityZone: node.availabilityZone ?? zones[i % zones.length],
+      };
+    });
+}
+
+export function resolveEnvironment(config: StackConfig): Environment {
+  const zones = config.network.availabilityZones;
+  const type = config.instances.defaultType;
+  const nodesOf = (n: Readonly<Record<string, NodeConfig>>) => resolveNodes(n, zones, type);
+
+  const we85 = config.webEngagement85;
+  const we81 = config.webEngagement81;
+  const cob = config.cobrowse;
+  const rec = config.recording;
+  const pair = config.httpdHaPair;
+
+  return {
+    kind: config.environment,
+    isProduction: config.environment === "production",
+    region: config.region,
+    network: config.network,
+    site: config.site,
+    tls: config.tls,
+    hardening: { ...HARDENING_DEFAULTS, ...stripUndefined(config.hardening) },
+    instances: config.instances,
+    tags: config.tags,
+    webEngagement85: we85 && {
+      balancer: we85.balancer,
+      hostname: we85.hostname,
+      listenerPort: we85.listenerPort,
+      webSockets: we85.webSockets,
+      idleTimeoutSeconds: we85.idleTimeoutSeconds,
+      cookie: COOKIES.webEngagement85,
+      healthPath: HEALTH_PATHS.webEngagement85,
+      nodes: nodesOf(we85.nodes),
+    },
+    webEngagement81: we81 && {
+      balancer: we81.balancer,
+      frontend: {
+        hostname: we81.frontend.hostname,
+        stickyParameter: we81.frontend.stickyParameter,
+        healthPath: HEALTH_PATHS.webEngagement81,
+        nodes: nodesOf(we81.frontend.nodes),
+      },
+      backend: {
+        hostname: we81.backend.hostname,
+        cookie: we81.backend.cookie,
+        healthPath: HEALTH_PATHS.webEngagement81,
+        nodes: nodesOf(we81.backend.nodes),
+      },
+    },
+    cobrowse: cob && {
+      balancer: cob.balancer,
+      hostname: cob.hostname,
+      agentSide: cob.agentSide,
+      urlStickiness: cob.urlStickiness,
+      cookie: COOKIES.cobrowse,
+      healthPath: HEALTH_PATHS.cobrowse,
+      nodes: nodesOf(cob.nodes).map((n) => ({ ...n, nodeId: cob.nodes[n.key].nodeId })),
+    },
+    recording: rec && {
+      balancer: rec.balancer,
+      hostname: rec.hostname,
+      backendScheme: rec.backendScheme,
+      connectionHeadroomPercent: rec.connectionHeadroomPercent,
+      tenants: Object.keys(rec.tenants)
+        .sort(naturalOrder)
+        .map((tenantKey) => {
+          const tenant = rec.tenants[tenantKey];
+          const services = RECORDING_SERVICES.flatMap((service): RecordingServiceModel[] => {
+            const section = tenant[service];
+            if (!section) return [];
+            const facts = RECORDING_SERVICE_FACTS[service];
+            const standbyKey = service === "webdav" ? tenant.webdav?.hotStandby : undefined;
+            const webdavPaths = service === "webdav" ? (tenant.webdav?.paths ?? []) : [];
+            return [
+              {
+                service,
+                label: facts.label,
+                balancerName: recordingBalancerName(tenantKey, service),
+                stickiness: facts.stickiness,
+                routes: recordingRoutes(tenantKey, service, webdavPaths),
+                cookiePathRewrite: facts.rewriteCookiePath
+                  ? { from: `/${service}`, to: `${tenantPrefix(tenantKey)}/${service}` }
+                  : undefined,
+                members: nodesOf(section.nodes).map((n) => ({ ...n, hotStandby: n.key === standbyKey })),
+              },
+            ];
+          });
+          return {
+            key: tenantKey,
+            prefix: tenantPrefix(tenantKey),
+            screenRecordingAgents: tenant.screenRecordingAgents,
+            services,
+          };
+        }),
+    },
+    httpdHaPair: pair && {
+      ...pair,
+      nodes: Object.keys(pair.nodes)
+        .sort(naturalOrder)
+        .map((key) => ({ key, privateIp: pair.nodes[key].privateIp })),
+    },
+    framework: config.framework,
+  };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,142 @@
+/**
+ * Stack config -> validated Environment. Pure: takes the raw `genesys:*`
+ * config strings and returns the model or every problem at once.
+ */
+import { z } from "zod";
+import { resolveEnvironment, type Environment } from "./environment";
+import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, type PathSegment } from "./problems";
+import { configWarnings, RULES } from "./rules";
+import { stackConfigSchema, type StackConfig } from "./schema";
+
+export interface LoadResult {
+  readonly environment?: Environment;
+  readonly problems: readonly ConfigProblem[];
+  readonly warnings: readonly ConfigProblem[];
+}
+
+/** Pulumi hands structured config as JSON text and scalars as plain text. */
+function decodeValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Keeps the `genesys:` keys of a Pulumi config map, decoded. */
+export function namespaceValues(raw: Readonly<Record<string, string>>): Record<string, unknown> {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(raw)) {
+    if (!fullKey.startsWith(prefix)) continue;
+    values[fullKey.slice(prefix.length)] = decodeValue(text);
+  }
+  return values;
+}
+
+type AnySchema = z.core.$ZodType;
+
+/** The object keys a schema accepts at `path`, for "allowed:" hints on unknown keys. */
+export function allowedKeysAt(schema: AnySchema, path: readonly PathSegment[]): string[] | undefined {
+  let current: AnySchema | undefined = schema;
+  let rest = [...path];
+  for (let guard = 0; current && guard < 64; guard++) {
+    const def = current._zod.def as unknown as Record<string, unknown> & { type: string };
+    switch (def.type) {
+      case "optional":
+      case "nullable":
+      case "default":
+      case "prefault":
+      case "readonly":
+        current = def.innerType as AnySchema;
+        continue;
+      case "pipe":
+        current = def.in as AnySchema;
+        continue;
+      case "object": {
+        const shape = def.shape as Record<string, AnySchema>;
+        if (rest.length === 0) return Object.keys(shape);
+        const [head, ...tail] = rest;
+        current = shape[String(head)];
+        rest = tail;
+        continue;
+      }
+      case "record": {
+        if (rest.length === 0) return undefined;
+        current = def.valueType as AnySchema;
+        rest = rest.slice(1);
+        continue;
+      }
+      case "array": {
+        if (rest.length === 0) return undefined;
+        current = def.element as AnySchema;
+        rest = rest.slice(1);
+        continue;
+      }
+      default:
+        return undefined;
+    }
+  }
+  return undefined;
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let current = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+function zodProblems(error: z.ZodError, input: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.filter((s): s is PathSegment => typeof s !== "symbol");
+    if (issue.code === "unrecognized_keys") {
+      const allowed = allowedKeysAt(stackConfigSchema, path);
+      for (const unknownKey of issue.keys) {
+        problems.push({
+          path: [...path, unknownKey],
+          value: valueAt(input, [...path, unknownKey]),
+          message: `is not a known key${allowed ? `; allowed: ${allowed.join(", ")}` : ""}`,
+        });
+      }
+      continue;
+    }
+    const value = valueAt(input, path);
+    if (issue.code === "invalid_key") {
+      const badKey = path[path.length - 1];
+      problems.push({ path, value: badKey, message: `is not an allowed name: ${issue.issues.map((i) => i.message).join("; ")}` });
+      continue;
+    }
+    let message = issue.message;
+    if (value === undefined && issue.code === "invalid_type") message = `is required (${describeExpected(issue)})`;
+    else if (issue.code === "invalid_type") message = `has the wrong type: expected ${issue.expected}`;
+    else if (issue.code === "invalid_value") message = `is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    problems.push({ path, value, message });
+  }
+  return problems;
+}
+
+function describeExpected(issue: z.core.$ZodIssueInvalidType): string {
+  return `expected ${issue.expected}`;
+}
+
+/** Validates and resolves; never throws for bad input. */
+export function loadEnvironment(raw: Readonly<Record<string, string>>): LoadResult {
+  const input = namespaceValues(raw);
+  const parsed = stackConfigSchema.safeParse(input);
+  if (!parsed.success) return { problems: zodProblems(parsed.error, input), warnings: [] };
+  const config: StackConfig = parsed.data;
+  const problems = RULES.flatMap((rule) => rule(config));
+  if (problems.length > 0) return { problems, warnings: [] };
+  return { environment: resolveEnvironment(config), problems: [], warnings: configWarnings(config) };
+}
+
+/** Like loadEnvironment but throws one ConfigError carrying every problem. */
+export function requireEnvironment(raw: Readonly<Record<string, string>>): { environment: Environment; warnings: readonly ConfigProblem[] } {
+  const result = loadEnvironment(raw);
+  if (!result.environment) throw new ConfigError(result.problems);
+  return { environment: result.environment, warnings: result.warnings };
+}

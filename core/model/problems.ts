@@ -1,0 +1,50 @@
+/** Config problems: one per rejected value, each naming its key path, the value and what is allowed. */
+
+export const CONFIG_NAMESPACE = "genesys";
+
+export type PathSegment = string | number;
+
+export interface ConfigProblem {
+  /** Path inside the `genesys:` namespace, e.g. ["recording", "tenants", "t2", "rcs"]. */
+  readonly path: readonly PathSegment[];
+  /** The value received; `undefined` when the key was missing. */
+  readonly value: unknown;
+  /** What is wrong and what is allowed. */
+  readonly message: string;
+}
+
+/** `genesys:recording.tenants.t2.rcs.nodes.rcs1.appName`, `genesys:network.availabilityZones[1]`. */
+export function formatKeyPath(path: readonly PathSegment[]): string {
+  let text = `${CONFIG_NAMESPACE}:`;
+  path.forEach((segment, i) => {
+    if (typeof segment === "number") text += `[${segment}]`;
+    else text += i === 0 ? segment : `.${segment}`;
+  });
+  return text;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function formatProblem(problem: ConfigProblem): string {
+  return `${formatKeyPath(problem.path)}: ${describeValue(problem.value)} ${problem.message}`;
+}
+
+/** Thrown with every problem of a stack config; its message is the whole report, no stack needed. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      `The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+        problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * Cross-field rules over a schema-valid stack config. Each rule is a pure
+ * function returning problems (hard errors) or warnings, with key paths.
+ */
+import { COOKIES, routeName } from "./genesys-facts";
+import { isUnderDomain } from "./names";
+import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from "./network-math";
+import type { ConfigProblem, PathSegment } from "./problems";
+import { RECORDING_SERVICES, type NodeConfig, type StackConfig } from "./schema";
+
+export type Rule = (config: StackConfig) => ConfigProblem[];
+
+interface NodeSet {
+  readonly path: PathSegment[];
+  readonly nodes: Readonly<Record<string, NodeConfig>>;
+}
+
+/** Every balanced node set with its key path. */
+export function nodeSets(config: StackConfig): NodeSet[] {
+  const sets: NodeSet[] = [];
+  if (config.webEngagement85) sets.push({ path: ["webEngagement85", "nodes"], nodes: config.webEngagement85.nodes });
+  if (config.webEngagement81) {
+    sets.push({ path: ["webEngagement81", "frontend", "nodes"], nodes: config.webEngagement81.frontend.nodes });
+    sets.push({ path: ["webEngagement81", "backend", "nodes"], nodes: config.webEngagement81.backend.nodes });
+  }
+  if (config.cobrowse) sets.push({ path: ["cobrowse", "nodes"], nodes: config.cobrowse.nodes });
+  for (const [tenant, t] of Object.entries(config.recording?.tenants ?? {})) {
+    for (const service of RECORDING_SERVICES) {
+      const section = t[service];
+      if (section) sets.push({ path: ["recording", "tenants", tenant, service, "nodes"], nodes: section.nodes });
+    }
+  }
+  return sets;
+}
+
+/** Hostnames that clients use must be the website's domain or under it (Safari third-party cookies). */
+export const hostnamesUnderSiteDomain: Rule = (config) => {
+  const domain = config.site.domain;
+  const hosts: [PathSegment[], string | undefined][] = [
+    [["webEngagement85", "hostname"], config.webEngagement85?.hostname],
+    [["webEngagement81", "frontend", "hostname"], config.webEngagement81?.frontend.hostname],
+    [["webEngagement81", "backend", "hostname"], config.webEngagement81?.backend.hostname],
+    [["cobrowse", "hostname"], config.cobrowse?.hostname],
+    [["recording", "hostname"], config.recording?.hostname],
+  ];
+  return hosts
+    .filter(([, host]) => host !== undefined && !isUnderDomain(host, domain))
+    .map(([path, host]) => ({
+      path,
+      value: host,
+      message: `is not under the website's domain "${domain}" (site.domain); balancers must be hosted under it so stickiness cookies stay first-party in Safari`,
+    }));
+};
+
+/** Production puts every Genesys system behind its balancer (seed 000: direct wiring is development only). */
+export const productionRequiresBalancers: Rule = (config) => {
+  if (config.environment !== "production") return [];
+  const problems: ConfigProblem[] = [];
+  const sections = ["webEngagement81", "webEngagement85", "cobrowse", "recording"] as const;
+  for (const section of sections) {
+    const value = config[section];
+    if (value && value.balancer === "none") {
+      problems.push({
+        path: [section, "balancer"],
+        value: value.balancer,
+        message:
+          section === "webEngagement81"
+            ? "is not allowed in production: frontend and backend balancers are mandatory; connecting frontend servers to backend servers directly is for development only (allowed: alb)"
+            : "is not allowed in production: a production system must sit behind a balancer (allowed: alb" + (section === "recording" ? ", httpdHaPair)" : ")"),
+      });
+    }
+  }
+  return problems;
+};
+
+export const recordingPairExists: Rule = (config) =>
+  config.recording?.balancer === "httpdHaPair" && !config.httpdHaPair
+    ? [{ path: ["recording", "balancer"], value: "httpdHaPair", message: "needs the httpdHaPair section to define the pair that serves it" }]
+    : [];
+
+export const productionIsMultiAz: Rule = (config) =>
+  config.environment === "production" && config.network.availabilityZones.length < 2
+    ? [{ path: ["network", "availabilityZones"], value: config.network.availabilityZones, message: "must list at least 2 availability zones in production (allowed: 2 to 6 zones of the region)" }]
+    : [];
+
+export const productionNeedsTls: Rule = (config) => {
+  const usesAlb = [config.webEngagement81, config.webEngagement85, config.cobrowse, config.recording].some((s) => s?.balancer === "alb");
+  return config.environment === "production" && usesAlb && !config.tls
+    ? [{ path: ["tls"], value: undefined, message: "is required in production: balancers serve HTTPS only (set tls.certificateArn)" }]
+    : [];
+};
+
+/** Zones must belong to the stack's region and, for nodes, be one of the network's zones. */
+export const zonesInRegion: Rule = (config) => {
+  const problems: ConfigProblem[] = [];
+  config.network.availabilityZones.forEach((az, i) => {
+    if (!az.startsWith(config.region)) {
+      problems.push({ path: ["network", "availabilityZones", i], value: az, message: `is not in region "${config.region}" (genesys:region)` });
+    }
+  });
+  const zones = new Set(config.network.availabilityZones);
+  for (const set of nodeSets(config)) {
+    for (const [key, node] of Object.entries(set.nodes)) {
+      if (node.availabilityZone !== undefined && !zones.has(node.availabilityZone)) {
+        problems.push({ path: [...set.path, key, "availabilityZone"], value: node.availabilityZone, message: `is not one of network.availabilityZones (${[...zones].join(", ")})` });
+      }
+    }
+  }
+  const pairZone = config.httpdHaPair?.availabilityZone;
+  if (pairZone !== undefined && !zones.has(pairZone)) {
+    problems.push({ path: ["httpdHaPair", "availabilityZone"], value: pairZone, message: `is not one of network.availabilityZones (${[...zones].join(", ")})` });
+  }
+  const existing = config.network.existingVpc;
+  if (existing) {
+    for (const kind of ["publicSubnetIds", "privateSubnetIds"] as const) {
+      for (const az of zones) {
+        if (!(az in existing[kind])) {
+          problems.push({ path: ["network", "existingVpc", kind], value: existing[kind], message: `has no subnet for availability zone ${az}; give one per zone in network.availabilityZones` });
+        }
+      }
+    }
+  }
+  return problems;
+};
+
+/**
+ * Routes must be unique within a balancer (the balancer routes on them), and an
+ * application name set explicitly must be unique across the stack (Genesys
+ * application names are unique in the Configuration Database).
+ */
+export const uniqueApplicationNames: Rule = (config) => {
+  const problems: ConfigProblem[] = [];
+  const explicit = new Map<string, PathSegment[]>();
+  for (const set of nodeSets(config)) {
+    const routes = new Map<string, string>();
+    for (const [key, node] of Object.entries(set.nodes)) {
+      const appName = node.appName ?? key;
+      const route = routeName(appName);
+      const path = [...set.path, key, "appName"];
+      const clash = routes.get(route);
+      if (clash !== undefined) {
+        problems.push({ path, value: appName, message: `gives route "${route}", already used by node "${clash}" of the same balancer; routes (application names with spaces as '_') must be unique` });
+      }
+      routes.set(route, key);
+      if (node.appName !== undefined) {
+        const first = explicit.get(node.appName);
+        if (first) {
+          problems.push({ path, value: node.appName, message: `is used twice (also at ${first.join(".")}); application names must be unique` });
+        } else explicit.set(node.appName, path);
+      }
+    }
+  }
+  return problems;
+};
+
+/** Co-browse node ids are cookie values and URL parameters: unique; WWE needs URL stickiness. */
+export const cobrowseStickiness: Rule = (config) => {
+  const cob = config.cobrowse;
+  if (!cob) return [];
+  const problems: ConfigProblem[] = [];
+  const ids = new Map<string, string>();
+  for (const [key, node] of Object.entries(cob.nodes)) {
+    const other = ids.get(node.nodeId);
+    if (other) {
+      problems.push({ path: ["cobrowse", "nodes", key, "nodeId"], value: node.nodeId, message: `is already the id of node "${other}"; the ${COOKIES.cobrowse} cookie and co-browse-node-id must identify one node` });
+    }
+    ids.set(node.nodeId, key);
+  }
+  if (cob.agentSide === "workspaceWebEdition" && !cob.urlStickiness) {
+    problems.push({ path: ["cobrowse", "urlStickiness"], value: false, message: "must be true when agentSide is workspaceWebEdition: Workspace Web Edition supports only URL-based stickiness (serverUrl)" });
+  }
+  return problems;
+};
+
+export const webEngagement85HasCluster: Rule = (config) => {
+  const we = config.webEngagement85;
+  if (!we || config.environment !== "production") return [];
+  const count = Object.keys(we.nodes).length;
+  return count < 2
+    ? [{ path: ["webEngagement85", "nodes"], value: Object.keys(we.nodes), message: "must define at least 2 nodes in production: stickiness also switches ongoing transactions over when a node fails" }]
+    : [];
+};
+
+/** The HA pair's VIP placement depends on the resource agent. */
+export const haPairVirtualIp: Rule = (config) => {
+  const pair = config.httpdHaPair;
+  if (!pair) return [];
+  const problems: ConfigProblem[] = [];
+  const vpc = config.network.vpcCidr ? parseCidr(config.network.vpcCidr) : undefined;
+  const vip = parseIpv4(pair.virtualIp.address);
+  if (vpc && vip !== undefined) {
+    const inside = cidrContains(vpc, vip);
+    if (pair.virtualIp.agent === "awsvip" && !inside) {
+      problems.push({ path: ["httpdHaPair", "virtualIp", "address"], value: pair.virtualIp.address, message: `must be inside the VPC (${config.network.vpcCidr}) for agent awsvip: it is a secondary private IP of the pair's subnet` });
+    }
+    if (pair.virtualIp.agent === "aws-vpc-move-ip" && inside) {
+      problems.push({ path: ["httpdHaPair", "virtualIp", "address"], value: pair.virtualIp.address, message: `must be outside the VPC (${config.network.vpcCidr}) for agent aws-vpc-move-ip: it is an overlay IP routed through the route tables` });
+    }
+  }
+  if (config.environment === "production" && pair.adminCidr === "0.0.0.0/0") {
+    problems.push({ path: ["httpdHaPair", "adminCidr"], value: pair.adminCidr, message: "must not open SSH to the world in production; use your administration network's CIDR" });
+  }
+  return problems;
+};
+
+export const frameworkSites: Rule = (config) => {
+  const fw = config.framework;
+  if (!fw) return [];
+  const problems: ConfigProblem[] = [];
+  const masters = Object.entries(fw.sites).filter(([, s]) => s.role === "master");
+  if (masters.length !== 1) {
+    problems.push({ path: ["framework", "sites"], value: Object.keys(fw.sites), message: `must have exactly one site with role master (found ${masters.length}); the master Configuration Server runs next to the Configuration Database` });
+  }
+  const blocks: [string, string][] = Object.entries(fw.sites).map(([k, s]) => [k, s.vpcCidr]);
+  if (config.network.vpcCidr) blocks.unshift(["(network.vpcCidr)", config.network.vpcCidr]);
+  for (let i = 0; i < blocks.length; i++) {
+    for (let j = i + 1; j < blocks.length; j++) {
+      const a = parseCidr(blocks[i][1]);
+      const b = parseCidr(blocks[j][1]);
+      if (a && b && cidrsOverlap(a, b)) {
+        problems.push({ path: ["framework", "sites", blocks[j][0], "vpcCidr"], value: blocks[j][1], message: `overlaps ${blocks[i][0]} (${blocks[i][1]}); connected sites need disjoint address ranges` });
+      }
+    }
+  }
+  for (const [key, site] of Object.entries(fw.sites)) {
+    site.availabilityZones.forEach((az, i) => {
+      if (!az.startsWith(site.region)) {
+        problems.push({ path: ["framework", "sites", key, "availabilityZones", i], value: az, message: `is not in the site's region "${site.region}"` });
+      }
+    });
+  }
+  return problems;
+};
+
+export const RULES: readonly Rule[] = [
+  hostnamesUnderSiteDomain,
+  productionRequiresBalancers,
+  recordingPairExists,
+  productionIsMultiAz,
+  productionNeedsTls,
+  zonesInRegion,
+  uniqueApplicationNames,
+  cobrowseStickiness,
+  webEngagement85HasCluster,
+  haPairVirtualIp,
+  frameworkSites,
+];
+
+/** Soft problems: reported with pulumi.log.warn, never blocking. */
+export function configWarnings(config: StackConfig): ConfigProblem[] {
+  const warnings: ConfigProblem[] = [];
+  if (config.httpdHaPair && config.recording?.balancer !== "httpdHaPair") {
+    warnings.push({ path: ["httpdHaPair"], value: undefined, message: "is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config" });
+  }
+  if (config.environment === "production") {
+    for (const set of nodeSets(config)) {
+      if (Object.keys(set.nodes).length < 2) {
+        warnings.push({ path: set.path, value: Object.keys(set.nodes), message: "has a single node in production: there is nothing to fail over to" });
+      }
+    }
+    for (const [k, v] of Object.entries(config.hardening)) {
+      if (v === false || v === "monitor") {
+        warnings.push({ path: ["hardening", k], value: v, message: "relaxes a production default; the policy pack rejects it" });
+      }
+    }
+  }
+  return warnings;
+}

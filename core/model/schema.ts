@@ -1,0 +1,357 @@
+/**
+ * The environment model: one zod schema per stack config key under the
+ * `genesys:` namespace. Every map is keyed by a stable name; resource names
+ * derive from those keys, never from positions.
+ */
+import { z } from "zod";
+import { parseCidr, parseIpv4 } from "./network-math";
+import { appName, hostname, key, pathSegment, port, stickyId, tenantKey, tokenName } from "./names";
+
+export const ENVIRONMENT_KINDS = ["development", "production"] as const;
+export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
+
+export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+export const AZ_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
+
+const region = () =>
+  z.string().regex(REGION_PATTERN, { message: "must be an AWS region code such as eu-west-1" });
+const availabilityZone = () =>
+  z.string().regex(AZ_PATTERN, { message: "must be an availability zone name such as eu-west-1a" });
+const cidr = (minPrefix: number, maxPrefix: number) =>
+  z.string().refine(
+    (text) => {
+      const parsed = parseCidr(text);
+      return parsed !== undefined && parsed.prefix >= minPrefix && parsed.prefix <= maxPrefix;
+    },
+    { message: `must be an IPv4 CIDR block from /${minPrefix} to /${maxPrefix} with no host bits set, e.g. 10.20.0.0/16` },
+  );
+const ipv4 = () =>
+  z.string().refine((text) => parseIpv4(text) !== undefined, { message: "must be an IPv4 address, e.g. 10.20.1.50" });
+const instanceType = () =>
+  z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as m5.large" });
+const intIn = (min: number, max: number, unit: string) =>
+  z
+    .number({ error: `must be a number of ${unit}` })
+    .int({ message: `must be a whole number of ${unit}` })
+    .min(min, { message: `must be from ${min} to ${max} ${unit}` })
+    .max(max, { message: `must be from ${min} to ${max} ${unit}` });
+
+/** Balancer kinds a Genesys system can sit behind. `none` wires clients to nodes directly. */
+export const BALANCER_KINDS = ["alb", "none"] as const;
+export const RECORDING_BALANCER_KINDS = ["alb", "httpdHaPair", "none"] as const;
+
+export const TLS_POLICIES = [
+  "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  "ELBSecurityPolicy-TLS13-1-3-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+] as const;
+
+export const DESYNC_MODES = ["monitor", "defensive", "strictest"] as const;
+
+export const networkSchema = z
+  .strictObject({
+    /** New VPC CIDR (/16 to /24). Exactly one of vpcCidr or existingVpc. */
+    vpcCidr: cidr(16, 24).optional(),
+    /** An existing VPC with subnets per availability zone. */
+    existingVpc: z
+      .strictObject({
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must be a VPC id such as vpc-0a1b2c3d" }),
+        publicSubnetIds: z.record(availabilityZone(), z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id" })),
+        privateSubnetIds: z.record(availabilityZone(), z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id" })),
+      })
+      .optional(),
+    /** Availability zones the balancers and nodes spread over (1-6; production needs 2+). */
+    availabilityZones: z.array(availabilityZone()).min(1, { message: "must list at least one availability zone" }).max(6, { message: "must list at most 6 availability zones" }),
+  })
+  .superRefine((net, ctx) => {
+    if ((net.vpcCidr === undefined) === (net.existingVpc === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["vpcCidr"], input: net.vpcCidr, message: "set exactly one of vpcCidr (a new VPC) or existingVpc" });
+    }
+    const seen = new Set<string>();
+    net.availabilityZones.forEach((az, i) => {
+      if (seen.has(az)) ctx.addIssue({ code: "custom", path: ["availabilityZones", i], input: az, message: "is listed twice; availability zones must be unique" });
+      seen.add(az);
+    });
+  });
+
+export const siteSchema = z.strictObject({
+  /** The public website's domain. Balancers live under it so stickiness cookies are first-party (Safari). */
+  domain: hostname(),
+  /** Route 53 hosted zone id for `domain`; DNS records are created when set. */
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional(),
+});
+
+export const tlsSchema = z.strictObject({
+  /** ACM certificate covering every balancer hostname. */
+  certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
+    message: "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
+  }),
+  /** HTTPS listener policy. @default ELBSecurityPolicy-TLS13-1-2-2021-06 */
+  sslPolicy: z.enum(TLS_POLICIES).default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+});
+
+export const hardeningSchema = z.strictObject({
+  deletionProtection: z.boolean().optional(),
+  accessLogs: z.boolean().optional(),
+  dropInvalidHeaderFields: z.boolean().optional(),
+  desyncMitigationMode: z.enum(DESYNC_MODES).optional(),
+});
+
+export const instancesSchema = z.strictObject({
+  /** @default m5.large */
+  defaultType: instanceType().default("m5.large"),
+  /** AMI name filter for the Genesys hosts (owner amazon). @default al2023-ami-2023.*-x86_64 */
+  amiNameFilter: z.string().regex(/^[A-Za-z0-9*._-]{1,128}$/, { message: "must be an AMI name filter of letters, digits, '*', '.', '_' or '-'" }).default("al2023-ami-2023.*-x86_64"),
+});
+
+/** A Genesys server node: keyed by a stable name, named in Genesys by `appName` (default: the key). */
+const node = (defaultPort: number) =>
+  z.strictObject({
+    appName: appName().optional(),
+    port: port().default(defaultPort),
+    instanceType: instanceType().optional(),
+    availabilityZone: availabilityZone().optional(),
+  });
+
+const nodes = (defaultPort: number) =>
+  z.record(key(), node(defaultPort)).refine((m) => Object.keys(m).length > 0, { message: "must define at least one node" });
+
+export const webEngagement85Schema = z.strictObject({
+  balancer: z.enum(BALANCER_KINDS).default("alb"),
+  /** Public hostname of the balancer; the GWE cluster application's host. */
+  hostname: hostname(),
+  /** Balancer port; the GWE cluster application's default port. @default 443 */
+  listenerPort: port().default(443),
+  /** Proxy WebSockets (CometD). Disable on the client side when false. @default true */
+  webSockets: z.boolean().default(true),
+  /** Idle timeout for CometD long polling, seconds. @default 120 */
+  idleTimeoutSeconds: intIn(60, 4000, "seconds").default(120),
+  nodes: nodes(9081),
+});
+
+export const webEngagement81Schema = z.strictObject({
+  /** `none` connects frontend servers to backend servers directly: development only. */
+  balancer: z.enum(BALANCER_KINDS).default("alb"),
+  frontend: z.strictObject({
+    hostname: hostname(),
+    /** URL parameter carrying "." + frontend application name. @default gwe_route */
+    stickyParameter: tokenName().default("gwe_route"),
+    nodes: nodes(8081),
+  }),
+  backend: z.strictObject({
+    hostname: hostname(),
+    /** Balancer-made stickiness cookie. @default ROUTEID */
+    cookie: tokenName().default("ROUTEID"),
+    nodes: nodes(9081),
+  }),
+});
+
+export const AGENT_SIDES = ["workspaceWebEdition", "other"] as const;
+
+export const cobrowseSchema = z.strictObject({
+  balancer: z.enum(BALANCER_KINDS).default("alb"),
+  hostname: hostname(),
+  /** Agent desktop. Workspace Web Edition supports URL stickiness only. @default other */
+  agentSide: z.enum(AGENT_SIDES).default("other"),
+  /** Publish a serverUrl per node (`?co-browse-node-id=N`). @default true */
+  urlStickiness: z.boolean().default(true),
+  nodes: z
+    .record(
+      key(),
+      node(8700).extend({
+        /** The node's id: the gcbSessionServer cookie value and the co-browse-node-id parameter. */
+        nodeId: stickyId(),
+      }),
+    )
+    .refine((m) => Object.keys(m).length > 0, { message: "must define at least one node" }),
+});
+
+export const RECORDING_SERVICES = ["rws", "rp", "rcs", "interactionReceiver", "webdav"] as const;
+export type RecordingService = (typeof RECORDING_SERVICES)[number];
+
+const recordingTenant = z
+  .strictObject({
+    /** Agents with the SR Service logged in at once; each holds one persistent RWS connection. */
+    screenRecordingAgents: intIn(0, 100000, "agents").default(0),
+    rws: z.strictObject({ nodes: nodes(8080) }).optional(),
+    rp: z
+      .looseObject({ nodes: nodes(8889) })
+      .superRefine((rp, ctx) => {
+        for (const extra of Object.keys(rp).filter((k) => k !== "nodes")) {
+          ctx.addIssue({
+            code: "custom",
+            path: [extra],
+            input: (rp as Record<string, unknown>)[extra],
+            message:
+              extra === "hotStandby" || extra === "standby"
+                ? "is not allowed: Recording Processor balancers must not have a warm or hot standby member"
+                : "is not a known key; allowed: nodes",
+          });
+        }
+      })
+      .transform((rp) => ({ nodes: rp.nodes }))
+      .optional(),
+    rcs: z.strictObject({ nodes: nodes(8008) }).optional(),
+    interactionReceiver: z.strictObject({ nodes: nodes(80) }).optional(),
+    webdav: z
+      .strictObject({
+        nodes: nodes(80),
+        /** Node key that takes traffic only when every other member is down (Apache `status=+H`). */
+        hotStandby: key().optional(),
+        /** Collections published under /<tenant>/. @default ["recordings"] */
+        paths: z.array(pathSegment()).min(1).default(["recordings"]),
+      })
+      .optional(),
+  })
+  .superRefine((tenant, ctx) => {
+    if (!RECORDING_SERVICES.some((s) => tenant[s] !== undefined)) {
+      ctx.addIssue({ code: "custom", path: [], input: tenant, message: `must define at least one service: ${RECORDING_SERVICES.join(", ")}` });
+    }
+    const webdav = tenant.webdav;
+    if (webdav?.hotStandby !== undefined) {
+      if (!(webdav.hotStandby in webdav.nodes)) {
+        ctx.addIssue({ code: "custom", path: ["webdav", "hotStandby"], input: webdav.hotStandby, message: `must name one of the WebDAV nodes: ${Object.keys(webdav.nodes).join(", ")}` });
+      } else if (Object.keys(webdav.nodes).length < 2) {
+        ctx.addIssue({ code: "custom", path: ["webdav", "hotStandby"], input: webdav.hotStandby, message: "needs at least one other WebDAV node to stand by for" });
+      }
+    }
+  });
+
+export const recordingSchema = z.strictObject({
+  balancer: z.enum(RECORDING_BALANCER_KINDS).default("alb"),
+  hostname: hostname(),
+  /** Scheme the balancer uses towards the recording servers (https enables SSLProxyEngine). @default http */
+  backendScheme: z.enum(["http", "https"]).default("http"),
+  /** Extra worker headroom over one connection per screen-recording agent, percent. @default 25 */
+  connectionHeadroomPercent: intIn(0, 400, "percent").default(25),
+  tenants: z.record(tenantKey(), recordingTenant).refine((m) => Object.keys(m).length > 0, { message: "must define at least one tenant" }),
+});
+
+export const VIP_AGENTS = ["awsvip", "aws-vpc-move-ip", "IPaddr2"] as const;
+export const HA_OS = ["rhel8", "rhel6"] as const;
+export const COROSYNC_TRANSPORTS = ["knet", "udpu", "udp"] as const;
+
+export const httpdHaPairSchema = z
+  .strictObject({
+    /** rhel8: pcs + httpd 2.4; rhel6: cman/ccs + httpd 2.2. @default rhel8 */
+    os: z.enum(HA_OS).default("rhel8"),
+    instanceType: instanceType().default("c5.large"),
+    /** The pair shares one subnet in this zone. */
+    availabilityZone: availabilityZone(),
+    /** Exactly two hosts, keyed by cluster node name (e.g. ip1, ip2). */
+    nodes: z.record(key(), z.strictObject({ privateIp: ipv4().optional() })),
+    virtualIp: z.strictObject({
+      /** awsvip: secondary private IP; aws-vpc-move-ip: overlay IP in route tables; IPaddr2: on-premises. */
+      agent: z.enum(VIP_AGENTS).default("awsvip"),
+      address: ipv4(),
+      /** @default 32 */
+      cidrNetmask: intIn(8, 32, "bits").default(32),
+      /** Interface that carries the VIP. @default eth0 */
+      nic: z.string().regex(/^[a-z][a-z0-9]{0,14}$/, { message: "must be a network interface name such as eth0" }).default("eth0"),
+    }),
+    corosync: z
+      .strictObject({
+        /** rhel6 supports udp (multicast) and udpu; rhel8 knet and udpu. */
+        transport: z.enum(COROSYNC_TRANSPORTS).optional(),
+        /** Token timeout, milliseconds. @default 3000 */
+        tokenMs: intIn(500, 60000, "milliseconds").default(3000),
+      })
+      .default({ tokenMs: 3000 }),
+    /** Put a network load balancer in front of the pair instead of relying on the VIP alone. @default false */
+    fronting: z.enum(["vip", "nlb"]).default("vip"),
+    /** SSH login for provisioning. @default ec2-user */
+    sshUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "must be a Unix user name" }).default("ec2-user"),
+    /** CIDR allowed to SSH for provisioning (never 0.0.0.0/0 in production). */
+    adminCidr: cidr(8, 32),
+  })
+  .superRefine((pair, ctx) => {
+    const count = Object.keys(pair.nodes).length;
+    if (count !== 2) {
+      ctx.addIssue({ code: "custom", path: ["nodes"], input: Object.keys(pair.nodes), message: `must define exactly 2 hosts (got ${count}); the pair is primary/backup` });
+    }
+    const transport = pair.corosync.transport;
+    if (transport !== undefined) {
+      const allowed = pair.os === "rhel6" ? ["udp", "udpu"] : ["knet", "udpu"];
+      if (!allowed.includes(transport)) {
+        ctx.addIssue({ code: "custom", path: ["corosync", "transport"], input: transport, message: `is not available on ${pair.os}; allowed: ${allowed.join(", ")}` });
+      }
+    }
+  });
+
+export const frameworkSchema = z.strictObject({
+  /** Licence references; proxy and distributed modes need special licences. */
+  licenses: z
+    .strictObject({
+      csProxy: z.string().min(1).max(128).optional(),
+      distributedScs: z.string().min(1).max(128).optional(),
+    })
+    .default({}),
+  /** Per-instance capacities. Project defaults for planning, NOT vendor sizing figures. */
+  capacity: z
+    .strictObject({
+      /** Clients one Configuration Server Proxy serves. @default 500 (project planning default) */
+      clientsPerCsProxy: intIn(1, 100000, "clients").default(500),
+      /** Hosts one Distributed Solution Control Server controls. @default 100 (project planning default) */
+      hostsPerScs: intIn(1, 100000, "hosts").default(100),
+    })
+    .default({ clientsPerCsProxy: 500, hostsPerScs: 100 }),
+  /** Run at least two of each role per site. @default true */
+  highAvailability: z.boolean().default(true),
+  /** Framework listening ports (project defaults; match your Genesys applications). */
+  ports: z
+    .strictObject({
+      configServer: port().default(2020),
+      csProxy: port().default(2020),
+      scs: port().default(4999),
+      lca: port().default(4999),
+    })
+    .default({ configServer: 2020, csProxy: 2020, scs: 4999, lca: 4999 }),
+  /** How remote sites reach the master site. @default peering */
+  connectivity: z.enum(["peering", "transitGateway"]).default("peering"),
+  instanceType: instanceType().default("m5.large"),
+  sites: z
+    .record(
+      key(),
+      z.strictObject({
+        role: z.enum(["master", "remote"]),
+        region: region(),
+        vpcCidr: cidr(16, 24),
+        availabilityZones: z.array(availabilityZone()).min(1).max(6),
+        /** Configuration clients at this site (CS Proxy sizing). */
+        clients: intIn(0, 10_000_000, "clients").default(0),
+        /** Hosts to control at this site (Distributed SCS sizing). */
+        hosts: intIn(0, 1_000_000, "hosts").default(0),
+      }),
+    )
+    .refine((m) => Object.keys(m).length > 0, { message: "must define at least one site" }),
+});
+
+/** Every `genesys:` stack config key and its schema. */
+export const stackConfigSchema = z.strictObject({
+  environment: z.enum(ENVIRONMENT_KINDS),
+  region: region(),
+  network: networkSchema,
+  site: siteSchema,
+  tls: tlsSchema.optional(),
+  hardening: hardeningSchema.default({}),
+  instances: instancesSchema.default({ defaultType: "m5.large", amiNameFilter: "al2023-ami-2023.*-x86_64" }),
+  tags: z.record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { message: "must be a tag key" }), z.string().max(256)).default({}),
+  webEngagement81: webEngagement81Schema.optional(),
+  webEngagement85: webEngagement85Schema.optional(),
+  cobrowse: cobrowseSchema.optional(),
+  recording: recordingSchema.optional(),
+  httpdHaPair: httpdHaPairSchema.optional(),
+  framework: frameworkSchema.optional(),
+});
+
+export type StackConfig = z.output<typeof stackConfigSchema>;
+export type StackConfigInput = z.input<typeof stackConfigSchema>;
+export type WebEngagement85Config = z.output<typeof webEngagement85Schema>;
+export type WebEngagement81Config = z.output<typeof webEngagement81Schema>;
+export type CobrowseConfig = z.output<typeof cobrowseSchema>;
+export type RecordingConfig = z.output<typeof recordingSchema>;
+export type RecordingTenantConfig = RecordingConfig["tenants"][string];
+export type HttpdHaPairConfig = z.output<typeof httpdHaPairSchema>;
+export type FrameworkConfig = z.output<typeof frameworkSchema>;
+export type NodeConfig = z.output<ReturnType<typeof node>>;

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the real servers the integration tests drive: Apache httpd, nginx, the
+# Pacemaker/Corosync stack, wrk for benchmarks. Daemons are blocked from starting
+# (policy-rc.d) because the tests start their own instances.
+set -euo pipefail
+packages=(apache2-bin nginx pacemaker pacemaker-cli-utils corosync pcs resource-agents wrk iproute2 procps)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "debian packages: all present"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "debian packages missing (${missing[*]}) and not root: run this script as root" >&2
+  exit 1
+fi
+policy=/usr/sbin/policy-rc.d
+had_policy=0
+[ -e "$policy" ] && had_policy=1
+if [ $had_policy -eq 0 ]; then
+  printf '#!/bin/sh\nexit 101\n' > "$policy"
+  chmod +x "$policy"
+fi
+trap '[ $had_policy -eq 0 ] && rm -f "$policy"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
