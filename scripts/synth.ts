@@ -1,0 +1,59 @@
+/**
+ * Offline synth: runs the real program (index.ts) under the SDK's mocks with a
+ * stack file's config, writes out/<stack>/ and prints a summary. No cloud
+ * credentials, no Pulumi CLI.
+ *
+ *   npm run synth -- --stack dev
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { runUnderMocks } from "../tools/mock-run";
+import { readStackFile } from "../tools/stack-file";
+import { SYNTH_STEPS } from "../tools/synth-steps";
+
+function parseArgs(argv: readonly string[]): { stack: string; outDir: string } {
+  let stack: string | undefined;
+  let outDir = "out";
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--stack") stack = argv[++i];
+    else if (argv[i].startsWith("--stack=")) stack = argv[i].slice("--stack=".length);
+    else if (argv[i] === "--out") outDir = argv[++i];
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])}; usage: npm run synth -- --stack <dev|prod> [--out DIR]`);
+  }
+  if (!stack || !/^[A-Za-z0-9_.-]+$/.test(stack)) throw new Error("usage: npm run synth -- --stack <dev|prod> [--out DIR]");
+  return { stack, outDir };
+}
+
+async function main(): Promise<number> {
+  const { stack, outDir } = parseArgs(process.argv.slice(2));
+  const root = resolve(__dirname, "..");
+  const stackFile = readStackFile(stack, root);
+  const started = process.hrtime.bigint();
+  const run = await runUnderMocks({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys }, () => require("../index"));
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const dir = join(root, outDir, stack);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  let failed = false;
+  const lines: string[] = [`Stack ${stack}: ${run.resources.length} resources registered offline in ${elapsedMs.toFixed(0)} ms`];
+  for (const step of SYNTH_STEPS) {
+    const result = await step({ stack, dir, run });
+    lines.push(...result.summary);
+    failed ||= result.failed === true;
+  }
+  lines.push(`Wrote ${dir}`);
+  console.log(lines.join("\n"));
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // Config problems and usage errors are for people, not stack traces.
+    const message = error instanceof Error ? error.message : String(error);
+    const isUserError = error instanceof pulumi.RunError || (error instanceof Error && error.name === "ConfigError") || message.startsWith("usage:") || message.startsWith("unknown argument");
+    console.error(isUserError ? message : error);
+    process.exit(1);
+  },
+);

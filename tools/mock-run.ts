@@ -1,0 +1,68 @@
+/**
+ * Runs a Pulumi program under the SDK's mocks and returns what it registered
+ * and its resolved stack outputs: the offline stand-in for `pulumi preview`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, recordParents, RecordingMocks, type RegisteredResource } from "./mocks";
+
+export interface MockRun {
+  readonly resources: RegisteredResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+/** Resolves Outputs (nested in arrays/objects) to plain values. */
+export async function resolveDeep(value: unknown): Promise<unknown> {
+  if (pulumi.Output.isInstance(value)) {
+    return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+  }
+  if (value instanceof Promise) return resolveDeep(await value);
+  if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+  if (value !== null && typeof value === "object") {
+    const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
+    return Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/** Waits until no registration is in flight (bounded). */
+async function settle(mocks: RecordingMocks): Promise<void> {
+  let last = -1;
+  for (let i = 0; i < 400 && mocks.resources.length !== last; i++) {
+    last = mocks.resources.length;
+    await new Promise((r) => setTimeout(r, 5));
+    if (mocks.resources.length === last) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+export interface MockRunOptions {
+  readonly stack: string;
+  readonly config: Record<string, string>;
+  readonly secretKeys?: string[];
+  readonly region?: string;
+}
+
+/**
+ * Installs mocks and config, then calls `program` (which registers resources
+ * and returns outputs). Config must be set before the program's modules run.
+ */
+export async function runUnderMocks(options: MockRunOptions, program: () => unknown | Promise<unknown>): Promise<MockRun> {
+  const mocks = new RecordingMocks(options.region ?? regionOf(options.config));
+  await installMocks(mocks, options.stack);
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+  let exported: unknown;
+  // The root stack exists only inside runInPulumiStack, as under `pulumi up`.
+  await pulumi.runtime.runInPulumiStack(async () => {
+    recordParents(mocks);
+    exported = await program();
+    return exported;
+  });
+  const outputs = (await resolveDeep(exported ?? {})) as Record<string, unknown>;
+  await settle(mocks);
+  return { resources: mocks.resources, outputs };
+}
+
+function regionOf(config: Record<string, string>): string {
+  return config["genesys:region"] ?? "eu-west-1";
+}

@@ -1,0 +1,164 @@
+/**
+ * Deterministic Pulumi mocks for offline synth and tests. Every registered
+ * resource is recorded with its type token, name, parent and the inputs as the
+ * SDK serialized them (what the engine, and a policy pack, would see).
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface RegisteredResource {
+  readonly type: string;
+  readonly name: string;
+  /** `type::name` of the parent, or undefined for stack-level resources. */
+  readonly parent?: string;
+  readonly custom: boolean;
+  readonly inputs: Record<string, unknown>;
+  /** Id and computed state the mock returned. */
+  readonly id: string;
+  readonly state: Record<string, unknown>;
+}
+
+const MOCK_ACCOUNT = "111122223333";
+
+function digest(text: string): Buffer {
+  return createHash("sha256").update(text).digest();
+}
+
+function hexId(prefix: string, key: string, length = 17): string {
+  return `${prefix}-${digest(key).toString("hex").slice(0, length)}`;
+}
+
+/** A stable private address in 10.0.0.0/8 from a resource name; distinct names rarely collide. */
+export function mockPrivateIp(key: string): string {
+  const d = digest(key);
+  return `10.${d[0]}.${d[1]}.${(d[2] % 250) + 4}`;
+}
+
+function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+  const key = `${type}::${name}`;
+  const arn = `arn:aws:${type.split(":")[1]?.split("/")[0] ?? "mock"}:${region}:${MOCK_ACCOUNT}:${name}`;
+  switch (type) {
+    case "aws:lb/loadBalancer:LoadBalancer": {
+      const lbName = String(inputs.name ?? name);
+      const kind = inputs.loadBalancerType === "network" ? "net" : "app";
+      const suffix = `${kind}/${lbName}/${digest(key).toString("hex").slice(0, 16)}`;
+      return {
+        arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:loadbalancer/${suffix}`,
+        arnSuffix: suffix,
+        dnsName: `${inputs.internal ? "internal-" : ""}${lbName}-${digest(key).readUInt32BE(0)}.${region}.elb.amazonaws.com`,
+        zoneId: "Z32O12XQLNTSW2",
+      };
+    }
+    case "aws:lb/targetGroup:TargetGroup": {
+      const suffix = `targetgroup/${String(inputs.name ?? name)}/${digest(key).toString("hex").slice(0, 16)}`;
+      return { arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:${suffix}`, arnSuffix: suffix };
+    }
+    case "aws:lb/listener:Listener":
+    case "aws:lb/listenerRule:ListenerRule":
+      return { arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:listener/${digest(key).toString("hex").slice(0, 16)}` };
+    case "aws:ec2/instance:Instance":
+      return { arn, privateIp: inputs.privateIp ?? mockPrivateIp(key), primaryNetworkInterfaceId: hexId("eni", key) };
+    case "aws:ec2/networkInterface:NetworkInterface":
+      return { arn, privateIp: mockPrivateIp(key) };
+    case "aws:ec2/vpc:Vpc":
+      return { arn, defaultRouteTableId: hexId("rtb", key), mainRouteTableId: hexId("rtb", `${key}/main`) };
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2": {
+      const bucket = String(inputs.bucket ?? `${name}-${digest(key).toString("hex").slice(0, 7)}`);
+      return { bucket, arn: `arn:aws:s3:::${bucket}` };
+    }
+    case "aws:iam/role:Role":
+    case "aws:iam/policy:Policy":
+    case "aws:iam/instanceProfile:InstanceProfile":
+      return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:${type.split(":")[2].toLowerCase()}/${name}` };
+    default:
+      return { arn };
+  }
+}
+
+function idFor(type: string, name: string): string {
+  const key = `${type}::${name}`;
+  const prefixes: Record<string, string> = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/instance:Instance": "i",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
+    "aws:ec2transitgateway/transitGateway:TransitGateway": "tgw",
+  };
+  const prefix = prefixes[type];
+  return prefix ? hexId(prefix, key) : `${name}-id`;
+}
+
+export class RecordingMocks implements pulumi.runtime.Mocks {
+  readonly resources: RegisteredResource[] = [];
+  private readonly parents = new Map<string, string>();
+
+  constructor(private readonly region = "eu-west-1") {}
+
+  /** Called by a stack transformation, which sees parents (mock args do not). */
+  noteParent(type: string, name: string, parent: string | undefined): void {
+    if (parent) this.parents.set(`${type}::${name}`, parent);
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    const region = typeof inputs.region === "string" ? inputs.region : this.region;
+    const id = args.custom === false ? "" : idFor(args.type, args.name);
+    const state = { ...inputs, ...(args.custom === false ? {} : computedState(args.type, args.name, inputs, region)) };
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      parent: this.parents.get(`${args.type}::${args.name}`),
+      custom: args.custom !== false,
+      inputs,
+      id,
+      state,
+    });
+    return { id: args.custom === false ? undefined : id, state };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+    switch (args.token) {
+      case "aws:ec2/getAmi:getAmi":
+        return { ...inputs, id: "ami-0abc1234def567890", imageId: "ami-0abc1234def567890", name: "al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64", architecture: "x86_64" };
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT };
+      case "aws:index/getRegion:getRegion":
+        return { name: this.region, region: this.region, id: this.region };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+      case "aws:elb/getServiceAccount:getServiceAccount":
+        return { arn: "arn:aws:iam::156460612806:root", id: "156460612806" };
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return { names: [`${this.region}a`, `${this.region}b`, `${this.region}c`], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"], id: this.region };
+      default:
+        return inputs;
+    }
+  }
+}
+
+/** Internal fields the Node SDK keeps on every resource. */
+interface ResourceInternals {
+  readonly __pulumiType?: string;
+  readonly __name?: string;
+}
+
+export async function installMocks(mocks: RecordingMocks, stack: string, project = "genesys"): Promise<void> {
+  await pulumi.runtime.setMocks(mocks, project, stack, false);
+}
+
+/** Inside the root stack: a transformation that tells the mocks each resource's parent. */
+export function recordParents(mocks: RecordingMocks): void {
+  pulumi.runtime.registerStackTransformation((args) => {
+    const parent = args.opts.parent as (pulumi.Resource & ResourceInternals) | undefined;
+    const parentKey = parent?.__pulumiType && parent.__name ? `${parent.__pulumiType}::${parent.__name}` : undefined;
+    mocks.noteParent(args.type, args.name, parentKey);
+    return undefined;
+  });
+}
