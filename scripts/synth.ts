@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   const root = resolve(__dirname, "..");
   const stackFile = readStackFile(stack, root);
   const started = process.hrtime.bigint();
-  const run = await runUnderMocks({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys }, () => require("../index"));
+  const run = await runUnderMocks({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys }, async () => (await import("../index")).default);
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   const dir = join(root, outDir, stack);
   rmSync(dir, { recursive: true, force: true });
