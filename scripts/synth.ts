@@ -8,7 +8,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { runUnderMocks } from "../tools/mock-run";
+import { ProgramFailure, runUnderMocks } from "../tools/mock-run";
 import { readStackFile } from "../tools/stack-file";
 import { SYNTH_STEPS } from "../tools/synth-steps";
 
@@ -51,9 +51,10 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     // Config problems and usage errors are for people, not stack traces.
-    const message = error instanceof Error ? error.message : String(error);
-    const isUserError = error instanceof pulumi.RunError || (error instanceof Error && error.name === "ConfigError") || message.startsWith("usage:") || message.startsWith("unknown argument");
-    console.error(isUserError ? message : error);
+    const cause = error instanceof ProgramFailure ? error.cause : error;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const isUserError = cause instanceof pulumi.RunError || message.startsWith("usage:") || message.startsWith("unknown argument");
+    console.error(isUserError ? message : cause);
     process.exit(1);
   },
 );

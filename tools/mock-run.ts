@@ -36,6 +36,17 @@ async function settle(mocks: RecordingMocks): Promise<void> {
   }
 }
 
+/** The program threw; carries what it had registered before it did. */
+export class ProgramFailure extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly resources: readonly RegisteredResource[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = cause instanceof Error ? cause.name : "ProgramFailure";
+  }
+}
+
 export interface MockRunOptions {
   readonly stack: string;
   readonly config: Record<string, string>;
@@ -52,12 +63,21 @@ export async function runUnderMocks(options: MockRunOptions, program: () => unkn
   await installMocks(mocks, options.stack);
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
   let exported: unknown;
+  let failure: unknown;
   // The root stack exists only inside runInPulumiStack, as under `pulumi up`.
   await pulumi.runtime.runInPulumiStack(async () => {
     recordParents(mocks);
-    exported = await program();
-    return exported;
+    try {
+      exported = await program();
+    } catch (error) {
+      failure = error;
+    }
+    return exported ?? {};
   });
+  if (failure !== undefined) {
+    await settle(mocks);
+    throw new ProgramFailure(failure, mocks.resources);
+  }
   const outputs = (await resolveDeep(exported ?? {})) as Record<string, unknown>;
   await settle(mocks);
   return { resources: mocks.resources, outputs };

@@ -108,29 +108,28 @@ function zodProblems(error: z.ZodError, input: unknown): ConfigProblem[] {
       }
       continue;
     }
-    const value = valueAt(input, path);
+    const value = issue.code === "custom" && "input" in issue ? issue.input : valueAt(input, path);
     if (issue.code === "invalid_key") {
       const badKey = path[path.length - 1];
       problems.push({ path, value: badKey, message: `is not an allowed name: ${issue.issues.map((i) => i.message).join("; ")}` });
       continue;
     }
     let message = issue.message;
-    if (value === undefined && issue.code === "invalid_type") message = `is required (${describeExpected(issue)})`;
+    if (value === undefined && issue.code === "invalid_type") message = `is required (expected ${issue.expected})`;
     else if (issue.code === "invalid_type") message = `has the wrong type: expected ${issue.expected}`;
-    else if (issue.code === "invalid_value") message = `is not allowed; allowed: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    else if (issue.code === "invalid_value") {
+      const allowed = issue.values.map((v) => JSON.stringify(v)).join(", ");
+      message = value === undefined ? `is required; allowed: ${allowed}` : `is not allowed; allowed: ${allowed}`;
+    }
     problems.push({ path, value, message });
   }
   return problems;
 }
 
-function describeExpected(issue: z.core.$ZodIssueInvalidType): string {
-  return `expected ${issue.expected}`;
-}
-
 /** Validates and resolves; never throws for bad input. */
 export function loadEnvironment(raw: Readonly<Record<string, string>>): LoadResult {
   const input = namespaceValues(raw);
-  const parsed = stackConfigSchema.safeParse(input);
+  const parsed = stackConfigSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { problems: zodProblems(parsed.error, input), warnings: [] };
   const config: StackConfig = parsed.data;
   const problems = RULES.flatMap((rule) => rule(config));

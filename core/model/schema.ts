@@ -51,8 +51,7 @@ export const DESYNC_MODES = ["monitor", "defensive", "strictest"] as const;
 
 export const networkSchema = z
   .strictObject({
-    /** New VPC CIDR (/16 to /24). Exactly one of vpcCidr or existingVpc. */
-    vpcCidr: cidr(16, 24).optional(),
+    vpcCidr: cidr(16, 24).optional().describe("New VPC CIDR (/16 to /24). Exactly one of vpcCidr or existingVpc."),
     /** An existing VPC with subnets per availability zone. */
     existingVpc: z
       .strictObject({
@@ -61,8 +60,7 @@ export const networkSchema = z
         privateSubnetIds: z.record(availabilityZone(), z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id" })),
       })
       .optional(),
-    /** Availability zones the balancers and nodes spread over (1-6; production needs 2+). */
-    availabilityZones: z.array(availabilityZone()).min(1, { message: "must list at least one availability zone" }).max(6, { message: "must list at most 6 availability zones" }),
+    availabilityZones: z.array(availabilityZone()).min(1, { message: "must list at least one availability zone" }).max(6, { message: "must list at most 6 availability zones" }).describe("Availability zones the balancers and nodes spread over (1-6; production needs 2+)."),
   })
   .superRefine((net, ctx) => {
     if ((net.vpcCidr === undefined) === (net.existingVpc === undefined)) {
@@ -76,73 +74,63 @@ export const networkSchema = z
   });
 
 export const siteSchema = z.strictObject({
-  /** The public website's domain. Balancers live under it so stickiness cookies are first-party (Safari). */
-  domain: hostname(),
-  /** Route 53 hosted zone id for `domain`; DNS records are created when set. */
-  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional(),
+  domain: hostname().describe("The public website's domain. Balancers live under it so stickiness cookies are first-party (Safari)."),
+  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional().describe("Route 53 hosted zone id for `domain`; DNS records are created when set."),
 });
 
 export const tlsSchema = z.strictObject({
-  /** ACM certificate covering every balancer hostname. */
-  certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
-    message: "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
-  }),
-  /** HTTPS listener policy. @default ELBSecurityPolicy-TLS13-1-2-2021-06 */
-  sslPolicy: z.enum(TLS_POLICIES).default("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+  certificateArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
+      message: "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
+    })
+    .describe("ACM certificate covering every balancer hostname."),
+  sslPolicy: z.enum(TLS_POLICIES).default("ELBSecurityPolicy-TLS13-1-2-2021-06").describe("HTTPS listener policy. @default ELBSecurityPolicy-TLS13-1-2-2021-06"),
 });
 
 export const hardeningSchema = z.strictObject({
-  deletionProtection: z.boolean().optional(),
-  accessLogs: z.boolean().optional(),
-  dropInvalidHeaderFields: z.boolean().optional(),
-  desyncMitigationMode: z.enum(DESYNC_MODES).optional(),
+  deletionProtection: z.boolean().optional().describe("Balancer deletion protection. Secure default: true."),
+  accessLogs: z.boolean().optional().describe("Balancer access logs to an encrypted S3 bucket. Secure default: true."),
+  dropInvalidHeaderFields: z.boolean().optional().describe("Drop invalid HTTP header fields. Secure default: true."),
+  desyncMitigationMode: z.enum(DESYNC_MODES).optional().describe("HTTP desync mitigation. Secure default: defensive."),
 });
 
 export const instancesSchema = z.strictObject({
-  /** @default m5.large */
-  defaultType: instanceType().default("m5.large"),
-  /** AMI name filter for the Genesys hosts (owner amazon). @default al2023-ami-2023.*-x86_64 */
-  amiNameFilter: z.string().regex(/^[A-Za-z0-9*._-]{1,128}$/, { message: "must be an AMI name filter of letters, digits, '*', '.', '_' or '-'" }).default("al2023-ami-2023.*-x86_64"),
+  defaultType: instanceType().default("m5.large").describe("EC2 instance type of Genesys hosts without their own."),
+  amiNameFilter: z.string().regex(/^[A-Za-z0-9*._-]{1,128}$/, { message: "must be an AMI name filter of letters, digits, '*', '.', '_' or '-'" }).default("al2023-ami-2023.*-x86_64").describe("AMI name filter for the Genesys hosts (owner amazon). @default al2023-ami-2023.*-x86_64"),
 });
 
 /** A Genesys server node: keyed by a stable name, named in Genesys by `appName` (default: the key). */
 const node = (defaultPort: number) =>
   z.strictObject({
-    appName: appName().optional(),
-    port: port().default(defaultPort),
-    instanceType: instanceType().optional(),
-    availabilityZone: availabilityZone().optional(),
+    appName: appName().optional().describe("Application name in Genesys Administrator (default: the node's key); its route replaces spaces with '_'."),
+    port: port().default(defaultPort).describe("Port the Genesys application listens on."),
+    instanceType: instanceType().optional().describe("EC2 instance type (default: instances.defaultType)."),
+    availabilityZone: availabilityZone().optional().describe("Pin the node's zone; otherwise zones are assigned round-robin in natural key order."),
   });
 
 const nodes = (defaultPort: number) =>
   z.record(key(), node(defaultPort)).refine((m) => Object.keys(m).length > 0, { message: "must define at least one node" });
 
 export const webEngagement85Schema = z.strictObject({
-  balancer: z.enum(BALANCER_KINDS).default("alb"),
-  /** Public hostname of the balancer; the GWE cluster application's host. */
-  hostname: hostname(),
-  /** Balancer port; the GWE cluster application's default port. @default 443 */
-  listenerPort: port().default(443),
-  /** Proxy WebSockets (CometD). Disable on the client side when false. @default true */
-  webSockets: z.boolean().default(true),
-  /** Idle timeout for CometD long polling, seconds. @default 120 */
-  idleTimeoutSeconds: intIn(60, 4000, "seconds").default(120),
+  balancer: z.enum(BALANCER_KINDS).default("alb").describe("Balancer kind; `none` (development only) wires clients to nodes directly."),
+  hostname: hostname().describe("Public hostname of the balancer; the GWE cluster application's host."),
+  listenerPort: port().default(443).describe("Balancer port; the GWE cluster application's default port. @default 443"),
+  webSockets: z.boolean().default(true).describe("Proxy WebSockets (CometD). Disable on the client side when false. @default true"),
+  idleTimeoutSeconds: intIn(60, 4000, "seconds").default(120).describe("Idle timeout for CometD long polling, seconds. @default 120"),
   nodes: nodes(9081),
 });
 
 export const webEngagement81Schema = z.strictObject({
-  /** `none` connects frontend servers to backend servers directly: development only. */
-  balancer: z.enum(BALANCER_KINDS).default("alb"),
+  balancer: z.enum(BALANCER_KINDS).default("alb").describe("`none` connects frontend servers to backend servers directly: development only."),
   frontend: z.strictObject({
     hostname: hostname(),
-    /** URL parameter carrying "." + frontend application name. @default gwe_route */
-    stickyParameter: tokenName().default("gwe_route"),
+    stickyParameter: tokenName().default("gwe_route").describe("URL parameter carrying \".\" + frontend application name. @default gwe_route"),
     nodes: nodes(8081),
   }),
   backend: z.strictObject({
     hostname: hostname(),
-    /** Balancer-made stickiness cookie. @default ROUTEID */
-    cookie: tokenName().default("ROUTEID"),
+    cookie: tokenName().default("ROUTEID").describe("Balancer-made stickiness cookie. @default ROUTEID"),
     nodes: nodes(9081),
   }),
 });
@@ -152,16 +140,13 @@ export const AGENT_SIDES = ["workspaceWebEdition", "other"] as const;
 export const cobrowseSchema = z.strictObject({
   balancer: z.enum(BALANCER_KINDS).default("alb"),
   hostname: hostname(),
-  /** Agent desktop. Workspace Web Edition supports URL stickiness only. @default other */
-  agentSide: z.enum(AGENT_SIDES).default("other"),
-  /** Publish a serverUrl per node (`?co-browse-node-id=N`). @default true */
-  urlStickiness: z.boolean().default(true),
+  agentSide: z.enum(AGENT_SIDES).default("other").describe("Agent desktop. Workspace Web Edition supports URL stickiness only. @default other"),
+  urlStickiness: z.boolean().default(true).describe("Publish a serverUrl per node (`?co-browse-node-id=N`). @default true"),
   nodes: z
     .record(
       key(),
       node(8700).extend({
-        /** The node's id: the gcbSessionServer cookie value and the co-browse-node-id parameter. */
-        nodeId: stickyId(),
+        nodeId: stickyId().describe("The node's id: the gcbSessionServer cookie value and the co-browse-node-id parameter."),
       }),
     )
     .refine((m) => Object.keys(m).length > 0, { message: "must define at least one node" }),
@@ -172,8 +157,7 @@ export type RecordingService = (typeof RECORDING_SERVICES)[number];
 
 const recordingTenant = z
   .strictObject({
-    /** Agents with the SR Service logged in at once; each holds one persistent RWS connection. */
-    screenRecordingAgents: intIn(0, 100000, "agents").default(0),
+    screenRecordingAgents: intIn(0, 100000, "agents").default(0).describe("Agents with the SR Service logged in at once; each holds one persistent RWS connection."),
     rws: z.strictObject({ nodes: nodes(8080) }).optional(),
     rp: z
       .looseObject({ nodes: nodes(8889) })
@@ -197,10 +181,8 @@ const recordingTenant = z
     webdav: z
       .strictObject({
         nodes: nodes(80),
-        /** Node key that takes traffic only when every other member is down (Apache `status=+H`). */
-        hotStandby: key().optional(),
-        /** Collections published under /<tenant>/. @default ["recordings"] */
-        paths: z.array(pathSegment()).min(1).default(["recordings"]),
+        hotStandby: key().optional().describe("Node key that takes traffic only when every other member is down (Apache `status=+H`)."),
+        paths: z.array(pathSegment()).min(1).default(["recordings"]).describe("Collections published under /<tenant>/. @default [\"recordings\"]"),
       })
       .optional(),
   })
@@ -221,10 +203,8 @@ const recordingTenant = z
 export const recordingSchema = z.strictObject({
   balancer: z.enum(RECORDING_BALANCER_KINDS).default("alb"),
   hostname: hostname(),
-  /** Scheme the balancer uses towards the recording servers (https enables SSLProxyEngine). @default http */
-  backendScheme: z.enum(["http", "https"]).default("http"),
-  /** Extra worker headroom over one connection per screen-recording agent, percent. @default 25 */
-  connectionHeadroomPercent: intIn(0, 400, "percent").default(25),
+  backendScheme: z.enum(["http", "https"]).default("http").describe("Scheme the balancer uses towards the recording servers (https enables SSLProxyEngine). @default http"),
+  connectionHeadroomPercent: intIn(0, 400, "percent").default(25).describe("Extra worker headroom over one connection per screen-recording agent, percent. @default 25"),
   tenants: z.record(tenantKey(), recordingTenant).refine((m) => Object.keys(m).length > 0, { message: "must define at least one tenant" }),
 });
 
@@ -234,36 +214,25 @@ export const COROSYNC_TRANSPORTS = ["knet", "udpu", "udp"] as const;
 
 export const httpdHaPairSchema = z
   .strictObject({
-    /** rhel8: pcs + httpd 2.4; rhel6: cman/ccs + httpd 2.2. @default rhel8 */
-    os: z.enum(HA_OS).default("rhel8"),
+    os: z.enum(HA_OS).default("rhel8").describe("rhel8: pcs + httpd 2.4; rhel6: cman/ccs + httpd 2.2. @default rhel8"),
     instanceType: instanceType().default("c5.large"),
-    /** The pair shares one subnet in this zone. */
-    availabilityZone: availabilityZone(),
-    /** Exactly two hosts, keyed by cluster node name (e.g. ip1, ip2). */
-    nodes: z.record(key(), z.strictObject({ privateIp: ipv4().optional() })),
+    availabilityZone: availabilityZone().describe("The pair shares one subnet in this zone."),
+    nodes: z.record(key(), z.strictObject({ privateIp: ipv4().optional() })).describe("Exactly two hosts, keyed by cluster node name (e.g. ip1, ip2)."),
     virtualIp: z.strictObject({
-      /** awsvip: secondary private IP; aws-vpc-move-ip: overlay IP in route tables; IPaddr2: on-premises. */
-      agent: z.enum(VIP_AGENTS).default("awsvip"),
+      agent: z.enum(VIP_AGENTS).default("awsvip").describe("awsvip: secondary private IP; aws-vpc-move-ip: overlay IP in route tables; IPaddr2: on-premises."),
       address: ipv4(),
-      /** @default 32 */
-      cidrNetmask: intIn(8, 32, "bits").default(32),
-      /** Interface that carries the VIP. @default eth0 */
-      nic: z.string().regex(/^[a-z][a-z0-9]{0,14}$/, { message: "must be a network interface name such as eth0" }).default("eth0"),
+      cidrNetmask: intIn(8, 32, "bits").default(32).describe("@default 32"),
+      nic: z.string().regex(/^[a-z][a-z0-9]{0,14}$/, { message: "must be a network interface name such as eth0" }).default("eth0").describe("Interface that carries the VIP. @default eth0"),
     }),
     corosync: z
       .strictObject({
-        /** rhel6 supports udp (multicast) and udpu; rhel8 knet and udpu. */
-        transport: z.enum(COROSYNC_TRANSPORTS).optional(),
-        /** Token timeout, milliseconds. @default 3000 */
-        tokenMs: intIn(500, 60000, "milliseconds").default(3000),
+        transport: z.enum(COROSYNC_TRANSPORTS).optional().describe("rhel6 supports udp (multicast) and udpu; rhel8 knet and udpu."),
+        tokenMs: intIn(500, 60000, "milliseconds").default(3000).describe("Token timeout, milliseconds. @default 3000"),
       })
       .default({ tokenMs: 3000 }),
-    /** Put a network load balancer in front of the pair instead of relying on the VIP alone. @default false */
-    fronting: z.enum(["vip", "nlb"]).default("vip"),
-    /** SSH login for provisioning. @default ec2-user */
-    sshUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "must be a Unix user name" }).default("ec2-user"),
-    /** CIDR allowed to SSH for provisioning (never 0.0.0.0/0 in production). */
-    adminCidr: cidr(8, 32),
+    fronting: z.enum(["vip", "nlb"]).default("vip").describe("Put a network load balancer in front of the pair instead of relying on the VIP alone. @default false"),
+    sshUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "must be a Unix user name" }).default("ec2-user").describe("SSH login for provisioning. @default ec2-user"),
+    adminCidr: cidr(0, 32).describe("CIDR allowed to SSH for provisioning (never 0.0.0.0/0 in production)."),
   })
   .superRefine((pair, ctx) => {
     const count = Object.keys(pair.nodes).length;
@@ -290,14 +259,11 @@ export const frameworkSchema = z.strictObject({
   /** Per-instance capacities. Project defaults for planning, NOT vendor sizing figures. */
   capacity: z
     .strictObject({
-      /** Clients one Configuration Server Proxy serves. @default 500 (project planning default) */
-      clientsPerCsProxy: intIn(1, 100000, "clients").default(500),
-      /** Hosts one Distributed Solution Control Server controls. @default 100 (project planning default) */
-      hostsPerScs: intIn(1, 100000, "hosts").default(100),
+      clientsPerCsProxy: intIn(1, 100000, "clients").default(500).describe("Clients one Configuration Server Proxy serves. @default 500 (project planning default)"),
+      hostsPerScs: intIn(1, 100000, "hosts").default(100).describe("Hosts one Distributed Solution Control Server controls. @default 100 (project planning default)"),
     })
     .default({ clientsPerCsProxy: 500, hostsPerScs: 100 }),
-  /** Run at least two of each role per site. @default true */
-  highAvailability: z.boolean().default(true),
+  highAvailability: z.boolean().default(true).describe("Run at least two of each role per site. @default true"),
   /** Framework listening ports (project defaults; match your Genesys applications). */
   ports: z
     .strictObject({
@@ -307,8 +273,7 @@ export const frameworkSchema = z.strictObject({
       lca: port().default(4999),
     })
     .default({ configServer: 2020, csProxy: 2020, scs: 4999, lca: 4999 }),
-  /** How remote sites reach the master site. @default peering */
-  connectivity: z.enum(["peering", "transitGateway"]).default("peering"),
+  connectivity: z.enum(["peering", "transitGateway"]).default("peering").describe("How remote sites reach the master site. @default peering"),
   instanceType: instanceType().default("m5.large"),
   sites: z
     .record(
@@ -318,10 +283,8 @@ export const frameworkSchema = z.strictObject({
         region: region(),
         vpcCidr: cidr(16, 24),
         availabilityZones: z.array(availabilityZone()).min(1).max(6),
-        /** Configuration clients at this site (CS Proxy sizing). */
-        clients: intIn(0, 10_000_000, "clients").default(0),
-        /** Hosts to control at this site (Distributed SCS sizing). */
-        hosts: intIn(0, 1_000_000, "hosts").default(0),
+        clients: intIn(0, 10_000_000, "clients").default(0).describe("Configuration clients at this site (CS Proxy sizing)."),
+        hosts: intIn(0, 1_000_000, "hosts").default(0).describe("Hosts to control at this site (Distributed SCS sizing)."),
       }),
     )
     .refine((m) => Object.keys(m).length > 0, { message: "must define at least one site" }),
@@ -342,20 +305,20 @@ export const SECRET_CONFIG_KEYS = {
 
 /** Every `genesys:` stack config key and its schema. */
 export const stackConfigSchema = z.strictObject({
-  environment: z.enum(ENVIRONMENT_KINDS),
-  region: region(),
-  network: networkSchema,
-  site: siteSchema,
-  tls: tlsSchema.optional(),
-  hardening: hardeningSchema.default({}),
-  instances: instancesSchema.default({ defaultType: "m5.large", amiNameFilter: "al2023-ami-2023.*-x86_64" }),
+  environment: z.enum(ENVIRONMENT_KINDS).describe("Environment kind. Production enforces balancers, multi-AZ, TLS and the policy pack's mandatory rules."),
+  region: region().describe("AWS region of the stack."),
+  network: networkSchema.describe("VPC and availability zones of the balancers and Genesys nodes."),
+  site: siteSchema.describe("The public website the Genesys systems serve."),
+  tls: tlsSchema.optional().describe("HTTPS on the balancers; required in production."),
+  hardening: hardeningSchema.default({}).describe("Balancer hardening; every flag defaults to the secure value, development may relax explicitly."),
+  instances: instancesSchema.default({ defaultType: "m5.large", amiNameFilter: "al2023-ami-2023.*-x86_64" }).describe("EC2 defaults for Genesys hosts."),
   tags: z.record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { message: "must be a tag key" }), z.string().max(256)).default({}),
-  webEngagement81: webEngagement81Schema.optional(),
-  webEngagement85: webEngagement85Schema.optional(),
-  cobrowse: cobrowseSchema.optional(),
-  recording: recordingSchema.optional(),
-  httpdHaPair: httpdHaPairSchema.optional(),
-  framework: frameworkSchema.optional(),
+  webEngagement81: webEngagement81Schema.optional().describe("Genesys Web Engagement 8.1: frontend and backend balancers (seed 000)."),
+  webEngagement85: webEngagement85Schema.optional().describe("Genesys Web Engagement 8.5: one balancer, GWROUTEID stickiness, WebSockets (seed 001)."),
+  cobrowse: cobrowseSchema.optional().describe("Genesys Co-browse: gcbSessionServer cookie and co-browse-node-id URL stickiness (seed 002)."),
+  recording: recordingSchema.optional().describe("Genesys Interaction Recording, multi-tenant (seed 003)."),
+  httpdHaPair: httpdHaPairSchema.optional().describe("Apache httpd primary/backup pair with a Pacemaker/Corosync virtual IP (seed 003)."),
+  framework: frameworkSchema.optional().describe("Framework: Configuration Server Proxy and Distributed SCS sites (seed 004)."),
 });
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
