@@ -6,7 +6,7 @@
  *   npm run synth -- --stack dev
  */
 import { mkdirSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramFailure, runUnderMocks } from "../tools/mock-run";
 import { readStackFile } from "../tools/stack-file";
@@ -32,7 +32,7 @@ async function main(): Promise<number> {
   const started = process.hrtime.bigint();
   const run = await runUnderMocks({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys }, async () => (await import("../index")).default);
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const dir = join(root, outDir, stack);
+  const dir = resolve(root, outDir, stack);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let failed = false;

@@ -1,0 +1,64 @@
+/**
+ * The main job: `npm run synth -- --stack <name>` runs the real index.ts under
+ * mocks for the real stack files and writes out/<stack>/plan.json.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = resolve(__dirname, "../..");
+const outDir = mkdtempSync(join(tmpdir(), "genesys-synth-"));
+const exec = promisify(execFile);
+const tsx = join(root, "node_modules/.bin/tsx");
+
+async function synth(...args: string[]) {
+  return exec(tsx, ["scripts/synth.ts", ...args], { cwd: root, timeout: 90_000 }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
+  );
+}
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+describe.each(["dev", "prod"])("synth --stack %s", (stack) => {
+  it("exits 0, writes plan.json with every registered resource and prints a summary", async () => {
+    const result = await synth("--stack", stack, "--out", outDir);
+    expect(result.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Stack ${stack}: \\d+ resources registered offline`));
+    expect(result.stdout).toContain("Resources by type:");
+    expect(result.stdout).toContain("Stack outputs:");
+    const plan = JSON.parse(readFileSync(join(outDir, stack, "plan.json"), "utf8")) as { resources: { type: string; name: string; parent: string | null; inputs: object }[]; outputs: Record<string, unknown> };
+    const count = Number(/^Stack \S+: (\d+) resources/.exec(result.stdout)![1]);
+    expect(plan.resources).toHaveLength(count);
+    expect(plan.resources.map((r) => r.type)).toContain("aws:ec2/vpc:Vpc");
+    for (const r of plan.resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
+    expect(plan.outputs.environment).toBe(stack === "prod" ? "production" : "development");
+  });
+});
+
+describe("synth with a broken stack file", () => {
+  it("prints every problem with its key path, no stack trace, and exits non-zero", async () => {
+    const broken = readFileSync(join(root, "Pulumi.prod.yaml"), "utf8").replace("genesys:region: eu-west-1", "genesys:region: moon-1").replace("balancer: httpdHaPair", "balancer: none");
+    const name = `broken${process.pid}`;
+    const file = join(root, `Pulumi.${name}.yaml`);
+    writeFileSync(file, broken);
+    try {
+      const result = await synth("--stack", name, "--out", outDir);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('genesys:region: "moon-1" must be an AWS region code');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(file, { force: true });
+    }
+  });
+
+  it("rejects a missing --stack with the usage line", async () => {
+    const result = await synth();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("usage: npm run synth -- --stack <dev|prod>");
+  });
+});
