@@ -1,0 +1,82 @@
+/**
+ * The operator's runbook for the pair's hosts: status, clearing failures and
+ * moving the service away from a node for maintenance, with the names and
+ * commands of this stack's cluster.
+ */
+import type { HttpdHaPair } from "../../model/environment";
+import { commandLine, type ClusterCommand } from "./cluster-command";
+import { clusterNodes, CLUSTER_NAME, virtualIpAddress, type PairHosts } from "./pair-hosts";
+import { CLUSTER_RESOURCES, resourceChain } from "./pcs-commands";
+
+/** A command, or an instruction for the operator between commands. */
+export type RunbookStep = ClusterCommand | { readonly instruction: string };
+
+export interface RunbookProcedure {
+  readonly title: string;
+  readonly summary: string;
+  readonly steps: readonly RunbookStep[];
+}
+
+const pcs = (...argv: string[]): ClusterCommand => ({ argv: ["pcs", ...argv] });
+
+export function clusterRunbook(pair: HttpdHaPair, hosts: PairHosts = {}): RunbookProcedure[] {
+  const chain = resourceChain(pair);
+  const root = chain[0];
+  const { webserver } = CLUSTER_RESOURCES;
+  const nodes = clusterNodes(pair, hosts);
+  // pcs 0.10 (RHEL 8) moved standby from `pcs cluster` to `pcs node`; RHEL 6's pcs 0.9 has only the former.
+  const standby = (node: string, on: boolean) => (pair.os === "rhel8" ? pcs("node", on ? "standby" : "unstandby", node) : pcs("cluster", on ? "standby" : "unstandby", node));
+  return [
+    {
+      title: "Check the cluster",
+      summary: "Both nodes should be online and every resource started on the same node.",
+      steps: [pcs("status"), { argv: ["crm_mon", "-o", "-1"] }],
+    },
+    {
+      title: "Clear a failed resource",
+      summary: `After fixing the cause, reset the resource's failures so the cluster may place it again: ${webserver} is banned from a node after 10 failures there, the others after one.`,
+      steps: chain.map((resource) => pcs("resource", "cleanup", resource)),
+    },
+    ...nodes.map((node): RunbookProcedure => {
+      const other = nodes.find((n) => n.name !== node.name)!;
+      return {
+        title: `Maintain ${node.name} while ${other.name} serves`,
+        summary: `Moving ${root} moves the whole chain (${chain.join(", ")}). \`move\` pins it to ${other.name} until \`clear\`; standby keeps ${node.name} in the cluster but empty.`,
+        steps: [
+          pcs("resource", "move", root, other.name),
+          { instruction: `maintain ${node.name}, then let the cluster place ${root} freely again:` },
+          pcs("resource", "clear", root),
+          { instruction: `or keep every resource off ${node.name} (e.g. across a reboot):` },
+          standby(node.name, true),
+          { instruction: `maintain ${node.name}, then:` },
+          standby(node.name, false),
+        ],
+      };
+    }),
+  ];
+}
+
+function stepLine(step: RunbookStep): string {
+  if ("argv" in step) return commandLine(step);
+  if (/[\r\n]/.test(step.instruction)) throw new Error(`runbook instruction ${JSON.stringify(step.instruction)} must be one line`);
+  return `# ${step.instruction}`;
+}
+
+/** The runbook as markdown (a `##` section), for the README and synth output. */
+export function renderClusterRunbook(pair: HttpdHaPair, hosts: PairHosts = {}): string {
+  const nodes = clusterNodes(pair, hosts)
+    .map((n) => (n.address ? `\`${n.name}\` (${n.address})` : `\`${n.name}\``))
+    .join(" and ");
+  const os = pair.os === "rhel8" ? "RHEL 8" : "RHEL 6";
+  const lines = [
+    `## httpd HA pair: cluster \`${CLUSTER_NAME}\``,
+    "",
+    `${os} nodes ${nodes}; virtual IP ${virtualIpAddress(pair)} (${pair.virtualIp.agent}). ` +
+      `Resources start in this order and always run on the same node: ${resourceChain(pair).map((r) => `\`${r}\``).join(" → ")}. ` +
+      "Run the commands as root on either node.",
+  ];
+  for (const procedure of clusterRunbook(pair, hosts)) {
+    lines.push("", `### ${procedure.title}`, "", procedure.summary, "", "```sh", ...procedure.steps.map(stepLine), "```");
+  }
+  return `${lines.join("\n")}\n`;
+}
