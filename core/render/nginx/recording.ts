@@ -1,0 +1,134 @@
+/**
+ * Interaction Recording per tenant behind nginx (seed 003): every service of
+ * a tenant has its own upstream groups named from its balancer name
+ * (`t1-rws`), published under the tenant prefix with the prefix stripped.
+ *
+ * - RWS sticks on a balancer-made ROUTEID cookie with path /<tenant>. nginx
+ *   has no sticky-cookie directive, so the route of the node that actually
+ *   answered is read from `$upstream_addr`, and the cookie is set only when it
+ *   differs from the route the request came with (Apache's
+ *   BALANCER_ROUTE_CHANGED): new clients are pinned, failed-over ones re-pinned.
+ * - RCS sticks on JSESSIONID, the route after its first dot, with the cookie
+ *   path moved into the tenant's space and a fresh connection per request.
+ * - WebDAV's hot standby is a `backup` server; RP never has one.
+ */
+import type { Recording, RecordingServiceModel, RecordingTenant } from "../../model/environment";
+import type { RecordingService } from "../../model/schema";
+import { nodeAddress } from "./addresses";
+import { plainBalancer, serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
+import { block, comment, directive, type Line } from "./conf-text";
+import { failover, notPublished, proxyHeaders } from "./proxy";
+import { bareWord, nginxLiteral, nginxScriptParts, regexLiteral } from "./quote";
+import { cookieVariable, firstDotRoutePattern, FIRST_DOT_ROUTE_CAPTURE, mapBlock } from "./sticky";
+
+const CONNECT_TIMEOUT = "5s";
+
+/** Apache's sample gives RCS `disablereuse=On connectiontimeout=10000ms`. */
+const CONNECTIONS: Partial<Record<RecordingService, { readonly reuse: boolean; readonly connectTimeout: string }>> = {
+  rcs: { reuse: false, connectTimeout: "10s" },
+};
+
+export interface RecordingFiles {
+  /** http-level: upstream groups and maps of one tenant. */
+  readonly upstreams: Line[][];
+  /** Inside the recording server: the tenant's locations. */
+  readonly locations: Line[][];
+}
+
+function variableName(svc: RecordingServiceModel, what: string): string {
+  return bareWord(`${svc.balancerName.replace(/-/g, "_")}_${what}`);
+}
+
+function renderService(rec: Recording, tenant: RecordingTenant, svc: RecordingServiceModel, ctx: SiteContext): RecordingFiles {
+  const conn = CONNECTIONS[svc.service];
+  const timers = conn && !conn.reuse ? { ...ctx.timers, keepalive: 0 } : ctx.timers;
+  const scheme = rec.backendScheme;
+  const header = [comment(`${tenant.key}: ${svc.label}`)];
+  const settings = [
+    ...(conn ? [directive("proxy_connect_timeout", conn.connectTimeout)] : []),
+    ...(svc.cookiePathRewrite ? [directive("proxy_cookie_path", nginxLiteral(svc.cookiePathRewrite.from), nginxLiteral(svc.cookiePathRewrite.to))] : []),
+    // Recordings are uploaded as they are received, not spooled to disk first.
+    ...(svc.service === "webdav" ? [directive("proxy_request_buffering", "off")] : []),
+  ];
+
+  if (svc.stickiness.kind === "none") {
+    const balancer = plainBalancer(svc.balancerName, svc.members, ctx, timers);
+    return {
+      upstreams: [header, ...balancer.upstreams],
+      locations: svc.routes.map((route) =>
+        block(`location ${nginxLiteral(route.publicPath)}`, [...settings, directive("proxy_pass", bareWord(`${scheme}://${balancer.cluster}${route.backendPath}`))]),
+      ),
+    };
+  }
+
+  const cookie = svc.stickiness.cookie;
+  const balancer = stickyBalancer(svc.balancerName, svc.members, ctx, timers);
+  const upstreamVariable = variableName(svc, "upstream");
+  const maps = [
+    mapBlock(
+      cookieVariable(cookie),
+      upstreamVariable,
+      balancer.cluster,
+      svc.members.map((m) => ({ pattern: firstDotRoutePattern(m.route), value: balancer.pinned.get(m.key)! })),
+    ),
+  ];
+  const routeCookie = variableName(svc, "route_cookie");
+  if (svc.stickiness.origin === "balancer") maps.push(...routeCookieMaps(tenant, svc, cookie, routeCookie, ctx));
+
+  return {
+    upstreams: [header, ...balancer.upstreams, ...maps],
+    locations: svc.routes.map((route) =>
+      block(`location ${nginxLiteral(route.publicPath)}`, [
+        ...settings,
+        // proxy_pass with a variable sends its URI as is: strip the prefix here.
+        directive("rewrite", nginxLiteral(`^${regexLiteral(route.publicPath)}(.*)$`), nginxScriptParts([route.backendPath, { variable: "1" }]), "break"),
+        directive("proxy_pass", `${scheme}://$${upstreamVariable}`),
+        ...(svc.stickiness.kind === "cookie" && svc.stickiness.origin === "balancer" ? [directive("add_header", "Set-Cookie", `$${routeCookie}`)] : []),
+      ]),
+    ),
+  };
+}
+
+/** `$<balancer>_route_cookie`: "ROUTEID=.<route>; Path=/<tenant>" when the answering node is not the requested route, else empty (no header). */
+function routeCookieMaps(tenant: RecordingTenant, svc: RecordingServiceModel, cookie: string, target: string, ctx: SiteContext): Line[][] {
+  const requested = variableName(svc, "requested_route");
+  const answered = variableName(svc, "answered_route");
+  const seen = new Map<string, string>();
+  const byAddress = svc.members.map((m) => {
+    const address = nodeAddress(ctx.addresses, m, svc.balancerName);
+    const other = seen.get(address);
+    if (other !== undefined) {
+      throw new Error(`${svc.balancerName}: nodes "${other}" and "${m.key}" share address ${address}; the ${cookie} route is told apart by the answering address`);
+    }
+    seen.set(address, m.key);
+    // $upstream_addr lists every server tried, ", "-separated; the last one answered.
+    return { pattern: `(?:^|, )${regexLiteral(address)}$`, value: nginxLiteral(m.route) };
+  });
+  return [
+    mapBlock(cookieVariable(cookie), requested, '""', [{ pattern: FIRST_DOT_ROUTE_CAPTURE, value: "$1" }]),
+    mapBlock("$upstream_addr", answered, '""', byAddress),
+    mapBlock(`"$${requested}:$${answered}"`, target, '""', [
+      { pattern: "^([^:]*):\\1$", value: '""' },
+      { pattern: "^[^:]*:(.+)$", value: nginxScriptParts([`${cookie}=.`, { variable: "1" }, `; Path=${tenant.prefix}`]) },
+    ]),
+  ];
+}
+
+export function renderRecordingTenant(rec: Recording, tenant: RecordingTenant, ctx: SiteContext): RecordingFiles {
+  const parts = tenant.services.map((svc) => renderService(rec, tenant, svc, ctx));
+  return { upstreams: parts.flatMap((p) => p.upstreams), locations: parts.flatMap((p) => p.locations) };
+}
+
+export function renderRecordingServer(rec: Recording, ctx: SiteContext, tenantIncludes: readonly string[]): Line[] {
+  return block("server", [
+    ...serverIdentity(ctx, rec.hostname),
+    ...proxyHeaders({ webSockets: false }),
+    ...failover(),
+    directive("proxy_connect_timeout", CONNECT_TIMEOUT),
+    // Apache 2.4's request body limit; recordings are large.
+    directive("client_max_body_size", "1g"),
+    "",
+    ...tenantIncludes.map((path) => directive("include", bareWord(path))),
+    ...notPublished(),
+  ]);
+}

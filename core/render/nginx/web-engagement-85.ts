@@ -1,0 +1,48 @@
+/**
+ * Web Engagement 8.5 behind nginx (seed 001). The GWE server sets
+ * GWROUTEID = "." + its application name; the cookie's route picks the group
+ * pinned to that node, anything else goes round-robin over the cluster.
+ */
+import type { WebEngagement85 } from "../../model/environment";
+import { WEB_ENGAGEMENT_CONTEXT_PATH } from "../../model/genesys-facts";
+import { serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
+import { block, comment, directive, type Line } from "./conf-text";
+import { failover, notPublished, proxyHeaders } from "./proxy";
+import { nginxLiteral } from "./quote";
+import { cookieVariable, firstDotRoutePattern, mapBlock } from "./sticky";
+
+export const WEB_ENGAGEMENT_85_BALANCER = "gwe85";
+const UPSTREAM_VARIABLE = "gwe85_upstream";
+
+export function renderWebEngagement85(we: WebEngagement85, ctx: SiteContext): Line[][] {
+  const balancer = stickyBalancer(WEB_ENGAGEMENT_85_BALANCER, we.nodes, ctx);
+  const routeMap = mapBlock(
+    cookieVariable(we.cookie),
+    UPSTREAM_VARIABLE,
+    balancer.cluster,
+    we.nodes.map((n) => ({ pattern: firstDotRoutePattern(n.route), value: balancer.pinned.get(n.key)! })),
+  );
+  const server = block("server", [
+    ...serverIdentity(ctx, we.hostname),
+    ...proxyHeaders({ webSockets: we.webSockets }),
+    ...failover(),
+    directive("proxy_connect_timeout", "5s"),
+    // CometD long polling holds a request open up to the idle timeout.
+    directive("proxy_read_timeout", `${we.idleTimeoutSeconds}s`),
+    directive("proxy_send_timeout", `${we.idleTimeoutSeconds}s`),
+    // Room for DOM and CSS messages (seed 001).
+    directive("proxy_buffers", 8, "2m"),
+    directive("proxy_buffer_size", "10m"),
+    directive("proxy_busy_buffers_size", "10m"),
+    "",
+    ...block(`location = ${nginxLiteral(we.healthPath)}`, [directive("proxy_pass", `http://${balancer.cluster}`)]),
+    ...block(`location ${nginxLiteral(WEB_ENGAGEMENT_CONTEXT_PATH)}`, [directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`)]),
+    ...notPublished(),
+  ]);
+  return [
+    [comment(`Web Engagement 8.5: sticky on ${we.cookie} = "." + application name; the route is the text after the first dot.`)],
+    ...balancer.upstreams,
+    routeMap,
+    server,
+  ];
+}
