@@ -14,12 +14,12 @@ export const DOLLAR_VARIABLE = "genesys_dollar";
 /** http-level declaration that `nginxScriptParts` relies on. */
 export const DOLLAR_DECLARATION = `geo $${DOLLAR_VARIABLE} { default "$"; }`;
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
-
 function rejectControl(text: string, what: string): void {
-  const match = CONTROL.exec(text);
-  if (match) {
-    throw new Error(`${what} ${JSON.stringify(text)} contains control character U+${match[0].charCodeAt(0).toString(16).padStart(4, "0")}; nginx configs accept none`);
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if (code < 0x20 || code === 0x7f) {
+      throw new Error(`${what} ${JSON.stringify(text)} contains control character U+${code.toString(16).padStart(4, "0")}; nginx configs accept none`);
+    }
   }
 }
 

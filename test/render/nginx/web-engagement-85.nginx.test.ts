@@ -105,7 +105,8 @@ describe("Web Engagement 8.5 proxy headers and node connections", () => {
     // Reports the headers it received and counts the connections nginx opened.
     probe = createServer((req, res) => {
       sockets.add(req.socket);
-      seen.push({ realIp: req.headers["x-real-ip"], forwardedFor: req.headers["x-forwarded-for"], host: req.headers.host, connection: req.headers.connection, upgrade: req.headers.upgrade });
+      const header = (name: string) => req.headers[name]?.toString();
+      seen.push({ realIp: header("x-real-ip"), forwardedFor: header("x-forwarded-for"), host: header("host"), connection: header("connection"), upgrade: header("upgrade") });
       res.setHeader("X-Node", "probe");
       res.end("ok");
     });
