@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import type { Environment } from "../core/model/environment";
 import { Network } from "./network";
+import { FrameworkTopology } from "./framework/framework-topology";
 
 export function deployEnvironment(env: Environment): Record<string, unknown> {
   const provider = new aws.Provider("aws", {
@@ -13,7 +14,10 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
     defaultTags: { tags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" } },
   });
   const network = new Network("genesys", { network: env.network, natPerZone: env.isProduction }, { providers: { aws: provider } });
+  // Framework sites span regions: the topology brings one provider per region, tagged like the stack's.
+  const framework = env.framework && new FrameworkTopology("framework", { framework: env.framework, amiNameFilter: env.instances.amiNameFilter, defaultTags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" } });
   return {
+    ...(framework ? { framework: framework.summary } : {}),
     environment: env.kind,
     region: env.region,
     vpcId: network.vpcId,

@@ -2,6 +2,7 @@
  * Cross-field rules over a schema-valid stack config. Each rule is a pure
  * function returning problems (hard errors) or warnings, with key paths.
  */
+import { DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP, inboundRuleCounts, MAX_INSTANCES_PER_ROLE, sizeFramework, type FrameworkSiteSizing } from "./framework-sizing";
 import { COOKIES, routeName } from "./genesys-facts";
 import { isUnderDomain } from "./names";
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from "./network-math";
@@ -232,6 +233,53 @@ export const frameworkSites: Rule = (config) => {
   return problems;
 };
 
+const siteCounts = (sites: readonly FrameworkSiteSizing[], count: (s: FrameworkSiteSizing) => number) =>
+  sites
+    .filter((s) => count(s) > 0)
+    .map((s) => `${s.key} (${count(s)})`)
+    .join(", ");
+
+/** Seed 004: Configuration Server in Proxy mode and Solution Control Server in Distributed mode need special licences. */
+export const frameworkLicences: Rule = (config) => {
+  const fw = config.framework;
+  if (!fw) return [];
+  const sites = sizeFramework(fw);
+  const problems: ConfigProblem[] = [];
+  const proxies = sites.reduce((n, s) => n + s.csProxies, 0);
+  if (proxies > 0 && fw.licenses.csProxy === undefined) {
+    problems.push({
+      path: ["framework", "licenses", "csProxy"],
+      value: undefined,
+      message: `is required: sites ${siteCounts(sites, (s) => s.csProxies)} run ${proxies} Configuration Server Proxies for their clients, and Configuration Server in Proxy mode needs a special licence; set it to the licence reference (see the Genesys Licensing Guide)`,
+    });
+  }
+  const scs = sites.reduce((n, s) => n + s.distributedScs, 0);
+  if (scs > 0 && fw.licenses.distributedScs === undefined) {
+    problems.push({
+      path: ["framework", "licenses", "distributedScs"],
+      value: undefined,
+      message: `is required: sites ${siteCounts(sites, (s) => s.distributedScs)} run ${scs} Distributed Solution Control Servers for their hosts, and Solution Control Server in Distributed mode needs a special licence; set it to the licence reference (see the Genesys Licensing Guide)`,
+    });
+  }
+  return problems;
+};
+
+/** Derived counts stay within MAX_INSTANCES_PER_ROLE per site, so a typo cannot plan thousands of servers. */
+export const frameworkSizeLimits: Rule = (config) => {
+  const fw = config.framework;
+  if (!fw) return [];
+  const problems: ConfigProblem[] = [];
+  for (const site of sizeFramework(fw)) {
+    if (site.csProxies > MAX_INSTANCES_PER_ROLE) {
+      problems.push({ path: ["framework", "sites", site.key, "clients"], value: site.clients, message: `needs ${site.csProxies} CS Proxies at capacity.clientsPerCsProxy ${fw.capacity.clientsPerCsProxy}; at most ${MAX_INSTANCES_PER_ROLE} per site are allowed (raise the capacity or split the site)` });
+    }
+    if (site.distributedScs > MAX_INSTANCES_PER_ROLE) {
+      problems.push({ path: ["framework", "sites", site.key, "hosts"], value: site.hosts, message: `needs ${site.distributedScs} Distributed SCS at capacity.hostsPerScs ${fw.capacity.hostsPerScs}; at most ${MAX_INSTANCES_PER_ROLE} per site are allowed (raise the capacity or split the site)` });
+    }
+  }
+  return problems;
+};
+
 export const RULES: readonly Rule[] = [
   hostnamesUnderSiteDomain,
   productionRequiresBalancers,
@@ -244,6 +292,8 @@ export const RULES: readonly Rule[] = [
   webEngagement85HasCluster,
   haPairVirtualIp,
   frameworkSites,
+  frameworkLicences,
+  frameworkSizeLimits,
 ];
 
 /** Soft problems: reported with pulumi.log.warn, never blocking. */
@@ -251,6 +301,13 @@ export function configWarnings(config: StackConfig): ConfigProblem[] {
   const warnings: ConfigProblem[] = [];
   if (config.httpdHaPair && config.recording?.balancer !== "httpdHaPair") {
     warnings.push({ path: ["httpdHaPair"], value: undefined, message: "is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config" });
+  }
+  if (config.framework) {
+    for (const count of inboundRuleCounts(sizeFramework(config.framework))) {
+      if (count.rules > DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP) {
+        warnings.push({ path: ["framework", "sites", count.site], value: count.rules, message: `needs ${count.rules} inbound rules on its ${count.role} security group (one per instance at other sites); AWS allows ${DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP} by default: request a quota increase before deploying` });
+      }
+    }
   }
   if (config.environment === "production") {
     for (const set of nodeSets(config)) {
