@@ -233,6 +233,18 @@ export const httpdHaPairSchema = z
     fronting: z.enum(["vip", "nlb"]).default("vip").describe("Put a network load balancer in front of the pair instead of relying on the VIP alone. @default false"),
     sshUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "must be a Unix user name" }).default("ec2-user").describe("SSH login for provisioning. @default ec2-user"),
     adminCidr: cidr(0, 32).describe("CIDR allowed to SSH for provisioning (never 0.0.0.0/0 in production)."),
+    sshPublicKey: z
+      .string()
+      .regex(/^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) [A-Za-z0-9+/]+={0,3}(?: [A-Za-z0-9@._+-]{1,64})?$/, {
+        message: "must be one OpenSSH public key line such as `ssh-ed25519 AAAA... admin@example.com`",
+      })
+      .optional()
+      .describe("OpenSSH public key of genesys:httpdHaPairSshPrivateKey; the hosts launch with it. Leave unset only when amiId names an image that already authorizes that key."),
+    amiId: z
+      .string()
+      .regex(/^ami-[0-9a-f]{8,17}$/, { message: "must be an AMI id such as ami-0123456789abcdef0" })
+      .optional()
+      .describe("Image of both hosts. @default the newest Red Hat RHEL_HA-8 image (rhel8) or RHEL-6.10 image (rhel6)"),
   })
   .superRefine((pair, ctx) => {
     const count = Object.keys(pair.nodes).length;
@@ -301,6 +313,8 @@ export const SECRET_CONFIG_KEYS = {
   httpdTlsPrivateKey: "httpdTlsPrivateKey",
   /** PEM certificate chain matching httpdTlsPrivateKey. */
   httpdTlsCertificate: "httpdTlsCertificate",
+  /** corosync-keygen key (base64, 128-512 bytes) both HA-pair nodes share; required with the knet transport, which encrypts cluster traffic. */
+  httpdHaPairCorosyncAuthkey: "httpdHaPairCorosyncAuthkey",
 } as const;
 
 /** Every `genesys:` stack config key and its schema. */
