@@ -313,7 +313,7 @@ export const SECRET_CONFIG_KEYS = {
   httpdTlsPrivateKey: "httpdTlsPrivateKey",
   /** PEM certificate chain matching httpdTlsPrivateKey. */
   httpdTlsCertificate: "httpdTlsCertificate",
-  /** corosync-keygen key (base64, 128-512 bytes) both HA-pair nodes share; required with the knet transport, which encrypts cluster traffic. */
+  /** corosync-keygen key file, base64 (128 to 4096 bytes: `base64 -w0 /etc/corosync/authkey`), that both HA-pair nodes share; required with the knet transport, which encrypts cluster traffic. */
   httpdHaPairCorosyncAuthkey: "httpdHaPairCorosyncAuthkey",
 } as const;
 
