@@ -1,0 +1,113 @@
+/**
+ * Co-browse through the real nginx with the rendered config: customers stick
+ * by the gcbSessionServer cookie, agents by ?co-browse-node-id (which wins),
+ * with one node as much as with several.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COBROWSE_NODE_PARAMETER, COOKIES, HEALTH_PATHS } from "../../../core/model/genesys-facts";
+import { renderNginxSite } from "../../../core/render/nginx";
+import { startNginx, type RunningNginx } from "../../support/nginx";
+import { startStubNode, type StubNode } from "../../support/stub-node";
+import { addressesOf, environmentOf, loopbackPorts } from "./fixtures";
+import { answeringNodes, fetchVia, setCookies, tally } from "./http";
+import { websocketEcho } from "./websocket";
+
+const HOST = "cobrowse.example.com";
+const COOKIE = COOKIES.cobrowse;
+const param = (id: string) => `${COBROWSE_NODE_PARAMETER}=${id}`;
+
+async function cobrowseSite(nodes: Record<string, { nodeId: string }>) {
+  const env = environmentOf({ cobrowse: { hostname: HOST, agentSide: "workspaceWebEdition", nodes } });
+  const ports = await loopbackPorts(env);
+  const stubs = new Map<string, StubNode>();
+  for (const node of env.cobrowse!.nodes) {
+    // A Co-browse node sets gcbSessionServer = its node id when a session starts.
+    stubs.set(node.key, await startStubNode({ name: node.key, port: ports.get(node.key)!, setCookies: () => [`${COOKIE}=${node.nodeId}; Path=/`] }));
+  }
+  const nginx = await startNginx(({ prefix, port }) =>
+    renderNginxSite(env, addressesOf(ports), { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: 1, failTimeoutSeconds: 2 }),
+  );
+  return { env, stubs, nginx };
+}
+
+describe("Co-browse behind the rendered nginx", () => {
+  let site: Awaited<ReturnType<typeof cobrowseSite>>;
+  let nginx: RunningNginx;
+  const nodesFor = (count: number, path: string, cookie?: string) => answeringNodes(count, nginx.port, path, { host: HOST, cookie });
+
+  beforeAll(async () => {
+    site = await cobrowseSite({ cb1: { nodeId: "1" }, cb2: { nodeId: "2" }, cb3: { nodeId: "node-c" } });
+    nginx = site.nginx;
+  });
+
+  afterAll(async () => {
+    await nginx?.stop();
+    await Promise.all([...(site?.stubs.values() ?? [])].map((s) => s.close()));
+  });
+
+  it("spreads new sessions over every node", async () => {
+    expect(Object.keys(tally(await nodesFor(30, "/cobrowse/rest/session"))).sort()).toEqual(["cb1", "cb2", "cb3"]);
+  });
+
+  it("sends 100% of 50 requests with a node's cookie to that node", async () => {
+    for (const node of site.env.cobrowse!.nodes) {
+      expect(tally(await nodesFor(50, "/cobrowse/rest/session", `${COOKIE}=${node.nodeId}`))).toEqual({ [node.key]: 50 });
+    }
+  });
+
+  it("sends 100% of 50 requests with ?co-browse-node-id=N to node N", async () => {
+    for (const node of site.env.cobrowse!.nodes) {
+      expect(tally(await nodesFor(50, `/cobrowse/agent?${param(node.nodeId)}`))).toEqual({ [node.key]: 50 });
+    }
+  });
+
+  it("lets the URL parameter win over the cookie, wherever it stands in the query", async () => {
+    expect(tally(await nodesFor(20, `/cobrowse/agent?${param("1")}`, `${COOKIE}=2`))).toEqual({ cb1: 20 });
+    expect(tally(await nodesFor(20, `/cobrowse/agent?a=1&${param("node-c")}&b=2`, `${COOKIE}=1`))).toEqual({ cb3: 20 });
+  });
+
+  it("ignores look-alike parameters and unknown ids, falling back to the cookie", async () => {
+    for (const query of [`x${param("1")}`, param("12"), param("")]) {
+      expect(tally(await nodesFor(10, `/cobrowse/agent?${query}`, `${COOKIE}=2`)), query).toEqual({ cb2: 10 });
+    }
+    expect(tally(await nodesFor(10, "/cobrowse/agent", `${COOKIE}=NODE-C`))).not.toEqual({ cb3: 10 });
+  });
+
+  it("pins the session the first response created", async () => {
+    const first = await fetchVia(nginx.port, "/cobrowse/rest/session", { host: HOST });
+    const cookie = setCookies(first)[0].split(";")[0];
+    expect(tally(await nodesFor(50, "/cobrowse/rest/session", cookie))).toEqual({ [first.node!]: 50 });
+  });
+
+  it("answers its health path and passes WebSockets to the cookie's node", async () => {
+    expect((await fetchVia(nginx.port, HEALTH_PATHS.cobrowse, { host: HOST })).status).toBe(200);
+    const echo = await websocketEcho(nginx.port, "/cobrowse/cometd", "hi", { Host: HOST, Cookie: `${COOKIE}=2` });
+    expect(echo).toEqual({ status: 101, node: "cb2", reply: "cb2:hi" });
+  });
+
+  it("fails over with 0 errors when the URL's node dies", async () => {
+    await site.stubs.get("cb1")!.close();
+    const answered = await nodesFor(50, `/cobrowse/agent?${param("1")}`);
+    expect(answered.filter((n) => n.startsWith("status:") || n === "cb1")).toEqual([]);
+  });
+});
+
+describe("Co-browse with a single node", () => {
+  let site: Awaited<ReturnType<typeof cobrowseSite>>;
+
+  beforeAll(async () => {
+    site = await cobrowseSite({ only: { nodeId: "7" } });
+  });
+
+  afterAll(async () => {
+    await site?.nginx.stop();
+    await Promise.all([...(site?.stubs.values() ?? [])].map((s) => s.close()));
+  });
+
+  it("serves URL-sticky, cookie-sticky and new requests from the node", async () => {
+    const port = site.nginx.port;
+    expect(tally(await answeringNodes(10, port, `/cobrowse/agent?${param("7")}`, { host: HOST }))).toEqual({ only: 10 });
+    expect(tally(await answeringNodes(10, port, "/cobrowse/x", { host: HOST, cookie: `${COOKIE}=7` }))).toEqual({ only: 10 });
+    expect(tally(await answeringNodes(10, port, "/cobrowse/x", { host: HOST }))).toEqual({ only: 10 });
+  });
+});
