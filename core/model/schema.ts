@@ -4,6 +4,7 @@
  * derive from those keys, never from positions.
  */
 import { z } from "zod";
+import { RECORDING_SERVICE_FACTS } from "./genesys-facts";
 import { parseCidr, parseIpv4 } from "./network-math";
 import { appName, hostname, key, pathSegment, port, stickyId, tenantKey, tokenName } from "./names";
 
@@ -198,6 +199,15 @@ const recordingTenant = z
         ctx.addIssue({ code: "custom", path: ["webdav", "hotStandby"], input: webdav.hotStandby, message: "needs at least one other WebDAV node to stand by for" });
       }
     }
+    // A balancer publishes each /<tenant>/<path> once; the other services' paths are taken.
+    webdav?.paths.forEach((path, i) => {
+      const owner = RECORDING_SERVICES.find((s) => s !== "webdav" && RECORDING_SERVICE_FACTS[s].paths([]).some((p) => p.publicSuffix.split("/")[1] === path));
+      if (webdav.paths.indexOf(path) !== i) {
+        ctx.addIssue({ code: "custom", path: ["webdav", "paths", i], input: path, message: "is listed twice; each WebDAV path is published once" });
+      } else if (owner !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["webdav", "paths", i], input: path, message: `is where the tenant's ${RECORDING_SERVICE_FACTS[owner].label} is published; choose another WebDAV path` });
+      }
+    });
   });
 
 export const recordingSchema = z.strictObject({
