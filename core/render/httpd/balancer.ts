@@ -1,0 +1,101 @@
+/**
+ * One `<Proxy balancer://NAME>` section and the ProxyPass lines that use it.
+ * Stickiness follows mod_proxy_balancer's rule: the route is the text after
+ * the FIRST '.' of the cookie or URL parameter named by stickysession.
+ */
+import { TOKEN_NAME_PATTERN } from "../../model/names";
+import type { HttpdConf } from "./httpd-conf";
+
+/** httpd lowercases balancer names; requiring lowercase keeps what is rendered what httpd uses. */
+export const BALANCER_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** Routes travel in cookies and URLs after a '.', so no '.' and nothing that needs escaping. */
+const ROUTE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const COOKIE_PATH_PATTERN = /^\/[A-Za-z0-9_/-]*$/;
+
+export interface BalancerMember {
+  readonly scheme: "http" | "https";
+  /** `host:port`, checked by backendAddress. */
+  readonly address: string;
+  readonly route?: string;
+  /** `status=+H`: takes traffic only when every other member is down. */
+  readonly hotStandby?: boolean;
+  /** Worker parameters specific to one Genesys service, e.g. `disablereuse=On`. */
+  readonly parameters?: readonly (readonly [string, string | number])[];
+}
+
+export interface Balancer {
+  readonly name: string;
+  /** What the balancer serves, for messages: `recording tenant t1 rws`. */
+  readonly owner: string;
+  readonly members: readonly BalancerMember[];
+  /** Cookie or URL parameter carrying ".route". */
+  readonly stickySession?: string;
+  /** The balancer issues this cookie itself with value ".route" on the given path whenever the route changes. */
+  readonly balancerCookie?: { readonly name: string; readonly path: string };
+  /** Rewrites Set-Cookie paths from the backend's space into the public one. */
+  readonly cookiePathRewrite?: { readonly from: string; readonly to: string };
+  /** `upgrade=websocket` on every member: the ProxyPass line rejects it and a member without it silently drops the upgrade. */
+  readonly webSockets?: boolean;
+  /** Seconds a failed member rests before it is tried again (httpd default 60). */
+  readonly retrySeconds?: number;
+  /** Seconds to wait for a member's response (httpd default: Timeout, 60). */
+  readonly timeoutSeconds?: number;
+}
+
+function check(value: string, pattern: RegExp, what: string): string {
+  if (!pattern.test(value)) throw new Error(`${what} ${JSON.stringify(value)} does not match ${pattern}`);
+  return value;
+}
+
+function wholeSeconds(value: number, what: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > 86400) throw new Error(`${what} must be whole seconds from 0 to 86400, got ${value}`);
+  return value;
+}
+
+export function balancerUrl(name: string, path = ""): string {
+  return `balancer://${check(name, BALANCER_NAME_PATTERN, "balancer name")}${path}`;
+}
+
+export function renderBalancer(conf: HttpdConf, balancer: Balancer): void {
+  if (balancer.members.length === 0) throw new Error(`balancer ${balancer.name} has no members`);
+  if (balancer.members.every((m) => m.hotStandby)) throw new Error(`balancer ${balancer.name} has only hot-standby members`);
+  conf.claimBalancer(balancer.name, balancer.owner);
+  conf.use("balancer");
+  conf.section("Proxy", balancerUrl(balancer.name), () => {
+    for (const member of balancer.members) {
+      conf.use("proxyHttp");
+      if (member.scheme === "https") conf.use("backendTls");
+      const args: string[] = [`${member.scheme}://${member.address}`];
+      if (member.route !== undefined) args.push(`route=${check(member.route, ROUTE_PATTERN, "route")}`);
+      if (member.hotStandby) args.push("status=+H");
+      if (balancer.webSockets) {
+        conf.use("webSockets");
+        args.push("upgrade=websocket");
+      }
+      if (balancer.retrySeconds !== undefined) args.push(`retry=${wholeSeconds(balancer.retrySeconds, "retry")}`);
+      if (balancer.timeoutSeconds !== undefined) args.push(`timeout=${wholeSeconds(balancer.timeoutSeconds, "timeout")}`);
+      for (const [key, value] of member.parameters ?? []) args.push(`${key}=${value}`);
+      conf.directive("BalancerMember", ...args);
+    }
+    if (balancer.balancerCookie) {
+      const name = check(balancer.balancerCookie.name, TOKEN_NAME_PATTERN, "cookie name");
+      const path = check(balancer.balancerCookie.path, COOKIE_PATH_PATTERN, "cookie path");
+      conf.directive("Header", "add", "Set-Cookie", `${name}=.%{BALANCER_WORKER_ROUTE}e; path=${path}; HttpOnly`, "env=BALANCER_ROUTE_CHANGED");
+    }
+    if (balancer.stickySession !== undefined) {
+      conf.directive("ProxySet", `stickysession=${check(balancer.stickySession, TOKEN_NAME_PATTERN, "sticky session name")}`);
+    }
+    if (balancer.cookiePathRewrite) {
+      const { from, to } = balancer.cookiePathRewrite;
+      conf.directive("ProxyPassReverseCookiePath", check(from, COOKIE_PATH_PATTERN, "cookie path"), check(to, COOKIE_PATH_PATTERN, "cookie path"));
+    }
+  });
+}
+
+/** Publishes `publicPath` as `backendPath` on the balancer, rewriting redirects back. */
+export function renderProxyPass(conf: HttpdConf, publicPath: string, balancerName: string, backendPath: string): void {
+  check(publicPath, COOKIE_PATH_PATTERN, "public path");
+  check(backendPath, COOKIE_PATH_PATTERN, "backend path");
+  conf.directive("ProxyPass", publicPath, balancerUrl(balancerName, backendPath));
+  conf.directive("ProxyPassReverse", publicPath, balancerUrl(balancerName, backendPath));
+}

@@ -1,0 +1,167 @@
+/**
+ * Builds httpd config text. Every directive and section a renderer writes is
+ * looked up here: the table names the feature (and so the modules) it needs
+ * and the httpd generations that know it. Writing a directive records its
+ * feature, so the LoadModule lines follow from what the text actually uses,
+ * and a directive of the wrong generation (`Require` in 2.2) cannot be written.
+ */
+import { bareArgument, directiveArgument } from "../common/apache-quote";
+import type { Feature, HttpdVersion } from "./modules";
+
+interface Known {
+  readonly feature: Feature;
+  /** Generations that have it; both when absent. */
+  readonly only?: HttpdVersion;
+}
+
+const DIRECTIVES = {
+  ServerRoot: { feature: "core" },
+  ServerName: { feature: "core" },
+  PidFile: { feature: "mpm" },
+  DefaultRuntimeDir: { feature: "core", only: "2.4" },
+  Listen: { feature: "mpm" },
+  NameVirtualHost: { feature: "core", only: "2.2" },
+  Include: { feature: "core" },
+  LoadModule: { feature: "core" },
+  User: { feature: "unixd" },
+  Group: { feature: "unixd" },
+  ServerTokens: { feature: "core" },
+  ServerSignature: { feature: "core" },
+  TraceEnable: { feature: "core" },
+  ErrorLog: { feature: "core" },
+  LogLevel: { feature: "core" },
+  LogFormat: { feature: "log" },
+  CustomLog: { feature: "log" },
+  AllowOverride: { feature: "core" },
+  SetHandler: { feature: "core" },
+  ServerLimit: { feature: "mpm" },
+  ThreadLimit: { feature: "mpm" },
+  ThreadsPerChild: { feature: "mpm" },
+  MaxRequestWorkers: { feature: "mpm", only: "2.4" },
+  MaxClients: { feature: "mpm", only: "2.2" },
+  Require: { feature: "access", only: "2.4" },
+  Order: { feature: "access", only: "2.2" },
+  Deny: { feature: "access", only: "2.2" },
+  Allow: { feature: "access", only: "2.2" },
+  ProxyRequests: { feature: "proxy" },
+  ProxyPass: { feature: "proxy" },
+  ProxyPassReverse: { feature: "proxy" },
+  ProxyPassReverseCookiePath: { feature: "proxy" },
+  ProxySet: { feature: "balancer" },
+  BalancerMember: { feature: "balancer" },
+  Header: { feature: "headers" },
+  RewriteEngine: { feature: "rewrite" },
+  RewriteCond: { feature: "rewrite" },
+  RewriteRule: { feature: "rewrite" },
+  SSLProxyEngine: { feature: "backendTls" },
+  SSLProxyVerify: { feature: "backendTls" },
+  SSLProxyCACertificateFile: { feature: "backendTls" },
+  SSLProxyCheckPeerName: { feature: "backendTls", only: "2.4" },
+} as const satisfies Record<string, Known>;
+
+const SECTIONS = {
+  VirtualHost: { feature: "core" },
+  Location: { feature: "core" },
+  Directory: { feature: "core" },
+  IfModule: { feature: "core" },
+  Proxy: { feature: "proxy" },
+} as const satisfies Record<string, Known>;
+
+export type DirectiveName = keyof typeof DIRECTIVES;
+export type SectionName = keyof typeof SECTIONS;
+
+/** Every directive and section name a renderer can write, for checks over rendered text. */
+export const KNOWN_DIRECTIVES: readonly string[] = Object.keys(DIRECTIVES);
+export const KNOWN_SECTIONS: readonly string[] = Object.keys(SECTIONS);
+
+const INDENT = "    ";
+
+/** What the files of one site share: the features all of them use, and the balancer names already taken. */
+export interface SiteState {
+  readonly features: Set<Feature>;
+  /** Balancer name -> what defined it. */
+  readonly balancers: Map<string, string>;
+}
+
+export function newSiteState(): SiteState {
+  return { features: new Set(), balancers: new Map() };
+}
+
+export class HttpdConf {
+  private readonly lines: string[] = [];
+  private depth = 0;
+
+  constructor(
+    readonly version: HttpdVersion,
+    readonly site: SiteState = newSiteState(),
+  ) {}
+
+  get features(): ReadonlySet<Feature> {
+    return this.site.features;
+  }
+
+  private check(name: string, known: Known): void {
+    if (known.only !== undefined && known.only !== this.version) {
+      throw new Error(`${name} does not exist in httpd ${this.version} (only in ${known.only})`);
+    }
+    this.site.features.add(known.feature);
+  }
+
+  private push(text: string): void {
+    this.lines.push(`${INDENT.repeat(this.depth)}${text}`);
+  }
+
+  directive(name: DirectiveName, ...args: readonly (string | number)[]): this {
+    this.check(name, DIRECTIVES[name]);
+    this.push([name, ...args.map(directiveArgument)].join(" "));
+    return this;
+  }
+
+  /** A section; its argument is written bare because some section tags read it raw. */
+  section(name: SectionName, argument: string, body: () => void): this {
+    this.check(name, SECTIONS[name]);
+    this.push(`<${name} ${bareArgument(argument)}>`);
+    this.depth++;
+    try {
+      body();
+    } finally {
+      this.depth--;
+    }
+    this.push(`</${name}>`);
+    return this;
+  }
+
+  /** Records a feature used other than through a directive: a scheme, a handler, a member parameter. */
+  use(feature: Feature): this {
+    this.site.features.add(feature);
+    return this;
+  }
+
+  /**
+   * Takes a balancer name for the whole site. httpd merges two <Proxy> sections
+   * of the same balancer into one member list, so a second use is refused.
+   */
+  claimBalancer(name: string, owner: string): void {
+    const first = this.site.balancers.get(name);
+    if (first !== undefined) {
+      throw new Error(`balancer name "${name}" of ${owner} is already used by ${first}; httpd would merge both into one balancer`);
+    }
+    this.site.balancers.set(name, owner);
+  }
+
+  comment(text: string): this {
+    this.push(`# ${text.replace(/[\u0000-\u001f\u007f]+/g, " ")}`);
+    return this;
+  }
+
+  blank(): this {
+    if (this.lines.length > 0 && this.lines[this.lines.length - 1] !== "") this.lines.push("");
+    return this;
+  }
+
+  text(): string {
+    const lines = [...this.lines];
+    while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+    return `${lines.join("\n")}\n`;
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * A whole httpd load-balancer site: the main httpd.conf (modules, workers,
+ * logging, local-only server-status, one name-based virtual host per public
+ * hostname) and the files it includes (one per system, one per recording
+ * tenant). Pure: returns file paths and texts; callers write them.
+ *
+ * With one virtual host it answers every Host header (clients that use the
+ * address of the pair still reach it); with several, a request for an unknown
+ * host reaches none of them. The balancer-manager is never rendered.
+ */
+import { posix } from "node:path";
+import type { Environment } from "../../model/environment";
+import type { ConfigFile } from "../common/config-file";
+import { allowLocalOnly, denyAll } from "./access";
+import type { BackendAddresses } from "./backend-address";
+import { cobrowseHosts } from "./cobrowse";
+import { HttpdConf, newSiteState } from "./httpd-conf";
+import { modulesFor, type HttpdVersion } from "./modules";
+import { MAX_SERVER_LIMIT, mpmEventLimits, recordingConnections } from "./mpm-limits";
+import { recordingHosts, type BackendTlsOptions } from "./recording";
+import { HTTPD_SYSTEMS, type BalancerTuning, type HttpdSystem, type VirtualHostPlan } from "./virtual-host";
+import { webEngagement81Hosts } from "./web-engagement-81";
+import { webEngagement85Hosts } from "./web-engagement-85";
+
+export interface HttpdSiteOptions {
+  /** httpd generation: 2.4 (RHEL 8+, WebSockets need 2.4.47+) or 2.2 (RHEL 6). @default "2.4" */
+  readonly version?: HttpdVersion;
+  /** Address and port httpd listens on. @default all addresses, port 80 */
+  readonly listen?: { readonly address?: string; readonly port?: number };
+  /** @default /etc/httpd */
+  readonly serverRoot?: string;
+  /** Absolute path of the main file. @default <serverRoot>/conf/httpd.conf */
+  readonly configFile?: string;
+  /** Absolute directory of the included files. @default <serverRoot>/conf.d */
+  readonly includeDir?: string;
+  /** Module directory, relative to serverRoot or absolute. @default modules */
+  readonly modulesDir?: string;
+  /** PID file, lock and shared-memory directory, relative to serverRoot or absolute. @default run */
+  readonly runtimeDir?: string;
+  /** Log directory, relative to serverRoot or absolute. @default logs */
+  readonly logDir?: string;
+  /** Name of the server itself (the catch-all host, server-status). @default localhost */
+  readonly serverName?: string;
+  /** Account the worker processes run as when started by root. @default apache:apache */
+  readonly runAs?: { readonly user: string; readonly group: string };
+  /** Systems to serve. @default every system the environment defines */
+  readonly systems?: readonly HttpdSystem[];
+  /** Seconds a failed member rests before it is tried again. @default httpd's 60 */
+  readonly memberRetrySeconds?: number;
+  /** Verification of the recording servers' certificates when recording.backendScheme is https. */
+  readonly backendTls?: BackendTlsOptions;
+}
+
+interface ResolvedOptions {
+  readonly version: HttpdVersion;
+  readonly listenAddress?: string;
+  readonly port: number;
+  readonly serverRoot: string;
+  readonly configFile: string;
+  readonly includeDir: string;
+  readonly modulesDir: string;
+  readonly runtimeDir: string;
+  readonly logDir: string;
+  readonly serverName: string;
+  readonly runAs: { readonly user: string; readonly group: string };
+  readonly systems: readonly HttpdSystem[];
+}
+
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const ACCOUNT = /^[a-z_][a-z0-9_-]{0,31}$/;
+const SERVER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
+
+function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
+  const serverRoot = opts.serverRoot ?? "/etc/httpd";
+  const port = opts.listen?.port ?? 80;
+  const address = opts.listen?.address;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`listen.port must be a port from 1 to 65535, got ${port}`);
+  if (address !== undefined && !IPV4.test(address)) throw new Error(`listen.address must be an IPv4 address, got ${JSON.stringify(address)}`);
+  const runAs = opts.runAs ?? { user: "apache", group: "apache" };
+  if (!ACCOUNT.test(runAs.user) || !ACCOUNT.test(runAs.group)) throw new Error(`runAs must name a Unix user and group, got ${JSON.stringify(runAs)}`);
+  const serverName = opts.serverName ?? "localhost";
+  if (!SERVER_NAME.test(serverName)) throw new Error(`serverName must be a host name, got ${JSON.stringify(serverName)}`);
+  const configFile = opts.configFile ?? posix.join(serverRoot, "conf", "httpd.conf");
+  const includeDir = opts.includeDir ?? posix.join(serverRoot, "conf.d");
+  for (const [what, path] of [["serverRoot", serverRoot], ["configFile", configFile], ["includeDir", includeDir]] as const) {
+    if (!posix.isAbsolute(path)) throw new Error(`${what} must be an absolute path, got ${JSON.stringify(path)}`);
+  }
+  return {
+    version: opts.version ?? "2.4",
+    listenAddress: address,
+    port,
+    serverRoot,
+    configFile,
+    includeDir,
+    modulesDir: opts.modulesDir ?? "modules",
+    runtimeDir: opts.runtimeDir ?? "run",
+    logDir: opts.logDir ?? "logs",
+    serverName,
+    runAs,
+    systems: opts.systems ?? HTTPD_SYSTEMS,
+  };
+}
+
+/** The virtual hosts of every selected system the environment defines, in a fixed order. */
+export function siteVirtualHosts(env: Environment, addresses: BackendAddresses, opts: HttpdSiteOptions = {}): VirtualHostPlan[] {
+  const systems = new Set(opts.systems ?? HTTPD_SYSTEMS);
+  const tuning: BalancerTuning = { retrySeconds: opts.memberRetrySeconds };
+  const hosts: VirtualHostPlan[] = [];
+  if (systems.has("webEngagement85") && env.webEngagement85) hosts.push(...webEngagement85Hosts({ model: env.webEngagement85, addresses, tuning }));
+  if (systems.has("webEngagement81") && env.webEngagement81) hosts.push(...webEngagement81Hosts({ model: env.webEngagement81, addresses, tuning }));
+  if (systems.has("cobrowse") && env.cobrowse) hosts.push(...cobrowseHosts({ model: env.cobrowse, addresses, tuning }));
+  if (systems.has("recording") && env.recording) hosts.push(...recordingHosts({ model: env.recording, addresses, tuning }, opts.backendTls ?? {}));
+  const names = new Map<string, HttpdSystem>();
+  for (const host of hosts) {
+    const other = names.get(host.serverName);
+    if (other !== undefined) throw new Error(`hostname ${host.serverName} is used by both ${other} and ${host.system}; each virtual host needs its own hostname`);
+    names.set(host.serverName, host.system);
+  }
+  return hosts;
+}
+
+function renderWorkers(conf: HttpdConf, env: Environment, systems: readonly HttpdSystem[]): void {
+  const recording = systems.includes("recording") ? env.recording : undefined;
+  const connections = recording ? recordingConnections(recording) : 0;
+  const limits = mpmEventLimits(connections);
+  conf.comment(
+    recording
+      ? `Workers: one persistent RWS connection per logged-in screen-recording agent plus ${recording.connectionHeadroomPercent}% headroom = ${connections} connections`
+      : "Workers: httpd's default capacity",
+  );
+  if (conf.version === "2.4") {
+    conf.directive("ServerLimit", limits.serverLimit);
+    conf.directive("ThreadLimit", limits.threadLimit);
+    conf.directive("ThreadsPerChild", limits.threadsPerChild);
+    conf.directive("MaxRequestWorkers", limits.maxRequestWorkers);
+    return;
+  }
+  conf.comment("RHEL 6 runs the prefork binary unless /etc/sysconfig/httpd sets HTTPD=/usr/sbin/httpd.worker");
+  conf.section("IfModule", "worker.c", () => {
+    conf.directive("ServerLimit", limits.serverLimit);
+    conf.directive("ThreadLimit", limits.threadLimit);
+    conf.directive("ThreadsPerChild", limits.threadsPerChild);
+    conf.directive("MaxClients", limits.maxRequestWorkers);
+  });
+  if (limits.maxRequestWorkers <= MAX_SERVER_LIMIT) {
+    conf.section("IfModule", "prefork.c", () => {
+      conf.directive("ServerLimit", limits.maxRequestWorkers);
+      conf.directive("MaxClients", limits.maxRequestWorkers);
+    });
+  }
+}
+
+function renderModules(conf: HttpdConf, o: ResolvedOptions): void {
+  for (const m of modulesFor(conf.site.features, o.version)) {
+    // Guarded: a build may have the module compiled in (Debian: log_config, unixd), and loading it twice is an error.
+    conf.section("IfModule", `!${m.id}`, () => conf.directive("LoadModule", m.id, posix.join(o.modulesDir, m.file)));
+  }
+}
+
+/**
+ * Renders the site. `addresses` maps every node key of the served systems to
+ * its `host:port`. Returns the main file first, then the included files.
+ */
+export function renderHttpdSite(env: Environment, addresses: BackendAddresses, opts: HttpdSiteOptions = {}): ConfigFile[] {
+  const o = resolveOptions(opts);
+  const hosts = siteVirtualHosts(env, addresses, opts);
+  const site = newSiteState();
+  const hostAddress = `*:${o.port}`;
+
+  const includes: ConfigFile[] = [];
+  for (const host of hosts) {
+    for (const include of host.includes) {
+      const conf = new HttpdConf(o.version, site);
+      conf.comment(`Rendered from the genesys stack configuration (${host.system}); change the stack, not this file.`);
+      include.render(conf);
+      includes.push({ path: posix.join(o.includeDir, include.name), content: conf.text() });
+    }
+  }
+
+  const head = new HttpdConf(o.version, site);
+  head.comment(`Apache httpd ${o.version} load balancer rendered from the genesys stack configuration; change the stack, not this file.`);
+  head.directive("ServerRoot", o.serverRoot);
+
+  const body = new HttpdConf(o.version, site);
+  body.directive("ServerName", o.serverName);
+  body.directive("Listen", o.listenAddress === undefined ? o.port : `${o.listenAddress}:${o.port}`);
+  body.directive("PidFile", posix.join(o.runtimeDir, "httpd.pid"));
+  if (o.version === "2.4") body.directive("DefaultRuntimeDir", o.runtimeDir);
+  body.directive("User", o.runAs.user);
+  body.directive("Group", o.runAs.group);
+  body.blank();
+  renderWorkers(body, env, o.systems);
+  body.blank();
+  body.directive("ServerTokens", "Prod");
+  body.directive("ServerSignature", "Off");
+  body.directive("TraceEnable", "Off");
+  body.directive("ErrorLog", posix.join(o.logDir, "error_log"));
+  body.directive("LogLevel", "warn");
+  body.directive("LogFormat", '%h %l %u %t "%r" %>s %b %D route=%{BALANCER_WORKER_ROUTE}e', "balanced");
+  body.directive("CustomLog", posix.join(o.logDir, "access_log"), "balanced");
+  body.blank();
+  body.comment("Nothing is served from the file system.");
+  body.section("Directory", "/", () => {
+    body.directive("AllowOverride", "None");
+    denyAll(body);
+  });
+  body.blank();
+  body.directive("ProxyRequests", "Off");
+  body.directive("ProxyPass", "/server-status", "!");
+  body.comment("Status for the Pacemaker apache agent, from this host only.");
+  body.use("status");
+  body.section("Location", "/server-status", () => {
+    body.directive("SetHandler", "server-status");
+    allowLocalOnly(body);
+  });
+  if (o.version === "2.2" && hosts.length > 0) {
+    body.blank();
+    body.directive("NameVirtualHost", hostAddress);
+  }
+  if (hosts.length > 1) {
+    body.blank();
+    body.comment("Requests for any other host name end here.");
+    body.section("VirtualHost", hostAddress, () => {
+      body.directive("ServerName", o.serverName);
+    });
+  }
+  for (const host of hosts) {
+    body.blank();
+    body.section("VirtualHost", hostAddress, () => {
+      body.directive("ServerName", host.serverName);
+      host.preamble?.(body);
+      for (const include of host.includes) body.directive("Include", posix.join(o.includeDir, include.name));
+    });
+  }
+
+  const modules = new HttpdConf(o.version, site);
+  renderModules(modules, o);
+
+  const main: ConfigFile = { path: o.configFile, content: [head.text(), modules.text(), body.text()].join("\n") };
+  return [main, ...includes];
+}

@@ -1,0 +1,68 @@
+/**
+ * Web Engagement 8.1 (seed 000, 8.1.2 guide): a frontend balancer sticky on a
+ * URL parameter the Frontend Server writes as "." + its application name, and
+ * a backend balancer sticky on a cookie the balancer itself issues. Each has
+ * its own hostname and publishes the whole host. With balancer "none" the
+ * frontend servers talk to the backend servers directly: nothing to render.
+ */
+import type { WebEngagement81 } from "../../model/environment";
+import { backendAddress } from "./backend-address";
+import { renderBalancer, renderProxyPass } from "./balancer";
+import type { HttpdConf } from "./httpd-conf";
+import type { SystemInput, VirtualHostPlan } from "./virtual-host";
+
+export const WEB_ENGAGEMENT_81_FRONTEND_BALANCER = "gwe81-frontend";
+export const WEB_ENGAGEMENT_81_BACKEND_BALANCER = "gwe81-backend";
+export const WEB_ENGAGEMENT_81_FRONTEND_FILE = "web_engagement_81_frontend.conf";
+export const WEB_ENGAGEMENT_81_BACKEND_FILE = "web_engagement_81_backend.conf";
+
+export function renderWebEngagement81Frontend(conf: HttpdConf, { model, addresses, tuning }: SystemInput<WebEngagement81>): void {
+  const frontend = model.frontend;
+  conf.comment(`Genesys Web Engagement 8.1 frontend: sticky on the ${frontend.stickyParameter} URL parameter ("." + frontend application name)`);
+  renderBalancer(conf, {
+    name: WEB_ENGAGEMENT_81_FRONTEND_BALANCER,
+    owner: "webEngagement81.frontend",
+    members: frontend.nodes.map((node) => ({
+      scheme: "http",
+      address: backendAddress(addresses, node.key, `webEngagement81.frontend.nodes.${node.key}`),
+      route: node.route,
+    })),
+    stickySession: frontend.stickyParameter,
+    retrySeconds: tuning.retrySeconds,
+  });
+  renderProxyPass(conf, "/", WEB_ENGAGEMENT_81_FRONTEND_BALANCER, "/");
+}
+
+export function renderWebEngagement81Backend(conf: HttpdConf, { model, addresses, tuning }: SystemInput<WebEngagement81>): void {
+  const backend = model.backend;
+  conf.comment(`Genesys Web Engagement 8.1 backend: the balancer issues the ${backend.cookie} cookie (".route") and sticks on it`);
+  renderBalancer(conf, {
+    name: WEB_ENGAGEMENT_81_BACKEND_BALANCER,
+    owner: "webEngagement81.backend",
+    members: backend.nodes.map((node) => ({
+      scheme: "http",
+      address: backendAddress(addresses, node.key, `webEngagement81.backend.nodes.${node.key}`),
+      route: node.route,
+    })),
+    balancerCookie: { name: backend.cookie, path: "/" },
+    stickySession: backend.cookie,
+    retrySeconds: tuning.retrySeconds,
+  });
+  renderProxyPass(conf, "/", WEB_ENGAGEMENT_81_BACKEND_BALANCER, "/");
+}
+
+export function webEngagement81Hosts(input: SystemInput<WebEngagement81>): VirtualHostPlan[] {
+  if (input.model.balancer === "none") return [];
+  return [
+    {
+      system: "webEngagement81",
+      serverName: input.model.frontend.hostname,
+      includes: [{ name: WEB_ENGAGEMENT_81_FRONTEND_FILE, render: (conf) => renderWebEngagement81Frontend(conf, input) }],
+    },
+    {
+      system: "webEngagement81",
+      serverName: input.model.backend.hostname,
+      includes: [{ name: WEB_ENGAGEMENT_81_BACKEND_FILE, render: (conf) => renderWebEngagement81Backend(conf, input) }],
+    },
+  ];
+}

@@ -1,0 +1,50 @@
+/**
+ * Web Engagement 8.5 (seed 001): one balancer over the GWE nodes under /server,
+ * sticky on the GWROUTEID cookie the GWE server itself sets to "." + its
+ * application name; httpd takes the route after the first dot.
+ */
+import type { WebEngagement85 } from "../../model/environment";
+import { WEB_ENGAGEMENT_CONTEXT_PATH } from "../../model/genesys-facts";
+import { backendAddress } from "./backend-address";
+import { renderBalancer, renderProxyPass, type Balancer } from "./balancer";
+import type { HttpdConf } from "./httpd-conf";
+import type { SystemInput, VirtualHostPlan } from "./virtual-host";
+
+export const WEB_ENGAGEMENT_85_BALANCER = "gwe85";
+export const WEB_ENGAGEMENT_85_FILE = "web_engagement_85.conf";
+
+export function webEngagement85Balancer({ model, addresses, tuning }: SystemInput<WebEngagement85>): Balancer {
+  return {
+    name: WEB_ENGAGEMENT_85_BALANCER,
+    owner: "webEngagement85",
+    members: model.nodes.map((node) => ({
+      scheme: "http",
+      address: backendAddress(addresses, node.key, `webEngagement85.nodes.${node.key}`),
+      route: node.route,
+    })),
+    stickySession: model.cookie,
+    webSockets: model.webSockets,
+    retrySeconds: tuning.retrySeconds,
+    // CometD long polls hold a response open; the member must wait as long as the idle timeout allows.
+    timeoutSeconds: model.idleTimeoutSeconds,
+  };
+}
+
+export function renderWebEngagement85(conf: HttpdConf, input: SystemInput<WebEngagement85>): void {
+  const { model } = input;
+  conf.comment(`Genesys Web Engagement 8.5: sticky on the ${model.cookie} cookie the GWE servers set ("." + application name)`);
+  if (model.webSockets) conf.comment("WebSockets (CometD) pass through: upgrade=websocket on every member");
+  renderBalancer(conf, webEngagement85Balancer(input));
+  renderProxyPass(conf, WEB_ENGAGEMENT_CONTEXT_PATH, WEB_ENGAGEMENT_85_BALANCER, WEB_ENGAGEMENT_CONTEXT_PATH);
+}
+
+export function webEngagement85Hosts(input: SystemInput<WebEngagement85>): VirtualHostPlan[] {
+  if (input.model.balancer === "none") return [];
+  return [
+    {
+      system: "webEngagement85",
+      serverName: input.model.hostname,
+      includes: [{ name: WEB_ENGAGEMENT_85_FILE, render: (conf) => renderWebEngagement85(conf, input) }],
+    },
+  ];
+}

@@ -1,0 +1,168 @@
+/**
+ * A real Apache httpd (Debian apache2-bin) run from rendered config files: a
+ * fresh temp server root, a free loopback port, `apache2 -DFOREGROUND` as a
+ * direct child (PidFile, logs and shared memory inside the temp root), stopped
+ * by its handle.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import type { ConfigFile } from "../../core/render/common/config-file";
+import type { HttpdSiteOptions } from "../../core/render/httpd/site";
+import { freePort, waitFor } from "./ports";
+import { requireBinary } from "./real-servers";
+
+export const DEBIAN_MODULES_DIR = "/usr/lib/apache2/modules";
+
+export function apacheBinary(): string {
+  return requireBinary("apache2", "apache2-bin");
+}
+
+export interface ApacheRoot {
+  /** Temp server root; runtime files go to run/, logs to logs/. */
+  readonly root: string;
+  readonly port: number;
+  /** Removes the temp root (after the instance has stopped). */
+  remove(): void;
+}
+
+export async function apacheRoot(): Promise<ApacheRoot> {
+  const root = mkdtempSync(join(tmpdir(), "genesys-httpd-"));
+  mkdirSync(join(root, "run"));
+  mkdirSync(join(root, "logs"));
+  const port = await freePort();
+  return { root, port, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Options that run a rendered site under `root` on 127.0.0.1:port with Debian's module files. */
+export function testSiteOptions(root: ApacheRoot, extra: HttpdSiteOptions = {}): HttpdSiteOptions {
+  return {
+    serverRoot: root.root,
+    modulesDir: DEBIAN_MODULES_DIR,
+    listen: { address: "127.0.0.1", port: root.port },
+    // Only root switches users; Debian has no "apache" account.
+    runAs: { user: "nobody", group: "nogroup" },
+    ...extra,
+  };
+}
+
+export function writeConfigFiles(files: readonly ConfigFile[]): void {
+  for (const file of files) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.content);
+  }
+}
+
+export interface ConfigCheck {
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+/** `apache2 -t`: syntax and module check of a written config. */
+export function apacheConfigTest(configFile: string, extraArgs: readonly string[] = []): ConfigCheck {
+  const result = spawnSync(apacheBinary(), ["-t", "-f", configFile, ...extraArgs], { encoding: "utf8", timeout: 20_000 });
+  return { ok: result.status === 0, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
+}
+
+/** Module identifiers a config loads (built-in ones included), from `apache2 -t -D DUMP_MODULES`. */
+export function loadedModules(configFile: string): string[] {
+  const check = apacheConfigTest(configFile, ["-D", "DUMP_MODULES"]);
+  if (!check.ok) throw new Error(`apache2 -t failed:\n${check.output}`);
+  return [...check.output.matchAll(/^\s+(\w+_module) \((?:static|shared)\)$/gm)].map((m) => m[1]);
+}
+
+export interface ApacheInstance {
+  readonly port: number;
+  readonly root: string;
+  readonly configFile: string;
+  readonly process: ChildProcess;
+  errorLog(): string;
+  stop(): Promise<void>;
+}
+
+function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/** Direct children of `pid` (Linux /proc), i.e. httpd's worker processes. */
+function childPids(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const tasks = `/proc/${pid}/task`;
+  if (!existsSync(tasks)) return [];
+  return readdirSync(tasks).flatMap((tid) => {
+    try {
+      return readFileSync(join(tasks, tid, "children"), "utf8").split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  });
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * Writes the files, checks them with `apache2 -t` and starts httpd in the
+ * foreground. The first file is the main config.
+ */
+export async function startApache(files: readonly ConfigFile[], root: ApacheRoot): Promise<ApacheInstance> {
+  writeConfigFiles(files);
+  const configFile = files[0].path;
+  const check = apacheConfigTest(configFile);
+  if (!check.ok) throw new Error(`apache2 -t rejected ${configFile}:\n${check.output}`);
+  const errorLogPath = join(root.root, "logs", "error_log");
+  const errorLog = () => (existsSync(errorLogPath) ? readFileSync(errorLogPath, "utf8") : "");
+  let output = "";
+  const child = spawn(apacheBinary(), ["-f", configFile, "-DFOREGROUND"], { detached: false, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    if (await exited(child, 1_000)) return;
+    // A worker still tunnelling a half-closed WebSocket waits for its backend; httpd itself
+    // would take ~10 s to give up on it. End httpd's own workers by pid, then httpd.
+    for (const pid of childPids(child.pid)) killPid(pid);
+    if (!(await exited(child, 5_000))) {
+      child.kill("SIGKILL");
+      await exited(child, 5_000);
+    }
+  };
+  try {
+    await waitFor(
+      async () => child.exitCode !== null || (await accepts(root.port)),
+      10_000,
+      `apache2 on 127.0.0.1:${root.port}`,
+    );
+    if (child.exitCode !== null) throw new Error(`apache2 exited with ${child.exitCode}`);
+  } catch (error) {
+    await stop();
+    throw new Error(`apache2 did not start (${(error as Error).message}):\n${output}\n${errorLog()}`);
+  }
+  return { port: root.port, root: root.root, configFile, process: child, errorLog, stop };
+}
