@@ -6,7 +6,14 @@
  * break (it would start a new directive) nor `${` (no escape exists for it).
  */
 
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+/** The first character httpd cannot hold inside an argument (C0 controls but tab, and DEL), if any. */
+export function firstControlCharacter(text: string): string | undefined {
+  for (const c of text) {
+    const code = c.charCodeAt(0);
+    if ((code < 0x20 && c !== "\t") || code === 0x7f) return c;
+  }
+  return undefined;
+}
 
 /** Characters that are safe as an unquoted argument, including inside a section tag. */
 const BARE = /^[A-Za-z0-9_.:/=+,@!*[\]-]+$/;
@@ -19,9 +26,9 @@ export class ApacheQuotingError extends Error {
 }
 
 function rejectUnquotable(value: string): void {
-  const control = CONTROL.exec(value);
-  if (control) {
-    const code = control[0].charCodeAt(0).toString(16).padStart(4, "0");
+  const control = firstControlCharacter(value);
+  if (control !== undefined) {
+    const code = control.charCodeAt(0).toString(16).padStart(4, "0");
     throw new ApacheQuotingError(`${JSON.stringify(value)} contains control character U+${code}; an httpd config argument cannot hold line breaks, NUL or other control characters`);
   }
   if (value.includes("${")) {

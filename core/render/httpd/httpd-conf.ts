@@ -5,7 +5,7 @@
  * feature, so the LoadModule lines follow from what the text actually uses,
  * and a directive of the wrong generation (`Require` in 2.2) cannot be written.
  */
-import { bareArgument, directiveArgument } from "../common/apache-quote";
+import { bareArgument, directiveArgument, firstControlCharacter } from "../common/apache-quote";
 import type { Feature, HttpdVersion } from "./modules";
 
 interface Known {
@@ -150,7 +150,7 @@ export class HttpdConf {
   }
 
   comment(text: string): this {
-    this.push(`# ${text.replace(/[\u0000-\u001f\u007f]+/g, " ")}`);
+    this.push(`# ${[...text].map((c) => (firstControlCharacter(c) === undefined ? c : " ")).join("")}`);
     return this;
   }
 
