@@ -20,6 +20,8 @@ export class Network extends pulumi.ComponentResource {
   /** Subnet ids keyed by availability zone. */
   readonly publicSubnetIds: Readonly<Record<string, pulumi.Output<string>>>;
   readonly privateSubnetIds: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Route table of each private subnet, keyed by availability zone (overlay VIP routes go here). */
+  readonly privateRouteTableIds: Readonly<Record<string, pulumi.Output<string>>>;
   readonly availabilityZones: readonly string[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -32,6 +34,7 @@ export class Network extends pulumi.ComponentResource {
       this.vpcCidr = aws.ec2.getVpcOutput({ id: existing.vpcId }, { parent: this }).cidrBlock;
       this.publicSubnetIds = Object.fromEntries(zones.map((az) => [az, pulumi.output(existing.publicSubnetIds[az])]));
       this.privateSubnetIds = Object.fromEntries(zones.map((az) => [az, pulumi.output(existing.privateSubnetIds[az])]));
+      this.privateRouteTableIds = Object.fromEntries(zones.map((az) => [az, aws.ec2.getRouteTableOutput({ subnetId: existing.privateSubnetIds[az] }, { parent: this }).routeTableId]));
     } else {
       const cidr = args.network.vpcCidr as string;
       const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } }, { parent: this });
@@ -40,6 +43,7 @@ export class Network extends pulumi.ComponentResource {
       const plan = planSubnets(cidr, zones);
       const publicSubnets: Record<string, aws.ec2.Subnet> = {};
       const privateSubnets: Record<string, aws.ec2.Subnet> = {};
+      const privateRouteTables: Record<string, aws.ec2.RouteTable> = {};
       let sharedNat: aws.ec2.NatGateway | undefined;
       for (const zone of plan) {
         const az = zone.availabilityZone;
@@ -56,11 +60,13 @@ export class Network extends pulumi.ComponentResource {
         const privateRoutes = new aws.ec2.RouteTable(`${name}-private-${az}`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: { Name: `${name}-private-${az}` } }, { parent: this });
         new aws.ec2.RouteTableAssociation(`${name}-private-${az}`, { subnetId: priv.id, routeTableId: privateRoutes.id }, { parent: this });
         privateSubnets[az] = priv;
+        privateRouteTables[az] = privateRoutes;
       }
       this.vpcId = vpc.id;
       this.vpcCidr = vpc.cidrBlock;
       this.publicSubnetIds = Object.fromEntries(Object.entries(publicSubnets).map(([az, s]) => [az, s.id]));
       this.privateSubnetIds = Object.fromEntries(Object.entries(privateSubnets).map(([az, s]) => [az, s.id]));
+      this.privateRouteTableIds = Object.fromEntries(Object.entries(privateRouteTables).map(([az, t]) => [az, t.id]));
     }
     this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
   }
