@@ -5,6 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MockRun } from "./mock-run";
+import { writePolicyReport } from "./policy-report";
 
 export interface SynthContext {
   readonly stack: string;
@@ -43,4 +44,4 @@ export const writePlan: SynthStep = ({ dir, run }) => {
   return { summary };
 };
 
-export const SYNTH_STEPS: readonly SynthStep[] = [writePlan];
+export const SYNTH_STEPS: readonly SynthStep[] = [writePlan, writePolicyReport];

@@ -1,0 +1,65 @@
+/**
+ * What a policy is, independent of the Pulumi policy SDK: a name, a rule-like
+ * description and a pure check over resources as the engine hands them to a
+ * policy pack. The pack entry (index.ts) and the offline report both run these.
+ */
+
+export type EnforcementLevel = "advisory" | "mandatory" | "disabled";
+
+/** The stack kinds of the environment model (core/model/schema.ts ENVIRONMENT_KINDS). */
+export type StackKind = "production" | "development";
+
+/**
+ * A resource as a policy sees it: type token, logical name, URN and the input
+ * properties the SDK serialized (camelCase). Links between resources are
+ * `propertyDependencies` (input property -> resources whose outputs it uses),
+ * because ids and ARNs of resources not yet created are unknown in a preview.
+ */
+export interface PolicyResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly props: Readonly<Record<string, unknown>>;
+  readonly parent?: PolicyResource;
+  readonly propertyDependencies: Readonly<Record<string, readonly PolicyResource[]>>;
+}
+
+/** Facts about the stack that resources alone do not carry; see context.ts. */
+export interface PolicyContext {
+  readonly kind: StackKind;
+  /** The website's domain (site.domain); balancers must live under it. */
+  readonly siteDomain?: string;
+  /** The only CIDR allowed to reach SSH (httpdHaPair.adminCidr). */
+  readonly adminCidr?: string;
+}
+
+export interface Violation {
+  readonly message: string;
+  /** The resource that breaks the rule; absent for a stack-wide finding. */
+  readonly resource?: PolicyResource;
+}
+
+interface PolicyBase {
+  /** kebab-case, unique in the pack. */
+  readonly name: string;
+  /** Starts "Checks that…". */
+  readonly description: string;
+  /** Level in a production stack; every other stack gets advisory (enforcement.ts). */
+  readonly enforcementLevel: EnforcementLevel;
+}
+
+/** Runs once per resource of the listed types, before the resource is created. */
+export interface ResourcePolicy extends PolicyBase {
+  readonly kind: "resource";
+  readonly resourceTypes: readonly string[];
+  /** Returns rule-phrased messages; empty when the resource complies. */
+  readonly check: (resource: PolicyResource, context: PolicyContext) => string[];
+}
+
+/** Runs once over every resource of the stack. */
+export interface StackPolicy extends PolicyBase {
+  readonly kind: "stack";
+  readonly check: (resources: readonly PolicyResource[], context: PolicyContext) => Violation[];
+}
+
+export type GenesysPolicy = ResourcePolicy | StackPolicy;

@@ -1,0 +1,75 @@
+/**
+ * Reading resource properties the way a policy must during a preview: a value
+ * the engine does not know yet (an id, an ARN, a DNS name of a resource still
+ * to be created) throws when touched, so every read goes through `read`, which
+ * turns that into UNKNOWN instead of failing the whole policy.
+ */
+import type { PolicyResource } from "./policy";
+
+export const UNKNOWN: unique symbol = Symbol("unknown until the resource exists");
+export type Unknown = typeof UNKNOWN;
+
+/** `read(props, "accessLogs", "enabled")`: undefined when absent, UNKNOWN when not known yet. */
+export function read(value: unknown, ...path: (string | number)[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === UNKNOWN || current === null || typeof current !== "object") return current === UNKNOWN ? UNKNOWN : undefined;
+    try {
+      current = (current as Record<string | number, unknown>)[key];
+    } catch {
+      return UNKNOWN;
+    }
+  }
+  return current;
+}
+
+export function readString(value: unknown, ...path: (string | number)[]): string | undefined {
+  const v = read(value, ...path);
+  return typeof v === "string" ? v : undefined;
+}
+
+/** Elements of an array property, each read safely; [] when absent or unknown. */
+export function readArray(value: unknown, ...path: (string | number)[]): unknown[] {
+  const v = read(value, ...path);
+  if (!Array.isArray(v)) return [];
+  return Array.from({ length: v.length }, (_, i) => read(v, i));
+}
+
+/** Known string elements of an array property. */
+export function readStrings(value: unknown, ...path: (string | number)[]): string[] {
+  return readArray(value, ...path).filter((v): v is string => typeof v === "string");
+}
+
+/** Known string values of an object property (tags). */
+export function readStringMap(value: unknown, ...path: (string | number)[]): Record<string, string> {
+  const v = read(value, ...path);
+  if (v === null || typeof v !== "object") return {};
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(v)) {
+    const item = read(v, key);
+    if (typeof item === "string") out[key] = item;
+  }
+  return out;
+}
+
+export function tagsOf(resource: PolicyResource): Record<string, string> {
+  return readStringMap(resource.props, "tags");
+}
+
+/** Resources an input property depends on, optionally of one type. */
+export function dependenciesOf(resource: PolicyResource, property: string, type?: string): readonly PolicyResource[] {
+  const deps = resource.propertyDependencies[property] ?? [];
+  return type === undefined ? deps : deps.filter((d) => d.type === type);
+}
+
+/** The resource itself and its parents, nearest first. */
+export function lineage(resource: PolicyResource): PolicyResource[] {
+  const chain: PolicyResource[] = [];
+  for (let r: PolicyResource | undefined = resource; r && chain.length < 64; r = r.parent) chain.push(r);
+  return chain;
+}
+
+/** Compact label for messages: `aws:lb/targetGroup:TargetGroup "prod-t1-rws"`. */
+export function label(resource: PolicyResource): string {
+  return `${resource.type} "${resource.name}"`;
+}

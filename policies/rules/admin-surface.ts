@@ -1,0 +1,116 @@
+/**
+ * No administrative surface reaches clients: the httpd balancer-manager and
+ * server-status handlers stay local (the recording guide allows 127.0.0.1
+ * only; the Web Engagement sample's `Allow from all` must not be copied), only
+ * balancers take traffic from the internet, and SSH comes from the
+ * administration network alone.
+ */
+import { cidrContains, parseCidr } from "../../core/model/network-math";
+import { LISTENER_RULE, isOneOf } from "../aws-types";
+import type { PolicyResource, StackPolicy, Violation } from "../policy";
+import { label, read, readArray, readStrings, UNKNOWN } from "../props";
+import { coversPort, Topology, WORLD_CIDRS } from "../topology";
+import { balancerSecurityGroups } from "../systems";
+
+/** httpd handlers that expose balancer state or control. */
+export const ADMIN_PATHS = ["balancer-manager", "server-status", "server-info"] as const;
+const ADMIN_PATH = new RegExp(`(^|/|\\*)(${ADMIN_PATHS.join("|")})(\\b|$)`, "i");
+
+function forwards(rule: PolicyResource): boolean {
+  return readArray(rule.props, "actions").some((a) => read(a, "type") === "forward");
+}
+
+/** Path patterns of a listener rule's conditions. */
+function pathPatterns(rule: PolicyResource): string[] {
+  return readArray(rule.props, "conditions").flatMap((c) => readStrings(c, "pathPattern", "values"));
+}
+
+/** `<Location /server-status>` blocks in a rendered httpd config that let anyone but localhost in. */
+export function openAdminLocations(text: string): string[] {
+  const found: string[] = [];
+  const block = /<Location\s+"?([^">\s]+)"?\s*>([\s\S]*?)<\/Location>/gi;
+  for (let m = block.exec(text); m !== null; m = block.exec(text)) {
+    const [, path, body] = m;
+    if (!ADMIN_PATH.test(path)) continue;
+    const open = /Require\s+all\s+granted|Allow\s+from\s+all/i.test(body);
+    const restricted = /Require\s+(local|ip\s+127\.0\.0\.1)|Allow\s+from\s+127\.0\.0\.1/i.test(body);
+    if (open || !restricted) found.push(path);
+  }
+  return found;
+}
+
+function stringsIn(value: unknown, depth = 0): string[] {
+  if (typeof value === "string") return [value];
+  if (value === UNKNOWN || value === null || typeof value !== "object" || depth > 8) return [];
+  return Object.keys(value).flatMap((k) => stringsIn(read(value, k), depth + 1));
+}
+
+export const noAdminPathsExposed: StackPolicy = {
+  name: "no-admin-paths-exposed",
+  description: "Checks that no listener rule forwards balancer-manager, server-status or server-info paths, and that rendered httpd configs keep those handlers restricted to localhost.",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  check: (resources) => {
+    const violations: Violation[] = [];
+    for (const rule of resources.filter((r) => isOneOf(r.type, LISTENER_RULE))) {
+      const exposed = pathPatterns(rule).filter((p) => ADMIN_PATH.test(p));
+      if (exposed.length > 0 && forwards(rule)) {
+        violations.push({ resource: rule, message: `A production balancer must not forward admin paths to a backend (${label(rule)} forwards ${exposed.join(", ")}).` });
+      }
+    }
+    for (const resource of resources) {
+      const open = new Set(stringsIn(resource.props).flatMap(openAdminLocations));
+      if (open.size > 0) {
+        violations.push({ resource, message: `A production httpd balancer must restrict ${[...open].join(", ")} to localhost (Require local), as the recording guide does (${label(resource)}).` });
+      }
+    }
+    return violations;
+  },
+};
+
+export const noWorldIngressOutsideBalancers: StackPolicy = {
+  name: "no-world-ingress-outside-balancers",
+  description: "Checks that only balancer security groups accept traffic from anywhere (0.0.0.0/0 or ::/0); Genesys nodes and every other group take traffic from named sources.",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  check: (resources) => {
+    const topology = new Topology(resources);
+    const balancerGroups = new Set(balancerSecurityGroups(topology).map((g) => g.urn));
+    const violations: Violation[] = [];
+    for (const ingress of topology.ingress) {
+      const world = ingress.cidrs.filter((c) => WORLD_CIDRS.includes(c));
+      if (world.length === 0 || (ingress.group && balancerGroups.has(ingress.group.urn))) continue;
+      const target = ingress.group ? label(ingress.group) : "a security group outside the stack";
+      violations.push({ resource: ingress.declaredBy, message: `A production stack must open ${world.join(" and ")} only to balancer security groups (${label(ingress.declaredBy)} opens ${target}).` });
+    }
+    return violations;
+  },
+};
+
+function within(inner: string, outer: string): boolean {
+  const a = parseCidr(inner);
+  const b = parseCidr(outer);
+  return a !== undefined && b !== undefined && b.prefix <= a.prefix && cidrContains(b, a.base);
+}
+
+export const sshOnlyFromAdminCidr: StackPolicy = {
+  name: "ssh-only-from-admin-cidr",
+  description: "Checks that SSH (port 22) is reachable only from the administration CIDR, never from anywhere.",
+  enforcementLevel: "mandatory",
+  kind: "stack",
+  check: (resources, context) => {
+    const violations: Violation[] = [];
+    for (const ingress of new Topology(resources).ingress) {
+      if (ingress.protocol !== "tcp" && ingress.protocol !== "6" && ingress.protocol !== "-1" && ingress.protocol !== "all") continue;
+      if (!coversPort(ingress, 22)) continue;
+      for (const cidr of ingress.cidrs) {
+        const allowed = context.adminCidr ? within(cidr, context.adminCidr) : !WORLD_CIDRS.includes(cidr);
+        if (!allowed) {
+          const rule = context.adminCidr ? `only from the administration CIDR ${context.adminCidr}` : "never from anywhere";
+          violations.push({ resource: ingress.declaredBy, message: `A production stack must allow SSH ${rule} (${label(ingress.declaredBy)} allows ${cidr}).` });
+        }
+      }
+    }
+    return violations;
+  },
+};
