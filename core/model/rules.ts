@@ -53,6 +53,26 @@ export const hostnamesUnderSiteDomain: Rule = (config) => {
     }));
 };
 
+/** Balancers tell systems apart by the Host header: each hostname can name one system only. */
+export const distinctHostnames: Rule = (config) => {
+  const hosts: [PathSegment[], string | undefined][] = [
+    [["webEngagement85", "hostname"], config.webEngagement85?.hostname],
+    [["webEngagement81", "frontend", "hostname"], config.webEngagement81?.frontend.hostname],
+    [["webEngagement81", "backend", "hostname"], config.webEngagement81?.backend.hostname],
+    [["cobrowse", "hostname"], config.cobrowse?.hostname],
+    [["recording", "hostname"], config.recording?.hostname],
+  ];
+  const first = new Map<string, PathSegment[]>();
+  const problems: ConfigProblem[] = [];
+  for (const [path, host] of hosts) {
+    if (host === undefined) continue;
+    const taken = first.get(host);
+    if (taken) problems.push({ path, value: host, message: `is already the hostname at ${taken.join(".")}; each system needs its own hostname` });
+    else first.set(host, path);
+  }
+  return problems;
+};
+
 /** Production puts every Genesys system behind its balancer (seed 000: direct wiring is development only). */
 export const productionRequiresBalancers: Rule = (config) => {
   if (config.environment !== "production") return [];
@@ -282,6 +302,7 @@ export const frameworkSizeLimits: Rule = (config) => {
 
 export const RULES: readonly Rule[] = [
   hostnamesUnderSiteDomain,
+  distinctHostnames,
   productionRequiresBalancers,
   recordingPairExists,
   productionIsMultiAz,

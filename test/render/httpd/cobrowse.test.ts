@@ -1,0 +1,114 @@
+/**
+ * Co-browse through a real httpd: the gcbSessionServer cookie (the node id, no
+ * leading dot) and the agent side's ?co-browse-node-id=N both reach node N.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COBROWSE_NODE_PARAMETER, COOKIES, HEALTH_PATHS } from "../../../core/model/genesys-facts";
+import { renderHttpdSite } from "../../../core/render/httpd/site";
+import { apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
+import { freePorts } from "../../support/ports";
+import { startStubNode, type StubNode } from "../../support/stub-node";
+import { environmentFrom, send, setCookie, tally } from "./fixtures";
+
+const HOST = "cobrowse.example.com";
+const SESSION_PATH = "/cobrowse/rest/session";
+
+interface CobrowseSite {
+  readonly stubs: StubNode[];
+  readonly root: ApacheRoot;
+  readonly apache: ApacheInstance;
+}
+
+/** Nodes as key -> node id; each sets gcbSessionServer=<its id> when it creates a session. */
+async function startSite(ids: Record<string, string>): Promise<CobrowseSite> {
+  const keys = Object.keys(ids);
+  const ports = await freePorts(keys.length);
+  const stubs = await Promise.all(
+    keys.map((key, i) =>
+      startStubNode({ name: key, port: ports[i], setCookies: (req) => ((req.url ?? "").startsWith(SESSION_PATH) ? [`${COOKIES.cobrowse}=${ids[key]}; Path=/`] : []) }),
+    ),
+  );
+  const env = environmentFrom({
+    cobrowse: { hostname: HOST, agentSide: "workspaceWebEdition", nodes: Object.fromEntries(keys.map((key, i) => [key, { nodeId: ids[key], port: ports[i] }])) },
+  });
+  const root = await apacheRoot();
+  const addresses = Object.fromEntries(stubs.map((s) => [s.name, `127.0.0.1:${s.port}`]));
+  const apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 })), root);
+  return { stubs, root, apache };
+}
+
+async function stopSite(site: CobrowseSite | undefined): Promise<void> {
+  await site?.apache.stop();
+  await Promise.all((site?.stubs ?? []).map((s) => s.close()));
+  site?.root.remove();
+}
+
+const cookie = (id: string) => `${COOKIES.cobrowse}=${id}`;
+
+describe("Co-browse balancer on httpd", () => {
+  // "1" is a prefix of "12": routing must match the whole id.
+  const ids = { cb1: "1", cb2: "12", cb3: "node-3" };
+  let site: CobrowseSite;
+
+  beforeAll(async () => {
+    site = await startSite(ids);
+  });
+  afterAll(() => stopSite(site));
+
+  it("spreads requests without cookie or parameter over every node", async () => {
+    expect(Object.keys(await tally(30, site.apache.port, "/cobrowse/js/gcb.min.js", { host: HOST })).sort()).toEqual(["cb1", "cb2", "cb3"]);
+  });
+
+  it("sticks a customer to the node that created the session, by its gcbSessionServer cookie", async () => {
+    const created = await send(site.apache.port, SESSION_PATH, { host: HOST });
+    const issued = setCookie(created, COOKIES.cobrowse);
+    expect(issued?.value).toBe(ids[created.node as keyof typeof ids]);
+    expect(await tally(50, site.apache.port, "/cobrowse/rest/session/1/events", { host: HOST, cookie: `${COOKIES.cobrowse}=${issued!.value}` })).toEqual({ [created.node!]: 50 });
+  });
+
+  it("routes each node's cookie to that node only", async () => {
+    for (const [key, id] of Object.entries(ids)) {
+      expect(await tally(50, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: `other=1; ${cookie(id)}; more=2` })).toEqual({ [key]: 50 });
+    }
+  });
+
+  it("routes ?co-browse-node-id=N to node N, ahead of any cookie, with path and query intact", async () => {
+    for (const [key, id] of Object.entries(ids)) {
+      const path = `/cobrowse/rest/x%20y?a=b&${COBROWSE_NODE_PARAMETER}=${id}&z=1`;
+      expect(await tally(50, site.apache.port, path, { host: HOST, cookie: cookie(ids.cb3) })).toEqual({ [key]: 50 });
+      expect(site.stubs.find((s) => s.name === key)?.requests.at(-1)?.url).toBe(path);
+    }
+  });
+
+  it("spreads an unknown node id like no id at all", async () => {
+    const counts = await tally(30, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=99`, { host: HOST, cookie: cookie("99") });
+    expect(Object.keys(counts).sort()).toEqual(["cb1", "cb2", "cb3"]);
+  });
+
+  it("passes the health path through", async () => {
+    const reply = await send(site.apache.port, `${HEALTH_PATHS.cobrowse}?${COBROWSE_NODE_PARAMETER}=12`, { host: HOST });
+    expect([reply.status, reply.node]).toEqual([200, "cb2"]);
+  });
+
+  it("answers a dead node's sessions from another node without errors", async () => {
+    await site.stubs[0].close();
+    const counts = await tally(20, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=1`, { host: HOST, cookie: cookie("1") });
+    expect(Object.keys(counts).every((k) => k === "cb2" || k === "cb3")).toBe(true);
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(20);
+  });
+});
+
+describe("Co-browse balancer on httpd with a single node", () => {
+  let site: CobrowseSite;
+
+  beforeAll(async () => {
+    site = await startSite({ solo: "7" });
+  });
+  afterAll(() => stopSite(site));
+
+  it("routes the URL parameter, the cookie and plain requests to it", async () => {
+    expect(await tally(10, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=7`, { host: HOST })).toEqual({ solo: 10 });
+    expect(await tally(10, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: cookie("7") })).toEqual({ solo: 10 });
+    expect(await tally(10, site.apache.port, "/cobrowse/rest/x", { host: HOST })).toEqual({ solo: 10 });
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Web Engagement 8.1 through a real httpd: the frontend balancer sticks on the
+ * URL parameter the Frontend Server writes, the backend balancer on a cookie
+ * it issues itself; balancer "none" renders nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stickyValue } from "../../../core/model/genesys-facts";
+import { renderHttpdSite } from "../../../core/render/httpd/site";
+import { apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
+import { freePorts } from "../../support/ports";
+import { startStubNode, type StubNode } from "../../support/stub-node";
+import { environmentFrom, send, setCookie, tally } from "./fixtures";
+
+const FRONTEND = "gwe81.example.com";
+const BACKEND = "gwe81-backend.example.com";
+const PARAMETER = "gwe_route";
+const COOKIE = "GWEROUTE";
+
+describe("Web Engagement 8.1 balancers on httpd", () => {
+  let frontends: StubNode[];
+  let backends: StubNode[];
+  let root: ApacheRoot;
+  let apache: ApacheInstance;
+
+  beforeAll(async () => {
+    const ports = await freePorts(4);
+    frontends = await Promise.all(["GWE_FE_1", "GWE_FE_2"].map((name, i) => startStubNode({ name, port: ports[i] })));
+    backends = await Promise.all(["GWE_BE_1", "GWE_BE_2"].map((name, i) => startStubNode({ name, port: ports[2 + i] })));
+    const nodes = (stubs: StubNode[]) => Object.fromEntries(stubs.map((s) => [s.name, { port: s.port }]));
+    const env = environmentFrom({
+      webEngagement81: {
+        frontend: { hostname: FRONTEND, stickyParameter: PARAMETER, nodes: nodes(frontends) },
+        backend: { hostname: BACKEND, cookie: COOKIE, nodes: nodes(backends) },
+      },
+    });
+    const addresses = Object.fromEntries([...frontends, ...backends].map((s) => [s.name, `127.0.0.1:${s.port}`]));
+    root = await apacheRoot();
+    apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 })), root);
+  });
+
+  afterAll(async () => {
+    await apache?.stop();
+    await Promise.all([...(frontends ?? []), ...(backends ?? [])].map((s) => s.close()));
+    root?.remove();
+  });
+
+  it("spreads frontend requests without the parameter over both frontend servers", async () => {
+    expect(Object.keys(await tally(20, apache.port, "/frontend/gwe.js", { host: FRONTEND })).sort()).toEqual(["GWE_FE_1", "GWE_FE_2"]);
+  });
+
+  it("sends frontend requests carrying ?gwe_route=.<application> to that server, query intact", async () => {
+    for (const name of ["GWE_FE_1", "GWE_FE_2"]) {
+      const path = `/frontend/gwe.js?a=1&${PARAMETER}=${stickyValue(name)}`;
+      expect(await tally(50, apache.port, path, { host: FRONTEND })).toEqual({ [name]: 50 });
+      expect(frontends.find((s) => s.name === name)?.requests.at(-1)?.url).toBe(path);
+    }
+  });
+
+  it("issues its own backend cookie, sticks on it, and re-pins after the node dies", async () => {
+    const first = await send(apache.port, "/backend/engage", { host: BACKEND });
+    const issued = setCookie(first, COOKIE);
+    expect(issued).toEqual({ value: stickyValue(first.node!), attributes: "path=/; HttpOnly" });
+    expect(await tally(50, apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${issued!.value}` })).toEqual({ [first.node!]: 50 });
+    const again = await send(apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${issued!.value}` });
+    expect(setCookie(again, COOKIE)).toBeUndefined();
+
+    await backends.find((s) => s.name === first.node)!.close();
+    const survivor = backends.find((s) => s.name !== first.node)!.name;
+    const failedOver = [];
+    for (let i = 0; i < 20; i++) failedOver.push(await send(apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${issued!.value}` }));
+    expect(failedOver.map((r) => `${r.status} ${r.node}`)).toEqual(Array(20).fill(`200 ${survivor}`));
+    const repinned = setCookie(failedOver[0], COOKIE);
+    expect(repinned?.value).toBe(stickyValue(survivor));
+    expect(await tally(50, apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${repinned!.value}` })).toEqual({ [survivor]: 50 });
+  });
+
+  it("keeps server-status local even on a host that publishes /", async () => {
+    const local = await send(apache.port, "/server-status?auto", { host: FRONTEND });
+    expect(local.status).toBe(200);
+    expect(local.node).toBeUndefined();
+    expect(local.body).toMatch(/^ServerMPM: event$/m);
+    const remote = await send(apache.port, "/server-status?auto", { host: FRONTEND, localAddress: "127.0.0.2" });
+    expect(remote.status).toBe(403);
+  });
+});
+
+describe("Web Engagement 8.1 without balancers", () => {
+  it("renders nothing for it", () => {
+    const env = environmentFrom({
+      webEngagement81: {
+        balancer: "none",
+        frontend: { hostname: FRONTEND, nodes: { GWE_FE_1: {} } },
+        backend: { hostname: BACKEND, nodes: { GWE_BE_1: {} } },
+      },
+    });
+    const files = renderHttpdSite(env, {});
+    expect(files.map((f) => f.path)).toEqual(["/etc/httpd/conf/httpd.conf"]);
+    expect(files[0].content).not.toMatch(/VirtualHost|balancer:\/\/|gwe81/);
+  });
+});
