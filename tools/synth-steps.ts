@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { formatSizingTable, type SizingRow } from "../core/model/framework-sizing";
 import type { MockRun } from "./mock-run";
 import { writePolicyReport } from "./policy-report";
 
@@ -44,4 +45,12 @@ export const writePlan: SynthStep = ({ dir, run }) => {
   return { summary };
 };
 
-export const SYNTH_STEPS: readonly SynthStep[] = [writePlan, writePolicyReport];
+/** The Framework sizing per site, read back from the stack's `framework` output. */
+export const printFrameworkSizing: SynthStep = ({ run }) => {
+  const framework = run.outputs.framework as { connectivity: string; sites: Record<string, Omit<SizingRow, "key">> } | undefined;
+  if (!framework) return { summary: [] };
+  const rows = Object.entries(framework.sites).map(([key, site]) => ({ key, ...site }));
+  return { summary: ["", `Framework sites (${framework.connectivity}):`, ...formatSizingTable(rows).map((line) => `  ${line}`)] };
+};
+
+export const SYNTH_STEPS: readonly SynthStep[] = [writePlan, writePolicyReport, printFrameworkSizing];

@@ -159,8 +159,10 @@ export function inboundRuleCounts(sites: readonly FrameworkSiteSizing[]): Inboun
   return counts;
 }
 
+export type SizingRow = Pick<FrameworkSiteSizing, "key" | "role" | "region" | "clients" | "hosts" | "configServers" | "csProxies" | "distributedScs">;
+
 /** Fixed-width sizing table, one line per site, for synth summaries and reviews. */
-export function formatSizingTable(sites: readonly Pick<FrameworkSiteSizing, "key" | "role" | "region" | "clients" | "hosts" | "configServers" | "csProxies" | "distributedScs">[]): string[] {
+export function formatSizingTable(sites: readonly SizingRow[]): string[] {
   const header = ["site", "role", "region", "clients", "hosts", "master CS", "CS Proxy", "Dist. SCS"];
   const rows = sites.map((s) => [s.key, s.role, s.region, String(s.clients), String(s.hosts), String(s.configServers), String(s.csProxies), String(s.distributedScs)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -1,0 +1,137 @@
+/**
+ * Runs the dev stack with a given framework section under mocks and answers
+ * the questions the framework tests ask: which region's provider a resource
+ * was registered with, which security group a rule belongs to, what a rule
+ * lets through.
+ */
+import { vi } from "vitest";
+import type { MockRun } from "../../../tools/mock-run";
+import { RecordingMocks, type RegisteredResource } from "../../../tools/mocks";
+import { ofType, runStack } from "../../support/program";
+
+export const T = {
+  provider: "pulumi:providers:aws",
+  site: "genesys:framework:FrameworkSite",
+  vpc: "aws:ec2/vpc:Vpc",
+  subnet: "aws:ec2/subnet:Subnet",
+  routeTable: "aws:ec2/routeTable:RouteTable",
+  route: "aws:ec2/route:Route",
+  sg: "aws:ec2/securityGroup:SecurityGroup",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  instance: "aws:ec2/instance:Instance",
+  peering: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+  peeringAccepter: "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+  tgw: "aws:ec2transitgateway/transitGateway:TransitGateway",
+  tgwRouteTable: "aws:ec2transitgateway/routeTable:RouteTable",
+  tgwVpcAttachment: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
+  tgwAssociation: "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation",
+  tgwPropagation: "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
+  tgwPeering: "aws:ec2transitgateway/peeringAttachment:PeeringAttachment",
+  tgwPeeringAccepter: "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter",
+  tgwRoute: "aws:ec2transitgateway/route:Route",
+} as const;
+
+export interface SiteInput {
+  role: "master" | "remote";
+  region: string;
+  vpcCidr: string;
+  availabilityZones: string[];
+  clients?: number;
+  hosts?: number;
+}
+
+export interface FrameworkInput {
+  licenses?: { csProxy?: string; distributedScs?: string };
+  highAvailability?: boolean;
+  ports?: { configServer: number; csProxy: number; scs: number; lca: number };
+  connectivity?: "peering" | "transitGateway";
+  sites: Record<string, SiteInput>;
+}
+
+export interface SiteOutput {
+  role: string;
+  region: string;
+  configServers: number;
+  csProxies: number;
+  distributedScs: number;
+  vpcId: string;
+  privateIps: Record<string, string>;
+}
+
+/** A rule as a reader of the console sees it: group, direction, port, and peer (group name or CIDR). */
+export interface RuleView {
+  group: string;
+  direction: "ingress" | "egress";
+  port: number;
+  peer: string;
+}
+
+export interface FrameworkRun extends MockRun {
+  /** Region of the aws provider a resource (or an AMI lookup) was registered with. */
+  regionOf(resource: RegisteredResource): string;
+  amiLookupRegions: string[];
+  sites: Record<string, SiteOutput>;
+  links: string[];
+  byId(id: unknown): RegisteredResource;
+  rules(): RuleView[];
+  /** Framework resources (name starts with `framework-`) of one type. */
+  all(type: string): RegisteredResource[];
+}
+
+const providerName = (ref: string | undefined) => (ref ? ref.split("::").at(-2) : undefined);
+
+export async function runFramework(framework: FrameworkInput): Promise<FrameworkRun> {
+  const created = vi.spyOn(RecordingMocks.prototype, "newResource");
+  const called = vi.spyOn(RecordingMocks.prototype, "call");
+  let run: MockRun;
+  let providerRefs: Map<string, string | undefined>;
+  let amiProviders: (string | undefined)[];
+  try {
+    run = await runStack("dev", (values) => {
+      values.framework = framework;
+    });
+    providerRefs = new Map(created.mock.calls.map(([args]) => [`${args.type}::${args.name}`, args.provider]));
+    amiProviders = called.mock.calls.filter(([args]) => args.token === "aws:ec2/getAmi:getAmi").map(([args]) => args.provider);
+  } finally {
+    created.mockRestore();
+    called.mockRestore();
+  }
+  const providers = new Map(ofType(run, T.provider).map((p) => [p.name, String(p.inputs.region)]));
+  const regionOfRef = (ref: string | undefined) => {
+    const region = providers.get(providerName(ref) ?? "");
+    if (!region) throw new Error(`no aws provider for ${ref}`);
+    return region;
+  };
+  const byIdMap = new Map(run.resources.filter((r) => r.id).map((r) => [r.id, r]));
+  const byId = (id: unknown) => {
+    const found = byIdMap.get(String(id));
+    if (!found) throw new Error(`no resource with id ${String(id)}`);
+    return found;
+  };
+  const fw = run.outputs.framework as { sites: Record<string, SiteOutput>; links: string[] } | undefined;
+  const all = (type: string) => run.resources.filter((r) => r.type === type && r.name.startsWith("framework-"));
+  return {
+    ...run,
+    regionOf: (r) => regionOfRef(providerRefs.get(`${r.type}::${r.name}`)),
+    amiLookupRegions: amiProviders.map(regionOfRef),
+    sites: fw?.sites ?? {},
+    links: fw?.links ?? [],
+    byId,
+    all,
+    rules: () =>
+      [...all(T.ingress).map((r) => ["ingress", r] as const), ...all(T.egress).map((r) => ["egress", r] as const)].map(([direction, r]) => {
+        if (r.inputs.ipProtocol !== "tcp" || r.inputs.fromPort !== r.inputs.toPort) throw new Error(`${r.name} is not a single TCP port`);
+        const peer = r.inputs.referencedSecurityGroupId !== undefined ? byId(r.inputs.referencedSecurityGroupId).name : String(r.inputs.cidrIpv4);
+        return { group: byId(r.inputs.securityGroupId).name, direction, port: Number(r.inputs.fromPort), peer };
+      }),
+  };
+}
+
+export const zonesOf = (region: string, count = 2) => "abc".slice(0, count).split("").map((z) => `${region}${z}`);
+
+export const LICENSES = { csProxy: "LIC-CSP-1", distributedScs: "LIC-DSCS-1" };
+/** Four different ports, so every rule shows which flow it carries. */
+export const PORTS = { configServer: 2020, csProxy: 2030, scs: 5000, lca: 4999 };
+
+export const sortRules = (rules: RuleView[]) => [...rules].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
