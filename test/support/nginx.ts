@@ -4,7 +4,7 @@
  * port, `daemon off` so the child handle is the master process. Stopped by that
  * handle, with its process group as the fallback so no worker outlives a test.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -53,15 +53,10 @@ export function writeConfig(prefix: string, files: readonly ConfigFile[]): void 
   }
 }
 
-/** `nginx -t` on the config in `prefix`: ok, and nginx's own words. */
+/** `nginx -t` on the config in `prefix`: ok, and everything nginx said (warnings included). */
 export function checkConfig(prefix: string): { ok: boolean; output: string } {
-  try {
-    execFileSync(nginxBinary(), ["-t", "-q", "-p", `${prefix}/`, "-c", MAIN_CONFIG], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
-    return { ok: true, output: "" };
-  } catch (error) {
-    const e = error as { stderr?: string; stdout?: string; message: string };
-    return { ok: false, output: `${e.stderr ?? ""}${e.stdout ?? ""}` || e.message };
-  }
+  const result = spawnSync(nginxBinary(), ["-t", "-q", "-p", `${prefix}/`, "-c", MAIN_CONFIG], { encoding: "utf8", timeout: 10_000 });
+  return { ok: result.status === 0, output: `${result.stderr ?? ""}${result.stdout ?? ""}${result.error ? result.error.message : ""}` };
 }
 
 async function accepts(port: number): Promise<boolean> {
@@ -102,9 +97,9 @@ export async function startNginx(render: (site: NginxSite) => readonly ConfigFil
   const port = await freePort();
   writeConfig(prefix, render({ prefix, port }));
   const check = checkConfig(prefix);
-  if (!check.ok) {
+  if (!check.ok || check.output !== "") {
     rmSync(prefix, { recursive: true, force: true });
-    throw new Error(`nginx -t rejected the rendered config:\n${check.output}`);
+    throw new Error(`nginx -t ${check.ok ? "warned about" : "rejected"} the rendered config:\n${check.output}`);
   }
 
   const child = spawn(binary, ["-p", `${prefix}/`, "-c", MAIN_CONFIG, "-g", "daemon off;"], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
