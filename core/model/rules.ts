@@ -326,7 +326,7 @@ export function configWarnings(config: StackConfig): ConfigProblem[] {
   if (config.framework) {
     for (const count of inboundRuleCounts(sizeFramework(config.framework))) {
       if (count.rules > DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP) {
-        warnings.push({ path: ["framework", "sites", count.site], value: count.rules, message: `needs ${count.rules} inbound rules on its ${count.role} security group (one per instance at other sites); AWS allows ${DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP} by default: request a quota increase before deploying` });
+        warnings.push({ path: ["framework", "sites", count.site], value: count.rules, message: `inbound rules needed by its ${count.role} security group (one per peer instance at other sites) exceed the ${DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP} AWS allows by default; request a quota increase before deploying` });
       }
     }
   }
