@@ -1,8 +1,9 @@
 /**
  * Reads rendered nginx config the way nginx tokenizes it (quotes, escapes,
  * comments, blocks, includes) and reduces it to its skeleton: each directive's
- * depth, name and argument count. Two configs with the same skeleton contain
- * the same directives; a value that broke out of its quotes would change it.
+ * name and argument count, nested by block. Two configs with the same skeleton
+ * contain the same directives; a value that broke out of its quotes would
+ * change it.
  */
 
 interface Token {
@@ -55,16 +56,30 @@ function tokenize(source: string): Token[] {
 /** Blocks whose entries are data (`"~pattern" value;`), not directives. */
 const DATA_BLOCKS = new Set(["map", "geo"]);
 
-/** `depth name/argc` per directive (`<entry>` for map and geo entries), includes followed through `files`. */
+interface Node {
+  readonly label: string;
+  readonly children: Node[];
+}
+
+/** One line per directive, each level's siblings in a canonical order, so the order of keys does not matter. */
+function lines(nodes: readonly Node[], depth: number): string[] {
+  return nodes
+    .map((n) => [`${"  ".repeat(depth)}${n.label}${n.children.length > 0 ? " {" : ""}`, ...lines(n.children, depth + 1)])
+    .sort((a, b) => a.join("\n").localeCompare(b.join("\n")))
+    .flat();
+}
+
+/**
+ * `name/argc` per directive (`<entry>` for map and geo entries), nested by
+ * block, includes followed through `files`.
+ */
 export function skeleton(files: ReadonlyMap<string, string>, main = "nginx.conf"): string[] {
-  const lines: string[] = [];
-  const walk = (path: string, depth: number, seen: readonly string[]) => {
+  const walk = (path: string, into: Node[], seen: readonly string[]) => {
     const source = files.get(path);
     if (source === undefined) throw new Error(`include of unknown file ${path}`);
     if (seen.includes(path)) throw new Error(`include cycle at ${path}`);
+    const stack: { name: string; children: Node[] }[] = [{ name: "", children: into }];
     let current: string[] = [];
-    let level = depth;
-    const blocks: string[] = [];
     for (const token of tokenize(source)) {
       if (!token.special) {
         current.push(token.text);
@@ -72,24 +87,22 @@ export function skeleton(files: ReadonlyMap<string, string>, main = "nginx.conf"
       }
       if (token.text === "}") {
         if (current.length > 0) throw new Error(`directive ${current[0]} not ended before }`);
-        level--;
-        blocks.pop();
-        if (level < depth) throw new Error(`unbalanced } in ${path}`);
+        if (stack.length === 1) throw new Error(`unbalanced } in ${path}`);
+        stack.pop();
         continue;
       }
       if (current.length === 0) throw new Error(`empty directive in ${path}`);
       const [name, ...args] = current;
-      const shown = DATA_BLOCKS.has(blocks[blocks.length - 1]) ? "<entry>" : name;
-      lines.push(`${"  ".repeat(level)}${shown}/${args.length}${token.text === "{" ? " {" : ""}`);
-      if (token.text === "{") {
-        level++;
-        blocks.push(name);
-      }
-      else if (name === "include") walk(args[0], level, [...seen, path]);
+      const parent = stack[stack.length - 1];
+      const node: Node = { label: `${DATA_BLOCKS.has(parent.name) ? "<entry>" : name}/${args.length}`, children: [] };
+      parent.children.push(node);
+      if (token.text === "{") stack.push({ name, children: node.children });
+      else if (name === "include") walk(args[0], parent.children, [...seen, path]);
       current = [];
     }
-    if (current.length > 0 || level !== depth) throw new Error(`unterminated directive or block in ${path}`);
+    if (current.length > 0 || stack.length !== 1) throw new Error(`unterminated directive or block in ${path}`);
   };
-  walk(main, 0, []);
-  return lines;
+  const root: Node[] = [];
+  walk(main, root, []);
+  return lines(root, 0);
 }
