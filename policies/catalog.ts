@@ -4,9 +4,14 @@ import { noAdminPathsExposed, noWorldIngressOutsideBalancers, sshOnlyFromAdminCi
 import { albQuotasRespected } from "./rules/alb-quotas";
 import { balancerAccessLogs, balancerDeletionProtection, balancerDesyncMitigation, balancerDropsInvalidHeaders, balancerMultiAz } from "./rules/balancer-hardening";
 import { httpsOnlyListeners } from "./rules/https-listeners";
+import { productionRequiresBalancers } from "./rules/production-balancers";
+import { recordingCapacity, recordingProcessorNoStandby, recordingTenantIsolation } from "./rules/recording";
 import { balancerUnderSiteDomain } from "./rules/site-domain";
+import { stickyCookieMatchesApplication } from "./rules/stickiness";
 
 export const POLICIES: readonly GenesysPolicy[] = [
+  productionRequiresBalancers,
+  stickyCookieMatchesApplication,
   balancerUnderSiteDomain,
   httpsOnlyListeners,
   balancerDeletionProtection,
@@ -17,5 +22,8 @@ export const POLICIES: readonly GenesysPolicy[] = [
   noAdminPathsExposed,
   noWorldIngressOutsideBalancers,
   sshOnlyFromAdminCidr,
+  recordingProcessorNoStandby,
+  recordingTenantIsolation,
+  recordingCapacity,
   albQuotasRespected,
 ];

@@ -15,20 +15,23 @@ export interface PolicyConfig {
   readonly environment?: StackKind;
   readonly siteDomain?: string;
   readonly adminCidr?: string;
+  readonly screenRecordingAgents?: number;
 }
 
-interface StringProperty {
-  readonly type: "string";
+interface ConfigProperty {
+  readonly type: "string" | "integer";
   readonly enum?: string[];
+  readonly minimum?: number;
   readonly description: string;
 }
 
 /** JSON schema of PolicyConfig, as the pack declares it to the engine. */
-export const POLICY_CONFIG_SCHEMA: { properties: Record<keyof PolicyConfig, StringProperty> } = {
+export const POLICY_CONFIG_SCHEMA: { properties: Record<keyof PolicyConfig, ConfigProperty> } = {
   properties: {
     environment: { type: "string", enum: [...KINDS], description: "Stack kind; overrides the genesys:environment provider tag." },
     siteDomain: { type: "string", description: "The website's domain (genesys:site.domain); balancer hostnames must be under it." },
     adminCidr: { type: "string", description: "The only CIDR allowed to reach SSH (genesys:httpdHaPair.adminCidr)." },
+    screenRecordingAgents: { type: "integer", minimum: 0, description: "Screen-recording agents logged in at once over every recording tenant." },
   },
 };
 
@@ -61,6 +64,7 @@ export function policyContext(config: PolicyConfig, providerProps: readonly unkn
     kind: stackKind(config, providerProps),
     siteDomain: typeof config.siteDomain === "string" ? config.siteDomain : undefined,
     adminCidr: typeof config.adminCidr === "string" ? config.adminCidr : undefined,
+    screenRecordingAgents: typeof config.screenRecordingAgents === "number" ? config.screenRecordingAgents : undefined,
   };
 }
 

@@ -31,6 +31,8 @@ export interface PolicyContext {
   readonly siteDomain?: string;
   /** The only CIDR allowed to reach SSH (httpdHaPair.adminCidr). */
   readonly adminCidr?: string;
+  /** Screen-recording agents logged in at once, over every tenant. */
+  readonly screenRecordingAgents?: number;
 }
 
 export interface Violation {

@@ -62,6 +62,13 @@ export function dependenciesOf(resource: PolicyResource, property: string, type?
   return type === undefined ? deps : deps.filter((d) => d.type === type);
 }
 
+/** Every known string anywhere in a value (rendered configs, scripts, user data). */
+export function knownStrings(value: unknown, depth = 0): string[] {
+  if (typeof value === "string") return [value];
+  if (value === UNKNOWN || value === null || typeof value !== "object" || depth > 8) return [];
+  return Object.keys(value).flatMap((k) => knownStrings(read(value, k), depth + 1));
+}
+
 /** The resource itself and its parents, nearest first. */
 export function lineage(resource: PolicyResource): PolicyResource[] {
   const chain: PolicyResource[] = [];

@@ -3,6 +3,8 @@
  * owns it (`genesys:<module>:<Type>`), and which of them the vendor guides put
  * behind a balancer. The httpd HA pair is a balancer itself.
  */
+import { RECORDING_SERVICE_FACTS } from "../core/model/genesys-facts";
+import { RECORDING_SERVICES, type RecordingService } from "../core/model/schema";
 import { INSTANCE, isOneOf, NETWORK_INTERFACE } from "./aws-types";
 import type { PolicyResource } from "./policy";
 import { lineage, tagsOf } from "./props";
@@ -85,4 +87,16 @@ export function tierOf(node: PolicyResource): string | undefined {
   const tagged = tags["genesys:tier"] ?? tags.tier ?? tags["genesys:role"];
   if (tagged) return tagged;
   return /frontend/i.test(node.name) ? "frontend" : /backend/i.test(node.name) ? "backend" : undefined;
+}
+
+const SERVICE_BY_SHORT = new Map(RECORDING_SERVICES.map((s) => [RECORDING_SERVICE_FACTS[s].short, s] as const));
+const TENANT_SERVICE_NAME = new RegExp(`(?:^|-)([a-z][a-z0-9]{0,11})-(${[...SERVICE_BY_SHORT.keys()].join("|")})(?:-|$)`);
+
+/** Tenant and service of a recording resource, from its `genesys:tenant`/`genesys:service` tags or its `<tenant>-<service>` name. */
+export function recordingIdentity(resource: PolicyResource): { tenant?: string; service?: RecordingService } {
+  const tags = tagsOf(resource);
+  const match = TENANT_SERVICE_NAME.exec(resource.name);
+  const taggedService = tags["genesys:service"];
+  const service = (RECORDING_SERVICES as readonly string[]).includes(taggedService ?? "") ? (taggedService as RecordingService) : SERVICE_BY_SHORT.get(taggedService ?? match?.[2] ?? "");
+  return { tenant: tags["genesys:tenant"] ?? match?.[1], service };
 }

@@ -127,7 +127,11 @@ export function runPolicies(stack: string, resources: readonly PolicyResource[],
 
 /** The pack config a stack's previews use: what the policies need from its stack config. */
 export function packConfigFor(env: Environment, policies: readonly GenesysPolicy[] = POLICIES): PackConfig {
-  const config: PolicyConfig = { siteDomain: env.site.domain, ...(env.httpdHaPair ? { adminCidr: env.httpdHaPair.adminCidr } : {}) };
+  const config: PolicyConfig = {
+    siteDomain: env.site.domain,
+    ...(env.httpdHaPair ? { adminCidr: env.httpdHaPair.adminCidr } : {}),
+    ...(env.recording ? { screenRecordingAgents: env.recording.tenants.reduce((sum, t) => sum + t.screenRecordingAgents, 0) } : {}),
+  };
   return Object.fromEntries(policies.map((p) => [p.name, config]));
 }
 

@@ -8,7 +8,7 @@
 import { cidrContains, parseCidr } from "../../core/model/network-math";
 import { LISTENER_RULE, isOneOf } from "../aws-types";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
-import { label, read, readArray, readStrings, UNKNOWN } from "../props";
+import { knownStrings, label, read, readArray, readStrings } from "../props";
 import { coversPort, Topology, WORLD_CIDRS } from "../topology";
 import { balancerSecurityGroups } from "../systems";
 
@@ -39,12 +39,6 @@ export function openAdminLocations(text: string): string[] {
   return found;
 }
 
-function stringsIn(value: unknown, depth = 0): string[] {
-  if (typeof value === "string") return [value];
-  if (value === UNKNOWN || value === null || typeof value !== "object" || depth > 8) return [];
-  return Object.keys(value).flatMap((k) => stringsIn(read(value, k), depth + 1));
-}
-
 export const noAdminPathsExposed: StackPolicy = {
   name: "no-admin-paths-exposed",
   description: "Checks that no listener rule forwards balancer-manager, server-status or server-info paths, and that rendered httpd configs keep those handlers restricted to localhost.",
@@ -59,7 +53,7 @@ export const noAdminPathsExposed: StackPolicy = {
       }
     }
     for (const resource of resources) {
-      const open = new Set(stringsIn(resource.props).flatMap(openAdminLocations));
+      const open = new Set(knownStrings(resource.props).flatMap(openAdminLocations));
       if (open.size > 0) {
         violations.push({ resource, message: `A production httpd balancer must restrict ${[...open].join(", ")} to localhost (Require local), as the recording guide does (${label(resource)}).` });
       }
