@@ -70,9 +70,15 @@ const SECTIONS = {
 export type DirectiveName = keyof typeof DIRECTIVES;
 export type SectionName = keyof typeof SECTIONS;
 
-/** Every directive and section name a renderer can write, for checks over rendered text. */
-export const KNOWN_DIRECTIVES: readonly string[] = Object.keys(DIRECTIVES);
-export const KNOWN_SECTIONS: readonly string[] = Object.keys(SECTIONS);
+/** The feature a directive or section needs, or undefined for a name no renderer may write. */
+export function featureOf(name: string): Feature | undefined {
+  const known: Known | undefined = Object.prototype.hasOwnProperty.call(DIRECTIVES, name)
+    ? DIRECTIVES[name as DirectiveName]
+    : Object.prototype.hasOwnProperty.call(SECTIONS, name)
+      ? SECTIONS[name as SectionName]
+      : undefined;
+  return known?.feature;
+}
 
 const INDENT = "    ";
 

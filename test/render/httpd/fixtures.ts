@@ -77,3 +77,24 @@ export function setCookie(reply: Reply, name: string): { value: string; attribut
   }
   return undefined;
 }
+
+/** Every balanced node of an environment at a distinct loopback port (for renders that are only checked). */
+export function allNodeAddresses(env: Environment, firstPort = 20000): Record<string, string> {
+  const keys = [
+    ...(env.webEngagement85?.nodes ?? []),
+    ...(env.webEngagement81?.frontend.nodes ?? []),
+    ...(env.webEngagement81?.backend.nodes ?? []),
+    ...(env.cobrowse?.nodes ?? []),
+    ...(env.recording?.tenants.flatMap((t) => t.services.flatMap((s) => s.members)) ?? []),
+  ].map((n) => n.key);
+  return Object.fromEntries([...new Set(keys)].map((key, i) => [key, `127.0.0.1:${firstPort + i}`]));
+}
+
+/** The directive or section name that starts each non-blank, non-comment line of httpd config text. */
+export function sectionNames(text: string): string[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#") && !line.startsWith("</"))
+    .map((line) => /^<?([A-Za-z]+)/.exec(line)?.[1] ?? line);
+}
