@@ -1,0 +1,215 @@
+/**
+ * The shell scripts provisioning runs on the pair's hosts over SSH. Pure text:
+ * every value that reaches a script is either checked against a strict
+ * pattern or shell-quoted, and file contents travel base64-encoded, so no
+ * rendered text can break out of its command.
+ */
+import { createHash } from "node:crypto";
+import { commandLine, type ClusterCommand } from "../../core/render/cluster/cluster-command";
+import { shellQuote } from "../../core/render/cluster/shell-quote";
+import type { HttpdHaPair } from "../../core/model/environment";
+import { REGION_PATTERN } from "../../core/model/schema";
+import { agentUsesAwsApi } from "./vip-permissions";
+
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Runs a script as root through sudo (non-interactive: a missing sudo rule fails instead of hanging). */
+export function asRoot(script: string): string {
+  return `sudo -n /bin/sh -c ${shellQuote(script)}`;
+}
+
+const RELATIVE_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
+const ABSOLUTE_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]+)+$/;
+const FILE_MODE = /^0[0-7]{3}$/;
+
+function checked(pattern: RegExp, value: string, what: string): string {
+  if (!pattern.test(value)) throw new Error(`${what} ${JSON.stringify(value)} must be made of letters, digits, '.', '_' or '-' segments without '..'`);
+  return value;
+}
+
+/** Where provisioning keeps staged httpd files and the list of files it manages. */
+export const STATE_DIR = "/var/lib/genesys-httpd";
+
+/** The path of a rendered file relative to the httpd server root (`conf.d/loadbalancer_t1.conf`). */
+export function pathUnderRoot(root: string, path: string): string {
+  checked(ABSOLUTE_PATH, root, "server root");
+  checked(ABSOLUTE_PATH, path, "rendered file");
+  if (!path.startsWith(`${root}/`)) throw new Error(`rendered file ${path} is outside the server root ${root}; only files under it are staged and validated together`);
+  return checked(RELATIVE_PATH, path.slice(root.length + 1), "rendered file");
+}
+
+/** Lines that write `content` to `path` atomically (temp file, then rename). */
+function writeFileLines(path: string, content: string, mode: string): string[] {
+  checked(ABSOLUTE_PATH, path, "file");
+  checked(FILE_MODE, mode, "mode");
+  const dest = shellQuote(path);
+  const tmp = shellQuote(`${path}.genesys-tmp`);
+  return [
+    `mkdir -p "$(dirname ${dest})"`,
+    `printf '%s' ${Buffer.from(content, "utf8").toString("base64")} | base64 -d > ${tmp}`,
+    `chmod ${mode} ${tmp}`,
+    `mv -f ${tmp} ${dest}`,
+  ];
+}
+
+const script = (lines: readonly string[]) => ["set -eu", ...lines, ""].join("\n");
+
+export type HaOs = HttpdHaPair["os"];
+
+/**
+ * Packages of the vendor guide, plus the AWS CLI that the AWS agents call and
+ * its region; httpd is disabled so that only Pacemaker starts it.
+ */
+export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp">, region: string): string {
+  checked(REGION_PATTERN, region, "region");
+  const aws = agentUsesAwsApi(pair.virtualIp.agent);
+  const lines =
+    pair.os === "rhel8"
+      ? [`dnf -y install httpd mod_ssl pacemaker pcs resource-agents${aws ? " awscli" : ""}`, "systemctl disable --now httpd"]
+      : [`yum -y install httpd pacemaker cman pcs ccs resource-agents${aws ? " awscli" : ""}`, "chkconfig httpd off", "service httpd stop >/dev/null 2>&1 || true"];
+  if (aws) {
+    // The agents call `aws --profile default` as root without a region argument.
+    lines.push(...writeFileLines("/root/.aws/config", `[default]\nregion = ${region}\n`, "0600"));
+  }
+  return script(lines);
+}
+
+/** Writes one rendered file into the staging area; nothing live changes. */
+export function stageFileScript(relativePath: string, content: string, stateDir = STATE_DIR): string {
+  checked(RELATIVE_PATH, relativePath, "staged file");
+  return script(writeFileLines(`${stateDir}/stage/${relativePath}`, content, "0644"));
+}
+
+export interface StagedFile {
+  /** Path relative to the server root. */
+  readonly path: string;
+  readonly sha256: string;
+}
+
+export interface ApplyConfigOptions {
+  /** The live server root, e.g. /etc/httpd. */
+  readonly serverRoot: string;
+  /** The main config, relative to serverRoot. */
+  readonly mainConfig: string;
+  /** Every file of the site, relative to serverRoot, with the hash the staging area must hold. */
+  readonly files: readonly StagedFile[];
+  /** PID file of the httpd that runs this configuration (absolute). */
+  readonly pidFile: string;
+  /** The httpd binary that validates. @default httpd */
+  readonly httpd?: string;
+  readonly stateDir?: string;
+}
+
+/**
+ * Validates the staged site as a whole, then swaps it in and reloads.
+ *
+ * The candidate is a copy of the live server root with the staged files laid
+ * over it; `httpd -t` checks it in a private mount namespace where the copy is
+ * bind-mounted over the live root, so absolute Include/ServerRoot paths and
+ * relative links (modules, logs) resolve exactly as they will once live. A
+ * candidate that fails changes nothing. Otherwise each file is renamed into
+ * place (atomic per file), files of an earlier rendering that are no longer
+ * rendered (a removed tenant) are deleted, SELinux labels are restored, and a
+ * running httpd reloads gracefully (SIGUSR1 to the httpd named by its PID file). A
+ * stopped one (the passive node) stays stopped: `httpd -k graceful` would
+ * start it behind Pacemaker's back.
+ */
+export function applyConfigScript(options: ApplyConfigOptions): string {
+  const root = checked(ABSOLUTE_PATH, options.serverRoot, "server root");
+  const stateDir = checked(ABSOLUTE_PATH, options.stateDir ?? STATE_DIR, "state directory");
+  const httpd = options.httpd ?? "httpd";
+  const main = checked(RELATIVE_PATH, options.mainConfig, "main config");
+  const paths = options.files.map((f) => checked(RELATIVE_PATH, f.path, "staged file"));
+  if (!paths.includes(main)) throw new Error(`the main config ${main} is not among the staged files`);
+  if (new Set(paths).size !== paths.length) throw new Error(`a staged file is listed twice: ${paths.join(", ")}`);
+  const manifest = options.files.map((f) => {
+    if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error(`sha256 of ${f.path} must be 64 hex digits`);
+    return shellQuote(`${f.sha256}  ${f.path}`);
+  });
+  const pidFile = checked(ABSOLUTE_PATH, options.pidFile, "PID file");
+  return script([
+    `live=${shellQuote(root)}`,
+    `state=${shellQuote(stateDir)}`,
+    `files=${shellQuote(paths.join(" "))}`,
+    `printf '%s\\n' ${manifest.join(" ")} > "$state/manifest.next"`,
+    `if ! (cd "$state/stage" && sha256sum -c --status "$state/manifest.next"); then`,
+    `  echo "staged httpd files differ from this deployment's rendering; run the deployment again" >&2`,
+    "  exit 1",
+    "fi",
+    "stale=''",
+    `if [ -f "$state/manifest" ]; then`,
+    `  for p in $(cut -d' ' -f3 "$state/manifest"); do`,
+    `    case " $files " in *" $p "*) ;; *) stale="$stale $p" ;; esac`,
+    "  done",
+    "fi",
+    `work=$(mktemp -d "$(dirname "$live")/.genesys-httpd.XXXXXX")`,
+    `trap 'rm -rf "$work"' EXIT`,
+    `cp -a "$live/." "$work/"`,
+    `for p in $stale; do rm -f "$work/$p"; done`,
+    `for p in $files; do mkdir -p "$(dirname "$work/$p")"; cp "$state/stage/$p" "$work/$p"; done`,
+    `if ! unshare -m /bin/sh -c 'mount --bind "$1" "$2" && exec "$3" -t -f "$2/$4"' validate "$work" "$live" ${shellQuote(httpd)} ${shellQuote(main)}; then`,
+    `  echo "the rendered httpd configuration fails httpd -t; the live configuration is unchanged" >&2`,
+    "  exit 1",
+    "fi",
+    `for p in $files; do mkdir -p "$(dirname "$live/$p")"; mv -f "$work/$p" "$live/$p"; done`,
+    `for p in $stale; do rm -f "$live/$p"; done`,
+    `if command -v restorecon >/dev/null 2>&1; then for p in $files; do restorecon "$live/$p"; done; fi`,
+    `mv -f "$state/manifest.next" "$state/manifest"`,
+    `pid=$(cat ${shellQuote(pidFile)} 2>/dev/null || true)`,
+    // A stale PID file may name an unrelated process by now: signal only an httpd.
+    `if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = ${shellQuote(httpd.split("/").pop() as string)} ]; then kill -USR1 "$pid"; fi`,
+  ]);
+}
+
+export interface ClusterFileSpec {
+  readonly path: string;
+  readonly content: string;
+  readonly mode: string;
+}
+
+/**
+ * One node's part of the cluster: its files, the shared secret read from
+ * standard input (base64), then the renderer's per-node commands. A corosync
+ * that already runs re-reads its configuration, so a changed token or address
+ * applies without restarting the node.
+ */
+export function clusterNodeScript(files: readonly ClusterFileSpec[], commands: readonly ClusterCommand[], sharedSecretFromStdin?: string): string {
+  const lines = files.flatMap((f) => writeFileLines(f.path, f.content, f.mode));
+  if (sharedSecretFromStdin !== undefined) {
+    const dest = shellQuote(checked(ABSOLUTE_PATH, sharedSecretFromStdin, "shared secret"));
+    const tmp = shellQuote(`${sharedSecretFromStdin}.genesys-tmp`);
+    lines.push(`mkdir -p "$(dirname ${dest})"`, `(umask 077; base64 -d > ${tmp})`, `chmod 0400 ${tmp}`, `mv -f ${tmp} ${dest}`);
+  }
+  if (files.some((f) => f.path === "/etc/corosync/corosync.conf")) {
+    lines.push("if systemctl -q is-active corosync; then corosync-cfgtool -R; fi");
+  }
+  return script([...lines, ...commands.map(commandLine)]);
+}
+
+/** How long the one-node step waits for both nodes to be online, seconds. */
+export const MEMBERSHIP_WAIT_SECONDS = 300;
+
+/**
+ * The cluster resources, created once on one node: waits (bounded) until both
+ * nodes are online, removes the pair's resources if an earlier run created
+ * them (so a changed VIP or agent re-creates the chain instead of failing on
+ * "already exists"), then runs the renderer's commands.
+ */
+export function clusterResourcesScript(commands: readonly ClusterCommand[], resources: readonly string[], waitSeconds = MEMBERSHIP_WAIT_SECONDS): string {
+  if (!Number.isInteger(waitSeconds) || waitSeconds < 5 || waitSeconds % 5 !== 0) throw new Error(`waitSeconds must be a positive multiple of 5, got ${waitSeconds}`);
+  const rounds = waitSeconds / 5;
+  const ids = resources.map((r) => checked(/^[A-Za-z][A-Za-z0-9_-]*$/, r, "resource id"));
+  return script([
+    "i=0",
+    `until crm_mon -1 -s 2>/dev/null | grep -q '2 nodes online'; do`,
+    `  i=$((i + 1)); if [ "$i" -ge ${rounds} ]; then echo "the two nodes did not both come online within ${waitSeconds} s" >&2; exit 1; fi`,
+    "  sleep 5",
+    "done",
+    `for r in ${[...ids].reverse().join(" ")}; do`,
+    `  if crm_resource --resource "$r" --query-xml >/dev/null 2>&1; then pcs resource delete "$r"; fi`,
+    "done",
+    ...commands.map(commandLine),
+  ]);
+}

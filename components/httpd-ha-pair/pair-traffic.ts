@@ -1,0 +1,57 @@
+/**
+ * The traffic the pair's hosts accept, as data: cluster traffic only from
+ * each other, HTTP only from the clients (or only from the NLB that fronts
+ * them), SSH only from the administrators.
+ */
+import type { HttpdHaPair } from "../../core/model/environment";
+import { corosyncTransport } from "./placement";
+
+/** Port httpd listens on (the rendered `Listen`). */
+export const HTTP_PORT = 80;
+/** pcsd, which `pcs` uses to reach the other node. */
+export const PCSD_PORT = 2224;
+
+export type TrafficSource =
+  /** The other host (the pair's own security group). */
+  | { readonly kind: "pair" }
+  | { readonly kind: "cidr"; readonly cidr: string }
+  /** The network load balancer's security group. */
+  | { readonly kind: "nlb" }
+  /** The VPC's CIDR block (known at deployment). */
+  | { readonly kind: "vpc" };
+
+export interface IngressRule {
+  /** Stable key; the rule's resource name derives from it. */
+  readonly key: string;
+  readonly description: string;
+  readonly protocol: "tcp" | "udp";
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly source: TrafficSource;
+}
+
+/**
+ * corosync's ports by transport: knet and udpu send unicast from 5404-5406
+ * (knet's default link port is 5405; udpu uses 5404 and 5405); RHEL 6 cman's
+ * multicast uses 5404 and 5405.
+ */
+export function corosyncPorts(pair: HttpdHaPair): { fromPort: number; toPort: number } {
+  return corosyncTransport(pair) === "udp" ? { fromPort: 5404, toPort: 5405 } : { fromPort: 5404, toPort: 5406 };
+}
+
+export function pairIngressRules(pair: HttpdHaPair): IngressRule[] {
+  const clients: TrafficSource = pair.fronting === "nlb" ? { kind: "nlb" } : { kind: "vpc" };
+  return [
+    { key: "corosync", description: `corosync (${corosyncTransport(pair)}) between the two hosts`, protocol: "udp", ...corosyncPorts(pair), source: { kind: "pair" } },
+    { key: "pcsd", description: "pcsd between the two hosts", protocol: "tcp", fromPort: PCSD_PORT, toPort: PCSD_PORT, source: { kind: "pair" } },
+    {
+      key: "http",
+      description: pair.fronting === "nlb" ? "HTTP from the network load balancer (and its health checks)" : "HTTP from clients in the VPC",
+      protocol: "tcp",
+      fromPort: HTTP_PORT,
+      toPort: HTTP_PORT,
+      source: clients,
+    },
+    { key: "ssh", description: "SSH from the administration network (provisioning)", protocol: "tcp", fromPort: 22, toPort: 22, source: { kind: "cidr", cidr: pair.adminCidr } },
+  ];
+}

@@ -1,0 +1,125 @@
+/**
+ * Provisioning of the pair over SSH, one remote command per step and host:
+ *
+ *   install -> stage <file> (one per rendered file) -> config (validate, swap, reload)
+ *           -> member (corosync / cman on this node) -> cluster (once, first host)
+ *
+ * Each step's `triggers` hold the hashes of exactly what it writes, so a
+ * changed tenant re-stages only that tenant's file and re-runs `config`;
+ * membership and cluster resources, which do not depend on the httpd files,
+ * are left alone.
+ */
+import * as aws from "@pulumi/aws";
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment, HttpdHaPair } from "../../core/model/environment";
+import { SECRET_CONFIG_KEYS } from "../../core/model/schema";
+import { clusterSetup, type ClusterSetup } from "../../core/render/cluster/cluster-setup";
+import { COROSYNC_AUTHKEY_PATH, needsAuthkey } from "../../core/render/cluster/corosync-conf";
+import { RHEL_HTTPD_CONFIG } from "../../core/render/cluster/pair-hosts";
+import { resourceChain } from "../../core/render/cluster/pcs-commands";
+import { applyConfigScript, asRoot, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, sha256Hex, stageFileScript } from "./host-scripts";
+import { PID_FILE, renderPairSite, SERVER_ROOT, siteFilePaths } from "./site-files";
+
+export interface PairHost {
+  /** Cluster node name. */
+  readonly key: string;
+  readonly instance: aws.ec2.Instance;
+}
+
+export interface PairProvisioningArgs {
+  readonly environment: Environment;
+  readonly hosts: readonly PairHost[];
+  /** Recording node key -> private IPv4. */
+  readonly backendAddresses: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Route tables aws-vpc-move-ip updates (empty for the other agents). */
+  readonly routeTableIds: pulumi.Input<string[]>;
+  readonly sshPrivateKey: pulumi.Input<string>;
+  /** What the VIP agent needs before the cluster starts it (IAM policy, routes, address reservation). */
+  readonly vipResources: readonly pulumi.Resource[];
+}
+
+/** corosync accepts keys of 128 to 4096 bytes (corosync-keygen's limits). */
+export function decodeAuthkey(text: string): string {
+  const compact = text.replace(/\s+/g, "");
+  const size = /^[A-Za-z0-9+/]+={0,2}$/.test(compact) ? Buffer.from(compact, "base64").length : 0;
+  if (size < 128 || size > 4096) {
+    throw new Error(`genesys:${SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey} must be a base64 corosync key of 128 to 4096 bytes (\`corosync-keygen -k key && base64 -w0 key\`); got ${size} bytes`);
+  }
+  return compact;
+}
+
+/** A resource-name-safe key for a staged file: `conf.d/loadbalancer_t1.conf` -> `conf.d-loadbalancer_t1.conf`. */
+export function fileKey(relativePath: string): string {
+  return relativePath.replace(/\//g, "-");
+}
+
+function checkSharedSecrets(setup: ClusterSetup, pair: HttpdHaPair): ClusterSetup {
+  const expected = needsAuthkey(pair) ? [COROSYNC_AUTHKEY_PATH] : [];
+  if (setup.sharedSecrets.length !== expected.length || setup.sharedSecrets.some((p, i) => p !== expected[i])) {
+    throw new Error(`the cluster needs shared secrets ${JSON.stringify(setup.sharedSecrets)}; provisioning supplies ${JSON.stringify(expected)}`);
+  }
+  return setup;
+}
+
+export class PairProvisioning extends pulumi.ComponentResource {
+  /** Id of the cluster step: resolves once the whole pair is provisioned. */
+  readonly clusterReady: pulumi.Output<string>;
+
+  constructor(name: string, args: PairProvisioningArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("genesys:httpd:PairProvisioning", name, {}, opts);
+    const env = args.environment;
+    const pair = env.httpdHaPair;
+    if (!pair) throw new Error("PairProvisioning needs an environment with an httpdHaPair section");
+    const agent = pair.virtualIp.agent;
+
+    const site = pulumi.output(args.backendAddresses).apply((ips) => renderPairSite(env, ips));
+    const relativePaths = siteFilePaths(env).map((p) => pathUnderRoot(SERVER_ROOT, p));
+    const contentOf = (relativePath: string) => site.apply((files) => files.find((f) => pathUnderRoot(SERVER_ROOT, f.path) === relativePath)?.content as string);
+    const staged = site.apply((files) => files.map((f) => ({ path: pathUnderRoot(SERVER_ROOT, f.path), sha256: sha256Hex(f.content) })));
+    const applyScript = staged.apply((files) =>
+      asRoot(applyConfigScript({ serverRoot: SERVER_ROOT, mainConfig: pathUnderRoot(SERVER_ROOT, RHEL_HTTPD_CONFIG), files, pidFile: PID_FILE })),
+    );
+
+    const addresses = pulumi.all(Object.fromEntries(args.hosts.map((h) => [h.key, h.instance.privateIp])));
+    const setup = pulumi
+      .all([addresses, args.routeTableIds])
+      .apply(([ips, routeTableIds]) =>
+        checkSharedSecrets(clusterSetup(pair, { addresses: ips, routeTableIds: agent === "aws-vpc-move-ip" ? routeTableIds : undefined, httpdConfigFile: RHEL_HTTPD_CONFIG }), pair),
+      );
+    const authkey = needsAuthkey(pair) ? new pulumi.Config("genesys").requireSecret(SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey).apply(decodeAuthkey) : undefined;
+    const memberScript = setup.apply((s) => asRoot(clusterNodeScript(s.files, s.eachNode, authkey ? COROSYNC_AUTHKEY_PATH : undefined)));
+    const install = asRoot(installScript(pair, env.region));
+
+    const members: command.remote.Command[] = [];
+    for (const host of args.hosts) {
+      const connection = { host: host.instance.privateIp, user: pair.sshUser, privateKey: args.sshPrivateKey };
+      const step = (stepName: string, create: pulumi.Input<string>, triggers: pulumi.Input<unknown>[], dependsOn: pulumi.Resource[], stdin?: pulumi.Input<string>) =>
+        new command.remote.Command(`${name}-${host.key}-${stepName}`, { connection, create, stdin, triggers: [host.instance.id, ...triggers] }, { parent: this, dependsOn });
+
+      const installed = step("install", install, [sha256Hex(install)], []);
+      const stagedFiles = relativePaths.map((relativePath) => {
+        const content = contentOf(relativePath);
+        return step(`stage-${fileKey(relativePath)}`, content.apply((c) => asRoot(stageFileScript(relativePath, c))), [content.apply(sha256Hex)], [installed]);
+      });
+      const configured = step("config", applyScript, [staged.apply((files) => sha256Hex(JSON.stringify(files)))], stagedFiles);
+      members.push(
+        step("member", memberScript, [memberScript.apply(sha256Hex), ...(authkey ? [pulumi.secret(authkey.apply(sha256Hex))] : [])], [configured], authkey),
+      );
+    }
+
+    const first = args.hosts[0];
+    const clusterScript = setup.apply((s) => asRoot(clusterResourcesScript(s.oneNode, resourceChain(pair))));
+    const cluster = new command.remote.Command(
+      `${name}-cluster`,
+      {
+        connection: { host: first.instance.privateIp, user: pair.sshUser, privateKey: args.sshPrivateKey },
+        create: clusterScript,
+        triggers: [...args.hosts.map((h) => h.instance.id), clusterScript.apply(sha256Hex)],
+      },
+      { parent: this, dependsOn: [...members, ...args.vipResources] },
+    );
+    this.clusterReady = cluster.id;
+    this.registerOutputs({ clusterReady: this.clusterReady });
+  }
+}

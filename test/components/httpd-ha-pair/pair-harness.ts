@@ -1,0 +1,92 @@
+/**
+ * Runs the HttpdHaPair component under mocks for the prod stack (optionally
+ * edited), next to the network and a stand-in recording node group, and
+ * records each resource's explicit dependencies (mocks do not see them).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { HttpdHaPair } from "../../../components/httpd-ha-pair/httpd-ha-pair";
+import { Network } from "../../../components/network";
+import { readEnvironment } from "../../../components/stack-config";
+import { runUnderMocks, type MockRun } from "../../../tools/mock-run";
+import { mockPrivateIp, type RegisteredResource } from "../../../tools/mocks";
+import { rawConfig, stackValues, TEST_SECRETS, type ConfigEdit } from "../../support/program";
+
+/** A corosync key of 256 bytes (corosync-keygen's default size), base64. */
+export const TEST_AUTHKEY = Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 37 + 11) % 256)).toString("base64");
+export const AUTHKEY_CONFIG = "genesys:httpdHaPairCorosyncAuthkey";
+
+export interface PairRun extends MockRun {
+  /** Resource name -> names of the resources in its `dependsOn`. */
+  readonly dependsOn: ReadonlyMap<string, readonly string[]>;
+  /** Recording node key -> the private IP the stand-in nodes have. */
+  readonly recordingIps: Readonly<Record<string, string>>;
+}
+
+export interface PairRunOptions {
+  /** Secret config to set besides the SSH/TLS test secrets. @default the corosync authkey */
+  readonly secrets?: Record<string, string>;
+}
+
+function recordingNodeKeys(values: Record<string, unknown>): string[] {
+  const recording = values.recording as { tenants?: Record<string, Record<string, { nodes?: Record<string, unknown> }>> } | undefined;
+  return Object.values(recording?.tenants ?? {}).flatMap((tenant) => Object.values(tenant).flatMap((service) => (typeof service === "object" ? Object.keys(service.nodes ?? {}) : [])));
+}
+
+interface Named {
+  readonly __name?: string;
+}
+
+export async function runPair(edit?: ConfigEdit, options: PairRunOptions = {}): Promise<PairRun> {
+  const values = structuredClone(stackValues("prod"));
+  edit?.(values);
+  const secrets = { ...TEST_SECRETS, ...(options.secrets ?? { [AUTHKEY_CONFIG]: TEST_AUTHKEY }) };
+  const config = { ...rawConfig(values), ...secrets };
+  const recordingIps = Object.fromEntries(recordingNodeKeys(values).map((key) => [key, mockPrivateIp(`recording/${key}`)]));
+  const dependsOn = new Map<string, string[]>();
+  const run = await runUnderMocks({ stack: "prod", config, secretKeys: Object.keys(secrets) }, () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      const deps = args.opts.dependsOn;
+      const list = (Array.isArray(deps) ? deps : deps === undefined ? [] : [deps]) as Named[];
+      dependsOn.set(args.name, list.map((d) => d.__name ?? "?"));
+      return undefined;
+    });
+    const env = readEnvironment();
+    const provider = new aws.Provider("aws", { region: env.region as aws.Region });
+    const providers = { providers: { aws: provider } };
+    const network = new Network("genesys", { network: env.network, natPerZone: env.isProduction }, providers);
+    const recordingNodes = new aws.ec2.SecurityGroup("recording-nodes", { vpcId: network.vpcId }, { provider });
+    const pair = new HttpdHaPair("recording-pair", { environment: env, network, backendAddresses: recordingIps, backendSecurityGroupId: recordingNodes.id }, providers);
+    return { endpoint: pair.endpoint, runbook: pair.runbook, privateIps: pair.privateIps, virtualIp: pair.virtualIp, securityGroupId: pair.securityGroupId };
+  });
+  return { ...run, dependsOn, recordingIps };
+}
+
+export function byType(run: MockRun, type: string): RegisteredResource[] {
+  return run.resources.filter((r) => r.type === type);
+}
+
+export function byName(run: MockRun, type: string, name: string): RegisteredResource {
+  const found = run.resources.find((r) => r.type === type && r.name === name);
+  if (!found) throw new Error(`no ${type} named ${name}; have: ${byType(run, type).map((r) => r.name).join(", ")}`);
+  return found;
+}
+
+/** Whether a recorded input value is a secret (the envelope the SDK serializes secrets in). */
+export function isSecret(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+/** The value inside a secret envelope, or the value itself. */
+export function reveal(value: unknown): unknown {
+  return isSecret(value) ? value.value : value;
+}
+
+/** Every string in `value` that is not inside a secret envelope, with its path. */
+export function plainStrings(value: unknown, path = ""): { path: string; text: string }[] {
+  if (isSecret(value)) return [];
+  if (typeof value === "string") return [{ path, text: value }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => plainStrings(v, `${path}[${i}]`));
+  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => plainStrings(v, `${path}.${k}`));
+  return [];
+}
