@@ -57,7 +57,7 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
 
   it("marks only the WebDAV hot standby status=+H and never an RP member", () => {
     const t1 = byName(files, "loadbalancer_t1.conf").content;
-    const standby = t1.match(/^.*status=\+H.*$/gm) ?? [];
+    const standby: string[] = t1.match(/^.*status=\+H.*$/gm) ?? [];
     expect(standby).toHaveLength(1);
     const webdav2 = allNodeAddresses(prod).t1webdav2;
     expect(standby[0].trim()).toBe(`BalancerMember https://${webdav2} status=+H`);
