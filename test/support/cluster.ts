@@ -1,0 +1,402 @@
+/**
+ * Real Pacemaker/Corosync for the httpd HA pair's rendered configuration.
+ *
+ * Offline (no root): a CIB file built by running the rendered pcs commands
+ * with `pcs -f`, checked by crm_verify and played through crm_simulate.
+ *
+ * Live (root): the failover drill. Two nodes, each a network namespace plus
+ * its own mount and PID namespace (private /run, /dev/shm, /etc/corosync,
+ * /var/lib/pacemaker, /var/log), run `corosync -f` and `pacemakerd -f` with the
+ * rendered corosync.conf; the rendered pcs commands create the VIP (IPaddr2)
+ * and the webserver (the real apache agent starting apache2, which proxies to
+ * a backend in the hub namespace). A client in the hub requests through the
+ * VIP, the active node is cut off and killed, and the drill times how long
+ * until the VIP answers from the other node.
+ */
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { HttpdHaPair } from "../../core/model/environment";
+import { clusterSetup } from "../../core/render/cluster/cluster-setup";
+import { COROSYNC_AUTHKEY_PATH, COROSYNC_CONF_PATH } from "../../core/render/cluster/corosync-conf";
+import type { ClusterCommand } from "../../core/render/cluster/cluster-command";
+import { resourceChain } from "../../core/render/cluster/pcs-commands";
+import { collect, NamespaceLab } from "./netns";
+import { waitFor } from "./ports";
+import { requireBinary, run } from "./real-servers";
+
+export interface CommandResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function execTool(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<CommandResult> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { env, timeout: timeoutMs, killSignal: "SIGKILL", encoding: "utf8" }, (error, stdout, stderr) => {
+      if (error && typeof error.code !== "number") return reject(new Error(`${file} ${args.join(" ")}: ${error.message}\n${stderr}`));
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** Resource id -> node it is started on, from crm_simulate's "Revised Cluster Status". */
+export function parseSimulatedPlacement(output: string): Record<string, string> {
+  const revised = output.indexOf("Revised Cluster Status:");
+  if (revised < 0) throw new Error(`crm_simulate printed no revised status:\n${output}`);
+  const placement: Record<string, string> = {};
+  for (const match of output.slice(revised).matchAll(/^\s*\* (\S+)\s+\([^)]+\):\s+Started (\S+)\s*$/gm)) placement[match[1]] = match[2];
+  return placement;
+}
+
+/** Resource id -> node, for started resources in `crm_mon --output-as=xml`. */
+export function parseMonitorPlacement(xml: string): Record<string, string> {
+  const placement: Record<string, string> = {};
+  for (const match of xml.matchAll(/<resource id="([^"]+)"[^>]*\brole="Started"[^>]*>\s*<node name="([^"]+)"/g)) placement[match[1]] = match[2];
+  return placement;
+}
+
+/**
+ * A CIB file in a temp dir, changed only through `pcs -f` and read by the
+ * Pacemaker tools. Shadow copies and pcs temp files stay in the same dir.
+ */
+export class OfflineCib {
+  readonly dir: string;
+  readonly file: string;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly tools = {
+    pcs: requireBinary("pcs", "pcs"),
+    cibadmin: requireBinary("cibadmin", "pacemaker-cli-utils"),
+    crmVerify: requireBinary("crm_verify", "pacemaker-cli-utils"),
+    crmSimulate: requireBinary("crm_simulate", "pacemaker-cli-utils"),
+  };
+  private step = 0;
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), "gnx-cib-"));
+    this.file = join(this.dir, "cib.xml");
+    this.env = { ...process.env, TMPDIR: this.dir, CIB_shadow_dir: this.dir, LC_ALL: "C" };
+    writeFileSync(this.file, run(this.tools.cibadmin, ["--empty"]));
+  }
+
+  /** Runs a rendered `pcs …` command against the file (or a saved state); throws with pcs's message when it refuses. */
+  async pcs(command: ClusterCommand, file = this.file): Promise<CommandResult> {
+    const [program, ...args] = command.argv;
+    if (program !== "pcs" || command.appendTo !== undefined) throw new Error(`not a pcs command: ${command.argv.join(" ")}`);
+    const result = await execTool(this.tools.pcs, ["-f", file, ...args], this.env);
+    if (result.code !== 0) throw new Error(`pcs ${args.join(" ")} failed (${result.code}):\n${result.stderr}${result.stdout}`);
+    return result;
+  }
+
+  verify(): Promise<CommandResult> {
+    return execTool(this.tools.crmVerify, ["-V", "-x", this.file], this.env);
+  }
+
+  /** Plays a transition from `from` (default: this CIB) and saves the resulting cluster state; returns the output and the state's path. */
+  async simulate(args: readonly string[], from = this.file): Promise<{ output: string; placement: Record<string, string>; state: string }> {
+    const state = join(this.dir, `state-${++this.step}.xml`);
+    const result = await execTool(this.tools.crmSimulate, ["-x", from, "-S", "-O", state, ...args], this.env);
+    if (result.code !== 0 || !existsSync(state)) throw new Error(`crm_simulate ${args.join(" ")} failed (${result.code}):\n${result.stderr}${result.stdout}`);
+    return { output: result.stdout, placement: parseSimulatedPlacement(result.stdout), state };
+  }
+
+  /** A copy of a saved state, to try a change on without touching the original. */
+  fork(state: string): string {
+    const copy = join(this.dir, `state-${++this.step}.xml`);
+    copyFileSync(state, copy);
+    return copy;
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export interface FailoverDrillOptions {
+  /** The RHEL 8 pair to drill: its node names, corosync transport and token are kept; the VIP becomes an IPaddr2 address on the drill subnet. */
+  readonly pair: HttpdHaPair;
+  /** Bound of the whole drill, set-up and clean-up excluded. @default 60000 */
+  readonly timeoutMs?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface FailoverResult {
+  /** From cutting off the active node until the VIP answered from the other node. */
+  readonly seconds: number;
+  /** From starting corosync until Pacemaker saw both nodes online. */
+  readonly startupSeconds: number;
+  readonly failedNode: string;
+  readonly survivor: string;
+  /** Where the survivor's crm_mon places each started resource after the failover. */
+  readonly placement: Readonly<Record<string, string>>;
+  /** The backend's answer relayed through the VIP by the survivor's apache2. */
+  readonly body: string;
+}
+
+/** Private test subnet; it exists only inside the drill's namespaces. */
+const SUBNET = "10.213.7";
+const HUB_ADDRESS = `${SUBNET}.254`;
+const VIRTUAL_IP = `${SUBNET}.100`;
+const BACKEND_PORT = 8080;
+
+const BACKEND_SCRIPT = `
+const [host, port] = process.argv.slice(1);
+require("node:http").createServer((req, res) => {
+  req.resume();
+  res.setHeader("Content-Type", "text/plain");
+  res.end("backend saw " + req.url + "\\n");
+}).listen(Number(port), host);
+`;
+
+/**
+ * One cluster node: private mounts over the host's cluster directories, then
+ * corosync and, once corosync answers, pacemakerd. The shell stays PID 1 of the
+ * node's PID namespace, so killing it (through unshare) ends every process of
+ * the node, apache2 included.
+ */
+const NODE_SCRIPT = `
+set -eu
+node_dir=$1
+httpd_dir=$2
+mount -t tmpfs -o mode=0755 tmpfs /run
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount --bind "$node_dir/etc-corosync" /etc/corosync
+mount --bind "$node_dir/lib-pacemaker" /var/lib/pacemaker
+mount --bind "$node_dir/lib-corosync" /var/lib/corosync
+mount --bind "$node_dir/log" /var/log
+mount --bind "$node_dir/httpd" "$httpd_dir"
+mkdir -p /run/crm
+corosync -f &
+tries=0
+until corosync-cfgtool -s >/dev/null 2>&1; do
+  tries=$((tries + 1))
+  [ "$tries" -lt 200 ] || { echo "corosync did not start" >&2; exit 1; }
+  sleep 0.1
+done
+pacemakerd -f &
+wait
+`;
+
+/** A minimal balancer in front of the hub's backend; the header tells which node answered. */
+function drillHttpdConf(httpdDir: string, node: string): string {
+  const modules = ["mpm_event", "authz_core", "authz_host", "status", "headers", "proxy", "proxy_http", "proxy_balancer", "slotmem_shm", "lbmethod_byrequests"];
+  return [
+    `ServerRoot ${httpdDir}`,
+    `ServerName ${node}.drill`,
+    "Listen 80",
+    `PidFile ${httpdDir}/httpd.pid`,
+    `DefaultRuntimeDir ${httpdDir}`,
+    `ErrorLog ${httpdDir}/error.log`,
+    "User www-data",
+    "Group www-data",
+    ...modules.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
+    "<Location /server-status>",
+    "    SetHandler server-status",
+    "    Require ip 127.0.0.1 ::1",
+    "</Location>",
+    `Header always set X-Cluster-Node ${node}`,
+    "<Proxy balancer://backend>",
+    `    BalancerMember http://${HUB_ADDRESS}:${BACKEND_PORT}`,
+    "</Proxy>",
+    "ProxyPass /server-status !",
+    "ProxyPass / balancer://backend/",
+    "",
+  ].join("\n");
+}
+
+/** uid of hacluster and gid of haclient, the owners Pacemaker's daemons expect on their directories. */
+function clusterAccount(): { uid: number; gid: number } {
+  const uid = Number(run("getent", ["passwd", "hacluster"]).split(":")[2]);
+  const gid = Number(run("getent", ["group", "haclient"]).split(":")[2]);
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error("the pacemaker package's hacluster user or haclient group is missing");
+  return { uid, gid };
+}
+
+interface DrillNode {
+  readonly name: string;
+  readonly namespace: string;
+  readonly dir: string;
+  child?: ChildProcess;
+  initPid?: number;
+}
+
+/** Runs the failover drill once; every namespace and process it made is gone when it settles. */
+export async function failoverDrill(opts: FailoverDrillOptions): Promise<FailoverResult> {
+  const log = opts.log ?? (() => undefined);
+  const tools = {
+    corosync: requireBinary("corosync", "corosync"),
+    keygen: requireBinary("corosync-keygen", "corosync"),
+    pacemakerd: requireBinary("pacemakerd", "pacemaker"),
+    pcs: requireBinary("pcs", "pcs"),
+    crmMon: requireBinary("crm_mon", "pacemaker-cli-utils"),
+    cibadmin: requireBinary("cibadmin", "pacemaker-cli-utils"),
+    crmAttribute: requireBinary("crm_attribute", "pacemaker-cli-utils"),
+    apache2: requireBinary("apache2", "apache2-bin"),
+    curl: requireBinary("curl", "curl"),
+  };
+  if (opts.pair.os !== "rhel8") throw new Error("the drill runs the RHEL 8 form (corosync.conf); RHEL 6's cman is not packaged for Debian");
+  const lab = new NamespaceLab();
+  const root = mkdtempSync(join(tmpdir(), "gnx-drill-"));
+  // Daemons running as hacluster and apache2's workers walk paths below the temp dir.
+  chmodSync(root, 0o755);
+  try {
+    return await drill(opts, lab, root, tools, log);
+  } finally {
+    await lab.dispose();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+async function drill(
+  opts: FailoverDrillOptions,
+  lab: NamespaceLab,
+  root: string,
+  tools: Record<"corosync" | "keygen" | "pacemakerd" | "pcs" | "crmMon" | "cibadmin" | "crmAttribute" | "apache2" | "curl", string>,
+  log: (line: string) => void,
+): Promise<FailoverResult> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const remaining = (what: string) => {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`failover drill ran out of time before ${what}`);
+    return left;
+  };
+
+  const hub = lab.addNamespace("hub");
+  lab.addBridge(hub, `${HUB_ADDRESS}/24`);
+  const nodes: DrillNode[] = opts.pair.nodes.map((n, i) => {
+    const namespace = lab.addNamespace(String.fromCharCode(97 + i));
+    lab.attach(hub, namespace, `${SUBNET}.${i + 1}/24`);
+    return { name: n.key, namespace, dir: join(root, n.key) };
+  });
+  log(`namespaces ${lab.prefix}-{hub,a,b} on ${SUBNET}.0/24`);
+
+  const sharedHttpd = join(root, "httpd");
+  mkdirSync(sharedHttpd);
+  const pair: HttpdHaPair = { ...opts.pair, virtualIp: { agent: "IPaddr2", address: VIRTUAL_IP, cidrNetmask: 24, nic: "eth0" } };
+  const setup = clusterSetup(pair, {
+    addresses: Object.fromEntries(nodes.map((n, i) => [n.name, `${SUBNET}.${i + 1}`])),
+    httpdConfigFile: join(sharedHttpd, "httpd.conf"),
+  });
+
+  const cib = join(root, "cib.xml");
+  writeFileSync(cib, run(tools.cibadmin, ["--empty"]));
+  // Pacemaker otherwise waits 20 s for a DC to appear at start-up.
+  const preset = spawnSync(tools.crmAttribute, ["--type", "crm_config", "--name", "dc-deadtime", "--update", "2s"], { env: { ...process.env, CIB_file: cib }, encoding: "utf8", timeout: 10_000 });
+  if (preset.status !== 0) throw new Error(`crm_attribute could not pre-set dc-deadtime: ${preset.stderr}`);
+  if (setup.sharedSecrets.includes(COROSYNC_AUTHKEY_PATH)) run(tools.keygen, ["-k", join(root, "authkey")]);
+
+  const { uid, gid } = clusterAccount();
+  for (const node of nodes) {
+    const at = (...parts: string[]) => join(node.dir, ...parts);
+    for (const dir of ["etc-corosync", "lib-corosync", "log/cluster", "httpd"]) mkdirSync(at(dir), { recursive: true });
+    for (const dir of ["lib-pacemaker/cib", "lib-pacemaker/pengine", "lib-pacemaker/blackbox", "lib-pacemaker/cores", "log/pacemaker"]) {
+      mkdirSync(at(dir), { recursive: true });
+      chownSync(at(dir), uid, gid);
+      chmodSync(at(dir), 0o750);
+    }
+    for (const file of setup.files) {
+      if (file.path !== COROSYNC_CONF_PATH) throw new Error(`the drill does not know where ${file.path} goes`);
+      writeFileSync(at("etc-corosync", "corosync.conf"), file.content, { mode: parseInt(file.mode, 8) });
+    }
+    if (setup.sharedSecrets.length > 0) copyFileSync(join(root, "authkey"), at("etc-corosync", "authkey"));
+    copyFileSync(cib, at("lib-pacemaker", "cib", "cib.xml"));
+    chownSync(at("lib-pacemaker", "cib", "cib.xml"), uid, gid);
+    chmodSync(at("lib-pacemaker", "cib", "cib.xml"), 0o600);
+    writeFileSync(at("httpd", "httpd.conf"), drillHttpdConf(sharedHttpd, node.name));
+    run(tools.apache2, ["-t", "-f", at("httpd", "httpd.conf")]);
+  }
+
+  lab.spawnIn(hub, [process.execPath, "-e", BACKEND_SCRIPT, HUB_ADDRESS, String(BACKEND_PORT)]);
+  const curl = (path: string, timeoutMs: number) =>
+    lab.execIn(hub, [tools.curl, "-s", "-i", "--noproxy", "*", "--connect-timeout", "0.3", "--max-time", "1", `http://${path}`], timeoutMs);
+  await waitFor(async () => (await curl(`${HUB_ADDRESS}:${BACKEND_PORT}/ready`, 2_000)).code === 0, Math.min(5_000, remaining("the backend started")), "the backend in the hub namespace");
+
+  const started = Date.now();
+  for (const node of nodes) {
+    const out = openSync(join(node.dir, "node.out"), "w");
+    node.child = lab.spawnIn(
+      node.namespace,
+      [lab.tools.unshare, "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private", "sh", "-c", NODE_SCRIPT, "sh", node.dir, sharedHttpd],
+      { stdio: ["ignore", out, out] },
+    );
+    closeSync(out);
+  }
+  for (const node of nodes) {
+    await waitFor(async () => {
+      const children = readFileSync(`/proc/${node.child!.pid}/task/${node.child!.pid}/children`, "utf8").trim();
+      if (children === "") return false;
+      node.initPid = Number(children.split(/\s+/)[0]);
+      return true;
+    }, 5_000, `${node.name}'s namespace init`);
+  }
+  const inNode = (node: DrillNode, argv: readonly string[], timeoutMs = 20_000) => {
+    const child = spawn(lab.tools.nsenter, ["--target", String(node.initPid), "--mount", "--net", "--pid", "--", ...argv], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    return collect(child, timeoutMs);
+  };
+  const onlineNodes = async (node: DrillNode) => {
+    const mon = await inNode(node, [tools.crmMon, "--output-as=xml", "-1"], 5_000);
+    return [...mon.stdout.matchAll(/<node name="([^"]+)"[^>]*\bonline="true"/g)].map((m) => m[1]);
+  };
+  const [first] = nodes;
+  await waitFor(async () => (await onlineNodes(first)).length === nodes.length, remaining("both nodes joined"), "both nodes online in crm_mon", 200).catch((error: Error) => {
+    throw new Error(`${error.message}\n${nodeDiagnostics(nodes)}`);
+  });
+  const startupSeconds = (Date.now() - started) / 1000;
+  log(`both nodes online after ${startupSeconds.toFixed(1)} s`);
+
+  for (const command of setup.oneNode) {
+    const result = await inNode(first, command.argv, Math.min(30_000, remaining(command.argv.join(" "))));
+    if (result.code !== 0) throw new Error(`${command.argv.join(" ")} failed on ${first.name} (${result.code}):\n${result.stderr}${result.stdout}`);
+  }
+  log(`applied ${setup.oneNode.length} pcs commands`);
+
+  const answeringNode = async (): Promise<{ node: string; body: string } | undefined> => {
+    const response = await curl(`${VIRTUAL_IP}/drill`, 2_000);
+    const node = /^X-Cluster-Node: (\S+)\r?$/m.exec(response.stdout)?.[1];
+    if (response.code !== 0 || !/^HTTP\/1\.1 200 /.test(response.stdout) || !node) return undefined;
+    return { node, body: response.stdout.slice(response.stdout.indexOf("\r\n\r\n") + 4) };
+  };
+  let active: string | undefined;
+  await waitFor(async () => (active = (await answeringNode())?.node) !== undefined, remaining("the VIP answered"), "the VIP to answer through apache2", 200).catch((error: Error) => {
+    throw new Error(`${error.message}\n${nodeDiagnostics(nodes)}`);
+  });
+  const failed = nodes.find((n) => n.name === active);
+  const survivor = nodes.find((n) => n.name !== active);
+  if (!failed || !survivor) throw new Error(`the VIP answered as ${JSON.stringify(active)}, which is not a node of the pair`);
+  log(`VIP ${VIRTUAL_IP} answered from ${failed.name}; failing it`);
+
+  const cutAt = performance.now();
+  lab.ip(failed.namespace, "link", "set", "eth0", "down");
+  await lab.kill(failed.child!);
+  let answer: { node: string; body: string } | undefined;
+  await waitFor(async () => (answer = await answeringNode())?.node === survivor.name, remaining("the VIP moved"), `the VIP to answer from ${survivor.name}`, 50).catch((error: Error) => {
+    throw new Error(`${error.message}\n${nodeDiagnostics(nodes)}`);
+  });
+  const seconds = (performance.now() - cutAt) / 1000;
+  log(`VIP answered from ${survivor.name} ${seconds.toFixed(2)} s after ${failed.name} failed`);
+
+  // apache2 answers before the agent's own start check has finished: wait for Pacemaker to record every resource as started.
+  const chain = resourceChain(pair);
+  let placement: Record<string, string> = {};
+  await waitFor(
+    async () => {
+      placement = parseMonitorPlacement((await inNode(survivor, [tools.crmMon, "--output-as=xml", "-1"], 5_000)).stdout);
+      return chain.every((resource) => placement[resource] !== undefined);
+    },
+    remaining("every resource was started"),
+    `every resource started on ${survivor.name}`,
+    200,
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}; last placement ${JSON.stringify(placement)}`);
+  });
+  return { seconds, startupSeconds, failedNode: failed.name, survivor: survivor.name, placement, body: answer!.body };
+}
+
+/** The tail of each node's logs, for a failure message. */
+function nodeDiagnostics(nodes: readonly DrillNode[]): string {
+  const tail = (path: string) => (existsSync(path) ? readFileSync(path, "utf8").split("\n").slice(-15).join("\n") : "(none)");
+  return nodes
+    .map((n) => `--- ${n.name} node.out\n${tail(join(n.dir, "node.out"))}\n--- ${n.name} corosync.log\n${tail(join(n.dir, "log", "cluster", "corosync.log"))}\n--- ${n.name} pacemaker.log\n${tail(join(n.dir, "log", "pacemaker", "pacemaker.log"))}\n--- ${n.name} httpd error.log\n${tail(join(n.dir, "httpd", "error.log"))}`)
+    .join("\n");
+}
