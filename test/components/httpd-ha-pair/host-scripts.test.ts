@@ -1,0 +1,167 @@
+/**
+ * The provisioning scripts executed by a real /bin/sh: file contents arrive
+ * byte for byte whatever they contain, paths that could escape are refused,
+ * and the cluster steps run the renderer's argv in order against stand-in
+ * cluster tools (the cluster itself is proven by the cluster renderer's tests).
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clusterNodeScript, clusterResourcesScript, pathUnderRoot, stageFileScript } from "../../../components/httpd-ha-pair/host-scripts";
+import { decodeAuthkey } from "../../../components/httpd-ha-pair/provisioning";
+import type { ClusterCommand } from "../../../core/render/cluster/cluster-command";
+import { isRoot, requireBinary } from "../../support/real-servers";
+import { TEST_AUTHKEY } from "./pair-harness";
+
+function sh(script: string, options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
+  const result = spawnSync("/bin/sh", ["-c", script], { encoding: "utf8", env: options.env ?? process.env, input: options.input, timeout: 20_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("staging a rendered file", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "genesys-stage-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("writes any text byte for byte: quotes, $(...), backquotes, newlines and NUL cannot break out", () => {
+    const nasty = fc.constantFrom("'", '"', "$(touch pwned)", "`id`", "\\", "\n", "%s", "\0", "'\\''", "EOF\n", "</VirtualHost>");
+    fc.assert(
+      fc.property(fc.array(fc.oneof(nasty, fc.string({ unit: "grapheme", maxLength: 20 })), { maxLength: 12 }), (parts) => {
+        const content = parts.join("");
+        const result = sh(stageFileScript("conf.d/loadbalancer_t1.conf", content, dir));
+        expect(result.status).toBe(0);
+        expect(readFileSync(join(dir, "stage/conf.d/loadbalancer_t1.conf"), "utf8")).toBe(content);
+      }),
+      { numRuns: 60 },
+    );
+    expect(spawnSync("ls", [dir], { encoding: "utf8" }).stdout.trim()).toBe("stage");
+  });
+
+  it.each([
+    ["../etc/passwd", "escapes with .."],
+    ["conf.d/../../x", "escapes midway"],
+    ["conf.d/a b.conf", "has a space"],
+    ["conf.d/x;reboot", "has a shell metacharacter"],
+    ["/etc/httpd/conf.d/x.conf", "is absolute"],
+  ])("refuses the staged path %s (%s)", (path) => {
+    expect(() => stageFileScript(path, "x")).toThrow(/segments without '\.\.'/);
+  });
+
+  it("takes rendered files only from under the server root", () => {
+    expect(pathUnderRoot("/etc/httpd", "/etc/httpd/conf.d/loadbalancer_t1.conf")).toBe("conf.d/loadbalancer_t1.conf");
+    expect(() => pathUnderRoot("/etc/httpd", "/etc/httpd2/conf/httpd.conf")).toThrow(/outside the server root/);
+    expect(() => pathUnderRoot("/etc/httpd", "/etc/httpd/../shadow")).toThrow();
+  });
+});
+
+describe("the corosync authkey secret", () => {
+  it("accepts corosync-keygen's sizes and refuses anything else without echoing it", () => {
+    expect(decodeAuthkey(`${TEST_AUTHKEY.slice(0, 40)}\n${TEST_AUTHKEY.slice(40)}`)).toBe(TEST_AUTHKEY);
+    const short = Buffer.alloc(64, 1).toString("base64");
+    expect(() => decodeAuthkey(short)).toThrow(/128 to 4096 bytes.*got 64 bytes/);
+    expect(() => decodeAuthkey("not base64 at all!")).toThrow(/got 0 bytes/);
+    try {
+      decodeAuthkey(short);
+    } catch (error) {
+      expect((error as Error).message).not.toContain(short);
+    }
+  });
+});
+
+/** A directory of stand-in cluster tools that log their argv, one word per line, `--` between calls. */
+function fakeTools(dir: string, tools: Record<string, string>): string {
+  const bin = join(dir, "bin");
+  mkdirSync(bin, { recursive: true });
+  for (const [name, body] of Object.entries(tools)) {
+    writeFileSync(join(bin, name), `#!/bin/sh\n{ echo ${name}; printf '%s\\n' "$@"; echo --; } >> ${join(dir, "calls.log")}\n${body}\n`);
+    chmodSync(join(bin, name), 0o755);
+  }
+  return bin;
+}
+
+function calls(dir: string): string[][] {
+  const text = readFileSync(join(dir, "calls.log"), "utf8");
+  return text
+    .split("--\n")
+    .filter((c) => c !== "")
+    .map((c) => c.split("\n").filter((l, i, all) => i < all.length - 1 || l !== ""));
+}
+
+describe("creating the cluster resources on one node", () => {
+  const commands: ClusterCommand[] = [
+    { argv: ["pcs", "property", "set", "stonith-enabled=false"] },
+    { argv: ["pcs", "resource", "create", "virtual_ip", "ocf:heartbeat:IPaddr2", "ip=10.0.0.9"] },
+    { argv: ["pcs", "resource", "create", "webserver", "ocf:heartbeat:apache", "statusurl=http://localhost/server-status?x=1&y='2'"] },
+  ];
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "genesys-cluster-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("waits for both nodes, removes the chain an earlier run made (dependents first), then runs each argv unchanged", () => {
+    const run = join(dir, "ok");
+    const bin = fakeTools(run, {
+      crm_mon: "echo 'CLUSTER OK: 2 nodes online, 2 resource instances configured'",
+      // webserver and virtual_ip exist from an earlier run; aws_secondary_ip does not.
+      crm_resource: 'case "$2" in webserver|virtual_ip) exit 0 ;; *) exit 105 ;; esac',
+      pcs: "exit 0",
+    });
+    const result = sh(clusterResourcesScript(commands, ["aws_secondary_ip", "virtual_ip", "webserver"]), { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const pcsCalls = calls(run).filter((c) => c[0] === "pcs").map((c) => c.slice(1));
+    expect(pcsCalls).toEqual([["resource", "delete", "webserver"], ["resource", "delete", "virtual_ip"], ...commands.map((c) => c.argv.slice(1))]);
+  });
+
+  it("gives up with a message, creating nothing, when the two nodes do not come online in time", () => {
+    const run = join(dir, "alone");
+    const bin = fakeTools(run, { crm_mon: "echo 'CLUSTER WARN: offline node: ip2'", crm_resource: "exit 105", pcs: "exit 0" });
+    const result = sh(clusterResourcesScript(commands, ["virtual_ip", "webserver"], 5), { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("did not both come online within 5 s");
+    expect(calls(run).filter((c) => c[0] === "pcs")).toEqual([]);
+  });
+});
+
+describe("joining a node (in a private mount namespace over /etc/corosync)", () => {
+  let dir: string;
+  beforeAll(() => {
+    if (!isRoot()) throw new Error("this test mounts a tmpfs in its own mount namespace and needs root (CI runs tests as root)");
+    requireBinary("unshare", "util-linux");
+    dir = mkdtempSync(join(tmpdir(), "genesys-member-"));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("writes corosync.conf and the authkey from standard input (mode 0400), reloads a running corosync, then runs the node commands", () => {
+    const conf = "totem {\n    cluster_name: webcluster\n}\n";
+    const script = clusterNodeScript(
+      [{ path: "/etc/corosync/corosync.conf", content: conf, mode: "0644" }],
+      [{ argv: ["systemctl", "enable", "--now", "corosync", "pacemaker"] }],
+      "/etc/corosync/authkey",
+    );
+    const bin = fakeTools(dir, {
+      // corosync already runs: the script must ask it to re-read its configuration.
+      systemctl: '[ "$1" = -q ] && exit 0; exit 0',
+      "corosync-cfgtool": "exit 0",
+    });
+    const inspect = "stat -c '%a %n' /etc/corosync/authkey /etc/corosync/corosync.conf; base64 -w0 /etc/corosync/authkey; echo; cat /etc/corosync/corosync.conf";
+    const result = spawnSync(
+      "unshare",
+      ["-m", "/bin/sh", "-c", 'mount -t tmpfs genesys-test /etc/corosync && /bin/sh -c "$1" && /bin/sh -c "$2"', "member", script, inspect],
+      { encoding: "utf8", input: TEST_AUTHKEY, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, timeout: 20_000 },
+    );
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const [modes1, modes2, key, ...rest] = result.stdout.split("\n");
+    expect([modes1, modes2]).toEqual(["400 /etc/corosync/authkey", "644 /etc/corosync/corosync.conf"]);
+    expect(key).toBe(TEST_AUTHKEY);
+    expect(`${rest.join("\n")}`).toBe(`${conf}`);
+    expect(calls(dir).map((c) => c.join(" "))).toEqual(["systemctl -q is-active corosync", "corosync-cfgtool -R", "systemctl enable --now corosync pacemaker"]);
+  });
+});
