@@ -109,6 +109,13 @@ describe("multi-tenant recording balancers on httpd", () => {
     expect(checked).toBe(10);
   });
 
+  it("answers whatever Host the clients use, since it is the site's only virtual host (e.g. the pair's address)", async () => {
+    for (const host of ["10.40.10.250", "recording", undefined]) {
+      const reply = await send(apache.port, "/t1/rp/api/jobs", { host });
+      expect([reply.status, reply.node?.startsWith("t1rp")]).toEqual([200, true]);
+    }
+  });
+
   it("issues the RWS ROUTEID cookie on the tenant's path and sticks on it", async () => {
     const first = await send(apache.port, "/t1/api/v2/me", { host: HOST });
     expect(setCookie(first, COOKIES.recordingRws)).toEqual({ value: stickyValue(rwsRoute(first.node!)), attributes: "path=/t1; HttpOnly" });

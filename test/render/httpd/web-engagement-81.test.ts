@@ -74,6 +74,14 @@ describe("Web Engagement 8.1 balancers on httpd", () => {
     expect(await tally(50, apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${repinned!.value}` })).toEqual({ [survivor]: 50 });
   });
 
+  it("routes a request for any other host name nowhere", async () => {
+    for (const host of ["other.example.com", "10.0.0.1", undefined]) {
+      const reply = await send(apache.port, "/frontend/gwe.js", { host });
+      expect(reply.node).toBeUndefined();
+      expect([403, 404]).toContain(reply.status);
+    }
+  });
+
   it("keeps server-status local even on a host that publishes /", async () => {
     const local = await send(apache.port, "/server-status?auto", { host: FRONTEND });
     expect(local.status).toBe(200);

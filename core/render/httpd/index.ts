@@ -1,0 +1,15 @@
+/**
+ * Apache httpd load-balancer configs rendered from the environment model.
+ * Pure text: callers (the HA-pair component, synth) write the files to hosts.
+ */
+export type { ConfigFile } from "../common/config-file";
+export { quoteArgument } from "../common/apache-quote";
+export { isBackendAddress, type BackendAddresses } from "./backend-address";
+export { cobrowseNodeBalancer, renderCobrowse } from "./cobrowse";
+export { HTTPD_VERSIONS, modulesFor, type Feature, type HttpdVersion, type ModuleSpec } from "./modules";
+export { CapacityError, mpmEventLimits, recordingConnections, type MpmLimits } from "./mpm-limits";
+export { recordingTenantFile, renderRecordingTenant, StandbyNotAllowedError, type BackendTlsOptions } from "./recording";
+export { renderHttpdSite, siteVirtualHosts, type HttpdSiteOptions } from "./site";
+export { HTTPD_SYSTEMS, type HttpdSystem, type VirtualHostPlan } from "./virtual-host";
+export { renderWebEngagement81Backend, renderWebEngagement81Frontend } from "./web-engagement-81";
+export { renderWebEngagement85 } from "./web-engagement-85";
