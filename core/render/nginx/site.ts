@@ -31,7 +31,7 @@ export interface NginxSiteOptions {
   readonly maxFails?: number;
   /** How long a failed node is skipped, seconds. @default 30 (seed 001 sample) */
   readonly failTimeoutSeconds?: number;
-  /** Idle connections each worker keeps per upstream group. @default 16 */
+  /** Idle connections each worker keeps per upstream group. @default 32 */
   readonly keepaliveConnections?: number;
   /** @default "auto" (one per core) */
   readonly workerProcesses?: number | "auto";
@@ -83,7 +83,7 @@ export function renderNginxSite(env: Environment, addresses: NodeAddresses, opti
     timers: {
       maxFails: wholeNumber(options.maxFails ?? 1, "maxFails", 1000),
       failTimeoutSeconds: wholeNumber(options.failTimeoutSeconds ?? 30, "failTimeoutSeconds", 86_400),
-      keepalive: wholeNumber(options.keepaliveConnections ?? 16, "keepaliveConnections", 10_000),
+      keepalive: wholeNumber(options.keepaliveConnections ?? 32, "keepaliveConnections", 10_000),
     },
   };
   const prefix = options.prefix === undefined ? undefined : checkedPrefix(options.prefix);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COOKIES, HEALTH_PATHS, stickyValue } from "../../../core/model/genesys-facts";
 import { renderNginxSite } from "../../../core/render/nginx";
 import { startNginx, type RunningNginx } from "../../support/nginx";
-import { freePort } from "../../support/ports";
+import { freePort, waitFor } from "../../support/ports";
 import { startStubNode, type StubNode } from "../../support/stub-node";
 import { addressesOf, environmentOf, loopbackPorts } from "./fixtures";
 import { answeringNodes, fetchVia, setCookies, tally } from "./http";
@@ -25,18 +25,19 @@ describe("Web Engagement 8.5 behind the rendered nginx", () => {
   const env = environmentOf(weConfig(true, { GWE_Node_1: {}, GWE_Node_2: {}, GWE_Node_3: {} }));
   const nodes = env.webEngagement85!.nodes;
   const stubs = new Map<string, StubNode>();
+  let ports: Map<string, number>;
   let nginx: RunningNginx;
   const via = (path: string, cookie?: string) => fetchVia(nginx.port, path, { host: HOST, cookie });
   const nodesFor = (count: number, cookie?: string) => answeringNodes(count, nginx.port, "/server/cometd", { host: HOST, cookie });
 
   beforeAll(async () => {
-    const ports = await loopbackPorts(env);
+    ports = await loopbackPorts(env);
     for (const node of nodes) {
       // The GWE server sets GWROUTEID = "." + its application name.
       stubs.set(node.route, await startStubNode({ name: node.route, port: ports.get(node.key)!, setCookies: () => [`${COOKIE}=${stickyValue(node.route)}; Path=/`] }));
     }
     nginx = await startNginx(({ prefix, port }) =>
-      renderNginxSite(env, addressesOf(ports), { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: 1, failTimeoutSeconds: 2 }),
+      renderNginxSite(env, addressesOf(ports), { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: 1, failTimeoutSeconds: 1 }),
     );
   });
 
@@ -91,6 +92,13 @@ describe("Web Engagement 8.5 behind the rendered nginx", () => {
     expect(answered).not.toContain("GWE_Node_2");
     // The other nodes keep their own stickiness.
     expect(tally(await nodesFor(20, `${COOKIE}=.GWE_Node_1`))).toEqual({ GWE_Node_1: 20 });
+  });
+
+  it("gives the node its sessions back once it is up again and its fail timeout has passed", async () => {
+    const node = nodes.find((n) => n.route === "GWE_Node_2")!;
+    stubs.set(node.route, await startStubNode({ name: node.route, port: ports.get(node.key)!, setCookies: () => [`${COOKIE}=${stickyValue(node.route)}; Path=/`] }));
+    await waitFor(async () => (await via("/server/cometd", `${COOKIE}=.GWE_Node_2`)).node === "GWE_Node_2", 10_000, "GWE_Node_2 to take its sessions back");
+    expect(tally(await nodesFor(50, `${COOKIE}=.GWE_Node_2`))).toEqual({ GWE_Node_2: 50 });
   });
 });
 
