@@ -63,7 +63,6 @@ interface ResolvedOptions {
   readonly logDir: string;
   readonly serverName: string;
   readonly runAs: { readonly user: string; readonly group: string };
-  readonly systems: readonly HttpdSystem[];
 }
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
@@ -97,7 +96,6 @@ function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
     logDir: opts.logDir ?? "logs",
     serverName,
     runAs,
-    systems: opts.systems ?? HTTPD_SYSTEMS,
   };
 }
 
@@ -119,8 +117,8 @@ export function siteVirtualHosts(env: Environment, addresses: BackendAddresses, 
   return hosts;
 }
 
-function renderWorkers(conf: HttpdConf, env: Environment, systems: readonly HttpdSystem[]): void {
-  const recording = systems.includes("recording") ? env.recording : undefined;
+function renderWorkers(conf: HttpdConf, env: Environment, hosts: readonly VirtualHostPlan[]): void {
+  const recording = hosts.some((h) => h.system === "recording") ? env.recording : undefined;
   const connections = recording ? recordingConnections(recording) : 0;
   const limits = mpmEventLimits(connections);
   conf.comment(
@@ -189,7 +187,7 @@ export function renderHttpdSite(env: Environment, addresses: BackendAddresses, o
   body.directive("User", o.runAs.user);
   body.directive("Group", o.runAs.group);
   body.blank();
-  renderWorkers(body, env, o.systems);
+  renderWorkers(body, env, hosts);
   body.blank();
   body.directive("ServerTokens", "Prod");
   body.directive("ServerSignature", "Off");

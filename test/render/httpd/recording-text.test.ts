@@ -130,3 +130,15 @@ describe("a standby member asked for the Recording Processor in the stack config
     expect(result.problems.map((p) => formatKeyPath(p.path))).toContain("genesys:recording.tenants.t1.rp.hotStandby");
   });
 });
+
+describe("recording with balancer none", () => {
+  it("renders no tenant files and sizes workers at httpd's defaults", () => {
+    const env = loadEnvironment(
+      rawConfig({ recording: { balancer: "none", hostname: "recording.example.com", tenants: { t1: { screenRecordingAgents: 5000, rws: { nodes: { rws1: {} } } } } } }),
+    ).environment!;
+    const files = renderHttpdSite(env, { rws1: "127.0.0.1:8080" });
+    expect(files).toHaveLength(1);
+    expect(files[0].content).toContain("MaxRequestWorkers 400\n");
+    expect(files[0].content).not.toMatch(/loadbalancer_|balancer:\/\//);
+  });
+});
