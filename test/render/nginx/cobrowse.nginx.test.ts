@@ -10,7 +10,7 @@ import { startNginx, type RunningNginx } from "../../support/nginx";
 import { startStubNode, type StubNode } from "../../support/stub-node";
 import { addressesOf, environmentOf, loopbackPorts } from "./fixtures";
 import { answeringNodes, fetchVia, setCookies, tally } from "./http";
-import { websocketEcho } from "./websocket";
+import { openWebSocket } from "../../support/websocket-client";
 
 const HOST = "cobrowse.example.com";
 const COOKIE = COOKIES.cobrowse;
@@ -81,8 +81,14 @@ describe("Co-browse behind the rendered nginx", () => {
 
   it("answers its health path and passes WebSockets to the cookie's node", async () => {
     expect((await fetchVia(nginx.port, HEALTH_PATHS.cobrowse, { host: HOST })).status).toBe(200);
-    const echo = await websocketEcho(nginx.port, "/cobrowse/cometd", "hi", { Host: HOST, Cookie: `${COOKIE}=2` });
-    expect(echo).toEqual({ status: 101, node: "cb2", reply: "cb2:hi" });
+    const ws = await openWebSocket({ port: nginx.port, path: "/cobrowse/cometd", host: HOST, cookie: `${COOKIE}=2` });
+    if (!ws.upgraded) throw new Error(`not upgraded: ${ws.status}`);
+    try {
+      expect(ws.headers["x-node"]).toBe("cb2");
+      expect(await ws.echo("hi")).toBe("cb2:hi");
+    } finally {
+      ws.close();
+    }
   });
 
   it("fails over with 0 errors when the URL's node dies", async () => {

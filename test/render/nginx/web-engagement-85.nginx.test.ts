@@ -12,7 +12,7 @@ import { freePort, waitFor } from "../../support/ports";
 import { startStubNode, type StubNode } from "../../support/stub-node";
 import { addressesOf, environmentOf, loopbackPorts } from "./fixtures";
 import { answeringNodes, fetchVia, setCookies, tally } from "./http";
-import { websocketEcho } from "./websocket";
+import { openWebSocket } from "../../support/websocket-client";
 
 const HOST = "gwe.example.com";
 const COOKIE = COOKIES.webEngagement85;
@@ -81,8 +81,15 @@ describe("Web Engagement 8.5 behind the rendered nginx", () => {
   });
 
   it("passes a WebSocket upgrade to the cookie's node and echoes frames", async () => {
-    const echo = await websocketEcho(nginx.port, "/server/cometd", "hello", { Host: HOST, Cookie: `${COOKIE}=.GWE_Node_3` });
-    expect(echo).toEqual({ status: 101, node: "GWE_Node_3", reply: "GWE_Node_3:hello" });
+    const ws = await openWebSocket({ port: nginx.port, path: "/server/cometd", host: HOST, cookie: `${COOKIE}=.GWE_Node_3` });
+    if (!ws.upgraded) throw new Error(`not upgraded: ${ws.status}`);
+    try {
+      expect(ws.headers["x-node"]).toBe("GWE_Node_3");
+      expect(await ws.echo("hello")).toBe("GWE_Node_3:hello");
+      expect(await ws.echo("again")).toBe("GWE_Node_3:again");
+    } finally {
+      ws.close();
+    }
   });
 
   it("fails over to a backup with 0 errors when the cookie's node dies", async () => {
@@ -139,8 +146,9 @@ describe("Web Engagement 8.5 proxy headers and node connections", () => {
   });
 
   it("does not upgrade WebSockets when they are disabled", async () => {
-    const echo = await websocketEcho(nginx.port, "/server/cometd", "hello", { Host: HOST });
-    expect(echo.status).not.toBe(101);
+    const ws = await openWebSocket({ port: nginx.port, path: "/server/cometd", host: HOST });
+    if (ws.upgraded) ws.close();
+    expect(ws.upgraded).toBe(false);
     expect(seen.at(-1)?.upgrade).toBeUndefined();
   });
 });
