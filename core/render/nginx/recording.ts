@@ -23,7 +23,7 @@ import { cookieVariable, firstDotRoutePattern, FIRST_DOT_ROUTE_CAPTURE, mapBlock
 
 const CONNECT_TIMEOUT = "5s";
 
-/** Apache's sample gives RCS `disablereuse=On connectiontimeout=10000ms`. */
+/** Where Apache's sample departs from the defaults: RCS has `disablereuse=On connectiontimeout=10000ms`. */
 const CONNECTIONS: Partial<Record<RecordingService, { readonly reuse: boolean; readonly connectTimeout: string }>> = {
   rcs: { reuse: false, connectTimeout: "10s" },
 };
@@ -72,8 +72,8 @@ function renderService(rec: Recording, tenant: RecordingTenant, svc: RecordingSe
       svc.members.map((m) => ({ pattern: firstDotRoutePattern(m.route), value: balancer.pinned.get(m.key)! })),
     ),
   ];
-  const routeCookie = variableName(svc, "route_cookie");
-  if (svc.stickiness.origin === "balancer") maps.push(...routeCookieMaps(tenant, svc, cookie, routeCookie, ctx));
+  const routeCookie = svc.stickiness.origin === "balancer" ? variableName(svc, "route_cookie") : undefined;
+  if (routeCookie) maps.push(...routeCookieMaps(tenant, svc, cookie, routeCookie, ctx));
 
   return {
     upstreams: [header, ...balancer.upstreams, ...maps],
@@ -83,7 +83,7 @@ function renderService(rec: Recording, tenant: RecordingTenant, svc: RecordingSe
         // proxy_pass with a variable sends its URI as is: strip the prefix here.
         directive("rewrite", nginxLiteral(`^${regexLiteral(route.publicPath)}(.*)$`), nginxScriptParts([route.backendPath, { variable: "1" }]), "break"),
         directive("proxy_pass", `${scheme}://$${upstreamVariable}`),
-        ...(svc.stickiness.kind === "cookie" && svc.stickiness.origin === "balancer" ? [directive("add_header", "Set-Cookie", `$${routeCookie}`)] : []),
+        ...(routeCookie ? [directive("add_header", "Set-Cookie", `$${routeCookie}`)] : []),
       ]),
     ),
   };
@@ -102,7 +102,7 @@ function routeCookieMaps(tenant: RecordingTenant, svc: RecordingServiceModel, co
     }
     seen.set(address, m.key);
     // $upstream_addr lists every server tried, ", "-separated; the last one answered.
-    return { pattern: `(?:^|, )${regexLiteral(address)}$`, value: nginxLiteral(m.route) };
+    return { pattern: `(?:^|, )${regexLiteral(address)}$`, value: nginxScriptParts([m.route]) };
   });
   return [
     mapBlock(cookieVariable(cookie), requested, '""', [{ pattern: FIRST_DOT_ROUTE_CAPTURE, value: "$1" }]),
