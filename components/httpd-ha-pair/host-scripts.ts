@@ -60,15 +60,18 @@ export type HaOs = HttpdHaPair["os"];
 
 /**
  * Packages of the vendor guide, plus the AWS CLI that the AWS agents call and
- * its region; httpd is disabled so that only Pacemaker starts it.
+ * its region; httpd is disabled so that only Pacemaker starts it. RHEL 8's
+ * list has mod_ssl; RHEL 6's gets it (the guide's TLS step) when the
+ * balancer speaks https to the recording servers.
  */
-export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp">, region: string): string {
+export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp">, region: string, backendTls: boolean): string {
   checked(REGION_PATTERN, region, "region");
   const aws = agentUsesAwsApi(pair.virtualIp.agent);
+  const extra = aws ? " awscli" : "";
   const lines =
     pair.os === "rhel8"
-      ? [`dnf -y install httpd mod_ssl pacemaker pcs resource-agents${aws ? " awscli" : ""}`, "systemctl disable --now httpd"]
-      : [`yum -y install httpd pacemaker cman pcs ccs resource-agents${aws ? " awscli" : ""}`, "chkconfig httpd off", "service httpd stop >/dev/null 2>&1 || true"];
+      ? [`dnf -y install httpd mod_ssl pacemaker pcs resource-agents${extra}`, "systemctl disable --now httpd"]
+      : [`yum -y install httpd pacemaker cman pcs ccs resource-agents${backendTls ? " mod_ssl" : ""}${extra}`, "chkconfig httpd off", "service httpd stop >/dev/null 2>&1 || true"];
   if (aws) {
     // The agents call `aws --profile default` as root without a region argument.
     lines.push(...writeFileLines("/root/.aws/config", `[default]\nregion = ${region}\n`, "0600"));

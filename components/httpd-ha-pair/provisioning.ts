@@ -7,7 +7,8 @@
  * Each step's `triggers` hold the hashes of exactly what it writes, so a
  * changed tenant re-stages only that tenant's file and re-runs `config`;
  * membership and cluster resources, which do not depend on the httpd files,
- * are left alone.
+ * are left alone. Only triggers re-run a step: any other change (a rotated
+ * SSH key in `connection`) runs the no-op `update` instead.
  */
 import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
@@ -38,6 +39,9 @@ export interface PairProvisioningArgs {
   /** What the VIP agent needs before the cluster starts it (IAM policy, routes, address reservation). */
   readonly vipResources: readonly pulumi.Resource[];
 }
+
+/** What a step runs when an input other than its triggers changed. */
+export const NO_OP = "true";
 
 /** corosync accepts keys of 128 to 4096 bytes (corosync-keygen's limits). */
 export function decodeAuthkey(text: string): string {
@@ -89,13 +93,13 @@ export class PairProvisioning extends pulumi.ComponentResource {
       );
     const authkey = needsAuthkey(pair) ? new pulumi.Config("genesys").requireSecret(SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey).apply(decodeAuthkey) : undefined;
     const memberScript = setup.apply((s) => asRoot(clusterNodeScript(s.files, s.eachNode, authkey ? COROSYNC_AUTHKEY_PATH : undefined)));
-    const install = asRoot(installScript(pair, env.region));
+    const install = asRoot(installScript(pair, env.region, env.recording?.balancer === "httpdHaPair" && env.recording.backendScheme === "https"));
 
     const members: command.remote.Command[] = [];
     for (const host of args.hosts) {
       const connection = { host: host.instance.privateIp, user: pair.sshUser, privateKey: args.sshPrivateKey };
       const step = (stepName: string, create: pulumi.Input<string>, triggers: pulumi.Input<unknown>[], dependsOn: pulumi.Resource[], stdin?: pulumi.Input<string>) =>
-        new command.remote.Command(`${name}-${host.key}-${stepName}`, { connection, create, stdin, triggers: [host.instance.id, ...triggers] }, { parent: this, dependsOn });
+        new command.remote.Command(`${name}-${host.key}-${stepName}`, { connection, create, update: NO_OP, stdin, triggers: [host.instance.id, ...triggers] }, { parent: this, dependsOn });
 
       const installed = step("install", install, [sha256Hex(install)], []);
       const stagedFiles = relativePaths.map((relativePath) => {
@@ -115,6 +119,7 @@ export class PairProvisioning extends pulumi.ComponentResource {
       {
         connection: { host: first.instance.privateIp, user: pair.sshUser, privateKey: args.sshPrivateKey },
         create: clusterScript,
+        update: NO_OP,
         triggers: [...args.hosts.map((h) => h.instance.id), clusterScript.apply(sha256Hex)],
       },
       { parent: this, dependsOn: [...members, ...args.vipResources] },

@@ -189,6 +189,15 @@ describe("re-running with a changed stack", () => {
     expect(changedTriggers(base, more)).toEqual([`${STEP}-ip1-config`, `${STEP}-ip1-stage-conf-httpd.conf`, `${STEP}-ip2-config`, `${STEP}-ip2-stage-conf-httpd.conf`]);
   });
 
+  it("a rotated SSH key re-runs no step: triggers stay, and the key change only runs each step's no-op update", async () => {
+    const rotated = await runPair(undefined, { secrets: { [AUTHKEY_CONFIG]: TEST_AUTHKEY, "genesys:httpdHaPairSshPrivateKey": "-----BEGIN OPENSSH PRIVATE KEY-----\nrotated\n-----END OPENSSH PRIVATE KEY-----" } });
+    expect(changedTriggers(base, rotated)).toEqual([]);
+    for (const command of byType(rotated, COMMAND)) {
+      expect(command.inputs.update).toBe("true");
+      expect((reveal(command.inputs.connection) as { privateKey: string }).privateKey).toContain("rotated");
+    }
+  });
+
   it("a changed corosync token re-runs membership only; no httpd file or cluster resource is touched", async () => {
     const slower = await runPair(editPair((pair) => (pair.corosync.tokenMs = 5000)));
     expect(changedTriggers(base, slower)).toEqual([`${STEP}-ip1-member`, `${STEP}-ip2-member`]);
@@ -227,13 +236,25 @@ describe("operating systems and transports", () => {
   it("rhel6 with udpu: the guide's yum packages and chkconfig, cman membership, no corosync.conf", async () => {
     const run = await runPair(editPair((pair) => ((pair.os = "rhel6"), (pair.corosync = { transport: "udpu", tokenMs: 3000 }))));
     const install = commandText(run, "ip1-install");
-    expect(install).toContain("yum -y install httpd pacemaker cman pcs ccs resource-agents");
+    // prod's recording balancer speaks https to its servers: the guide's TLS step adds mod_ssl.
+    expect(install).toContain("yum -y install httpd pacemaker cman pcs ccs resource-agents mod_ssl awscli\n");
     expect(install).toContain("chkconfig httpd off");
     const member = commandText(run, "ip2-member");
     expect(member).toContain("ccs -f /etc/cluster/cluster.conf --setcman two_node=1 expected_votes=1 transport=udpu");
     expect(member).not.toContain("corosync.conf");
     expect(ingressRule(run, "recording-pair-corosync")).toMatchObject({ fromPort: 5404, toPort: 5406 });
     expect(byName(run, COMMAND, `${STEP}-ip1-member`).inputs.stdin).toBeUndefined();
+  });
+
+  it("rhel6 with plain-http recording servers installs exactly the guide's package list", async () => {
+    const run = await runPair((values) => {
+      (values.recording as Record<string, unknown>).backendScheme = "http";
+      pairOf(values).os = "rhel6";
+      pairOf(values).corosync = { transport: "udpu", tokenMs: 3000 };
+      pairOf(values).virtualIp = { agent: "IPaddr2", address: "10.50.130.10" };
+      pairOf(values).fronting = "nlb";
+    });
+    expect(commandText(run, "ip1-install")).toContain("yum -y install httpd pacemaker cman pcs ccs resource-agents\n");
   });
 
   it("rhel6 with multicast (its default transport) is refused before any host exists: a VPC carries no multicast", async () => {

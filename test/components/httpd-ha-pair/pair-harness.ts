@@ -24,7 +24,7 @@ export interface PairRun extends MockRun {
 }
 
 export interface PairRunOptions {
-  /** Secret config to set besides the SSH/TLS test secrets. @default the corosync authkey */
+  /** Secret config over the SSH/TLS test secrets; an empty value removes a key. @default the corosync authkey */
   readonly secrets?: Record<string, string>;
 }
 
@@ -41,6 +41,7 @@ export async function runPair(edit?: ConfigEdit, options: PairRunOptions = {}): 
   const values = structuredClone(stackValues("prod"));
   edit?.(values);
   const secrets = { ...TEST_SECRETS, ...(options.secrets ?? { [AUTHKEY_CONFIG]: TEST_AUTHKEY }) };
+  for (const [key, value] of Object.entries(secrets)) if (value === "") delete secrets[key];
   const config = { ...rawConfig(values), ...secrets };
   const recordingIps = Object.fromEntries(recordingNodeKeys(values).map((key) => [key, mockPrivateIp(`recording/${key}`)]));
   const dependsOn = new Map<string, string[]>();
