@@ -69,6 +69,26 @@ export function knownStrings(value: unknown, depth = 0): string[] {
   return Object.keys(value).flatMap((k) => knownStrings(read(value, k), depth + 1));
 }
 
+const BASE64_TOKEN = /[A-Za-z0-9+/]{24,}={0,2}/g;
+const PRINTABLE = /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/;
+
+/**
+ * Known strings plus the text inside base64 payloads among them: rendered
+ * configs travel base64-encoded in provisioning scripts and user data.
+ */
+export function renderedTexts(value: unknown): string[] {
+  const texts: string[] = [];
+  for (const text of knownStrings(value)) {
+    texts.push(text);
+    for (const token of text.match(BASE64_TOKEN) ?? []) {
+      if (token.length % 4 !== 0) continue;
+      const decoded = Buffer.from(token, "base64").toString("utf8");
+      if (decoded.length > 0 && !decoded.includes("\ufffd") && PRINTABLE.test(decoded)) texts.push(decoded);
+    }
+  }
+  return texts;
+}
+
 /** The resource itself and its parents, nearest first. */
 export function lineage(resource: PolicyResource): PolicyResource[] {
   const chain: PolicyResource[] = [];

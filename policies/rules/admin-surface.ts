@@ -8,7 +8,7 @@
 import { cidrContains, parseCidr } from "../../core/model/network-math";
 import { LISTENER_RULE, isOneOf } from "../aws-types";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
-import { knownStrings, label, read, readArray, readStrings } from "../props";
+import { label, read, readArray, readStrings, renderedTexts } from "../props";
 import { coversPort, Topology, WORLD_CIDRS } from "../topology";
 import { balancerSecurityGroups } from "../systems";
 
@@ -53,7 +53,7 @@ export const noAdminPathsExposed: StackPolicy = {
       }
     }
     for (const resource of resources) {
-      const open = new Set(knownStrings(resource.props).flatMap(openAdminLocations));
+      const open = new Set(renderedTexts(resource.props).flatMap(openAdminLocations));
       if (open.size > 0) {
         violations.push({ resource, message: `A production httpd balancer must restrict ${[...open].join(", ")} to localhost (Require local), as the recording guide does (${label(resource)}).` });
       }

@@ -7,7 +7,7 @@
  */
 import { tenantPrefix } from "../../core/model/genesys-facts";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
-import { knownStrings, label, lineage, read, readArray, readStrings } from "../props";
+import { label, lineage, read, readArray, readStrings, renderedTexts } from "../props";
 import { HTTPD_PAIR_COMPONENT, recordingIdentity, systemOf } from "../systems";
 import { Topology } from "../topology";
 
@@ -50,7 +50,7 @@ export const recordingProcessorNoStandby: StackPolicy = {
       }
     }
     for (const resource of resources) {
-      for (const text of knownStrings(resource.props)) {
+      for (const text of renderedTexts(resource.props)) {
         for (const [name, members] of httpdBalancers(text)) {
           if (!/-rp$/.test(name)) continue;
           const standby = members.filter((m) => STANDBY_MEMBER.test(m));
@@ -96,7 +96,7 @@ export const recordingTenantIsolation: StackPolicy = {
       }
     }
     for (const resource of resources) {
-      for (const text of knownStrings(resource.props)) {
+      for (const text of renderedTexts(resource.props)) {
         for (const [path, balancer] of httpdProxyPasses(text)) {
           const tenant = /^([a-z][a-z0-9]{0,11})-/.exec(balancer)?.[1];
           if (tenant && !underTenant(path, tenant)) {
@@ -125,18 +125,17 @@ export const recordingCapacity: StackPolicy = {
     if (agents === undefined || agents === 0) return [];
     const violations: Violation[] = [];
     for (const pair of resources.filter((r) => HTTPD_PAIR_COMPONENT.test(r.type))) {
-      const texts = resources.filter((r) => r.urn !== pair.urn && lineage(r).some((a) => a.urn === pair.urn)).flatMap((r) => knownStrings(r.props).map((text) => ({ r, text })));
+      const texts = resources.filter((r) => r.urn !== pair.urn && lineage(r).some((a) => a.urn === pair.urn)).flatMap((r) => renderedTexts(r.props).map((text) => ({ r, text })));
       if (!texts.some(({ text }) => httpdBalancers(text).size > 0)) continue;
       const limits = texts.flatMap(({ r, text }) => {
         const limit = httpdWorkerLimit(text);
         return limit === undefined ? [] : [{ r, limit }];
       });
-      const best = limits.reduce<{ r: PolicyResource; limit: number } | undefined>((a, b) => (a && a.limit >= b.limit ? a : b), undefined);
-      if (!best || best.limit < agents) {
-        violations.push({
-          resource: best?.r ?? pair,
-          message: `A recording balancer must have room for one persistent connection per screen-recording agent: ${agents} agents need at least ${agents} httpd workers (${label(pair)} renders ${best ? `MaxRequestWorkers ${best.limit}` : "no worker limit"}).`,
-        });
+      const need = `${agents} agents need at least ${agents} httpd workers`;
+      const rule = "A recording balancer must have room for one persistent connection per screen-recording agent";
+      if (limits.length === 0) violations.push({ resource: pair, message: `${rule}: ${need} (${label(pair)} renders no worker limit).` });
+      for (const { r, limit } of limits.filter((l) => l.limit < agents)) {
+        violations.push({ resource: r, message: `${rule}: ${need} (${label(r)} renders MaxRequestWorkers ${limit}).` });
       }
     }
     return violations;
