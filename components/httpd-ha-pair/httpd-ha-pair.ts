@@ -97,6 +97,7 @@ export class HttpdHaPair extends pulumi.ComponentResource {
             instanceType: pair.instanceType,
             subnetId,
             privateIp: node.privateIp,
+            associatePublicIpAddress: false,
             vpcSecurityGroupIds: [hostsSg.id],
             iamInstanceProfile: profile?.name,
             keyName: keyPair?.keyName,

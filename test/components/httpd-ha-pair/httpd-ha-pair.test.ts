@@ -63,8 +63,9 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     expect(run.outputs.privateIps).toEqual(Object.fromEntries(instances.map((i) => [i.name.replace("recording-pair-", ""), i.state.privateIp])));
   });
 
-  it("hardens the hosts: IMDSv2 only, encrypted root volume, termination protection in production, source/dest check kept for awsvip", () => {
+  it("hardens the hosts: no public address, IMDSv2 only, encrypted root volume, termination protection in production, source/dest check kept for awsvip", () => {
     for (const instance of instances) {
+      expect(instance.inputs.associatePublicIpAddress).toBe(false);
       expect(instance.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
       expect(instance.inputs.rootBlockDevice).toMatchObject({ encrypted: true });
       expect(instance.inputs.disableApiTermination).toBe(true);
