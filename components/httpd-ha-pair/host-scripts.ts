@@ -65,13 +65,26 @@ export type HaOs = HttpdHaPair["os"];
  * balancer speaks https to the recording servers.
  */
 export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp">, region: string, backendTls: boolean): string {
-  checked(REGION_PATTERN, region, "region");
+  if (!REGION_PATTERN.test(region)) throw new Error(`region ${JSON.stringify(region)} must be an AWS region code such as eu-west-1`);
   const aws = agentUsesAwsApi(pair.virtualIp.agent);
   const extra = aws ? " awscli" : "";
   const lines =
     pair.os === "rhel8"
-      ? [`dnf -y install httpd mod_ssl pacemaker pcs resource-agents${extra}`, "systemctl disable --now httpd"]
-      : [`yum -y install httpd pacemaker cman pcs ccs resource-agents${backendTls ? " mod_ssl" : ""}${extra}`, "chkconfig httpd off", "service httpd stop >/dev/null 2>&1 || true"];
+      ? [
+          `dnf -y install httpd mod_ssl pacemaker pcs resource-agents${extra}`,
+          "systemctl disable --now httpd",
+          // Security groups are the firewall on AWS; a host firewall, when an image runs one, must agree with them.
+          "if systemctl -q is-active firewalld; then firewall-cmd --permanent --add-service=high-availability --add-service=http && firewall-cmd --reload; fi",
+        ]
+      : [
+          `yum -y install httpd pacemaker cman pcs ccs resource-agents${backendTls ? " mod_ssl" : ""}${extra}`,
+          "chkconfig httpd off",
+          "service httpd stop >/dev/null 2>&1 || true",
+          // iptables 1.4.7 has no -C: delete any earlier copy, then insert, so a re-run adds nothing twice.
+          `if service iptables status >/dev/null 2>&1; then for rule in '-p udp --dport 5404:5406' '-p tcp --dport 2224' '-p tcp --dport 80'; do iptables -D INPUT $rule -j ACCEPT 2>/dev/null || true; iptables -I INPUT $rule -j ACCEPT; done; service iptables save; fi`,
+        ];
+  // SELinux lets httpd connect only to web ports; the recording members listen on others (8889, 8008...).
+  lines.push("if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then setsebool -P httpd_can_network_connect 1; fi");
   if (aws) {
     // The agents call `aws --profile default` as root without a region argument.
     lines.push(...writeFileLines("/root/.aws/config", `[default]\nregion = ${region}\n`, "0600"));

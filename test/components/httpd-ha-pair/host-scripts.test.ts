@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clusterNodeScript, clusterResourcesScript, pathUnderRoot, stageFileScript } from "../../../components/httpd-ha-pair/host-scripts";
+import { clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, stageFileScript } from "../../../components/httpd-ha-pair/host-scripts";
 import { decodeAuthkey } from "../../../components/httpd-ha-pair/provisioning";
 import type { ClusterCommand } from "../../../core/render/cluster/cluster-command";
 import { isRoot, requireBinary } from "../../support/real-servers";
@@ -56,6 +56,25 @@ describe("staging a rendered file", () => {
     expect(pathUnderRoot("/etc/httpd", "/etc/httpd/conf.d/loadbalancer_t1.conf")).toBe("conf.d/loadbalancer_t1.conf");
     expect(() => pathUnderRoot("/etc/httpd", "/etc/httpd2/conf/httpd.conf")).toThrow(/outside the server root/);
     expect(() => pathUnderRoot("/etc/httpd", "/etc/httpd/../shadow")).toThrow();
+  });
+});
+
+describe("installing a host", () => {
+  const pair = (os: "rhel8" | "rhel6", agent: "awsvip" | "IPaddr2") => ({ os, virtualIp: { agent, address: "10.0.0.9", cidrNetmask: 32, nic: "eth0" } });
+
+  it.each([
+    ["rhel8", "awsvip"],
+    ["rhel8", "IPaddr2"],
+    ["rhel6", "awsvip"],
+    ["rhel6", "IPaddr2"],
+  ] as const)("%s with %s parses as POSIX sh and runs set -eu", (os, agent) => {
+    const script = installScript(pair(os, agent), "eu-west-1", true);
+    expect(script.startsWith("set -eu\n")).toBe(true);
+    expect(spawnSync("/bin/sh", ["-n", "-c", script]).status).toBe(0);
+  });
+
+  it("refuses a region that is not a region code before it reaches a script", () => {
+    expect(() => installScript(pair("rhel8", "awsvip"), "eu-west-1; reboot", false)).toThrow(/must be an AWS region code/);
   });
 });
 

@@ -115,6 +115,7 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
       expect(reveal(install.inputs.connection)).toMatchObject({ host: instance.state.privateIp, user: "ec2-user" });
       expect(commandText(run, `${node}-install`)).toContain("dnf -y install httpd mod_ssl pacemaker pcs resource-agents awscli");
       expect(commandText(run, `${node}-install`)).toContain("systemctl disable --now httpd");
+      expect(commandText(run, `${node}-install`)).toContain("setsebool -P httpd_can_network_connect 1");
     }
     expect(commandText(run, "ip1-config")).toMatch(/-t -f[\s\S]*mv -f[\s\S]*kill -USR1/);
     expect(commandText(run, "ip1-member")).toContain("corosync.conf");
