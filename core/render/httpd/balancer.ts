@@ -4,13 +4,16 @@
  * the FIRST '.' of the cookie or URL parameter named by stickysession.
  */
 import { TOKEN_NAME_PATTERN } from "../../model/names";
+import { isBackendAddress } from "./backend-address";
 import type { HttpdConf } from "./httpd-conf";
 
 /** httpd lowercases balancer names; requiring lowercase keeps what is rendered what httpd uses. */
 export const BALANCER_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Routes travel in cookies and URLs after a '.', so no '.' and nothing that needs escaping. */
 const ROUTE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const COOKIE_PATH_PATTERN = /^\/[A-Za-z0-9_/-]*$/;
+/** URL and cookie paths: '/'-led segments of letters, digits, '_' and '-'. */
+const PATH_PATTERN = /^\/[A-Za-z0-9_/-]*$/;
+const PARAMETER_PATTERN = /^[a-z]+=[A-Za-z0-9]+$/;
 
 export interface BalancerMember {
   readonly scheme: "http" | "https";
@@ -65,6 +68,7 @@ export function renderBalancer(conf: HttpdConf, balancer: Balancer): void {
     for (const member of balancer.members) {
       conf.use("proxyHttp");
       if (member.scheme === "https") conf.use("backendTls");
+      if (!isBackendAddress(member.address)) throw new Error(`member address ${JSON.stringify(member.address)} of balancer ${balancer.name} must be host:port`);
       const args: string[] = [`${member.scheme}://${member.address}`];
       if (member.route !== undefined) args.push(`route=${check(member.route, ROUTE_PATTERN, "route")}`);
       if (member.hotStandby) args.push("status=+H");
@@ -74,12 +78,12 @@ export function renderBalancer(conf: HttpdConf, balancer: Balancer): void {
       }
       if (balancer.retrySeconds !== undefined) args.push(`retry=${wholeSeconds(balancer.retrySeconds, "retry")}`);
       if (balancer.timeoutSeconds !== undefined) args.push(`timeout=${wholeSeconds(balancer.timeoutSeconds, "timeout")}`);
-      for (const [key, value] of member.parameters ?? []) args.push(`${key}=${value}`);
+      for (const [key, value] of member.parameters ?? []) args.push(check(`${key}=${value}`, PARAMETER_PATTERN, "member parameter"));
       conf.directive("BalancerMember", ...args);
     }
     if (balancer.balancerCookie) {
       const name = check(balancer.balancerCookie.name, TOKEN_NAME_PATTERN, "cookie name");
-      const path = check(balancer.balancerCookie.path, COOKIE_PATH_PATTERN, "cookie path");
+      const path = check(balancer.balancerCookie.path, PATH_PATTERN, "cookie path");
       conf.directive("Header", "add", "Set-Cookie", `${name}=.%{BALANCER_WORKER_ROUTE}e; path=${path}; HttpOnly`, "env=BALANCER_ROUTE_CHANGED");
     }
     if (balancer.stickySession !== undefined) {
@@ -87,15 +91,15 @@ export function renderBalancer(conf: HttpdConf, balancer: Balancer): void {
     }
     if (balancer.cookiePathRewrite) {
       const { from, to } = balancer.cookiePathRewrite;
-      conf.directive("ProxyPassReverseCookiePath", check(from, COOKIE_PATH_PATTERN, "cookie path"), check(to, COOKIE_PATH_PATTERN, "cookie path"));
+      conf.directive("ProxyPassReverseCookiePath", check(from, PATH_PATTERN, "cookie path"), check(to, PATH_PATTERN, "cookie path"));
     }
   });
 }
 
 /** Publishes `publicPath` as `backendPath` on the balancer, rewriting redirects back. */
 export function renderProxyPass(conf: HttpdConf, publicPath: string, balancerName: string, backendPath: string): void {
-  check(publicPath, COOKIE_PATH_PATTERN, "public path");
-  check(backendPath, COOKIE_PATH_PATTERN, "backend path");
+  check(publicPath, PATH_PATTERN, "public path");
+  check(backendPath, PATH_PATTERN, "backend path");
   conf.directive("ProxyPass", publicPath, balancerUrl(balancerName, backendPath));
   conf.directive("ProxyPassReverse", publicPath, balancerUrl(balancerName, backendPath));
 }

@@ -183,6 +183,10 @@ describe("multi-tenant recording balancers on httpd", () => {
     }
   });
 
+  it("keeps its PID file inside the temp server root, naming the process the test started", () => {
+    expect(readFileSync(join(root.root, "run", "httpd.pid"), "utf8").trim()).toBe(String(apache.process.pid));
+  });
+
   it("has no balancer-manager, from any source", async () => {
     for (const localAddress of ["127.0.0.1", "127.0.0.2"]) {
       for (const host of [undefined, HOST]) {
