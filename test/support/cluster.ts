@@ -221,10 +221,9 @@ interface DrillNode {
   initPid?: number;
 }
 
-/** Runs the failover drill once; every namespace and process it made is gone when it settles. */
-export async function failoverDrill(opts: FailoverDrillOptions): Promise<FailoverResult> {
-  const log = opts.log ?? (() => undefined);
-  const tools = {
+/** Every program the drill runs, or a loud error naming the missing package. */
+function drillTools() {
+  return {
     corosync: requireBinary("corosync", "corosync"),
     keygen: requireBinary("corosync-keygen", "corosync"),
     pacemakerd: requireBinary("pacemakerd", "pacemaker"),
@@ -235,26 +234,23 @@ export async function failoverDrill(opts: FailoverDrillOptions): Promise<Failove
     apache2: requireBinary("apache2", "apache2-bin"),
     curl: requireBinary("curl", "curl"),
   };
+}
+
+/** Runs the failover drill once; every namespace and process it made is gone when it settles. */
+export async function failoverDrill(opts: FailoverDrillOptions): Promise<FailoverResult> {
+  const tools = drillTools();
   if (opts.pair.os !== "rhel8") throw new Error("the drill runs the RHEL 8 form (corosync.conf); RHEL 6's cman is not packaged for Debian");
   const lab = new NamespaceLab();
   const root = mkdtempSync(join(tmpdir(), "gnx-drill-"));
-  // Daemons running as hacluster and apache2's workers walk paths below the temp dir.
-  chmodSync(root, 0o755);
   try {
-    return await drill(opts, lab, root, tools, log);
+    return await drill(opts, lab, root, tools, opts.log ?? (() => undefined));
   } finally {
     await lab.dispose();
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-async function drill(
-  opts: FailoverDrillOptions,
-  lab: NamespaceLab,
-  root: string,
-  tools: Record<"corosync" | "keygen" | "pacemakerd" | "pcs" | "crmMon" | "cibadmin" | "crmAttribute" | "apache2" | "curl", string>,
-  log: (line: string) => void,
-): Promise<FailoverResult> {
+async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string, tools: ReturnType<typeof drillTools>, log: (line: string) => void): Promise<FailoverResult> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   const remaining = (what: string) => {
     const left = deadline - Date.now();

@@ -2,11 +2,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HttpdHaPair } from "../../../core/model/environment";
 import { loadEnvironment } from "../../../core/model/load";
 import { needsAuthkey, renderCorosyncConf } from "../../../core/render/cluster/corosync-conf";
-import { requireBinary } from "../../support/real-servers";
+import { REAL_SERVERS_OPTED_OUT, requireBinary } from "../../support/real-servers";
 import { readStackFile } from "../../../tools/stack-file";
 
 const prodPair = loadEnvironment(readStackFile("prod").config).environment!.httpdHaPair!;
@@ -69,12 +69,19 @@ describe("renderCorosyncConf", () => {
   });
 });
 
-describe("corosync 3.1 parses the rendered file", () => {
-  const corosync = requireBinary("corosync", "corosync");
-  const dir = mkdtempSync(join(tmpdir(), "gnx-corosync-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const authkey = join(dir, "authkey");
-  execFileSync(requireBinary("corosync-keygen", "corosync"), ["-k", authkey], { stdio: "ignore" });
+describe.skipIf(REAL_SERVERS_OPTED_OUT)("corosync 3.1 parses the rendered file", () => {
+  let corosync: string;
+  let dir: string;
+  let authkey: string;
+  beforeAll(() => {
+    corosync = requireBinary("corosync", "corosync");
+    dir = mkdtempSync(join(tmpdir(), "gnx-corosync-"));
+    authkey = join(dir, "authkey");
+    execFileSync(requireBinary("corosync-keygen", "corosync"), ["-k", authkey], { stdio: "ignore" });
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   /**
    * `corosync -t` checks a config as the daemon would, but needs one node
