@@ -20,6 +20,9 @@ import { readStackFile } from "./stack-file";
 import type { SynthStep } from "./synth-steps";
 
 export const PROJECT = "genesys";
+/** Files the synth step writes into out/<stack>/; CI passes the pack config to `pulumi preview/up`. */
+export const POLICY_REPORT_FILE = "policy-report.json";
+export const PACK_CONFIG_FILE = "policy-pack-config.json";
 
 /** `--policy-pack-config` content: per policy, its config properties and optional enforcementLevel. */
 export type PackConfig = Readonly<Record<string, PolicyConfig & { readonly enforcementLevel?: EnforcementLevel }>>;
@@ -149,12 +152,12 @@ export const writePolicyReport: SynthStep = ({ stack, dir, run }) => {
   const env = loadEnvironment(readStackFile(stack, root).config).environment;
   const config = env ? packConfigFor(env) : {};
   const report = runPolicies(stack, policyResources(run, stack), config);
-  writeFileSync(join(dir, "policy-report.json"), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, "policy-pack-config.json"), `${JSON.stringify(config, null, 2)}\n`);
+  writeFileSync(join(dir, POLICY_REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(dir, PACK_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
   const mandatory = mandatoryViolations(report);
   const advisory = report.violations.length - mandatory.length;
   const summary = ["", `Policies (${report.kind} stack, ${report.policies.length} policies): ${mandatory.length} mandatory violation(s), ${advisory} advisory`];
   for (const v of report.violations) summary.push(`  ${formatViolation(v)}`);
-  if (mandatory.length > 0) summary.push(`Policy check failed: ${mandatory.length} mandatory violation(s); see ${join(dir, "policy-report.json")}`);
+  if (mandatory.length > 0) summary.push(`Policy check failed: ${mandatory.length} mandatory violation(s); see ${join(dir, POLICY_REPORT_FILE)}`);
   return { summary, failed: mandatory.length > 0 };
 };
