@@ -10,10 +10,11 @@
  * In the same spirit, clients and frontend servers may not reach a balanced
  * node past its balancer through a security group.
  */
+import { RECORDING_SERVICE_FACTS } from "../../core/model/genesys-facts";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
 import { label } from "../props";
 import { Topology } from "../topology";
-import { balancerSecurityGroups, httpdPairs, isUnder, nodesOf, systemsIn, tierOf, type SystemInstance } from "../systems";
+import { balancerSecurityGroups, httpdPairs, isUnder, nodesOf, recordingIdentity, systemsIn, tierOf, type SystemInstance } from "../systems";
 
 function pairHostGroups(topology: Topology): Set<string> {
   const pairs = httpdPairs(topology.resources);
@@ -23,6 +24,20 @@ function pairHostGroups(topology: Topology): Set<string> {
 function isBalanced(node: PolicyResource, topology: Topology, pairGroups: Set<string>): boolean {
   if (topology.targetGroupsOfNode(node).some((tg) => topology.balancersOfTargetGroup(tg).length > 0)) return true;
   return topology.securityGroupsOf(node).some((g) => topology.ingressTo(g).some((i) => i.sourceGroups.some((s) => pairGroups.has(s.urn))));
+}
+
+/**
+ * A recording service that allows a hot standby (WebDAV) may keep that member
+ * out of the balancer while its other members are in: an ALB cannot mark a
+ * target as standby, so the standby waits unregistered.
+ */
+function isStandbyOfBalancedService(node: PolicyResource, balanced: readonly PolicyResource[]): boolean {
+  const { tenant, service } = recordingIdentity(node);
+  if (!service || !RECORDING_SERVICE_FACTS[service].standbyAllowed) return false;
+  return balanced.some((b) => {
+    const other = recordingIdentity(b);
+    return other.tenant === tenant && other.service === service;
+  });
 }
 
 function unbalancedMessage(system: SystemInstance, nodes: readonly PolicyResource[]): string {
@@ -70,7 +85,9 @@ export const productionRequiresBalancers: StackPolicy = {
     const balancerGroups = new Set(balancerSecurityGroups(topology).map((g) => g.urn));
     const violations: Violation[] = [];
     for (const system of systemsIn(resources)) {
-      const unbalanced = nodesOf(system, topology).filter((n) => !isBalanced(n, topology, pairGroups));
+      const nodes = nodesOf(system, topology);
+      const balanced = nodes.filter((n) => isBalanced(n, topology, pairGroups));
+      const unbalanced = nodes.filter((n) => !balanced.includes(n) && !isStandbyOfBalancedService(n, balanced));
       if (unbalanced.length > 0) violations.push({ resource: system.component, message: unbalancedMessage(system, unbalanced) });
       violations.push(...directPaths(system, topology, balancerGroups));
     }

@@ -62,3 +62,23 @@ describe(`${policy} on the fixture`, () => {
     ]);
   });
 });
+
+describe(`${policy} and a WebDAV hot standby`, () => {
+  /** The fixture with a t1 WebDAV service: webdav1 registered, webdav2 built but left out (a hot standby on an ALB). */
+  function withWebdav(standbyService: string): MockRun {
+    const run = productionFixture();
+    const template = run.resources.find((r) => r.type === TYPES.instance && r.name === "t1rp1")!;
+    const nodes = ["1", "2"].map((n) => ({ ...template, name: `t1webdav${n}`, id: `instance-t1webdav${n}`, inputs: { ...template.inputs, tags: { Name: `t1webdav${n}`, "genesys:tenant": "t1", "genesys:service": n === "2" ? standbyService : "webdav" } } }));
+    const attachment = run.resources.find((r) => r.type === TYPES.attachment && r.name === "recording-t1-rp-t1rp1")!;
+    const attach = { ...attachment, name: "recording-t1-rp-t1webdav1", inputs: { ...attachment.inputs, targetId: "instance-t1webdav1" } };
+    return { ...run, resources: [...run.resources, ...nodes, attach] };
+  }
+
+  it("accepts the unregistered standby of a balanced WebDAV service", () => {
+    expect(messagesOf(withWebdav("webdav"), policy)).toEqual([]);
+  });
+
+  it("still rejects an unregistered node of a service without standby", () => {
+    expect(messagesOf(withWebdav("rp"), policy)).toEqual(['A production stack must put every Interaction Recording node behind a load balancer (nodes without one: "t1webdav2").']);
+  });
+});
