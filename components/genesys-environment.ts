@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import type { Environment } from "../core/model/environment";
 import { Network } from "./network";
 import { FrameworkTopology } from "./framework/framework-topology";
+import { deployGenesysSystems } from "./genesys-systems";
 
 export function deployEnvironment(env: Environment): Record<string, unknown> {
   const provider = new aws.Provider("aws", {
@@ -14,10 +15,12 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
     defaultTags: { tags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" } },
   });
   const network = new Network("genesys", { network: env.network, natPerZone: env.isProduction }, { providers: { aws: provider } });
+  const systems = deployGenesysSystems(env, network, { providers: { aws: provider } });
   // Framework sites span regions: the topology brings one provider per region, tagged like the stack's.
   const framework = env.framework && new FrameworkTopology("framework", { framework: env.framework, amiNameFilter: env.instances.amiNameFilter, defaultTags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" } });
   return {
     ...(framework ? { framework: framework.summary } : {}),
+    ...systems.outputs,
     environment: env.kind,
     region: env.region,
     vpcId: network.vpcId,

@@ -108,6 +108,8 @@ export interface RecordingTenant {
   /** `/t1` */
   readonly prefix: string;
   readonly screenRecordingAgents: number;
+  /** ALB number the stack config pins this tenant to (balancer alb). */
+  readonly alb?: number;
   readonly services: readonly RecordingServiceModel[];
 }
 
@@ -260,6 +262,7 @@ export function resolveEnvironment(config: StackConfig): Environment {
             key: tenantKey,
             prefix: tenantPrefix(tenantKey),
             screenRecordingAgents: tenant.screenRecordingAgents,
+            alb: tenant.alb,
             services,
           };
         }),

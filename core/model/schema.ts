@@ -159,6 +159,7 @@ export type RecordingService = (typeof RECORDING_SERVICES)[number];
 const recordingTenant = z
   .strictObject({
     screenRecordingAgents: intIn(0, 100000, "agents").default(0).describe("Agents with the SR Service logged in at once; each holds one persistent RWS connection."),
+    alb: intIn(1, 1000, "balancers").optional().describe("Pins the tenant to this Application Load Balancer (1 = the recording hostname) when recording.balancer is alb, so adding tenants never moves it; synth prints where unpinned tenants went."),
     rws: z.strictObject({ nodes: nodes(8080) }).optional(),
     rp: z
       .looseObject({ nodes: nodes(8889) })
