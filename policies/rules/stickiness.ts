@@ -67,10 +67,11 @@ function wrongCookie(tg: PolicyResource, expected: Expectation): string | undefi
 
 /** Whether a target group sticks the way its product needs. */
 function sticksRight(tg: PolicyResource, expected: Expectation, cookieRouted: ReadonlySet<string>): boolean {
+  if (expected.kind === "server" && cookieRouted.has(tg.urn)) return true;
   if (read(tg.props, "stickiness", "enabled") === false) return false;
   const type = read(tg.props, "stickiness", "type");
   if (expected.kind === "balancer") return type === "lb_cookie";
-  if (expected.kind === "server") return cookieRouted.has(tg.urn) || (type === "app_cookie" && read(tg.props, "stickiness", "cookieName") === expected.cookie);
+  if (expected.kind === "server") return type === "app_cookie" && read(tg.props, "stickiness", "cookieName") === expected.cookie;
   return true;
 }
 

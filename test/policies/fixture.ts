@@ -102,7 +102,7 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
   const node = (name: string, group: Ref, i: number, parent: Ref, tags: Record<string, string> = {}) =>
     b.add(T.instance, name, { ami: "ami-0abc1234def567890", instanceType: "m5.large", subnetId: privateSubnets[i % 2].id, vpcSecurityGroupIds: [group.id], tags: { Name: name, ...tags } }, parent);
   const targetGroup = (name: string, port: number, parent: Ref, stickiness?: Record<string, unknown>, tags: Record<string, string> = {}) =>
-    b.add(T.tg, name, { port, protocol: "HTTP", targetType: "instance", vpcId: "vpc-1", healthCheck: { path: "/", protocol: "HTTP" }, ...(stickiness ? { stickiness } : {}), tags }, parent);
+    b.add(T.tg, name, { port, protocol: "HTTP", targetType: "instance", vpcId: "vpc-1", healthCheck: { path: "/", protocol: "HTTP" }, stickiness: stickiness ?? { enabled: false, type: "lb_cookie" }, tags }, parent);
   const attach = (tg: Ref, target: Ref, port: number, parent: Ref) => b.add(T.attachment, `${tg.key.split("::")[1]}-${target.key.split("::")[1]}`, { targetGroupArn: tg.arn, targetId: target.id, port }, parent);
   const rule = (name: string, listener: Ref, priority: number, conditions: unknown[], tg: Ref, parent: Ref) =>
     b.add(T.rule, name, { listenerArn: listener.arn, priority, conditions, actions: [{ type: "forward", targetGroupArn: tg.arn }] }, parent);
@@ -158,10 +158,10 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
     [1, 2].forEach((i) => attach(tg, node(`we81-${tier}-${i}`, nodes, i, we81, { "genesys:tier": tier }), tier === "frontend" ? 8081 : 9081, we81));
   }
 
-  // Co-browse: sticky on gcbSessionServer; agents pinned by co-browse-node-id.
+  // Co-browse: round robin for new sessions; rules on gcbSessionServer and co-browse-node-id pin them to their node.
   const cobrowse = b.add("genesys:cobrowse:CobrowseCluster", "cobrowse", {});
   const cbNodes = sg("cobrowse-nodes", cobrowse);
-  const cbGroup = targetGroup("cobrowse-all", 8700, cobrowse, { enabled: true, type: "app_cookie", cookieName: "gcbSessionServer" });
+  const cbGroup = targetGroup("cobrowse-all", 8700, cobrowse);
   const cbAlb = alb("cobrowse", "cobrowse.example.com", cbGroup, cobrowse);
   allow("cobrowse-nodes-from-alb", cbNodes, 8700, { group: cbAlb.group }, cobrowse);
   ["cb1", "cb2"].forEach((key, i) => {
@@ -170,6 +170,7 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
     const perNode = targetGroup(`cobrowse-${key}`, 8700, cobrowse);
     attach(perNode, n, 8700, cobrowse);
     rule(`cobrowse-${key}`, cbAlb.https, 20 + i, [{ queryStrings: [{ key: "co-browse-node-id", value: String(i + 1) }] }], perNode, cobrowse);
+    rule(`cobrowse-${key}-cookie`, cbAlb.https, 30 + i, [{ httpHeader: { httpHeaderName: "Cookie", values: [`gcbSessionServer=${i + 1}`, `gcbSessionServer=${i + 1};*`] } }], perNode, cobrowse);
   });
 
   // Interaction Recording: per tenant and service, target groups tagged with their tenant.

@@ -15,9 +15,10 @@ describe(policy, () => {
     ["we85-cluster", "GWEROUTEID", COOKIES.webEngagement85, "the Web Engagement 8.5 server"],
     ["we85-cluster", "gwrouteid", COOKIES.webEngagement85, "the Web Engagement 8.5 server"],
     ["cobrowse-all", "gcbsessionserver", COOKIES.cobrowse, "the Co-browse node"],
+    ["cobrowse-cb1", "JSESSIONID", COOKIES.cobrowse, "the Co-browse node"],
     ["recording-t1-rcs", "ROUTEID", COOKIES.recordingRcs, "Recording Crypto Server"],
   ])("rejects %s sticking on %s", (tg, cookie, expected, product) => {
-    const wrong = editInputs(base, TYPES.tg, tg, (i) => ((i.stickiness as Record<string, unknown>).cookieName = cookie));
+    const wrong = editInputs(base, TYPES.tg, tg, (i) => (i.stickiness = { enabled: true, type: "app_cookie", cookieName: cookie }));
     expect(messagesOf(wrong, policy)).toContain(`A target group must stick on ${expected}, the cookie ${product} sets (aws:lb/targetGroup:TargetGroup "${tg}" sticks on "${cookie}").`);
   });
 
@@ -40,6 +41,17 @@ describe(policy, () => {
     const wrong = editInputs(base, TYPES.rule, "we85-GWE_Node_1", (i) => (i.conditions = [{ httpHeader: { httpHeaderName: "cookie", values: ["*GWEROUTEID=.GWE_Node_1*"] } }]));
     expect(messagesOf(wrong, policy)).toEqual([
       'A listener rule\'s Cookie condition must match the GWROUTEID cookie that the Web Engagement 8.5 server sets (aws:lb/listenerRule:ListenerRule "we85-GWE_Node_1" matches "*GWEROUTEID=.GWE_Node_1*").',
+    ]);
+  });
+
+  it("accepts Co-browse stuck only by cookie rules on per-node target groups whose own stickiness is off", () => {
+    const perNode = base.resources.find((r) => r.type === TYPES.tg && r.name === "cobrowse-cb1")!;
+    expect(perNode.inputs.stickiness).toEqual({ enabled: false, type: "lb_cookie" });
+    expect(messagesOf(base, policy)).toEqual([]);
+    let noCookieRules = base;
+    for (const key of ["cb1", "cb2"]) noCookieRules = editInputs(noCookieRules, TYPES.rule, `cobrowse-${key}-cookie`, (i) => (i.conditions = [{ pathPattern: { values: ["/cobrowse/*"] } }]));
+    expect(messagesOf(noCookieRules, policy)).toEqual([
+      'Traffic for the Co-browse node must stick on its gcbSessionServer cookie: a target group with app_cookie gcbSessionServer, or listener rules that route by that cookie (none of "cobrowse-all", "cobrowse-cb1", "cobrowse-cb2" does).',
     ]);
   });
 
