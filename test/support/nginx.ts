@@ -24,7 +24,6 @@ export interface NginxSite {
 }
 
 export interface RunningNginx extends NginxSite {
-  readonly url: string;
   readonly child: ChildProcess;
   /** The instance's error log (the rendered config writes it under the prefix). */
   errorLog(): string;
@@ -145,5 +144,5 @@ export async function startNginx(render: (site: NginxSite) => readonly ConfigFil
     await stop();
     throw new Error(`nginx exited at start with code ${child.exitCode}:\n${stderr}\n${log}`);
   }
-  return { prefix, port, url: `http://127.0.0.1:${port}`, child, errorLog, stop };
+  return { prefix, port, child, errorLog, stop };
 }
