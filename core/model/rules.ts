@@ -218,6 +218,9 @@ export const haPairVirtualIp: Rule = (config) => {
       problems.push({ path: ["httpdHaPair", "virtualIp", "address"], value: pair.virtualIp.address, message: `must be outside the VPC (${config.network.vpcCidr}) for agent aws-vpc-move-ip: it is an overlay IP routed through the route tables` });
     }
   }
+  if (pair.corosync.transport === "udp" && pair.virtualIp.agent !== "IPaddr2") {
+    problems.push({ path: ["httpdHaPair", "corosync", "transport"], value: "udp", message: `cannot work with agent ${pair.virtualIp.agent}: AWS VPCs do not carry the multicast udp needs; use udpu` });
+  }
   if (config.environment === "production" && pair.adminCidr === "0.0.0.0/0") {
     problems.push({ path: ["httpdHaPair", "adminCidr"], value: pair.adminCidr, message: "must not open SSH to the world in production; use your administration network's CIDR" });
   }
