@@ -42,8 +42,7 @@ export function deployGenesysSystems(env: Environment, network: Network, opts: p
     tls: env.tls,
     isProduction: env.isProduction,
     hostedZoneId: env.site.hostedZoneId,
-    // The policy's bucket: balancers wait for log delivery to be allowed.
-    accessLogBucket: logs?.policy.bucket,
+    accessLogBucket: logs?.bucketName,
   };
 
   const we81 = env.webEngagement81 && new WebEngagement81("gwe81", { platform, system: env.webEngagement81 }, opts);

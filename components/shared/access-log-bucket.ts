@@ -15,9 +15,8 @@ export interface AccessLogBucketArgs {
 }
 
 export class AccessLogBucket extends pulumi.ComponentResource {
+  /** The bucket's name, known once its policy lets Elastic Load Balancing write. */
   readonly bucketName: pulumi.Output<string>;
-  /** The bucket policy; balancers that log here must be created after it. */
-  readonly policy: aws.s3.BucketPolicy;
 
   constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:alb:AccessLogBucket", name, {}, opts);
@@ -26,7 +25,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     const publicAccess = new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, { parent: this });
     const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
     const account = aws.getCallerIdentityOutput({}, { parent: this });
-    this.policy = new aws.s3.BucketPolicy(
+    const policy = new aws.s3.BucketPolicy(
       name,
       {
         bucket: bucket.id,
@@ -53,7 +52,8 @@ export class AccessLogBucket extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [encryption, publicAccess] },
     );
-    this.bucketName = bucket.bucket;
+    // Balancers read the name from here, so they are created once log delivery is allowed.
+    this.bucketName = pulumi.all([bucket.bucket, policy.id]).apply(([bucketName]) => bucketName);
     this.registerOutputs({ bucketName: this.bucketName });
   }
 }
