@@ -8,6 +8,7 @@ import type { Environment } from "../core/model/environment";
 import { Network } from "./network";
 import { FrameworkTopology } from "./framework/framework-topology";
 import { deployGenesysSystems } from "./genesys-systems";
+import { HttpdHaPair } from "./httpd-ha-pair/httpd-ha-pair";
 
 export function deployEnvironment(env: Environment): Record<string, unknown> {
   const provider = new aws.Provider("aws", {
@@ -18,9 +19,18 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
   const systems = deployGenesysSystems(env, network, { providers: { aws: provider } });
   // Framework sites span regions: the topology brings one provider per region, tagged like the stack's.
   const framework = env.framework && new FrameworkTopology("framework", { framework: env.framework, amiNameFilter: env.instances.amiNameFilter, defaultTags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" } });
+  // The vendor guide's httpd cluster; it balances the recording nodes when recording.balancer is httpdHaPair.
+  const pair =
+    env.httpdHaPair &&
+    new HttpdHaPair(
+      "recording-pair",
+      { environment: env, network, backendAddresses: systems.recording?.privateIps ?? {}, backendSecurityGroupId: systems.recording?.nodeSecurityGroupId },
+      { providers: { aws: provider } },
+    );
   return {
     ...(framework ? { framework: framework.summary } : {}),
     ...systems.outputs,
+    ...(pair ? { httpdHaPair: { endpoint: pair.endpoint, virtualIp: pair.virtualIp, privateIps: pair.privateIps, runbook: pair.runbook } } : {}),
     environment: env.kind,
     region: env.region,
     vpcId: network.vpcId,
