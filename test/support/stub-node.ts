@@ -89,6 +89,8 @@ export async function startStubNode(options: StubNodeOptions): Promise<StubNode>
       const text = decodeClientFrame(chunk);
       if (text !== undefined) socket.write(encodeServerFrame(`${options.name}:${text}`));
     });
+    // A proxy in between keeps its tunnel open until both sides have closed.
+    socket.on("end", () => socket.end());
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
