@@ -9,6 +9,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramFailure, runUnderMocks } from "../tools/mock-run";
+import { withOfflineSecrets } from "../tools/offline-secrets";
 import { readStackFile } from "../tools/stack-file";
 import { SYNTH_STEPS } from "../tools/synth-steps";
 
@@ -30,13 +31,16 @@ async function main(): Promise<number> {
   const root = resolve(__dirname, "..");
   const stackFile = readStackFile(stack, root);
   const started = process.hrtime.bigint();
-  const run = await runUnderMocks({ stack, config: stackFile.config, secretKeys: stackFile.secretKeys }, async () => (await import("../index")).default);
+  const secrets = withOfflineSecrets(stackFile.config);
+  const run = await runUnderMocks({ stack, config: secrets.config, secretKeys: [...stackFile.secretKeys, ...secrets.added] }, async () => (await import("../index")).default);
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
   const dir = resolve(root, outDir, stack);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   let failed = false;
   const lines: string[] = [`Stack ${stack}: ${run.resources.length} resources registered offline in ${elapsedMs.toFixed(0)} ms`];
+  const placeholders = [...stackFile.secretKeys, ...secrets.added];
+  if (placeholders.length > 0) lines.push(`Secrets replaced by offline placeholders: ${placeholders.join(", ")}`);
   for (const step of SYNTH_STEPS) {
     const result = await step({ stack, dir, run });
     lines.push(...result.summary);

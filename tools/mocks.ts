@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { cidrSize, formatIpv4, parseCidr } from "../core/model/network-math";
 
 export interface RegisteredResource {
   readonly type: string;
@@ -34,7 +35,15 @@ export function mockPrivateIp(key: string): string {
   return `10.${d[0]}.${d[1]}.${(d[2] % 250) + 4}`;
 }
 
-function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+/** A stable address inside `cidr` (past the 4 addresses AWS reserves), or anywhere in 10/8 without one. */
+function addressIn(cidr: string | undefined, key: string): string {
+  const block = cidr ? parseCidr(cidr) : undefined;
+  if (!block) return mockPrivateIp(key);
+  const span = cidrSize(block) - 5;
+  return formatIpv4(block.base + 4 + (digest(key).readUInt32BE(0) % Math.max(span, 1)));
+}
+
+function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string, subnets: ReadonlyMap<string, string>): Record<string, unknown> {
   const key = `${type}::${name}`;
   const arn = `arn:aws:${type.split(":")[1]?.split("/")[0] ?? "mock"}:${region}:${MOCK_ACCOUNT}:${name}`;
   switch (type) {
@@ -57,7 +66,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     case "aws:lb/listenerRule:ListenerRule":
       return { arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:listener/${digest(key).toString("hex").slice(0, 16)}` };
     case "aws:ec2/instance:Instance":
-      return { arn, privateIp: inputs.privateIp ?? mockPrivateIp(key), primaryNetworkInterfaceId: hexId("eni", key) };
+      return { arn, privateIp: inputs.privateIp ?? addressIn(subnets.get(String(inputs.subnetId)), key), primaryNetworkInterfaceId: hexId("eni", key) };
     case "aws:ec2/networkInterface:NetworkInterface":
       return { arn, privateIp: mockPrivateIp(key) };
     case "aws:ec2/vpc:Vpc":
@@ -97,6 +106,8 @@ function idFor(type: string, name: string): string {
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: RegisteredResource[] = [];
   private readonly parents = new Map<string, string>();
+  /** Subnet id -> CIDR, so instances get addresses inside their subnet. */
+  private readonly subnets = new Map<string, string>();
 
   constructor(private readonly region = "eu-west-1") {}
 
@@ -109,7 +120,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
     const region = typeof inputs.region === "string" ? inputs.region : this.region;
     const id = args.custom === false ? "" : idFor(args.type, args.name);
-    const state = { ...inputs, ...(args.custom === false ? {} : computedState(args.type, args.name, inputs, region)) };
+    const state = { ...inputs, ...(args.custom === false ? {} : computedState(args.type, args.name, inputs, region, this.subnets)) };
+    if (args.type === "aws:ec2/subnet:Subnet" && typeof inputs.cidrBlock === "string") this.subnets.set(id, inputs.cidrBlock);
     this.resources.push({
       type: args.type,
       name: args.name,

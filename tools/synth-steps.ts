@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatSizingTable, type SizingRow } from "../core/model/framework-sizing";
 import type { MockRun } from "./mock-run";
+import { writeServerConfigs } from "./synth-server-configs";
 import { writePolicyReport } from "./policy-report";
 
 export interface SynthContext {
@@ -53,4 +54,4 @@ export const printFrameworkSizing: SynthStep = ({ run }) => {
   return { summary: ["", `Framework sites (${framework.connectivity}):`, ...formatSizingTable(rows).map((line) => `  ${line}`)] };
 };
 
-export const SYNTH_STEPS: readonly SynthStep[] = [writePlan, writePolicyReport, printFrameworkSizing];
+export const SYNTH_STEPS: readonly SynthStep[] = [writePlan, writeServerConfigs, writePolicyReport, printFrameworkSizing];

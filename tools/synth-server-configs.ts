@@ -1,0 +1,75 @@
+/**
+ * Synth step: the Apache httpd and nginx configs a self-run balancer would use
+ * for this stack, rendered from the same model with the mocked instances'
+ * private addresses, under out/<stack>/httpd/ and out/<stack>/nginx/.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Environment, ResolvedNode } from "../core/model/environment";
+import { loadEnvironment } from "../core/model/load";
+import { renderHttpdSite, type HttpdSystem } from "../core/render/httpd";
+import { renderNginxSite } from "../core/render/nginx/site";
+import type { MockRun } from "./mock-run";
+import { readStackFile } from "./stack-file";
+import type { SynthStep } from "./synth-steps";
+
+const INSTANCE = "aws:ec2/instance:Instance";
+
+/** Every balanced node of a system, with the system name the instances are tagged with. */
+function nodesBySystem(env: Environment): [HttpdSystem, readonly ResolvedNode[]][] {
+  const systems: [HttpdSystem, readonly ResolvedNode[]][] = [];
+  if (env.webEngagement85) systems.push(["webEngagement85", env.webEngagement85.nodes]);
+  if (env.webEngagement81) systems.push(["webEngagement81", [...env.webEngagement81.frontend.nodes, ...env.webEngagement81.backend.nodes]]);
+  if (env.cobrowse) systems.push(["cobrowse", env.cobrowse.nodes]);
+  if (env.recording) systems.push(["recording", env.recording.tenants.flatMap((t) => t.services.flatMap((s) => s.members))]);
+  return systems;
+}
+
+/** node key -> ip:port for one system, from the instances the program registered. */
+export function systemAddresses(run: MockRun, system: string, nodes: readonly ResolvedNode[]): Record<string, string> {
+  const ips = new Map<string, string>();
+  for (const r of run.resources) {
+    if (r.type !== INSTANCE) continue;
+    const tags = (r.inputs.tags ?? {}) as Record<string, string>;
+    if (tags["genesys:system"] === system && typeof r.state.privateIp === "string") ips.set(tags["genesys:node"], r.state.privateIp);
+  }
+  const addresses: Record<string, string> = {};
+  for (const node of nodes) {
+    const ip = ips.get(node.key);
+    if (ip !== undefined) addresses[node.key] = `${ip}:${node.port}`;
+  }
+  return addresses;
+}
+
+function write(root: string, files: readonly { path: string; content: string }[]): string[] {
+  return files.map((file) => {
+    const target = join(root, file.path.replace(/^\/+/, ""));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.content);
+    return target;
+  });
+}
+
+export const writeServerConfigs: SynthStep = ({ stack, dir, run }) => {
+  const env = loadEnvironment(readStackFile(stack).config).environment;
+  if (!env) return { summary: [] };
+  const systems = nodesBySystem(env);
+  const merged: Record<string, string> = {};
+  const summary = ["", "Rendered balancer configs:"];
+  for (const [system, nodes] of systems) {
+    const addresses = systemAddresses(run, system, nodes);
+    Object.assign(merged, addresses);
+    const files = write(join(dir, "httpd", system), renderHttpdSite(env, addresses, { systems: [system] }));
+    summary.push(`  httpd/${system}: ${files.length} file${files.length === 1 ? "" : "s"}`);
+  }
+  if (systems.length > 0) {
+    const files = write(join(dir, "nginx"), renderNginxSite(env, merged));
+    summary.push(`  nginx: ${files.length} files`);
+  }
+  const pair = run.outputs.httpdHaPair as { runbook?: string } | undefined;
+  if (typeof pair?.runbook === "string") {
+    writeFileSync(join(dir, "RUNBOOK.md"), pair.runbook);
+    summary.push("  RUNBOOK.md: operating the httpd HA pair");
+  }
+  return { summary };
+};
