@@ -1,15 +1,13 @@
 /**
- * Runs the HttpdHaPair component under mocks for the prod stack (optionally
- * edited), next to the network and a stand-in recording node group, and
- * records each resource's explicit dependencies (mocks do not see them).
+ * Runs the program the way test/support/program.ts `runStack` does (the prod
+ * stack file, optionally edited, through deployEnvironment), and also records
+ * each resource's explicit dependencies, which mocks do not see.
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HttpdHaPair } from "../../../components/httpd-ha-pair/httpd-ha-pair";
-import { Network } from "../../../components/network";
+import { deployEnvironment } from "../../../components/genesys-environment";
 import { readEnvironment } from "../../../components/stack-config";
 import { runUnderMocks, type MockRun } from "../../../tools/mock-run";
-import { mockPrivateIp, type RegisteredResource } from "../../../tools/mocks";
+import type { RegisteredResource } from "../../../tools/mocks";
 import { rawConfig, stackValues, TEST_SECRETS, type ConfigEdit } from "../../support/program";
 
 /** A corosync key of 256 bytes (corosync-keygen's default size), base64. */
@@ -19,7 +17,7 @@ export const AUTHKEY_CONFIG = "genesys:httpdHaPairCorosyncAuthkey";
 export interface PairRun extends MockRun {
   /** Resource name -> names of the resources in its `dependsOn`. */
   readonly dependsOn: ReadonlyMap<string, readonly string[]>;
-  /** Recording node key -> the private IP the stand-in nodes have. */
+  /** Recording node key -> the private IP of its instance. */
   readonly recordingIps: Readonly<Record<string, string>>;
 }
 
@@ -28,22 +26,21 @@ export interface PairRunOptions {
   readonly secrets?: Record<string, string>;
 }
 
-function recordingNodeKeys(values: Record<string, unknown>): string[] {
-  const recording = values.recording as { tenants?: Record<string, Record<string, { nodes?: Record<string, unknown> }>> } | undefined;
-  return Object.values(recording?.tenants ?? {}).flatMap((tenant) => Object.values(tenant).flatMap((service) => (typeof service === "object" ? Object.keys(service.nodes ?? {}) : [])));
-}
-
 interface Named {
   readonly __name?: string;
 }
 
+/** Systems the pair has nothing to do with; dropping them keeps each run small. */
+const UNRELATED = ["webEngagement81", "webEngagement85", "cobrowse", "framework"] as const;
+
+/** Prod with only the network, recording and the pair, after `edit`. */
 export async function runPair(edit?: ConfigEdit, options: PairRunOptions = {}): Promise<PairRun> {
   const values = structuredClone(stackValues("prod"));
+  for (const key of UNRELATED) delete values[key];
   edit?.(values);
-  const secrets = { ...TEST_SECRETS, ...(options.secrets ?? { [AUTHKEY_CONFIG]: TEST_AUTHKEY }) };
+  const secrets: Record<string, string> = { ...TEST_SECRETS, ...(options.secrets ?? { [AUTHKEY_CONFIG]: TEST_AUTHKEY }) };
   for (const [key, value] of Object.entries(secrets)) if (value === "") delete secrets[key];
   const config = { ...rawConfig(values), ...secrets };
-  const recordingIps = Object.fromEntries(recordingNodeKeys(values).map((key) => [key, mockPrivateIp(`recording/${key}`)]));
   const dependsOn = new Map<string, string[]>();
   const run = await runUnderMocks({ stack: "prod", config, secretKeys: Object.keys(secrets) }, () => {
     pulumi.runtime.registerStackTransformation((args) => {
@@ -52,14 +49,13 @@ export async function runPair(edit?: ConfigEdit, options: PairRunOptions = {}): 
       dependsOn.set(args.name, list.map((d) => d.__name ?? "?"));
       return undefined;
     });
-    const env = readEnvironment();
-    const provider = new aws.Provider("aws", { region: env.region as aws.Region });
-    const providers = { providers: { aws: provider } };
-    const network = new Network("genesys", { network: env.network, natPerZone: env.isProduction }, providers);
-    const recordingNodes = new aws.ec2.SecurityGroup("recording-nodes", { vpcId: network.vpcId }, { provider });
-    const pair = new HttpdHaPair("recording-pair", { environment: env, network, backendAddresses: recordingIps, backendSecurityGroupId: recordingNodes.id }, providers);
-    return { endpoint: pair.endpoint, runbook: pair.runbook, privateIps: pair.privateIps, virtualIp: pair.virtualIp, securityGroupId: pair.securityGroupId };
+    return deployEnvironment(readEnvironment());
   });
+  const recordingIps = Object.fromEntries(
+    run.resources
+      .filter((r) => r.type === "aws:ec2/instance:Instance" && (r.inputs.tags as Record<string, string> | undefined)?.["genesys:system"] === "recording")
+      .map((r) => [(r.inputs.tags as Record<string, string>)["genesys:node"], String(r.state.privateIp)]),
+  );
   return { ...run, dependsOn, recordingIps };
 }
 
