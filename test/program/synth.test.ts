@@ -37,6 +37,22 @@ describe.each(["dev", "prod"])("synth --stack %s", (stack) => {
     expect(plan.resources.map((r) => r.type)).toContain("aws:ec2/vpc:Vpc");
     for (const r of plan.resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
     expect(plan.outputs.environment).toBe(stack === "prod" ? "production" : "development");
+    expect(result.stdout).toContain("Rendered balancer configs:");
+    const recordingConf = join(outDir, stack, "httpd/recording/etc/httpd/conf.d/loadbalancer_t1.conf");
+    const members = [...readFileSync(recordingConf, "utf8").matchAll(/BalancerMember https?:\/\/([\d.]+):\d+/g)].map((m) => m[1]);
+    expect(members.length).toBeGreaterThan(0);
+    // The members are the recording instances' private addresses, inside the stack's VPC.
+    const vpcPrefix = stack === "prod" ? "10.50." : "10.40.";
+    for (const ip of members) expect(ip.startsWith(vpcPrefix)).toBe(true);
+    expect(readFileSync(join(outDir, stack, "nginx/nginx.conf"), "utf8")).toMatch(/^\s*include /m);
+  });
+});
+
+describe("synth --stack prod, HA pair", () => {
+  it("writes the runbook with the commands for the stack's hosts", async () => {
+    const runbook = readFileSync(join(outDir, "prod", "RUNBOOK.md"), "utf8");
+    expect(runbook).toContain("pcs status");
+    expect(runbook).toMatch(/pcs node standby ip1/);
   });
 });
 
