@@ -54,7 +54,7 @@ beforeAll(async () => {
     delete values.httpdHaPair;
   });
   dev = await runStack("dev");
-}, 120_000);
+}, 240_000);
 
 describe("Pulumi.prod.yaml", () => {
   it("passes every mandatory policy, with recording behind the httpd pair or behind ALBs", () => {
@@ -96,7 +96,7 @@ describe("Pulumi.prod.yaml", () => {
     const report = reportOf("prod", relaxed);
     const policies = new Set(mandatoryViolations(report).map((v) => v.policy));
     expect([...policies].sort()).toEqual(["balancer-deletion-protection", "balancer-desync-mitigation"]);
-  });
+  }, 120_000);
 });
 
 describe("Pulumi.prod.yaml's httpd pair, read from its provisioning scripts", () => {
