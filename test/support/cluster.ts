@@ -8,20 +8,25 @@
  * its own mount and PID namespace (private /run, /dev/shm, /etc/corosync,
  * /var/lib/pacemaker, /var/log), run `corosync -f` and `pacemakerd -f` with the
  * rendered corosync.conf; the rendered pcs commands create the VIP (IPaddr2)
- * and the webserver (the real apache agent starting apache2, which proxies to
- * a backend in the hub namespace). A client in the hub requests through the
- * VIP, the active node is cut off and killed, and the drill times how long
- * until the VIP answers from the other node.
+ * and the webserver (the real apache agent starting apache2 with the rendered
+ * recording balancer config, whose members are TLS stub nodes in the hub
+ * namespace). A client in the hub requests through the VIP, the active node is
+ * cut off and killed, and the drill times how long until the VIP answers from
+ * the other node.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { HttpdHaPair } from "../../core/model/environment";
+import { dirname, join, relative } from "node:path";
+import type { Environment, HttpdHaPair } from "../../core/model/environment";
+import { loadEnvironment } from "../../core/model/load";
 import { clusterSetup } from "../../core/render/cluster/cluster-setup";
 import { COROSYNC_AUTHKEY_PATH, COROSYNC_CONF_PATH } from "../../core/render/cluster/corosync-conf";
 import type { ClusterCommand } from "../../core/render/cluster/cluster-command";
 import { resourceChain } from "../../core/render/cluster/pcs-commands";
+import { renderHttpdSite } from "../../core/render/httpd/site";
+import { readStackFile } from "../../tools/stack-file";
+import { DEBIAN_MODULES_DIR } from "./apache";
 import { collect, NamespaceLab } from "./netns";
 import { waitFor } from "./ports";
 import { requireBinary, run } from "./real-servers";
@@ -116,6 +121,8 @@ export class OfflineCib {
 export interface FailoverDrillOptions {
   /** The RHEL 8 pair to drill: its node names, corosync transport and token are kept; the VIP becomes an IPaddr2 address on the drill subnet. */
   readonly pair: HttpdHaPair;
+  /** Whose recording balancer the pair serves. @default the production stack's environment */
+  readonly environment?: Environment;
   /** Bound of the whole drill, set-up and clean-up excluded. @default 60000 */
   readonly timeoutMs?: number;
   readonly log?: (line: string) => void;
@@ -130,42 +137,67 @@ export interface FailoverResult {
   readonly survivor: string;
   /** Where the survivor's crm_mon places each started resource after the failover. */
   readonly placement: Readonly<Record<string, string>>;
-  /** The backend's answer relayed through the VIP by the survivor's apache2. */
-  readonly body: string;
+  /** The request to DRILL_PATH through the VIP before the failover, relayed by the failed node. */
+  readonly before: VipAnswer;
+  /** The same request after the failover, relayed by the survivor. */
+  readonly after: VipAnswer;
 }
+
+/** What a request through the VIP came back with. */
+export interface VipAnswer {
+  /** Cluster node whose httpd relayed the request: the stub saw the node's address. */
+  readonly node: string;
+  /** Node key of the stub that answered. */
+  readonly backend: string;
+  /** Path as the stub received it. */
+  readonly backendPath: string;
+  readonly setCookies: readonly string[];
+}
+
+/** Requested through the VIP: tenant t1's Interaction Recording Web Services API. */
+export const DRILL_PATH = "/t1/api/drill";
 
 /** Private test subnet; it exists only inside the drill's namespaces. */
 const SUBNET = "10.213.7";
 const HUB_ADDRESS = `${SUBNET}.254`;
 const VIRTUAL_IP = `${SUBNET}.100`;
-const BACKEND_PORT = 8080;
+const FIRST_BACKEND_PORT = 8443;
 
-const BACKEND_SCRIPT = `
-const [host, port] = process.argv.slice(1);
-require("node:http").createServer((req, res) => {
-  req.resume();
-  res.setHeader("Content-Type", "text/plain");
-  res.end("backend saw " + req.url + "\\n");
-}).listen(Number(port), host);
+/**
+ * Every recording node as a TLS stub on the hub's address, one port each. A
+ * stub answers with its node key, the path it received and the address the
+ * request came from; the ready file appears once all of them listen.
+ */
+const BACKENDS_SCRIPT = `
+const { readFileSync, writeFileSync } = require("node:fs");
+const [host, cert, key, ready, nodes] = process.argv.slice(1);
+const tls = { cert: readFileSync(cert), key: readFileSync(key) };
+const listening = JSON.parse(nodes).map(({ name, port }) => new Promise((resolve) => {
+  require("node:https").createServer(tls, (req, res) => {
+    req.resume();
+    res.setHeader("Content-Type", "application/json");
+    res.end(JSON.stringify({ node: name, url: req.url, from: req.socket.remoteAddress }));
+  }).listen(port, host, resolve);
+}));
+Promise.all(listening).then(() => writeFileSync(ready, ""));
 `;
 
 /**
  * One cluster node: private mounts over the host's cluster directories, then
  * corosync and, once corosync answers, pacemakerd. The shell stays PID 1 of the
  * node's PID namespace, so killing it (through unshare) ends every process of
- * the node, apache2 included.
+ * the node, apache2 included. Both nodes read the same httpd config; its
+ * runtime files go to the node's own /run and its logs to the node's /var/log.
  */
 const NODE_SCRIPT = `
 set -eu
 node_dir=$1
-httpd_dir=$2
 mount -t tmpfs -o mode=0755 tmpfs /run
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount --bind "$node_dir/etc-corosync" /etc/corosync
 mount --bind "$node_dir/lib-pacemaker" /var/lib/pacemaker
 mount --bind "$node_dir/lib-corosync" /var/lib/corosync
 mount --bind "$node_dir/log" /var/log
-mount --bind "$node_dir/httpd" "$httpd_dir"
 mkdir -p /run/crm
 corosync -f &
 tries=0
@@ -178,31 +210,29 @@ pacemakerd -f &
 wait
 `;
 
-/** A minimal balancer in front of the hub's backend; the header tells which node answered. */
-function drillHttpdConf(httpdDir: string, node: string): string {
-  const modules = ["mpm_event", "authz_core", "authz_host", "status", "headers", "proxy", "proxy_http", "proxy_balancer", "slotmem_shm", "lbmethod_byrequests"];
-  return [
-    `ServerRoot ${httpdDir}`,
-    `ServerName ${node}.drill`,
-    "Listen 80",
-    `PidFile ${httpdDir}/httpd.pid`,
-    `DefaultRuntimeDir ${httpdDir}`,
-    `ErrorLog ${httpdDir}/error.log`,
-    "User www-data",
-    "Group www-data",
-    ...modules.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`),
-    "<Location /server-status>",
-    "    SetHandler server-status",
-    "    Require ip 127.0.0.1 ::1",
-    "</Location>",
-    `Header always set X-Cluster-Node ${node}`,
-    "<Proxy balancer://backend>",
-    `    BalancerMember http://${HUB_ADDRESS}:${BACKEND_PORT}`,
-    "</Proxy>",
-    "ProxyPass /server-status !",
-    "ProxyPass / balancer://backend/",
-    "",
-  ].join("\n");
+/** The production stack's environment, read from the repository's stack file. */
+function productionEnvironment(): Environment {
+  const loaded = loadEnvironment(readStackFile("prod", join(__dirname, "..", "..")).config);
+  if (!loaded.environment) throw new Error(`Pulumi.prod.yaml does not load: ${JSON.stringify(loaded)}`);
+  return loaded.environment;
+}
+
+/** Node key -> stub port for every recording node the environment balances. */
+function recordingBackends(env: Environment): Record<string, number> {
+  const keys = (env.recording?.tenants ?? []).flatMap((t) => t.services.flatMap((s) => s.members.map((m) => m.key)));
+  if (keys.length === 0) throw new Error("the drill serves the recording balancer, but the environment has no recording nodes");
+  return Object.fromEntries([...new Set(keys)].map((key, i) => [key, FIRST_BACKEND_PORT + i]));
+}
+
+/** A self-signed certificate for the hub's address: the stubs serve it and httpd trusts it as their CA. */
+function hubCertificate(openssl: string, dir: string): { cert: string; key: string } {
+  const cert = join(dir, "hub.crt");
+  const key = join(dir, "hub.key");
+  run(openssl, [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+    "-subj", `/CN=${HUB_ADDRESS}`, "-addext", `subjectAltName=IP:${HUB_ADDRESS},DNS:${HUB_ADDRESS}`, "-keyout", key, "-out", cert,
+  ]);
+  return { cert, key };
 }
 
 /** uid of hacluster and gid of haclient, the owners Pacemaker's daemons expect on their directories. */
@@ -233,6 +263,7 @@ function drillTools() {
     crmAttribute: requireBinary("crm_attribute", "pacemaker-cli-utils"),
     apache2: requireBinary("apache2", "apache2-bin"),
     curl: requireBinary("curl", "curl"),
+    openssl: requireBinary("openssl", "openssl"),
   };
 }
 
@@ -267,13 +298,33 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   });
   log(`namespaces ${lab.prefix}-{hub,a,b} on ${SUBNET}.0/24`);
 
-  const sharedHttpd = join(root, "httpd");
-  mkdirSync(sharedHttpd);
-  const pair: HttpdHaPair = { ...opts.pair, virtualIp: { agent: "IPaddr2", address: VIRTUAL_IP, cidrNetmask: 24, nic: "eth0" } };
-  const setup = clusterSetup(pair, {
-    addresses: Object.fromEntries(nodes.map((n, i) => [n.name, `${SUBNET}.${i + 1}`])),
-    httpdConfigFile: join(sharedHttpd, "httpd.conf"),
+  const nodeAddresses = Object.fromEntries(nodes.map((n, i) => [n.name, `${SUBNET}.${i + 1}`]));
+  const httpdDir = join(root, "httpd");
+  const environment = opts.environment ?? productionEnvironment();
+  const backends = recordingBackends(environment);
+  const certificate = hubCertificate(tools.openssl, root);
+  // The apache agent polls its statusurl on port 80, where the rendered site listens on every address, the VIP included.
+  const site = renderHttpdSite(environment, Object.fromEntries(Object.entries(backends).map(([key, port]) => [key, `${HUB_ADDRESS}:${port}`])), {
+    systems: ["recording"],
+    listen: { port: 80 },
+    serverRoot: httpdDir,
+    modulesDir: DEBIAN_MODULES_DIR,
+    runtimeDir: "/run",
+    logDir: "/var/log",
+    runAs: { user: "www-data", group: "www-data" },
+    memberRetrySeconds: 1,
+    backendTls: { caCertificateFile: certificate.cert },
   });
+  for (const file of site) {
+    if (relative(httpdDir, file.path).startsWith("..")) throw new Error(`the rendered site wrote ${file.path} outside ${httpdDir}`);
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.content);
+  }
+  const httpdConf = site[0].path;
+  run(tools.apache2, ["-t", "-f", httpdConf]);
+
+  const pair: HttpdHaPair = { ...opts.pair, virtualIp: { agent: "IPaddr2", address: VIRTUAL_IP, cidrNetmask: 24, nic: "eth0" } };
+  const setup = clusterSetup(pair, { addresses: nodeAddresses, httpdConfigFile: httpdConf });
 
   const cib = join(root, "cib.xml");
   writeFileSync(cib, run(tools.cibadmin, ["--empty"]));
@@ -285,7 +336,7 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   const { uid, gid } = clusterAccount();
   for (const node of nodes) {
     const at = (...parts: string[]) => join(node.dir, ...parts);
-    for (const dir of ["etc-corosync", "lib-corosync", "log/cluster", "httpd"]) mkdirSync(at(dir), { recursive: true });
+    for (const dir of ["etc-corosync", "lib-corosync", "log/cluster"]) mkdirSync(at(dir), { recursive: true });
     for (const dir of ["lib-pacemaker/cib", "lib-pacemaker/pengine", "lib-pacemaker/blackbox", "lib-pacemaker/cores", "log/pacemaker"]) {
       mkdirSync(at(dir), { recursive: true });
       chownSync(at(dir), uid, gid);
@@ -299,21 +350,19 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
     copyFileSync(cib, at("lib-pacemaker", "cib", "cib.xml"));
     chownSync(at("lib-pacemaker", "cib", "cib.xml"), uid, gid);
     chmodSync(at("lib-pacemaker", "cib", "cib.xml"), 0o600);
-    writeFileSync(at("httpd", "httpd.conf"), drillHttpdConf(sharedHttpd, node.name));
-    run(tools.apache2, ["-t", "-f", at("httpd", "httpd.conf")]);
   }
 
-  lab.spawnIn(hub, [process.execPath, "-e", BACKEND_SCRIPT, HUB_ADDRESS, String(BACKEND_PORT)]);
-  const curl = (path: string, timeoutMs: number) =>
-    lab.execIn(hub, [tools.curl, "-s", "-i", "--noproxy", "*", "--connect-timeout", "0.3", "--max-time", "1", `http://${path}`], timeoutMs);
-  await waitFor(async () => (await curl(`${HUB_ADDRESS}:${BACKEND_PORT}/ready`, 2_000)).code === 0, Math.min(5_000, remaining("the backend started")), "the backend in the hub namespace");
+  const backendsReady = join(root, "backends.ready");
+  const stubs = Object.entries(backends).map(([name, port]) => ({ name, port }));
+  lab.spawnIn(hub, [process.execPath, "-e", BACKENDS_SCRIPT, HUB_ADDRESS, certificate.cert, certificate.key, backendsReady, JSON.stringify(stubs)]);
+  await waitFor(async () => existsSync(backendsReady), Math.min(5_000, remaining("the backends started")), "the recording stubs in the hub namespace");
 
   const started = Date.now();
   for (const node of nodes) {
     const out = openSync(join(node.dir, "node.out"), "w");
     node.child = lab.spawnIn(
       node.namespace,
-      [lab.tools.unshare, "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private", "sh", "-c", NODE_SCRIPT, "sh", node.dir, sharedHttpd],
+      [lab.tools.unshare, "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private", "sh", "-c", NODE_SCRIPT, "sh", node.dir],
       { stdio: ["ignore", out, out] },
     );
     closeSync(out);
@@ -347,26 +396,25 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   }
   log(`applied ${setup.oneNode.length} pcs commands`);
 
-  const answeringNode = async (): Promise<{ node: string; body: string } | undefined> => {
-    const response = await curl(`${VIRTUAL_IP}/drill`, 2_000);
-    const node = /^X-Cluster-Node: (\S+)\r?$/m.exec(response.stdout)?.[1];
-    if (response.code !== 0 || !/^HTTP\/1\.1 200 /.test(response.stdout) || !node) return undefined;
-    return { node, body: response.stdout.slice(response.stdout.indexOf("\r\n\r\n") + 4) };
+  const nodeAt = new Map(Object.entries(nodeAddresses).map(([name, address]) => [address, name]));
+  const askVip = async (): Promise<VipAnswer | undefined> => {
+    const response = await lab.execIn(hub, [tools.curl, "-s", "-i", "--noproxy", "*", "--connect-timeout", "0.3", "--max-time", "1", `http://${VIRTUAL_IP}${DRILL_PATH}`], 2_000);
+    return response.code === 0 ? parseVipAnswer(response.stdout, nodeAt) : undefined;
   };
-  let active: string | undefined;
-  await waitFor(async () => (active = (await answeringNode())?.node) !== undefined, remaining("the VIP answered"), "the VIP to answer through apache2", 200).catch((error: Error) => {
+  let before: VipAnswer | undefined;
+  await waitFor(async () => (before = await askVip()) !== undefined, remaining("the VIP answered"), "the VIP to answer through apache2", 200).catch((error: Error) => {
     throw new Error(`${error.message}\n${nodeDiagnostics(nodes)}`);
   });
-  const failed = nodes.find((n) => n.name === active);
-  const survivor = nodes.find((n) => n.name !== active);
-  if (!failed || !survivor) throw new Error(`the VIP answered as ${JSON.stringify(active)}, which is not a node of the pair`);
+  const failed = nodes.find((n) => n.name === before!.node);
+  const survivor = nodes.find((n) => n.name !== before!.node);
+  if (!failed || !survivor) throw new Error(`the VIP answered from ${JSON.stringify(before!.node)}, which is not a node of the pair`);
   log(`VIP ${VIRTUAL_IP} answered from ${failed.name}; failing it`);
 
   const cutAt = performance.now();
   lab.ip(failed.namespace, "link", "set", "eth0", "down");
   await lab.kill(failed.child!);
-  let answer: { node: string; body: string } | undefined;
-  await waitFor(async () => (answer = await answeringNode())?.node === survivor.name, remaining("the VIP moved"), `the VIP to answer from ${survivor.name}`, 50).catch((error: Error) => {
+  let after: VipAnswer | undefined;
+  await waitFor(async () => (after = await askVip())?.node === survivor.name, remaining("the VIP moved"), `the VIP to answer from ${survivor.name}`, 50).catch((error: Error) => {
     throw new Error(`${error.message}\n${nodeDiagnostics(nodes)}`);
   });
   const seconds = (performance.now() - cutAt) / 1000;
@@ -386,13 +434,29 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   ).catch((error: Error) => {
     throw new Error(`${error.message}; last placement ${JSON.stringify(placement)}`);
   });
-  return { seconds, startupSeconds, failedNode: failed.name, survivor: survivor.name, placement, body: answer!.body };
+  return { seconds, startupSeconds, failedNode: failed.name, survivor: survivor.name, placement, before: before!, after: after! };
+}
+
+/** A 200 from a recording stub, relayed by one of the pair's nodes (by the address the stub saw); anything else is no answer yet. */
+function parseVipAnswer(response: string, nodeAt: ReadonlyMap<string, string>): VipAnswer | undefined {
+  const split = response.indexOf("\r\n\r\n");
+  if (split < 0 || !/^HTTP\/1\.1 200 /.test(response)) return undefined;
+  const head = response.slice(0, split);
+  let stub: { node?: unknown; url?: unknown; from?: unknown };
+  try {
+    stub = JSON.parse(response.slice(split + 4)) as typeof stub;
+  } catch {
+    return undefined;
+  }
+  const node = typeof stub.from === "string" ? nodeAt.get(stub.from) : undefined;
+  if (node === undefined || typeof stub.node !== "string" || typeof stub.url !== "string") return undefined;
+  return { node, backend: stub.node, backendPath: stub.url, setCookies: [...head.matchAll(/^Set-Cookie: (.*?)\r?$/gim)].map((m) => m[1]) };
 }
 
 /** The tail of each node's logs, for a failure message. */
 function nodeDiagnostics(nodes: readonly DrillNode[]): string {
   const tail = (path: string) => (existsSync(path) ? readFileSync(path, "utf8").split("\n").slice(-15).join("\n") : "(none)");
   return nodes
-    .map((n) => `--- ${n.name} node.out\n${tail(join(n.dir, "node.out"))}\n--- ${n.name} corosync.log\n${tail(join(n.dir, "log", "cluster", "corosync.log"))}\n--- ${n.name} pacemaker.log\n${tail(join(n.dir, "log", "pacemaker", "pacemaker.log"))}\n--- ${n.name} httpd error.log\n${tail(join(n.dir, "httpd", "error.log"))}`)
+    .map((n) => `--- ${n.name} node.out\n${tail(join(n.dir, "node.out"))}\n--- ${n.name} corosync.log\n${tail(join(n.dir, "log", "cluster", "corosync.log"))}\n--- ${n.name} pacemaker.log\n${tail(join(n.dir, "log", "pacemaker", "pacemaker.log"))}\n--- ${n.name} httpd error_log\n${tail(join(n.dir, "log", "error_log"))}`)
     .join("\n");
 }

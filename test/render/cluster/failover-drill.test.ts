@@ -1,31 +1,47 @@
 /**
  * The live drill (root): the rendered corosync.conf and pcs commands run a
- * real two-node Corosync/Pacemaker cluster in network namespaces; the active
- * node is cut off and killed while a client requests through the VIP.
+ * real two-node Corosync/Pacemaker cluster in network namespaces, whose apache2
+ * serves the rendered recording balancer config; the active node is cut off
+ * and killed while a client requests through the VIP.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import type { HttpdHaPair } from "../../../core/model/environment";
 import { loadEnvironment } from "../../../core/model/load";
-import { failoverDrill } from "../../support/cluster";
+import { COOKIES } from "../../../core/model/genesys-facts";
+import { DRILL_PATH, failoverDrill, type VipAnswer } from "../../support/cluster";
 import { disposeAllLabs } from "../../support/netns";
 import { REAL_SERVERS_OPTED_OUT } from "../../support/real-servers";
 import { readStackFile } from "../../../tools/stack-file";
 
-const prodPair = loadEnvironment(readStackFile("prod").config).environment!.httpdHaPair!;
+const prod = loadEnvironment(readStackFile("prod").config).environment!;
+const prodPair = prod.httpdHaPair!;
+const t1 = prod.recording!.tenants.find((t) => t.key === "t1")!;
+const rws = t1.services.find((s) => s.service === "rws")!;
+const apiRoute = rws.routes.find((r) => DRILL_PATH.startsWith(`${r.publicPath}/`))!;
+
+/** The answer a tenant-1 RWS request must get: the prefix stripped, and the balancer's cookie naming the member, scoped to the tenant. */
+function expectRwsAnswer(answer: VipAnswer, relayedBy: string): void {
+  expect(answer.node).toBe(relayedBy);
+  const member = rws.members.find((m) => m.key === answer.backend);
+  expect(member, `answered by ${answer.backend}, not a t1 RWS node`).toBeDefined();
+  expect(answer.backendPath).toBe(`${apiRoute.backendPath}${DRILL_PATH.slice(apiRoute.publicPath.length)}`);
+  expect(answer.setCookies).toContainEqual(expect.stringMatching(new RegExp(`^${COOKIES.recordingRws}=\\.${member!.route}; path=${t1.prefix};`)));
+}
 
 describe.skipIf(REAL_SERVERS_OPTED_OUT)("failover drill on real Corosync 3 / Pacemaker 2.1", () => {
   afterAll(() => disposeAllLabs());
 
   // udpu is the production stack's transport; knet is RHEL 8's default, encrypted with the shared authkey.
-  it.concurrent.each(["udpu", "knet"] as const)("over %s: the VIP answers from the other node, both resources with it", { timeout: 120_000 }, async (transport) => {
+  it.concurrent.each(["udpu", "knet"] as const)("over %s: the VIP serves the rendered recording balancer from the other node, both resources with it", { timeout: 120_000 }, async (transport) => {
     const tokenMs = prodPair.corosync.tokenMs;
     const pair: HttpdHaPair = { ...prodPair, corosync: { transport, tokenMs } };
     // The two drills run side by side and share the CPU with pcs: a wider bound than a lone drill's 60 s.
-    const result = await failoverDrill({ pair, timeoutMs: 90_000 });
+    const result = await failoverDrill({ pair, environment: prod, timeoutMs: 90_000 });
 
     expect(pair.nodes.map((n) => n.key).sort()).toEqual([result.failedNode, result.survivor].sort());
     expect(result.placement).toEqual({ virtual_ip: result.survivor, webserver: result.survivor });
-    expect(result.body).toBe("backend saw /drill\n");
+    expectRwsAnswer(result.before, result.failedNode);
+    expectRwsAnswer(result.after, result.survivor);
     // Corosync declares a node dead only after the token timeout, then 1.2 x token of consensus; Pacemaker adds about a second.
     expect(result.seconds).toBeGreaterThan(tokenMs / 1000);
     expect(result.seconds).toBeLessThan((tokenMs * 2.2) / 1000 + 4);
