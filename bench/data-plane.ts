@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import type { Socket } from "node:net";
 import type { Environment } from "../core/model/environment";
@@ -172,6 +173,7 @@ export async function benchDataPlane(options: DataPlaneOptions = {}): Promise<Fi
   const rounds = options.rounds ?? 3;
   const seconds = options.seconds ?? 5;
   const connections = options.connections ?? 32;
+  const loadAtStart = loadavg()[0];
   const environment = benchEnvironment();
   const nodeKeys = environment.webEngagement85!.nodes.map((n) => n.key);
   const ports = await freePorts(nodeKeys.length);
@@ -197,7 +199,8 @@ export async function benchDataPlane(options: DataPlaneOptions = {}): Promise<Fi
     for (const { target, balancer } of running) sticky.set(target.name, (await runWrk(balancer.port, nodes, Math.min(seconds, 3), connections, countScript)).nodes ?? {});
 
     const errors = (results: readonly WrkResult[]) => `${results.reduce((n, r) => n + r.errors, 0)} errors`;
-    const wrkNote = `wrk -t2 -c${connections} -d${seconds}s, cookie ${nodes.cookie}`;
+    // Loopback throughput shares the cores with everything else running: the load average says how much.
+    const wrkNote = `wrk -t2 -c${connections} -d${seconds}s, cookie ${nodes.cookie}, load average ${loadAtStart.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`;
     const figures: Figure[] = [{ group: GROUP, name: "direct to one node", unit: "req/s", samples: direct.map((r) => r.requestsPerSecond), note: `${wrkNote}, ${errors(direct)}` }];
     for (const target of targets) {
       const results = through.get(target.name)!;
