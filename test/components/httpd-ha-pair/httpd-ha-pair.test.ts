@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ProgramFailure } from "../../../tools/mock-run";
 import type { RegisteredResource } from "../../../tools/mocks";
-import { TEST_SECRETS } from "../../support/program";
+import { stackValues, TEST_SECRETS } from "../../support/program";
 import { AUTHKEY_CONFIG, byName, byType, isSecret, plainStrings, reveal, runPair, TEST_AUTHKEY, type PairRun } from "./pair-harness";
 
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -20,6 +20,8 @@ type Values = Record<string, unknown>;
 type Pair = Record<string, unknown> & { virtualIp: Record<string, unknown>; corosync: Record<string, unknown> };
 const pairOf = (values: Values) => values.httpdHaPair as Pair;
 
+/** The prod stack's VIP (awsvip: a secondary address in the pair's subnet). */
+const PROD_VIP = String(pairOf(stackValues("prod")).virtualIp.address);
 /** An overlay address outside the prod VPC (10.50.0.0/16). */
 const OVERLAY_VIP = "192.168.250.10";
 
@@ -34,6 +36,8 @@ function policyOf(run: PairRun): { Statement: { Action: string[]; Resource: stri
 
 const actionsOf = (run: PairRun) => policyOf(run).Statement.flatMap((s) => s.Action).sort();
 const commandText = (run: PairRun, name: string) => String(reveal(byName(run, COMMAND, `${STEP}-${name}`).inputs.create));
+/** The stack output deployEnvironment exports for the pair. */
+const pairOutputs = (run: PairRun) => run.outputs.httpdHaPair as { endpoint: string; virtualIp: string; privateIps: Record<string, string>; runbook: string };
 const ingressRule = (run: PairRun, name: string) => byName(run, INGRESS, name).inputs;
 const sgId = (run: PairRun, name: string) => byName(run, SG, name).id;
 /** The pair's two hosts (the recording nodes are instances too). */
@@ -50,11 +54,17 @@ function changedTriggers(a: PairRun, b: PairRun): string[] {
   return [...triggers(b)].filter(([name, t]) => before.has(name) && before.get(name) !== t).map(([name]) => name).sort();
 }
 
+/** The prod stack as it is; edits are compared against it. */
+let prod: PairRun;
+beforeAll(async () => {
+  prod = await runPair();
+});
+
 describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
   let run: PairRun;
   let instances: RegisteredResource[];
-  beforeAll(async () => {
-    run = await runPair();
+  beforeAll(() => {
+    run = prod;
     instances = hostsOf(run);
   });
 
@@ -62,7 +72,7 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     expect(instances.map((i) => i.name).sort()).toEqual(["recording-pair-ip1", "recording-pair-ip2"]);
     const subnet = byName(run, "aws:ec2/subnet:Subnet", "genesys-private-eu-west-1a");
     expect(instances.map((i) => i.inputs.subnetId)).toEqual([subnet.id, subnet.id]);
-    expect(run.outputs.privateIps).toEqual(Object.fromEntries(instances.map((i) => [i.name.replace("recording-pair-", ""), i.state.privateIp])));
+    expect(pairOutputs(run).privateIps).toEqual(Object.fromEntries(instances.map((i) => [i.name.replace("recording-pair-", ""), i.state.privateIp])));
   });
 
   it("hardens the hosts: no public address, IMDSv2 only, encrypted root volume, termination protection in production, source/dest check kept for awsvip", () => {
@@ -106,8 +116,8 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
 
   it("reserves the VIP in the pair's subnet so EC2 never hands it to another interface", () => {
     const reservation = byName(run, "aws:ec2/subnetCidrReservation:SubnetCidrReservation", "recording-pair-vip");
-    expect(reservation.inputs).toMatchObject({ cidrBlock: "10.50.10.250/32", reservationType: "explicit", subnetId: instances[0].inputs.subnetId });
-    expect(run.outputs.endpoint).toBe("10.50.10.250");
+    expect(reservation.inputs).toMatchObject({ cidrBlock: `${PROD_VIP}/32`, reservationType: "explicit", subnetId: instances[0].inputs.subnetId });
+    expect(pairOutputs(run)).toMatchObject({ endpoint: PROD_VIP, virtualIp: PROD_VIP });
   });
 
   it("provisions each host over SSH at its private IP as sshUser, in the vendor guide's order", () => {
@@ -161,16 +171,16 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
   });
 
   it("exports the runbook with both hosts' addresses and the VIP", () => {
-    const runbook = String(run.outputs.runbook);
+    const runbook = pairOutputs(run).runbook;
     for (const instance of instances) expect(runbook).toContain(String(instance.state.privateIp));
-    expect(runbook).toContain("10.50.10.250 (awsvip)");
+    expect(runbook).toContain(`${PROD_VIP} (awsvip)`);
   });
 });
 
 describe("re-running with a changed stack", () => {
   let base: PairRun;
-  beforeAll(async () => {
-    base = await runPair();
+  beforeAll(() => {
+    base = prod;
   });
 
   it("a new node in tenant t2 re-stages only t2's file and re-runs config; membership and cluster stay", async () => {
@@ -304,7 +314,7 @@ describe("fronting nlb", () => {
     expect(tg.inputs).toMatchObject({ protocol: "TCP", port: 80, targetType: "instance", healthCheck: { protocol: "TCP", port: "traffic-port" } });
     const attached = byType(run, "aws:lb/targetGroupAttachment:TargetGroupAttachment").map((a) => a.inputs.targetId).sort();
     expect(attached).toEqual(hostsOf(run).map((i) => i.id).sort());
-    expect(run.outputs.endpoint).toBe(lb.state.dnsName);
+    expect(pairOutputs(run).endpoint).toBe(lb.state.dnsName);
   });
 
   it("admits HTTP on the hosts from the NLB's security group instead of the whole VPC", () => {

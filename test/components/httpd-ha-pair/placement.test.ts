@@ -47,7 +47,8 @@ describe("pair placement on AWS", () => {
     ["a host on the subnet's last address", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip1 = { privateIp: "10.40.143.255" }), "is reserved by AWS in 10.40.128.0/20 (the first four addresses and 10.40.143.255 are)"],
     ["both hosts on one address", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip2 = { privateIp: "10.40.128.10" }), "genesys:httpdHaPair.nodes.ip2.privateIp: \"10.40.128.10\" is also host ip1's address"],
     ["a host on the VIP", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip1 = { privateIp: "10.40.128.250" }), "is the virtual IP; the hosts need addresses of their own"],
-    ["multicast corosync", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.corosync = { transport: "udp" })), 'genesys:httpdHaPair.corosync.transport: "udp" cannot work in an AWS VPC, which carries no multicast'],
+    // The model already refuses udp with the AWS agents; on AWS hosts it cannot work with IPaddr2 either.
+    ["multicast corosync", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.corosync = { transport: "udp" }), (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" })), 'genesys:httpdHaPair.corosync.transport: "udp" cannot work in an AWS VPC, which carries no multicast'],
     ["rhel6's default transport (multicast)", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.corosync = {})), "udp (the rhel6 default)"],
   ])("refuses %s", (_what, change, message) => {
     const { errors } = awsPlacementProblems(environment(change));
