@@ -7,7 +7,6 @@
 import type { PolicyResource } from "./policy";
 
 export const UNKNOWN: unique symbol = Symbol("unknown until the resource exists");
-export type Unknown = typeof UNKNOWN;
 
 /** `read(props, "accessLogs", "enabled")`: undefined when absent, UNKNOWN when not known yet. */
 export function read(value: unknown, ...path: (string | number)[]): unknown {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALB_QUOTAS } from "../../policies/rules/alb-quotas";
+import { ALB_QUOTAS } from "../../core/model/alb-packing";
 import type { MockRun } from "../../tools/mock-run";
 import { arnOf, editInputs, messagesOf, productionFixture, TYPES } from "./fixture";
 
@@ -20,17 +20,27 @@ describe(policy, () => {
 
   it("allows exactly 100 rules on a balancer and rejects the 101st", () => {
     const existing = base.resources.filter((r) => r.type === TYPES.rule && r.name.startsWith("recording-")).length;
-    expect(messagesOf(withRuleCopies(base, "recording-t1-rws", ALB_QUOTAS.rulesPerBalancer - existing), policy)).toEqual([]);
-    expect(messagesOf(withRuleCopies(base, "recording-t1-rws", ALB_QUOTAS.rulesPerBalancer - existing + 1), policy)).toEqual([
+    expect(messagesOf(withRuleCopies(base, "recording-t1-rws", ALB_QUOTAS.rulesPerAlb - existing), policy)).toEqual([]);
+    expect(messagesOf(withRuleCopies(base, "recording-t1-rws", ALB_QUOTAS.rulesPerAlb - existing + 1), policy)).toEqual([
       'A load balancer must have at most 100 listener rules (aws:lb/loadBalancer:LoadBalancer "recording" has 101); split tenants over more balancers.',
     ]);
   });
 
-  it("rejects a rule with 6 condition values and accepts 5", () => {
-    const values = (n: number) => Array.from({ length: n }, (_, i) => `/t1/p${i}*`);
-    expect(messagesOf(editInputs(base, TYPES.rule, "recording-t1-rws", (i) => (i.conditions = [{ pathPattern: { values: values(5) } }])), policy)).toEqual([]);
-    expect(messagesOf(editInputs(base, TYPES.rule, "recording-t1-rws", (i) => (i.conditions = [{ pathPattern: { values: values(4) } }, { hostHeader: { values: ["recording.example.com", "rec.example.com"] } }])), policy)).toEqual([
+  it("accepts 5 condition values in conditions of at most 3, and rejects a sixth value or a fourth in one condition", () => {
+    const paths = (n: number) => Array.from({ length: n }, (_, i) => `/t1/p${i}`);
+    const withConditions = (conditions: unknown[]) => editInputs(base, TYPES.rule, "recording-t1-rws", (i) => (i.conditions = conditions));
+    expect(messagesOf(withConditions([{ pathPattern: { values: paths(3) } }, { hostHeader: { values: ["recording.example.com", "rec.example.com"] } }]), policy)).toEqual([]);
+    expect(messagesOf(withConditions([{ pathPattern: { values: paths(3) } }, { hostHeader: { values: ["a.example.com", "b.example.com"] } }, { queryStrings: [{ key: "x", value: "1" }] }]), policy)).toEqual([
       'A listener rule must have at most 5 condition values (aws:lb/listenerRule:ListenerRule "recording-t1-rws" has 6).',
+    ]);
+    expect(messagesOf(withConditions([{ pathPattern: { values: paths(4) } }]), policy)).toEqual(['A listener rule condition must have at most 3 values (aws:lb/listenerRule:ListenerRule "recording-t1-rws" has one with 4).']);
+  });
+
+  it("counts wildcards over the whole rule: 5 pass, 6 do not", () => {
+    const withValues = (values: string[]) => editInputs(base, TYPES.rule, "we85-GWE_Node_1", (i) => (i.conditions = [{ httpHeader: { httpHeaderName: "Cookie", values } }]));
+    expect(messagesOf(withValues(["*; GWROUTEID=.GWE_Node_1;*", "GWROUTEID=.GWE_Node_1;*", "*GWROUTEID=?GWE_Node_1"]), policy)).toEqual([]);
+    expect(messagesOf(withValues(["*; GWROUTEID=.GWE_Node_1;*", "*GWROUTEID=.GWE_Node_1;*", "*GWROUTEID=?GWE_Node_1"]), policy)).toEqual([
+      'A listener rule must have at most 5 wildcards (aws:lb/listenerRule:ListenerRule "we85-GWE_Node_1" has 6).',
     ]);
   });
 
