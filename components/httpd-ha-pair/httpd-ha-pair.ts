@@ -142,12 +142,11 @@ export class HttpdHaPair extends pulumi.ComponentResource {
       for (const port of recordingMemberPorts(env)) {
         new aws.vpc.SecurityGroupIngressRule(
           `${name}-to-recording-${port}`,
-          { securityGroupId: args.backendSecurityGroupId, description: `recording members from the httpd HA pair`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: hostsSg.id },
+          { securityGroupId: args.backendSecurityGroupId, description: "recording members from the httpd HA pair", ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: hostsSg.id },
           parent,
         );
       }
     }
-
 
     const vipResources: pulumi.Resource[] = [];
     const routeTableIds = agent === "aws-vpc-move-ip" ? Object.values(args.network.privateRouteTableIds).map((id) => pulumi.output(id)) : [];
