@@ -14,7 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLICIES } from "../../policies/catalog";
 import type { PolicyResource } from "../../policies/policy";
 import type { MockRun } from "../../tools/mock-run";
-import { policyResources } from "../../tools/policy-report";
+import { loadEnvironment } from "../../core/model/load";
+import { packConfigFor, policyResources } from "../../tools/policy-report";
+import { readStackFile } from "../../tools/stack-file";
+import { runStack } from "../support/program";
 import { editInputs, FIXTURE_CONFIG_VALUES, productionFixture, TYPES, withoutResources } from "./fixture";
 
 const root = resolve(__dirname, "../..");
@@ -180,6 +183,18 @@ describe("policy pack under the analyzer protocol", () => {
   it("passes the production stack during a preview, with no policy skipped for unknown values", async () => {
     expect(await analyzeStack(productionFixture())).toEqual([]);
   });
+
+  it("passes the real production stack during a preview, and rejects it without the Web Engagement 8.5 balancer", async () => {
+    const run = await runStack("prod");
+    await configure(packConfigFor(loadEnvironment(readStackFile("prod").config).environment!));
+    try {
+      expect(await analyzeStack(run)).toEqual([]);
+      const noBalancer = withoutResources(run, (r) => r.type === TYPES.lb && r.name === "gwe85");
+      expect((await analyzeStack(noBalancer)).filter((d) => d.level === "mandatory").map((d) => d.policy)).toContain("production-requires-balancers");
+    } finally {
+      await configure(baseConfig);
+    }
+  }, 120_000);
 
   it("rejects a production stack without the Web Engagement 8.5 balancer with a mandatory diagnostic", async () => {
     const noBalancer = withoutResources(productionFixture(), (r) => ([TYPES.lb, TYPES.listener, TYPES.rule] as string[]).includes(r.type) && r.name.startsWith("we85"));
