@@ -39,7 +39,10 @@ export class Network extends pulumi.ComponentResource {
       const cidr = args.network.vpcCidr as string;
       const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } }, { parent: this });
       const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, { parent: this });
-      const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: { Name: `${name}-public` } }, { parent: this });
+      // Routes are separate resources, never inline: inline routes make the table own every
+      // route, so a refresh + up would delete the VIP routes aws-vpc-move-ip adds.
+      const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: { Name: `${name}-public` } }, { parent: this });
+      new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { parent: this });
       const plan = planSubnets(cidr, zones);
       const publicSubnets: Record<string, aws.ec2.Subnet> = {};
       const privateSubnets: Record<string, aws.ec2.Subnet> = {};
@@ -57,7 +60,8 @@ export class Network extends pulumi.ComponentResource {
           sharedNat ??= nat;
         }
         const priv = new aws.ec2.Subnet(`${name}-private-${az}`, { vpcId: vpc.id, cidrBlock: zone.privateCidr, availabilityZone: az, tags: { Name: `${name}-private-${az}`, tier: "private" } }, { parent: this });
-        const privateRoutes = new aws.ec2.RouteTable(`${name}-private-${az}`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: { Name: `${name}-private-${az}` } }, { parent: this });
+        const privateRoutes = new aws.ec2.RouteTable(`${name}-private-${az}`, { vpcId: vpc.id, tags: { Name: `${name}-private-${az}` } }, { parent: this });
+        new aws.ec2.Route(`${name}-private-${az}-default`, { routeTableId: privateRoutes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, { parent: this });
         new aws.ec2.RouteTableAssociation(`${name}-private-${az}`, { subnetId: priv.id, routeTableId: privateRoutes.id }, { parent: this });
         privateSubnets[az] = priv;
         privateRouteTables[az] = privateRoutes;
