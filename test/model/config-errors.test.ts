@@ -69,7 +69,7 @@ const CASES: Case[] = [
   { name: "Workspace Web Edition without URL stickiness", stack: "prod", edit: (v) => (v.cobrowse.urlStickiness = false), expect: "genesys:cobrowse.urlStickiness: false must be true when agentSide is workspaceWebEdition" },
   { name: "HA pair with three hosts", stack: "prod", edit: (v) => (v.httpdHaPair.nodes.ip3 = {}), expect: 'genesys:httpdHaPair.nodes: ["ip1","ip2","ip3"] must define exactly 2 hosts' },
   { name: "awsvip address outside the VPC", stack: "prod", edit: (v) => (v.httpdHaPair.virtualIp.address = "192.168.33.20"), expect: 'genesys:httpdHaPair.virtualIp.address: "192.168.33.20" must be inside the VPC' },
-  { name: "overlay VIP inside the VPC", stack: "prod", edit: (v) => (v.httpdHaPair.virtualIp.agent = "aws-vpc-move-ip"), expect: 'genesys:httpdHaPair.virtualIp.address: "10.50.10.250" must be outside the VPC' },
+  { name: "overlay VIP inside the VPC", stack: "prod", edit: (v) => (v.httpdHaPair.virtualIp.agent = "aws-vpc-move-ip"), expect: 'genesys:httpdHaPair.virtualIp.address: "10.50.140.250" must be outside the VPC' },
   { name: "multicast transport on RHEL 8", stack: "prod", edit: (v) => (v.httpdHaPair.corosync.transport = "udp"), expect: 'genesys:httpdHaPair.corosync.transport: "udp" is not available on rhel8', mentions: "knet, udpu" },
   { name: "multicast on AWS", stack: "prod", edit: (v) => ((v.httpdHaPair.os = "rhel6"), (v.httpdHaPair.corosync.transport = "udp")), expect: 'genesys:httpdHaPair.corosync.transport: "udp" cannot work with agent awsvip', mentions: "use udpu" },
   { name: "SSH open to the world in production", stack: "prod", edit: (v) => (v.httpdHaPair.adminCidr = "0.0.0.0/0"), expect: 'genesys:httpdHaPair.adminCidr: "0.0.0.0/0" must not open SSH to the world' },

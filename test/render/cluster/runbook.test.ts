@@ -46,7 +46,7 @@ describe("renderClusterRunbook", () => {
   it("is markdown naming the nodes, their addresses, the VIP and the start order, with shell blocks", () => {
     const text = renderClusterRunbook(prodPair, hosts);
     expect(text.startsWith("## httpd HA pair: cluster `webcluster`\n")).toBe(true);
-    expect(text).toContain("RHEL 8 nodes `ip1` (10.50.10.11) and `ip2` (10.50.10.12); virtual IP 10.50.10.250 (awsvip).");
+    expect(text).toContain("RHEL 8 nodes `ip1` (10.50.10.11) and `ip2` (10.50.10.12); virtual IP 10.50.140.250 (awsvip).");
     expect(text).toContain("`aws_secondary_ip` → `virtual_ip` → `webserver`");
     const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(blocks).toHaveLength(clusterRunbook(prodPair, hosts).length);
