@@ -34,7 +34,12 @@ export interface Balancer {
   /** Cookie or URL parameter carrying ".route". */
   readonly stickySession?: string;
   /** The balancer issues this cookie itself with value ".route" on the given path whenever the route changes. */
-  readonly balancerCookie?: { readonly name: string; readonly path: string };
+  readonly balancerCookie?: {
+    readonly name: string;
+    readonly path: string;
+    /** Marked `Secure`: clients send it back over https only. */
+    readonly secure?: boolean;
+  };
   /** Rewrites Set-Cookie paths from the backend's space into the public one. */
   readonly cookiePathRewrite?: { readonly from: string; readonly to: string };
   /** `upgrade=websocket` on every member: the ProxyPass line rejects it and a member without it silently drops the upgrade. */
@@ -84,7 +89,7 @@ export function renderBalancer(conf: HttpdConf, balancer: Balancer): void {
     if (balancer.balancerCookie) {
       const name = check(balancer.balancerCookie.name, TOKEN_NAME_PATTERN, "cookie name");
       const path = check(balancer.balancerCookie.path, PATH_PATTERN, "cookie path");
-      conf.directive("Header", "add", "Set-Cookie", `${name}=.%{BALANCER_WORKER_ROUTE}e; path=${path}; HttpOnly`, "env=BALANCER_ROUTE_CHANGED");
+      conf.directive("Header", "add", "Set-Cookie", `${name}=.%{BALANCER_WORKER_ROUTE}e; path=${path}; HttpOnly${balancer.balancerCookie.secure ? "; Secure" : ""}`, "env=BALANCER_ROUTE_CHANGED");
     }
     if (balancer.stickySession !== undefined) {
       conf.directive("ProxySet", `stickysession=${check(balancer.stickySession, TOKEN_NAME_PATTERN, "sticky session name")}`);

@@ -57,6 +57,12 @@ const DIRECTIVES = {
   SSLProxyVerify: { feature: "backendTls" },
   SSLProxyCACertificateFile: { feature: "backendTls" },
   SSLProxyCheckPeerName: { feature: "backendTls", only: "2.4" },
+  SSLEngine: { feature: "clientTls" },
+  SSLCertificateFile: { feature: "clientTls" },
+  SSLCertificateKeyFile: { feature: "clientTls" },
+  SSLProtocol: { feature: "clientTls" },
+  SSLCipherSuite: { feature: "clientTls" },
+  SSLHonorCipherOrder: { feature: "clientTls" },
 } as const satisfies Record<string, Known>;
 
 const SECTIONS = {

@@ -43,6 +43,8 @@ export const FEATURE_MODULES = {
   /** WebSocket tunnelling exists from 2.4 on (vendor guide: mod_proxy_wstunnel). */
   webSockets: { "2.4": [mod("proxy_wstunnel")], "2.2": undefined },
   backendTls: both(mod("ssl")),
+  /** TLS towards the clients: the same module as backendTls. */
+  clientTls: both(mod("ssl")),
 } as const satisfies Record<string, PerVersion>;
 
 export type Feature = keyof typeof FEATURE_MODULES;

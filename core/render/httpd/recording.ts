@@ -36,7 +36,7 @@ export class StandbyNotAllowedError extends Error {
 }
 
 export function recordingServiceBalancer(tenant: RecordingTenant, service: RecordingServiceModel, input: SystemInput<Recording>): Balancer {
-  const { model, addresses, tuning } = input;
+  const { model, addresses, tuning, clientTls } = input;
   const facts = RECORDING_SERVICE_FACTS[service.service];
   const sticky = service.stickiness.kind === "cookie" ? service.stickiness : undefined;
   return {
@@ -53,7 +53,7 @@ export function recordingServiceBalancer(tenant: RecordingTenant, service: Recor
       };
     }),
     stickySession: sticky?.cookie,
-    balancerCookie: sticky?.origin === "balancer" ? { name: sticky.cookie, path: tenant.prefix } : undefined,
+    balancerCookie: sticky?.origin === "balancer" ? { name: sticky.cookie, path: tenant.prefix, secure: clientTls } : undefined,
     cookiePathRewrite: service.cookiePathRewrite,
     retrySeconds: tuning.retrySeconds,
   };

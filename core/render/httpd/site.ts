@@ -13,6 +13,7 @@ import type { Environment } from "../../model/environment";
 import type { ConfigFile } from "../common/config-file";
 import { allowLocalOnly, denyAll } from "./access";
 import type { BackendAddresses } from "./backend-address";
+import { renderHttpsRedirect, renderTlsEngine, renderTlsPolicy, resolveClientTls, type ClientTlsOptions, type ResolvedClientTls } from "./client-tls";
 import { cobrowseHosts } from "./cobrowse";
 import { HttpdConf, newSiteState } from "./httpd-conf";
 import { modulesFor, type HttpdVersion } from "./modules";
@@ -49,6 +50,12 @@ export interface HttpdSiteOptions {
   readonly memberRetrySeconds?: number;
   /** Verification of the recording servers' certificates when recording.backendScheme is https. */
   readonly backendTls?: BackendTlsOptions;
+  /**
+   * https for the clients: the virtual hosts move to the TLS port, the plain
+   * port (`listen.port`) answers a permanent redirect to https, and cookies the
+   * balancer makes are marked Secure. @default plain HTTP only
+   */
+  readonly clientTls?: ClientTlsOptions;
 }
 
 interface ResolvedOptions {
@@ -63,6 +70,7 @@ interface ResolvedOptions {
   readonly logDir: string;
   readonly serverName: string;
   readonly runAs: { readonly user: string; readonly group: string };
+  readonly clientTls?: ResolvedClientTls;
 }
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
@@ -96,6 +104,7 @@ function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
     logDir: opts.logDir ?? "logs",
     serverName,
     runAs,
+    clientTls: opts.clientTls === undefined ? undefined : resolveClientTls(opts.clientTls, port),
   };
 }
 
@@ -103,11 +112,12 @@ function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
 export function siteVirtualHosts(env: Environment, addresses: BackendAddresses, opts: HttpdSiteOptions = {}): VirtualHostPlan[] {
   const systems = new Set(opts.systems ?? HTTPD_SYSTEMS);
   const tuning: BalancerTuning = { retrySeconds: opts.memberRetrySeconds };
+  const clientTls = opts.clientTls !== undefined;
   const hosts: VirtualHostPlan[] = [];
-  if (systems.has("webEngagement85") && env.webEngagement85) hosts.push(...webEngagement85Hosts({ model: env.webEngagement85, addresses, tuning }));
-  if (systems.has("webEngagement81") && env.webEngagement81) hosts.push(...webEngagement81Hosts({ model: env.webEngagement81, addresses, tuning }));
-  if (systems.has("cobrowse") && env.cobrowse) hosts.push(...cobrowseHosts({ model: env.cobrowse, addresses, tuning }));
-  if (systems.has("recording") && env.recording) hosts.push(...recordingHosts({ model: env.recording, addresses, tuning }, opts.backendTls ?? {}));
+  if (systems.has("webEngagement85") && env.webEngagement85) hosts.push(...webEngagement85Hosts({ model: env.webEngagement85, addresses, tuning, clientTls }));
+  if (systems.has("webEngagement81") && env.webEngagement81) hosts.push(...webEngagement81Hosts({ model: env.webEngagement81, addresses, tuning, clientTls }));
+  if (systems.has("cobrowse") && env.cobrowse) hosts.push(...cobrowseHosts({ model: env.cobrowse, addresses, tuning, clientTls }));
+  if (systems.has("recording") && env.recording) hosts.push(...recordingHosts({ model: env.recording, addresses, tuning, clientTls }, opts.backendTls ?? {}));
   const names = new Map<string, HttpdSystem>();
   for (const host of hosts) {
     const other = names.get(host.serverName);
@@ -163,7 +173,10 @@ export function renderHttpdSite(env: Environment, addresses: BackendAddresses, o
   const o = resolveOptions(opts);
   const hosts = siteVirtualHosts(env, addresses, opts);
   const site = newSiteState();
-  const hostAddress = `*:${o.port}`;
+  const tls = o.clientTls;
+  const plainAddress = `*:${o.port}`;
+  const hostAddress = tls ? `*:${tls.port}` : plainAddress;
+  const listenOn = (port: number) => (o.listenAddress === undefined ? port : `${o.listenAddress}:${port}`);
 
   const includes: ConfigFile[] = [];
   for (const host of hosts) {
@@ -181,7 +194,9 @@ export function renderHttpdSite(env: Environment, addresses: BackendAddresses, o
 
   const body = new HttpdConf(o.version, site);
   body.directive("ServerName", o.serverName);
-  body.directive("Listen", o.listenAddress === undefined ? o.port : `${o.listenAddress}:${o.port}`);
+  // The plain Listen comes first: the Pacemaker apache agent reads the first one when it builds its status URL.
+  body.directive("Listen", listenOn(o.port));
+  if (tls) body.directive("Listen", listenOn(tls.port), "https");
   body.directive("PidFile", posix.join(o.runtimeDir, "httpd.pid"));
   if (o.version === "2.4") body.directive("DefaultRuntimeDir", o.runtimeDir);
   body.directive("User", o.runAs.user);
@@ -211,21 +226,36 @@ export function renderHttpdSite(env: Environment, addresses: BackendAddresses, o
     body.directive("SetHandler", "server-status");
     allowLocalOnly(body);
   });
+  if (tls) {
+    body.blank();
+    renderTlsPolicy(body);
+  }
   if (o.version === "2.2" && hosts.length > 0) {
     body.blank();
+    if (tls) body.directive("NameVirtualHost", plainAddress);
     body.directive("NameVirtualHost", hostAddress);
+  }
+  if (tls) {
+    body.blank();
+    body.comment("Plain HTTP: every host name is sent to https.");
+    body.section("VirtualHost", plainAddress, () => {
+      body.directive("ServerName", o.serverName);
+      renderHttpsRedirect(body, tls);
+    });
   }
   if (hosts.length > 1) {
     body.blank();
     body.comment("Requests for any other host name end here.");
     body.section("VirtualHost", hostAddress, () => {
       body.directive("ServerName", o.serverName);
+      if (tls) renderTlsEngine(body, tls);
     });
   }
   for (const host of hosts) {
     body.blank();
     body.section("VirtualHost", hostAddress, () => {
       body.directive("ServerName", host.serverName);
+      if (tls) renderTlsEngine(body, tls);
       host.preamble?.(body);
       for (const include of host.includes) body.directive("Include", posix.join(o.includeDir, include.name));
     });

@@ -33,4 +33,6 @@ export interface SystemInput<M> {
   readonly model: M;
   readonly addresses: BackendAddresses;
   readonly tuning: BalancerTuning;
+  /** Clients reach the site over https only, so cookies the balancer makes are marked Secure. */
+  readonly clientTls?: boolean;
 }

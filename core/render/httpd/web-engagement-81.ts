@@ -33,7 +33,7 @@ export function renderWebEngagement81Frontend(conf: HttpdConf, { model, addresse
   renderProxyPass(conf, "/", WEB_ENGAGEMENT_81_FRONTEND_BALANCER, "/");
 }
 
-export function renderWebEngagement81Backend(conf: HttpdConf, { model, addresses, tuning }: SystemInput<WebEngagement81>): void {
+export function renderWebEngagement81Backend(conf: HttpdConf, { model, addresses, tuning, clientTls }: SystemInput<WebEngagement81>): void {
   const backend = model.backend;
   conf.comment(`Genesys Web Engagement 8.1 backend: the balancer issues the ${backend.cookie} cookie (".route") and sticks on it`);
   renderBalancer(conf, {
@@ -44,7 +44,7 @@ export function renderWebEngagement81Backend(conf: HttpdConf, { model, addresses
       address: backendAddress(addresses, node.key, `webEngagement81.backend.nodes.${node.key}`),
       route: node.route,
     })),
-    balancerCookie: { name: backend.cookie, path: "/" },
+    balancerCookie: { name: backend.cookie, path: "/", secure: clientTls },
     stickySession: backend.cookie,
     retrySeconds: tuning.retrySeconds,
   });
