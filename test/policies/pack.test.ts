@@ -120,12 +120,12 @@ async function analyzeResource(run: MockRun, type: string, name: string): Promis
 }
 
 /** What `--policy-pack-config` sends: per policy, its properties and optional level. */
-async function configure(config: Record<string, { enforcementLevel?: string } & Record<string, unknown>>): Promise<void> {
+async function configure(config: Readonly<Record<string, { readonly enforcementLevel?: string; readonly [key: string]: unknown }>>): Promise<void> {
   const request = new proto.ConfigureAnalyzerRequest();
   for (const [name, { enforcementLevel, ...properties }] of Object.entries(config)) {
     const policyConfig = new proto.PolicyConfig();
     policyConfig.setEnforcementlevel(proto.EnforcementLevel[(enforcementLevel ?? "mandatory").toUpperCase()]);
-    policyConfig.setProperties(Struct.fromJavaScript(properties));
+    policyConfig.setProperties(Struct.fromJavaScript(properties as Parameters<typeof Struct.fromJavaScript>[0]));
     request.getPolicyconfigMap().set(name, policyConfig);
   }
   await call("configure", request);
