@@ -8,6 +8,7 @@ import { formatSizingTable, type SizingRow } from "../core/model/framework-sizin
 import type { MockRun } from "./mock-run";
 import { writeServerConfigs } from "./synth-server-configs";
 import { writePolicyReport } from "./policy-report";
+import { writeTopology } from "./topology";
 
 export interface SynthContext {
   readonly stack: string;
@@ -54,4 +55,4 @@ export const printFrameworkSizing: SynthStep = ({ run }) => {
   return { summary: ["", `Framework sites (${framework.connectivity}):`, ...formatSizingTable(rows).map((line) => `  ${line}`)] };
 };
 
-export const SYNTH_STEPS: readonly SynthStep[] = [writePlan, writeServerConfigs, writePolicyReport, printFrameworkSizing];
+export const SYNTH_STEPS: readonly SynthStep[] = [writePlan, writeServerConfigs, writePolicyReport, printFrameworkSizing, writeTopology];

@@ -62,8 +62,8 @@ export class RecordingTenants extends pulumi.ComponentResource {
   readonly tenantUrls: pulumi.Output<Record<string, TenantUrls>>;
   /** ALBs by number (balancer alb). */
   readonly albs: pulumi.Output<Record<string, RecordingAlbSummary>>;
-  /** Private IPv4 of every recording node, by node key (what an httpd pair balances). */
-  readonly privateIps: pulumi.Output<Record<string, string>>;
+  /** Private IPv4 of every recording node by node key, when another balancer (the httpd pair) or none serves them. */
+  readonly privateIps?: pulumi.Output<Record<string, string>>;
   /** Security group of the nodes when another balancer (the httpd pair) serves them. */
   readonly nodeSecurityGroupId?: pulumi.Output<string>;
   readonly limitations: readonly string[];
@@ -107,54 +107,71 @@ export class RecordingTenants extends pulumi.ComponentResource {
     const summaries: Record<string, pulumi.Output<RecordingAlbSummary>> = {};
     const urls: Record<string, TenantUrls> = {};
     const tenants = new Map(recording.tenants.map((t) => [t.key, t]));
+    const work: TenantWork[] = [];
     for (const packed of packing.albs) {
       const albName = `${name}-alb${packed.number}`;
       const hostname = albHostname(recording.hostname, args.siteDomain, packed.number);
-      const tags = { [TAG.system]: "recording" };
       const alb = new ApplicationLoadBalancer(
         albName,
-        { platform: p, hostname, defaultAction: { kind: "notFound", message: "No recording tenant is published at this path." }, accessLogPrefix: albName, tags },
+        { platform: p, hostname, defaultAction: { kind: "notFound", message: "No recording tenant is published at this path." }, accessLogPrefix: albName, tags: { [TAG.system]: "recording" } },
         { parent: this },
       );
       const group = createSecurityGroup(`${albName}-nodes`, { vpcId: p.vpcId, description: `Interaction Recording nodes behind ${hostname}` }, { parent: this });
       allowEgressAnywhere(`${albName}-nodes-out`, group.id, { parent: this });
       const members = packed.tenants.flatMap((key) => (tenants.get(key) as RecordingTenant).services.flatMap((s) => s.members));
       allowBalancerToNodes(`${albName}-nodes`, { balancerGroupId: alb.securityGroupId, nodeGroupId: group.id, ports: members.map((m) => m.port) }, { parent: this });
-
       const ruleKeys = packed.tenants.flatMap((key) => (rulesOf.get(key) as TenantRule[]).map((r) => `${key}/${r.key}`));
       const priorities = stablePriorities(ruleKeys, priorityBands(1)[0]);
       for (const key of packed.tenants) {
         const tenant = tenants.get(key) as RecordingTenant;
-        this.buildNodes(name, p, tenant, group.id);
-        const targetGroups = new Map(tenant.services.map((s) => [s.service, this.targetGroup(name, p, recording, tenant, s)]));
-        for (const rule of rulesOf.get(key) as TenantRule[]) {
-          new aws.lb.ListenerRule(
-            `${name}-${key}-${rule.key}`,
-            {
-              listenerArn: alb.listener.arn,
-              priority: priorities.get(`${key}/${rule.key}`),
-              conditions: [rule.condition],
-              transforms: [{ type: "url-rewrite", urlRewriteConfig: { rewrite: rule.rewrite } }],
-              actions: [{ type: "forward", targetGroupArn: (targetGroups.get(rule.service) as aws.lb.TargetGroup).arn }],
-              tags: { ...tags, [TAG.tenant]: key, [TAG.service]: RECORDING_SERVICE_FACTS[rule.service].short },
-            },
-            { parent: this },
-          );
-        }
+        work.push({ tenant, rules: rulesOf.get(key) as TenantRule[], listenerArn: alb.listener.arn, nodeGroupId: group.id, priorities });
         urls[key] = { ...urlsOf(tenant, alb.baseUrl), alb: packed.number };
       }
       summaries[String(packed.number)] = alb.dnsName.apply((dnsName) => ({ hostname, dnsName, tenants: packed.tenants, rules: packed.rules, targetGroups: packed.targetGroups }));
     }
-    this.tenantUrls = pulumi.output(urls);
-    this.albs = pulumi.all(summaries);
-    this.privateIps = this.addresses();
+    const built = this.buildTenantsInTurns(name, p, recording, work);
+    this.tenantUrls = pulumi.output(built.then(() => urls));
+    this.albs = pulumi.output(built.then(() => pulumi.all(summaries)));
     this.limitations = [
       ...standbyNote,
       "ALB cannot rewrite Set-Cookie paths (Apache's ProxyPassReverseCookiePath): the Recording Crypto Server's JSESSIONID keeps its /rcs path, so a client that honours cookie paths does not send it back under /<tenant>/rcs. RCS stickiness still holds through the ALB's own AWSALBAPP cookie (path /).",
       "RWS stickiness uses the ALB's AWSALB cookie (path /) instead of a ROUTEID cookie scoped to /<tenant>: a client using the RWS of two tenants on the same ALB keeps one pin at a time.",
       "Health checks only see that each server answers HTTP (any status below 500 at /): the guide names no health URL for these services.",
     ];
-    this.registerOutputs({ tenantUrls: this.tenantUrls, albs: this.albs, privateIps: this.privateIps });
+    this.registerOutputs({ tenantUrls: this.tenantUrls, albs: this.albs });
+  }
+
+  /**
+   * Builds one tenant per turn of the event loop, so the SDK sends each
+   * tenant's registrations before the next tenant exists: with hundreds of
+   * tenants the registrations waiting in the program stay few (peak memory).
+   * Nothing waits for the engine, so deployment order and parallelism are
+   * unchanged; the outputs resolve once every tenant is built.
+   */
+  private async buildTenantsInTurns(name: string, p: PlatformArgs, recording: Recording, work: readonly TenantWork[]): Promise<void> {
+    for (const item of work) {
+      this.buildTenant(name, p, recording, item);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private buildTenant(name: string, p: PlatformArgs, recording: Recording, { tenant, rules, listenerArn, nodeGroupId, priorities }: TenantWork): void {
+    this.buildNodes(name, p, tenant, nodeGroupId);
+    const targetGroups = new Map(tenant.services.map((s) => [s.service, this.targetGroup(name, p, recording, tenant, s)]));
+    for (const rule of rules) {
+      new aws.lb.ListenerRule(
+        `${name}-${tenant.key}-${rule.key}`,
+        {
+          listenerArn,
+          priority: priorities.get(`${tenant.key}/${rule.key}`),
+          conditions: [rule.condition],
+          transforms: [{ type: "url-rewrite", urlRewriteConfig: { rewrite: rule.rewrite } }],
+          actions: [{ type: "forward", targetGroupArn: (targetGroups.get(rule.service) as aws.lb.TargetGroup).arn }],
+          tags: { [TAG.system]: "recording", [TAG.tenant]: tenant.key, [TAG.service]: RECORDING_SERVICE_FACTS[rule.service].short },
+        },
+        { parent: this },
+      );
+    }
   }
 
   private buildNodes(name: string, p: PlatformArgs, tenant: RecordingTenant, groupId: pulumi.Input<string>): void {
@@ -232,6 +249,15 @@ export class RecordingTenants extends pulumi.ComponentResource {
       ),
     ) as pulumi.Output<Record<string, TenantUrls>>;
   }
+}
+
+/** One tenant to build on an ALB. */
+interface TenantWork {
+  readonly tenant: RecordingTenant;
+  readonly rules: readonly TenantRule[];
+  readonly listenerArn: pulumi.Input<string>;
+  readonly nodeGroupId: pulumi.Input<string>;
+  readonly priorities: ReadonlyMap<string, number>;
 }
 
 const memberId = (tenant: string, service: string, nodeKey: string) => `${tenant}/${service}/${nodeKey}`;

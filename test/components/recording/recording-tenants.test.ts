@@ -22,9 +22,9 @@ beforeAll(async () => {
   prodPair = await runStack("prod", only("recording", "httpdHaPair"));
   twoAlbs = await runStack("dev", (v) => {
     only("recording")(v);
-    const recording = v.recording as { tenants: Record<string, Record<string, unknown>> };
+    const recording = v.recording as { tenants: Record<string, unknown> };
     recording.tenants = { ...recording.tenants, ...generatedTenants(3) };
-    recording.tenants.t2.alb = 2;
+    (recording.tenants.t2 as Record<string, unknown>).alb = 2;
   });
 });
 

@@ -1,0 +1,122 @@
+/**
+ * How offline synth scales with recording tenants (5 services each): wall time
+ * and peak memory of the real program for 1, 50 and 500 tenants, each sample
+ * in its own process, and the same resources registered by a flat program
+ * without components (bench/synth-driver.ts), as a ratio.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import type { Figure } from "./results";
+
+const exec = promisify(execFile);
+const ROOT = resolve(__dirname, "..");
+const GROUP = "synth scale";
+
+export interface SynthSample {
+  readonly mode: "components" | "flat";
+  readonly tenants: number;
+  readonly resources: number;
+  /** Time from starting the program to every resource registered and every output resolved, ms. */
+  readonly synthMs: number;
+  /** Spawn to exit of the process, ms (module loading included). */
+  readonly wallMs: number;
+  readonly maxRssMiB: number;
+}
+
+export interface SynthScaleRow {
+  readonly tenants: number;
+  readonly resources: number;
+  readonly components: readonly SynthSample[];
+  readonly flat: readonly SynthSample[];
+}
+
+export interface SynthScaleOptions {
+  /** @default [1, 50, 500] */
+  readonly tenants?: readonly number[];
+  /** Samples per tenant count and mode. @default 3 */
+  readonly samples?: number;
+  /** Per-process limit, ms. @default 600000 */
+  readonly timeoutMs?: number;
+}
+
+async function sample(mode: SynthSample["mode"], tenants: number, manifest: string, timeoutMs: number): Promise<SynthSample> {
+  const started = process.hrtime.bigint();
+  const { stdout } = await exec(process.execPath, ["--import", "tsx", join(ROOT, "bench/synth-driver.ts"), mode, String(tenants), manifest], {
+    cwd: ROOT,
+    timeout: timeoutMs,
+    maxBuffer: 16 * 2 ** 20,
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const line = stdout.trim().split("\n").pop() ?? "";
+  return { ...(JSON.parse(line) as Omit<SynthSample, "wallMs">), wallMs };
+}
+
+/** Components then flat, alternating per sample so both see the same machine state. */
+export async function synthScaleRows(options: SynthScaleOptions = {}): Promise<SynthScaleRow[]> {
+  const counts = options.tenants ?? [1, 50, 500];
+  const samples = options.samples ?? 3;
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const dir = mkdtempSync(join(tmpdir(), "genesys-synth-scale-"));
+  try {
+    const rows: SynthScaleRow[] = [];
+    for (const tenants of counts) {
+      const manifest = join(dir, `manifest-${tenants}.json`);
+      const components: SynthSample[] = [];
+      const flat: SynthSample[] = [];
+      for (let i = 0; i < samples; i++) {
+        components.push(await sample("components", tenants, manifest, timeoutMs));
+        flat.push(await sample("flat", tenants, manifest, timeoutMs));
+      }
+      if (flat.some((f) => f.resources !== components[0].resources)) throw new Error(`the flat program registered a different number of resources for ${tenants} tenants`);
+      rows.push({ tenants, resources: components[0].resources, components, flat });
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const LARGEST_TARGETS = { wallSeconds: 10, memoryMiB: 1024 };
+const RATIO_TARGET = 1.15;
+/** Marginal time per tenant over the largest step against the step before it; 1 is linear. */
+const LINEARITY_TARGET = 1.25;
+
+/** The rows as benchmark figures: wall time and peak memory per tenant count, the flat ratio, and linearity. */
+export async function synthScaleFigures(options: SynthScaleOptions = {}): Promise<Figure[]> {
+  const rows = await synthScaleRows(options);
+  const largest = Math.max(...rows.map((r) => r.tenants));
+  const figures: Figure[] = [];
+  for (const row of rows) {
+    const isLargest = row.tenants === largest;
+    const note = `${row.resources} resources`;
+    figures.push(
+      { group: GROUP, name: `synth ${row.tenants} tenants wall time`, unit: "s", samples: row.components.map((s) => s.wallMs / 1000), note, target: isLargest ? { op: "<=", value: LARGEST_TARGETS.wallSeconds } : undefined },
+      { group: GROUP, name: `synth ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.components.map((s) => s.maxRssMiB), target: isLargest ? { op: "<=", value: LARGEST_TARGETS.memoryMiB } : undefined },
+      { group: GROUP, name: `flat program ${row.tenants} tenants wall time`, unit: "s", samples: row.flat.map((s) => s.wallMs / 1000) },
+      { group: GROUP, name: `flat program ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.flat.map((s) => s.maxRssMiB) },
+      {
+        group: GROUP,
+        name: `components / flat registration time, ${row.tenants} tenants`,
+        unit: "×",
+        samples: row.components.map((c, i) => c.synthMs / row.flat[i].synthMs),
+        target: isLargest ? { op: "<=", value: RATIO_TARGET } : undefined,
+      },
+    );
+  }
+  const sorted = [...rows].sort((a, b) => a.tenants - b.tenants);
+  if (sorted.length >= 3) {
+    const [a, b, c] = sorted.slice(-3);
+    const perTenant = (from: SynthScaleRow, to: SynthScaleRow, i: number) => (to.components[i].synthMs - from.components[i].synthMs) / (to.tenants - from.tenants);
+    figures.push({
+      group: GROUP,
+      name: `registration time per added tenant, ${b.tenants}→${c.tenants} over ${a.tenants}→${b.tenants}`,
+      unit: "×",
+      samples: c.components.map((_, i) => perTenant(b, c, i) / perTenant(a, b, i)),
+      target: { op: "<=", value: LINEARITY_TARGET },
+    });
+  }
+  return figures;
+}
