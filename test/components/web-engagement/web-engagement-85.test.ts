@@ -10,11 +10,16 @@ const NODES = ["GWE_Node_1", "GWE_Node_2", "GWE_Node_3"];
 
 let prod: MockRun;
 let grown: MockRun;
+let plain: MockRun;
 beforeAll(async () => {
   prod = await runStack("prod", only("webEngagement85"));
   grown = await runStack("prod", (v) => {
     only("webEngagement85")(v);
     (v.webEngagement85 as { nodes: Record<string, unknown> }).nodes.GWE_Node_10 = { port: 9081 };
+  });
+  plain = await runStack("dev", (v) => {
+    only("webEngagement85")(v);
+    delete v.tls;
   });
 });
 
@@ -93,6 +98,15 @@ describe("Web Engagement 8.5 in the production stack", () => {
   it("outputs the host and port the administrator types into the GWE cluster application", () => {
     expect((prod.outputs.webEngagement85 as Record<string, unknown>).clusterApplication).toEqual({ host: "gwe.example.com", port: 443 });
     expect((prod.outputs.webEngagement85 as Record<string, unknown>).serverUrl).toBe("https://gwe.example.com/server");
+  });
+});
+
+describe("Web Engagement 8.5 in development without TLS", () => {
+  it("serves plain HTTP on port 80 with no redirect, and says so in the cluster application's address", () => {
+    const listeners = listenersOf(plain, "gwe85");
+    expect(listeners.map((l) => [l.inputs.protocol, l.inputs.port, (l.inputs.defaultActions as { type: string }[])[0].type])).toEqual([["HTTP", 80, "forward"]]);
+    expect(ingressOf(plain, "gwe85-alb")).toEqual([[80, "0.0.0.0/0"]]);
+    expect(plain.outputs.webEngagement85).toMatchObject({ clusterApplication: { host: "gwe.dev.example.com", port: 80 }, serverUrl: "http://gwe.dev.example.com/server" });
   });
 });
 
