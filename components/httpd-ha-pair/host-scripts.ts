@@ -5,6 +5,7 @@
  * rendered text can break out of its command.
  */
 import { createHash } from "node:crypto";
+import { dirname as posixDirname } from "node:path/posix";
 import { commandLine, type ClusterCommand } from "../../core/render/cluster/cluster-command";
 import { shellQuote } from "../../core/render/cluster/shell-quote";
 import type { HttpdHaPair } from "../../core/model/environment";
@@ -58,13 +59,19 @@ const script = (lines: readonly string[]) => ["set -eu", ...lines, ""].join("\n"
 
 export type HaOs = HttpdHaPair["os"];
 
+/** Where the site speaks TLS: to the recording servers (backend), to the clients (client). */
+export interface SiteTls {
+  readonly backend: boolean;
+  readonly client: boolean;
+}
+
 /**
  * Packages of the vendor guide, plus the AWS CLI that the AWS agents call and
  * its region; httpd is disabled so that only Pacemaker starts it. RHEL 8's
- * list has mod_ssl; RHEL 6's gets it (the guide's TLS step) when the
- * balancer speaks https to the recording servers.
+ * list has mod_ssl; RHEL 6's gets it (the guide's TLS step) when the site
+ * speaks TLS on either side. A host firewall admits https with client TLS.
  */
-export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp">, region: string, backendTls: boolean): string {
+export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp">, region: string, tls: SiteTls): string {
   if (!REGION_PATTERN.test(region)) throw new Error(`region ${JSON.stringify(region)} must be an AWS region code such as eu-west-1`);
   const aws = agentUsesAwsApi(pair.virtualIp.agent);
   const extra = aws ? " awscli" : "";
@@ -74,14 +81,14 @@ export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp">, regio
           `dnf -y install httpd mod_ssl pacemaker pcs resource-agents${extra}`,
           "systemctl disable --now httpd",
           // Security groups are the firewall on AWS; a host firewall, when an image runs one, must agree with them.
-          "if systemctl -q is-active firewalld; then firewall-cmd --permanent --add-service=high-availability --add-service=http && firewall-cmd --reload; fi",
+          `if systemctl -q is-active firewalld; then firewall-cmd --permanent --add-service=high-availability --add-service=http${tls.client ? " --add-service=https" : ""} && firewall-cmd --reload; fi`,
         ]
       : [
-          `yum -y install httpd pacemaker cman pcs ccs resource-agents${backendTls ? " mod_ssl" : ""}${extra}`,
+          `yum -y install httpd pacemaker cman pcs ccs resource-agents${tls.backend || tls.client ? " mod_ssl" : ""}${extra}`,
           "chkconfig httpd off",
           "service httpd stop >/dev/null 2>&1 || true",
           // iptables 1.4.7 has no -C: delete any earlier copy, then insert, so a re-run adds nothing twice.
-          `if service iptables status >/dev/null 2>&1; then for rule in '-p udp --dport 5404:5406' '-p tcp --dport 2224' '-p tcp --dport 80'; do iptables -D INPUT $rule -j ACCEPT 2>/dev/null || true; iptables -I INPUT $rule -j ACCEPT; done; service iptables save; fi`,
+          `if service iptables status >/dev/null 2>&1; then for rule in '-p udp --dport 5404:5406' '-p tcp --dport 2224' '-p tcp --dport 80'${tls.client ? " '-p tcp --dport 443'" : ""}; do iptables -D INPUT $rule -j ACCEPT 2>/dev/null || true; iptables -I INPUT $rule -j ACCEPT; done; service iptables save; fi`,
         ];
   // SELinux lets httpd connect only to web ports; the recording members listen on others (8889, 8008...).
   lines.push("if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then setsebool -P httpd_can_network_connect 1; fi");
@@ -98,8 +105,21 @@ export function stageFileScript(relativePath: string, content: string, stateDir 
   return script(writeFileLines(`${stateDir}/stage/${relativePath}`, content, "0644"));
 }
 
+/**
+ * Writes a file that lives outside the server root (a TLS certificate or key)
+ * into the staging area, its content read base64 from standard input so the
+ * command text never carries it; nothing live changes.
+ */
+export function stageOutsideFileScript(absolutePath: string, mode: string, stateDir = STATE_DIR): string {
+  checked(ABSOLUTE_PATH, absolutePath, "staged file");
+  checked(FILE_MODE, mode, "mode");
+  const dest = shellQuote(`${stateDir}/outside${absolutePath}`);
+  const tmp = shellQuote(`${stateDir}/outside${absolutePath}.genesys-tmp`);
+  return script([`mkdir -p "$(dirname ${dest})"`, `(umask 077; base64 -d > ${tmp})`, `chmod ${mode} ${tmp}`, `mv -f ${tmp} ${dest}`]);
+}
+
 export interface StagedFile {
-  /** Path relative to the server root. */
+  /** Path relative to the server root (absolute for files outside it). */
   readonly path: string;
   readonly sha256: string;
 }
@@ -111,6 +131,8 @@ export interface ApplyConfigOptions {
   readonly mainConfig: string;
   /** Every file of the site, relative to serverRoot, with the hash the staging area must hold. */
   readonly files: readonly StagedFile[];
+  /** Files the site reads from outside serverRoot (TLS certificate and key), absolute, staged by stageOutsideFileScript. */
+  readonly outsideFiles?: readonly StagedFile[];
   /** PID file of the httpd that runs this configuration (absolute). */
   readonly pidFile: string;
   /** The httpd binary that validates. @default httpd */
@@ -131,6 +153,13 @@ export interface ApplyConfigOptions {
  * running httpd reloads gracefully (SIGUSR1 to the httpd named by its PID file). A
  * stopped one (the passive node) stays stopped: `httpd -k graceful` would
  * start it behind Pacemaker's back.
+ *
+ * Files outside the server root (TLS certificate and key) take part the same
+ * way: each directory holding one is copied, the staged files laid over the
+ * copy, and the copy bind-mounted over the live directory for `httpd -t`, so
+ * a config that names a new certificate is checked with that certificate
+ * (a missing directory is created first: a bind mount needs its target).
+ * They are swapped in with their staged mode; one no longer rendered stays.
  */
 export function applyConfigScript(options: ApplyConfigOptions): string {
   const root = checked(ABSOLUTE_PATH, options.serverRoot, "server root");
@@ -145,12 +174,23 @@ export function applyConfigScript(options: ApplyConfigOptions): string {
     return shellQuote(`${f.sha256}  ${f.path}`);
   });
   const pidFile = checked(ABSOLUTE_PATH, options.pidFile, "PID file");
+  const outside = (options.outsideFiles ?? []).map((f) => {
+    checked(ABSOLUTE_PATH, f.path, "outside file");
+    if (f.path.startsWith(`${root}/`)) throw new Error(`${f.path} is under the server root ${root}; stage it with the site's files`);
+    if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error(`sha256 of ${f.path} must be 64 hex digits`);
+    return { path: f.path.slice(1), sha256: f.sha256 };
+  });
+  if (new Set(outside.map((f) => f.path)).size !== outside.length) throw new Error(`an outside file is listed twice: ${outside.map((f) => `/${f.path}`).join(", ")}`);
+  const outsideDirs = [...new Set(outside.map((f) => posixDirname(f.path)))];
   return script([
     `live=${shellQuote(root)}`,
     `state=${shellQuote(stateDir)}`,
     `files=${shellQuote(paths.join(" "))}`,
+    `outside=${shellQuote(outside.map((f) => f.path).join(" "))}`,
+    `outside_dirs=${shellQuote(outsideDirs.join(" "))}`,
     `printf '%s\\n' ${manifest.join(" ")} > "$state/manifest.next"`,
-    `if ! (cd "$state/stage" && sha256sum -c --status "$state/manifest.next"); then`,
+    `printf '%s\\n' ${outside.map((f) => shellQuote(`${f.sha256}  ${f.path}`)).join(" ")} > "$state/manifest-outside"`,
+    `if ! (cd "$state/stage" && sha256sum -c --status "$state/manifest.next") || { [ -n "$outside" ] && ! (cd "$state/outside" && sha256sum -c --status "$state/manifest-outside"); }; then`,
     `  echo "staged httpd files differ from this deployment's rendering; run the deployment again" >&2`,
     "  exit 1",
     "fi",
@@ -161,17 +201,21 @@ export function applyConfigScript(options: ApplyConfigOptions): string {
     "  done",
     "fi",
     `work=$(mktemp -d "$(dirname "$live")/.genesys-httpd.XXXXXX")`,
-    `trap 'rm -rf "$work"' EXIT`,
+    `owork=$(mktemp -d "$(dirname "$live")/.genesys-outside.XXXXXX")`,
+    `trap 'rm -rf "$work" "$owork"' EXIT`,
     `cp -a "$live/." "$work/"`,
     `for p in $stale; do rm -f "$work/$p"; done`,
     `for p in $files; do mkdir -p "$(dirname "$work/$p")"; cp "$state/stage/$p" "$work/$p"; done`,
-    `if ! unshare -m /bin/sh -c 'mount --bind "$1" "$2" && exec "$3" -t -f "$2/$4"' validate "$work" "$live" ${shellQuote(httpd)} ${shellQuote(main)}; then`,
+    `for d in $outside_dirs; do mkdir -p "/$d" "$owork/$d"; cp -a "/$d/." "$owork/$d/"; done`,
+    `for p in $outside; do cp -p "$state/outside/$p" "$owork/$p"; done`,
+    `if ! unshare -m /bin/sh -c 'w=$1 l=$2 h=$3 m=$4 o=$5; shift 5; mount --bind "$w" "$l" || exit 1; for d in "$@"; do mount --bind "$o/$d" "/$d" || exit 1; done; exec "$h" -t -f "$l/$m"' validate "$work" "$live" ${shellQuote(httpd)} ${shellQuote(main)} "$owork" $outside_dirs; then`,
     `  echo "the rendered httpd configuration fails httpd -t; the live configuration is unchanged" >&2`,
     "  exit 1",
     "fi",
     `for p in $files; do mkdir -p "$(dirname "$live/$p")"; mv -f "$work/$p" "$live/$p"; done`,
     `for p in $stale; do rm -f "$live/$p"; done`,
-    `if command -v restorecon >/dev/null 2>&1; then for p in $files; do restorecon "$live/$p"; done; fi`,
+    `for p in $outside; do mv -f "$owork/$p" "/$p"; done`,
+    `if command -v restorecon >/dev/null 2>&1; then for p in $files; do restorecon "$live/$p"; done; for p in $outside; do restorecon "/$p"; done; fi`,
     `mv -f "$state/manifest.next" "$state/manifest"`,
     `pid=$(cat ${shellQuote(pidFile)} 2>/dev/null || true)`,
     // A stale PID file may name an unrelated process by now: signal only an httpd.

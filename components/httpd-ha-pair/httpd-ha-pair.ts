@@ -14,7 +14,7 @@ import { NetworkLoadBalancerFront } from "./nlb-front";
 import { pairIngressRules, type TrafficSource } from "./pair-traffic";
 import { awsPlacementProblems } from "./placement";
 import { PairProvisioning } from "./provisioning";
-import { recordingMemberPorts } from "./site-files";
+import { pairTlsSecrets, recordingMemberPorts } from "./site-files";
 import { agentUsesAwsApi, vipAgentStatements } from "./vip-permissions";
 
 /** The parts of the stack's network the pair uses. */
@@ -71,6 +71,14 @@ export class HttpdHaPair extends pulumi.ComponentResource {
     }
     for (const warning of placement.warnings) pulumi.log.warn(formatProblem(warning), this);
 
+    const config = new pulumi.Config("genesys");
+    let clientTls: { certificate: pulumi.Output<string>; privateKey: pulumi.Output<string> } | undefined;
+    try {
+      clientTls = pairTlsSecrets(env, { certificate: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsCertificate), privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsPrivateKey) });
+    } catch (error) {
+      throw new pulumi.RunError((error as Error).message);
+    }
+
     const parent = { parent: this };
     const agent = pair.virtualIp.agent;
     const subnetId = args.network.privateSubnetIds[pair.availabilityZone];
@@ -116,7 +124,7 @@ export class HttpdHaPair extends pulumi.ComponentResource {
     this.instanceIds = Object.fromEntries(pair.nodes.map((node, i) => [node.key, instances[i].id]));
     const hosts = pair.nodes.map((node, i) => ({ key: node.key, instance: instances[i] }));
 
-    const front = pair.fronting === "nlb" ? new NetworkLoadBalancerFront(`${name}-nlb`, { environment: env, network: args.network, pairSecurityGroupId: hostsSg.id, hosts }, parent) : undefined;
+    const front = pair.fronting === "nlb" ? new NetworkLoadBalancerFront(`${name}-nlb`, { environment: env, network: args.network, pairSecurityGroupId: hostsSg.id, hosts, clientTls: clientTls !== undefined }, parent) : undefined;
     const sourceOf = (source: TrafficSource) => {
       switch (source.kind) {
         case "pair":
@@ -129,7 +137,7 @@ export class HttpdHaPair extends pulumi.ComponentResource {
           return { cidrIpv4: source.cidr };
       }
     };
-    for (const rule of pairIngressRules(pair)) {
+    for (const rule of pairIngressRules(pair, clientTls !== undefined)) {
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-${rule.key}`,
         { securityGroupId: hostsSg.id, description: rule.description, ipProtocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort, ...sourceOf(rule.source) },
@@ -183,8 +191,9 @@ export class HttpdHaPair extends pulumi.ComponentResource {
         hosts,
         backendAddresses: args.backendAddresses,
         routeTableIds: pulumi.all(routeTableIds),
-        sshPrivateKey: new pulumi.Config("genesys").requireSecret(SECRET_CONFIG_KEYS.httpdHaPairSshPrivateKey),
+        sshPrivateKey: config.requireSecret(SECRET_CONFIG_KEYS.httpdHaPairSshPrivateKey),
         vipResources,
+        clientTls,
       },
       parent,
     );

@@ -3,11 +3,13 @@
  * on the active host only, so a TCP health check on the HTTP port finds
  * exactly that host healthy and the NLB follows failovers by itself: clients
  * need neither the VIP nor the agent's EC2 permissions to reach the pair.
+ * With client TLS, https passes through as TCP on its own listener and target
+ * group: httpd terminates it, so the certificate stays on the hosts.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../core/model/environment";
-import { HTTP_PORT } from "./pair-traffic";
+import { HTTP_PORT, HTTPS_PORT } from "./pair-traffic";
 
 export interface NetworkLoadBalancerFrontArgs {
   readonly environment: Environment;
@@ -20,6 +22,8 @@ export interface NetworkLoadBalancerFrontArgs {
   readonly pairSecurityGroupId: pulumi.Input<string>;
   /** The pair's hosts by cluster node name. */
   readonly hosts: readonly { readonly key: string; readonly instance: aws.ec2.Instance }[];
+  /** The hosts serve https on 443 too; the NLB passes it through. */
+  readonly clientTls: boolean;
 }
 
 /**
@@ -40,12 +44,16 @@ export class NetworkLoadBalancerFront extends pulumi.ComponentResource {
     const env = args.environment;
     const sg = new aws.ec2.SecurityGroup(name, { vpcId: args.network.vpcId, description: "httpd HA pair network load balancer" }, parent);
     this.securityGroupId = sg.id;
-    new aws.vpc.SecurityGroupIngressRule(`${name}-http`, { securityGroupId: sg.id, description: "HTTP from clients in the VPC", ipProtocol: "tcp", fromPort: HTTP_PORT, toPort: HTTP_PORT, cidrIpv4: args.network.vpcCidr }, parent);
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-to-pair`,
-      { securityGroupId: sg.id, description: "HTTP and health checks to the pair", ipProtocol: "tcp", fromPort: HTTP_PORT, toPort: HTTP_PORT, referencedSecurityGroupId: args.pairSecurityGroupId },
-      parent,
-    );
+    const ports = { http: HTTP_PORT, ...(args.clientTls ? { https: HTTPS_PORT } : {}) };
+    for (const [key, port] of Object.entries(ports)) {
+      const what = key === "http" ? "HTTP" : "https";
+      new aws.vpc.SecurityGroupIngressRule(`${name}-${key}`, { securityGroupId: sg.id, description: `${what} from clients in the VPC`, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: args.network.vpcCidr }, parent);
+      new aws.vpc.SecurityGroupEgressRule(
+        key === "http" ? `${name}-to-pair` : `${name}-to-pair-${key}`,
+        { securityGroupId: sg.id, description: `${what} and health checks to the pair`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: args.pairSecurityGroupId },
+        parent,
+      );
+    }
 
     const lb = new aws.lb.LoadBalancer(
       name,
@@ -60,31 +68,33 @@ export class NetworkLoadBalancerFront extends pulumi.ComponentResource {
       },
       parent,
     );
-    const targets = new aws.lb.TargetGroup(
-      `${name}-http`,
-      {
-        vpcId: args.network.vpcId,
-        targetType: "instance",
-        protocol: "TCP",
-        port: HTTP_PORT,
-        // The NLB's own address as source, so the hosts admit the NLB's security group rather than every client.
-        preserveClientIp: "false",
-        deregistrationDelay: NLB_HEALTH.deregistrationDelaySeconds,
-        connectionTermination: true,
-        healthCheck: {
+    for (const [key, port] of Object.entries(ports)) {
+      const targets = new aws.lb.TargetGroup(
+        `${name}-${key}`,
+        {
+          vpcId: args.network.vpcId,
+          targetType: "instance",
           protocol: "TCP",
-          port: "traffic-port",
-          interval: NLB_HEALTH.intervalSeconds,
-          healthyThreshold: NLB_HEALTH.healthyThreshold,
-          unhealthyThreshold: NLB_HEALTH.unhealthyThreshold,
+          port,
+          // The NLB's own address as source, so the hosts admit the NLB's security group rather than every client.
+          preserveClientIp: "false",
+          deregistrationDelay: NLB_HEALTH.deregistrationDelaySeconds,
+          connectionTermination: true,
+          healthCheck: {
+            protocol: "TCP",
+            port: "traffic-port",
+            interval: NLB_HEALTH.intervalSeconds,
+            healthyThreshold: NLB_HEALTH.healthyThreshold,
+            unhealthyThreshold: NLB_HEALTH.unhealthyThreshold,
+          },
         },
-      },
-      parent,
-    );
-    for (const host of args.hosts) {
-      new aws.lb.TargetGroupAttachment(`${name}-http-${host.key}`, { targetGroupArn: targets.arn, targetId: host.instance.id, port: HTTP_PORT }, parent);
+        parent,
+      );
+      for (const host of args.hosts) {
+        new aws.lb.TargetGroupAttachment(`${name}-${key}-${host.key}`, { targetGroupArn: targets.arn, targetId: host.instance.id, port }, parent);
+      }
+      new aws.lb.Listener(`${name}-${key}`, { loadBalancerArn: lb.arn, port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: targets.arn }] }, parent);
     }
-    new aws.lb.Listener(`${name}-http`, { loadBalancerArn: lb.arn, port: HTTP_PORT, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: targets.arn }] }, parent);
     this.dnsName = lb.dnsName;
     this.registerOutputs({ dnsName: this.dnsName, securityGroupId: this.securityGroupId });
   }

@@ -1,13 +1,15 @@
 /**
  * The traffic the pair's hosts accept, as data: cluster traffic only from
- * each other, HTTP only from the clients (or only from the NLB that fronts
- * them), SSH only from the administrators.
+ * each other, HTTP (and https with client TLS) only from the clients (or only
+ * from the NLB that fronts them), SSH only from the administrators.
  */
 import type { HttpdHaPair } from "../../core/model/environment";
 import { corosyncTransport } from "./placement";
 
-/** Port httpd listens on (the rendered `Listen`). */
+/** Port httpd listens on for plain HTTP (the first rendered `Listen`; the Pacemaker agent polls it). */
 export const HTTP_PORT = 80;
+/** Port httpd serves https on, with client TLS. */
+export const HTTPS_PORT = 443;
 /** pcsd, which `pcs` uses to reach the other node. */
 export const PCSD_PORT = 2224;
 
@@ -39,8 +41,20 @@ export function corosyncPorts(pair: HttpdHaPair): { fromPort: number; toPort: nu
   return corosyncTransport(pair) === "udp" ? { fromPort: 5404, toPort: 5405 } : { fromPort: 5404, toPort: 5406 };
 }
 
-export function pairIngressRules(pair: HttpdHaPair): IngressRule[] {
+export function pairIngressRules(pair: HttpdHaPair, clientTls: boolean): IngressRule[] {
   const clients: TrafficSource = pair.fronting === "nlb" ? { kind: "nlb" } : { kind: "vpc" };
+  const https: IngressRule[] = clientTls
+    ? [
+        {
+          key: "https",
+          description: pair.fronting === "nlb" ? "https from the network load balancer (TLS passes through to httpd)" : "https from clients in the VPC",
+          protocol: "tcp",
+          fromPort: HTTPS_PORT,
+          toPort: HTTPS_PORT,
+          source: clients,
+        },
+      ]
+    : [];
   return [
     { key: "corosync", description: `corosync (${corosyncTransport(pair)}) between the two hosts`, protocol: "udp", ...corosyncPorts(pair), source: { kind: "pair" } },
     { key: "pcsd", description: "pcsd between the two hosts", protocol: "tcp", fromPort: PCSD_PORT, toPort: PCSD_PORT, source: { kind: "pair" } },
@@ -52,6 +66,7 @@ export function pairIngressRules(pair: HttpdHaPair): IngressRule[] {
       toPort: HTTP_PORT,
       source: clients,
     },
+    ...https,
     { key: "ssh", description: "SSH from the administration network (provisioning)", protocol: "tcp", fromPort: 22, toPort: 22, source: { kind: "cidr", cidr: pair.adminCidr } },
   ];
 }

@@ -1,7 +1,8 @@
 /**
  * Provisioning of the pair over SSH, one remote command per step and host:
  *
- *   install -> stage <file> (one per rendered file) -> config (validate, swap, reload)
+ *   install -> stage <file> (one per rendered file, and the TLS certificate
+ *           and key with client TLS) -> config (validate, swap, reload)
  *           -> member (corosync / cman on this node) -> cluster (once, first host)
  *
  * Each step's `triggers` hold the hashes of exactly what it writes, so a
@@ -19,8 +20,8 @@ import { clusterSetup, type ClusterSetup } from "../../core/render/cluster/clust
 import { COROSYNC_AUTHKEY_PATH, needsAuthkey } from "../../core/render/cluster/corosync-conf";
 import { RHEL_HTTPD_CONFIG } from "../../core/render/cluster/pair-hosts";
 import { resourceChain } from "../../core/render/cluster/pcs-commands";
-import { applyConfigScript, asRoot, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, sha256Hex, stageFileScript } from "./host-scripts";
-import { PID_FILE, renderPairSite, SERVER_ROOT, siteFilePaths } from "./site-files";
+import { applyConfigScript, asRoot, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, sha256Hex, stageFileScript, stageOutsideFileScript } from "./host-scripts";
+import { PID_FILE, renderPairSite, SERVER_ROOT, siteFilePaths, TLS_CERTIFICATE_FILE, TLS_KEY_FILE } from "./site-files";
 
 export interface PairHost {
   /** Cluster node name. */
@@ -38,6 +39,15 @@ export interface PairProvisioningArgs {
   readonly sshPrivateKey: pulumi.Input<string>;
   /** What the VIP agent needs before the cluster starts it (IAM policy, routes, address reservation). */
   readonly vipResources: readonly pulumi.Resource[];
+  /** PEM certificate chain and private key httpd serves the clients https with; absent: plain HTTP only. */
+  readonly clientTls?: { readonly certificate: pulumi.Output<string>; readonly privateKey: pulumi.Output<string> };
+}
+
+/** PEM text under `label` (a regex source), ending in a line break so httpd can read it as a chain. */
+export function checkPem(text: string, label: string, configKey: string): string {
+  const pem = new RegExp(`^-----BEGIN (${label})-----\\r?\\n[\\s\\S]*\\n-----END \\1-----$`);
+  if (!pem.test(text.trim())) throw new Error(`genesys:${configKey} must be PEM text (-----BEGIN ${label}----- ... -----END ...-----); the value set is not`);
+  return text.endsWith("\n") ? text : `${text}\n`;
 }
 
 /** What a step runs when an input other than its triggers changed. */
@@ -77,13 +87,25 @@ export class PairProvisioning extends pulumi.ComponentResource {
     if (!pair) throw new Error("PairProvisioning needs an environment with an httpdHaPair section");
     const agent = pair.virtualIp.agent;
 
-    const site = pulumi.output(args.backendAddresses).apply((ips) => renderPairSite(env, ips));
-    const relativePaths = siteFilePaths(env).map((p) => pathUnderRoot(SERVER_ROOT, p));
+    const tls = args.clientTls;
+    const site = pulumi.output(args.backendAddresses).apply((ips) => renderPairSite(env, ips, tls !== undefined));
+    const relativePaths = siteFilePaths(env, tls !== undefined).map((p) => pathUnderRoot(SERVER_ROOT, p));
     const contentOf = (relativePath: string) => site.apply((files) => files.find((f) => pathUnderRoot(SERVER_ROOT, f.path) === relativePath)?.content as string);
     const staged = site.apply((files) => files.map((f) => ({ path: pathUnderRoot(SERVER_ROOT, f.path), sha256: sha256Hex(f.content) })));
-    const applyScript = staged.apply((files) =>
-      asRoot(applyConfigScript({ serverRoot: SERVER_ROOT, mainConfig: pathUnderRoot(SERVER_ROOT, RHEL_HTTPD_CONFIG), files, pidFile: PID_FILE })),
-    );
+    // The key and certificate travel on standard input; only their hashes reach a script, and those stay secret too.
+    const outside = tls
+      ? [
+          { key: "tls-certificate", path: TLS_CERTIFICATE_FILE, mode: "0644", content: tls.certificate.apply((t) => checkPem(t, "CERTIFICATE", SECRET_CONFIG_KEYS.httpdTlsCertificate)) },
+          { key: "tls-key", path: TLS_KEY_FILE, mode: "0600", content: tls.privateKey.apply((t) => checkPem(t, "(?:RSA |EC )?PRIVATE KEY", SECRET_CONFIG_KEYS.httpdTlsPrivateKey)) },
+        ]
+      : [];
+    const outsideStaged = pulumi.all(outside.map((f) => f.content.apply((c) => ({ path: f.path, sha256: sha256Hex(c) }))));
+    const applyScript = pulumi
+      .all([staged, outsideStaged])
+      .apply(([files, outsideFiles]) =>
+        asRoot(applyConfigScript({ serverRoot: SERVER_ROOT, mainConfig: pathUnderRoot(SERVER_ROOT, RHEL_HTTPD_CONFIG), files, outsideFiles, pidFile: PID_FILE })),
+      );
+    const configTrigger = pulumi.all([staged, outsideStaged]).apply((sets) => sha256Hex(JSON.stringify(sets)));
 
     const addresses = pulumi.all(Object.fromEntries(args.hosts.map((h) => [h.key, h.instance.privateIp])));
     const setup = pulumi
@@ -93,7 +115,7 @@ export class PairProvisioning extends pulumi.ComponentResource {
       );
     const authkey = needsAuthkey(pair) ? new pulumi.Config("genesys").requireSecret(SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey).apply(decodeAuthkey) : undefined;
     const memberScript = setup.apply((s) => asRoot(clusterNodeScript(s.files, s.eachNode, authkey ? COROSYNC_AUTHKEY_PATH : undefined)));
-    const install = asRoot(installScript(pair, env.region, env.recording?.balancer === "httpdHaPair" && env.recording.backendScheme === "https"));
+    const install = asRoot(installScript(pair, env.region, { backend: env.recording?.balancer === "httpdHaPair" && env.recording.backendScheme === "https", client: tls !== undefined }));
 
     const members: command.remote.Command[] = [];
     for (const host of args.hosts) {
@@ -106,7 +128,10 @@ export class PairProvisioning extends pulumi.ComponentResource {
         const content = contentOf(relativePath);
         return step(`stage-${fileKey(relativePath)}`, content.apply((c) => asRoot(stageFileScript(relativePath, c))), [content.apply(sha256Hex)], [installed]);
       });
-      const configured = step("config", applyScript, [staged.apply((files) => sha256Hex(JSON.stringify(files)))], stagedFiles);
+      const stagedOutside = outside.map((f) =>
+        step(`stage-${f.key}`, asRoot(stageOutsideFileScript(f.path, f.mode)), [pulumi.secret(f.content.apply(sha256Hex))], [installed], pulumi.secret(f.content.apply((c) => Buffer.from(c, "utf8").toString("base64")))),
+      );
+      const configured = step("config", applyScript, [configTrigger], [...stagedFiles, ...stagedOutside]);
       members.push(
         step("member", memberScript, [memberScript.apply(sha256Hex), ...(authkey ? [pulumi.secret(authkey.apply(sha256Hex))] : [])], [configured], authkey),
       );

@@ -7,17 +7,46 @@
  */
 import { posix } from "node:path";
 import type { Environment } from "../../core/model/environment";
+import { CONFIG_NAMESPACE } from "../../core/model/problems";
+import { SECRET_CONFIG_KEYS } from "../../core/model/schema";
 import type { ConfigFile } from "../../core/render/common/config-file";
 import type { BackendAddresses } from "../../core/render/httpd/backend-address";
 import { renderHttpdSite, siteVirtualHosts, type HttpdSiteOptions } from "../../core/render/httpd/site";
 import { RHEL_HTTPD_CONFIG } from "../../core/render/cluster/pair-hosts";
-import { HTTP_PORT } from "./pair-traffic";
+import { HTTP_PORT, HTTPS_PORT } from "./pair-traffic";
 
 export const SERVER_ROOT = "/etc/httpd";
 /** The rendered PidFile (`run/httpd.pid` under the server root; /etc/httpd/run links to /run/httpd). */
 export const PID_FILE = `${SERVER_ROOT}/run/httpd.pid`;
 
-export function siteOptions(env: Environment): HttpdSiteOptions {
+/** RHEL's places for a service's certificate and its key (mod_ssl's own defaults live beside them). */
+export const TLS_CERTIFICATE_FILE = "/etc/pki/tls/certs/genesys-recording.crt";
+export const TLS_KEY_FILE = "/etc/pki/tls/private/genesys-recording.key";
+
+const TLS_KEYS = `${CONFIG_NAMESPACE}:${SECRET_CONFIG_KEYS.httpdTlsPrivateKey} and ${CONFIG_NAMESPACE}:${SECRET_CONFIG_KEYS.httpdTlsCertificate}`;
+
+/**
+ * The certificate and key the pair serves its clients https with, or
+ * undefined for plain HTTP: https always in production, and elsewhere
+ * whenever the stack sets both TLS secrets. Only the recording balancer is
+ * served, so a pair that serves nothing needs no certificate.
+ */
+export function pairTlsSecrets<T>(env: Environment, secrets: { readonly certificate?: T; readonly privateKey?: T }): { certificate: T; privateKey: T } | undefined {
+  if (env.recording?.balancer !== "httpdHaPair") return undefined;
+  const { certificate, privateKey } = secrets;
+  if (certificate !== undefined && privateKey !== undefined) return { certificate, privateKey };
+  if (env.isProduction) {
+    throw new Error(`a production httpd HA pair serves recording over https only: set the secrets ${TLS_KEYS} (pulumi config set --secret) to the PEM private key and certificate chain of ${env.recording.hostname}`);
+  }
+  if (certificate !== undefined || privateKey !== undefined) {
+    const missing = certificate === undefined ? SECRET_CONFIG_KEYS.httpdTlsCertificate : SECRET_CONFIG_KEYS.httpdTlsPrivateKey;
+    throw new Error(`the httpd HA pair's TLS needs both ${TLS_KEYS}; ${CONFIG_NAMESPACE}:${missing} is not set`);
+  }
+  return undefined;
+}
+
+/** The pair's site options; `clientTls` serves the clients https on 443 with the RHEL certificate paths. */
+export function siteOptions(env: Environment, clientTls: boolean): HttpdSiteOptions {
   const pair = env.httpdHaPair;
   if (!pair) throw new Error("the environment has no httpdHaPair section");
   return {
@@ -28,12 +57,13 @@ export function siteOptions(env: Environment): HttpdSiteOptions {
     configFile: RHEL_HTTPD_CONFIG,
     includeDir: posix.join(SERVER_ROOT, "conf.d"),
     systems: env.recording?.balancer === "httpdHaPair" ? ["recording"] : [],
+    clientTls: clientTls ? { certificateFile: TLS_CERTIFICATE_FILE, keyFile: TLS_KEY_FILE, port: HTTPS_PORT } : undefined,
   };
 }
 
 /** Absolute paths of the site's files, main config first. */
-export function siteFilePaths(env: Environment): string[] {
-  const opts = siteOptions(env);
+export function siteFilePaths(env: Environment, clientTls: boolean): string[] {
+  const opts = siteOptions(env, clientTls);
   const includeDir = opts.includeDir as string;
   // Include names come from the model; the addresses are only read when a file is rendered.
   const includes = siteVirtualHosts(env, {}, opts).flatMap((host) => host.includes.map((inc) => posix.join(includeDir, inc.name)));
@@ -55,9 +85,9 @@ export function recordingBackendAddresses(env: Environment, privateIps: Readonly
 }
 
 /** Renders the site and checks it has exactly the files declared from the model. */
-export function renderPairSite(env: Environment, privateIps: Readonly<Record<string, string>>): ConfigFile[] {
-  const files = renderHttpdSite(env, recordingBackendAddresses(env, privateIps), siteOptions(env));
-  const expected = siteFilePaths(env);
+export function renderPairSite(env: Environment, privateIps: Readonly<Record<string, string>>, clientTls: boolean): ConfigFile[] {
+  const files = renderHttpdSite(env, recordingBackendAddresses(env, privateIps), siteOptions(env, clientTls));
+  const expected = siteFilePaths(env, clientTls);
   const got = files.map((f) => f.path);
   if (got.length !== expected.length || got.some((p, i) => p !== expected[i])) {
     throw new Error(`the httpd renderer produced ${got.join(", ")}; the pair declared ${expected.join(", ")}`);

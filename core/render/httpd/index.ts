@@ -5,6 +5,7 @@
 export type { ConfigFile } from "../common/config-file";
 export { quoteArgument } from "../common/apache-quote";
 export { isBackendAddress, type BackendAddresses } from "./backend-address";
+export { CLIENT_TLS_CIPHERS, HTTPS_PORT, type ClientTlsOptions } from "./client-tls";
 export { cobrowseNodeBalancer, renderCobrowse } from "./cobrowse";
 export { HTTPD_VERSIONS, modulesFor, type Feature, type HttpdVersion, type ModuleSpec } from "./modules";
 export { CapacityError, mpmEventLimits, recordingConnections, type MpmLimits } from "./mpm-limits";

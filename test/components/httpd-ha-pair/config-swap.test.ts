@@ -3,15 +3,17 @@
  * rendered recording configs: a new rendering is validated as a whole in a
  * private mount namespace, swapped in and gracefully reloaded; a broken one
  * changes nothing; a removed tenant's file goes; a stopped httpd (the passive
- * node) is not started.
+ * node) is not started. TLS certificate and key, outside the server root, are
+ * validated with the config that names them.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { request } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyConfigScript, pathUnderRoot, sha256Hex, stageFileScript } from "../../../components/httpd-ha-pair/host-scripts";
+import { applyConfigScript, pathUnderRoot, sha256Hex, stageFileScript, stageOutsideFileScript, type StagedFile } from "../../../components/httpd-ha-pair/host-scripts";
 import type { Environment } from "../../../core/model/environment";
 import { loadEnvironment } from "../../../core/model/load";
 import { formatProblem } from "../../../core/model/problems";
@@ -19,7 +21,7 @@ import type { ConfigFile } from "../../../core/render/common/config-file";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
 import { apacheBinary, apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
 import { freePorts, waitFor } from "../../support/ports";
-import { isRoot } from "../../support/real-servers";
+import { isRoot, requireBinary, run } from "../../support/real-servers";
 import { startStubNode, type StubNode } from "../../support/stub-node";
 
 const HOST = "recording.example.com";
@@ -155,5 +157,118 @@ describe("config step on a live httpd", () => {
     for (const file of files) expect(liveText(file)).toBe(file.content);
     await new Promise((r) => setTimeout(r, 300));
     await expect(get(root.port, "/t1/recordings/a")).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+interface OutsideFile {
+  readonly path: string;
+  readonly mode: string;
+  readonly content: string;
+}
+
+describe("config step turning on client TLS, certificate and key outside the server root", () => {
+  let root: ApacheRoot;
+  let state: string;
+  let tlsDir: string;
+  let apache: ApacheInstance;
+  let stub: StubNode;
+  let tlsPort: number;
+  let render: (clientTls: boolean) => ConfigFile[];
+  let outside: OutsideFile[];
+
+  /** Stages the files (outside ones as `tamper` has them) and runs the config step with the hashes of the untampered set. */
+  function deploy(files: readonly ConfigFile[], outsideFiles: readonly OutsideFile[], tamper: (file: OutsideFile) => string = (f) => f.content) {
+    const relative = (file: ConfigFile) => pathUnderRoot(root.root, file.path);
+    for (const file of files) {
+      const staged = spawnSync("/bin/sh", ["-c", stageFileScript(relative(file), file.content, state)], { encoding: "utf8" });
+      if (staged.status !== 0) throw new Error(staged.stderr);
+    }
+    for (const file of outsideFiles) {
+      const staged = spawnSync("/bin/sh", ["-c", stageOutsideFileScript(file.path, file.mode, state)], { encoding: "utf8", input: Buffer.from(tamper(file)).toString("base64") });
+      if (staged.status !== 0) throw new Error(staged.stderr);
+    }
+    const hashes: StagedFile[] = outsideFiles.map((f) => ({ path: f.path, sha256: sha256Hex(f.content) }));
+    const script = applyConfigScript({
+      serverRoot: root.root,
+      mainConfig: relative(files[0]),
+      files: files.map((f) => ({ path: relative(f), sha256: sha256Hex(f.content) })),
+      outsideFiles: hashes,
+      pidFile: join(root.root, "run", "httpd.pid"),
+      httpd: apacheBinary(),
+      stateDir: state,
+    });
+    return spawnSync("/bin/sh", ["-c", script], { encoding: "utf8", timeout: 30_000 });
+  }
+
+  function getTls(ca: string): Promise<{ status: number; node?: string }> {
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest({ host: "127.0.0.1", port: tlsPort, path: "/t1/recordings/a", servername: HOST, ca, headers: { host: HOST }, agent: false }, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, node: res.headers["x-node"] as string | undefined }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  }
+
+  beforeAll(async () => {
+    if (!isRoot()) throw new Error("the config step validates in its own mount namespace and needs root (CI runs tests as root)");
+    root = await apacheRoot();
+    state = mkdtempSync(join(tmpdir(), "genesys-httpd-state-"));
+    tlsDir = mkdtempSync(join(tmpdir(), "genesys-httpd-pki-"));
+    const scratch = join(state, "openssl");
+    run(requireBinary("openssl", "openssl"), ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${HOST}`, "-addext", `subjectAltName=DNS:${HOST}`, "-keyout", `${scratch}.key`, "-out", `${scratch}.crt`]);
+    // Directories that do not exist yet on the live host: the first deployment creates them.
+    outside = [
+      { path: join(tlsDir, "certs", "genesys-recording.crt"), mode: "0644", content: readFileSync(`${scratch}.crt`, "utf8") },
+      { path: join(tlsDir, "private", "genesys-recording.key"), mode: "0600", content: readFileSync(`${scratch}.key`, "utf8") },
+    ];
+    const [p1, p2] = await freePorts(2);
+    tlsPort = p2;
+    stub = await startStubNode({ name: "t1webdav1", port: p1 });
+    const clientTls = { certificateFile: outside[0].path, keyFile: outside[1].path, port: tlsPort };
+    render = (tls) => renderHttpdSite(environment({ t1: T1 }), { t1webdav1: `127.0.0.1:${p1}` }, testSiteOptions(root, { systems: ["recording"], clientTls: tls ? clientTls : undefined }));
+    apache = await startApache(render(false), root);
+  });
+
+  afterAll(async () => {
+    await apache?.stop();
+    await stub?.close();
+    root?.remove();
+    for (const dir of [state, tlsDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("refuses a TLS config whose certificate and key are not staged with it: httpd -t fails and nothing live changes", async () => {
+    const before = readFileSync(render(false)[0].path, "utf8");
+    const result = deploy(render(true), []);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/SSLCertificateFile.*does not exist or is empty/);
+    expect(result.stderr).toContain("the live configuration is unchanged");
+    expect(readFileSync(render(false)[0].path, "utf8")).toBe(before);
+    expect(existsSync(outside[0].path)).toBe(false);
+    expect(await get(root.port, "/t1/recordings/a")).toMatchObject({ status: 200, node: "t1webdav1" });
+  });
+
+  it("refuses a staged key that is not the one this deployment rendered", () => {
+    const result = deploy(render(true), outside, (f) => (f.mode === "0600" ? `${f.content}# edited on the host\n` : f.content));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("staged httpd files differ");
+    expect(existsSync(outside[1].path)).toBe(false);
+  });
+
+  it("turns https on: the config is validated with the staged certificate and key, all are swapped in (key 0600), and the same httpd serves https after its graceful reload", async () => {
+    const pid = readFileSync(join(root.root, "run", "httpd.pid"), "utf8").trim();
+    const files = render(true);
+    const result = deploy(files, outside);
+    expect(result.stderr).toContain("Syntax OK");
+    expect(result.status).toBe(0);
+    for (const file of outside) {
+      expect(readFileSync(file.path, "utf8")).toBe(file.content);
+      expect((statSync(file.path).mode & 0o777).toString(8)).toBe(file.mode.slice(1));
+    }
+    await waitFor(async () => (await getTls(outside[0].content).catch(() => ({ status: 0 }))).status === 200, 10_000, "https served after the graceful reload");
+    expect(await getTls(outside[0].content)).toMatchObject({ status: 200, node: "t1webdav1" });
+    expect(await get(root.port, "/t1/recordings/a")).toEqual({ status: 301, node: undefined });
+    expect(readFileSync(join(root.root, "run", "httpd.pid"), "utf8").trim()).toBe(pid);
   });
 });

@@ -5,13 +5,13 @@
  * cluster tools (the cluster itself is proven by the cluster renderer's tests).
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, stageFileScript } from "../../../components/httpd-ha-pair/host-scripts";
-import { decodeAuthkey } from "../../../components/httpd-ha-pair/provisioning";
+import { applyConfigScript, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, stageFileScript, stageOutsideFileScript } from "../../../components/httpd-ha-pair/host-scripts";
+import { checkPem, decodeAuthkey } from "../../../components/httpd-ha-pair/provisioning";
 import type { ClusterCommand } from "../../../core/render/cluster/cluster-command";
 import { isRoot, requireBinary } from "../../support/real-servers";
 import { TEST_AUTHKEY } from "./pair-harness";
@@ -52,6 +52,25 @@ describe("staging a rendered file", () => {
     expect(() => stageFileScript(path, "x")).toThrow(/segments without '\.\.'/);
   });
 
+  it("stages a TLS key from standard input byte for byte, with its mode, and never in the command text", () => {
+    const key = "-----BEGIN PRIVATE KEY-----\n'$(touch pwned)`id`\n-----END PRIVATE KEY-----\n";
+    const script = stageOutsideFileScript("/etc/pki/tls/private/genesys-recording.key", "0600", dir);
+    expect(script).not.toContain(Buffer.from(key).toString("base64"));
+    expect(sh(script, { input: Buffer.from(key).toString("base64") }).status).toBe(0);
+    const staged = join(dir, "outside/etc/pki/tls/private/genesys-recording.key");
+    expect(readFileSync(staged, "utf8")).toBe(key);
+    expect((statSync(staged).mode & 0o777).toString(8)).toBe("600");
+  });
+
+  it.each([
+    ["etc/pki/x.crt", "is relative"],
+    ["/etc/pki/../shadow", "escapes with .."],
+    ["/etc/pki/a b.crt", "has a space"],
+  ])("refuses the outside path %s (%s)", (path) => {
+    expect(() => stageOutsideFileScript(path, "0600")).toThrow(/segments without '\.\.'/);
+    expect(() => applyConfigScript({ serverRoot: "/etc/httpd", mainConfig: "conf/httpd.conf", files: [{ path: "conf/httpd.conf", sha256: "0".repeat(64) }], outsideFiles: [{ path, sha256: "0".repeat(64) }], pidFile: "/run/httpd.pid" })).toThrow();
+  });
+
   it("takes rendered files only from under the server root", () => {
     expect(pathUnderRoot("/etc/httpd", "/etc/httpd/conf.d/loadbalancer_t1.conf")).toBe("conf.d/loadbalancer_t1.conf");
     expect(() => pathUnderRoot("/etc/httpd", "/etc/httpd2/conf/httpd.conf")).toThrow(/outside the server root/);
@@ -68,13 +87,13 @@ describe("installing a host", () => {
     ["rhel6", "awsvip"],
     ["rhel6", "IPaddr2"],
   ] as const)("%s with %s parses as POSIX sh and runs set -eu", (os, agent) => {
-    const script = installScript(pair(os, agent), "eu-west-1", true);
+    const script = installScript(pair(os, agent), "eu-west-1", { backend: true, client: false });
     expect(script.startsWith("set -eu\n")).toBe(true);
     expect(spawnSync("/bin/sh", ["-n", "-c", script]).status).toBe(0);
   });
 
   it("refuses a region that is not a region code before it reaches a script", () => {
-    expect(() => installScript(pair("rhel8", "awsvip"), "eu-west-1; reboot", false)).toThrow(/must be an AWS region code/);
+    expect(() => installScript(pair("rhel8", "awsvip"), "eu-west-1; reboot", { backend: false, client: false })).toThrow(/must be an AWS region code/);
   });
 });
 
@@ -182,5 +201,24 @@ describe("joining a node (in a private mount namespace over /etc/corosync)", () 
     expect(key).toBe(TEST_AUTHKEY);
     expect(`${rest.join("\n")}`).toBe(`${conf}`);
     expect(calls(dir).map((c) => c.join(" "))).toEqual(["systemctl -q is-active corosync", "corosync-cfgtool -R", "systemctl enable --now corosync pacemaker"]);
+  });
+});
+
+describe("TLS secrets", () => {
+  it("accepts PEM certificates (chains too) and keys, ending them in a line break", () => {
+    const cert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    expect(checkPem(cert, "CERTIFICATE", "httpdTlsCertificate")).toBe(`${cert}\n`);
+    expect(checkPem(`${cert}\n${cert}\n`, "CERTIFICATE", "httpdTlsCertificate")).toBe(`${cert}\n${cert}\n`);
+    for (const label of ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"]) {
+      expect(checkPem(`-----BEGIN ${label}-----\nMIIE\n-----END ${label}-----\n`, "(?:RSA |EC )?PRIVATE KEY", "httpdTlsPrivateKey")).toContain(label);
+    }
+  });
+
+  it.each([
+    ["a certificate where the key belongs", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "(?:RSA |EC )?PRIVATE KEY"],
+    ["mismatched markers", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END EC PRIVATE KEY-----", "(?:RSA |EC )?PRIVATE KEY"],
+    ["a file path", "/etc/pki/tls/private/k.key", "(?:RSA |EC )?PRIVATE KEY"],
+  ])("refuses %s, naming the config key", (_what, text, label) => {
+    expect(() => checkPem(text, label, "httpdTlsPrivateKey")).toThrow(/genesys:httpdTlsPrivateKey must be PEM text/);
   });
 });

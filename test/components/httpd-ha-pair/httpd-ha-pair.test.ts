@@ -25,6 +25,11 @@ const PROD_VIP = String(pairOf(stackValues("prod")).virtualIp.address);
 /** An overlay address outside the prod VPC (10.50.0.0/16). */
 const OVERLAY_VIP = "192.168.250.10";
 
+const TLS_KEY_CONFIG = "genesys:httpdTlsPrivateKey";
+const TLS_CERTIFICATE_CONFIG = "genesys:httpdTlsCertificate";
+/** The authkey only: both TLS secrets unset. */
+const WITHOUT_TLS = { [AUTHKEY_CONFIG]: TEST_AUTHKEY, [TLS_KEY_CONFIG]: "", [TLS_CERTIFICATE_CONFIG]: "" };
+
 const editPair =
   (change: (pair: Pair) => void) =>
   (values: Values): void =>
@@ -85,14 +90,15 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     }
   });
 
-  it("admits corosync and pcsd only from the pair itself, HTTP from the VPC, SSH only from adminCidr", () => {
+  it("admits corosync and pcsd only from the pair itself, HTTP and https from the VPC, SSH only from adminCidr", () => {
     const pairSg = sgId(run, "recording-pair-hosts");
     const rules = byType(run, INGRESS).filter((r) => r.inputs.securityGroupId === pairSg);
-    expect(rules.map((r) => r.name).sort()).toEqual(["recording-pair-corosync", "recording-pair-http", "recording-pair-pcsd", "recording-pair-ssh"]);
+    expect(rules.map((r) => r.name).sort()).toEqual(["recording-pair-corosync", "recording-pair-http", "recording-pair-https", "recording-pair-pcsd", "recording-pair-ssh"]);
     expect(ingressRule(run, "recording-pair-corosync")).toMatchObject({ ipProtocol: "udp", fromPort: 5404, toPort: 5406, referencedSecurityGroupId: pairSg });
     expect(ingressRule(run, "recording-pair-corosync").cidrIpv4).toBeUndefined();
     expect(ingressRule(run, "recording-pair-pcsd")).toMatchObject({ ipProtocol: "tcp", fromPort: 2224, toPort: 2224, referencedSecurityGroupId: pairSg });
     expect(ingressRule(run, "recording-pair-http")).toMatchObject({ ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "10.50.0.0/16" });
+    expect(ingressRule(run, "recording-pair-https")).toMatchObject({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.50.0.0/16" });
     const ssh = rules.filter((r) => r.inputs.fromPort === 22);
     expect(ssh.map((r) => r.inputs.cidrIpv4)).toEqual(["10.0.0.0/8"]);
     expect(rules.filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0")).toEqual([]);
@@ -138,7 +144,7 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     const deps = (name: string) => run.dependsOn.get(`${STEP}-${name}`) ?? [];
     for (const node of ["ip1", "ip2"]) {
       const stages = byType(run, COMMAND).filter((c) => c.name.startsWith(`${STEP}-${node}-stage-`)).map((c) => c.name);
-      expect(stages.length).toBe(3);
+      expect(stages.length).toBe(5);
       for (const stage of stages) expect(run.dependsOn.get(stage)).toEqual([`${STEP}-${node}-install`]);
       expect([...deps(`${node}-config`)].sort()).toEqual([...stages].sort());
       expect(deps(`${node}-member`)).toEqual([`${STEP}-${node}-config`]);
@@ -147,9 +153,9 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     expect(reveal(byName(run, COMMAND, `${STEP}-cluster`).inputs.connection)).toMatchObject({ host: instances.find((i) => i.name.endsWith("ip1"))!.state.privateIp });
   });
 
-  it("stages one file per tenant: the main httpd.conf and loadbalancer_<tenant>.conf, with the recording nodes' addresses", () => {
+  it("stages one file per tenant: the main httpd.conf and loadbalancer_<tenant>.conf, with the recording nodes' addresses, plus the TLS certificate and key", () => {
     const stages = byType(run, COMMAND).filter((c) => c.name.startsWith(`${STEP}-ip1-stage-`)).map((c) => c.name.replace(`${STEP}-ip1-stage-`, ""));
-    expect(stages.sort()).toEqual(["conf-httpd.conf", "conf.d-loadbalancer_t1.conf", "conf.d-loadbalancer_t2.conf"]);
+    expect(stages.sort()).toEqual(["conf-httpd.conf", "conf.d-loadbalancer_t1.conf", "conf.d-loadbalancer_t2.conf", "tls-certificate", "tls-key"]);
     const script = commandText(run, "ip1-stage-conf.d-loadbalancer_t1.conf");
     const encoded = /printf '\\''%s'\\'' ([A-Za-z0-9+/=]+) \| base64 -d/.exec(script)![1];
     const text = Buffer.from(encoded, "base64").toString("utf8");
@@ -253,6 +259,8 @@ describe("operating systems and transports", () => {
     // prod's recording balancer speaks https to its servers: the guide's TLS step adds mod_ssl.
     expect(install).toContain("yum -y install httpd pacemaker cman pcs ccs resource-agents mod_ssl awscli\n");
     expect(install).toContain("chkconfig httpd off");
+    // prod serves its clients https: the host firewall, when one runs, admits 443 too.
+    expect(install).toContain("-p tcp --dport 443");
     const member = commandText(run, "ip2-member");
     expect(member).toContain("ccs -f /etc/cluster/cluster.conf --setcman two_node=1 expected_votes=1 transport=udpu");
     expect(member).not.toContain("corosync.conf");
@@ -260,15 +268,17 @@ describe("operating systems and transports", () => {
     expect(byName(run, COMMAND, `${STEP}-ip1-member`).inputs.stdin).toBeUndefined();
   });
 
-  it("rhel6 with plain-http recording servers installs exactly the guide's package list", async () => {
+  it("rhel6 with plain-http recording servers and no client TLS (development) installs exactly the guide's package list", async () => {
     const run = await runPair((values) => {
+      values.environment = "development";
       (values.recording as Record<string, unknown>).backendScheme = "http";
       pairOf(values).os = "rhel6";
       pairOf(values).corosync = { transport: "udpu", tokenMs: 3000 };
       pairOf(values).virtualIp = { agent: "IPaddr2", address: "10.50.130.10" };
       pairOf(values).fronting = "nlb";
-    });
+    }, { secrets: WITHOUT_TLS });
     expect(commandText(run, "ip1-install")).toContain("yum -y install httpd pacemaker cman pcs ccs resource-agents\n");
+    expect(commandText(run, "ip1-install")).not.toContain("--dport 443");
   });
 
   it("rhel6 with multicast (its default transport) is refused before any host exists: a VPC carries no multicast", async () => {
@@ -307,20 +317,120 @@ describe("fronting nlb", () => {
     run = await runPair(editPair((pair) => (pair.fronting = "nlb")));
   });
 
-  it("puts an internal network load balancer over both hosts, health-checked on the HTTP port only the active host answers", () => {
+  it.each([
+    ["http", 80],
+    ["https", 443],
+  ])("puts an internal network load balancer over both hosts: a TCP %s listener on %i, health-checked on the port only the active host answers", (key, port) => {
     const lb = byType(run, "aws:lb/loadBalancer:LoadBalancer").find((l) => l.name === "recording-pair-nlb")!;
     expect(lb.inputs).toMatchObject({ loadBalancerType: "network", internal: true, enableCrossZoneLoadBalancing: true });
-    const tg = byName(run, "aws:lb/targetGroup:TargetGroup", "recording-pair-nlb-http");
-    expect(tg.inputs).toMatchObject({ protocol: "TCP", port: 80, targetType: "instance", healthCheck: { protocol: "TCP", port: "traffic-port" } });
-    const attached = byType(run, "aws:lb/targetGroupAttachment:TargetGroupAttachment").map((a) => a.inputs.targetId).sort();
-    expect(attached).toEqual(hostsOf(run).map((i) => i.id).sort());
+    const tg = byName(run, "aws:lb/targetGroup:TargetGroup", `recording-pair-nlb-${key}`);
+    expect(tg.inputs).toMatchObject({ protocol: "TCP", port, targetType: "instance", healthCheck: { protocol: "TCP", port: "traffic-port" } });
+    const attached = byType(run, "aws:lb/targetGroupAttachment:TargetGroupAttachment").filter((a) => a.inputs.targetGroupArn === tg.state.arn);
+    expect(attached.map((a) => a.inputs.targetId).sort()).toEqual(hostsOf(run).map((i) => i.id).sort());
+    expect(attached.map((a) => a.inputs.port)).toEqual([port, port]);
+    // TLS passes through: the listener is TCP, so httpd, not the NLB, holds the certificate.
+    expect(byName(run, "aws:lb/listener:Listener", `recording-pair-nlb-${key}`).inputs).toMatchObject({ port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: tg.state.arn }] });
     expect(pairOutputs(run).endpoint).toBe(lb.state.dnsName);
   });
 
-  it("admits HTTP on the hosts from the NLB's security group instead of the whole VPC", () => {
+  it.each([
+    ["http", 80],
+    ["https", 443],
+  ])("admits %s on the hosts from the NLB's security group instead of the whole VPC", (key, port) => {
     const nlbSg = sgId(run, "recording-pair-nlb");
-    expect(ingressRule(run, "recording-pair-http")).toMatchObject({ referencedSecurityGroupId: nlbSg });
-    expect(ingressRule(run, "recording-pair-http").cidrIpv4).toBeUndefined();
-    expect(ingressRule(run, "recording-pair-nlb-http")).toMatchObject({ securityGroupId: nlbSg, cidrIpv4: "10.50.0.0/16", fromPort: 80 });
+    expect(ingressRule(run, `recording-pair-${key}`)).toMatchObject({ referencedSecurityGroupId: nlbSg, fromPort: port });
+    expect(ingressRule(run, `recording-pair-${key}`).cidrIpv4).toBeUndefined();
+    expect(ingressRule(run, `recording-pair-nlb-${key}`)).toMatchObject({ securityGroupId: nlbSg, cidrIpv4: "10.50.0.0/16", fromPort: port });
+  });
+});
+
+describe("client TLS", () => {
+  /** Distinct from every other test secret, so a leak is attributable. */
+  const TLS = {
+    [TLS_KEY_CONFIG]: "-----BEGIN PRIVATE KEY-----\nMIIEvAIBADANBgkqhkiG9w0BAQEFAASC-key-only\n-----END PRIVATE KEY-----",
+    [TLS_CERTIFICATE_CONFIG]: "-----BEGIN CERTIFICATE-----\nMIIDazCCAlOgAwIBAgIU-certificate-only\n-----END CERTIFICATE-----",
+  };
+  let run: PairRun;
+  beforeAll(async () => {
+    run = await runPair(undefined, { secrets: { [AUTHKEY_CONFIG]: TEST_AUTHKEY, ...TLS } });
+  });
+
+  const stagedText = (name: string) => {
+    const encoded = /printf '\\''%s'\\'' ([A-Za-z0-9+/=]+) \| base64 -d/.exec(commandText(run, name))![1];
+    return Buffer.from(encoded, "base64").toString("utf8");
+  };
+
+  it("renders httpd.conf with https on 443 from the RHEL certificate paths and the plain port redirecting", () => {
+    const main = stagedText("ip1-stage-conf-httpd.conf");
+    expect(main).toMatch(/^Listen 80\nListen 443 https$/m);
+    expect(main).toContain("SSLCertificateFile /etc/pki/tls/certs/genesys-recording.crt\n");
+    expect(main).toContain("SSLCertificateKeyFile /etc/pki/tls/private/genesys-recording.key\n");
+    expect(main).toContain("SSLProtocol -all +TLSv1.2 +TLSv1.3\n");
+    expect(main).toContain('RewriteRule "^" "https://%{SERVER_NAME}%{REQUEST_URI}" [R=301,L]');
+    expect(stagedText("ip1-stage-conf.d-loadbalancer_t1.conf")).toContain("path=/t1; HttpOnly; Secure");
+  });
+
+  it("hands the certificate and key to their staging steps on standard input, as secrets; the key is staged 0600", () => {
+    for (const node of ["ip1", "ip2"]) {
+      for (const [step, config, path, mode] of [
+        ["tls-certificate", TLS_CERTIFICATE_CONFIG, "/etc/pki/tls/certs/genesys-recording.crt", "0644"],
+        ["tls-key", TLS_KEY_CONFIG, "/etc/pki/tls/private/genesys-recording.key", "0600"],
+      ] as const) {
+        const command = byName(run, COMMAND, `${STEP}-${node}-stage-${step}`);
+        expect(isSecret(command.inputs.stdin)).toBe(true);
+        expect(Buffer.from(String(reveal(command.inputs.stdin)), "base64").toString("utf8")).toBe(`${TLS[config]}\n`);
+        expect(commandText(run, `${node}-stage-${step}`)).toContain(`/var/lib/genesys-httpd/outside${path}`);
+        expect(commandText(run, `${node}-stage-${step}`)).toContain(`chmod ${mode} `);
+        expect(run.dependsOn.get(`${STEP}-${node}-config`)).toContain(`${STEP}-${node}-stage-${step}`);
+      }
+      // The config step validates the new httpd.conf together with the new certificate and key.
+      expect(commandText(run, `${node}-config`)).toContain("etc/pki/tls/certs/genesys-recording.crt etc/pki/tls/private/genesys-recording.key");
+    }
+  });
+
+  it("keeps the TLS key and certificate out of every plain input", () => {
+    const secretTexts = Object.values(TLS).map((s) => s.split("\n")[1]);
+    for (const resource of run.resources) {
+      for (const { path, text } of plainStrings(resource.inputs)) {
+        for (const secret of secretTexts) {
+          expect(text.includes(secret), `${resource.type} ${resource.name}${path}`).toBe(false);
+          expect(text.includes(Buffer.from(`${TLS[TLS_KEY_CONFIG]}\n`).toString("base64")), `${resource.type} ${resource.name}${path}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it("a renewed certificate re-stages only the certificate and re-runs config", async () => {
+    const renewed = await runPair(undefined, { secrets: { [AUTHKEY_CONFIG]: TEST_AUTHKEY, ...TLS, [TLS_CERTIFICATE_CONFIG]: "-----BEGIN CERTIFICATE-----\nrenewed\n-----END CERTIFICATE-----" } });
+    expect(changedTriggers(run, renewed)).toEqual([`${STEP}-ip1-config`, `${STEP}-ip1-stage-tls-certificate`, `${STEP}-ip2-config`, `${STEP}-ip2-stage-tls-certificate`]);
+  });
+
+  it.each([
+    ["both", [TLS_KEY_CONFIG, TLS_CERTIFICATE_CONFIG]],
+    ["the key", [TLS_KEY_CONFIG]],
+  ])("production without %s fails naming both secrets, before any host exists", async (_what, unset) => {
+    const secrets: Record<string, string> = { [AUTHKEY_CONFIG]: TEST_AUTHKEY, ...TLS, ...Object.fromEntries(unset.map((k) => [k, ""])) };
+    const failure = await runPair(undefined, { secrets }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ProgramFailure);
+    expect((failure as ProgramFailure).message).toContain("genesys:httpdTlsPrivateKey and genesys:httpdTlsCertificate");
+    expect((failure as ProgramFailure).resources.filter((r) => r.type === INSTANCE && r.name.startsWith("recording-pair-"))).toEqual([]);
+  });
+
+  it("development without the TLS secrets serves plain HTTP only: no 443 rule, no certificate staged", async () => {
+    const plain = await runPair((values) => (values.environment = "development"), { secrets: WITHOUT_TLS });
+    expect(byType(plain, INGRESS).map((r) => r.name)).not.toContain("recording-pair-https");
+    expect(byType(plain, COMMAND).map((c) => c.name).filter((n) => n.includes("tls"))).toEqual([]);
+    expect(commandText(plain, "ip1-install")).toContain("--add-service=http &&");
+  });
+
+  it("development with only one TLS secret fails naming the missing one", async () => {
+    const failure = await runPair((values) => (values.environment = "development"), { secrets: { ...WITHOUT_TLS, [TLS_CERTIFICATE_CONFIG]: TLS[TLS_CERTIFICATE_CONFIG] } }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((failure as Error).message).toContain("genesys:httpdTlsPrivateKey is not set");
   });
 });
