@@ -16,7 +16,8 @@ const ROOT = resolve(__dirname, "..");
 const GROUP = "synth scale";
 
 export interface SynthSample {
-  readonly mode: "components" | "flat";
+  /** The program as synth runs it, the flat baseline, or the program with the SDK's per-promise stack traces off. */
+  readonly mode: "components" | "flat" | "lean";
   readonly tenants: number;
   readonly resources: number;
   /** Time from starting the program to every resource registered and every output resolved, ms. */
@@ -31,6 +32,7 @@ export interface SynthScaleRow {
   readonly resources: number;
   readonly components: readonly SynthSample[];
   readonly flat: readonly SynthSample[];
+  readonly lean: readonly SynthSample[];
 }
 
 export interface SynthScaleOptions {
@@ -38,26 +40,29 @@ export interface SynthScaleOptions {
   readonly tenants?: readonly number[];
   /** Samples per tenant count and mode. @default 3 */
   readonly samples?: number;
+  /** Samples for the largest tenant count, whose flat baseline alone takes minutes and GiBs. @default 1 */
+  readonly largestSamples?: number;
   /** Per-process limit, ms. @default 600000 */
   readonly timeoutMs?: number;
 }
 
 async function sample(mode: SynthSample["mode"], tenants: number, manifest: string, timeoutMs: number): Promise<SynthSample> {
   const started = process.hrtime.bigint();
-  const { stdout } = await exec(process.execPath, ["--import", "tsx", join(ROOT, "bench/synth-driver.ts"), mode, String(tenants), manifest], {
+  const args = mode === "lean" ? ["components", String(tenants), manifest, "lean"] : [mode, String(tenants), manifest];
+  const { stdout } = await exec(process.execPath, ["--import", "tsx", join(ROOT, "bench/synth-driver.ts"), ...args], {
     cwd: ROOT,
     timeout: timeoutMs,
     maxBuffer: 16 * 2 ** 20,
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const line = stdout.trim().split("\n").pop() ?? "";
-  return { ...(JSON.parse(line) as Omit<SynthSample, "wallMs">), wallMs };
+  return { ...(JSON.parse(line) as Omit<SynthSample, "wallMs">), mode, wallMs };
 }
 
-/** Components then flat, alternating per sample so both see the same machine state. */
+/** Components, flat and lean in turn per sample, so all three see the same machine state. */
 export async function synthScaleRows(options: SynthScaleOptions = {}): Promise<SynthScaleRow[]> {
   const counts = options.tenants ?? [1, 50, 500];
-  const samples = options.samples ?? 3;
+  const largest = Math.max(...counts);
   const timeoutMs = options.timeoutMs ?? 600_000;
   const dir = mkdtempSync(join(tmpdir(), "genesys-synth-scale-"));
   try {
@@ -66,12 +71,15 @@ export async function synthScaleRows(options: SynthScaleOptions = {}): Promise<S
       const manifest = join(dir, `manifest-${tenants}.json`);
       const components: SynthSample[] = [];
       const flat: SynthSample[] = [];
+      const lean: SynthSample[] = [];
+      const samples = tenants === largest ? (options.largestSamples ?? 1) : (options.samples ?? 3);
       for (let i = 0; i < samples; i++) {
         components.push(await sample("components", tenants, manifest, timeoutMs));
         flat.push(await sample("flat", tenants, manifest, timeoutMs));
+        lean.push(await sample("lean", tenants, manifest, timeoutMs));
       }
-      if (flat.some((f) => f.resources !== components[0].resources)) throw new Error(`the flat program registered a different number of resources for ${tenants} tenants`);
-      rows.push({ tenants, resources: components[0].resources, components, flat });
+      if ([...flat, ...lean].some((f) => f.resources !== components[0].resources)) throw new Error(`a baseline registered a different number of resources for ${tenants} tenants`);
+      rows.push({ tenants, resources: components[0].resources, components, flat, lean });
     }
     return rows;
   } finally {
@@ -95,6 +103,8 @@ export async function synthScaleFigures(options: SynthScaleOptions = {}): Promis
     figures.push(
       { group: GROUP, name: `synth ${row.tenants} tenants wall time`, unit: "s", samples: row.components.map((s) => s.wallMs / 1000), note, target: isLargest ? { op: "<=", value: LARGEST_TARGETS.wallSeconds } : undefined },
       { group: GROUP, name: `synth ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.components.map((s) => s.maxRssMiB), target: isLargest ? { op: "<=", value: LARGEST_TARGETS.memoryMiB } : undefined },
+      { group: GROUP, name: `lean runner ${row.tenants} tenants wall time`, unit: "s", samples: row.lean.map((s) => s.wallMs / 1000), note: "source maps and SDK promise stack traces off" },
+      { group: GROUP, name: `lean runner ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.lean.map((s) => s.maxRssMiB) },
       { group: GROUP, name: `flat program ${row.tenants} tenants wall time`, unit: "s", samples: row.flat.map((s) => s.wallMs / 1000) },
       { group: GROUP, name: `flat program ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.flat.map((s) => s.maxRssMiB) },
       {

@@ -74,7 +74,6 @@ export class RecordingTenants extends pulumi.ComponentResource {
   constructor(name: string, args: RecordingTenantsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:recording:RecordingTenants", name, {}, opts);
     const { platform: p, recording } = args;
-    const standbyNote = this.standbyNotes(recording);
 
     if (recording.balancer !== "alb") {
       const group = createSecurityGroup(`${name}-nodes`, { vpcId: p.vpcId, description: "Interaction Recording nodes" }, { parent: this });
@@ -133,7 +132,7 @@ export class RecordingTenants extends pulumi.ComponentResource {
     this.tenantUrls = pulumi.output(built.then(() => urls));
     this.albs = pulumi.output(built.then(() => pulumi.all(summaries)));
     this.limitations = [
-      ...standbyNote,
+      ...this.standbyNotes(recording),
       "ALB cannot rewrite Set-Cookie paths (Apache's ProxyPassReverseCookiePath): the Recording Crypto Server's JSESSIONID keeps its /rcs path, so a client that honours cookie paths does not send it back under /<tenant>/rcs. RCS stickiness still holds through the ALB's own AWSALBAPP cookie (path /).",
       "RWS stickiness uses the ALB's AWSALB cookie (path /) instead of a ROUTEID cookie scoped to /<tenant>: a client using the RWS of two tenants on the same ALB keeps one pin at a time.",
       "Health checks only see that each server answers HTTP (any status below 500 at /): the guide names no health URL for these services.",
@@ -204,7 +203,6 @@ export class RecordingTenants extends pulumi.ComponentResource {
   }
 
   private standbyNotes(recording: Recording): string[] {
-    if (recording.balancer !== "alb") return [];
     return recording.tenants.flatMap((t) =>
       t.services.flatMap((s) =>
         s.members
