@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { allowFromCidr, createSecurityGroup } from "./security-groups";
-import type { PlatformArgs } from "./platform";
+import { TAG, type PlatformArgs } from "./platform";
 import { elbResourceName } from "./target-group";
 
 /** Who reaches the balancer: anyone on the internet, or clients inside the VPC (public subnets or private ones). */
@@ -87,7 +87,7 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
         dropInvalidHeaderFields: p.hardening.dropInvalidHeaderFields,
         desyncMitigationMode: p.hardening.desyncMitigationMode,
         accessLogs: p.hardening.accessLogs ? { enabled: true, bucket: p.accessLogBucket as pulumi.Input<string>, prefix: args.accessLogPrefix } : undefined,
-        tags: { Name: name, ...args.tags },
+        tags: { Name: name, [TAG.hostname]: args.hostname, ...args.tags },
       },
       { parent: this },
     );

@@ -35,6 +35,8 @@ export const TAG = {
   service: "genesys:service",
   node: "genesys:node",
   appName: "genesys:appName",
+  /** The hostname clients use for a balancer. */
+  hostname: "genesys:hostname",
 } as const;
 
 /** Which Genesys system a resource serves. */
