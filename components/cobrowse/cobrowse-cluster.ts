@@ -13,7 +13,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cobrowse } from "../../core/model/environment";
 import { COBROWSE_CONTEXT_PATH, COBROWSE_NODE_PARAMETER, cobrowseServerUrl } from "../../core/model/genesys-facts";
-import { ConfigError } from "../../core/model/problems";
+import { singleAlbProblems } from "../../core/model/alb-packing";
+import { ConfigError, type ConfigProblem } from "../../core/model/problems";
 import { caseCollisions, exactCookieConditions, exactQueryCondition, priorityBands, stablePriorities, type RuleCondition } from "../shared/alb-conditions";
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
@@ -30,6 +31,16 @@ export interface CobrowseClusterArgs {
 /** Cookie rules per node: the cookie first in the header, or after another one. */
 const COOKIE_RULE_SHAPES = ["first", "later"] as const;
 
+/** What an ALB cannot route for this cluster: node ids equal without case, more nodes than one ALB's rules hold. */
+export function cobrowseAlbProblems(cluster: Cobrowse): ConfigProblem[] {
+  if (cluster.balancer !== "alb") return [];
+  const rulesPerNode = COOKIE_RULE_SHAPES.length + (cluster.urlStickiness ? 1 : 0);
+  return [
+    ...caseCollisions(cluster.nodes.map((n) => ({ path: ["cobrowse", "nodes", n.key, "nodeId"], value: n.nodeId }))),
+    ...singleAlbProblems(["cobrowse", "nodes"], { rules: rulesPerNode * cluster.nodes.length, targetGroups: 1 + cluster.nodes.length }),
+  ];
+}
+
 export class CobrowseCluster extends pulumi.ComponentResource {
   /** Where customers' pages and agents reach Co-browse: `<base>/cobrowse`. */
   readonly url: pulumi.Output<string>;
@@ -42,6 +53,8 @@ export class CobrowseCluster extends pulumi.ComponentResource {
   constructor(name: string, args: CobrowseClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:cobrowse:CobrowseCluster", name, {}, opts);
     const { platform: p, cluster } = args;
+    const problems = cobrowseAlbProblems(cluster);
+    if (problems.length > 0) throw new ConfigError(problems);
     const tags = { [TAG.system]: "cobrowse" };
     const nodeGroup = createSecurityGroup(`${name}-nodes`, { vpcId: p.vpcId, description: "Co-browse nodes" }, { parent: this });
     allowEgressAnywhere(`${name}-nodes-out`, nodeGroup.id, { parent: this });
@@ -60,8 +73,6 @@ export class CobrowseCluster extends pulumi.ComponentResource {
       return;
     }
 
-    const collisions = caseCollisions(cluster.nodes.map((n) => ({ path: ["cobrowse", "nodes", n.key, "nodeId"], value: n.nodeId })));
-    if (collisions.length > 0) throw new ConfigError(collisions);
     // Sessions start here; once a node sets its cookie the ALB pins the client to it, which also
     // covers a Cookie header the exact-value rules do not recognise (pairs joined by ";" alone).
     const roundRobin = createTargetGroup(

@@ -15,7 +15,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedNode, WebEngagement81 as WebEngagement81Model } from "../../core/model/environment";
 import { stickyValue } from "../../core/model/genesys-facts";
-import { ConfigError } from "../../core/model/problems";
+import { singleAlbProblems } from "../../core/model/alb-packing";
+import { ConfigError, type ConfigProblem } from "../../core/model/problems";
 import { caseCollisions, exactPathParameterCondition, exactQueryCondition, priorityBands, stablePriorities, type RuleCondition } from "../shared/alb-conditions";
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
@@ -40,6 +41,16 @@ const FRONTEND_RULES = [
   { shape: "path", condition: exactPathParameterCondition },
 ] as const;
 
+/** What the frontend ALB cannot route: routes equal without case, more nodes than one ALB's rules hold. */
+export function webEngagement81AlbProblems(system: WebEngagement81Model): ConfigProblem[] {
+  if (system.balancer !== "alb") return [];
+  const fe = system.frontend;
+  return [
+    ...caseCollisions(fe.nodes.map((n) => ({ path: ["webEngagement81", "frontend", "nodes", n.key, "appName"], value: n.route }))),
+    ...singleAlbProblems(["webEngagement81", "frontend", "nodes"], { rules: FRONTEND_RULES.length * fe.nodes.length, targetGroups: 1 + fe.nodes.length }),
+  ];
+}
+
 export class WebEngagement81 extends pulumi.ComponentResource {
   readonly wiring: WebEngagement81Wiring;
   /** Base URL of the frontend tier: the frontend balancer's, or each frontend node's without balancers. */
@@ -53,6 +64,8 @@ export class WebEngagement81 extends pulumi.ComponentResource {
   constructor(name: string, args: WebEngagement81Args, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:webengagement:WebEngagement81", name, {}, opts);
     const { platform: p, system } = args;
+    const problems = webEngagement81AlbProblems(system);
+    if (problems.length > 0) throw new ConfigError(problems);
     const tierGroups = {} as Record<Tier, aws.ec2.SecurityGroup>;
     const instances = {} as Record<Tier, Record<string, aws.ec2.Instance>>;
     const tiers: [Tier, readonly ResolvedNode[]][] = [
@@ -102,8 +115,6 @@ export class WebEngagement81 extends pulumi.ComponentResource {
 
   private frontendBalancer(name: string, p: PlatformArgs, system: WebEngagement81Model, nodeGroup: aws.ec2.SecurityGroup): ApplicationLoadBalancer {
     const fe = system.frontend;
-    const collisions = caseCollisions(fe.nodes.map((n) => ({ path: ["webEngagement81", "frontend", "nodes", n.key, "appName"], value: n.route })));
-    if (collisions.length > 0) throw new ConfigError(collisions);
     const base = `${name}-frontend`;
     const tags = { [TAG.system]: "webEngagement81", [TAG.tier]: "frontend" };
     const instances = this.instances.frontend;

@@ -12,7 +12,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { WebEngagement85 } from "../../core/model/environment";
 import { stickyValue, WEB_ENGAGEMENT_CONTEXT_PATH } from "../../core/model/genesys-facts";
-import { ConfigError } from "../../core/model/problems";
+import { singleAlbProblems } from "../../core/model/alb-packing";
+import { ConfigError, type ConfigProblem } from "../../core/model/problems";
 import { caseCollisions, exactCookieConditions, priorityBands, stablePriorities } from "../shared/alb-conditions";
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
@@ -35,6 +36,15 @@ export interface ClusterApplicationAddress {
 /** The cookie rules of one node: the cookie first in the header, or after another one. */
 const COOKIE_RULE_SHAPES = ["first", "later"] as const;
 
+/** What an ALB cannot route for this cluster: routes equal without case, more nodes than one ALB's rules hold. */
+export function webEngagement85AlbProblems(cluster: WebEngagement85): ConfigProblem[] {
+  if (cluster.balancer !== "alb") return [];
+  return [
+    ...caseCollisions(cluster.nodes.map((n) => ({ path: ["webEngagement85", "nodes", n.key, "appName"], value: n.route }))),
+    ...singleAlbProblems(["webEngagement85", "nodes"], { rules: COOKIE_RULE_SHAPES.length * cluster.nodes.length, targetGroups: 1 + cluster.nodes.length }),
+  ];
+}
+
 export class WebEngagement85Cluster extends pulumi.ComponentResource {
   /** Host and default port of the GWE cluster application: the balancer's, or one node's without a balancer. */
   readonly clusterApplication: pulumi.Output<ClusterApplicationAddress>;
@@ -48,6 +58,8 @@ export class WebEngagement85Cluster extends pulumi.ComponentResource {
   constructor(name: string, args: WebEngagement85ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:webengagement:WebEngagement85Cluster", name, {}, opts);
     const { platform: p, cluster } = args;
+    const problems = webEngagement85AlbProblems(cluster);
+    if (problems.length > 0) throw new ConfigError(problems);
     const tags = { [TAG.system]: "webEngagement85" };
     const nodeGroup = createSecurityGroup(`${name}-nodes`, { vpcId: p.vpcId, description: "Web Engagement 8.5 nodes" }, { parent: this });
     allowEgressAnywhere(`${name}-nodes-out`, nodeGroup.id, { parent: this });
@@ -68,8 +80,6 @@ export class WebEngagement85Cluster extends pulumi.ComponentResource {
       return;
     }
 
-    const collisions = caseCollisions(cluster.nodes.map((n) => ({ path: ["webEngagement85", "nodes", n.key, "appName"], value: n.route })));
-    if (collisions.length > 0) throw new ConfigError(collisions);
     const targets = cluster.nodes.map((n) => ({ key: n.key, instanceId: this.instances[n.key].id, port: n.port }));
     const clusterGroup = createTargetGroup(
       `${name}-cluster`,

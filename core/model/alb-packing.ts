@@ -147,3 +147,15 @@ export function albHostname(hostname: string, siteDomain: string, number: number
   const label = hostname.slice(0, dot).slice(0, 63 - suffix.length).replace(/-+$/, "");
   return `${label}${suffix}${hostname.slice(dot)}`;
 }
+
+/** A system that needs one ALB (a cluster, not tenants): a problem at `path` when its rules or target groups exceed one. */
+export function singleAlbProblems(path: readonly (string | number)[], demand: { readonly rules: number; readonly targetGroups: number }, capacity: AlbCapacity = DEFAULT_ALB_CAPACITY): ConfigProblem[] {
+  if (demand.rules <= capacity.rules && demand.targetGroups <= capacity.targetGroups) return [];
+  return [
+    {
+      path,
+      value: { rules: demand.rules, targetGroups: demand.targetGroups },
+      message: `need more listener rules or target groups than one ALB holds (${capacity.rules} rules, ${capacity.targetGroups} target groups): use fewer nodes behind this balancer`,
+    },
+  ];
+}
