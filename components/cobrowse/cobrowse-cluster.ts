@@ -115,7 +115,7 @@ export class CobrowseCluster extends pulumi.ComponentResource {
     this.url = pulumi.output(`${alb.baseUrl}${COBROWSE_CONTEXT_PATH}`);
     this.serverUrls = pulumi.output<Record<string, string>>(cluster.urlStickiness ? Object.fromEntries(cluster.nodes.map((n) => [n.key, cobrowseServerUrl(alb.baseUrl, n.nodeId)])) : {});
     this.limitations = [
-      `A session whose node is down gets an error from that node's target group until the client drops the ${cluster.cookie} cookie or the serverUrl; the session is lost either way, as with Apache.`,
+      `Requests for a session whose node is down get errors from that node's target group until the client drops the ${cluster.cookie} cookie or the node's serverUrl, where Apache would send them to another node; the session itself lives on the failed node and is lost behind either balancer.`,
     ];
     this.registerOutputs({ url: this.url, serverUrls: this.serverUrls, balancerDnsName: this.balancerDnsName });
   }
