@@ -114,7 +114,8 @@ export async function runFramework(framework: FrameworkInput): Promise<Framework
   return {
     ...run,
     regionOf: (r) => regionOfRef(providerRefs.get(`${r.type}::${r.name}`)),
-    amiLookupRegions: amiProviders.map(regionOfRef),
+    // Only the Framework's own lookups: the stack's other systems look up their images with the stack's provider.
+    amiLookupRegions: amiProviders.filter((ref) => providerName(ref)?.startsWith("framework-")).map(regionOfRef),
     sites: fw?.sites ?? {},
     links: fw?.links ?? [],
     byId,
