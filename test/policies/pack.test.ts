@@ -120,9 +120,10 @@ async function analyzeResource(run: MockRun, type: string, name: string): Promis
 }
 
 /** What `--policy-pack-config` sends: per policy, its properties and optional level. */
-async function configure(config: Readonly<Record<string, { readonly enforcementLevel?: string; readonly [key: string]: unknown }>>): Promise<void> {
+async function configure(config: Readonly<Record<string, object>>): Promise<void> {
   const request = new proto.ConfigureAnalyzerRequest();
-  for (const [name, { enforcementLevel, ...properties }] of Object.entries(config)) {
+  for (const [name, entry] of Object.entries(config)) {
+    const { enforcementLevel, ...properties } = entry as { enforcementLevel?: string } & Record<string, unknown>;
     const policyConfig = new proto.PolicyConfig();
     policyConfig.setEnforcementlevel(proto.EnforcementLevel[(enforcementLevel ?? "mandatory").toUpperCase()]);
     policyConfig.setProperties(Struct.fromJavaScript(properties as Parameters<typeof Struct.fromJavaScript>[0]));
