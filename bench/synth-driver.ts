@@ -15,7 +15,7 @@
  * trace the SDK stores on every promise for leak reports), to show what the
  * synth runner would gain from doing the same.
  *
- * Prints one JSON line: { mode, tenants, resources, synthMs, maxRssMiB }.
+ * Prints one JSON line: { mode, tenants, resources, synthMs, synthCpuMs, maxRssMiB }.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import * as aws from "@pulumi/aws";
@@ -114,11 +114,14 @@ async function main(): Promise<void> {
   const { deployEnvironment } = await import("../components/genesys-environment");
   const { readEnvironment } = await import("../components/stack-config");
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const run = await runUnderMocks({ stack: "dev", config }, () => (mode === "components" ? deployEnvironment(readEnvironment()) : (registerFlat(manifest), {})));
   const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpuBefore);
+  const synthCpuMs = (cpu.user + cpu.system) / 1000;
   if (mode === "components") writeFileSync(manifestPath, JSON.stringify(manifestOf(run)));
   const resources = run.resources.filter((r) => r.custom && r.type !== "pulumi:pulumi:Stack").length;
-  console.log(JSON.stringify({ mode, tenants, resources, synthMs, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(JSON.stringify({ mode, tenants, resources, synthMs, synthCpuMs, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
 }
 
 main().then(
