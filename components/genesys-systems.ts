@@ -6,7 +6,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../core/model/environment";
+import { SECRET_CONFIG_KEYS } from "../core/model/schema";
 import { CobrowseCluster } from "./cobrowse/cobrowse-cluster";
+import { pairTlsSecrets } from "./httpd-ha-pair/site-files";
 import type { Network } from "./network";
 import { RecordingTenants } from "./recording/recording-tenants";
 import { AccessLogBucket } from "./shared/access-log-bucket";
@@ -26,6 +28,16 @@ export interface GenesysSystems {
 /** Every system's balancer kind, to know whether any ALB (and so the log bucket) exists. */
 function usesAlb(env: Environment): boolean {
   return [env.webEngagement81, env.webEngagement85, env.cobrowse, env.recording].some((s) => s?.balancer === "alb");
+}
+
+/** Whether the httpd pair serves recording clients https, decided where the pair decides it. */
+function pairScheme(env: Environment): "http" | "https" {
+  const config = new pulumi.Config("genesys");
+  try {
+    return pairTlsSecrets(env, { certificate: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsCertificate), privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsPrivateKey) }) ? "https" : "http";
+  } catch (error) {
+    throw new pulumi.RunError((error as Error).message);
+  }
 }
 
 export function deployGenesysSystems(env: Environment, network: Network, opts: pulumi.ComponentResourceOptions): GenesysSystems {
@@ -48,7 +60,7 @@ export function deployGenesysSystems(env: Environment, network: Network, opts: p
   const we81 = env.webEngagement81 && new WebEngagement81("gwe81", { platform, system: env.webEngagement81 }, opts);
   const we85 = env.webEngagement85 && new WebEngagement85Cluster("gwe85", { platform, cluster: env.webEngagement85 }, opts);
   const cobrowse = env.cobrowse && new CobrowseCluster("cobrowse", { platform, cluster: env.cobrowse }, opts);
-  const recording = env.recording && new RecordingTenants("recording", { platform, recording: env.recording, siteDomain: env.site.domain }, opts);
+  const recording = env.recording && new RecordingTenants("recording", { platform, recording: env.recording, siteDomain: env.site.domain, pairScheme: pairScheme(env) }, opts);
 
   const outputs: Record<string, unknown> = {};
   if (logs) outputs.accessLogBucket = logs.bucketName;

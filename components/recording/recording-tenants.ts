@@ -30,6 +30,8 @@ export interface RecordingTenantsArgs {
   readonly recording: Recording;
   /** The website's domain: numbered ALB hostnames stay under it. */
   readonly siteDomain: string;
+  /** Scheme the httpd pair serves clients with (balancer httpdHaPair). @default "http" */
+  readonly pairScheme?: "http" | "https";
 }
 
 /** What a Genesys administrator enters for one tenant (seed 003: RPS URL, htcc.baseurl, rcs.base_uri). */
@@ -83,7 +85,7 @@ export class RecordingTenants extends pulumi.ComponentResource {
       this.albs = pulumi.output<Record<string, RecordingAlbSummary>>({});
       if (recording.balancer === "httpdHaPair") {
         this.nodeSecurityGroupId = group.id;
-        this.tenantUrls = pulumi.output(Object.fromEntries(recording.tenants.map((t) => [t.key, urlsOf(t, `http://${recording.hostname}`)])));
+        this.tenantUrls = pulumi.output(Object.fromEntries(recording.tenants.map((t) => [t.key, urlsOf(t, `${args.pairScheme ?? "http"}://${recording.hostname}`)])));
         this.limitations = [];
       } else {
         const ports = recording.tenants.flatMap((t) => t.services.flatMap((s) => s.members.map((m) => m.port)));

@@ -131,8 +131,8 @@ describe("recording tenants served by the httpd HA pair", () => {
     for (const source of sources) expect(pairGroups).toContain(source);
   });
 
-  it("outputs the tenant URLs on the pair's hostname", () => {
-    expect((prodPair.outputs.recording as { tenants: Record<string, unknown> }).tenants.t2).toEqual(recordingTenantUrls("http://recording.example.com", "t2"));
+  it("outputs the tenant URLs on the pair's hostname, over the https the production pair serves", () => {
+    expect((prodPair.outputs.recording as { tenants: Record<string, unknown> }).tenants.t2).toEqual(recordingTenantUrls("https://recording.example.com", "t2"));
   });
 });
 
