@@ -87,7 +87,7 @@ async function main(): Promise<number> {
   writeFileSync(join(__dirname, "RESULTS.md"), lines.join("\n"));
   const byTenants = (metric: string) =>
     scale
-      .filter((f) => f.name.startsWith("synth ") && f.name.endsWith(metric))
+      .filter((f) => f.name.startsWith("synth ") && !f.name.includes("--traces") && f.name.endsWith(metric))
       .map((f) => ({ x: Number(/(\d+) tenants/.exec(f.name)?.[1] ?? Number.NaN), y: median(f.samples) }))
       .filter((p) => Number.isFinite(p.x))
       .sort((a, b) => a.x - b.x);

@@ -103,10 +103,11 @@ export async function synthScaleFigures(options: SynthScaleOptions = {}): Promis
     const isLargest = row.tenants === largest;
     const note = `${row.resources} resources`;
     figures.push(
-      { group: GROUP, name: `synth ${row.tenants} tenants wall time`, unit: "s", samples: row.components.map((s) => s.wallMs / 1000), note, target: isLargest ? { op: "<=", value: LARGEST_TARGETS.wallSeconds } : undefined },
-      { group: GROUP, name: `synth ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.components.map((s) => s.maxRssMiB), target: isLargest ? { op: "<=", value: LARGEST_TARGETS.memoryMiB } : undefined },
-      { group: GROUP, name: `lean runner ${row.tenants} tenants wall time`, unit: "s", samples: row.lean.map((s) => s.wallMs / 1000), note: "source maps and SDK promise stack traces off" },
-      { group: GROUP, name: `lean runner ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.lean.map((s) => s.maxRssMiB) },
+      // `npm run synth` runs lean (source maps and SDK stack traces off); the targets apply to it.
+      { group: GROUP, name: `synth ${row.tenants} tenants wall time`, unit: "s", samples: row.lean.map((s) => s.wallMs / 1000), note, target: isLargest ? { op: "<=", value: LARGEST_TARGETS.wallSeconds } : undefined },
+      { group: GROUP, name: `synth ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.lean.map((s) => s.maxRssMiB), target: isLargest ? { op: "<=", value: LARGEST_TARGETS.memoryMiB } : undefined },
+      { group: GROUP, name: `synth --traces ${row.tenants} tenants wall time`, unit: "s", samples: row.components.map((s) => s.wallMs / 1000), note: "SDK stack traces kept" },
+      { group: GROUP, name: `synth --traces ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.components.map((s) => s.maxRssMiB) },
       { group: GROUP, name: `flat program ${row.tenants} tenants wall time`, unit: "s", samples: row.flat.map((s) => s.wallMs / 1000) },
       { group: GROUP, name: `flat program ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.flat.map((s) => s.maxRssMiB) },
       {

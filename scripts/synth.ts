@@ -13,21 +13,31 @@ import { withOfflineSecrets } from "../tools/offline-secrets";
 import { readStackFile } from "../tools/stack-file";
 import { SYNTH_STEPS } from "../tools/synth-steps";
 
-function parseArgs(argv: readonly string[]): { stack: string; outDir: string } {
+const USAGE = "usage: npm run synth -- --stack <dev|prod> [--out DIR] [--traces]";
+
+function parseArgs(argv: readonly string[]): { stack: string; outDir: string; traces: boolean } {
   let stack: string | undefined;
   let outDir = "out";
+  let traces = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--stack") stack = argv[++i];
+    else if (argv[i] === "--traces") traces = true;
     else if (argv[i].startsWith("--stack=")) stack = argv[i].slice("--stack=".length);
     else if (argv[i] === "--out") outDir = argv[++i];
-    else throw new Error(`unknown argument ${JSON.stringify(argv[i])}; usage: npm run synth -- --stack <dev|prod> [--out DIR]`);
+    else throw new Error(`unknown argument ${JSON.stringify(argv[i])}; ${USAGE}`);
   }
-  if (!stack || !/^[A-Za-z0-9_.-]+$/.test(stack)) throw new Error("usage: npm run synth -- --stack <dev|prod> [--out DIR]");
-  return { stack, outDir };
+  if (!stack || !/^[A-Za-z0-9_.-]+$/.test(stack)) throw new Error(USAGE);
+  return { stack, outDir, traces };
 }
 
 async function main(): Promise<number> {
-  const { stack, outDir } = parseArgs(process.argv.slice(2));
+  const { stack, outDir, traces } = parseArgs(process.argv.slice(2));
+  if (!traces) {
+    // The SDK records a source-mapped stack trace per resource and per promise: most of the time
+    // and memory of a large synth. Config problems need none; --traces keeps them for debugging.
+    process.setSourceMapsEnabled(false);
+    Error.stackTraceLimit = 0;
+  }
   const root = resolve(__dirname, "..");
   const stackFile = readStackFile(stack, root);
   const started = process.hrtime.bigint();

@@ -75,6 +75,6 @@ describe("synth with a broken stack file", () => {
   it("rejects a missing --stack with the usage line", async () => {
     const result = await synth();
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("usage: npm run synth -- --stack <dev|prod>");
+    expect(result.stderr).toContain("usage: npm run synth -- --stack <dev|prod> [--out DIR] [--traces]");
   });
 });
