@@ -3,7 +3,7 @@
  * (machine facts, median and min–max per figure, target with ✔/✘) and
  * bench/synth-scale.svg. Targets are loopback and namespaces the run creates.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
@@ -15,13 +15,11 @@ import { median, meets, renderTable, type Figure } from "./results";
 import { synthScaleFigures } from "./synth-scale";
 
 function version(command: string, args: string[], pattern: RegExp): string {
-  try {
-    const out = execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return pattern.exec(out)?.[1] ?? out.trim().split("\n")[0];
-  } catch (error) {
-    const out = `${(error as { stdout?: string }).stdout ?? ""}${(error as { stderr?: string }).stderr ?? ""}`;
-    return pattern.exec(out)?.[1] ?? "not installed";
-  }
+  // Some tools (nginx -v) print their version on stderr.
+  const result = spawnSync(command, args, { encoding: "utf8" });
+  if (result.error) return "not installed";
+  const out = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+  return pattern.exec(out)?.[1] ?? out.trim().split("\n")[0];
 }
 
 function machineFacts(): string[] {
