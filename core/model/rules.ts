@@ -34,16 +34,21 @@ export function nodeSets(config: StackConfig): NodeSet[] {
   return sets;
 }
 
-/** Hostnames that clients use must be the website's domain or under it (Safari third-party cookies). */
-export const hostnamesUnderSiteDomain: Rule = (config) => {
-  const domain = config.site.domain;
-  const hosts: [PathSegment[], string | undefined][] = [
+/** Every hostname clients use, with its key path; absent systems give undefined. */
+function clientHostnames(config: StackConfig): [PathSegment[], string | undefined][] {
+  return [
     [["webEngagement85", "hostname"], config.webEngagement85?.hostname],
     [["webEngagement81", "frontend", "hostname"], config.webEngagement81?.frontend.hostname],
     [["webEngagement81", "backend", "hostname"], config.webEngagement81?.backend.hostname],
     [["cobrowse", "hostname"], config.cobrowse?.hostname],
     [["recording", "hostname"], config.recording?.hostname],
   ];
+}
+
+/** Hostnames that clients use must be the website's domain or under it (Safari third-party cookies). */
+export const hostnamesUnderSiteDomain: Rule = (config) => {
+  const domain = config.site.domain;
+  const hosts = clientHostnames(config);
   return hosts
     .filter(([, host]) => host !== undefined && !isUnderDomain(host, domain))
     .map(([path, host]) => ({
@@ -55,13 +60,7 @@ export const hostnamesUnderSiteDomain: Rule = (config) => {
 
 /** Balancers tell systems apart by the Host header: each hostname can name one system only. */
 export const distinctHostnames: Rule = (config) => {
-  const hosts: [PathSegment[], string | undefined][] = [
-    [["webEngagement85", "hostname"], config.webEngagement85?.hostname],
-    [["webEngagement81", "frontend", "hostname"], config.webEngagement81?.frontend.hostname],
-    [["webEngagement81", "backend", "hostname"], config.webEngagement81?.backend.hostname],
-    [["cobrowse", "hostname"], config.cobrowse?.hostname],
-    [["recording", "hostname"], config.recording?.hostname],
-  ];
+  const hosts = clientHostnames(config);
   const first = new Map<string, PathSegment[]>();
   const problems: ConfigProblem[] = [];
   for (const [path, host] of hosts) {

@@ -6,6 +6,7 @@ import { deployEnvironment } from "../../components/genesys-environment";
 import { readEnvironment } from "../../components/stack-config";
 import { runUnderMocks, type MockRun } from "../../tools/mock-run";
 import type { RegisteredResource } from "../../tools/mocks";
+import { OFFLINE_SECRETS } from "../../tools/offline-secrets";
 import { encodeConfigValue, readStackFile } from "../../tools/stack-file";
 
 export type ConfigEdit = (config: Record<string, unknown>) => void;
@@ -33,11 +34,10 @@ export function rawConfig(values: Record<string, unknown>): Record<string, strin
   return raw;
 }
 
-export const TEST_SECRETS: Record<string, string> = {
-  "genesys:httpdHaPairSshPrivateKey": "-----BEGIN OPENSSH PRIVATE KEY-----\ntest-only\n-----END OPENSSH PRIVATE KEY-----",
-  "genesys:httpdTlsPrivateKey": "-----BEGIN PRIVATE KEY-----\ntest-only\n-----END PRIVATE KEY-----",
-  "genesys:httpdTlsCertificate": "-----BEGIN CERTIFICATE-----\ntest-only\n-----END CERTIFICATE-----",
-};
+/** The SSH and TLS secrets every run gets (the corosync key is left to the tests that need it). */
+export const TEST_SECRETS: Record<string, string> = Object.fromEntries(
+  ["httpdHaPairSshPrivateKey", "httpdTlsPrivateKey", "httpdTlsCertificate"].map((key) => [`genesys:${key}`, OFFLINE_SECRETS[`genesys:${key}`]]),
+);
 
 /** Runs the program for Pulumi.<stack>.yaml, after `edit` changes its values. */
 export async function runStack(stack: string, edit?: ConfigEdit): Promise<MockRun> {
