@@ -14,7 +14,8 @@ export interface MockRun {
 /** Resolves Outputs (nested in arrays/objects) to plain values. */
 export async function resolveDeep(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
-    return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+    // The Output's own promise rejects when a resource it reads failed to register (apply would never run).
+    return resolveDeep(await (value as unknown as { promise(): Promise<unknown> }).promise());
   }
   if (value instanceof Promise) return resolveDeep(await value);
   if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
@@ -25,13 +26,14 @@ export async function resolveDeep(value: unknown): Promise<unknown> {
   return value;
 }
 
-/** Waits until no registration is in flight (bounded). */
+/** Waits until no registration is in flight (bounded): none succeeded or failed for a while. */
 async function settle(mocks: RecordingMocks): Promise<void> {
+  const seen = () => mocks.resources.length + mocks.violations.length;
   let last = -1;
-  for (let i = 0; i < 400 && mocks.resources.length !== last; i++) {
-    last = mocks.resources.length;
+  for (let i = 0; i < 400 && seen() !== last; i++) {
+    last = seen();
     await new Promise((r) => setTimeout(r, 5));
-    if (mocks.resources.length === last) {
+    if (seen() === last) {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -81,14 +83,19 @@ export async function runUnderMocks(options: MockRunOptions, program: () => unkn
     } catch (error) {
       failure ??= error;
     }
+    await settle(mocks);
+    let outputs: Record<string, unknown> = {};
+    if (failure === undefined && mocks.violations.length === 0) {
+      try {
+        outputs = (await resolveDeep(exported ?? {})) as Record<string, unknown>;
+      } catch (error) {
+        failure = error;
+      }
+      await settle(mocks);
+    }
     // A registration AWS would reject fails the run, whatever the program did next.
     if (mocks.violations.length > 0) failure = new AwsInputRuleError(mocks.violations);
-    if (failure !== undefined) {
-      await settle(mocks);
-      throw new ProgramFailure(failure, mocks.resources);
-    }
-    const outputs = (await resolveDeep(exported ?? {})) as Record<string, unknown>;
-    await settle(mocks);
+    if (failure !== undefined) throw new ProgramFailure(failure, mocks.resources);
     return { resources: mocks.resources, outputs };
   } finally {
     restoreRejections();
