@@ -495,9 +495,14 @@ function formatPath(trail: readonly (string | number)[]): string {
   return out;
 }
 
+/** True for a value the engine does not know yet; such values are not checked. */
+export type UnknownTest = (value: unknown) => boolean;
+
+const isUnknownSentinel: UnknownTest = (value) => value === UNKNOWN;
+
 /** Calls `visit` with every value at `segments` under `value`; `trail` holds the concrete path meanwhile. */
-function walk(value: unknown, segments: readonly string[], index: number, trail: (string | number)[], visit: (v: unknown) => void): void {
-  if (value === undefined || value === null || value === UNKNOWN) return;
+function walk(value: unknown, segments: readonly string[], index: number, trail: (string | number)[], isUnknown: UnknownTest, visit: (v: unknown) => void): void {
+  if (value === undefined || value === null || value === UNKNOWN || isUnknown(value)) return;
   if (index === segments.length) {
     visit(value);
     return;
@@ -507,14 +512,14 @@ function walk(value: unknown, segments: readonly string[], index: number, trail:
     if (!Array.isArray(value)) return;
     for (let i = 0; i < value.length; i++) {
       trail.push(i);
-      walk(value[i], segments, index + 1, trail, visit);
+      walk(value[i], segments, index + 1, trail, isUnknown, visit);
       trail.pop();
     }
     return;
   }
   if (typeof value !== "object") return;
   trail.push(segment);
-  walk((value as Record<string, unknown>)[segment], segments, index + 1, trail, visit);
+  walk((value as Record<string, unknown>)[segment], segments, index + 1, trail, isUnknown, visit);
   trail.pop();
 }
 
@@ -523,15 +528,23 @@ export type UniquenessLedger = Map<string, string>;
 
 /**
  * Every way `inputs` of resource `type` `name` break the table's rules.
- * `scope` gives the values of scopes inputs do not carry (`region`, `partition`).
+ * `scope` gives the values of scopes inputs do not carry (`region`, `partition`);
+ * `isUnknown` tells values a preview does not know yet (skipped).
  */
-export function checkInputs(type: string, name: string, inputs: Readonly<Record<string, unknown>>, ledger: UniquenessLedger, scope: Readonly<Record<string, string>>): InputViolation[] {
+export function checkInputs(
+  type: string,
+  name: string,
+  inputs: Readonly<Record<string, unknown>>,
+  ledger: UniquenessLedger,
+  scope: Readonly<Record<string, string>>,
+  isUnknown: UnknownTest = isUnknownSentinel,
+): InputViolation[] {
   const rules = RULES_BY_TYPE.get(type);
   if (!rules) return [];
   const violations: InputViolation[] = [];
   const trail: (string | number)[] = [];
   for (const { row, segments } of rules) {
-    walk(inputs, segments, 0, trail, (value) => {
+    walk(inputs, segments, 0, trail, isUnknown, (value) => {
       const detail = row.check(value, inputs);
       if (detail !== undefined) {
         violations.push({ type, name, path: formatPath(trail), value, detail, rule: row.rule, source: row.source });
@@ -539,7 +552,7 @@ export function checkInputs(type: string, name: string, inputs: Readonly<Record<
       }
       if (row.uniqueWithin === undefined) return;
       const within = inputs[row.uniqueWithin] ?? scope[row.uniqueWithin];
-      if (within === undefined || within === UNKNOWN) return;
+      if (within === undefined || within === UNKNOWN || isUnknown(within)) return;
       const key = `${type}|${row.path}|${String(within)}|${String(value)}`;
       const holder = ledger.get(key);
       if (holder === undefined) ledger.set(key, name);

@@ -91,6 +91,14 @@ describe("planted defects fail the run, naming the resource, the input and the r
     expect(error.message).toContain("API_IpRange.html");
   });
 
+  it("more than 50 tags once the provider's default tags are added", async () => {
+    const error = await ruleFailure(() => {
+      const provider = new aws.Provider("tagged", { region: "eu-west-1", defaultTags: { tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`team-${i}`, "x"])) } });
+      new aws.ec2.SecurityGroup("nodes", { description: "nodes", tags: { Name: "nodes", a: "1", b: "2" } }, { provider });
+    });
+    expect(error.violations).toEqual([expect.objectContaining({ name: "nodes", path: "tags", detail: "has 51 tags (at most 50)" })]);
+  });
+
   it("a resource built on a rejected one is not registered either, and the run reports the violation once", async () => {
     const error = await ruleFailure(() => {
       const group = new aws.lb.TargetGroup("a-target-group-name-of-25c", { vpcId: "vpc-0abc", port: 80, protocol: "HTTP" });
