@@ -5,10 +5,11 @@
  * without components (bench/synth-driver.ts), as a ratio.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { autoName, checkInputs } from "../tools/aws-rules";
 import type { Figure } from "./results";
 
 const exec = promisify(execFile);
@@ -35,6 +36,22 @@ export interface SynthScaleRow {
   readonly components: readonly SynthSample[];
   readonly flat: readonly SynthSample[];
   readonly lean: readonly SynthSample[];
+  /** CPU time of the strict mocks' own work (auto-names and AWS input rules) over the run's resources, ms per sample. */
+  readonly rulesCpuMs: readonly number[];
+}
+
+/** What the strict mocks add per run: auto-naming and the AWS rules table over every registered resource, CPU ms. */
+function rulesCpuMs(manifestPath: string): number {
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { type: string; name: string; inputs: Record<string, unknown> }[];
+  const ledger = new Map<string, string>();
+  const before = process.cpuUsage();
+  for (const entry of manifest) {
+    // The manifest's inputs already hold the auto-names; naming from empty inputs counts the hashing again.
+    autoName(entry.type, entry.name, {}, `${entry.type}::${entry.name}`);
+    checkInputs(entry.type, entry.name, entry.inputs, ledger, { region: "eu-west-1", partition: "aws" });
+  }
+  const cpu = process.cpuUsage(before);
+  return (cpu.user + cpu.system) / 1000;
 }
 
 export interface SynthScaleOptions {
@@ -74,14 +91,16 @@ export async function synthScaleRows(options: SynthScaleOptions = {}): Promise<S
       const components: SynthSample[] = [];
       const flat: SynthSample[] = [];
       const lean: SynthSample[] = [];
+      const rules: number[] = [];
       const samples = tenants === largest ? (options.largestSamples ?? 1) : (options.samples ?? 3);
       for (let i = 0; i < samples; i++) {
         components.push(await sample("components", tenants, manifest, timeoutMs));
+        rules.push(rulesCpuMs(manifest));
         flat.push(await sample("flat", tenants, manifest, timeoutMs));
         lean.push(await sample("lean", tenants, manifest, timeoutMs));
       }
       if ([...flat, ...lean].some((f) => f.resources !== components[0].resources)) throw new Error(`a baseline registered a different number of resources for ${tenants} tenants`);
-      rows.push({ tenants, resources: components[0].resources, components, flat, lean });
+      rows.push({ tenants, resources: components[0].resources, components, flat, lean, rulesCpuMs: rules });
     }
     return rows;
   } finally {
@@ -108,6 +127,7 @@ export async function synthScaleFigures(options: SynthScaleOptions = {}): Promis
       { group: GROUP, name: `synth ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.lean.map((s) => s.maxRssMiB), target: isLargest ? { op: "<=", value: LARGEST_TARGETS.memoryMiB } : undefined },
       { group: GROUP, name: `synth --traces ${row.tenants} tenants wall time`, unit: "s", samples: row.components.map((s) => s.wallMs / 1000), note: "SDK stack traces kept" },
       { group: GROUP, name: `synth --traces ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.components.map((s) => s.maxRssMiB) },
+      { group: GROUP, name: `strict mocks' checks (auto-names, AWS input rules) ${row.tenants} tenants CPU time`, unit: "ms", samples: row.rulesCpuMs, note: "included in the synth times above" },
       { group: GROUP, name: `flat program ${row.tenants} tenants wall time`, unit: "s", samples: row.flat.map((s) => s.wallMs / 1000) },
       { group: GROUP, name: `flat program ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.flat.map((s) => s.maxRssMiB) },
       {

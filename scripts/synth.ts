@@ -8,6 +8,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { AwsInputRuleError } from "../tools/aws-rules";
 import { ProgramFailure, runUnderMocks } from "../tools/mock-run";
 import { withOfflineSecrets } from "../tools/offline-secrets";
 import { readStackFile } from "../tools/stack-file";
@@ -67,7 +68,7 @@ main().then(
     // Config problems and usage errors are for people, not stack traces.
     const cause = error instanceof ProgramFailure ? error.cause : error;
     const message = cause instanceof Error ? cause.message : String(cause);
-    const isUserError = cause instanceof pulumi.RunError || message.startsWith("usage:") || message.startsWith("unknown argument");
+    const isUserError = cause instanceof pulumi.RunError || cause instanceof AwsInputRuleError || message.startsWith("usage:") || message.startsWith("unknown argument");
     console.error(isUserError ? message : cause);
     process.exit(1);
   },

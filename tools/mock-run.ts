@@ -3,6 +3,7 @@
  * and its resolved stack outputs: the offline stand-in for `pulumi preview`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AwsInputRuleError, RULE_ERROR_MARKER } from "./aws-rules";
 import { installMocks, recordParents, RecordingMocks, type RegisteredResource } from "./mocks";
 
 export interface MockRun {
@@ -13,7 +14,8 @@ export interface MockRun {
 /** Resolves Outputs (nested in arrays/objects) to plain values. */
 export async function resolveDeep(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
-    return resolveDeep(await new Promise((resolve) => (value as pulumi.Output<unknown>).apply(resolve)));
+    // The Output's own promise rejects when a resource it reads failed to register (apply would never run).
+    return resolveDeep(await (value as unknown as { promise(): Promise<unknown> }).promise());
   }
   if (value instanceof Promise) return resolveDeep(await value);
   if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
@@ -24,13 +26,14 @@ export async function resolveDeep(value: unknown): Promise<unknown> {
   return value;
 }
 
-/** Waits until no registration is in flight (bounded). */
+/** Waits until no registration is in flight (bounded): none succeeded or failed for a while. */
 async function settle(mocks: RecordingMocks): Promise<void> {
+  const seen = () => mocks.resources.length + mocks.violations.length;
   let last = -1;
-  for (let i = 0; i < 400 && mocks.resources.length !== last; i++) {
-    last = mocks.resources.length;
+  for (let i = 0; i < 400 && seen() !== last; i++) {
+    last = seen();
     await new Promise((r) => setTimeout(r, 5));
-    if (mocks.resources.length === last) {
+    if (seen() === last) {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -64,23 +67,70 @@ export async function runUnderMocks(options: MockRunOptions, program: () => unkn
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
   let exported: unknown;
   let failure: unknown;
-  // The root stack exists only inside runInPulumiStack, as under `pulumi up`.
-  await pulumi.runtime.runInPulumiStack(async () => {
-    recordParents(mocks);
+  const restoreRejections = reportRuleViolationsOnce();
+  try {
+    // The root stack exists only inside runInPulumiStack, as under `pulumi up`.
     try {
-      exported = await program();
+      await pulumi.runtime.runInPulumiStack(async () => {
+        recordParents(mocks);
+        try {
+          exported = await program();
+        } catch (error) {
+          failure = error;
+        }
+        return exported ?? {};
+      });
     } catch (error) {
-      failure = error;
+      failure ??= error;
     }
-    return exported ?? {};
-  });
-  if (failure !== undefined) {
     await settle(mocks);
-    throw new ProgramFailure(failure, mocks.resources);
+    let outputs: Record<string, unknown> = {};
+    if (failure === undefined && mocks.violations.length === 0) {
+      try {
+        outputs = (await resolveDeep(exported ?? {})) as Record<string, unknown>;
+      } catch (error) {
+        failure = error;
+      }
+      await settle(mocks);
+    }
+    // A registration AWS would reject fails the run, whatever the program did next.
+    if (mocks.violations.length > 0) failure = new AwsInputRuleError(mocks.violations);
+    if (failure !== undefined) throw new ProgramFailure(failure, mocks.resources);
+    return { resources: mocks.resources, outputs };
+  } finally {
+    restoreRejections();
   }
-  const outputs = (await resolveDeep(exported ?? {})) as Record<string, unknown>;
-  await settle(mocks);
-  return { resources: mocks.resources, outputs };
+}
+
+function isRuleRejection(reason: unknown): boolean {
+  return reason instanceof Error && reason.message.includes(RULE_ERROR_MARKER);
+}
+
+/**
+ * A registration that fails on an input rule rejects every Output of that
+ * resource and of those built on it; the SDK leaves those promises unhandled.
+ * runUnderMocks reports the violations once, as the engine would, so while a
+ * run lasts those echoes are dropped; every other unhandled rejection reaches
+ * the listeners that were there before (or, with none, fails the process).
+ */
+function reportRuleViolationsOnce(): () => void {
+  const previous = process.listeners("unhandledRejection");
+  const filter = (reason: unknown, promise: Promise<unknown>) => {
+    if (isRuleRejection(reason)) return;
+    if (previous.length === 0) {
+      setImmediate(() => {
+        throw reason;
+      });
+      return;
+    }
+    for (const listener of previous) listener.call(process, reason, promise);
+  };
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", filter);
+  return () => {
+    process.removeListener("unhandledRejection", filter);
+    for (const listener of previous) process.on("unhandledRejection", listener);
+  };
 }
 
 function regionOf(config: Record<string, string>): string {

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrSize, formatIpv4, parseCidr } from "../core/model/network-math";
+import { AwsInputRuleError, autoName, checkInputs, type InputViolation, type UniquenessLedger } from "./aws-rules";
 
 export interface RegisteredResource {
   readonly type: string;
@@ -73,13 +74,13 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
       return { arn, defaultRouteTableId: hexId("rtb", key), mainRouteTableId: hexId("rtb", `${key}/main`) };
     case "aws:s3/bucket:Bucket":
     case "aws:s3/bucketV2:BucketV2": {
-      const bucket = String(inputs.bucket ?? `${name}-${digest(key).toString("hex").slice(0, 7)}`);
+      const bucket = String(inputs.bucket ?? name);
       return { bucket, arn: `arn:aws:s3:::${bucket}` };
     }
     case "aws:iam/role:Role":
     case "aws:iam/policy:Policy":
     case "aws:iam/instanceProfile:InstanceProfile":
-      return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:${type.split(":")[2].toLowerCase()}/${name}` };
+      return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:${type.split(":")[2].toLowerCase()}/${String(inputs.name ?? name)}` };
     default:
       return { arn };
   }
@@ -116,12 +117,49 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     if (parent) this.parents.set(`${type}::${name}`, parent);
   }
 
+  /** Every input-rule violation of this run, in registration order. */
+  readonly violations: InputViolation[] = [];
+  private readonly ledger: UniquenessLedger = new Map();
+  /** Provider id -> its default tags, which AWS applies to every resource it creates. */
+  private readonly providerDefaultTags = new Map<string, Record<string, unknown>>();
+
+  private noteDefaultTags(providerId: string, defaultTags: unknown): void {
+    const parsed = typeof defaultTags === "string" ? (JSON.parse(defaultTags) as { tags?: Record<string, unknown> }) : (defaultTags as { tags?: Record<string, unknown> } | undefined);
+    if (parsed?.tags) this.providerDefaultTags.set(providerId, parsed.tags);
+  }
+
+  /**
+   * What pulumi-aws and AWS do to a resource's inputs before it exists: the
+   * provider fills in an auto-name, then the API rejects what breaks its rules
+   * (tools/aws-rules.ts). A violation fails the registration, as the real
+   * provider's check or create call would; every violation is also kept for
+   * the run's report.
+   */
+  private applyProviderRules(type: string, name: string, inputs: Record<string, unknown>, region: string, provider: string | undefined): Record<string, unknown> {
+    const named = autoName(type, name, inputs, `${type}::${name}`);
+    const violations: InputViolation[] = [];
+    let checked = inputs;
+    if (named && "error" in named) violations.push(named.error);
+    else if (named) checked = { ...inputs, [named.property]: named.value };
+    // AWS counts the provider's default tags with the resource's own (tags_all).
+    const defaults = provider === undefined ? undefined : this.providerDefaultTags.get(provider.slice(provider.lastIndexOf("::") + 2));
+    const judged = defaults && checked.tags !== undefined ? { ...checked, tags: { ...defaults, ...(checked.tags as Record<string, unknown>) } } : checked;
+    violations.push(...checkInputs(type, name, judged, this.ledger, { region, partition: "aws" }, (v) => v === pulumi.unknown));
+    if (violations.length > 0) {
+      this.violations.push(...violations);
+      throw new AwsInputRuleError(violations);
+    }
+    return checked;
+  }
+
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
-    const inputs = (args.inputs ?? {}) as Record<string, unknown>;
-    const region = typeof inputs.region === "string" ? inputs.region : this.region;
+    const given = (args.inputs ?? {}) as Record<string, unknown>;
+    const region = typeof given.region === "string" ? given.region : this.region;
+    const inputs = args.custom === false ? given : this.applyProviderRules(args.type, args.name, given, region, args.provider);
     const id = args.custom === false ? "" : idFor(args.type, args.name);
     const state = { ...inputs, ...(args.custom === false ? {} : computedState(args.type, args.name, inputs, region, this.subnets)) };
     if (args.type === "aws:ec2/subnet:Subnet" && typeof inputs.cidrBlock === "string") this.subnets.set(id, inputs.cidrBlock);
+    if (args.type === "pulumi:providers:aws") this.noteDefaultTags(id, inputs.defaultTags);
     this.resources.push({
       type: args.type,
       name: args.name,

@@ -43,8 +43,8 @@ export function describeConditions(conditions: readonly Inputs[]): string {
     .map((c) => {
       const header = c.httpHeader as { httpHeaderName?: string; values?: string[] } | undefined;
       if (header) return `${header.httpHeaderName}: ${(header.values ?? []).join(" or ")}`;
-      const path = c.pathPattern as { values?: string[] } | undefined;
-      if (path) return `path: ${(path.values ?? []).join(" or ")}`;
+      const path = c.pathPattern as { values?: string[]; regexValues?: string[] } | undefined;
+      if (path) return path.regexValues ? `path ~ ${path.regexValues.join(" or ")}` : `path: ${(path.values ?? []).join(" or ")}`;
       const query = c.queryStrings as { key?: string; value: string }[] | undefined;
       if (query) return `query: ${query.map((q) => `${q.key ?? "*"}=${q.value}`).join(" or ")}`;
       const host = c.hostHeader as { values?: string[] } | undefined;

@@ -123,19 +123,19 @@ export class FrameworkSite extends pulumi.ComponentResource {
     const rules: [string, TcpRule][] = [];
     const { configServer: cs, csProxy: proxy, distributedScs: scs } = groups;
     if (cs && proxy) {
-      rules.push([`${name}-cs-from-csproxy`, { direction: "ingress", securityGroupId: cs.id, port: ports.configServer, peer: { securityGroupId: proxy.id }, description: `CS Proxies of ${site.key} -> master Configuration Server` }]);
-      rules.push([`${name}-csproxy-to-cs`, { direction: "egress", securityGroupId: proxy.id, port: ports.configServer, peer: { securityGroupId: cs.id }, description: `CS Proxies of ${site.key} -> master Configuration Server` }]);
+      rules.push([`${name}-cs-from-csproxy`, { direction: "ingress", securityGroupId: cs.id, port: ports.configServer, peer: { securityGroupId: proxy.id }, description: `CS Proxies of ${site.key} to the master Configuration Server` }]);
+      rules.push([`${name}-csproxy-to-cs`, { direction: "egress", securityGroupId: proxy.id, port: ports.configServer, peer: { securityGroupId: cs.id }, description: `CS Proxies of ${site.key} to the master Configuration Server` }]);
     }
     if (proxy) {
-      rules.push([`${name}-csproxy-from-clients`, { direction: "ingress", securityGroupId: proxy.id, port: ports.csProxy, peer: { cidr: site.vpcCidr }, description: `Configuration clients of ${site.key} -> CS Proxies` }]);
+      rules.push([`${name}-csproxy-from-clients`, { direction: "ingress", securityGroupId: proxy.id, port: ports.csProxy, peer: { cidr: site.vpcCidr }, description: `Configuration clients of ${site.key} to the CS Proxies` }]);
     }
     if (scs) {
-      rules.push([`${name}-scs-from-scs`, { direction: "ingress", securityGroupId: scs.id, port: ports.scs, peer: { securityGroupId: scs.id }, description: `Distributed SCS of ${site.key} <-> each other` }]);
-      rules.push([`${name}-scs-to-scs`, { direction: "egress", securityGroupId: scs.id, port: ports.scs, peer: { securityGroupId: scs.id }, description: `Distributed SCS of ${site.key} <-> each other` }]);
-      rules.push([`${name}-scs-to-lca`, { direction: "egress", securityGroupId: scs.id, port: ports.lca, peer: { cidr: site.vpcCidr }, description: `Distributed SCS -> Local Control Agents on the hosts of ${site.key}` }]);
+      rules.push([`${name}-scs-from-scs`, { direction: "ingress", securityGroupId: scs.id, port: ports.scs, peer: { securityGroupId: scs.id }, description: `Distributed SCS of ${site.key} with each other` }]);
+      rules.push([`${name}-scs-to-scs`, { direction: "egress", securityGroupId: scs.id, port: ports.scs, peer: { securityGroupId: scs.id }, description: `Distributed SCS of ${site.key} with each other` }]);
+      rules.push([`${name}-scs-to-lca`, { direction: "egress", securityGroupId: scs.id, port: ports.lca, peer: { cidr: site.vpcCidr }, description: `Distributed SCS to the Local Control Agents on the hosts of ${site.key}` }]);
       if (proxy) {
         // The SCS reads its configuration like any other client of the site.
-        rules.push([`${name}-scs-to-csproxy`, { direction: "egress", securityGroupId: scs.id, port: ports.csProxy, peer: { securityGroupId: proxy.id }, description: `Distributed SCS of ${site.key} -> CS Proxies (configuration)` }]);
+        rules.push([`${name}-scs-to-csproxy`, { direction: "egress", securityGroupId: scs.id, port: ports.csProxy, peer: { securityGroupId: proxy.id }, description: `Distributed SCS of ${site.key} to the CS Proxies (configuration)` }]);
       }
     }
     return rules;

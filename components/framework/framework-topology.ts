@@ -102,18 +102,18 @@ export class FrameworkTopology extends pulumi.ComponentResource {
       for (const other of sites.filter((s) => s !== site)) {
         if (own.configServer) {
           for (const proxy of other.instancesOf("csProxy")) {
-            allowTcp(`${siteName}-cs-from-${proxy.plan.name}`, { direction: "ingress", securityGroupId: own.configServer, port: csPort, peer: { cidr: hostCidr(proxy.privateIp) }, description: `CS Proxy ${proxy.plan.name} -> master Configuration Server` }, child);
+            allowTcp(`${siteName}-cs-from-${proxy.plan.name}`, { direction: "ingress", securityGroupId: own.configServer, port: csPort, peer: { cidr: hostCidr(proxy.privateIp) }, description: `CS Proxy ${proxy.plan.name} to the master Configuration Server` }, child);
           }
         }
         if (own.csProxy) {
           for (const cs of other.instancesOf("configServer")) {
-            allowTcp(`${siteName}-csproxy-to-${cs.plan.name}`, { direction: "egress", securityGroupId: own.csProxy, port: csPort, peer: { cidr: hostCidr(cs.privateIp) }, description: `CS Proxies of ${site.site.key} -> master Configuration Server ${cs.plan.name}` }, child);
+            allowTcp(`${siteName}-csproxy-to-${cs.plan.name}`, { direction: "egress", securityGroupId: own.csProxy, port: csPort, peer: { cidr: hostCidr(cs.privateIp) }, description: `CS Proxies of ${site.site.key} to the master Configuration Server ${cs.plan.name}` }, child);
           }
         }
         if (own.distributedScs) {
           for (const scs of other.instancesOf("distributedScs")) {
-            allowTcp(`${siteName}-scs-from-${scs.plan.name}`, { direction: "ingress", securityGroupId: own.distributedScs, port: scsPort, peer: { cidr: hostCidr(scs.privateIp) }, description: `Distributed SCS ${scs.plan.name} -> Distributed SCS of ${site.site.key}` }, child);
-            allowTcp(`${siteName}-scs-to-${scs.plan.name}`, { direction: "egress", securityGroupId: own.distributedScs, port: scsPort, peer: { cidr: hostCidr(scs.privateIp) }, description: `Distributed SCS of ${site.site.key} -> Distributed SCS ${scs.plan.name}` }, child);
+            allowTcp(`${siteName}-scs-from-${scs.plan.name}`, { direction: "ingress", securityGroupId: own.distributedScs, port: scsPort, peer: { cidr: hostCidr(scs.privateIp) }, description: `Distributed SCS ${scs.plan.name} to the Distributed SCS of ${site.site.key}` }, child);
+            allowTcp(`${siteName}-scs-to-${scs.plan.name}`, { direction: "egress", securityGroupId: own.distributedScs, port: scsPort, peer: { cidr: hostCidr(scs.privateIp) }, description: `Distributed SCS of ${site.site.key} to Distributed SCS ${scs.plan.name}` }, child);
           }
         }
       }

@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../../core/model/environment";
 import { HTTP_PORT, HTTPS_PORT } from "./pair-traffic";
+import { elbNameInput } from "../shared/target-group";
 
 export interface NetworkLoadBalancerFrontArgs {
   readonly environment: Environment;
@@ -58,6 +59,7 @@ export class NetworkLoadBalancerFront extends pulumi.ComponentResource {
     const lb = new aws.lb.LoadBalancer(
       name,
       {
+        ...elbNameInput(name),
         loadBalancerType: "network",
         internal: true,
         subnets: Object.values(args.network.privateSubnetIds),
@@ -72,6 +74,7 @@ export class NetworkLoadBalancerFront extends pulumi.ComponentResource {
       const targets = new aws.lb.TargetGroup(
         `${name}-${key}`,
         {
+          ...elbNameInput(`${name}-${key}`),
           vpcId: args.network.vpcId,
           targetType: "instance",
           protocol: "TCP",

@@ -30,7 +30,11 @@ export interface QueryStringCondition {
 export interface PathPatternCondition {
   readonly pathPattern: { readonly values: string[] };
 }
-export type RuleCondition = HttpHeaderCondition | QueryStringCondition | PathPatternCondition;
+/** A path condition by regular expression (`regexValues`): no wildcards, any visible ASCII character. */
+export interface PathRegexCondition {
+  readonly pathPattern: { readonly regexValues: string[] };
+}
+export type RuleCondition = HttpHeaderCondition | QueryStringCondition | PathPatternCondition | PathRegexCondition;
 
 /** Sticky values reach ALB patterns verbatim; the model's grammars already exclude these. */
 function assertLiteral(value: string, what: string): void {
@@ -68,16 +72,21 @@ export function exactQueryCondition(parameter: string, value: string): QueryStri
   return { queryStrings: [{ key: parameter, value }] };
 }
 
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /**
  * The same parameter written into the path the servlet way (`/chat;gwe_route=.GWE_FE_1`),
  * which a query-string condition never sees: bounded by the end of the path,
- * the next path parameter or the next segment.
+ * the next path parameter or the next segment. ALB path patterns (`values`)
+ * reject ';' and '=', so this is a regular expression (`regexValues`), anchored
+ * at both ends, using none of the features ALB regexes lack.
  */
-export function exactPathParameterCondition(parameter: string, value: string): PathPatternCondition {
+export function exactPathParameterCondition(parameter: string, value: string): PathRegexCondition {
   assertLiteral(parameter, "Path parameter");
   assertLiteral(value, "Path parameter value");
-  const param = `;${parameter}=${value}`;
-  return { pathPattern: { values: [`*${param}`, `*${param};*`, `*${param}/*`] } };
+  return { pathPattern: { regexValues: [`^.*;${escapeRegex(parameter)}=${escapeRegex(value)}([;/].*)?$`] } };
 }
 
 /** Path conditions publishing `prefixes` the way Apache's ProxyPass matches them (plain prefix), at most 3 per rule. */
@@ -91,7 +100,7 @@ export function pathPrefixConditions(prefixes: readonly string[]): PathPatternCo
 
 function conditionValues(condition: RuleCondition): readonly string[] {
   if ("httpHeader" in condition) return condition.httpHeader.values;
-  if ("pathPattern" in condition) return condition.pathPattern.values;
+  if ("pathPattern" in condition) return "values" in condition.pathPattern ? condition.pathPattern.values : condition.pathPattern.regexValues;
   return condition.queryStrings.flatMap((pair) => (pair.key === undefined ? [pair.value] : [pair.key, pair.value]));
 }
 
@@ -113,8 +122,9 @@ export function ruleLimitProblems(conditions: readonly RuleCondition[]): string[
     const own = "queryStrings" in condition ? condition.queryStrings.length : conditionValues(condition).length;
     if (own > RULE_LIMITS.valuesPerCondition) problems.push(`a condition has ${own} values (at most ${RULE_LIMITS.valuesPerCondition})`);
     values += own;
+    const isRegex = "pathPattern" in condition && "regexValues" in condition.pathPattern;
     for (const value of conditionValues(condition)) {
-      wildcards += countWildcards(value);
+      if (!isRegex) wildcards += countWildcards(value);
       if (value.length > RULE_LIMITS.valueLength) problems.push(`value ${JSON.stringify(value)} is longer than ${RULE_LIMITS.valueLength} characters`);
     }
   }

@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { allowFromCidr, createSecurityGroup } from "./security-groups";
 import { TAG, type PlatformArgs } from "./platform";
-import { elbResourceName } from "./target-group";
+import { elbNameInput, elbResourceName } from "./target-group";
 
 /** Who reaches the balancer: anyone on the internet, or clients inside the VPC (public subnets or private ones). */
 export type AlbExposure = "internet" | "internal";
@@ -74,6 +74,7 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
     this.loadBalancer = new aws.lb.LoadBalancer(
       elbResourceName(name),
       {
+        ...elbNameInput(elbResourceName(name)),
         loadBalancerType: "application",
         internal: exposure === "internal",
         ipAddressType: "ipv4",

@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { fittedName } from "../../core/model/names";
 
 /** Target group stickiness an ALB supports; the AWS API spells the types in snake case. */
 export type AlbStickiness =
@@ -50,13 +51,28 @@ export function elbResourceName(name: string): string {
   return name.replace(/_/g, "-");
 }
 
+/** Load balancer and target group names: at most 32 characters (CreateLoadBalancer, CreateTargetGroup). */
+export const ELB_NAME_MAX_LENGTH = 32;
+
+/**
+ * `{ name }` for a balancer or target group whose provider auto-name would be
+ * longer than AWS allows (see fittedName), else nothing: names that fit stay
+ * the provider's, so existing balancers and target groups are not replaced.
+ */
+export function elbNameInput(resourceName: string): { name?: string } {
+  const name = fittedName(resourceName, ELB_NAME_MAX_LENGTH);
+  return name === undefined ? {} : { name };
+}
+
 /** A target group (resource name from `name`, see elbResourceName) and one attachment per target, `${name}-${target.key}`. */
 export function createTargetGroup(name: string, args: TargetGroupArgs, opts: pulumi.CustomResourceOptions): aws.lb.TargetGroup {
   if (args.targets.length === 0) throw new Error(`target group ${name} has no targets`);
   const protocol = args.protocol ?? "HTTP";
+  const resourceName = elbResourceName(name);
   const group = new aws.lb.TargetGroup(
-    elbResourceName(name),
+    resourceName,
     {
+      ...elbNameInput(resourceName),
       vpcId: args.vpcId,
       targetType: "instance",
       protocol,

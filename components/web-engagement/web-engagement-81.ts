@@ -1,12 +1,14 @@
 /**
  * Genesys Web Engagement 8.1: frontend and backend servers, each tier behind
- * its own balancer in production (seed 000).
+ * its own balancer in production (Web Engagement 8.1 load-balancing guide).
  *
  * Frontend stickiness is URL based: the server writes "." + its application
  * name into a static URL parameter. ALB listener rules match a query
  * parameter's whole value (wildcards allowed, none needed), so each frontend
  * node gets a rule on `?<param>=.<route>`, and a second one on the servlet-style
  * path parameter (`;<param>=.<route>`) that Apache's stickysession also reads.
+ * ALB path patterns reject ';' and '=', so that second rule matches the path
+ * with a regular expression (`regexValues`).
  * Backend stickiness is a balancer-made cookie: the ALB's own lb_cookie.
  * Without balancers (development only) the frontend servers reach the backend
  * servers directly.
@@ -17,7 +19,7 @@ import type { ResolvedNode, WebEngagement81 as WebEngagement81Model } from "../.
 import { stickyValue } from "../../core/model/genesys-facts";
 import { singleAlbProblems } from "../../core/model/alb-packing";
 import { ConfigError, type ConfigProblem } from "../../core/model/problems";
-import { caseCollisions, exactPathParameterCondition, exactQueryCondition, priorityBands, stablePriorities, type RuleCondition } from "../shared/alb-conditions";
+import { caseCollisions, exactPathParameterCondition, exactQueryCondition, priorityBands, ruleLimitProblems, stablePriorities, type RuleCondition } from "../shared/alb-conditions";
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
 import { TAG, type PlatformArgs } from "../shared/platform";
@@ -45,7 +47,17 @@ const FRONTEND_RULES = [
 export function webEngagement81AlbProblems(system: WebEngagement81Model): ConfigProblem[] {
   if (system.balancer !== "alb") return [];
   const fe = system.frontend;
+  const tooLong = fe.nodes.flatMap((n) =>
+    FRONTEND_RULES.flatMap((rule) =>
+      ruleLimitProblems([rule.condition(fe.stickyParameter, stickyValue(n.route))]).map((problem) => ({
+        path: ["webEngagement81", "frontend", "nodes", n.key, "appName"],
+        value: n.appName,
+        message: `cannot be routed by an ALB rule on the ${rule.shape} parameter ${fe.stickyParameter}: ${problem}; use a shorter application name or sticky parameter`,
+      })),
+    ),
+  );
   return [
+    ...tooLong,
     ...caseCollisions(fe.nodes.map((n) => ({ path: ["webEngagement81", "frontend", "nodes", n.key, "appName"], value: n.route }))),
     ...singleAlbProblems(["webEngagement81", "frontend", "nodes"], { rules: FRONTEND_RULES.length * fe.nodes.length, targetGroups: 1 + fe.nodes.length }),
   ];

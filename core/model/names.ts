@@ -5,6 +5,7 @@
  * can close an Apache section, start a directive, break nginx quoting or
  * expand a variable.
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 
 /** A map key that names resources: `t1`, `GWE_Node_1`, `emea`. */
@@ -67,4 +68,23 @@ export const port = () =>
 /** True when `host` is `domain` itself or a subdomain of it. */
 export function isUnderDomain(host: string, domain: string): boolean {
   return host === domain || host.endsWith(`.${domain}`);
+}
+
+/** What pulumi-aws appends to a name it generates: "-" and 7 random characters. */
+const AUTO_NAME_SUFFIX_LENGTH = 8;
+const NAME_HASH_LENGTH = 7;
+
+/**
+ * The explicit AWS name a resource needs when the provider's auto-name
+ * (`<resource name>-` plus 7 random characters) would pass the type's
+ * `maxLength`: the resource name cut short, then "-" and 7 hex characters of a
+ * hash of the whole name, so names stay distinct and never change between
+ * runs. Undefined when the auto-name fits, so resources that already exist
+ * keep the name the provider gave them.
+ */
+export function fittedName(name: string, maxLength: number): string | undefined {
+  if (name.length + AUTO_NAME_SUFFIX_LENGTH <= maxLength) return undefined;
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, NAME_HASH_LENGTH);
+  const head = name.slice(0, maxLength - NAME_HASH_LENGTH - 1).replace(/[-_.]+$/, "");
+  return `${head}-${hash}`;
 }

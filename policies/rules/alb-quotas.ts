@@ -13,16 +13,16 @@ import { Topology } from "../topology";
 /** A target group belongs to one load balancer (AWS: "Load balancers per target group"). */
 const BALANCERS_PER_TARGET_GROUP = 1;
 
-/** Match values of each condition of a rule; a query string pair is one value. */
+/** Match values (or regular expressions) of each condition of a rule; a query string pair is one value. */
 export function conditionValueCounts(rule: PolicyResource): number[] {
   return readArray(rule.props, "conditions").map((condition) => {
     let count = readArray(condition, "queryStrings").length;
-    for (const field of ["hostHeader", "pathPattern", "httpHeader", "httpRequestMethod", "sourceIp"]) count += readArray(condition, field, "values").length;
+    for (const field of ["hostHeader", "pathPattern", "httpHeader", "httpRequestMethod", "sourceIp"]) count += readArray(condition, field, "values").length + readArray(condition, field, "regexValues").length;
     return count;
   });
 }
 
-/** `*` and `?` over every match value of a rule. */
+/** `*` and `?` over every match value of a rule (regular expressions have no wildcards). */
 export function wildcardCount(rule: PolicyResource): number {
   const values = readArray(rule.props, "conditions").flatMap((condition) => [
     ...["hostHeader", "pathPattern", "httpHeader"].flatMap((field) => readArray(condition, field, "values")),

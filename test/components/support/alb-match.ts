@@ -4,7 +4,8 @@
  * matching rule wins, else the default action. Pattern semantics follow the
  * ALB documentation: `*` is zero or more characters, `?` exactly one, `\`
  * escapes either; a pattern matches the whole value; header and query
- * comparisons ignore case, path comparisons do not.
+ * comparisons ignore case, path comparisons do not. A path `regexValues`
+ * expression is evaluated as a regular expression.
  */
 import type { RuleCondition } from "../../../components/shared/alb-conditions";
 
@@ -40,7 +41,11 @@ function escapeRegExp(c: string): string {
 }
 
 export function conditionMatches(condition: RuleCondition, request: AlbRequest): boolean {
-  if ("pathPattern" in condition) return condition.pathPattern.values.some((p) => wildcardMatches(p, request.path, false));
+  if ("pathPattern" in condition) {
+    const path = condition.pathPattern;
+    // A regex condition matches where its expression finds a match (anchors are the author's).
+    return "regexValues" in path ? path.regexValues.some((r) => new RegExp(r).test(request.path)) : path.values.some((p) => wildcardMatches(p, request.path, false));
+  }
   if ("httpHeader" in condition) {
     const name = condition.httpHeader.httpHeaderName.toLowerCase();
     const lines = (request.headers ?? []).filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
