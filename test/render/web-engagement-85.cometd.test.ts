@@ -165,8 +165,13 @@ describe.each(GWE85_BALANCERS)("CometD sessions through the rendered Web Engagem
       await client.start(5_000);
       const dead = sessionNode(client)!;
       expect(browser.jar.get(COOKIES.webEngagement85)).toBe(stickyValue(dead));
+      // The node dies while it holds the session's next poll (held 1 s), on a connection that served earlier requests.
+      await new Promise((r) => setTimeout(r, 300));
+      const killedAt = Date.now();
       await cluster.nodes.get(dead)!.kill();
       await until(() => sessionNode(client) !== dead, 10_000, `a handshake on a node other than ${dead}`);
+      // Every request the client had in flight got an HTTP answer: none ended with the connection closed on it.
+      expect(browser.requests.filter((r) => r.at >= killedAt && r.status === 0)).toEqual([]);
       const next = sessionNode(client)!;
       expect(NODES).toContain(next);
       expect(browser.jar.get(COOKIES.webEngagement85)).toBe(stickyValue(next));

@@ -2,9 +2,11 @@
  * A stand-in Web Engagement 8.5 node with a real Bayeux server (faye) at
  * /server/cometd, as strict as the CometD server a GWE node runs:
  *
- * - every answer under /server, the WebSocket upgrade's 101 included, sets
- *   GWROUTEID = "." + the node's application name when the request does not
- *   already carry it (the GWE servers set the cookie, not the balancer);
+ * - every answer it serves under /server (2xx/3xx, the WebSocket upgrade's 101
+ *   included) sets GWROUTEID = "." + the node's application name when the
+ *   request does not already carry it (the GWE servers set the cookie, not the
+ *   balancer). A refusal (4xx) sets nothing: a balancer must not count on an
+ *   error answer to re-pin its clients;
  * - a publish from a client this node did not handshake is refused with
  *   `402::Unknown client` and reaches no subscriber (faye would accept it);
  * - a /meta/connect from an unknown client gets `401::Unknown client` with
@@ -17,10 +19,10 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { NodeAdapter, type FayeMessage } from "faye";
-import { COOKIES, HEALTH_PATHS, stickyValue, WEB_ENGAGEMENT_CONTEXT_PATH } from "../../core/model/genesys-facts";
+import { COOKIES, HEALTH_PATHS, stickyValue, WEB_ENGAGEMENT_COMETD_PATH } from "../../core/model/genesys-facts";
 import { parseCookies } from "./stub-node";
 
-export const COMETD_PATH = `${WEB_ENGAGEMENT_CONTEXT_PATH}/cometd`;
+export const COMETD_PATH = WEB_ENGAGEMENT_COMETD_PATH;
 /** CometD's answers to a session it does not know. */
 export const UNKNOWN_CLIENT_PUBLISH = "402::Unknown client";
 export const UNKNOWN_CLIENT_CONNECT = "401::Unknown client";
@@ -102,7 +104,11 @@ export async function startBayeuxNode(options: BayeuxNodeOptions): Promise<Bayeu
   });
 
   const server: Server = createServer((req, res) => {
-    if (needsCookie(req)) res.setHeader("Set-Cookie", `${cookie}; Path=/`);
+    const writeHead = res.writeHead.bind(res) as (status: number, ...rest: unknown[]) => typeof res;
+    res.writeHead = ((status: number, ...rest: unknown[]) => {
+      if (status < 400 && needsCookie(req)) res.setHeader("Set-Cookie", `${cookie}; Path=/`);
+      return writeHead(status, ...rest);
+    }) as typeof res.writeHead;
     res.setHeader("X-Node", options.name);
     if (req.url === HEALTH_PATHS.webEngagement85) {
       req.resume();

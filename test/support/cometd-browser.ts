@@ -49,10 +49,17 @@ export interface UpgradeAttempt {
   readonly cookie: string | undefined;
 }
 
+/** How an XHR ended: its HTTP status, or 0 when the connection closed without a response. */
+export interface XhrOutcome {
+  readonly at: number;
+  readonly status: number;
+}
+
 export interface Browser {
   readonly jar: CookieJar;
   readonly host: string;
   readonly upgrades: UpgradeAttempt[];
+  readonly requests: XhrOutcome[];
   /** A CometD client of this browser against `http://127.0.0.1:<port>/server/cometd`. */
   client(port: number, transport: CometdTransport, options?: ClientOptions): CometdClient;
   /** Ends the browser's clients and frees the globals. */
@@ -97,8 +104,28 @@ interface CometdWindow {
   WebSocket: unknown;
 }
 
-function installGlobals(jar: CookieJar, host: string, upgrades: UpgradeAttempt[]): void {
+interface XhrCallbacks {
+  onload?: () => void;
+  onerror?: (failure?: unknown) => void;
+  readonly status: number;
+}
+
+function installGlobals(jar: CookieJar, host: string, upgrades: UpgradeAttempt[], requests: XhrOutcome[]): void {
   class JarXMLHttpRequest extends AdapterXMLHttpRequest {
+    send(data?: string): void {
+      const xhr = this as unknown as XhrCallbacks;
+      const { onload, onerror } = xhr;
+      xhr.onload = () => {
+        requests.push({ at: Date.now(), status: xhr.status });
+        onload?.();
+      };
+      xhr.onerror = (failure?: unknown) => {
+        requests.push({ at: Date.now(), status: xhr.status });
+        onerror?.(failure);
+      };
+      super.send(data);
+    }
+
     constructor() {
       super({
         cookies: {
@@ -165,13 +192,15 @@ export function openBrowser(host: string): Browser {
   if (active) throw new Error("one browser at a time: close the previous one first");
   const jar = new CookieJar();
   const upgrades: UpgradeAttempt[] = [];
-  installGlobals(jar, host, upgrades);
+  const requests: XhrOutcome[] = [];
+  installGlobals(jar, host, upgrades, requests);
   const clients: CometdClient[] = [];
 
   const browser: Browser = {
     jar,
     host,
     upgrades,
+    requests,
     client(port, transport, options = {}) {
       const cometd = new CometD();
       // CometD's default order is websocket then long-polling; a long-polling session must not upgrade.

@@ -40,5 +40,6 @@ declare module "cometd-nodejs-client/src/XMLHttpRequest.js" {
   /** The adapter's XMLHttpRequest over node:http (keep-alive agent shared by all instances). */
   export class XMLHttpRequest {
     constructor(options?: { cookies?: AdapterCookies; logLevel?: "debug" | "info" });
+    send(data?: string): void;
   }
 }
