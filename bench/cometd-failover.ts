@@ -10,11 +10,11 @@
  */
 import { loadavg } from "node:os";
 import { COOKIES, stickyValue } from "../core/model/genesys-facts";
-import { startBayeuxNode, type BayeuxNode } from "../test/support/bayeux-node";
-import { openBrowser, until, type CometdTransport } from "../test/support/cometd-browser";
+import { openBrowser, until, type Browser, type CometdTransport } from "../test/support/cometd-browser";
 import { GWE85_HOST, gwe85Environment } from "../test/support/gwe85-balancers";
 import { freePorts } from "../test/support/ports";
-import { guideSample, renderedNginx, type BenchNodes, type DataPlaneTarget } from "./data-plane";
+import { startNodeProcess } from "./bayeux-nodes-process";
+import { guideSample, renderedNginx, type BenchNodes, type DataPlaneTarget, type RunningBalancer } from "./data-plane";
 import { renderedHttpd } from "./httpd-target";
 import type { Figure, Target } from "./results";
 
@@ -49,13 +49,14 @@ interface Sample {
 async function oneSample(target: DataPlaneTarget, transport: CometdTransport): Promise<Sample> {
   const environment = gwe85Environment(NODES);
   const ports = await freePorts(NODES.length);
-  const nodes = new Map<string, BayeuxNode>();
-  for (const [i, name] of NODES.entries()) nodes.set(name, await startBayeuxNode({ name, port: ports[i], longPollSeconds: 20 }));
+  const nodes = await startNodeProcess(NODES.map((name, i) => ({ name, port: ports[i], longPollSeconds: 20 })));
   const addresses = Object.fromEntries(NODES.map((name, i) => [name, `127.0.0.1:${ports[i]}`]));
   const benchNodes: BenchNodes = { environment, addresses, host: GWE85_HOST, path: "/server/cometd", cookie: "", stickyNode: NODES[0] };
-  const balancer = await target.start(benchNodes);
-  const browser = openBrowser(GWE85_HOST);
+  let balancer: RunningBalancer | undefined;
+  let browser: Browser | undefined;
   try {
+    balancer = await target.start(benchNodes);
+    browser = openBrowser(GWE85_HOST);
     const client = browser.client(balancer.port, transport);
     await client.start(10_000);
     const home = client.successfulHandshakes()[0].node!;
@@ -70,15 +71,14 @@ async function oneSample(target: DataPlaneTarget, transport: CometdTransport): P
     }, PUBLISH_INTERVAL_MS);
     try {
       await new Promise((r) => setTimeout(r, STEADY_MS));
-      const killedAt = Date.now();
-      await nodes.get(home)!.kill();
+      const killedAt = await nodes.kill(home);
       const back = () => client.successfulHandshakes().find((r) => r.at >= killedAt && r.node !== home);
-      const opened = () => browser.upgrades.find((u) => u.at >= killedAt && u.outcome === "opened");
+      const opened = () => browser!.upgrades.find((u) => u.at >= killedAt && u.outcome === "opened");
       await until(() => back() !== undefined && (transport !== "websocket" || opened() !== undefined), RECOVERY_WINDOW_MS, "recovery").catch(() => undefined);
       await new Promise((r) => setTimeout(r, AFTER_MS));
       clearInterval(timer);
       await until(() => answered.size >= sent.length, 5_000, "answers to every publish").catch(() => undefined);
-      const accepted = new Set([...nodes.values()].flatMap((n) => n.publishes.map((p) => (p.data as { seq: number }).seq)));
+      const accepted = new Set((await nodes.stats()).flatMap((n) => n.accepted));
       const reopened = opened();
       return {
         rehandshakeMs: (back()?.at ?? Number.NaN) - killedAt,
@@ -92,13 +92,13 @@ async function oneSample(target: DataPlaneTarget, transport: CometdTransport): P
       clearInterval(timer);
     }
   } finally {
-    await browser.close();
-    await balancer.stop();
-    await Promise.all([...nodes.values()].map((n) => n.kill()));
+    await browser?.close();
+    await balancer?.stop();
+    await nodes.stop();
   }
 }
 
-export const TARGETS: readonly FailoverTarget[] = [
+const TARGETS: readonly FailoverTarget[] = [
   { ...renderedNginx, targets: { rehandshakeMs: { op: "<=", value: 100 }, lost: { op: "<=", value: 2 }, noResponse: { op: "<=", value: 0 }, failedUpgrades: { op: "<=", value: 1 } } },
   { ...renderedHttpd, targets: { noResponse: { op: "<=", value: 0 } } },
   guideSample,
