@@ -105,7 +105,7 @@ const TARGETS: readonly FailoverTarget[] = [
 ];
 
 export interface CometdFailoverOptions {
-  /** Samples per target and transport. @default 3 */
+  /** Samples per target and transport. @default 5 */
   readonly samples?: number;
   /** Names of the targets to run. @default all */
   readonly only?: readonly string[];
@@ -113,7 +113,7 @@ export interface CometdFailoverOptions {
 }
 
 export async function cometdFailoverFigures(options: CometdFailoverOptions = {}): Promise<Figure[]> {
-  const count = options.samples ?? 3;
+  const count = options.samples ?? 5;
   const figures: Figure[] = [];
   // Client, stand-in nodes and balancer share the cores: every delay here grows with the load.
   const loadAtStart = loadavg()[0];

@@ -177,6 +177,9 @@ describe.each(GWE85_BALANCERS)("CometD sessions through the rendered Web Engagem
       expect(browser.jar.get(COOKIES.webEngagement85)).toBe(stickyValue(next));
       expect(await publishAll(client, 5)).toEqual([]);
       expect(client.handshakesSent).toHaveLength(2);
+      // A WebSocket session comes back over a WebSocket, not over long polling.
+      expect(client.cometd.getTransport()?.type).toBe(transport);
+      if (transport === "websocket") expect(browser.upgrades.filter((u) => u.at >= killedAt && u.outcome === "opened").length).toBeGreaterThan(0);
     } finally {
       await browser.close();
     }
