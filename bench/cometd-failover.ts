@@ -117,14 +117,19 @@ export async function cometdFailoverFigures(options: CometdFailoverOptions = {})
   const figures: Figure[] = [];
   // Client, stand-in nodes and balancer share the cores: every delay here grows with the load.
   const loadAtStart = loadavg()[0];
-  for (const target of TARGETS.filter((t) => !options.only || options.only.includes(t.name))) {
-    const longPolling: Sample[] = [];
-    const webSocket: Sample[] = [];
-    for (let i = 0; i < count; i++) {
-      longPolling.push(await oneSample(target, "long-polling"));
-      webSocket.push(await oneSample(target, "websocket"));
-      options.log?.(`${target.name} ${i + 1}/${count}: ${JSON.stringify({ longPolling: longPolling.at(-1), webSocket: webSocket.at(-1) })}`);
+  const targets = TARGETS.filter((t) => !options.only || options.only.includes(t.name));
+  const samples = new Map(targets.map((t) => [t.name, { longPolling: [] as Sample[], webSocket: [] as Sample[] }]));
+  // Round by round, every target once per round, so a burst of load on the machine hits them alike.
+  for (let i = 0; i < count; i++) {
+    for (const target of targets) {
+      const mine = samples.get(target.name)!;
+      mine.longPolling.push(await oneSample(target, "long-polling"));
+      mine.webSocket.push(await oneSample(target, "websocket"));
+      options.log?.(`${target.name} ${i + 1}/${count}: ${JSON.stringify({ longPolling: mine.longPolling.at(-1), webSocket: mine.webSocket.at(-1) })}`);
     }
+  }
+  for (const target of targets) {
+    const { longPolling, webSocket } = samples.get(target.name)!;
     const t = target.targets ?? {};
     const published = (samples: Sample[]) => `${Math.round(samples.reduce((n, s) => n + s.published, 0) / samples.length)} publishes per sample at 100/s`;
     const missed = (samples: Sample[], key: "rehandshakeMs" | "webSocketBackMs") => samples.filter((s) => Number.isNaN(s[key])).length;

@@ -32,7 +32,9 @@ function cometdLocations(): Line[] {
     directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
     directive("proxy_next_upstream", "error", "timeout", "http_502", "http_504", "non_idempotent"),
   ];
-  return [...block(`location = ${nginxLiteral(WEB_ENGAGEMENT_COMETD_PATH)}`, body), ...block(`location ${nginxLiteral(`${WEB_ENGAGEMENT_COMETD_PATH}/`)}`, body)];
+  return [
+    comment("CometD: a dead node's polls and publishes go on to the next node, POST included; a node that does not own the session refuses them, so nothing runs twice."),
+    ...block(`location = ${nginxLiteral(WEB_ENGAGEMENT_COMETD_PATH)}`, body), ...block(`location ${nginxLiteral(`${WEB_ENGAGEMENT_COMETD_PATH}/`)}`, body)];
 }
 
 export function renderWebEngagement85(we: WebEngagement85, ctx: SiteContext): Line[][] {
