@@ -97,6 +97,7 @@ export async function startBayeuxNode(options: BayeuxNodeOptions): Promise<Bayeu
         handshakes.push({ clientId: message.clientId, at: Date.now() });
       } else if (message.channel === "/meta/connect" && message.successful === false) {
         unknownClient.push({ channel: message.channel, at: Date.now() });
+        if (message.error?.startsWith("401:")) message.error = UNKNOWN_CLIENT_CONNECT;
         message.advice = { ...message.advice, reconnect: "handshake", interval: 0 };
       }
       callback(message);
