@@ -147,14 +147,14 @@ function benchEnvironment(): Environment {
   return result.environment;
 }
 
-const renderedNginx: DataPlaneTarget = {
+export const renderedNginx: DataPlaneTarget = {
   name: "rendered nginx",
   minRatioToDirect: 0.45,
   start: (nodes) =>
     startNginx(({ prefix, port }) => renderNginxSite(nodes.environment, nodes.addresses, { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: "auto" })),
 };
 
-const guideSample: DataPlaneTarget = {
+export const guideSample: DataPlaneTarget = {
   name: "guide's nginx sample",
   start: (nodes) => {
     const template = readFileSync(join(__dirname, "fixtures", "nginx-guide-sample.conf"), "utf8");

@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { cometdFailoverFigures } from "./cometd-failover";
 import { benchDataPlane } from "./data-plane";
 import { failoverFigures } from "./failover";
 import { renderedHttpd } from "./httpd-target";
@@ -45,12 +46,35 @@ async function section(name: string, run: () => Promise<Figure[]>, log: string[]
   }
 }
 
+/**
+ * `npm run bench -- cometd`: only the parts whose names contain one of the
+ * arguments, printed and not written (RESULTS.md always holds a whole run).
+ */
+async function onlyParts(wanted: readonly string[]): Promise<number> {
+  const parts: [string, () => Promise<Figure[]>][] = [
+    ["data plane (wrk)", () => benchDataPlane({ extraTargets: [renderedHttpd] })],
+    ["CometD failover", () => cometdFailoverFigures({ log: (l) => console.log(`  ${l}`) })],
+    ["synth scale", () => synthScaleFigures()],
+    ["HA pair failover (Pacemaker/Corosync)", () => failoverFigures({ transports: ["udpu"], log: (l) => console.log(`  ${l}`) })],
+  ];
+  const chosen = parts.filter(([name]) => wanted.some((w) => name.toLowerCase().includes(w.toLowerCase())));
+  if (chosen.length === 0) throw new Error(`no benchmark part matches ${wanted.join(", ")}; parts: ${parts.map(([n]) => n).join(", ")}`);
+  console.log(machineFacts().join("\n"));
+  const timings: string[] = [];
+  const figures: Figure[] = [];
+  for (const [name, run] of chosen) figures.push(...(await section(name, run, timings)));
+  console.log(`\n${renderTable(figures)}\n${timings.join("\n")}`);
+  return figures.some((f) => meets(f) === false) ? 1 : 0;
+}
+
 async function main(): Promise<number> {
+  if (process.argv.length > 2) return onlyParts(process.argv.slice(2));
   const started = Date.now();
   const facts = machineFacts();
   const timings: string[] = [];
   const figures: Figure[] = [];
   figures.push(...(await section("data plane (wrk)", () => benchDataPlane({ extraTargets: [renderedHttpd] }), timings)));
+  figures.push(...(await section("CometD failover", () => cometdFailoverFigures({ log: (l) => console.log(`  ${l}`) }), timings)));
   const scale = await section("synth scale", () => synthScaleFigures(), timings);
   figures.push(...scale);
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;

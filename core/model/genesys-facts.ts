@@ -31,6 +31,8 @@ export const HEALTH_PATHS = {
 
 /** Web Engagement 8.5 serves everything under /server. */
 export const WEB_ENGAGEMENT_CONTEXT_PATH = "/server";
+/** Web Engagement 8.5's CometD (Bayeux) endpoint; clients append /handshake, /connect... to it. */
+export const WEB_ENGAGEMENT_COMETD_PATH = `${WEB_ENGAGEMENT_CONTEXT_PATH}/cometd`;
 
 /** Route name of a Genesys application: spaces become underscores ("RCS 1" -> "RCS_1"). */
 export function routeName(appName: string): string {

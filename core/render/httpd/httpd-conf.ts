@@ -28,6 +28,7 @@ const DIRECTIVES = {
   ServerTokens: { feature: "core" },
   ServerSignature: { feature: "core" },
   TraceEnable: { feature: "core" },
+  KeepAlive: { feature: "core" },
   ErrorLog: { feature: "core" },
   LogLevel: { feature: "core" },
   LogFormat: { feature: "log" },

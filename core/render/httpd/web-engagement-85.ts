@@ -38,12 +38,26 @@ export function renderWebEngagement85(conf: HttpdConf, input: SystemInput<WebEng
   renderProxyPass(conf, WEB_ENGAGEMENT_CONTEXT_PATH, WEB_ENGAGEMENT_85_BALANCER, WEB_ENGAGEMENT_CONTEXT_PATH);
 }
 
+/**
+ * No keep-alive towards the clients. When a member dies with a request in
+ * flight (a CometD long poll is always in flight), mod_proxy_http closes the
+ * client's connection WITHOUT any response if that connection had served an
+ * earlier request, so that a browser may resend; it answers 502 only on a
+ * connection's first request. With keep-alive off every request is its
+ * connection's first, so the client always gets an answer.
+ */
+function renderClientConnections(conf: HttpdConf): void {
+  conf.comment("Every request on its own client connection: when a member dies mid-request, httpd answers 502 instead of closing the connection without a response");
+  conf.directive("KeepAlive", "Off");
+}
+
 export function webEngagement85Hosts(input: SystemInput<WebEngagement85>): VirtualHostPlan[] {
   if (input.model.balancer === "none") return [];
   return [
     {
       system: "webEngagement85",
       serverName: input.model.hostname,
+      preamble: renderClientConnections,
       includes: [{ name: WEB_ENGAGEMENT_85_FILE, render: (conf) => renderWebEngagement85(conf, input) }],
     },
   ];

@@ -4,7 +4,7 @@
  * pinned to that node, anything else goes round-robin over the cluster.
  */
 import type { WebEngagement85 } from "../../model/environment";
-import { WEB_ENGAGEMENT_CONTEXT_PATH } from "../../model/genesys-facts";
+import { WEB_ENGAGEMENT_COMETD_PATH, WEB_ENGAGEMENT_CONTEXT_PATH } from "../../model/genesys-facts";
 import { serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
 import { block, comment, directive, type Line } from "./conf-text";
 import { failover, notPublished, proxyHeaders } from "./proxy";
@@ -13,6 +13,29 @@ import { cookieVariable, firstDotRoutePattern, mapBlock } from "./sticky";
 
 export const WEB_ENGAGEMENT_85_BALANCER = "gwe85";
 const UPSTREAM_VARIABLE = "gwe85_upstream";
+
+/**
+ * CometD (the endpoint and the paths clients append to it: /handshake,
+ * /connect...) is retried on the next server even for POST (`non_idempotent`).
+ * When a node dies, its sessions' held /meta/connect and in-flight publishes
+ * go straight to the next node instead of failing with 502; that node does
+ * not own the session, so it refuses them (401/402 "Unknown client", with
+ * re-handshake advice on the connect) and the client handshakes there at
+ * once, instead of after CometD's 1 s back-off during which every publish is
+ * refused. A retry cannot run anything twice: only the session's own node
+ * accepts its messages, and a retried handshake at most leaves an unused
+ * session that expires. Nothing else gets `non_idempotent`, recording writes
+ * least of all.
+ */
+function cometdLocations(): Line[] {
+  const body = [
+    directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
+    directive("proxy_next_upstream", "error", "timeout", "http_502", "http_504", "non_idempotent"),
+  ];
+  return [
+    comment("CometD: a dead node's polls and publishes go on to the next node, POST included; a node that does not own the session refuses them, so nothing runs twice."),
+    ...block(`location = ${nginxLiteral(WEB_ENGAGEMENT_COMETD_PATH)}`, body), ...block(`location ${nginxLiteral(`${WEB_ENGAGEMENT_COMETD_PATH}/`)}`, body)];
+}
 
 export function renderWebEngagement85(we: WebEngagement85, ctx: SiteContext): Line[][] {
   const balancer = stickyBalancer(WEB_ENGAGEMENT_85_BALANCER, we.nodes, ctx);
@@ -37,6 +60,7 @@ export function renderWebEngagement85(we: WebEngagement85, ctx: SiteContext): Li
     "",
     ...block(`location = ${nginxLiteral(we.healthPath)}`, [directive("proxy_pass", `http://${balancer.cluster}`)]),
     ...block(`location ${nginxLiteral(WEB_ENGAGEMENT_CONTEXT_PATH)}`, [directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`)]),
+    ...cometdLocations(),
     ...notPublished(),
   ]);
   return [
