@@ -1,6 +1,6 @@
 /**
  * Genesys Web Engagement 8.1: frontend and backend servers, each tier behind
- * its own balancer in production (seed 000).
+ * its own balancer in production (Web Engagement 8.1 load-balancing guide).
  *
  * Frontend stickiness is URL based: the server writes "." + its application
  * name into a static URL parameter. ALB listener rules match a query

@@ -20,7 +20,7 @@ function loadProd(edit: (fw: Framework) => void) {
 
 const problemsAt = (result: ReturnType<typeof loadEnvironment>, path: string) => result.problems.filter((p) => formatKeyPath(p.path) === path);
 
-describe("framework licences (seed 004: Proxy and Distributed modes need special licences)", () => {
+describe("framework licences (Framework guide: Proxy and Distributed modes need special licences)", () => {
   it("accepts the production stack, which names both licences", () => {
     const result = loadProd(() => {});
     expect(result.problems).toEqual([]);

@@ -16,6 +16,11 @@ import { parse, stringify } from "yaml";
 const root = resolve(__dirname, "../..");
 const project = mkdtempSync(join(tmpdir(), "genesys-own-project-"));
 const exec = promisify(execFile);
+/**
+ * Each test starts npm, tsx and (past the stack file) the Pulumi SDK: a few seconds alone,
+ * measured up to 46 s at load average 20 on 2 cores. Generous, not a performance bound.
+ */
+const RUN_TIMEOUT = 180_000;
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 copyFileSync(join(root, "Pulumi.yaml"), join(project, "Pulumi.yaml"));
@@ -28,7 +33,7 @@ interface Result {
 
 /** `npm run synth -- <args>` of this repository, started in the temporary project. */
 async function synth(...args: string[]): Promise<Result> {
-  return exec("npm", ["run", "--silent", "--prefix", root, "synth", "--", ...args], { cwd: project, timeout: 120_000, env: { ...process.env, INIT_CWD: undefined } }).then(
+  return exec("npm", ["run", "--silent", "--prefix", root, "synth", "--", ...args], { cwd: project, timeout: RUN_TIMEOUT, env: { ...process.env, INIT_CWD: undefined } }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
   );
@@ -157,7 +162,7 @@ describe("npm run synth refuses in one form", () => {
       expect(result.stderr).toMatch(new RegExp(`^The stack configuration has ${c.problems} problems?:$`, "m"));
     }
     expect(result.stderr).toMatch(new RegExp(`^Nothing written to out/${stack}\\.$`, "m"));
-  });
+  }, RUN_TIMEOUT);
 
   it("names a wrong command line with the usage, which allows any stack name", async () => {
     for (const args of [["--stack", "dev", "--colour"], ["--stack", "../etc"]]) {
@@ -166,7 +171,7 @@ describe("npm run synth refuses in one form", () => {
       expectPlainText(result.stderr);
       expect(result.stderr).toContain("usage: npm run synth -- --stack <name> [--out DIR] [--traces]");
     }
-  });
+  }, 2 * RUN_TIMEOUT);
 });
 
 describe("out/<stack> after a run", () => {
@@ -186,7 +191,7 @@ describe("out/<stack> after a run", () => {
     expect(outputs.environment).toBe("development");
     expect(JSON.parse(readFileSync(join(out, "plan.json"), "utf8")).outputs).toEqual(outputs);
     expect(staging()).toEqual([]);
-  });
+  }, RUN_TIMEOUT);
 
   it("is removed by a failed run, which says so", async () => {
     expect(existsSync(join(out, "plan.json"))).toBe(true);
@@ -197,5 +202,5 @@ describe("out/<stack> after a run", () => {
     expect(result.stderr).toMatch(/^Removed out\/mine from an earlier run: it would no longer match Pulumi\.mine\.yaml\.$/m);
     expect(existsSync(out)).toBe(false);
     expect(staging()).toEqual([]);
-  });
+  }, RUN_TIMEOUT);
 });
