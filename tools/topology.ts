@@ -203,6 +203,6 @@ export const writeTopology: SynthStep = ({ dir, run }) => {
   const c = topology.counts;
   const extra = [c.pairHosts > 0 ? "the httpd HA pair" : "", c.frameworkSites > 0 ? `${c.frameworkSites} Framework sites` : ""].filter((x) => x !== "");
   return {
-    summary: ["", `Topology (topology.mmd): ${c.balancers} balancers, ${c.listeners} listeners, ${c.rules} rules, ${c.targetGroups} target groups, ${c.nodes} nodes, ${c.tenants} tenants${extra.map((x) => `, ${x}`).join("")}`],
+    summary: ["", `Topology (topology.mmd): ${c.balancers} balancers, ${c.listeners} listeners, ${c.rules} rules, ${c.targetGroups} target groups, ${c.nodes} nodes, ${c.tenants} tenant${c.tenants === 1 ? "" : "s"}${extra.map((x) => `, ${x}`).join("")}`],
   };
 };
