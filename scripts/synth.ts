@@ -4,72 +4,131 @@
  * credentials, no Pulumi CLI.
  *
  *   npm run synth -- --stack dev
+ *
+ * The stack file is Pulumi.<stack>.yaml of the project directory: the nearest
+ * folder with a Pulumi.yaml from where the command was started, as for the
+ * Pulumi CLI (this repository when there is none).
  */
-import { mkdirSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { AwsInputRuleError } from "../tools/aws-rules";
-import { ProgramFailure, runUnderMocks } from "../tools/mock-run";
-import { withOfflineSecrets } from "../tools/offline-secrets";
-import { readStackFile } from "../tools/stack-file";
-import { SYNTH_STEPS } from "../tools/synth-steps";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import { removeStaleOutput, stageOutput } from "../tools/output-swap";
+import { presentRefusal, UsageError } from "../tools/refusal";
+import { findProjectDir, readStackFile } from "../tools/stack-file";
+import { collectRuntimeWarnings, formatWarningGroups, groupWarnings } from "../tools/warning-groups";
 
-const USAGE = "usage: npm run synth -- --stack <dev|prod> [--out DIR] [--traces]";
+const USAGE = "usage: npm run synth -- --stack <name> [--out DIR] [--traces]   (<name>: a Pulumi.<name>.yaml of the project, e.g. dev, prod)";
 
-function parseArgs(argv: readonly string[]): { stack: string; outDir: string; traces: boolean } {
+interface Args {
+  readonly stack: string;
+  readonly outDir?: string;
+  readonly traces: boolean;
+}
+
+function parseArgs(argv: readonly string[]): Args {
   let stack: string | undefined;
-  let outDir = "out";
+  let outDir: string | undefined;
   let traces = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--stack") stack = argv[++i];
     else if (argv[i] === "--traces") traces = true;
     else if (argv[i].startsWith("--stack=")) stack = argv[i].slice("--stack=".length);
     else if (argv[i] === "--out") outDir = argv[++i];
-    else throw new Error(`unknown argument ${JSON.stringify(argv[i])}; ${USAGE}`);
+    else if (argv[i].startsWith("--out=")) outDir = argv[i].slice("--out=".length);
+    else throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}\n${USAGE}`);
   }
-  if (!stack || !/^[A-Za-z0-9_.-]+$/.test(stack)) throw new Error(USAGE);
+  if (stack === undefined) throw new UsageError(`--stack is required\n${USAGE}`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, '_', '.', '-')\n${USAGE}`);
+  if (outDir === "") throw new UsageError(`--out needs a folder\n${USAGE}`);
   return { stack, outDir, traces };
 }
 
+/** A path as the operator would type it from where they started the command. */
+function shown(path: string, from: string): string {
+  const rel = relative(from, path);
+  return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
+}
+
+async function synth(args: Args, projectDir: string, finalDir: string, shownDir: string): Promise<{ lines: string[]; failed: boolean }> {
+  const stackFile = readStackFile(args.stack, projectDir);
+  // The SDK and the program load only once the stack file reads: refusals before that are instant.
+  const [{ loadEnvironment }, { runUnderMocks }, { secretsInUse, withOfflineSecrets }, { SYNTH_STEPS }] = await Promise.all([
+    import("../core/model/load"),
+    import("../tools/mock-run"),
+    import("../tools/offline-secrets"),
+    import("../tools/synth-steps"),
+  ]);
+  const started = process.hrtime.bigint();
+  const secrets = withOfflineSecrets(stackFile.config);
+  const warnings = collectRuntimeWarnings();
+  let run;
+  try {
+    run = await runUnderMocks({ stack: args.stack, config: secrets.config, secretKeys: [...stackFile.secretKeys, ...secrets.added] }, async () => (await import("../index")).default);
+  } finally {
+    warnings.stop();
+  }
+  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  // The program accepted this config, so the model loads.
+  const environment = loadEnvironment(stackFile.config).environment;
+  if (!environment) throw new Error("the program ran but the stack config does not load");
+
+  const lines = [`Stack ${args.stack} (${shown(stackFile.path, process.env.INIT_CWD ?? process.cwd())}, ${environment.isProduction ? "production" : "development"}): ${run.resources.length} resources registered offline in ${elapsedMs.toFixed(0)} ms`];
+  const used = secretsInUse(environment);
+  if (used.length > 0) {
+    const fromFile = new Set(stackFile.secretKeys);
+    const names = used.map((s) => `${s.key}${s.required ? "" : " (optional)"}${fromFile.has(s.key) ? " (encrypted in the stack file)" : ""}`);
+    lines.push(`Secrets this stack reads (offline placeholders here; set them with pulumi config set --secret): ${names.join(", ")}`);
+  }
+  const staged = stageOutput(finalDir);
+  let failed = false;
+  try {
+    for (const step of SYNTH_STEPS) {
+      const result = await step({ stack: args.stack, dir: staged.dir, shownDir, run, environment });
+      lines.push(...result.summary);
+      failed ||= result.failed === true;
+    }
+  } catch (error) {
+    staged.discard();
+    throw error;
+  }
+  staged.commit();
+  lines.push(...formatWarningGroups(groupWarnings(warnings.stop())));
+  lines.push("", `Wrote ${shownDir}${failed ? " (complete and current; the run failed on its policy report)" : ""}`);
+  return { lines, failed };
+}
+
 async function main(): Promise<number> {
-  const { stack, outDir, traces } = parseArgs(process.argv.slice(2));
-  if (!traces) {
+  const from = process.env.INIT_CWD ?? process.cwd();
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(presentRefusal(error));
+    return 1;
+  }
+  if (!args.traces) {
     // The SDK records a source-mapped stack trace per resource and per promise: most of the time
-    // and memory of a large synth. Config problems need none; --traces keeps them for debugging.
+    // and memory of a large synth. Refusals need none; --traces keeps them for debugging.
     process.setSourceMapsEnabled(false);
     Error.stackTraceLimit = 0;
   }
-  const root = resolve(__dirname, "..");
-  const stackFile = readStackFile(stack, root);
-  const started = process.hrtime.bigint();
-  const secrets = withOfflineSecrets(stackFile.config);
-  const run = await runUnderMocks({ stack, config: secrets.config, secretKeys: [...stackFile.secretKeys, ...secrets.added] }, async () => (await import("../index")).default);
-  const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const dir = resolve(root, outDir, stack);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  let failed = false;
-  const lines: string[] = [`Stack ${stack}: ${run.resources.length} resources registered offline in ${elapsedMs.toFixed(0)} ms`];
-  const placeholders = [...stackFile.secretKeys, ...secrets.added];
-  if (placeholders.length > 0) lines.push(`Secrets replaced by offline placeholders: ${placeholders.join(", ")}`);
-  for (const step of SYNTH_STEPS) {
-    const result = await step({ stack, dir, run });
-    lines.push(...result.summary);
-    failed ||= result.failed === true;
+  const projectDir = findProjectDir(from) ?? resolve(__dirname, "..");
+  const finalDir = args.outDir === undefined ? join(projectDir, "out", args.stack) : resolve(from, args.outDir, args.stack);
+  const shownDir = shown(finalDir, from);
+  try {
+    const { lines, failed } = await synth(args, projectDir, finalDir, shownDir);
+    console.log(lines.join("\n"));
+    return failed ? 1 : 0;
+  } catch (error) {
+    console.error(presentRefusal(error, { traces: args.traces }));
+    if (removeStaleOutput(finalDir)) console.error(`Removed ${shownDir} from an earlier run: it would no longer match Pulumi.${args.stack}.yaml.`);
+    else console.error(`Nothing written to ${shownDir}.`);
+    return 1;
   }
-  lines.push(`Wrote ${dir}`);
-  console.log(lines.join("\n"));
-  return failed ? 1 : 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    // Config problems and usage errors are for people, not stack traces.
-    const cause = error instanceof ProgramFailure ? error.cause : error;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const isUserError = cause instanceof pulumi.RunError || cause instanceof AwsInputRuleError || message.startsWith("usage:") || message.startsWith("unknown argument");
-    console.error(isUserError ? message : cause);
+    console.error(presentRefusal(error));
     process.exit(1);
   },
 );

@@ -7,8 +7,7 @@
  * a mandatory violation.
  */
 import { writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { loadEnvironment } from "../core/model/load";
+import { join } from "node:path";
 import type { Environment } from "../core/model/environment";
 import { AWS_PROVIDER } from "../policies/aws-types";
 import { POLICIES } from "../policies/catalog";
@@ -16,7 +15,6 @@ import { policyContext, violationLevel, type PolicyConfig } from "../policies/co
 import type { EnforcementLevel, GenesysPolicy, PolicyContext, PolicyResource, StackKind } from "../policies/policy";
 import type { MockRun } from "./mock-run";
 import type { RegisteredResource } from "./mocks";
-import { readStackFile } from "./stack-file";
 import type { SynthStep } from "./synth-steps";
 
 export const PROJECT = "genesys";
@@ -147,9 +145,7 @@ export function formatViolation(v: ReportedViolation): string {
   return `${v.level.padEnd(9)} ${v.policy}  ${where}: ${v.message}`;
 }
 
-export const writePolicyReport: SynthStep = ({ stack, dir, run }) => {
-  const root = resolve(__dirname, "..");
-  const env = loadEnvironment(readStackFile(stack, root).config).environment;
+export const writePolicyReport: SynthStep = ({ stack, dir, shownDir = dir, run, environment: env }) => {
   const config = env ? packConfigFor(env) : {};
   const report = runPolicies(stack, policyResources(run, stack), config);
   writeFileSync(join(dir, POLICY_REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
@@ -157,7 +153,17 @@ export const writePolicyReport: SynthStep = ({ stack, dir, run }) => {
   const mandatory = mandatoryViolations(report);
   const advisory = report.violations.length - mandatory.length;
   const summary = ["", `Policies (${report.kind} stack, ${report.policies.length} policies): ${mandatory.length} mandatory violation(s), ${advisory} advisory`];
-  for (const v of report.violations) summary.push(`  ${formatViolation(v)}`);
-  if (mandatory.length > 0) summary.push(`Policy check failed: ${mandatory.length} mandatory violation(s); see ${join(dir, POLICY_REPORT_FILE)}`);
+  for (const v of mandatory) summary.push(`  ${formatViolation(v)}`);
+  // Advisory findings, one line per policy: the report file has each in full.
+  const advisoryByPolicy = new Map<string, string[]>();
+  for (const v of report.violations.filter((v) => v.level !== "mandatory")) {
+    advisoryByPolicy.set(v.policy, [...(advisoryByPolicy.get(v.policy) ?? []), v.resource?.name ?? "stack"]);
+  }
+  for (const [policy, names] of advisoryByPolicy) {
+    const shown = names.slice(0, 4).join(", ") + (names.length > 4 ? `, … ${names.length - 4} more` : "");
+    summary.push(`  advisory  ${policy} (${names.length}): ${shown}`);
+  }
+  if (advisory > 0) summary.push(`  (each finding in full: ${join(shownDir, POLICY_REPORT_FILE)})`);
+  if (mandatory.length > 0) summary.push(`Policy check failed: ${mandatory.length} mandatory violation(s); see ${join(shownDir, POLICY_REPORT_FILE)}`);
   return { summary, failed: mandatory.length > 0 };
 };

@@ -6,22 +6,23 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Environment, ResolvedNode } from "../core/model/environment";
-import { loadEnvironment } from "../core/model/load";
 import { renderHttpdSite, type HttpdSystem } from "../core/render/httpd";
 import { renderNginxSite } from "../core/render/nginx/site";
 import type { MockRun } from "./mock-run";
-import { readStackFile } from "./stack-file";
 import type { SynthStep } from "./synth-steps";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 
-/** Every balanced node of a system, with the system name the instances are tagged with. */
+/**
+ * Every system with a balancer, its nodes and the system name the instances are tagged
+ * with. A system wired directly (`balancer: none`) has nothing for a balancer to proxy.
+ */
 function nodesBySystem(env: Environment): [HttpdSystem, readonly ResolvedNode[]][] {
   const systems: [HttpdSystem, readonly ResolvedNode[]][] = [];
-  if (env.webEngagement85) systems.push(["webEngagement85", env.webEngagement85.nodes]);
-  if (env.webEngagement81) systems.push(["webEngagement81", [...env.webEngagement81.frontend.nodes, ...env.webEngagement81.backend.nodes]]);
-  if (env.cobrowse) systems.push(["cobrowse", env.cobrowse.nodes]);
-  if (env.recording) systems.push(["recording", env.recording.tenants.flatMap((t) => t.services.flatMap((s) => s.members))]);
+  if (env.webEngagement85 && env.webEngagement85.balancer !== "none") systems.push(["webEngagement85", env.webEngagement85.nodes]);
+  if (env.webEngagement81 && env.webEngagement81.balancer !== "none") systems.push(["webEngagement81", [...env.webEngagement81.frontend.nodes, ...env.webEngagement81.backend.nodes]]);
+  if (env.cobrowse && env.cobrowse.balancer !== "none") systems.push(["cobrowse", env.cobrowse.nodes]);
+  if (env.recording && env.recording.balancer !== "none") systems.push(["recording", env.recording.tenants.flatMap((t) => t.services.flatMap((s) => s.members))]);
   return systems;
 }
 
@@ -50,8 +51,7 @@ function write(root: string, files: readonly { path: string; content: string }[]
   });
 }
 
-export const writeServerConfigs: SynthStep = ({ stack, dir, run }) => {
-  const env = loadEnvironment(readStackFile(stack).config).environment;
+export const writeServerConfigs: SynthStep = ({ dir, run, environment: env }) => {
   if (!env) return { summary: [] };
   const systems = nodesBySystem(env);
   const merged: Record<string, string> = {};
@@ -65,7 +65,7 @@ export const writeServerConfigs: SynthStep = ({ stack, dir, run }) => {
   if (systems.length > 0) {
     const files = write(join(dir, "nginx"), renderNginxSite(env, merged));
     summary.push(`  nginx: ${files.length} files`);
-  }
+  } else summary.push("  none: every system is wired to its nodes directly (balancer: none)");
   const pair = run.outputs.httpdHaPair as { runbook?: string } | undefined;
   if (typeof pair?.runbook === "string") {
     writeFileSync(join(dir, "RUNBOOK.md"), pair.runbook);

@@ -62,7 +62,27 @@ function stickinessOf(tg: RegisteredResource): string {
 
 export interface Topology {
   readonly text: string;
-  readonly counts: { balancers: number; listeners: number; rules: number; targetGroups: number; nodes: number; tenants: number };
+  readonly counts: { balancers: number; listeners: number; rules: number; targetGroups: number; nodes: number; tenants: number; pairHosts: number; frameworkSites: number };
+}
+
+interface PairOutput {
+  readonly endpoint?: string;
+  readonly virtualIp?: string;
+}
+
+interface FrameworkOutput {
+  readonly connectivity?: string;
+  readonly links?: readonly string[];
+  readonly sites?: Record<string, { role?: string; region?: string; configServers?: number; csProxies?: number; distributedScs?: number }>;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** Whether the httpd pair balances the recording tenants: their URLs name a host, and no recording ALB exists. */
+function pairServesRecording(outputs: Record<string, unknown>): boolean {
+  const recording = outputs.recording as { tenants?: Record<string, { rpsUrl?: string }>; albs?: Record<string, unknown> } | undefined;
+  if (!recording || Object.keys(recording.albs ?? {}).length > 0) return false;
+  return Object.values(recording.tenants ?? {}).some((t) => typeof t.rpsUrl === "string" && !IPV4.test(new URL(t.rpsUrl).hostname));
 }
 
 export function renderTopology(run: MockRun): Topology {
@@ -96,7 +116,8 @@ export function renderTopology(run: MockRun): Topology {
   const rules = ofType(TYPE.rule);
   for (const lb of balancers) {
     const host = tagsOf(lb)["genesys:hostname"];
-    lines.push(`  subgraph ${idOf(lb)}["${label(`ALB ${lb.name}${host ? `\n${host}` : ""}${lb.inputs.internal ? "\ninternal" : ""}`)}"]`);
+    const kind = lb.inputs.loadBalancerType === "network" ? "NLB" : "ALB";
+    lines.push(`  subgraph ${idOf(lb)}["${label(`${kind} ${lb.name}${host ? `\n${host}` : ""}${lb.inputs.internal ? "\ninternal" : ""}`)}"]`);
     for (const l of listeners.filter((x) => x.inputs.loadBalancerArn === lb.state.arn)) lines.push(`    ${idOf(l)}["${label(`${l.inputs.protocol} :${l.inputs.port}`)}"]`);
     lines.push("  end");
   }
@@ -122,6 +143,8 @@ export function renderTopology(run: MockRun): Topology {
     edges.push(`  ${idOf(tg)} --> ${idOf(instance)}`);
   }
   for (const i of ofType(TYPE.instance)) if (tagsOf(i)["genesys:system"]) nodes.add(i);
+  const pairHosts = ofType(TYPE.instance).filter((i) => tagsOf(i)["genesys:cluster-node"] !== undefined);
+  for (const host of pairHosts) nodes.delete(host);
 
   const tenantOf = (r: RegisteredResource) => tagsOf(r)["genesys:tenant"];
   const declare = (indent: string, r: RegisteredResource) =>
@@ -134,15 +157,43 @@ export function renderTopology(run: MockRun): Topology {
     if (t) tenants.set(t, [...(tenants.get(t) ?? []), r]);
     else lines.push(declare("  ", r));
   }
+  const tenantId = (tenant: string) => `tenant_${tenant.replace(/[^A-Za-z0-9_]/g, "_")}`;
   for (const [tenant, members] of tenants) {
-    lines.push(`  subgraph tenant_${tenant.replace(/[^A-Za-z0-9_]/g, "_")}["tenant ${label(tenant)}"]`);
+    lines.push(`  subgraph ${tenantId(tenant)}["tenant ${label(tenant)}"]`);
     for (const r of members) lines.push(declare("    ", r));
     lines.push("  end");
+  }
+
+  // The httpd HA pair: its hosts, the VIP that moves between them, and the tenants it balances.
+  const pair = run.outputs.httpdHaPair as PairOutput | undefined;
+  if (pair && pairHosts.length > 0) {
+    lines.push(`  subgraph pair["${label("httpd HA pair (Pacemaker/Corosync)")}"]`);
+    if (pair.virtualIp) lines.push(`    vip(["${label(`VIP ${pair.virtualIp}`)}"])`);
+    for (const host of pairHosts) lines.push(`    ${idOf(host)}("${label(`${host.name}\n${tagsOf(host)["genesys:cluster-node"]}`)}")`);
+    lines.push("  end");
+    if (pair.virtualIp) for (const host of pairHosts) edges.push(`  vip -.->|"${label("active host")}"| ${idOf(host)}`);
+    if (pairServesRecording(run.outputs)) for (const tenant of tenants.keys()) edges.push(`  pair -->|"${label(`/${tenant}/…`)}"| ${tenantId(tenant)}`);
+  }
+
+  // Framework sites and the links between them (remote sites reach the master site).
+  const framework = run.outputs.framework as FrameworkOutput | undefined;
+  const sites = Object.entries(framework?.sites ?? {});
+  if (sites.length > 0) {
+    lines.push(`  subgraph framework["${label(`Framework (${framework?.connectivity ?? ""})`)}"]`);
+    for (const [key, site] of sites) {
+      const roles = [site.configServers ? `CS ${site.configServers}` : "", site.csProxies ? `CS Proxy ${site.csProxies}` : "", site.distributedScs ? `Dist. SCS ${site.distributedScs}` : ""].filter((x) => x !== "");
+      lines.push(`    site_${key.replace(/[^A-Za-z0-9_]/g, "_")}("${label(`site ${key}: ${site.role ?? ""}\n${site.region ?? ""}\n${roles.join(", ")}`)}")`);
+    }
+    lines.push("  end");
+    for (const link of framework?.links ?? []) {
+      const [a, b] = link.split(".");
+      if (a && b) edges.push(`  site_${a.replace(/[^A-Za-z0-9_]/g, "_")} ---|"${label(framework?.connectivity ?? "")}"| site_${b.replace(/[^A-Za-z0-9_]/g, "_")}`);
+    }
   }
   lines.push(...edges);
   return {
     text: `${lines.join("\n")}\n`,
-    counts: { balancers: balancers.length, listeners: listeners.length, rules: rules.length, targetGroups: groups.length, nodes: nodes.size, tenants: tenants.size },
+    counts: { balancers: balancers.length, listeners: listeners.length, rules: rules.length, targetGroups: groups.length, nodes: nodes.size, tenants: tenants.size, pairHosts: pair ? pairHosts.length : 0, frameworkSites: sites.length },
   };
 }
 
@@ -150,5 +201,8 @@ export const writeTopology: SynthStep = ({ dir, run }) => {
   const topology = renderTopology(run);
   writeFileSync(join(dir, "topology.mmd"), topology.text);
   const c = topology.counts;
-  return { summary: ["", `Topology (topology.mmd): ${c.balancers} balancers, ${c.listeners} listeners, ${c.rules} rules, ${c.targetGroups} target groups, ${c.nodes} nodes, ${c.tenants} tenants`] };
+  const extra = [c.pairHosts > 0 ? "the httpd HA pair" : "", c.frameworkSites > 0 ? `${c.frameworkSites} Framework sites` : ""].filter((x) => x !== "");
+  return {
+    summary: ["", `Topology (topology.mmd): ${c.balancers} balancers, ${c.listeners} listeners, ${c.rules} rules, ${c.targetGroups} target groups, ${c.nodes} nodes, ${c.tenants} tenant${c.tenants === 1 ? "" : "s"}${extra.map((x) => `, ${x}`).join("")}`],
+  };
 };

@@ -1,5 +1,5 @@
 /**
- * Genesys Co-browse behind an Application Load Balancer (seed 002).
+ * Genesys Co-browse behind an Application Load Balancer (Co-browse Deployment Guide, Stickiness).
  *
  * A session lives on one node. Customers stick by the gcbSessionServer cookie
  * the node sets; agents stick by URL when Co-browse publishes a serverUrl per

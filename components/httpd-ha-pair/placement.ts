@@ -40,8 +40,8 @@ function checkSubnetAddress(subnetText: string, subnet: Cidr, path: ConfigProble
 
 /**
  * Problems that only show on AWS: the pair's addresses against its subnet,
- * duplicates, and multicast. Hard errors stop the deployment; warnings are
- * reported and the deployment goes on.
+ * duplicates, multicast, a VIP AWS cannot deliver, hosts provisioning cannot log in to.
+ * Errors stop the run before any resource exists; warnings are reported and the run goes on.
  */
 export function awsPlacementProblems(env: Environment): { errors: ConfigProblem[]; warnings: ConfigProblem[] } {
   const pair = env.httpdHaPair;
@@ -77,24 +77,25 @@ export function awsPlacementProblems(env: Environment): { errors: ConfigProblem[
       }
     }
     if (pair.virtualIp.agent === "awsvip") {
-      // Kept a warning: the agent, not this deployment, assigns the address, so a
-      // stack can still be deployed and the address corrected before the cluster starts.
-      warnings.push(...checkSubnetAddress(subnetText, subnet, ["httpdHaPair", "virtualIp", "address"], vip, "awsvip moves it as a secondary private IP between the hosts' network interfaces, and AWS assigns those only from the interface's subnet"));
+      // An error, not a warning: the cluster is provisioned with this address, and AWS
+      // refuses to assign it, so the VIP would never come up.
+      errors.push(...checkSubnetAddress(subnetText, subnet, ["httpdHaPair", "virtualIp", "address"], vip, "awsvip moves it as a secondary private IP between the hosts' network interfaces, and AWS assigns those only from the interface's subnet"));
     }
   }
 
+  // Both below can never work on AWS: errors, so nothing is created for a pair that cannot run.
   if (pair.sshPublicKey === undefined && pair.amiId === undefined) {
-    warnings.push({
+    errors.push({
       path: ["httpdHaPair", "sshPublicKey"],
       value: undefined,
-      message: "given; with no amiId either, the hosts boot a Red Hat image that authorizes no SSH key and provisioning cannot log in: set it to the public key of genesys:httpdHaPairSshPrivateKey",
+      message: "is not set; with no amiId either, the hosts boot a Red Hat image that authorizes no SSH key and provisioning cannot log in: set it to the public key of genesys:httpdHaPairSshPrivateKey",
     });
   }
   if (pair.virtualIp.agent === "IPaddr2" && pair.fronting === "vip") {
-    warnings.push({
+    errors.push({
       path: ["httpdHaPair", "virtualIp", "agent"],
       value: "IPaddr2",
-      message: "brings the address up on the host only; an AWS VPC delivers no traffic to it (use awsvip or aws-vpc-move-ip on AWS, or fronting nlb)",
+      message: "brings the address up on the host only and an AWS VPC delivers no traffic to it: use awsvip or aws-vpc-move-ip on AWS, or fronting nlb",
     });
   }
   return { errors, warnings };

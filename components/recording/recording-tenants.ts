@@ -1,5 +1,5 @@
 /**
- * Multi-tenant Genesys Interaction Recording (seed 003): per tenant, the RWS,
+ * Multi-tenant Genesys Interaction Recording (Interaction Recording multi-tenant load-balancer guide): per tenant, the RWS,
  * RP, RCS, Interaction Receiver and WebDAV servers, published under
  * `/<tenant>/...` like the guide's Apache balancer.
  *
@@ -34,7 +34,7 @@ export interface RecordingTenantsArgs {
   readonly pairScheme?: "http" | "https";
 }
 
-/** What a Genesys administrator enters for one tenant (seed 003: RPS URL, htcc.baseurl, rcs.base_uri). */
+/** What a Genesys administrator enters for one tenant (the guide's RPS URL, htcc.baseurl, rcs.base_uri). */
 export interface TenantUrls {
   readonly rpsUrl?: string;
   readonly htccBaseUrl?: string;

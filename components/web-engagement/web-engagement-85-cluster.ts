@@ -1,5 +1,5 @@
 /**
- * Genesys Web Engagement 8.5 behind an Application Load Balancer (seed 001).
+ * Genesys Web Engagement 8.5 behind an Application Load Balancer (Web Engagement 8.5 load-balancing guide).
  *
  * The GWE server sets GWROUTEID = "." + its application name, and the guide's
  * Apache balancer routes on that value. An ALB's `app_cookie` stickiness only

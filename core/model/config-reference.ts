@@ -5,6 +5,15 @@
 import { z } from "zod";
 import { CONFIG_NAMESPACE } from "./problems";
 import { SECRET_CONFIG_KEYS, stackConfigSchema } from "./schema";
+import { subnetLayoutReference } from "./subnet-plan";
+
+/** What each secret is and which stacks read it. */
+const SECRET_DESCRIPTIONS: Record<keyof typeof SECRET_CONFIG_KEYS, string> = {
+  httpdHaPairSshPrivateKey: "PEM private key provisioning logs in to the httpd HA pair's hosts with; every stack with an `httpdHaPair`.",
+  httpdTlsPrivateKey: "PEM private key of the pair's client-facing certificate; required in production when `recording.balancer` is `httpdHaPair`, optional (set both or neither) in development.",
+  httpdTlsCertificate: "PEM certificate chain matching `httpdTlsPrivateKey`, for `recording.hostname`.",
+  httpdHaPairCorosyncAuthkey: "corosync key, base64 (`corosync-keygen -k key && base64 -w0 key`); a pair on rhel8 with the knet transport (the rhel8 default).",
+};
 
 interface JsonSchema {
   type?: string | string[];
@@ -13,6 +22,7 @@ interface JsonSchema {
   enum?: unknown[];
   const?: unknown;
   pattern?: string;
+  format?: string;
   minimum?: number;
   maximum?: number;
   minItems?: number;
@@ -35,20 +45,41 @@ interface Row {
   readonly description: string;
 }
 
+/**
+ * A map (keys chosen by the operator) has a schema for its values and no fixed keys.
+ * An object that also tolerates extra keys (checked by its own refinement, as rp's
+ * refused standby) is an object, not a map.
+ */
+function isMap(schema: JsonSchema): boolean {
+  return schema.type === "object" && !schema.properties && typeof schema.additionalProperties === "object" && Object.keys(schema.additionalProperties).length > 0;
+}
+
 function typeOf(schema: JsonSchema): string {
   if (schema.enum) return "string";
   if (schema.type === "array") return `${schema.items ? typeOf(schema.items) : "any"}[]`;
-  if (schema.type === "object" && schema.additionalProperties && typeof schema.additionalProperties === "object") return "map";
+  if (isMap(schema)) return "map";
   if (Array.isArray(schema.type)) return schema.type.join(" | ");
   return schema.type ?? (schema.anyOf ? schema.anyOf.map(typeOf).join(" | ") : "any");
+}
+
+/** "1 to 6 items", "at least 1 item", "at most 5": never an open "… to". */
+function bounds(min: number | undefined, max: number | undefined, unit: string): string | undefined {
+  const one = unit === " items" && (min === 1 || (min === undefined && max === 1)) ? " item" : unit;
+  if (min !== undefined && max !== undefined) return `${min} to ${max}${unit}`;
+  if (min !== undefined) return min === 0 ? undefined : `at least ${min}${one}`;
+  if (max !== undefined) return `at most ${max}${max === 1 ? one : unit}`;
+  return undefined;
 }
 
 function allowedOf(schema: JsonSchema): string {
   const parts: string[] = [];
   if (schema.enum) parts.push(schema.enum.map((v) => `\`${String(v)}\``).join(", "));
+  if (schema.format) parts.push(schema.format);
   if (schema.pattern) parts.push(`pattern \`${schema.pattern}\``);
-  if (schema.minimum !== undefined || schema.maximum !== undefined) parts.push(`${schema.minimum ?? "…"} to ${schema.maximum ?? "…"}`);
-  if (schema.minItems !== undefined || schema.maxItems !== undefined) parts.push(`${schema.minItems ?? 0} to ${schema.maxItems ?? "…"} items`);
+  const range = bounds(schema.minimum, schema.maximum, "");
+  if (range) parts.push(range);
+  const items = bounds(schema.minItems, schema.maxItems, " items");
+  if (items) parts.push(items);
   if (schema.type === "array" && schema.items) {
     const inner = allowedOf(schema.items);
     if (inner) parts.push(`each: ${inner}`);
@@ -58,7 +89,6 @@ function allowedOf(schema: JsonSchema): string {
 }
 
 function walk(schema: JsonSchema, path: string, required: boolean, rows: Row[]): void {
-  const isMap = schema.type === "object" && typeof schema.additionalProperties === "object";
   rows.push({
     path,
     type: typeOf(schema),
@@ -72,7 +102,7 @@ function walk(schema: JsonSchema, path: string, required: boolean, rows: Row[]):
       walk(child, `${path}.${key}`, schema.required?.includes(key) ?? false, rows);
     }
   }
-  if (isMap) walk(schema.additionalProperties as JsonSchema, `${path}.<key>`, true, rows);
+  if (isMap(schema)) walk(schema.additionalProperties as JsonSchema, `${path}.<key>`, true, rows);
   if (schema.type === "array" && schema.items?.properties) walk(schema.items, `${path}[]`, true, rows);
 }
 
@@ -101,7 +131,8 @@ export function renderConfigReference(): string {
       lines.push(`| \`${row.path}\` | ${row.type} | ${row.required ? "yes" : ""} | ${cell(def)} | ${cell(row.allowed)} | ${cell(row.description)} |`);
     }
   }
-  lines.push("", "## Secrets", "", "Set with `pulumi config set --secret genesys:<key> < file`; never part of the plain model.", "");
-  for (const key of Object.values(SECRET_CONFIG_KEYS)) lines.push(`- \`${CONFIG_NAMESPACE}:${key}\``);
+  lines.push("", ...subnetLayoutReference());
+  lines.push("", "## Secrets", "", "Set with `pulumi config set --secret genesys:<key> < file`; never part of the plain model. Synth names the ones a stack reads.", "");
+  for (const [key, about] of Object.entries(SECRET_DESCRIPTIONS)) lines.push(`- \`${CONFIG_NAMESPACE}:${key}\`: ${about}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,5 @@
 /**
- * Management Framework sizing per site (seed 004, "Sharing the Load"): one
+ * Management Framework sizing per site (Framework Deployment Guide, "Sharing the Load Configurations"): one
  * Configuration Database with the master Configuration Server at its site,
  * Configuration Server Proxies and Distributed Solution Control Servers at
  * every site, their counts derived from the clients to serve and the hosts to

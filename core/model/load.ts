@@ -40,8 +40,8 @@ export function namespaceValues(raw: Readonly<Record<string, string>>): Record<s
 
 type AnySchema = z.core.$ZodType;
 
-/** The object keys a schema accepts at `path`, for "allowed:" hints on unknown keys. */
-export function allowedKeysAt(schema: AnySchema, path: readonly PathSegment[]): string[] | undefined {
+/** The schema that validates the value at `path`, unwrapped from optional/default wrappers. */
+export function schemaAt(schema: AnySchema, path: readonly PathSegment[]): AnySchema | undefined {
   let current: AnySchema | undefined = schema;
   let rest = [...path];
   for (let guard = 0; current && guard < 64; guard++) {
@@ -58,30 +58,68 @@ export function allowedKeysAt(schema: AnySchema, path: readonly PathSegment[]): 
         current = def.in as AnySchema;
         continue;
       case "object": {
+        if (rest.length === 0) return current;
         const shape = def.shape as Record<string, AnySchema>;
-        if (rest.length === 0) return Object.keys(shape);
         const [head, ...tail] = rest;
         current = shape[String(head)];
         rest = tail;
         continue;
       }
-      case "record": {
-        if (rest.length === 0) return undefined;
-        current = def.valueType as AnySchema;
-        rest = rest.slice(1);
-        continue;
-      }
+      case "record":
       case "array": {
-        if (rest.length === 0) return undefined;
-        current = def.element as AnySchema;
+        if (rest.length === 0) return current;
+        current = (def.type === "record" ? def.valueType : def.element) as AnySchema;
         rest = rest.slice(1);
         continue;
       }
       default:
-        return undefined;
+        return rest.length === 0 ? current : undefined;
     }
   }
   return undefined;
+}
+
+function objectShape(schema: AnySchema | undefined): Record<string, AnySchema> | undefined {
+  const def = schema?._zod.def as unknown as { type: string; shape?: Record<string, AnySchema> } | undefined;
+  return def?.type === "object" ? def.shape : undefined;
+}
+
+/** The object keys a schema accepts at `path`, for "allowed:" hints on unknown keys. */
+export function allowedKeysAt(schema: AnySchema, path: readonly PathSegment[]): string[] | undefined {
+  const shape = objectShape(schemaAt(schema, path));
+  return shape ? Object.keys(shape) : undefined;
+}
+
+/** A schema's own description, without its `@default` note. */
+function descriptionOf(schema: AnySchema | undefined): string | undefined {
+  let current = schema;
+  for (let guard = 0; current && guard < 8; guard++) {
+    const text = (current as { description?: string }).description;
+    if (text) return text.replace(/\s*@default .*$/, "").replace(/\.$/, "");
+    const def = current._zod.def as unknown as { innerType?: AnySchema; in?: AnySchema };
+    current = def.innerType ?? def.in;
+  }
+  return undefined;
+}
+
+const A_TYPE: Record<string, string> = { string: "a string", number: "a number", boolean: "true or false", array: "a list", object: "an object", record: "a map" };
+
+/** "is required …" for a missing key: what it is and what to set, in the operator's words. */
+export function requiredMessage(path: readonly PathSegment[], expected: string): string {
+  const schema = schemaAt(stackConfigSchema, path);
+  const described = descriptionOf(schema);
+  const about = described ? ` (${described})` : "";
+  const shape = objectShape(schema);
+  const dotted = path.filter((s): s is string => typeof s === "string").join(".");
+  if (shape) {
+    const keys = Object.entries(shape);
+    // optin is set ("optional", "defaulted") on keys that may be left out.
+    const required = keys.filter(([, s]) => s._zod.optin === undefined).map(([k]) => `${dotted}.${k}`);
+    const optional = keys.filter(([, s]) => s._zod.optin !== undefined).map(([k]) => `${dotted}.${k}`);
+    const what = required.length > 0 ? `set ${required.join(", ")}${optional.length > 0 ? `, and optionally ${optional.join(", ")}` : ""}` : `set any of ${optional.join(", ")}`;
+    return `is required${about}: ${what}; see docs/CONFIG.md`;
+  }
+  return `is required${about}: set it to ${A_TYPE[expected] ?? expected}; see docs/CONFIG.md`;
 }
 
 function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
@@ -115,12 +153,13 @@ function zodProblems(error: z.ZodError, input: unknown): ConfigProblem[] {
       continue;
     }
     let message = issue.message;
-    if (value === undefined && issue.code === "invalid_type") message = `is required (expected ${issue.expected})`;
+    if (value === undefined && issue.code === "invalid_type") message = requiredMessage(path, issue.expected);
     else if (issue.code === "invalid_type") message = `has the wrong type: expected ${issue.expected}`;
     else if (issue.code === "invalid_value") {
       const allowed = issue.values.map((v) => JSON.stringify(v)).join(", ");
-      message = value === undefined ? `is required; allowed: ${allowed}` : `is not allowed; allowed: ${allowed}`;
-    }
+      message = value === undefined ? requiredMessage(path, `one of ${allowed}`) : `is not allowed; allowed: ${allowed}`;
+    } else if (issue.code === "too_small" && issue.origin === "array" && message.startsWith("Too small")) message = `must list at least ${String(issue.minimum)} item${issue.minimum === 1 ? "" : "s"}`;
+    else if (issue.code === "too_big" && issue.origin === "array" && message.startsWith("Too big")) message = `must list at most ${String(issue.maximum)} item${issue.maximum === 1 ? "" : "s"}`;
     problems.push({ path, value, message });
   }
   return problems;

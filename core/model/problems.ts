@@ -34,17 +34,34 @@ export function describeValue(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
+/**
+ * One line per problem: `genesys:<path>: <value> <message>`, or `genesys:<path> <message>`
+ * when the key is missing ("genesys:site.domain is required: …").
+ */
 export function formatProblem(problem: ConfigProblem): string {
+  if (problem.value === undefined) return `${formatKeyPath(problem.path)} ${problem.message}`;
   return `${formatKeyPath(problem.path)}: ${describeValue(problem.value)} ${problem.message}`;
+}
+
+/** The report a refusal prints: a heading with the count, then one formatted problem per line. */
+export function formatProblems(problems: readonly ConfigProblem[], heading = "The stack configuration"): string {
+  return (
+    `${heading} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+    problems.map((p) => `  - ${formatProblem(p)}`).join("\n")
+  );
 }
 
 /** Thrown with every problem of a stack config; its message is the whole report, no stack needed. */
 export class ConfigError extends Error {
+  /**
+   * Pulumi's program runner prints an error carrying this marker (its RunError's) as the
+   * message alone, so a refusal thrown from a component reads the same under `pulumi up`
+   * as in synth instead of ending in a stack trace. Set here because core/ never imports Pulumi.
+   */
+  readonly __pulumiRunError = true;
+
   constructor(readonly problems: readonly ConfigProblem[]) {
-    super(
-      `The stack configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
-        problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
-    );
+    super(formatProblems(problems));
     this.name = "ConfigError";
   }
 }

@@ -72,7 +72,7 @@ export const distinctHostnames: Rule = (config) => {
   return problems;
 };
 
-/** Production puts every Genesys system behind its balancer (seed 000: direct wiring is development only). */
+/** Production puts every Genesys system behind its balancer (Web Engagement 8.1 load-balancing guide: direct wiring is development only). */
 export const productionRequiresBalancers: Rule = (config) => {
   if (config.environment !== "production") return [];
   const problems: ConfigProblem[] = [];
@@ -261,7 +261,7 @@ const siteCounts = (sites: readonly FrameworkSiteSizing[], count: (s: FrameworkS
     .map((s) => `${s.key} (${count(s)})`)
     .join(", ");
 
-/** Seed 004: Configuration Server in Proxy mode and Solution Control Server in Distributed mode need special licences. */
+/** Framework guide "Sharing the Load Configurations": Configuration Server in Proxy mode and Solution Control Server in Distributed mode need special licences. */
 export const frameworkLicences: Rule = (config) => {
   const fw = config.framework;
   if (!fw) return [];

@@ -25,9 +25,9 @@ const cidr = (minPrefix: number, maxPrefix: number) =>
       return parsed !== undefined && parsed.prefix >= minPrefix && parsed.prefix <= maxPrefix;
     },
     { message: `must be an IPv4 CIDR block from /${minPrefix} to /${maxPrefix} with no host bits set, e.g. 10.20.0.0/16` },
-  );
+  ).meta({ format: `IPv4 CIDR block /${minPrefix} to /${maxPrefix}, no host bits set (10.20.0.0/16)` });
 const ipv4 = () =>
-  z.string().refine((text) => parseIpv4(text) !== undefined, { message: "must be an IPv4 address, e.g. 10.20.1.50" });
+  z.string().refine((text) => parseIpv4(text) !== undefined, { message: "must be an IPv4 address, e.g. 10.20.1.50" }).meta({ format: "IPv4 address (10.20.1.50)" });
 const instanceType = () =>
   z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as m5.large" });
 const intIn = (min: number, max: number, unit: string) =>
@@ -52,15 +52,19 @@ export const DESYNC_MODES = ["monitor", "defensive", "strictest"] as const;
 
 export const networkSchema = z
   .strictObject({
-    vpcCidr: cidr(16, 24).optional().describe("New VPC CIDR (/16 to /24). Exactly one of vpcCidr or existingVpc."),
-    /** An existing VPC with subnets per availability zone. */
+    vpcCidr: cidr(16, 24).optional().describe("CIDR of a new VPC (/16 to /24), cut into subnets as Subnet layout below describes. Exactly one of vpcCidr or existingVpc."),
     existingVpc: z
       .strictObject({
-        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must be a VPC id such as vpc-0a1b2c3d" }),
-        publicSubnetIds: z.record(availabilityZone(), z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id" })),
-        privateSubnetIds: z.record(availabilityZone(), z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id" })),
+        vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { message: "must be a VPC id such as vpc-0a1b2c3d" }).describe("Id of the VPC, e.g. vpc-0a1b2c3d."),
+        publicSubnetIds: z
+          .record(availabilityZone(), z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id" }))
+          .describe("Subnet id per availability zone (e.g. eu-west-1a: subnet-0a1b2c3d) for the internet-facing balancers; one for every zone in availabilityZones."),
+        privateSubnetIds: z
+          .record(availabilityZone(), z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: "must be a subnet id" }))
+          .describe("Subnet id per availability zone for the Genesys nodes, internal balancers and the httpd HA pair; one for every zone in availabilityZones. The pair's addresses must come from its zone's subnet, which this stack cannot check offline."),
       })
-      .optional(),
+      .optional()
+      .describe("An existing VPC instead of a new one (exactly one of vpcCidr or existingVpc): its id and its subnets by availability zone. Nothing in it is created or changed except the resources this stack adds."),
     availabilityZones: z.array(availabilityZone()).min(1, { message: "must list at least one availability zone" }).max(6, { message: "must list at most 6 availability zones" }).describe("Availability zones the balancers and nodes spread over (1-6; production needs 2+)."),
   })
   .superRefine((net, ctx) => {
@@ -162,7 +166,7 @@ const recordingTenant = z
     alb: intIn(1, 1000, "balancers").optional().describe("Pins the tenant to this Application Load Balancer (1 = the recording hostname) when recording.balancer is alb, so adding tenants never moves it; synth prints where unpinned tenants went."),
     rws: z.strictObject({ nodes: nodes(8080) }).optional(),
     rp: z
-      .looseObject({ nodes: nodes(8889) })
+      .looseObject({ nodes: nodes(8889).describe("Recording Processor nodes; every one is active.") })
       .superRefine((rp, ctx) => {
         for (const extra of Object.keys(rp).filter((k) => k !== "nodes")) {
           ctx.addIssue({
@@ -177,7 +181,8 @@ const recordingTenant = z
         }
       })
       .transform((rp) => ({ nodes: rp.nodes }))
-      .optional(),
+      .optional()
+      .describe("Recording Processor (RPS). A standby (hotStandby or standby) is refused: the guide allows no warm or hot standby member in an RP balancer."),
     rcs: z.strictObject({ nodes: nodes(8008) }).optional(),
     interactionReceiver: z.strictObject({ nodes: nodes(80) }).optional(),
     webdav: z
@@ -228,10 +233,14 @@ export const httpdHaPairSchema = z
     os: z.enum(HA_OS).default("rhel8").describe("rhel8: pcs + httpd 2.4; rhel6: cman/ccs + httpd 2.2. @default rhel8"),
     instanceType: instanceType().default("c5.large"),
     availabilityZone: availabilityZone().describe("The pair shares one subnet in this zone."),
-    nodes: z.record(key(), z.strictObject({ privateIp: ipv4().optional() })).describe("Exactly two hosts, keyed by cluster node name (e.g. ip1, ip2)."),
+    nodes: z
+      .record(key(), z.strictObject({ privateIp: ipv4().optional().describe("Fixed primary address of the host, from the pair's private subnet (default: assigned by AWS).") }))
+      .describe("Exactly two hosts, keyed by cluster node name (e.g. ip1, ip2)."),
     virtualIp: z.strictObject({
       agent: z.enum(VIP_AGENTS).default("awsvip").describe("awsvip: secondary private IP; aws-vpc-move-ip: overlay IP in route tables; IPaddr2: on-premises."),
-      address: ipv4(),
+      address: ipv4().describe(
+        "The address clients use. awsvip: a free host address of the pair's private subnet (the private subnet of httpdHaPair.availabilityZone, see Subnet layout; synth prints it), not a host's. aws-vpc-move-ip: an address outside the VPC CIDR. IPaddr2: an address of the hosts' own network segment.",
+      ),
       cidrNetmask: intIn(8, 32, "bits").default(32).describe("@default 32"),
       nic: z.string().regex(/^[a-z][a-z0-9]{0,14}$/, { message: "must be a network interface name such as eth0" }).default("eth0").describe("Interface that carries the VIP. @default eth0"),
     }),
@@ -241,9 +250,9 @@ export const httpdHaPairSchema = z
         tokenMs: intIn(500, 60000, "milliseconds").default(3000).describe("Token timeout, milliseconds. @default 3000"),
       })
       .default({ tokenMs: 3000 }),
-    fronting: z.enum(["vip", "nlb"]).default("vip").describe("Put a network load balancer in front of the pair instead of relying on the VIP alone. @default false"),
+    fronting: z.enum(["vip", "nlb"]).default("vip").describe("vip: clients use the virtual IP. nlb: an internal network load balancer in front of the pair, whose health checks follow httpd to the active host. @default vip"),
     sshUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "must be a Unix user name" }).default("ec2-user").describe("SSH login for provisioning. @default ec2-user"),
-    adminCidr: cidr(0, 32).describe("CIDR allowed to SSH for provisioning (never 0.0.0.0/0 in production)."),
+    adminCidr: cidr(0, 32).describe("The network provisioning connects from over SSH (your administration network or CI runner range), e.g. 10.0.0.0/8; never 0.0.0.0/0 in production."),
     sshPublicKey: z
       .string()
       .regex(/^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) [A-Za-z0-9+/]+={0,3}(?: [A-Za-z0-9@._+-]{1,64})?$/, {
@@ -338,12 +347,12 @@ export const stackConfigSchema = z.strictObject({
   hardening: hardeningSchema.default({}).describe("Balancer hardening; every flag defaults to the secure value, development may relax explicitly."),
   instances: instancesSchema.default({ defaultType: "m5.large", amiNameFilter: "al2023-ami-2023.*-x86_64" }).describe("EC2 defaults for Genesys hosts."),
   tags: z.record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { message: "must be a tag key" }), z.string().max(256)).default({}),
-  webEngagement81: webEngagement81Schema.optional().describe("Genesys Web Engagement 8.1: frontend and backend balancers (seed 000)."),
-  webEngagement85: webEngagement85Schema.optional().describe("Genesys Web Engagement 8.5: one balancer, GWROUTEID stickiness, WebSockets (seed 001)."),
-  cobrowse: cobrowseSchema.optional().describe("Genesys Co-browse: gcbSessionServer cookie and co-browse-node-id URL stickiness (seed 002)."),
-  recording: recordingSchema.optional().describe("Genesys Interaction Recording, multi-tenant (seed 003)."),
-  httpdHaPair: httpdHaPairSchema.optional().describe("Apache httpd primary/backup pair with a Pacemaker/Corosync virtual IP (seed 003)."),
-  framework: frameworkSchema.optional().describe("Framework: Configuration Server Proxy and Distributed SCS sites (seed 004)."),
+  webEngagement81: webEngagement81Schema.optional().describe("Genesys Web Engagement 8.1: frontend and backend balancers (Web Engagement 8.1 Deployment Guide, Load Balancing)."),
+  webEngagement85: webEngagement85Schema.optional().describe("Genesys Web Engagement 8.5: one balancer, GWROUTEID stickiness, WebSockets (Web Engagement 8.5 Deployment Guide, Load Balancing)."),
+  cobrowse: cobrowseSchema.optional().describe("Genesys Co-browse: gcbSessionServer cookie and co-browse-node-id URL stickiness (Co-browse Deployment Guide, Stickiness)."),
+  recording: recordingSchema.optional().describe("Genesys Interaction Recording, multi-tenant (Interaction Recording Solution Guide, Setting up the Load Balancer in a Multi-Tenant Environment)."),
+  httpdHaPair: httpdHaPairSchema.optional().describe("Apache httpd primary/backup pair with a Pacemaker/Corosync virtual IP, the balancer of the Interaction Recording Solution Guide's multi-tenant setup. Its hosts and an awsvip virtual IP live in one private subnet: see Subnet layout below."),
+  framework: frameworkSchema.optional().describe("Framework: Configuration Server Proxy and Distributed SCS sites (Framework Deployment Guide, Sharing the Load Configurations)."),
 });
 
 export type StackConfig = z.output<typeof stackConfigSchema>;

@@ -11,14 +11,17 @@ import { afterAll, describe, expect, it } from "vitest";
 import { POLICIES } from "../../policies/catalog";
 import type { PolicyResource } from "../../policies/policy";
 import { PACK_CONFIG_FILE, POLICY_REPORT_FILE, policyResources, writePolicyReport, type PolicyReport } from "../../tools/policy-report";
+import { loadEnvironment } from "../../core/model/load";
+import { readStackFile } from "../../tools/stack-file";
 import { editInputs, productionFixture, TYPES } from "./fixture";
 
 const dir = mkdtempSync(join(tmpdir(), "genesys-policy-report-"));
+const environment = loadEnvironment(readStackFile("prod").config).environment!;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("policy report step", () => {
   it("passes the production fixture and writes the report and the pack config from Pulumi.prod.yaml", async () => {
-    const result = await writePolicyReport({ stack: "prod", dir, run: productionFixture() });
+    const result = await writePolicyReport({ stack: "prod", dir, shownDir: dir, run: productionFixture(), environment });
     expect(result.failed).toBe(false);
     expect(result.summary).toContain(`Policies (production stack, ${POLICIES.length} policies): 0 mandatory violation(s), 0 advisory`);
     const config = JSON.parse(readFileSync(join(dir, PACK_CONFIG_FILE), "utf8")) as Record<string, Record<string, unknown>>;
@@ -30,7 +33,7 @@ describe("policy report step", () => {
 
   it("fails on a mandatory violation and names the policy, the resource and the rule", async () => {
     const run = editInputs(productionFixture(), TYPES.lb, "recording", (i) => (i.enableDeletionProtection = false));
-    const result = await writePolicyReport({ stack: "prod", dir, run });
+    const result = await writePolicyReport({ stack: "prod", dir, shownDir: dir, run, environment });
     expect(result.failed).toBe(true);
     expect(result.summary).toContain('  mandatory balancer-deletion-protection  aws:lb/loadBalancer:LoadBalancer "recording": A production load balancer must set enableDeletionProtection: true.');
     expect(result.summary.at(-1)).toBe(`Policy check failed: 1 mandatory violation(s); see ${join(dir, POLICY_REPORT_FILE)}`);
@@ -47,7 +50,7 @@ describe("policy report step", () => {
 
   it("reports the violation as advisory, and does not fail, in a development-tagged stack", async () => {
     const run = editInputs(productionFixture({ environment: "development" }), TYPES.lb, "recording", (i) => (i.enableDeletionProtection = false));
-    const result = await writePolicyReport({ stack: "prod", dir, run });
+    const result = await writePolicyReport({ stack: "prod", dir, shownDir: dir, run, environment });
     expect(result.failed).toBe(false);
     expect(result.summary).toContain("Policies (development stack, " + POLICIES.length + " policies): 0 mandatory violation(s), 1 advisory");
   });

@@ -15,7 +15,7 @@ const exec = promisify(execFile);
 const tsx = join(root, "node_modules/.bin/tsx");
 
 async function synth(...args: string[]) {
-  return exec(tsx, ["scripts/synth.ts", ...args], { cwd: root, timeout: 90_000 }).then(
+  return exec(tsx, ["scripts/synth.ts", ...args], { cwd: root, timeout: 180_000 }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
   );
@@ -23,20 +23,27 @@ async function synth(...args: string[]) {
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
+/** Each stack's synth result, kept for the summary checks below. */
+const results = new Map<string, { code: number; stdout: string; stderr: string }>();
+
 describe.each(["dev", "prod"])("synth --stack %s", (stack) => {
   it("exits 0, writes plan.json with every registered resource and prints a summary", async () => {
     const result = await synth("--stack", stack, "--out", outDir);
+    results.set(stack, result);
     expect(result.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Stack ${stack}: \\d+ resources registered offline`));
-    expect(result.stdout).toContain("Resources by type:");
-    expect(result.stdout).toContain("Stack outputs:");
+    expect(result.stdout).toMatch(new RegExp(`^Stack ${stack} \\(Pulumi\\.${stack}\\.yaml, \\w+\\): \\d+ resources registered offline`));
+    expect(result.stdout).toContain("AWS resources (");
+    // The outputs go to a file, not the screen.
+    expect(result.stdout).toContain(`Stack outputs (`);
+    expect(result.stdout).not.toContain('"clusterApplication"');
     const plan = JSON.parse(readFileSync(join(outDir, stack, "plan.json"), "utf8")) as { resources: { type: string; name: string; parent: string | null; inputs: object }[]; outputs: Record<string, unknown> };
-    const count = Number(/^Stack \S+: (\d+) resources/.exec(result.stdout)![1]);
+    const count = Number(/^Stack \S+ \(.*?\): (\d+) resources/.exec(result.stdout)![1]);
     expect(plan.resources).toHaveLength(count);
     expect(plan.resources.map((r) => r.type)).toContain("aws:ec2/vpc:Vpc");
     for (const r of plan.resources) expect(Object.keys(r).sort()).toEqual(["inputs", "name", "parent", "type"]);
     expect(plan.outputs.environment).toBe(stack === "prod" ? "production" : "development");
+    expect(JSON.parse(readFileSync(join(outDir, stack, "outputs.json"), "utf8"))).toEqual(plan.outputs);
     expect(result.stdout).toContain("Rendered balancer configs:");
     const recordingConf = join(outDir, stack, "httpd/recording/etc/httpd/conf.d/loadbalancer_t1.conf");
     const members = [...readFileSync(recordingConf, "utf8").matchAll(/BalancerMember https?:\/\/([\d.]+):\d+/g)].map((m) => m[1]);
@@ -45,10 +52,28 @@ describe.each(["dev", "prod"])("synth --stack %s", (stack) => {
     const vpcPrefix = stack === "prod" ? "10.50." : "10.40.";
     for (const ip of members) expect(ip.startsWith(vpcPrefix)).toBe(true);
     expect(readFileSync(join(outDir, stack, "nginx/nginx.conf"), "utf8")).toMatch(/^\s*include /m);
+    // A summary that fits on a screen.
+    expect(result.stdout.split("\n").length).toBeLessThanOrEqual(60);
+  }, 180_000);
+});
+
+describe("synth summary", () => {
+  it("dev: no secrets (it has no pair), no httpd config for Web Engagement 8.1 wired directly, the subnets it lays out", () => {
+    const result = results.get("dev")!;
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain("Secrets");
+    expect(result.stdout).not.toContain("httpd/webEngagement81");
+    expect(result.stdout).toMatch(/^ {2}eu-west-1a {2}10\.40\.0\.0\/20 {3}10\.40\.128\.0\/20$/m);
   });
 });
 
 describe("synth --stack prod, HA pair", () => {
+  it("names the secrets the pair reads and where the pair's addresses come from", () => {
+    const result = results.get("prod")!;
+    expect(result.stdout).toContain("Secrets this stack reads (offline placeholders here; set them with pulumi config set --secret): genesys:httpdHaPairSshPrivateKey, genesys:httpdTlsPrivateKey, genesys:httpdTlsCertificate\n");
+    expect(result.stdout).toContain("httpd HA pair: private subnet 10.50.128.0/20 in eu-west-1a (host addresses 10.50.128.4 to 10.50.143.254), virtual IP 10.50.140.250 (awsvip)");
+  });
+
   it("writes the runbook with the commands for the stack's hosts", async () => {
     const runbook = readFileSync(join(outDir, "prod", "RUNBOOK.md"), "utf8");
     expect(runbook).toContain("pcs status");
@@ -75,6 +100,6 @@ describe("synth with a broken stack file", () => {
   it("rejects a missing --stack with the usage line", async () => {
     const result = await synth();
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("usage: npm run synth -- --stack <dev|prod> [--out DIR] [--traces]");
+    expect(result.stderr).toContain("usage: npm run synth -- --stack <name> [--out DIR] [--traces]");
   });
 });

@@ -46,3 +46,39 @@ describe("topology.mmd", () => {
     expect(describeConditions([{ queryStrings: [{ key: "co-browse-node-id", value: "1" }] }, { hostHeader: { values: ["a.example.com"] } }])).toBe("query: co-browse-node-id=1\nhost: a.example.com");
   });
 });
+
+describe("topology.mmd of a stack with the httpd HA pair and Framework sites", () => {
+  let prod: MockRun;
+  beforeAll(async () => {
+    prod = await runStack("prod", only("recording", "httpdHaPair", "framework"));
+  }, 180_000);
+
+  it("draws the pair's hosts and VIP, and an edge from the pair to every recording tenant", () => {
+    const { text, counts } = renderTopology(prod);
+    expect(counts).toMatchObject({ balancers: 0, tenants: 2, pairHosts: 2 });
+    expect(text).toContain('subgraph pair["httpd HA pair (Pacemaker/Corosync)"]');
+    expect(text).toContain('vip(["VIP 10.50.140.250"])');
+    const hosts = [...text.matchAll(/^ {4}(n\d+)\("recording-pair-ip\d<br\/>ip\d"\)$/gm)].map((m) => m[1]);
+    expect(hosts).toHaveLength(2);
+    for (const host of hosts) expect(text).toContain(`vip -.->|"active host"| ${host}`);
+    // No recording node floats: each tenant's subgraph has the pair's edge into it.
+    const tenantIds = [...text.matchAll(/^ {2}subgraph (tenant_\w+)\[/gm)].map((m) => m[1]);
+    expect(tenantIds.sort()).toEqual(["tenant_t1", "tenant_t2"]);
+    for (const id of tenantIds) expect(text).toMatch(new RegExp(`^ {2}pair -->\\|"/t\\d/…"\\| ${id}$`, "m"));
+  });
+
+  it("draws each Framework site with its role, region and servers, and the link between them", () => {
+    const { text, counts } = renderTopology(prod);
+    expect(counts.frameworkSites).toBe(2);
+    expect(text).toContain('site_emea("site emea: master<br/>eu-west-1<br/>CS 2, CS Proxy 2, Dist. SCS 2")');
+    expect(text).toContain('site_amer("site amer: remote<br/>us-east-1<br/>CS Proxy 3, Dist. SCS 3")');
+    expect(text).toMatch(/^ {2}site_amer ---\|"peering"\| site_emea$/m);
+  });
+
+  it("keeps every line to Mermaid's plain forms, with labels escaped", () => {
+    for (const line of renderTopology(prod).text.split("\n").slice(1)) {
+      const stripped = line.replace(/"[^"]*"/g, '""');
+      expect(stripped).toMatch(/^(\s*(subgraph \w+\[""\]|end|\w+(\[""\]|\[\[""\]\]|\(""\)|\(\[""\]\))|\w+ (-->|-\.->|---)(\|""\|)? \w+))?$/);
+    }
+  });
+});

@@ -240,8 +240,8 @@ describe("VIP agents", () => {
     expect(byType(run, "aws:ec2/subnetCidrReservation:SubnetCidrReservation")).toEqual([]);
   });
 
-  it("IPaddr2 (on-premises style): no role, no AWS plumbing, no AWS CLI", async () => {
-    const run = await runPair(editPair((pair) => (pair.virtualIp = { agent: "IPaddr2", address: "10.50.130.10" })));
+  it("IPaddr2 (on-premises style, behind the NLB on AWS): no role, no AWS plumbing, no AWS CLI", async () => {
+    const run = await runPair(editPair((pair) => ((pair.virtualIp = { agent: "IPaddr2", address: "10.50.130.10" }), (pair.fronting = "nlb"))));
     expect(byType(run, "aws:iam/role:Role")).toEqual([]);
     expect(byType(run, ROLE_POLICY)).toEqual([]);
     expect(byType(run, "aws:ec2/route:Route").filter((r) => r.name.startsWith("recording-pair"))).toEqual([]);
