@@ -30,7 +30,18 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
   return {
     ...(framework ? { framework: framework.summary } : {}),
     ...systems.outputs,
-    ...(pair ? { httpdHaPair: { endpoint: pair.endpoint, virtualIp: pair.virtualIp, privateIps: pair.privateIps, runbook: pair.runbook } } : {}),
+    ...(pair
+      ? {
+          httpdHaPair: {
+            endpoint: pair.endpoint,
+            virtualIp: pair.virtualIp,
+            privateIps: pair.privateIps,
+            runbook: pair.runbook,
+            ...(pair.recordingRecord ? { recordingHostname: pair.recordingRecord.fqdn } : {}),
+            ...(pair.bastionPublicIp ? { bastionPublicIp: pair.bastionPublicIp } : {}),
+          },
+        }
+      : {}),
     environment: env.kind,
     region: env.region,
     vpcId: network.vpcId,

@@ -67,7 +67,16 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     case "aws:lb/listenerRule:ListenerRule":
       return { arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:listener/${digest(key).toString("hex").slice(0, 16)}` };
     case "aws:ec2/instance:Instance":
-      return { arn, privateIp: inputs.privateIp ?? addressIn(subnets.get(String(inputs.subnetId)), key), primaryNetworkInterfaceId: hexId("eni", key) };
+      return {
+        arn,
+        privateIp: inputs.privateIp ?? addressIn(subnets.get(String(inputs.subnetId)), key),
+        primaryNetworkInterfaceId: hexId("eni", key),
+        // EC2 gives an instance a public address only when asked (a documentation address, RFC 5737, here).
+        ...(inputs.associatePublicIpAddress === true ? { publicIp: `203.0.113.${(digest(key)[0] % 250) + 1}` } : {}),
+      };
+    case "aws:route53/zone:Zone":
+      // Route 53 zone ids: Z followed by upper-case letters and digits.
+      return { arn, zoneId: `Z${digest(key).toString("hex").slice(0, 20).toUpperCase()}` };
     case "aws:ec2/networkInterface:NetworkInterface":
       return { arn, privateIp: mockPrivateIp(key) };
     case "aws:ec2/vpc:Vpc":

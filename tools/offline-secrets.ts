@@ -11,6 +11,7 @@ import { SECRET_CONFIG_KEYS } from "../core/model/schema";
 
 const PLACEHOLDERS: Record<keyof typeof SECRET_CONFIG_KEYS, string> = {
   httpdHaPairSshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\noffline-placeholder\n-----END OPENSSH PRIVATE KEY-----",
+  httpdHaPairBastionSshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\noffline-placeholder-bastion\n-----END OPENSSH PRIVATE KEY-----",
   httpdTlsPrivateKey: "-----BEGIN PRIVATE KEY-----\noffline-placeholder\n-----END PRIVATE KEY-----",
   httpdTlsCertificate: "-----BEGIN CERTIFICATE-----\noffline-placeholder\n-----END CERTIFICATE-----",
   httpdHaPairCorosyncAuthkey: Buffer.alloc(128, 7).toString("base64"),

@@ -2,7 +2,8 @@
  * The vendor guide's load-balancer cluster on AWS: two RHEL hosts in one
  * subnet running Apache httpd under Pacemaker/Corosync, with a virtual IP
  * that follows the active host (and optionally a network load balancer in
- * front), provisioned over SSH.
+ * front), provisioned over SSH through a bastion, and a private DNS record
+ * for the recording hostname.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -10,8 +11,11 @@ import type { Environment, HttpdHaPair as PairModel } from "../../core/model/env
 import { formatProblem } from "../../core/model/problems";
 import { SECRET_CONFIG_KEYS } from "../../core/model/schema";
 import { renderClusterRunbook } from "../../core/render/cluster/runbook";
+import { BASTION_USER, ProvisioningBastion } from "./bastion";
+import { hostReplacementRunbook } from "./host-replacement";
 import { NetworkLoadBalancerFront } from "./nlb-front";
-import { pairIngressRules, type TrafficSource } from "./pair-traffic";
+import { createPairRecord } from "./pair-dns";
+import { createsBastion, pairIngressRules, type TrafficSource } from "./pair-traffic";
 import { awsPlacementProblems } from "./placement";
 import { PairProvisioning } from "./provisioning";
 import { pairTlsSecrets, recordingMemberPorts } from "./site-files";
@@ -21,6 +25,8 @@ import { agentUsesAwsApi, vipAgentStatements } from "./vip-permissions";
 export interface PairNetwork {
   readonly vpcId: pulumi.Input<string>;
   readonly vpcCidr: pulumi.Input<string>;
+  /** Public subnets by availability zone; the provisioning bastion uses the pair's zone's (or the first). */
+  readonly publicSubnetIds: Readonly<Record<string, pulumi.Input<string>>>;
   /** Private subnets by availability zone; the pair uses its zone's, an NLB spans all. */
   readonly privateSubnetIds: Readonly<Record<string, pulumi.Input<string>>>;
   /** Route tables by availability zone that carry the overlay VIP (aws-vpc-move-ip). */
@@ -59,6 +65,10 @@ export class HttpdHaPair extends pulumi.ComponentResource {
   readonly endpoint: pulumi.Output<string>;
   /** Operator runbook (markdown) with this pair's node names and addresses. */
   readonly runbook: pulumi.Output<string>;
+  /** Public address of the provisioning bastion the stack created. */
+  readonly bastionPublicIp?: pulumi.Output<string>;
+  /** The recording hostname's record (private zone), when the pair serves recording. */
+  readonly recordingRecord?: { readonly zoneId: pulumi.Output<string>; readonly fqdn: pulumi.Output<string> };
 
   constructor(name: string, args: HttpdHaPairArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:httpd:HttpdHaPair", name, {}, opts);
@@ -114,6 +124,8 @@ export class HttpdHaPair extends pulumi.ComponentResource {
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
             rootBlockDevice: { encrypted: true, volumeType: "gp3", deleteOnTermination: true },
             disableApiTermination: env.hardening.deletionProtection,
+            // Termination protection also stops `pulumi up` from replacing a host; allowHostReplacement lifts it for the engine only.
+            forceDestroy: pair.allowHostReplacement,
             tags: { Name: `${name}-${node.key}`, "genesys:cluster-node": node.key },
           },
           // A newer image must not replace both hosts at once; pin amiId to roll them deliberately.
@@ -123,6 +135,27 @@ export class HttpdHaPair extends pulumi.ComponentResource {
     this.privateIps = Object.fromEntries(pair.nodes.map((node, i) => [node.key, instances[i].privateIp]));
     this.instanceIds = Object.fromEntries(pair.nodes.map((node, i) => [node.key, instances[i].id]));
     const hosts = pair.nodes.map((node, i) => ({ key: node.key, instance: instances[i] }));
+
+    const bastion = createsBastion(pair)
+      ? new ProvisioningBastion(
+          `${name}-bastion`,
+          {
+            vpcId: args.network.vpcId,
+            subnetId: publicSubnetFor(args.network, pair.availabilityZone),
+            adminCidr: pair.adminCidr,
+            pairSecurityGroupId: hostsSg.id,
+            keyName: keyPair?.keyName,
+            instanceType: pair.provisioning.bastionInstanceType,
+          },
+          parent,
+        )
+      : undefined;
+    this.bastionPublicIp = bastion?.publicIp;
+    const sshPrivateKey = config.requireSecret(SECRET_CONFIG_KEYS.httpdHaPairSshPrivateKey);
+    const existing = pair.provisioning.via === "bastion" ? pair.provisioning.existingBastion : undefined;
+    const proxy = bastion
+      ? { host: bastion.publicIp, user: BASTION_USER, privateKey: sshPrivateKey }
+      : existing && { host: existing.host, user: existing.user, port: existing.port, privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdHaPairBastionSshPrivateKey) ?? sshPrivateKey };
 
     const front = pair.fronting === "nlb" ? new NetworkLoadBalancerFront(`${name}-nlb`, { environment: env, network: args.network, pairSecurityGroupId: hostsSg.id, hosts, clientTls: clientTls !== undefined }, parent) : undefined;
     const sourceOf = (source: TrafficSource) => {
@@ -135,14 +168,18 @@ export class HttpdHaPair extends pulumi.ComponentResource {
           return { cidrIpv4: args.network.vpcCidr };
         case "cidr":
           return { cidrIpv4: source.cidr };
+        case "bastion":
+          return { referencedSecurityGroupId: (bastion as ProvisioningBastion).securityGroupId };
       }
     };
+    const sshRules: pulumi.Resource[] = [];
     for (const rule of pairIngressRules(pair, clientTls !== undefined)) {
-      new aws.vpc.SecurityGroupIngressRule(
+      const created = new aws.vpc.SecurityGroupIngressRule(
         `${name}-${rule.key}`,
         { securityGroupId: hostsSg.id, description: rule.description, ipProtocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort, ...sourceOf(rule.source) },
         parent,
       );
+      if (rule.fromPort === 22) sshRules.push(created);
     }
     // Package repositories, the EC2 API (VIP agents) and the recording nodes.
     new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: hostsSg.id, description: "everything out", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }, parent);
@@ -191,7 +228,9 @@ export class HttpdHaPair extends pulumi.ComponentResource {
         hosts,
         backendAddresses: args.backendAddresses,
         routeTableIds: pulumi.all(routeTableIds),
-        sshPrivateKey: config.requireSecret(SECRET_CONFIG_KEYS.httpdHaPairSshPrivateKey),
+        sshPrivateKey,
+        proxy,
+        reachableAfter: [...(bastion?.ready ?? []), ...sshRules],
         vipResources,
         clientTls,
       },
@@ -200,14 +239,37 @@ export class HttpdHaPair extends pulumi.ComponentResource {
 
     this.nlbDnsName = front?.dnsName;
     this.endpoint = front ? front.dnsName : pulumi.output(pair.virtualIp.address);
-    this.runbook = pulumi.all([pulumi.all(this.privateIps), pulumi.all(routeTableIds)]).apply(([addresses, ids]) => renderClusterRunbook(pair, { addresses, routeTableIds: agent === "aws-vpc-move-ip" ? ids : undefined }));
+    if (env.recording?.balancer === "httpdHaPair") {
+      this.recordingRecord = createPairRecord(
+        `${name}-recording`,
+        {
+          hostname: env.recording.hostname,
+          vpcId: args.network.vpcId,
+          privateHostedZoneId: pair.privateHostedZoneId,
+          ...(front ? { nlb: { dnsName: front.dnsName, zoneId: front.zoneId } } : { virtualIp: pair.virtualIp.address }),
+        },
+        parent,
+      );
+    }
+    this.runbook = pulumi
+      .all([pulumi.all(this.privateIps), pulumi.all(routeTableIds)])
+      .apply(([addresses, ids]) => `${renderClusterRunbook(pair, { addresses, routeTableIds: agent === "aws-vpc-move-ip" ? ids : undefined })}\n${hostReplacementRunbook(pair, env.hardening.deletionProtection, { project: pulumi.getProject(), stack: pulumi.getStack(), pairName: name })}`);
     this.registerOutputs({
       virtualIp: this.virtualIp,
       privateIps: this.privateIps,
       securityGroupId: this.securityGroupId,
       endpoint: this.endpoint,
       runbook: this.runbook,
+      bastionPublicIp: this.bastionPublicIp,
+      recordingFqdn: this.recordingRecord?.fqdn,
       provisioned: provisioning.clusterReady,
     });
   }
+}
+
+/** The public subnet of the pair's zone, or of the first zone that has one. */
+function publicSubnetFor(network: PairNetwork, availabilityZone: string): pulumi.Input<string> {
+  const subnet = network.publicSubnetIds[availabilityZone] ?? Object.values(network.publicSubnetIds)[0];
+  if (subnet === undefined) throw new pulumi.RunError("genesys:httpdHaPair.provisioning.via: \"bastion\" needs a public subnet for the bastion, and the network has none; add network.existingVpc.publicSubnetIds or choose via: direct");
+  return subnet;
 }

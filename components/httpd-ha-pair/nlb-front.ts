@@ -38,6 +38,8 @@ export const NLB_HEALTH = { intervalSeconds: 10, healthyThreshold: 2, unhealthyT
 export class NetworkLoadBalancerFront extends pulumi.ComponentResource {
   readonly securityGroupId: pulumi.Output<string>;
   readonly dnsName: pulumi.Output<string>;
+  /** Route 53 zone of the NLB's DNS name, for alias records. */
+  readonly zoneId: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkLoadBalancerFrontArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:httpd:NetworkLoadBalancerFront", name, {}, opts);
@@ -99,6 +101,7 @@ export class NetworkLoadBalancerFront extends pulumi.ComponentResource {
       new aws.lb.Listener(`${name}-${key}`, { loadBalancerArn: lb.arn, port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: targets.arn }] }, parent);
     }
     this.dnsName = lb.dnsName;
+    this.zoneId = lb.zoneId;
     this.registerOutputs({ dnsName: this.dnsName, securityGroupId: this.securityGroupId });
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The traffic the pair's hosts accept, as data: cluster traffic only from
  * each other, HTTP (and https with client TLS) only from the clients (or only
- * from the NLB that fronts them), SSH only from the administrators.
+ * from the NLB that fronts them), SSH only from the provisioning bastion (or,
+ * without one the stack creates, from the administration CIDR).
  */
 import type { HttpdHaPair } from "../../core/model/environment";
 import { corosyncTransport } from "./placement";
@@ -20,7 +21,9 @@ export type TrafficSource =
   /** The network load balancer's security group. */
   | { readonly kind: "nlb" }
   /** The VPC's CIDR block (known at deployment). */
-  | { readonly kind: "vpc" };
+  | { readonly kind: "vpc" }
+  /** The provisioning bastion the stack creates (its security group). */
+  | { readonly kind: "bastion" };
 
 export interface IngressRule {
   /** Stable key; the rule's resource name derives from it. */
@@ -39,6 +42,11 @@ export interface IngressRule {
  */
 export function corosyncPorts(pair: HttpdHaPair): { fromPort: number; toPort: number } {
   return corosyncTransport(pair) === "udp" ? { fromPort: 5404, toPort: 5405 } : { fromPort: 5404, toPort: 5406 };
+}
+
+/** Provisioning goes through a bastion the stack creates (the default), rather than an existing one or directly. */
+export function createsBastion(pair: Pick<HttpdHaPair, "provisioning">): boolean {
+  return pair.provisioning.via === "bastion" && pair.provisioning.existingBastion === undefined;
 }
 
 export function pairIngressRules(pair: HttpdHaPair, clientTls: boolean): IngressRule[] {
@@ -67,6 +75,8 @@ export function pairIngressRules(pair: HttpdHaPair, clientTls: boolean): Ingress
       source: clients,
     },
     ...https,
-    { key: "ssh", description: "SSH from the administration network (provisioning)", protocol: "tcp", fromPort: 22, toPort: 22, source: { kind: "cidr", cidr: pair.adminCidr } },
+    createsBastion(pair)
+      ? { key: "ssh", description: "SSH from the provisioning bastion", protocol: "tcp", fromPort: 22, toPort: 22, source: { kind: "bastion" } }
+      : { key: "ssh", description: "SSH from the administration network (provisioning)", protocol: "tcp", fromPort: 22, toPort: 22, source: { kind: "cidr", cidr: pair.adminCidr } },
   ];
 }

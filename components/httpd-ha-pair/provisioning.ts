@@ -9,7 +9,9 @@
  * changed tenant re-stages only that tenant's file and re-runs `config`;
  * membership and cluster resources, which do not depend on the httpd files,
  * are left alone. Only triggers re-run a step: any other change (a rotated
- * SSH key in `connection`) runs the no-op `update` instead.
+ * SSH key or a new bastion address in `connection`) runs the no-op `update`
+ * instead. Connections jump through the bastion (`proxy`) unless the stack
+ * chose `via: direct`.
  */
 import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
@@ -39,6 +41,10 @@ export interface PairProvisioningArgs {
   readonly sshPrivateKey: pulumi.Input<string>;
   /** What the VIP agent needs before the cluster starts it (IAM policy, routes, address reservation). */
   readonly vipResources: readonly pulumi.Resource[];
+  /** The SSH bastion every connection jumps through; absent: the hosts' private addresses are dialled directly (`via: direct`). */
+  readonly proxy?: pulumi.Input<command.types.input.remote.ProxyConnectionArgs>;
+  /** What must exist before the hosts can be reached (the bastion and its rules). */
+  readonly reachableAfter?: readonly pulumi.Resource[];
   /** PEM certificate chain and private key httpd serves the clients https with; absent: plain HTTP only. */
   readonly clientTls?: { readonly certificate: pulumi.Output<string>; readonly privateKey: pulumi.Output<string> };
 }
@@ -117,13 +123,15 @@ export class PairProvisioning extends pulumi.ComponentResource {
     const memberScript = setup.apply((s) => asRoot(clusterNodeScript(s.files, s.eachNode, authkey ? COROSYNC_AUTHKEY_PATH : undefined)));
     const install = asRoot(installScript(pair, env.region, { backend: env.recording?.balancer === "httpdHaPair" && env.recording.backendScheme === "https", client: tls !== undefined }));
 
+    const connectionTo = (host: PairHost): command.types.input.remote.ConnectionArgs => ({ host: host.instance.privateIp, user: pair.sshUser, privateKey: args.sshPrivateKey, ...(args.proxy ? { proxy: args.proxy } : {}) });
+    const reachable = [...(args.reachableAfter ?? [])];
     const members: command.remote.Command[] = [];
     for (const host of args.hosts) {
-      const connection = { host: host.instance.privateIp, user: pair.sshUser, privateKey: args.sshPrivateKey };
+      const connection = connectionTo(host);
       const step = (stepName: string, create: pulumi.Input<string>, triggers: pulumi.Input<unknown>[], dependsOn: pulumi.Resource[], stdin?: pulumi.Input<string>) =>
         new command.remote.Command(`${name}-${host.key}-${stepName}`, { connection, create, update: NO_OP, stdin, triggers: [host.instance.id, ...triggers] }, { parent: this, dependsOn });
 
-      const installed = step("install", install, [sha256Hex(install)], []);
+      const installed = step("install", install, [sha256Hex(install)], reachable);
       const stagedFiles = relativePaths.map((relativePath) => {
         const content = contentOf(relativePath);
         return step(`stage-${fileKey(relativePath)}`, content.apply((c) => asRoot(stageFileScript(relativePath, c))), [content.apply(sha256Hex)], [installed]);
@@ -142,7 +150,7 @@ export class PairProvisioning extends pulumi.ComponentResource {
     const cluster = new command.remote.Command(
       `${name}-cluster`,
       {
-        connection: { host: first.instance.privateIp, user: pair.sshUser, privateKey: args.sshPrivateKey },
+        connection: connectionTo(first),
         create: clusterScript,
         update: NO_OP,
         triggers: [...args.hosts.map((h) => h.instance.id), clusterScript.apply(sha256Hex)],

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { RECORDING_SERVICE_FACTS } from "./genesys-facts";
 import { parseCidr, parseIpv4 } from "./network-math";
-import { appName, hostname, key, pathSegment, port, stickyId, tenantKey, tokenName } from "./names";
+import { appName, hostname, HOSTNAME_PATTERN, key, pathSegment, port, stickyId, tenantKey, tokenName } from "./names";
 
 export const ENVIRONMENT_KINDS = ["development", "production"] as const;
 export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
@@ -36,6 +36,15 @@ const intIn = (min: number, max: number, unit: string) =>
     .int({ message: `must be a whole number of ${unit}` })
     .min(min, { message: `must be from ${min} to ${max} ${unit}` })
     .max(max, { message: `must be from ${min} to ${max} ${unit}` });
+
+/** Route 53 hosted zone ids: Z followed by upper-case letters and digits. */
+export const HOSTED_ZONE_ID_PATTERN = /^Z[A-Z0-9]{1,31}$/;
+const hostedZoneId = () => z.string().regex(HOSTED_ZONE_ID_PATTERN, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" });
+
+/** A DNS name or an IPv4 address to connect to. */
+const hostOrAddress = () =>
+  z.string().refine((text) => HOSTNAME_PATTERN.test(text) || parseIpv4(text) !== undefined, { message: "must be a lowercase DNS name (bastion.example.com) or an IPv4 address" });
+const unixUser = () => z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "must be a Unix user name" });
 
 /** Balancer kinds a Genesys system can sit behind. `none` wires clients to nodes directly. */
 export const BALANCER_KINDS = ["alb", "none"] as const;
@@ -80,7 +89,7 @@ export const networkSchema = z
 
 export const siteSchema = z.strictObject({
   domain: hostname().describe("The public website's domain. Balancers live under it so stickiness cookies are first-party (Safari)."),
-  hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ" }).optional().describe("Route 53 hosted zone id for `domain`; DNS records are created when set."),
+  hostedZoneId: hostedZoneId().optional().describe("Route 53 hosted zone id for `domain`; DNS records are created when set."),
 });
 
 export const tlsSchema = z.strictObject({
@@ -224,6 +233,29 @@ export const recordingSchema = z.strictObject({
   tenants: z.record(tenantKey(), recordingTenant).refine((m) => Object.keys(m).length > 0, { message: "must define at least one tenant" }),
 });
 
+export const PROVISIONING_PATHS = ["bastion", "direct"] as const;
+
+/**
+ * The pair's hosts have private addresses only. `bastion` (the default) jumps
+ * through an SSH bastion: one the stack creates in a public subnet, or an
+ * existing one (existingBastion). `direct` dials the private addresses and
+ * works only where `pulumi up` runs inside the VPC (or a network routed to it).
+ */
+export const pairProvisioningSchema = z.strictObject({
+  via: z.enum(PROVISIONING_PATHS).default("bastion").describe("bastion: SSH through a bastion host (created by the stack unless existingBastion is set); direct: only for runners inside the VPC or a network routed to it. @default bastion"),
+  bastionInstanceType: instanceType().default("t3.micro").describe("Instance type of the bastion the stack creates. @default t3.micro"),
+  existingBastion: z
+    .strictObject({
+      host: hostOrAddress().describe("DNS name or address `pulumi up` reaches the bastion at."),
+      user: unixUser().default("ec2-user").describe("@default ec2-user"),
+      port: port().default(22).describe("@default 22"),
+    })
+    .optional()
+    .describe(
+      "A bastion the stack does not manage. Its key is the secret genesys:httpdHaPairBastionSshPrivateKey (default: genesys:httpdHaPairSshPrivateKey); the hosts admit SSH from adminCidr, which must then hold the bastion's private address.",
+    ),
+});
+
 export const VIP_AGENTS = ["awsvip", "aws-vpc-move-ip", "IPaddr2"] as const;
 export const HA_OS = ["rhel8", "rhel6"] as const;
 export const COROSYNC_TRANSPORTS = ["knet", "udpu", "udp"] as const;
@@ -251,8 +283,8 @@ export const httpdHaPairSchema = z
       })
       .default({ tokenMs: 3000 }),
     fronting: z.enum(["vip", "nlb"]).default("vip").describe("vip: clients use the virtual IP. nlb: an internal network load balancer in front of the pair, whose health checks follow httpd to the active host. @default vip"),
-    sshUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "must be a Unix user name" }).default("ec2-user").describe("SSH login for provisioning. @default ec2-user"),
-    adminCidr: cidr(0, 32).describe("The network provisioning connects from over SSH (your administration network or CI runner range), e.g. 10.0.0.0/8; never 0.0.0.0/0 in production."),
+    sshUser: unixUser().default("ec2-user").describe("SSH login for provisioning. @default ec2-user"),
+    adminCidr: cidr(0, 32).describe("The network provisioning connects from over SSH (your administration network or CI runner range), e.g. 10.0.0.0/8: into the bastion the stack creates (where `pulumi up` runs from), or straight into the hosts with direct or an existing bastion. Never 0.0.0.0/0 in production."),
     sshPublicKey: z
       .string()
       .regex(/^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(?:256|384|521)) [A-Za-z0-9+/]+={0,3}(?: [A-Za-z0-9@._+-]{1,64})?$/, {
@@ -265,8 +297,22 @@ export const httpdHaPairSchema = z
       .regex(/^ami-[0-9a-f]{8,17}$/, { message: "must be an AMI id such as ami-0123456789abcdef0" })
       .optional()
       .describe("Image of both hosts. @default the newest Red Hat RHEL_HA-8 image (rhel8) or RHEL-6.10 image (rhel6)"),
+    provisioning: pairProvisioningSchema.default({ via: "bastion", bastionInstanceType: "t3.micro" }).describe("How `pulumi up` reaches the hosts' private addresses over SSH."),
+    allowHostReplacement: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Lets `pulumi up` terminate the hosts despite termination protection (sets forceDestroy). Turn on and run `pulumi up` BEFORE the change that replaces a host (a new sshPublicKey, amiId or instanceType), or before `pulumi destroy`; turn off afterwards. @default false",
+      ),
+    privateHostedZoneId: hostedZoneId()
+      .optional()
+      .describe("Private Route 53 zone that gets the recording hostname's record; unset: the stack creates a private zone named after the hostname, attached to the VPC."),
   })
   .superRefine((pair, ctx) => {
+    const prov = pair.provisioning;
+    if (prov.via === "direct" && prov.existingBastion !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["provisioning", "existingBastion"], input: prov.existingBastion, message: "is set but provisioning.via is direct; use via: bastion to go through it, or remove it" });
+    }
     const count = Object.keys(pair.nodes).length;
     if (count !== 2) {
       ctx.addIssue({ code: "custom", path: ["nodes"], input: Object.keys(pair.nodes), message: `must define exactly 2 hosts (got ${count}); the pair is primary/backup` });
@@ -333,6 +379,8 @@ export const SECRET_CONFIG_KEYS = {
   httpdTlsPrivateKey: "httpdTlsPrivateKey",
   /** PEM certificate chain matching httpdTlsPrivateKey. */
   httpdTlsCertificate: "httpdTlsCertificate",
+  /** PEM private key for an existing bastion (httpdHaPair.provisioning.existingBastion); unset: the HA-pair key. */
+  httpdHaPairBastionSshPrivateKey: "httpdHaPairBastionSshPrivateKey",
   /** corosync-keygen key file, base64 (128 to 4096 bytes: `base64 -w0 /etc/corosync/authkey`), that both HA-pair nodes share; required with the knet transport, which encrypts cluster traffic. */
   httpdHaPairCorosyncAuthkey: "httpdHaPairCorosyncAuthkey",
 } as const;

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { PACK_CONFIG_FILE } from "../../tools/policy-report";
+import { workflowJobScript } from "../../tools/workflow-steps";
 
 const root = resolve(__dirname, "../..");
 
@@ -104,6 +105,24 @@ describe.each(["pull-request.yml", "deploy.yml"])("%s", (file) => {
   });
 });
 
+describe.each(["pull-request.yml", "deploy.yml"])("%s pins the Pulumi CLI", (file) => {
+  it("to the release of the @pulumi/pulumi SDK package.json pins, on every pulumi step", () => {
+    const sdk = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
+    expect(sdk).toMatch(/^\d+\.\d+\.\d+$/);
+    const steps = Object.values(workflow(file).jobs).flatMap((j) => j.steps.filter((s) => usesAction(s, "pulumi/actions")));
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) expect(step.with?.["pulumi-version"]).toBe(sdk);
+  });
+});
+
+describe("scripts/workflow-steps.ts", () => {
+  it("turns the pull-request test job into the same run lines, in order", () => {
+    const script = workflowJobScript(readFileSync(join(root, ".github/workflows/pull-request.yml"), "utf8"), "test");
+    const runs = [...script.matchAll(/^bash -euo pipefail -c '(.*)'$/gm)].map((m) => m[1]);
+    expect(runs).toEqual(workflow("pull-request.yml").jobs.test.steps.map((s) => s.run).filter(Boolean));
+  });
+});
+
 describe("pull-request.yml", () => {
   const w = workflow("pull-request.yml");
 
@@ -141,5 +160,15 @@ describe("deploy.yml", () => {
     expect(up(w.jobs.prod)).toMatchObject({ command: "up", "stack-name": "prod" });
     expect(w.jobs.prod.needs).toBe("dev");
     expect(w.jobs.prod.environment).toBe("production");
+  });
+
+  it("runs preflight of the same stack before pulumi up, so a template or a missing secret stops before anything is created", () => {
+    for (const [name, job] of Object.entries(w.jobs)) {
+      const up = job.steps.findIndex((s) => usesAction(s, "pulumi/actions"));
+      const stack = String(job.steps[up].with?.["stack-name"]);
+      const preflight = job.steps.findIndex((s) => s.run === `npm run preflight -- --stack ${stack}`);
+      expect(preflight, `${name}: preflight`).toBeGreaterThanOrEqual(0);
+      expect(preflight, name).toBeLessThan(up);
+    }
   });
 });

@@ -4,6 +4,7 @@
  * direct child (PidFile, logs and shared memory inside the temp root), stopped
  * by its handle.
  */
+import { asRoot } from "./privileged";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
@@ -130,7 +131,7 @@ function accepts(port: number): Promise<boolean> {
  * Writes the files, checks them with `apache2 -t` and starts httpd in the
  * foreground. The first file is the main config.
  */
-export async function startApache(files: readonly ConfigFile[], root: ApacheRoot): Promise<ApacheInstance> {
+export async function startApache(files: readonly ConfigFile[], root: ApacheRoot, options: { asRoot?: boolean } = {}): Promise<ApacheInstance> {
   writeConfigFiles(files);
   const configFile = files[0].path;
   const check = apacheConfigTest(configFile);
@@ -138,7 +139,9 @@ export async function startApache(files: readonly ConfigFile[], root: ApacheRoot
   const errorLogPath = join(root.root, "logs", "error_log");
   const errorLog = () => (existsSync(errorLogPath) ? readFileSync(errorLogPath, "utf8") : "");
   let output = "";
-  const child = spawn(apacheBinary(), ["-f", configFile, "-DFOREGROUND"], { detached: false, stdio: ["ignore", "pipe", "pipe"] });
+  // As root, like httpd on a host (through sudo -n when the tests are not root; sudo relays SIGTERM to it).
+  const [file, args] = options.asRoot ? asRoot([apacheBinary(), "-f", configFile, "-DFOREGROUND"]) : [apacheBinary(), ["-f", configFile, "-DFOREGROUND"]];
+  const child = spawn(file, args, { detached: false, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const stop = async () => {

@@ -7,7 +7,7 @@
  * validated with the config that names them.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
@@ -21,7 +21,8 @@ import type { ConfigFile } from "../../../core/render/common/config-file";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
 import { apacheBinary, apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
 import { freePorts, waitFor } from "../../support/ports";
-import { isRoot, requireBinary, run } from "../../support/real-servers";
+import { asRoot, removeTestDir, requirePrivileges, runAsRoot } from "../../support/privileged";
+import { requireBinary, run } from "../../support/real-servers";
 import { startStubNode, type StubNode } from "../../support/stub-node";
 
 const HOST = "recording.example.com";
@@ -68,7 +69,7 @@ describe("config step on a live httpd", () => {
   /** Stages `files` (optionally with `tamper` applied to what is written) and runs the config step. */
   function deploy(files: readonly ConfigFile[], tamper: (file: ConfigFile) => string = (f) => f.content) {
     for (const file of files) {
-      const staged = spawnSync("/bin/sh", ["-c", stageFileScript(relative(file), tamper(file), state)], { encoding: "utf8" });
+      const staged = spawnSync(...asRoot(["/bin/sh", "-c", stageFileScript(relative(file), tamper(file), state)]), { encoding: "utf8" });
       if (staged.status !== 0) throw new Error(staged.stderr);
     }
     const script = applyConfigScript({
@@ -79,25 +80,24 @@ describe("config step on a live httpd", () => {
       httpd: apacheBinary(),
       stateDir: state,
     });
-    return spawnSync("/bin/sh", ["-c", script], { encoding: "utf8", timeout: 30_000 });
+    return spawnSync(...asRoot(["/bin/sh", "-c", script]), { encoding: "utf8", timeout: 30_000 });
   }
 
   beforeAll(async () => {
-    if (!isRoot()) throw new Error("the config step validates in its own mount namespace and needs root (CI runs tests as root)");
+    requirePrivileges("the config step, which validates in its own mount namespace");
     root = await apacheRoot();
     state = mkdtempSync(join(tmpdir(), "genesys-httpd-state-"));
     const [p1, p2] = await freePorts(2);
     stubs = [await startStubNode({ name: "t1webdav1", port: p1 }), await startStubNode({ name: "t2webdav1", port: p2 })];
     const addresses = { t1webdav1: `127.0.0.1:${p1}`, t2webdav1: `127.0.0.1:${p2}` };
     render = (tenants) => renderHttpdSite(environment(tenants), addresses, testSiteOptions(root, { systems: ["recording"] }));
-    apache = await startApache(render({ t1: T1 }), root);
+    apache = await startApache(render({ t1: T1 }), root, { asRoot: true });
   });
 
   afterAll(async () => {
     await apache?.stop();
     await Promise.all((stubs ?? []).map((s) => s.close()));
-    root?.remove();
-    if (state) rmSync(state, { recursive: true, force: true });
+    for (const dir of [root?.root, state]) if (dir) removeTestDir(dir);
   });
 
   it("serves tenant t1 only, before any deployment", async () => {
@@ -180,11 +180,11 @@ describe("config step turning on client TLS, certificate and key outside the ser
   function deploy(files: readonly ConfigFile[], outsideFiles: readonly OutsideFile[], tamper: (file: OutsideFile) => string = (f) => f.content) {
     const relative = (file: ConfigFile) => pathUnderRoot(root.root, file.path);
     for (const file of files) {
-      const staged = spawnSync("/bin/sh", ["-c", stageFileScript(relative(file), file.content, state)], { encoding: "utf8" });
+      const staged = spawnSync(...asRoot(["/bin/sh", "-c", stageFileScript(relative(file), file.content, state)]), { encoding: "utf8" });
       if (staged.status !== 0) throw new Error(staged.stderr);
     }
     for (const file of outsideFiles) {
-      const staged = spawnSync("/bin/sh", ["-c", stageOutsideFileScript(file.path, file.mode, state)], { encoding: "utf8", input: Buffer.from(tamper(file)).toString("base64") });
+      const staged = spawnSync(...asRoot(["/bin/sh", "-c", stageOutsideFileScript(file.path, file.mode, state)]), { encoding: "utf8", input: Buffer.from(tamper(file)).toString("base64") });
       if (staged.status !== 0) throw new Error(staged.stderr);
     }
     const hashes: StagedFile[] = outsideFiles.map((f) => ({ path: f.path, sha256: sha256Hex(f.content) }));
@@ -197,7 +197,7 @@ describe("config step turning on client TLS, certificate and key outside the ser
       httpd: apacheBinary(),
       stateDir: state,
     });
-    return spawnSync("/bin/sh", ["-c", script], { encoding: "utf8", timeout: 30_000 });
+    return spawnSync(...asRoot(["/bin/sh", "-c", script]), { encoding: "utf8", timeout: 30_000 });
   }
 
   function getTls(ca: string): Promise<{ status: number; node?: string }> {
@@ -212,7 +212,7 @@ describe("config step turning on client TLS, certificate and key outside the ser
   }
 
   beforeAll(async () => {
-    if (!isRoot()) throw new Error("the config step validates in its own mount namespace and needs root (CI runs tests as root)");
+    requirePrivileges("the config step, which validates in its own mount namespace");
     root = await apacheRoot();
     state = mkdtempSync(join(tmpdir(), "genesys-httpd-state-"));
     tlsDir = mkdtempSync(join(tmpdir(), "genesys-httpd-pki-"));
@@ -228,14 +228,13 @@ describe("config step turning on client TLS, certificate and key outside the ser
     stub = await startStubNode({ name: "t1webdav1", port: p1 });
     const clientTls = { certificateFile: outside[0].path, keyFile: outside[1].path, port: tlsPort };
     render = (tls) => renderHttpdSite(environment({ t1: T1 }), { t1webdav1: `127.0.0.1:${p1}` }, testSiteOptions(root, { systems: ["recording"], clientTls: tls ? clientTls : undefined }));
-    apache = await startApache(render(false), root);
+    apache = await startApache(render(false), root, { asRoot: true });
   });
 
   afterAll(async () => {
     await apache?.stop();
     await stub?.close();
-    root?.remove();
-    for (const dir of [state, tlsDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    for (const dir of [root?.root, state, tlsDir]) if (dir) removeTestDir(dir);
   });
 
   it("refuses a TLS config whose certificate and key are not staged with it: httpd -t fails and nothing live changes", async () => {
@@ -263,7 +262,8 @@ describe("config step turning on client TLS, certificate and key outside the ser
     expect(result.stderr).toContain("Syntax OK");
     expect(result.status).toBe(0);
     for (const file of outside) {
-      expect(readFileSync(file.path, "utf8")).toBe(file.content);
+      // Root owns what the config step writes (the key is 0600): read it as root, as on a host.
+      expect(runAsRoot(["cat", file.path])).toBe(file.content);
       expect((statSync(file.path).mode & 0o777).toString(8)).toBe(file.mode.slice(1));
     }
     await waitFor(async () => (await getTls(outside[0].content).catch(() => ({ status: 0 }))).status === 200, 10_000, "https served after the graceful reload");

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyConfigScript, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, stageFileScript, stageOutsideFileScript } from "../../../components/httpd-ha-pair/host-scripts";
 import { checkPem, decodeAuthkey } from "../../../components/httpd-ha-pair/provisioning";
 import type { ClusterCommand } from "../../../core/render/cluster/cluster-command";
-import { isRoot, requireBinary } from "../../support/real-servers";
+import { asRoot, removeTestDir, requirePrivileges } from "../../support/privileged";
+import { requireBinary } from "../../support/real-servers";
 import { TEST_AUTHKEY } from "./pair-harness";
 
 function sh(script: string, options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
@@ -170,11 +171,11 @@ describe("creating the cluster resources on one node", () => {
 describe("joining a node (in a private mount namespace over /etc/corosync)", () => {
   let dir: string;
   beforeAll(() => {
-    if (!isRoot()) throw new Error("this test mounts a tmpfs in its own mount namespace and needs root (CI runs tests as root)");
+    requirePrivileges("mounting a tmpfs in a private mount namespace");
     requireBinary("unshare", "util-linux");
     dir = mkdtempSync(join(tmpdir(), "genesys-member-"));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => dir && removeTestDir(dir));
 
   it("writes corosync.conf and the authkey from standard input (mode 0400), reloads a running corosync, then runs the node commands", () => {
     const conf = "totem {\n    cluster_name: webcluster\n}\n";
@@ -189,11 +190,8 @@ describe("joining a node (in a private mount namespace over /etc/corosync)", () 
       "corosync-cfgtool": "exit 0",
     });
     const inspect = "stat -c '%a %n' /etc/corosync/authkey /etc/corosync/corosync.conf; base64 -w0 /etc/corosync/authkey; echo; cat /etc/corosync/corosync.conf";
-    const result = spawnSync(
-      "unshare",
-      ["-m", "/bin/sh", "-c", 'mount -t tmpfs genesys-test /etc/corosync && /bin/sh -c "$1" && /bin/sh -c "$2"', "member", script, inspect],
-      { encoding: "utf8", input: TEST_AUTHKEY, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, timeout: 20_000 },
-    );
+    const [file, args] = asRoot(["unshare", "-m", "/bin/sh", "-c", 'mount -t tmpfs genesys-test /etc/corosync && /bin/sh -c "$1" && /bin/sh -c "$2"', "member", script, inspect], { PATH: `${bin}:${process.env.PATH}` });
+    const result = spawnSync(file, args, { encoding: "utf8", input: TEST_AUTHKEY, timeout: 20_000 });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const [modes1, modes2, key, ...rest] = result.stdout.split("\n");

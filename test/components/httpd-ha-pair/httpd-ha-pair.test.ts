@@ -45,8 +45,8 @@ const commandText = (run: PairRun, name: string) => String(reveal(byName(run, CO
 const pairOutputs = (run: PairRun) => run.outputs.httpdHaPair as { endpoint: string; virtualIp: string; privateIps: Record<string, string>; runbook: string };
 const ingressRule = (run: PairRun, name: string) => byName(run, INGRESS, name).inputs;
 const sgId = (run: PairRun, name: string) => byName(run, SG, name).id;
-/** The pair's two hosts (the recording nodes are instances too). */
-const hostsOf = (run: PairRun) => byType(run, INSTANCE).filter((i) => i.name.startsWith("recording-pair-"));
+/** The pair's two hosts (the recording nodes and the provisioning bastion are instances too). */
+const hostsOf = (run: PairRun) => byType(run, INSTANCE).filter((i) => (i.inputs.tags as Record<string, string> | undefined)?.["genesys:cluster-node"] !== undefined);
 
 /** Each command's triggers, serialized, by resource name. */
 function triggers(run: PairRun): Map<string, string> {
@@ -90,7 +90,7 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     }
   });
 
-  it("admits corosync and pcsd only from the pair itself, HTTP and https from the VPC, SSH only from adminCidr", () => {
+  it("admits corosync and pcsd only from the pair itself, HTTP and https from the VPC, SSH only from the provisioning bastion", () => {
     const pairSg = sgId(run, "recording-pair-hosts");
     const rules = byType(run, INGRESS).filter((r) => r.inputs.securityGroupId === pairSg);
     expect(rules.map((r) => r.name).sort()).toEqual(["recording-pair-corosync", "recording-pair-http", "recording-pair-https", "recording-pair-pcsd", "recording-pair-ssh"]);
@@ -100,7 +100,8 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     expect(ingressRule(run, "recording-pair-http")).toMatchObject({ ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "10.50.0.0/16" });
     expect(ingressRule(run, "recording-pair-https")).toMatchObject({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.50.0.0/16" });
     const ssh = rules.filter((r) => r.inputs.fromPort === 22);
-    expect(ssh.map((r) => r.inputs.cidrIpv4)).toEqual(["10.0.0.0/8"]);
+    expect(ssh.map((r) => r.inputs.referencedSecurityGroupId)).toEqual([sgId(run, "recording-pair-bastion")]);
+    expect(ssh.map((r) => r.inputs.cidrIpv4)).toEqual([undefined]);
     expect(rules.filter((r) => r.inputs.cidrIpv4 === "0.0.0.0/0")).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 /**
- * The live drill (root): the rendered corosync.conf and pcs commands run a
+ * The live drill (as root, or through sudo -n): the rendered corosync.conf and pcs commands run a
  * real two-node Corosync/Pacemaker cluster in network namespaces, whose apache2
  * serves the rendered recording balancer config; the active node is cut off
  * and killed while a client requests through the VIP.
@@ -8,8 +8,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { HttpdHaPair } from "../../../core/model/environment";
 import { loadEnvironment } from "../../../core/model/load";
 import { COOKIES } from "../../../core/model/genesys-facts";
-import { DRILL_PATH, failoverDrill, type VipAnswer } from "../../support/cluster";
+import { DRILL_PATH, type FailoverResult, type VipAnswer } from "../../support/cluster";
 import { disposeAllLabs } from "../../support/netns";
+import { callAsRoot } from "../../support/privileged";
 import { REAL_SERVERS_OPTED_OUT } from "../../support/real-servers";
 import { readStackFile } from "../../../tools/stack-file";
 
@@ -36,7 +37,8 @@ describe.skipIf(REAL_SERVERS_OPTED_OUT)("failover drill on real Corosync 3 / Pac
     const tokenMs = prodPair.corosync.tokenMs;
     const pair: HttpdHaPair = { ...prodPair, corosync: { transport, tokenMs } };
     // The two drills run side by side and share the CPU with pcs: a wider bound than a lone drill's 60 s.
-    const result = await failoverDrill({ pair, environment: prod, timeoutMs: 90_000 });
+    // Namespaces, daemons and their directories need root: the drill runs in a root process (through sudo -n when the tests do not run as root).
+    const result = await callAsRoot<FailoverResult>("cluster.ts", "failoverDrill", [{ pair, environment: prod, timeoutMs: 90_000 }], 115_000);
 
     expect(pair.nodes.map((n) => n.key).sort()).toEqual([result.failedNode, result.survivor].sort());
     expect(result.placement).toEqual({ virtual_ip: result.survivor, webserver: result.survivor });
