@@ -50,8 +50,9 @@ function shown(path: string, from: string): string {
 async function synth(args: Args, projectDir: string, finalDir: string, shownDir: string): Promise<{ lines: string[]; failed: boolean }> {
   const stackFile = readStackFile(args.stack, projectDir);
   // The SDK and the program load only once the stack file reads: refusals before that are instant.
-  const [{ loadEnvironment }, { runUnderMocks }, { secretsInUse, withOfflineSecrets }, { SYNTH_STEPS }] = await Promise.all([
+  const [{ loadEnvironment }, { secretNeeds }, { runUnderMocks }, { withOfflineSecrets }, { SYNTH_STEPS }] = await Promise.all([
     import("../core/model/load"),
+    import("../core/model/secrets"),
     import("../tools/mock-run"),
     import("../tools/offline-secrets"),
     import("../tools/synth-steps"),
@@ -71,7 +72,7 @@ async function synth(args: Args, projectDir: string, finalDir: string, shownDir:
   if (!environment) throw new Error("the program ran but the stack config does not load");
 
   const lines = [`Stack ${args.stack} (${shown(stackFile.path, process.env.INIT_CWD ?? process.cwd())}, ${environment.isProduction ? "production" : "development"}): ${run.resources.length} resources registered offline in ${elapsedMs.toFixed(0)} ms`];
-  const used = secretsInUse(environment);
+  const used = secretNeeds(environment);
   if (used.length > 0) {
     const fromFile = new Set(stackFile.secretKeys);
     const names = used.map((s) => `${s.key}${s.required ? "" : " (optional)"}${fromFile.has(s.key) ? " (encrypted in the stack file)" : ""}`);

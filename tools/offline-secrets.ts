@@ -4,9 +4,7 @@
  * values (PEM text, a base64 corosync key) so validation runs, and are marked
  * secret like the real ones. `pulumi up` never sees them.
  */
-import type { Environment } from "../core/model/environment";
 import { CONFIG_NAMESPACE } from "../core/model/problems";
-import { needsAuthkey } from "../core/render/cluster/corosync-conf";
 import { SECRET_CONFIG_KEYS } from "../core/model/schema";
 
 const PLACEHOLDERS: Record<keyof typeof SECRET_CONFIG_KEYS, string> = {
@@ -26,20 +24,4 @@ export const OFFLINE_SECRETS: Readonly<Record<string, string>> = Object.fromEntr
 export function withOfflineSecrets(config: Record<string, string>): { config: Record<string, string>; added: string[] } {
   const added = Object.keys(OFFLINE_SECRETS).filter((key) => !(key in config));
   return { config: { ...config, ...Object.fromEntries(added.map((key) => [key, OFFLINE_SECRETS[key]])) }, added };
-}
-
-/**
- * The secret keys this stack's program reads, and whether it must have them:
- * the pair's SSH key whenever a pair is built, its client TLS pair when it
- * serves recording (required in production), the corosync key with knet.
- */
-export function secretsInUse(env: Environment): { readonly key: string; readonly required: boolean }[] {
-  const pair = env.httpdHaPair;
-  if (!pair) return [];
-  const used: { key: string; required: boolean }[] = [{ key: SECRET_CONFIG_KEYS.httpdHaPairSshPrivateKey, required: true }];
-  if (env.recording?.balancer === "httpdHaPair") {
-    used.push({ key: SECRET_CONFIG_KEYS.httpdTlsPrivateKey, required: env.isProduction }, { key: SECRET_CONFIG_KEYS.httpdTlsCertificate, required: env.isProduction });
-  }
-  if (needsAuthkey(pair)) used.push({ key: SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey, required: true });
-  return used.map((u) => ({ ...u, key: `${CONFIG_NAMESPACE}:${u.key}` }));
 }
