@@ -10,6 +10,7 @@
  * Pulumi CLI (this repository when there is none).
  */
 import { isAbsolute, join, relative, resolve } from "node:path";
+import { INPUT_RULES } from "../tools/aws-rules";
 import { removeStaleOutput, stageOutput } from "../tools/output-swap";
 import { presentRefusal, UsageError } from "../tools/refusal";
 import { findProjectDir, readStackFile } from "../tools/stack-file";
@@ -71,7 +72,7 @@ async function synth(args: Args, projectDir: string, finalDir: string, shownDir:
   const environment = loadEnvironment(stackFile.config).environment;
   if (!environment) throw new Error("the program ran but the stack config does not load");
 
-  const lines = [`Stack ${args.stack} (${shown(stackFile.path, process.env.INIT_CWD ?? process.cwd())}, ${environment.isProduction ? "production" : "development"}): ${run.resources.length} resources registered offline in ${elapsedMs.toFixed(0)} ms`];
+  const lines = [`Stack ${args.stack} (${shown(stackFile.path, process.env.INIT_CWD ?? process.cwd())}, ${environment.isProduction ? "production" : "development"}): ${run.resources.length} resources registered offline in ${elapsedMs.toFixed(0)} ms`, `Provider auto-names applied; ${INPUT_RULES.length} AWS input rules (tools/aws-rules.ts) hold for every resource`];
   const used = secretNeeds(environment);
   if (used.length > 0) {
     const fromFile = new Set(stackFile.secretKeys);
