@@ -257,12 +257,13 @@ export const pairProvisioningSchema = z.strictObject({
 });
 
 export const VIP_AGENTS = ["awsvip", "aws-vpc-move-ip", "IPaddr2"] as const;
-export const HA_OS = ["rhel8", "rhel6"] as const;
+export const HA_OS = ["rhel8", "rhel9", "rhel6"] as const;
+export type HaOs = (typeof HA_OS)[number];
 export const COROSYNC_TRANSPORTS = ["knet", "udpu", "udp"] as const;
 
 export const httpdHaPairSchema = z
   .strictObject({
-    os: z.enum(HA_OS).default("rhel8").describe("rhel8: pcs + httpd 2.4; rhel6: cman/ccs + httpd 2.2. @default rhel8"),
+    os: z.enum(HA_OS).default("rhel8").describe("rhel8: pcs + httpd 2.4.37 (WebSockets through mod_proxy_wstunnel); rhel9: pcs + httpd 2.4.51 or later; rhel6: cman/ccs + httpd 2.2.15, on-premises only (virtualIp.agent IPaddr2). Configs are rendered for the httpd release the OS ships. @default rhel8"),
     instanceType: instanceType().default("c5.large"),
     availabilityZone: availabilityZone().describe("The pair shares one subnet in this zone."),
     nodes: z
@@ -278,7 +279,7 @@ export const httpdHaPairSchema = z
     }),
     corosync: z
       .strictObject({
-        transport: z.enum(COROSYNC_TRANSPORTS).optional().describe("rhel6 supports udp (multicast) and udpu; rhel8 knet and udpu."),
+        transport: z.enum(COROSYNC_TRANSPORTS).optional().describe("rhel6 supports udp (multicast) and udpu; rhel8 and rhel9 knet and udpu."),
         tokenMs: intIn(500, 60000, "milliseconds").default(3000).describe("Token timeout, milliseconds. @default 3000"),
       })
       .default({ tokenMs: 3000 }),
@@ -296,7 +297,7 @@ export const httpdHaPairSchema = z
       .string()
       .regex(/^ami-[0-9a-f]{8,17}$/, { message: "must be an AMI id such as ami-0123456789abcdef0" })
       .optional()
-      .describe("Image of both hosts. @default the newest Red Hat RHEL_HA-8 image (rhel8) or RHEL-6.10 image (rhel6)"),
+      .describe("Image of both hosts. @default the newest Red Hat RHEL_HA-8 image (rhel8), RHEL_HA-9 image (rhel9) or RHEL-6.10 image (rhel6)"),
     provisioning: pairProvisioningSchema.default({ via: "bastion", bastionInstanceType: "t3.micro" }).describe("How `pulumi up` reaches the hosts' private addresses over SSH."),
     allowHostReplacement: z
       .boolean()

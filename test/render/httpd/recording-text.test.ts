@@ -13,7 +13,8 @@ import { readStackFile } from "../../../tools/stack-file";
 import { allNodeAddresses, rawConfig, sectionNames } from "./fixtures";
 
 const prod = loadEnvironment(readStackFile("prod").config).environment!;
-const render = (env: Environment, version: "2.4" | "2.2") => renderHttpdSite(env, allNodeAddresses(env), { version, systems: ["recording"] });
+const RELEASES = { "2.4": "2.4.37", "2.2": "2.2.15" } as const;
+const render = (env: Environment, version: "2.4" | "2.2") => renderHttpdSite(env, allNodeAddresses(env), { release: RELEASES[version], systems: ["recording"] });
 const byName = (files: readonly ConfigFile[], name: string) => files.find((f) => f.path.endsWith(`/${name}`))!;
 const balancers = (text: string) => [...text.matchAll(/^\s*<Proxy balancer:\/\/([^>]+)>$/gm)].map((m) => m[1]);
 
@@ -117,7 +118,7 @@ describe("the httpd 2.2 form", () => {
 
   it("cannot carry WebSockets", () => {
     const gwe = loadEnvironment(rawConfig({ webEngagement85: { hostname: "gwe.example.com", nodes: { n1: {} } } })).environment!;
-    expect(() => renderHttpdSite(gwe, { n1: "127.0.0.1:9081" }, { version: "2.2" })).toThrow(/WebSocket proxying needs httpd 2\.4/);
+    expect(() => renderHttpdSite(gwe, { n1: "127.0.0.1:9081" }, { release: "2.2.15" })).toThrow(/WebSocket proxying needs httpd 2\.4/);
   });
 });
 
