@@ -7,8 +7,12 @@
  *   `configure`), else `../shared/vendor/httpd-2.4.37.tar.gz` beside the
  *   checkout. A checkout without it has no source: `httpd2437Source()` says
  *   so, and the tests skip explicitly with that reason in their name.
- * - Cache: `GENESYS_BUILD_CACHE`, else `$XDG_CACHE_HOME/genesys-lb-stack`,
- *   else `~/.cache/genesys-lb-stack`; one directory per source hash.
+ * - Cache: `GENESYS_BUILD_CACHE`, else `/var/cache/genesys-lb-stack` as root,
+ *   else `$XDG_CACHE_HOME/genesys-lb-stack` or `~/.cache/genesys-lb-stack`;
+ *   one directory per source hash. The build's compiled-in DocumentRoot lies
+ *   under it, and httpd's workers (nobody) must be able to search that path
+ *   (as they can /var/www/html on RHEL), or every request that is not
+ *   proxied, /server-status included, is refused with 403: hence not /root.
  * - Concurrency: test files run in parallel workers, so the build holds a
  *   lock directory (pid inside; a dead builder's lock is taken over) and the
  *   others wait for the completion marker.
@@ -21,7 +25,7 @@ import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmS
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { HttpdRelease } from "../../core/render/httpd/modules";
-import { REAL_SERVERS_OPTED_OUT } from "./real-servers";
+import { isRoot, REAL_SERVERS_OPTED_OUT } from "./real-servers";
 
 export const HTTPD_2_4_37: HttpdRelease = "2.4.37";
 
@@ -71,6 +75,7 @@ export function httpd2437SkipReason(): string | undefined {
 function cacheRoot(): string {
   const explicit = process.env.GENESYS_BUILD_CACHE;
   if (explicit) return resolve(explicit);
+  if (isRoot()) return "/var/cache/genesys-lb-stack";
   const xdg = process.env.XDG_CACHE_HOME;
   return join(xdg && xdg.length > 0 ? xdg : join(homedir(), ".cache"), "genesys-lb-stack");
 }
