@@ -7,7 +7,8 @@ import { COOKIES, routeName } from "./genesys-facts";
 import { isUnderDomain } from "./names";
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from "./network-math";
 import type { ConfigProblem, PathSegment } from "./problems";
-import { RECORDING_SERVICES, type NodeConfig, type StackConfig } from "./schema";
+import { HA_OS_FACTS } from "./ha-os";
+import { HA_OS, RECORDING_SERVICES, type NodeConfig, type StackConfig } from "./schema";
 
 export type Rule = (config: StackConfig) => ConfigProblem[];
 
@@ -226,6 +227,24 @@ export const haPairVirtualIp: Rule = (config) => {
   return problems;
 };
 
+/**
+ * RHEL 6 only where it can work: on-premises, with IPaddr2. Its
+ * resource-agents predate awsvip and aws-vpc-move-ip, it packages no AWS CLI,
+ * it ships httpd 2.2.15 (no WebSockets), and it is past its end of life.
+ */
+export const haPairOsCanMoveVip: Rule = (config) => {
+  const pair = config.httpdHaPair;
+  if (!pair || HA_OS_FACTS[pair.os].awsAgents || pair.virtualIp.agent === "IPaddr2") return [];
+  const usable = HA_OS.filter((os) => HA_OS_FACTS[os].awsAgents).join(", ");
+  return [
+    {
+      path: ["httpdHaPair", "os"],
+      value: pair.os,
+      message: `cannot run httpdHaPair.virtualIp.agent ${JSON.stringify(pair.virtualIp.agent)}: ${HA_OS_FACTS[pair.os].label}'s resource-agents predate the AWS agents and it has no AWS CLI (and it is past its end of life); use os ${usable} on AWS, or keep ${pair.os} for an on-premises pair with virtualIp.agent IPaddr2`,
+    },
+  ];
+};
+
 export const frameworkSites: Rule = (config) => {
   const fw = config.framework;
   if (!fw) return [];
@@ -314,6 +333,7 @@ export const RULES: readonly Rule[] = [
   cobrowseStickiness,
   webEngagement85HasCluster,
   haPairVirtualIp,
+  haPairOsCanMoveVip,
   frameworkSites,
   frameworkLicences,
   frameworkSizeLimits,
