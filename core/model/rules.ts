@@ -3,7 +3,7 @@
  * function returning problems (hard errors) or warnings, with key paths.
  */
 import { DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP, inboundRuleCounts, MAX_INSTANCES_PER_ROLE, sizeFramework, type FrameworkSiteSizing } from "./framework-sizing";
-import { COOKIES, routeName } from "./genesys-facts";
+import { COOKIES, RECORDING_SERVICE_FACTS, routeName } from "./genesys-facts";
 import { isUnderDomain } from "./names";
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from "./network-math";
 import type { ConfigProblem, PathSegment } from "./problems";
@@ -245,6 +245,29 @@ export const haPairOsCanMoveVip: Rule = (config) => {
   ];
 };
 
+/** https towards a member on port 80 is always a mistake: the node's TLS port must be set. */
+export const recordingSchemePorts: Rule = (config) => {
+  const rec = config.recording;
+  if (!rec) return [];
+  const problems: ConfigProblem[] = [];
+  for (const [tenant, t] of Object.entries(rec.tenants)) {
+    for (const service of RECORDING_SERVICES) {
+      const scheme = rec.serviceSchemes[service] ?? (RECORDING_SERVICE_FACTS[service].defaultScheme === "http" ? "http" : rec.backendScheme);
+      if (scheme !== "https") continue;
+      for (const [node, n] of Object.entries(t[service]?.nodes ?? {})) {
+        if (n.port === 80) {
+          problems.push({
+            path: ["recording", "tenants", tenant, service, "nodes", node, "port"],
+            value: n.port,
+            message: `is the plain-HTTP port, but ${RECORDING_SERVICE_FACTS[service].label} is reached over https (recording.${rec.serviceSchemes[service] ? `serviceSchemes.${service}` : "backendScheme"}); set the node's TLS port, or http for this service`,
+          });
+        }
+      }
+    }
+  }
+  return problems;
+};
+
 export const frameworkSites: Rule = (config) => {
   const fw = config.framework;
   if (!fw) return [];
@@ -334,6 +357,7 @@ export const RULES: readonly Rule[] = [
   webEngagement85HasCluster,
   haPairVirtualIp,
   haPairOsCanMoveVip,
+  recordingSchemePorts,
   frameworkSites,
   frameworkLicences,
   frameworkSizeLimits,

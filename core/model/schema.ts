@@ -168,6 +168,7 @@ export const cobrowseSchema = z.strictObject({
 
 export const RECORDING_SERVICES = ["rws", "rp", "rcs", "interactionReceiver", "webdav"] as const;
 export type RecordingService = (typeof RECORDING_SERVICES)[number];
+export const BACKEND_SCHEMES = ["http", "https"] as const;
 
 const recordingTenant = z
   .strictObject({
@@ -228,7 +229,11 @@ const recordingTenant = z
 export const recordingSchema = z.strictObject({
   balancer: z.enum(RECORDING_BALANCER_KINDS).default("alb"),
   hostname: hostname(),
-  backendScheme: z.enum(["http", "https"]).default("http").describe("Scheme the balancer uses towards the recording servers (https enables SSLProxyEngine). @default http"),
+  backendScheme: z.enum(BACKEND_SCHEMES).default("http").describe("Scheme the balancer uses towards RWS, RP and RCS (https enables SSLProxyEngine). Interaction Receiver and WebDAV keep http unless serviceSchemes sets theirs. @default http"),
+  serviceSchemes: z
+    .strictObject(Object.fromEntries(RECORDING_SERVICES.map((s) => [s, z.enum(BACKEND_SCHEMES).optional()])) as Record<RecordingService, z.ZodOptional<z.ZodEnum<{ http: "http"; https: "https" }>>>)
+    .default({})
+    .describe("Scheme per service, over backendScheme: e.g. { webdav: https }. Interaction Receiver and WebDAV default to http (port 80) whatever backendScheme is; an https service needs its nodes' ports set to their TLS port."),
   connectionHeadroomPercent: intIn(0, 400, "percent").default(25).describe("Extra worker headroom over one connection per screen-recording agent, percent. @default 25"),
   tenants: z.record(tenantKey(), recordingTenant).refine((m) => Object.keys(m).length > 0, { message: "must define at least one tenant" }),
 });

@@ -39,10 +39,10 @@ function variableName(svc: RecordingServiceModel, what: string): string {
   return bareWord(`${svc.balancerName.replace(/-/g, "_")}_${what}`);
 }
 
-function renderService(rec: Recording, tenant: RecordingTenant, svc: RecordingServiceModel, ctx: SiteContext): RecordingFiles {
+function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx: SiteContext): RecordingFiles {
   const conn = CONNECTIONS[svc.service];
   const timers = conn && !conn.reuse ? { ...ctx.timers, keepalive: 0 } : ctx.timers;
-  const scheme = rec.backendScheme;
+  const scheme = svc.scheme;
   const header = [comment(`${tenant.key}: ${svc.label}`)];
   const settings = [
     ...(conn ? [directive("proxy_connect_timeout", conn.connectTimeout)] : []),
@@ -114,8 +114,8 @@ function routeCookieMaps(tenant: RecordingTenant, svc: RecordingServiceModel, co
   ];
 }
 
-export function renderRecordingTenant(rec: Recording, tenant: RecordingTenant, ctx: SiteContext): RecordingFiles {
-  const parts = tenant.services.map((svc) => renderService(rec, tenant, svc, ctx));
+export function renderRecordingTenant(tenant: RecordingTenant, ctx: SiteContext): RecordingFiles {
+  const parts = tenant.services.map((svc) => renderService(tenant, svc, ctx));
   return { upstreams: parts.flatMap((p) => p.upstreams), locations: parts.flatMap((p) => p.locations) };
 }
 

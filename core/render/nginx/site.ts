@@ -101,7 +101,7 @@ export function renderNginxSite(env: Environment, addresses: NodeAddresses, opti
   if (env.recording) {
     const locationIncludes: string[] = [];
     for (const tenant of env.recording.tenants) {
-      const parts = renderRecordingTenant(env.recording, tenant, ctx);
+      const parts = renderRecordingTenant(tenant, ctx);
       add(`recording-${tenant.key}.conf`, parts.upstreams, true);
       add(`recording-${tenant.key}-locations.conf`, parts.locations, false);
       locationIncludes.push(`${INCLUDE_DIR}/recording-${tenant.key}-locations.conf`);

@@ -61,14 +61,17 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
     const standby: string[] = t1.match(/^.*status=\+H.*$/gm) ?? [];
     expect(standby).toHaveLength(1);
     const webdav2 = allNodeAddresses(prod).t1webdav2;
-    expect(standby[0].trim()).toBe(`BalancerMember https://${webdav2} status=+H`);
+    // WebDAV stays on http (its port 80) although backendScheme is https.
+    expect(standby[0].trim()).toBe(`BalancerMember http://${webdav2} status=+H`);
     const rp = /<Proxy balancer:\/\/t1-rp>([\s\S]*?)<\/Proxy>/.exec(t1)?.[1] ?? "";
     expect(rp).not.toMatch(/status=|route=/);
   });
 
-  it("proxies to the recording servers over TLS when backendScheme is https", () => {
+  it("proxies to RWS, RP and RCS over TLS when backendScheme is https, to Interaction Receiver and WebDAV over http", () => {
     expect(main.content).toMatch(/ServerName recording\.example\.com\n\s+SSLProxyEngine on\n/);
-    expect(files.slice(1).flatMap((f) => f.content.match(/BalancerMember (\w+):/g) ?? []).every((m) => m === "BalancerMember https:")).toBe(true);
+    const members = files.slice(1).flatMap((f) => [...f.content.matchAll(/<Proxy balancer:\/\/t\d+-(\w+)>([\s\S]*?)<\/Proxy>/g)].flatMap((m) => [...m[2].matchAll(/BalancerMember (\w+):/g)].map((b) => `${m[1]} ${b[1]}`)));
+    expect(members.length).toBeGreaterThan(10);
+    for (const member of members) expect(member).toMatch(/^(?:(?:rws|rp|rcs) https|(?:ir|webdav) http)$/);
     expect(main.content).toMatch(/LoadModule ssl_module modules\/mod_ssl\.so/);
   });
 
