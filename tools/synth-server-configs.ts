@@ -66,7 +66,7 @@ export const writeServerConfigs: SynthStep = ({ dir, run, environment: env }) =>
     summary.push(`  httpd/${system}: ${files.length} file${files.length === 1 ? "" : "s"}`);
   }
   if (systems.length > 0) {
-    const files = write(join(dir, "nginx"), renderNginxSite(env, merged));
+    const files = write(join(dir, "nginx"), renderNginxSite(env, merged, { clientHttps: env.tls !== undefined }));
     summary.push(`  nginx: ${files.length} files`);
   } else summary.push("  none: every system is wired to its nodes directly (balancer: none)");
   const pair = run.outputs.httpdHaPair as { runbook?: string } | undefined;

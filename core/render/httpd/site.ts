@@ -11,6 +11,7 @@
 import { posix } from "node:path";
 import type { Environment } from "../../model/environment";
 import type { ConfigFile } from "../common/config-file";
+import { MEMBER_REJOIN_SECONDS } from "../common/rejoin";
 import { allowLocalOnly, denyAll } from "./access";
 import type { BackendAddresses } from "./backend-address";
 import { renderHttpsRedirect, renderTlsEngine, renderTlsPolicy, resolveClientTls, type ClientTlsOptions, type ResolvedClientTls } from "./client-tls";
@@ -51,7 +52,7 @@ export interface HttpdSiteOptions {
   readonly runAs?: { readonly user: string; readonly group: string };
   /** Systems to serve. @default every system the environment defines */
   readonly systems?: readonly HttpdSystem[];
-  /** Seconds a failed member rests before it is tried again. @default httpd's 60 */
+  /** Seconds a failed member rests before it is tried again (`retry=`). @default 30, nginx's fail_timeout (MEMBER_REJOIN_SECONDS) */
   readonly memberRetrySeconds?: number;
   /** Verification of the recording servers' certificates when recording.backendScheme is https. */
   readonly backendTls?: BackendTlsOptions;
@@ -123,7 +124,7 @@ function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
 /** The virtual hosts of every selected system the environment defines, in a fixed order. */
 export function siteVirtualHosts(env: Environment, addresses: BackendAddresses, opts: HttpdSiteOptions = {}): VirtualHostPlan[] {
   const systems = new Set(opts.systems ?? HTTPD_SYSTEMS);
-  const tuning: BalancerTuning = { retrySeconds: opts.memberRetrySeconds };
+  const tuning: BalancerTuning = { retrySeconds: opts.memberRetrySeconds ?? MEMBER_REJOIN_SECONDS };
   const clientTls = opts.clientTls !== undefined;
   const hosts: VirtualHostPlan[] = [];
   if (systems.has("webEngagement85") && env.webEngagement85) hosts.push(...webEngagement85Hosts({ model: env.webEngagement85, addresses, tuning, clientTls }));

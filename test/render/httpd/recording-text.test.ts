@@ -51,7 +51,7 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
   it("renders the RWS balancer cookie on the tenant path and the RCS rules of the vendor guide", () => {
     const t1 = byName(files, "loadbalancer_t1.conf").content;
     expect(t1).toContain('Header add Set-Cookie "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/t1; HttpOnly" env=BALANCER_ROUTE_CHANGED\n    ProxySet stickysession=ROUTEID\n');
-    expect(t1).toMatch(/BalancerMember https:\/\/\S+ route=RCS_1 disablereuse=On connectiontimeout=10\n/);
+    expect(t1).toMatch(/BalancerMember https:\/\/\S+ route=RCS_1 retry=30 disablereuse=On connectiontimeout=10\n/);
     expect(t1).toContain("ProxySet stickysession=JSESSIONID\n    ProxyPassReverseCookiePath /rcs /t1/rcs\n");
     expect(t1).toContain("ProxyPass /t1/rcs balancer://t1-rcs/rcs\n");
   });
@@ -62,7 +62,7 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
     expect(standby).toHaveLength(1);
     const webdav2 = allNodeAddresses(prod).t1webdav2;
     // WebDAV stays on http (its port 80) although backendScheme is https.
-    expect(standby[0].trim()).toBe(`BalancerMember http://${webdav2} status=+H`);
+    expect(standby[0].trim()).toBe(`BalancerMember http://${webdav2} status=+H retry=30`);
     const rp = /<Proxy balancer:\/\/t1-rp>([\s\S]*?)<\/Proxy>/.exec(t1)?.[1] ?? "";
     expect(rp).not.toMatch(/status=|route=/);
   });
