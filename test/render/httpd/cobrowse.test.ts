@@ -34,7 +34,7 @@ async function startSite(ids: Record<string, string>, server: HttpdServer): Prom
   });
   const root = await apacheRoot();
   const addresses = Object.fromEntries(stubs.map((s) => [s.name, `127.0.0.1:${s.port}`]));
-  const apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)), root, server);
+  const apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)), root, { server });
   return { stubs, root, apache };
 }
 

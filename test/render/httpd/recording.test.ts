@@ -89,7 +89,7 @@ describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))("multi-tenant
     );
     root = await apacheRoot();
     const addresses = Object.fromEntries(keys.map((k) => [k, `127.0.0.1:${portOf.get(k)}`]));
-    apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)), root, server);
+    apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)), root, { server });
   }, HTTPD_BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
