@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Environment, ResolvedNode } from "../core/model/environment";
-import { renderHttpdSite, type HttpdSystem } from "../core/render/httpd";
+import { HA_OS_FACTS } from "../core/model/ha-os";
+import { DEFAULT_HTTPD_RELEASE, renderHttpdSite, type HttpdSystem } from "../core/render/httpd";
 import { renderNginxSite } from "../core/render/nginx/site";
 import type { MockRun } from "./mock-run";
 import type { SynthStep } from "./synth-steps";
@@ -59,11 +60,13 @@ export const writeServerConfigs: SynthStep = ({ dir, run, environment: env }) =>
   for (const [system, nodes] of systems) {
     const addresses = systemAddresses(run, system, nodes);
     Object.assign(merged, addresses);
-    const files = write(join(dir, "httpd", system), renderHttpdSite(env, addresses, { systems: [system] }));
+    // Rendered for the httpd release of the pair's OS (RHEL 8's when the stack has no pair).
+    const release = env.httpdHaPair ? HA_OS_FACTS[env.httpdHaPair.os].httpd : DEFAULT_HTTPD_RELEASE;
+    const files = write(join(dir, "httpd", system), renderHttpdSite(env, addresses, { systems: [system], release }));
     summary.push(`  httpd/${system}: ${files.length} file${files.length === 1 ? "" : "s"}`);
   }
   if (systems.length > 0) {
-    const files = write(join(dir, "nginx"), renderNginxSite(env, merged));
+    const files = write(join(dir, "nginx"), renderNginxSite(env, merged, { clientHttps: env.tls !== undefined }));
     summary.push(`  nginx: ${files.length} files`);
   } else summary.push("  none: every system is wired to its nodes directly (balancer: none)");
   const pair = run.outputs.httpdHaPair as { runbook?: string } | undefined;

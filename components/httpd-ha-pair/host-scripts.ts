@@ -9,6 +9,7 @@ import { dirname as posixDirname } from "node:path/posix";
 import { commandLine, type ClusterCommand } from "../../core/render/cluster/cluster-command";
 import { shellQuote } from "../../core/render/cluster/shell-quote";
 import type { HttpdHaPair } from "../../core/model/environment";
+import { usesPcs } from "../../core/model/ha-os";
 import { REGION_PATTERN } from "../../core/model/schema";
 import { agentUsesAwsApi } from "./vip-permissions";
 
@@ -74,9 +75,10 @@ export interface SiteTls {
 export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp">, region: string, tls: SiteTls): string {
   if (!REGION_PATTERN.test(region)) throw new Error(`region ${JSON.stringify(region)} must be an AWS region code such as eu-west-1`);
   const aws = agentUsesAwsApi(pair.virtualIp.agent);
-  const extra = aws ? " awscli" : "";
+  // RHEL 9 moved the AWS agents to resource-agents-cloud and packages the AWS CLI as awscli2.
+  const extra = aws ? (pair.os === "rhel9" ? " resource-agents-cloud awscli2" : " awscli") : "";
   const lines =
-    pair.os === "rhel8"
+    usesPcs(pair.os)
       ? [
           `dnf -y install httpd mod_ssl pacemaker pcs resource-agents${extra}`,
           "systemctl disable --now httpd",

@@ -48,6 +48,7 @@ const RED_HAT_OWNER = "309956199498";
 const IMAGE_NAME: Record<PairModel["os"], string> = {
   // The HA images carry the High Availability repositories (pacemaker, pcs).
   rhel8: "RHEL_HA-8.*_HVM-*-x86_64-*",
+  rhel9: "RHEL_HA-9.*_HVM-*-x86_64-*",
   rhel6: "RHEL-6.10_HVM*-x86_64-*",
 };
 

@@ -4,13 +4,14 @@
  * VPC carries neither multicast nor addresses no ENI or route owns.
  */
 import type { Environment, HttpdHaPair } from "../../core/model/environment";
+import { usesPcs } from "../../core/model/ha-os";
 import { formatIpv4, parseCidr, parseIpv4, cidrContains, cidrSize, type Cidr } from "../../core/model/network-math";
 import type { ConfigProblem } from "../../core/model/problems";
 import { planSubnets } from "../../core/model/subnet-plan";
 
 /** The corosync transport the pair runs: the configured one, else the OS generation's default. */
 export function corosyncTransport(pair: HttpdHaPair): "knet" | "udpu" | "udp" {
-  return pair.corosync.transport ?? (pair.os === "rhel8" ? "knet" : "udp");
+  return pair.corosync.transport ?? (usesPcs(pair.os) ? "knet" : "udp");
 }
 
 /** The private subnet the pair lands in, when this stack plans it (a new VPC). */

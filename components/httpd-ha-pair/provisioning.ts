@@ -121,7 +121,7 @@ export class PairProvisioning extends pulumi.ComponentResource {
       );
     const authkey = needsAuthkey(pair) ? new pulumi.Config("genesys").requireSecret(SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey).apply(decodeAuthkey) : undefined;
     const memberScript = setup.apply((s) => asRoot(clusterNodeScript(s.files, s.eachNode, authkey ? COROSYNC_AUTHKEY_PATH : undefined)));
-    const install = asRoot(installScript(pair, env.region, { backend: env.recording?.balancer === "httpdHaPair" && env.recording.backendScheme === "https", client: tls !== undefined }));
+    const install = asRoot(installScript(pair, env.region, { backend: env.recording?.balancer === "httpdHaPair" && env.recording.tenants.some((t) => t.services.some((s) => s.scheme === "https")), client: tls !== undefined }));
 
     const connectionTo = (host: PairHost): command.types.input.remote.ConnectionArgs => ({ host: host.instance.privateIp, user: pair.sshUser, privateKey: args.sshPrivateKey, ...(args.proxy ? { proxy: args.proxy } : {}) });
     const reachable = [...(args.reachableAfter ?? [])];

@@ -7,6 +7,7 @@
  */
 import { posix } from "node:path";
 import type { Environment } from "../../core/model/environment";
+import { HA_OS_FACTS } from "../../core/model/ha-os";
 import { CONFIG_NAMESPACE } from "../../core/model/problems";
 import { SECRET_CONFIG_KEYS } from "../../core/model/schema";
 import type { ConfigFile } from "../../core/render/common/config-file";
@@ -50,7 +51,7 @@ export function siteOptions(env: Environment, clientTls: boolean): HttpdSiteOpti
   const pair = env.httpdHaPair;
   if (!pair) throw new Error("the environment has no httpdHaPair section");
   return {
-    version: pair.os === "rhel8" ? "2.4" : "2.2",
+    release: HA_OS_FACTS[pair.os].httpd,
     // Every address: the VIP moves between the hosts, and NLB health checks use each host's own address.
     listen: { port: HTTP_PORT },
     serverRoot: SERVER_ROOT,

@@ -130,7 +130,7 @@ export class RecordingTenants extends pulumi.ComponentResource {
       }
       summaries[String(packed.number)] = alb.dnsName.apply((dnsName) => ({ hostname, dnsName, tenants: packed.tenants, rules: packed.rules, targetGroups: packed.targetGroups }));
     }
-    const built = this.buildTenantsInTurns(name, p, recording, work);
+    const built = this.buildTenantsInTurns(name, p, work);
     this.tenantUrls = pulumi.output(built.then(() => urls));
     this.albs = pulumi.output(built.then(() => pulumi.all(summaries)));
     this.limitations = [
@@ -149,16 +149,16 @@ export class RecordingTenants extends pulumi.ComponentResource {
    * Nothing waits for the engine, so deployment order and parallelism are
    * unchanged; the outputs resolve once every tenant is built.
    */
-  private async buildTenantsInTurns(name: string, p: PlatformArgs, recording: Recording, work: readonly TenantWork[]): Promise<void> {
+  private async buildTenantsInTurns(name: string, p: PlatformArgs, work: readonly TenantWork[]): Promise<void> {
     for (const item of work) {
-      this.buildTenant(name, p, recording, item);
+      this.buildTenant(name, p, item);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
-  private buildTenant(name: string, p: PlatformArgs, recording: Recording, { tenant, rules, listenerArn, nodeGroupId, priorities }: TenantWork): void {
+  private buildTenant(name: string, p: PlatformArgs, { tenant, rules, listenerArn, nodeGroupId, priorities }: TenantWork): void {
     this.buildNodes(name, p, tenant, nodeGroupId);
-    const targetGroups = new Map(tenant.services.map((s) => [s.service, this.targetGroup(name, p, recording, tenant, s)]));
+    const targetGroups = new Map(tenant.services.map((s) => [s.service, this.targetGroup(name, p, tenant, s)]));
     for (const rule of rules) {
       new aws.lb.ListenerRule(
         `${name}-${tenant.key}-${rule.key}`,
@@ -187,13 +187,13 @@ export class RecordingTenants extends pulumi.ComponentResource {
   }
 
   /** One target group per tenant service over its active members; a hot-standby WebDAV member stays out (see limitations). */
-  private targetGroup(name: string, p: PlatformArgs, recording: Recording, tenant: RecordingTenant, service: RecordingServiceModel): aws.lb.TargetGroup {
+  private targetGroup(name: string, p: PlatformArgs, tenant: RecordingTenant, service: RecordingServiceModel): aws.lb.TargetGroup {
     const short = RECORDING_SERVICE_FACTS[service.service].short;
     return createTargetGroup(
       `${name}-${service.balancerName}`,
       {
         vpcId: p.vpcId,
-        protocol: recording.backendScheme === "https" ? "HTTPS" : "HTTP",
+        protocol: service.scheme === "https" ? "HTTPS" : "HTTP",
         healthPath: HEALTH.path,
         healthyCodes: HEALTH.codes,
         stickiness: albStickiness(service.stickiness),

@@ -12,8 +12,8 @@ const SECRET_DESCRIPTIONS: Record<keyof typeof SECRET_CONFIG_KEYS, string> = {
   httpdHaPairSshPrivateKey: "PEM private key provisioning logs in to the httpd HA pair's hosts with; every stack with an `httpdHaPair`.",
   httpdTlsPrivateKey: "PEM private key of the pair's client-facing certificate; required in production when `recording.balancer` is `httpdHaPair`, optional (set both or neither) in development.",
   httpdTlsCertificate: "PEM certificate chain matching `httpdTlsPrivateKey`, for `recording.hostname`.",
-  httpdHaPairBastionSshPrivateKey: "PEM private key for an existing bastion (`httpdHaPair.provisioning.existingBastion`); optional, the pair's key is used without it.",
-  httpdHaPairCorosyncAuthkey: "corosync key, base64 (`corosync-keygen -k key && base64 -w0 key`); a pair on rhel8 with the knet transport (the rhel8 default).",
+  httpdHaPairBastionSshPrivateKey: "PEM private key for `httpdHaPair.provisioning.existingBastion`; unset: `httpdHaPairSshPrivateKey` is used.",
+  httpdHaPairCorosyncAuthkey: "corosync key, base64 (`corosync-keygen -k key && base64 -w0 key`); a pair on rhel8 or rhel9 with the knet transport (their default).",
 };
 
 interface JsonSchema {

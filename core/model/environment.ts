@@ -97,6 +97,8 @@ export interface RecordingServiceModel {
   /** Unique per tenant and service: `t1-rws`. */
   readonly balancerName: string;
   readonly stickiness: Stickiness;
+  /** Scheme towards the members: recording.serviceSchemes, else the service's default. */
+  readonly scheme: "http" | "https";
   readonly routes: readonly ProxyRoute[];
   /** Cookie path rewrite from the backend's path to the tenant's (RCS). */
   readonly cookiePathRewrite?: { readonly from: string; readonly to: string };
@@ -250,6 +252,7 @@ export function resolveEnvironment(config: StackConfig): Environment {
                 label: facts.label,
                 balancerName: recordingBalancerName(tenantKey, service),
                 stickiness: facts.stickiness,
+                scheme: rec.serviceSchemes[service] ?? (facts.defaultScheme === "http" ? "http" : rec.backendScheme),
                 routes: recordingRoutes(tenantKey, service, webdavPaths),
                 cookiePathRewrite: facts.rewriteCookiePath
                   ? { from: `/${service}`, to: `${tenantPrefix(tenantKey)}/${service}` }

@@ -72,6 +72,12 @@ export interface RecordingServiceFacts {
   readonly standbyAllowed: boolean;
   /** Rewrite the backend's cookie path into the tenant's space (RCS). */
   readonly rewriteCookiePath: boolean;
+  /**
+   * Scheme when recording.serviceSchemes does not set one: recording.backendScheme,
+   * or http for the services whose port defaults to 80 (Interaction Receiver,
+   * WebDAV), so that https never meets port 80 by default.
+   */
+  readonly defaultScheme: "backendScheme" | "http";
   /** Backend paths behind /<tenant>/...; WebDAV's come from its `paths`. */
   readonly paths: (extra: readonly string[]) => readonly { publicSuffix: string; backendPath: string }[];
 }
@@ -83,6 +89,7 @@ export const RECORDING_SERVICE_FACTS: Record<RecordingService, RecordingServiceF
     stickiness: { kind: "cookie", cookie: COOKIES.recordingRws, origin: "balancer" },
     standbyAllowed: false,
     rewriteCookiePath: false,
+    defaultScheme: "backendScheme",
     paths: () => [
       { publicSuffix: "/api", backendPath: "/api" },
       { publicSuffix: "/internal-api", backendPath: "/internal-api" },
@@ -94,6 +101,7 @@ export const RECORDING_SERVICE_FACTS: Record<RecordingService, RecordingServiceF
     stickiness: { kind: "none" },
     standbyAllowed: false,
     rewriteCookiePath: false,
+    defaultScheme: "backendScheme",
     paths: () => [{ publicSuffix: "/rp/api", backendPath: "/api" }],
   },
   rcs: {
@@ -102,6 +110,7 @@ export const RECORDING_SERVICE_FACTS: Record<RecordingService, RecordingServiceF
     stickiness: { kind: "cookie", cookie: COOKIES.recordingRcs, origin: "server" },
     standbyAllowed: false,
     rewriteCookiePath: true,
+    defaultScheme: "backendScheme",
     paths: () => [{ publicSuffix: "/rcs", backendPath: "/rcs" }],
   },
   interactionReceiver: {
@@ -110,6 +119,7 @@ export const RECORDING_SERVICE_FACTS: Record<RecordingService, RecordingServiceF
     stickiness: { kind: "none" },
     standbyAllowed: false,
     rewriteCookiePath: false,
+    defaultScheme: "http",
     paths: () => [{ publicSuffix: "/interactionreceiver", backendPath: "/interactionreceiver" }],
   },
   webdav: {
@@ -118,6 +128,7 @@ export const RECORDING_SERVICE_FACTS: Record<RecordingService, RecordingServiceF
     stickiness: { kind: "none" },
     standbyAllowed: true,
     rewriteCookiePath: false,
+    defaultScheme: "http",
     paths: (extra) => extra.map((p) => ({ publicSuffix: `/${p}`, backendPath: `/${p}` })),
   },
 };

@@ -3,11 +3,12 @@
  * function returning problems (hard errors) or warnings, with key paths.
  */
 import { DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP, inboundRuleCounts, MAX_INSTANCES_PER_ROLE, sizeFramework, type FrameworkSiteSizing } from "./framework-sizing";
-import { COOKIES, routeName } from "./genesys-facts";
+import { COOKIES, RECORDING_SERVICE_FACTS, routeName } from "./genesys-facts";
 import { isUnderDomain } from "./names";
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from "./network-math";
 import type { ConfigProblem, PathSegment } from "./problems";
-import { RECORDING_SERVICES, type NodeConfig, type StackConfig } from "./schema";
+import { HA_OS_FACTS } from "./ha-os";
+import { HA_OS, RECORDING_SERVICES, type NodeConfig, type StackConfig } from "./schema";
 
 export type Rule = (config: StackConfig) => ConfigProblem[];
 
@@ -226,6 +227,47 @@ export const haPairVirtualIp: Rule = (config) => {
   return problems;
 };
 
+/**
+ * RHEL 6 only where it can work: on-premises, with IPaddr2. Its
+ * resource-agents predate awsvip and aws-vpc-move-ip, it packages no AWS CLI,
+ * it ships httpd 2.2.15 (no WebSockets), and it is past its end of life.
+ */
+export const haPairOsCanMoveVip: Rule = (config) => {
+  const pair = config.httpdHaPair;
+  if (!pair || HA_OS_FACTS[pair.os].awsAgents || pair.virtualIp.agent === "IPaddr2") return [];
+  const usable = HA_OS.filter((os) => HA_OS_FACTS[os].awsAgents).join(", ");
+  return [
+    {
+      path: ["httpdHaPair", "os"],
+      value: pair.os,
+      message: `cannot run httpdHaPair.virtualIp.agent ${JSON.stringify(pair.virtualIp.agent)}: ${HA_OS_FACTS[pair.os].label}'s resource-agents predate the AWS agents and it has no AWS CLI (and it is past its end of life); use os ${usable} on AWS, or keep ${pair.os} for an on-premises pair with virtualIp.agent IPaddr2`,
+    },
+  ];
+};
+
+/** https towards a member on port 80 is always a mistake: the node's TLS port must be set. */
+export const recordingSchemePorts: Rule = (config) => {
+  const rec = config.recording;
+  if (!rec) return [];
+  const problems: ConfigProblem[] = [];
+  for (const [tenant, t] of Object.entries(rec.tenants)) {
+    for (const service of RECORDING_SERVICES) {
+      const scheme = rec.serviceSchemes[service] ?? (RECORDING_SERVICE_FACTS[service].defaultScheme === "http" ? "http" : rec.backendScheme);
+      if (scheme !== "https") continue;
+      for (const [node, n] of Object.entries(t[service]?.nodes ?? {})) {
+        if (n.port === 80) {
+          problems.push({
+            path: ["recording", "tenants", tenant, service, "nodes", node, "port"],
+            value: n.port,
+            message: `is the plain-HTTP port, but ${RECORDING_SERVICE_FACTS[service].label} is reached over https (recording.${rec.serviceSchemes[service] ? `serviceSchemes.${service}` : "backendScheme"}); set the node's TLS port, or http for this service`,
+          });
+        }
+      }
+    }
+  }
+  return problems;
+};
+
 export const frameworkSites: Rule = (config) => {
   const fw = config.framework;
   if (!fw) return [];
@@ -314,6 +356,8 @@ export const RULES: readonly Rule[] = [
   cobrowseStickiness,
   webEngagement85HasCluster,
   haPairVirtualIp,
+  haPairOsCanMoveVip,
+  recordingSchemePorts,
   frameworkSites,
   frameworkLicences,
   frameworkSizeLimits,

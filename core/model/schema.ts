@@ -168,6 +168,7 @@ export const cobrowseSchema = z.strictObject({
 
 export const RECORDING_SERVICES = ["rws", "rp", "rcs", "interactionReceiver", "webdav"] as const;
 export type RecordingService = (typeof RECORDING_SERVICES)[number];
+export const BACKEND_SCHEMES = ["http", "https"] as const;
 
 const recordingTenant = z
   .strictObject({
@@ -228,7 +229,11 @@ const recordingTenant = z
 export const recordingSchema = z.strictObject({
   balancer: z.enum(RECORDING_BALANCER_KINDS).default("alb"),
   hostname: hostname(),
-  backendScheme: z.enum(["http", "https"]).default("http").describe("Scheme the balancer uses towards the recording servers (https enables SSLProxyEngine). @default http"),
+  backendScheme: z.enum(BACKEND_SCHEMES).default("http").describe("Scheme the balancer uses towards RWS, RP and RCS (https enables SSLProxyEngine). Interaction Receiver and WebDAV keep http unless serviceSchemes sets theirs. @default http"),
+  serviceSchemes: z
+    .strictObject(Object.fromEntries(RECORDING_SERVICES.map((s) => [s, z.enum(BACKEND_SCHEMES).optional()])) as Record<RecordingService, z.ZodOptional<z.ZodEnum<{ http: "http"; https: "https" }>>>)
+    .default({})
+    .describe("Scheme per service, over backendScheme: e.g. { webdav: https }. Interaction Receiver and WebDAV default to http (port 80) whatever backendScheme is; an https service needs its nodes' ports set to their TLS port."),
   connectionHeadroomPercent: intIn(0, 400, "percent").default(25).describe("Extra worker headroom over one connection per screen-recording agent, percent. @default 25"),
   tenants: z.record(tenantKey(), recordingTenant).refine((m) => Object.keys(m).length > 0, { message: "must define at least one tenant" }),
 });
@@ -257,12 +262,13 @@ export const pairProvisioningSchema = z.strictObject({
 });
 
 export const VIP_AGENTS = ["awsvip", "aws-vpc-move-ip", "IPaddr2"] as const;
-export const HA_OS = ["rhel8", "rhel6"] as const;
+export const HA_OS = ["rhel8", "rhel9", "rhel6"] as const;
+export type HaOs = (typeof HA_OS)[number];
 export const COROSYNC_TRANSPORTS = ["knet", "udpu", "udp"] as const;
 
 export const httpdHaPairSchema = z
   .strictObject({
-    os: z.enum(HA_OS).default("rhel8").describe("rhel8: pcs + httpd 2.4; rhel6: cman/ccs + httpd 2.2. @default rhel8"),
+    os: z.enum(HA_OS).default("rhel8").describe("rhel8: pcs + httpd 2.4.37 (WebSockets through mod_proxy_wstunnel); rhel9: pcs + httpd 2.4.51 or later; rhel6: cman/ccs + httpd 2.2.15, on-premises only (virtualIp.agent IPaddr2). Configs are rendered for the httpd release the OS ships. @default rhel8"),
     instanceType: instanceType().default("c5.large"),
     availabilityZone: availabilityZone().describe("The pair shares one subnet in this zone."),
     nodes: z
@@ -278,7 +284,7 @@ export const httpdHaPairSchema = z
     }),
     corosync: z
       .strictObject({
-        transport: z.enum(COROSYNC_TRANSPORTS).optional().describe("rhel6 supports udp (multicast) and udpu; rhel8 knet and udpu."),
+        transport: z.enum(COROSYNC_TRANSPORTS).optional().describe("rhel6 supports udp (multicast) and udpu; rhel8 and rhel9 knet and udpu."),
         tokenMs: intIn(500, 60000, "milliseconds").default(3000).describe("Token timeout, milliseconds. @default 3000"),
       })
       .default({ tokenMs: 3000 }),
@@ -296,7 +302,7 @@ export const httpdHaPairSchema = z
       .string()
       .regex(/^ami-[0-9a-f]{8,17}$/, { message: "must be an AMI id such as ami-0123456789abcdef0" })
       .optional()
-      .describe("Image of both hosts. @default the newest Red Hat RHEL_HA-8 image (rhel8) or RHEL-6.10 image (rhel6)"),
+      .describe("Image of both hosts. @default the newest Red Hat RHEL_HA-8 image (rhel8), RHEL_HA-9 image (rhel9) or RHEL-6.10 image (rhel6)"),
     provisioning: pairProvisioningSchema.default({ via: "bastion", bastionInstanceType: "t3.micro" }).describe("How `pulumi up` reaches the hosts' private addresses over SSH."),
     allowHostReplacement: z
       .boolean()

@@ -1,8 +1,12 @@
 /**
- * A real Apache httpd (Debian apache2-bin) run from rendered config files: a
- * fresh temp server root, a free loopback port, `apache2 -DFOREGROUND` as a
- * direct child (PidFile, logs and shared memory inside the temp root), stopped
- * by its handle.
+ * A real Apache httpd run from rendered config files: a fresh temp server
+ * root, a free loopback port, `httpd -DFOREGROUND` as a direct child (PidFile,
+ * logs and shared memory inside the temp root), stopped by its handle.
+ *
+ * Which httpd: Debian's apache2 (`debianHttpd()`) by default, or any
+ * `HttpdServer`, e.g. the 2.4.37 source build (`httpd2437()` in
+ * httpd-source.ts). Configs are rendered for the server's release unless the
+ * test asks for another one (a RHEL 8 config on Debian's httpd).
  */
 import { asRoot } from "./privileged";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -11,14 +15,36 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { ConfigFile } from "../../core/render/common/config-file";
+import { isHttpdRelease } from "../../core/render/httpd/modules";
 import type { HttpdSiteOptions } from "../../core/render/httpd/site";
+import { httpdsUnderTest as httpdsFor, type HttpdServer, type HttpdUnderTest } from "./httpd-source";
 import { freePort, waitFor } from "./ports";
 import { requireBinary } from "./real-servers";
+
+export { HTTPD_BUILD_TIMEOUT_MS, type HttpdServer, type HttpdUnderTest } from "./httpd-source";
 
 export const DEBIAN_MODULES_DIR = "/usr/lib/apache2/modules";
 
 export function apacheBinary(): string {
   return requireBinary("apache2", "apache2-bin");
+}
+
+/** The httpds suites run on: 2.4.37 (skipped, with its reason, where its source is absent) and Debian's. */
+export function httpdsUnderTest(): HttpdUnderTest[] {
+  return httpdsFor(debianHttpd);
+}
+
+let debian: HttpdServer | undefined;
+
+/** Debian's httpd (apache2-bin), with the release `apache2 -v` reports. */
+export function debianHttpd(): HttpdServer {
+  if (debian) return debian;
+  const binary = apacheBinary();
+  const version = spawnSync(binary, ["-v"], { encoding: "utf8" }).stdout ?? "";
+  const release = /Apache\/(\d+\.\d+\.\d+)/.exec(version)?.[1];
+  if (release === undefined || !isHttpdRelease(release)) throw new Error(`cannot read the httpd release from '${binary} -v': ${version}`);
+  debian = { label: `Debian httpd ${release}`, binary, modulesDir: DEBIAN_MODULES_DIR, release, ssl: true };
+  return debian;
 }
 
 export interface ApacheRoot {
@@ -37,11 +63,16 @@ export async function apacheRoot(): Promise<ApacheRoot> {
   return { root, port, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-/** Options that run a rendered site under `root` on 127.0.0.1:port with Debian's module files. */
-export function testSiteOptions(root: ApacheRoot, extra: HttpdSiteOptions = {}): HttpdSiteOptions {
+/**
+ * Options that run a rendered site under `root` on 127.0.0.1:port with the
+ * server's module files, rendered for the server's release unless `extra`
+ * names another.
+ */
+export function testSiteOptions(root: ApacheRoot, extra: HttpdSiteOptions = {}, server: HttpdServer = debianHttpd()): HttpdSiteOptions {
   return {
+    release: server.release,
     serverRoot: root.root,
-    modulesDir: DEBIAN_MODULES_DIR,
+    modulesDir: server.modulesDir,
     listen: { address: "127.0.0.1", port: root.port },
     // Only root switches users; Debian has no "apache" account.
     runAs: { user: "nobody", group: "nogroup" },
@@ -61,9 +92,9 @@ export interface ConfigCheck {
   readonly output: string;
 }
 
-/** `apache2 -t`: syntax and module check of a written config. */
-export function apacheConfigTest(configFile: string, extraArgs: readonly string[] = []): ConfigCheck {
-  const result = spawnSync(apacheBinary(), ["-t", "-f", configFile, ...extraArgs], { encoding: "utf8", timeout: 20_000 });
+/** `httpd -t`: syntax and module check of a written config. */
+export function apacheConfigTest(configFile: string, extraArgs: readonly string[] = [], server: HttpdServer = debianHttpd()): ConfigCheck {
+  const result = spawnSync(server.binary, ["-t", "-f", configFile, ...extraArgs], { encoding: "utf8", timeout: 20_000 });
   return { ok: result.status === 0, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
 }
 
@@ -131,16 +162,17 @@ function accepts(port: number): Promise<boolean> {
  * Writes the files, checks them with `apache2 -t` and starts httpd in the
  * foreground. The first file is the main config.
  */
-export async function startApache(files: readonly ConfigFile[], root: ApacheRoot, options: { asRoot?: boolean } = {}): Promise<ApacheInstance> {
+export async function startApache(files: readonly ConfigFile[], root: ApacheRoot, options: { asRoot?: boolean; server?: HttpdServer } = {}): Promise<ApacheInstance> {
+  const server = options.server ?? debianHttpd();
   writeConfigFiles(files);
   const configFile = files[0].path;
-  const check = apacheConfigTest(configFile);
-  if (!check.ok) throw new Error(`apache2 -t rejected ${configFile}:\n${check.output}`);
+  const check = apacheConfigTest(configFile, [], server);
+  if (!check.ok) throw new Error(`${server.label}: httpd -t rejected ${configFile}:\n${check.output}`);
   const errorLogPath = join(root.root, "logs", "error_log");
   const errorLog = () => (existsSync(errorLogPath) ? readFileSync(errorLogPath, "utf8") : "");
   let output = "";
   // As root, like httpd on a host (through sudo -n when the tests are not root; sudo relays SIGTERM to it).
-  const [file, args] = options.asRoot ? asRoot([apacheBinary(), "-f", configFile, "-DFOREGROUND"]) : [apacheBinary(), ["-f", configFile, "-DFOREGROUND"]];
+  const [file, args] = options.asRoot ? asRoot([server.binary, "-f", configFile, "-DFOREGROUND"]) : [server.binary, ["-f", configFile, "-DFOREGROUND"]];
   const child = spawn(file, args, { detached: false, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
@@ -165,7 +197,7 @@ export async function startApache(files: readonly ConfigFile[], root: ApacheRoot
     if (child.exitCode !== null) throw new Error(`apache2 exited with ${child.exitCode}`);
   } catch (error) {
     await stop();
-    throw new Error(`apache2 did not start (${(error as Error).message}):\n${output}\n${errorLog()}`);
+    throw new Error(`${server.label} did not start (${(error as Error).message}):\n${output}\n${errorLog()}`);
   }
   return { port: root.port, root: root.root, configFile, process: child, errorLog, stop };
 }

@@ -4,6 +4,7 @@
  * cman-commands.ts).
  */
 import type { HttpdHaPair } from "../../model/environment";
+import { usesPcs } from "../../model/ha-os";
 import { addressedNodes, CLUSTER_NAME, type PairHosts } from "./pair-hosts";
 
 export const COROSYNC_CONF_PATH = "/etc/corosync/corosync.conf";
@@ -16,18 +17,18 @@ export type Rhel8Transport = "knet" | "udpu";
 export function rhel8Transport(pair: HttpdHaPair): Rhel8Transport {
   const transport = pair.corosync.transport ?? "knet";
   if (transport !== "knet" && transport !== "udpu") {
-    throw new Error(`httpdHaPair.corosync.transport: ${JSON.stringify(transport)} is not available on rhel8 (allowed: knet, udpu)`);
+    throw new Error(`httpdHaPair.corosync.transport: ${JSON.stringify(transport)} is not available on ${pair.os} (allowed: knet, udpu)`);
   }
   return transport;
 }
 
 /** knet encrypts and authenticates cluster traffic with the shared authkey; corosync 3 allows crypto on knet only. */
 export function needsAuthkey(pair: HttpdHaPair): boolean {
-  return pair.os === "rhel8" && rhel8Transport(pair) === "knet";
+  return usesPcs(pair.os) && rhel8Transport(pair) === "knet";
 }
 
 export function renderCorosyncConf(pair: HttpdHaPair, addresses: Readonly<Record<string, string>>): string {
-  if (pair.os !== "rhel8") throw new Error(`httpdHaPair.os: ${JSON.stringify(pair.os)} clusters take their corosync settings from cman's cluster.conf; corosync.conf is rendered for rhel8 only`);
+  if (!usesPcs(pair.os)) throw new Error(`httpdHaPair.os: ${JSON.stringify(pair.os)} clusters take their corosync settings from cman's cluster.conf; corosync.conf is rendered for rhel8 and rhel9 only`);
   const transport = rhel8Transport(pair);
   const tokenMs = pair.corosync.tokenMs;
   if (!Number.isInteger(tokenMs) || tokenMs < 500 || tokenMs > 60000) {

@@ -4,6 +4,7 @@
  * commands of this stack's cluster.
  */
 import type { HttpdHaPair } from "../../model/environment";
+import { HA_OS_FACTS, usesPcs } from "../../model/ha-os";
 import { commandLine, type ClusterCommand } from "./cluster-command";
 import { clusterNodes, CLUSTER_NAME, virtualIpAddress, type PairHosts } from "./pair-hosts";
 import { CLUSTER_RESOURCES, resourceChain } from "./pcs-commands";
@@ -24,8 +25,8 @@ export function clusterRunbook(pair: HttpdHaPair, hosts: PairHosts = {}): Runboo
   const root = chain[0];
   const { webserver } = CLUSTER_RESOURCES;
   const nodes = clusterNodes(pair, hosts);
-  // pcs 0.10 (RHEL 8) moved standby from `pcs cluster` to `pcs node`; RHEL 6's pcs 0.9 has only the former.
-  const standby = (node: string, on: boolean) => (pair.os === "rhel8" ? pcs("node", on ? "standby" : "unstandby", node) : pcs("cluster", on ? "standby" : "unstandby", node));
+  // pcs 0.10 (RHEL 8, and 0.11 on RHEL 9) moved standby from `pcs cluster` to `pcs node`; RHEL 6's pcs 0.9 has only the former.
+  const standby = (node: string, on: boolean) => (usesPcs(pair.os) ? pcs("node", on ? "standby" : "unstandby", node) : pcs("cluster", on ? "standby" : "unstandby", node));
   return [
     {
       title: "Check the cluster",
@@ -67,7 +68,7 @@ export function renderClusterRunbook(pair: HttpdHaPair, hosts: PairHosts = {}): 
   const nodes = clusterNodes(pair, hosts)
     .map((n) => (n.address ? `\`${n.name}\` (${n.address})` : `\`${n.name}\``))
     .join(" and ");
-  const os = pair.os === "rhel8" ? "RHEL 8" : "RHEL 6";
+  const os = HA_OS_FACTS[pair.os].label;
   const lines = [
     `## httpd HA pair: cluster \`${CLUSTER_NAME}\``,
     "",

@@ -3,22 +3,53 @@
  * looked up here: the table names the feature (and so the modules) it needs
  * and the httpd generations that know it. Writing a directive records its
  * feature, so the LoadModule lines follow from what the text actually uses,
- * and a directive of the wrong generation (`Require` in 2.2) cannot be written.
+ * and a directive of the wrong generation (`Require` in 2.2) or one newer than
+ * the target release cannot be written.
+ *
+ * Parsing is not behaving: BEHAVIOURS lists what a release accepts in the
+ * syntax but only does from a later release on, so renderers choose the form
+ * that works on the target instead of one `httpd -t` merely accepts.
  */
 import { bareArgument, directiveArgument, firstControlCharacter } from "../common/apache-quote";
-import type { Feature, HttpdVersion } from "./modules";
+import { generationOf, releaseAtLeast, type Feature, type HttpdRelease, type HttpdVersion } from "./modules";
 
 interface Known {
   readonly feature: Feature;
   /** Generations that have it; both when absent. */
   readonly only?: HttpdVersion;
+  /** First release that parses it. */
+  readonly since?: HttpdRelease;
 }
+
+interface Behaviour {
+  /** First release that does it. */
+  readonly since: HttpdRelease;
+  /** What older releases do instead, for messages. */
+  readonly before: string;
+}
+
+/** Behaviour per release, for what a config can express in more than one way. */
+export const BEHAVIOURS = {
+  /**
+   * `upgrade=websocket` on an http:// or https:// BalancerMember: mod_proxy_http
+   * tunnels the upgrade from 2.4.47 on. 2.4.37 (RHEL 8) parses the parameter
+   * and answers the upgrade request 200 without tunnelling (CometD then falls
+   * back to long polling without a word).
+   */
+  httpMemberUpgrade: { since: "2.4.47", before: "parses upgrade=websocket on an http:// member but tunnels nothing" },
+  /** ws:// and wss:// members, tunnelled by mod_proxy_wstunnel. */
+  webSocketMembers: { since: "2.4.5", before: "has no mod_proxy_wstunnel" },
+  /** SSLProxyCheckPeerName: the member certificate's subjectAltName (or CN) must match the member's host name. */
+  peerNameCheck: { since: "2.4.5", before: "compares only the CN, with SSLProxyCheckPeerCN" },
+} as const satisfies Record<string, Behaviour>;
+
+export type BehaviourName = keyof typeof BEHAVIOURS;
 
 const DIRECTIVES = {
   ServerRoot: { feature: "core" },
   ServerName: { feature: "core" },
   PidFile: { feature: "mpm" },
-  DefaultRuntimeDir: { feature: "core", only: "2.4" },
+  DefaultRuntimeDir: { feature: "core", only: "2.4", since: "2.4.2" },
   Listen: { feature: "mpm" },
   NameVirtualHost: { feature: "core", only: "2.2" },
   Include: { feature: "core" },
@@ -57,7 +88,9 @@ const DIRECTIVES = {
   SSLProxyEngine: { feature: "backendTls" },
   SSLProxyVerify: { feature: "backendTls" },
   SSLProxyCACertificateFile: { feature: "backendTls" },
-  SSLProxyCheckPeerName: { feature: "backendTls", only: "2.4" },
+  SSLProxyCheckPeerName: { feature: "backendTls", only: "2.4", since: "2.4.5" },
+  SSLProxyCheckPeerCN: { feature: "backendTls" },
+  ProxyPreserveHost: { feature: "proxy" },
   SSLEngine: { feature: "clientTls" },
   SSLCertificateFile: { feature: "clientTls" },
   SSLCertificateKeyFile: { feature: "clientTls" },
@@ -104,10 +137,21 @@ export class HttpdConf {
   private readonly lines: string[] = [];
   private depth = 0;
 
+  /** The generation of `release`: directive syntax and module names follow it. */
+  readonly version: HttpdVersion;
+
   constructor(
-    readonly version: HttpdVersion,
+    /** The httpd release the text is for. */
+    readonly release: HttpdRelease,
     readonly site: SiteState = newSiteState(),
-  ) {}
+  ) {
+    this.version = generationOf(release);
+  }
+
+  /** The target release does what `behaviour` names. */
+  does(behaviour: BehaviourName): boolean {
+    return releaseAtLeast(this.release, BEHAVIOURS[behaviour].since);
+  }
 
   get features(): ReadonlySet<Feature> {
     return this.site.features;
@@ -116,6 +160,9 @@ export class HttpdConf {
   private check(name: string, known: Known): void {
     if (known.only !== undefined && known.only !== this.version) {
       throw new Error(`${name} does not exist in httpd ${this.version} (only in ${known.only})`);
+    }
+    if (known.since !== undefined && !releaseAtLeast(this.release, known.since)) {
+      throw new Error(`${name} does not exist in httpd ${this.release} (since ${known.since})`);
     }
     this.site.features.add(known.feature);
   }

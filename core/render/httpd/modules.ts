@@ -6,8 +6,34 @@
  */
 
 export const HTTPD_VERSIONS = ["2.4", "2.2"] as const;
-/** 2.4: RHEL 8 and later (and Debian); 2.2: RHEL 6. */
+/** The generation: 2.4 (RHEL 8 and 9, Debian) or 2.2 (RHEL 6). Directive syntax and module names follow it. */
 export type HttpdVersion = (typeof HTTPD_VERSIONS)[number];
+
+/**
+ * A full httpd release, `2.4.37`. Behaviour differs inside a generation (2.4.37
+ * parses `upgrade=websocket` on an http:// member but tunnels nothing; 2.4.47
+ * tunnels it), so configs are rendered for the release the target runs.
+ */
+export type HttpdRelease = `2.4.${number}` | `2.2.${number}`;
+
+const RELEASE = /^(2\.[24])\.(\d{1,3})$/;
+
+export function isHttpdRelease(text: string): text is HttpdRelease {
+  return RELEASE.test(text);
+}
+
+export function generationOf(release: HttpdRelease): HttpdVersion {
+  const match = RELEASE.exec(release);
+  if (!match) throw new Error(`httpd release ${JSON.stringify(release)} must be 2.4.N or 2.2.N`);
+  return match[1] as HttpdVersion;
+}
+
+/** `release` is `since` or later (same generation, or a later one). */
+export function releaseAtLeast(release: HttpdRelease, since: HttpdRelease): boolean {
+  const [a, b] = [release, since].map((r) => r.split(".").map(Number));
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return true;
+}
 
 export interface ModuleSpec {
   /** Module identifier, the first argument of LoadModule (`proxy_balancer_module`). */

@@ -36,7 +36,7 @@ export class StandbyNotAllowedError extends Error {
 }
 
 export function recordingServiceBalancer(tenant: RecordingTenant, service: RecordingServiceModel, input: SystemInput<Recording>): Balancer {
-  const { model, addresses, tuning, clientTls } = input;
+  const { addresses, tuning, clientTls } = input;
   const facts = RECORDING_SERVICE_FACTS[service.service];
   const sticky = service.stickiness.kind === "cookie" ? service.stickiness : undefined;
   return {
@@ -45,7 +45,7 @@ export function recordingServiceBalancer(tenant: RecordingTenant, service: Recor
     members: service.members.map((member) => {
       if (member.hotStandby && !facts.standbyAllowed) throw new StandbyNotAllowedError(tenant.key, service.service, member.key);
       return {
-        scheme: model.backendScheme,
+        scheme: service.scheme,
         address: backendAddress(addresses, member.key, `recording.tenants.${tenant.key}.${service.service}.nodes.${member.key}`),
         route: sticky ? member.route : undefined,
         hotStandby: member.hotStandby,
@@ -92,7 +92,7 @@ export function recordingHosts(input: SystemInput<Recording>, tls: BackendTlsOpt
     {
       system: "recording",
       serverName: model.hostname,
-      preamble: model.backendScheme === "https" ? (conf) => renderBackendTls(conf, tls) : undefined,
+      preamble: model.tenants.some((t) => t.services.some((s) => s.scheme === "https")) ? (conf) => renderBackendTls(conf, tls) : undefined,
       includes: model.tenants.map((tenant) => ({ name: recordingTenantFile(tenant), render: (conf) => renderRecordingTenant(conf, tenant, input) })),
     },
   ];

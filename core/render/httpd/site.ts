@@ -11,12 +11,13 @@
 import { posix } from "node:path";
 import type { Environment } from "../../model/environment";
 import type { ConfigFile } from "../common/config-file";
+import { MEMBER_REJOIN_SECONDS } from "../common/rejoin";
 import { allowLocalOnly, denyAll } from "./access";
 import type { BackendAddresses } from "./backend-address";
 import { renderHttpsRedirect, renderTlsEngine, renderTlsPolicy, resolveClientTls, type ClientTlsOptions, type ResolvedClientTls } from "./client-tls";
 import { cobrowseHosts } from "./cobrowse";
 import { HttpdConf, newSiteState } from "./httpd-conf";
-import { modulesFor, type HttpdVersion } from "./modules";
+import { generationOf, isHttpdRelease, modulesFor, type HttpdRelease, type HttpdVersion } from "./modules";
 import { MAX_SERVER_LIMIT, mpmEventLimits, recordingConnections } from "./mpm-limits";
 import { recordingHosts, type BackendTlsOptions } from "./recording";
 import { HTTPD_SYSTEMS, type BalancerTuning, type HttpdSystem, type VirtualHostPlan } from "./virtual-host";
@@ -24,8 +25,13 @@ import { webEngagement81Hosts } from "./web-engagement-81";
 import { webEngagement85Hosts } from "./web-engagement-85";
 
 export interface HttpdSiteOptions {
-  /** httpd generation: 2.4 (RHEL 8+, WebSockets need 2.4.47+) or 2.2 (RHEL 6). @default "2.4" */
-  readonly version?: HttpdVersion;
+  /**
+   * The httpd release the site runs on: directives and forms are chosen for
+   * it (2.2 syntax for 2.2.N; WebSockets through mod_proxy_wstunnel before
+   * 2.4.47, `upgrade=websocket` members from 2.4.47 on).
+   * @default "2.4.37" (RHEL 8, the pair's default OS)
+   */
+  readonly release?: HttpdRelease;
   /** Address and port httpd listens on. @default all addresses, port 80 */
   readonly listen?: { readonly address?: string; readonly port?: number };
   /** @default /etc/httpd */
@@ -46,7 +52,7 @@ export interface HttpdSiteOptions {
   readonly runAs?: { readonly user: string; readonly group: string };
   /** Systems to serve. @default every system the environment defines */
   readonly systems?: readonly HttpdSystem[];
-  /** Seconds a failed member rests before it is tried again. @default httpd's 60 */
+  /** Seconds a failed member rests before it is tried again (`retry=`). @default 30, nginx's fail_timeout (MEMBER_REJOIN_SECONDS) */
   readonly memberRetrySeconds?: number;
   /** Verification of the recording servers' certificates when recording.backendScheme is https. */
   readonly backendTls?: BackendTlsOptions;
@@ -59,6 +65,7 @@ export interface HttpdSiteOptions {
 }
 
 interface ResolvedOptions {
+  readonly release: HttpdRelease;
   readonly version: HttpdVersion;
   readonly listenAddress?: string;
   readonly port: number;
@@ -77,7 +84,12 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1
 const ACCOUNT = /^[a-z_][a-z0-9_-]{0,31}$/;
 const SERVER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 
+/** The release rendered for when none is given: RHEL 8's, the pair's default OS. */
+export const DEFAULT_HTTPD_RELEASE: HttpdRelease = "2.4.37";
+
 function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
+  const release = opts.release ?? DEFAULT_HTTPD_RELEASE;
+  if (!isHttpdRelease(release)) throw new Error(`release must be an httpd release such as 2.4.37 or 2.2.15, got ${JSON.stringify(release)}`);
   const serverRoot = opts.serverRoot ?? "/etc/httpd";
   const port = opts.listen?.port ?? 80;
   const address = opts.listen?.address;
@@ -93,7 +105,8 @@ function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
     if (!posix.isAbsolute(path)) throw new Error(`${what} must be an absolute path, got ${JSON.stringify(path)}`);
   }
   return {
-    version: opts.version ?? "2.4",
+    release,
+    version: generationOf(release),
     listenAddress: address,
     port,
     serverRoot,
@@ -111,7 +124,7 @@ function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
 /** The virtual hosts of every selected system the environment defines, in a fixed order. */
 export function siteVirtualHosts(env: Environment, addresses: BackendAddresses, opts: HttpdSiteOptions = {}): VirtualHostPlan[] {
   const systems = new Set(opts.systems ?? HTTPD_SYSTEMS);
-  const tuning: BalancerTuning = { retrySeconds: opts.memberRetrySeconds };
+  const tuning: BalancerTuning = { retrySeconds: opts.memberRetrySeconds ?? MEMBER_REJOIN_SECONDS };
   const clientTls = opts.clientTls !== undefined;
   const hosts: VirtualHostPlan[] = [];
   if (systems.has("webEngagement85") && env.webEngagement85) hosts.push(...webEngagement85Hosts({ model: env.webEngagement85, addresses, tuning, clientTls }));
@@ -181,18 +194,18 @@ export function renderHttpdSite(env: Environment, addresses: BackendAddresses, o
   const includes: ConfigFile[] = [];
   for (const host of hosts) {
     for (const include of host.includes) {
-      const conf = new HttpdConf(o.version, site);
+      const conf = new HttpdConf(o.release, site);
       conf.comment(`Rendered from the genesys stack configuration (${host.system}); change the stack, not this file.`);
       include.render(conf);
       includes.push({ path: posix.join(o.includeDir, include.name), content: conf.text() });
     }
   }
 
-  const head = new HttpdConf(o.version, site);
+  const head = new HttpdConf(o.release, site);
   head.comment(`Apache httpd ${o.version} load balancer rendered from the genesys stack configuration; change the stack, not this file.`);
   head.directive("ServerRoot", o.serverRoot);
 
-  const body = new HttpdConf(o.version, site);
+  const body = new HttpdConf(o.release, site);
   body.directive("ServerName", o.serverName);
   // The plain Listen comes first: the Pacemaker apache agent reads the first one when it builds its status URL.
   body.directive("Listen", listenOn(o.port));
@@ -261,7 +274,7 @@ export function renderHttpdSite(env: Environment, addresses: BackendAddresses, o
     });
   }
 
-  const modules = new HttpdConf(o.version, site);
+  const modules = new HttpdConf(o.release, site);
   renderModules(modules, o);
 
   const main: ConfigFile = { path: o.configFile, content: [head.text(), modules.text(), body.text()].join("\n") };

@@ -25,7 +25,7 @@ export interface VirtualHostPlan {
 
 /** Timers the site applies to every balancer member. */
 export interface BalancerTuning {
-  /** Seconds a failed member rests before it is tried again. @default httpd's 60 */
+  /** Seconds a failed member rests before it is tried again. @default MEMBER_REJOIN_SECONDS (30) */
   readonly retrySeconds?: number;
 }
 

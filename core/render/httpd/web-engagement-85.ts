@@ -6,8 +6,8 @@
 import type { WebEngagement85 } from "../../model/environment";
 import { WEB_ENGAGEMENT_CONTEXT_PATH } from "../../model/genesys-facts";
 import { backendAddress } from "./backend-address";
-import { renderBalancer, renderProxyPass, type Balancer } from "./balancer";
-import type { HttpdConf } from "./httpd-conf";
+import { renderBalancer, renderProxyPass, renderWebSocketRoute, type Balancer } from "./balancer";
+import { BEHAVIOURS, type HttpdConf } from "./httpd-conf";
 import type { SystemInput, VirtualHostPlan } from "./virtual-host";
 
 export const WEB_ENGAGEMENT_85_BALANCER = "gwe85";
@@ -33,8 +33,19 @@ export function webEngagement85Balancer({ model, addresses, tuning }: SystemInpu
 export function renderWebEngagement85(conf: HttpdConf, input: SystemInput<WebEngagement85>): void {
   const { model } = input;
   conf.comment(`Genesys Web Engagement 8.5: sticky on the ${model.cookie} cookie the GWE servers set ("." + application name)`);
-  if (model.webSockets) conf.comment("WebSockets (CometD) pass through: upgrade=websocket on every member");
-  renderBalancer(conf, webEngagement85Balancer(input));
+  const balancer = webEngagement85Balancer(input);
+  if (model.webSockets) {
+    conf.comment(
+      conf.does("httpMemberUpgrade")
+        ? "WebSockets (CometD) pass through: upgrade=websocket on every member"
+        : `WebSockets (CometD) pass through mod_proxy_wstunnel: httpd ${conf.release} ${BEHAVIOURS.httpMemberUpgrade.before}`,
+    );
+  }
+  renderBalancer(conf, balancer);
+  if (model.webSockets && !conf.does("httpMemberUpgrade")) {
+    conf.directive("RewriteEngine", "On");
+    renderWebSocketRoute(conf, balancer, WEB_ENGAGEMENT_CONTEXT_PATH, WEB_ENGAGEMENT_CONTEXT_PATH);
+  }
   renderProxyPass(conf, WEB_ENGAGEMENT_CONTEXT_PATH, WEB_ENGAGEMENT_85_BALANCER, WEB_ENGAGEMENT_CONTEXT_PATH);
 }
 

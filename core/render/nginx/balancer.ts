@@ -13,6 +13,8 @@ export interface SiteContext {
   readonly listen: string;
   readonly timers: UpstreamTimers;
   readonly addresses: NodeAddresses;
+  /** Clients reach the site over https: cookies nginx makes are marked Secure. */
+  readonly secureCookies: boolean;
 }
 
 export function serverIdentity(ctx: SiteContext, hostname: string): Line[] {

@@ -39,10 +39,20 @@ function variableName(svc: RecordingServiceModel, what: string): string {
   return bareWord(`${svc.balancerName.replace(/-/g, "_")}_${what}`);
 }
 
-function renderService(rec: Recording, tenant: RecordingTenant, svc: RecordingServiceModel, ctx: SiteContext): RecordingFiles {
+/**
+ * `location = /t1/api` and `location /t1/api/`: the public prefix ends at a
+ * path boundary, as in httpd, so /t1/apix is not published (it would reach
+ * the service as /apix). `body` gets the slash the location adds, for a
+ * proxy_pass URI that must keep it.
+ */
+function boundedLocations(publicPath: string, body: (slash: "" | "/") => Line[]): Line[][] {
+  return [block(`location = ${nginxLiteral(publicPath)}`, body("")), block(`location ${nginxLiteral(`${publicPath}/`)}`, body("/"))];
+}
+
+function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx: SiteContext): RecordingFiles {
   const conn = CONNECTIONS[svc.service];
   const timers = conn && !conn.reuse ? { ...ctx.timers, keepalive: 0 } : ctx.timers;
-  const scheme = rec.backendScheme;
+  const scheme = svc.scheme;
   const header = [comment(`${tenant.key}: ${svc.label}`)];
   const settings = [
     ...(conn ? [directive("proxy_connect_timeout", conn.connectTimeout)] : []),
@@ -55,8 +65,8 @@ function renderService(rec: Recording, tenant: RecordingTenant, svc: RecordingSe
     const balancer = plainBalancer(svc.balancerName, svc.members, ctx, timers);
     return {
       upstreams: [header, ...balancer.upstreams],
-      locations: svc.routes.map((route) =>
-        block(`location ${nginxLiteral(route.publicPath)}`, [...settings, directive("proxy_pass", bareWord(`${scheme}://${balancer.cluster}${route.backendPath}`))]),
+      locations: svc.routes.flatMap((route) =>
+        boundedLocations(route.publicPath, (slash) => [...settings, directive("proxy_pass", bareWord(`${scheme}://${balancer.cluster}${route.backendPath}${slash}`))]),
       ),
     };
   }
@@ -77,19 +87,20 @@ function renderService(rec: Recording, tenant: RecordingTenant, svc: RecordingSe
 
   return {
     upstreams: [header, ...balancer.upstreams, ...maps],
-    locations: svc.routes.map((route) =>
-      block(`location ${nginxLiteral(route.publicPath)}`, [
+    locations: svc.routes.flatMap((route) =>
+      boundedLocations(route.publicPath, () => [
         ...settings,
         // proxy_pass with a variable sends its URI as is: strip the prefix here.
         directive("rewrite", nginxLiteral(`^${regexLiteral(route.publicPath)}(.*)$`), nginxScriptParts([route.backendPath, { variable: "1" }]), "break"),
         directive("proxy_pass", `${scheme}://$${upstreamVariable}`),
-        ...(routeCookie ? [directive("add_header", "Set-Cookie", `$${routeCookie}`)] : []),
+        // always: the first answer may be a 401 (login), and the client must be pinned by it too.
+        ...(routeCookie ? [directive("add_header", "Set-Cookie", `$${routeCookie}`, "always")] : []),
       ]),
     ),
   };
 }
 
-/** `$<balancer>_route_cookie`: "ROUTEID=.<route>; Path=/<tenant>" when the answering node is not the requested route, else empty (no header). */
+/** `$<balancer>_route_cookie`: "ROUTEID=.<route>; Path=/<tenant>; HttpOnly[; Secure]" when the answering node is not the requested route, else empty (no header). */
 function routeCookieMaps(tenant: RecordingTenant, svc: RecordingServiceModel, cookie: string, target: string, ctx: SiteContext): Line[][] {
   const requested = variableName(svc, "requested_route");
   const answered = variableName(svc, "answered_route");
@@ -109,13 +120,13 @@ function routeCookieMaps(tenant: RecordingTenant, svc: RecordingServiceModel, co
     mapBlock("$upstream_addr", answered, '""', byAddress),
     mapBlock(`"$${requested}:$${answered}"`, target, '""', [
       { pattern: "^([^:]*):\\1$", value: '""' },
-      { pattern: "^[^:]*:(.+)$", value: nginxScriptParts([`${cookie}=.`, { variable: "1" }, `; Path=${tenant.prefix}`]) },
+      { pattern: "^[^:]*:(.+)$", value: nginxScriptParts([`${cookie}=.`, { variable: "1" }, `; Path=${tenant.prefix}; HttpOnly${ctx.secureCookies ? "; Secure" : ""}`]) },
     ]),
   ];
 }
 
-export function renderRecordingTenant(rec: Recording, tenant: RecordingTenant, ctx: SiteContext): RecordingFiles {
-  const parts = tenant.services.map((svc) => renderService(rec, tenant, svc, ctx));
+export function renderRecordingTenant(tenant: RecordingTenant, ctx: SiteContext): RecordingFiles {
+  const parts = tenant.services.map((svc) => renderService(tenant, svc, ctx));
   return { upstreams: parts.flatMap((p) => p.upstreams), locations: parts.flatMap((p) => p.locations) };
 }
 

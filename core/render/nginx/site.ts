@@ -4,6 +4,7 @@
  * directory of nginx.conf, which is where nginx resolves `include`.
  */
 import type { Environment } from "../../model/environment";
+import { MEMBER_REJOIN_SECONDS } from "../common/rejoin";
 import { type NodeAddresses } from "./addresses";
 import { type SiteContext } from "./balancer";
 import { renderCobrowse } from "./cobrowse";
@@ -29,12 +30,17 @@ export interface NginxSiteOptions {
   readonly prefix?: string;
   /** Failed attempts before a node is skipped for `failTimeoutSeconds`. @default 1 */
   readonly maxFails?: number;
-  /** How long a failed node is skipped, seconds. @default 30 (seed 001 sample) */
+  /** How long a failed node is skipped, seconds. @default 30, httpd's retry= too (MEMBER_REJOIN_SECONDS) */
   readonly failTimeoutSeconds?: number;
   /** Idle connections each worker keeps per upstream group. @default 32 */
   readonly keepaliveConnections?: number;
   /** @default "auto" (one per core) */
   readonly workerProcesses?: number | "auto";
+  /**
+   * Clients use https (TLS ends in front of nginx or in it): the cookies
+   * nginx makes (RWS ROUTEID) are marked Secure. @default false
+   */
+  readonly clientHttps?: boolean;
 }
 
 export const MAIN_FILE = "nginx.conf";
@@ -80,9 +86,10 @@ export function renderNginxSite(env: Environment, addresses: NodeAddresses, opti
   const ctx: SiteContext = {
     listen: listenAddress(options.listen),
     addresses,
+    secureCookies: options.clientHttps === true,
     timers: {
       maxFails: wholeNumber(options.maxFails ?? 1, "maxFails", 1000),
-      failTimeoutSeconds: wholeNumber(options.failTimeoutSeconds ?? 30, "failTimeoutSeconds", 86_400),
+      failTimeoutSeconds: wholeNumber(options.failTimeoutSeconds ?? MEMBER_REJOIN_SECONDS, "failTimeoutSeconds", 86_400),
       keepalive: wholeNumber(options.keepaliveConnections ?? 32, "keepaliveConnections", 10_000),
     },
   };
@@ -101,7 +108,7 @@ export function renderNginxSite(env: Environment, addresses: NodeAddresses, opti
   if (env.recording) {
     const locationIncludes: string[] = [];
     for (const tenant of env.recording.tenants) {
-      const parts = renderRecordingTenant(env.recording, tenant, ctx);
+      const parts = renderRecordingTenant(tenant, ctx);
       add(`recording-${tenant.key}.conf`, parts.upstreams, true);
       add(`recording-${tenant.key}-locations.conf`, parts.locations, false);
       locationIncludes.push(`${INCLUDE_DIR}/recording-${tenant.key}-locations.conf`);

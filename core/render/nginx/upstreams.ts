@@ -9,6 +9,9 @@ import { createHash } from "node:crypto";
 import { bareWord } from "./quote";
 import { block, directive, type Line } from "./conf-text";
 
+/** Shared memory per upstream group: a few servers' state fits many times over. */
+export const UPSTREAM_ZONE_SIZE = "64k";
+
 export interface UpstreamTimers {
   /** Failed attempts within `failTimeoutSeconds` before a server is skipped. */
   readonly maxFails: number;
@@ -28,6 +31,9 @@ export function upstreamBlock(name: string, servers: readonly UpstreamServer[], 
     directive("server", bareWord(s.address), `max_fails=${timers.maxFails}`, `fail_timeout=${timers.failTimeoutSeconds}s`, ...(s.backup ? ["backup"] : [])),
   );
   if (timers.keepalive > 0) body.push(directive("keepalive", timers.keepalive));
+  // Failure counts shared by every worker: without a zone each worker counts
+  // on its own and keeps sending its share to a dead node until it notices.
+  body.unshift(directive("zone", bareWord(name), UPSTREAM_ZONE_SIZE));
   return block(`upstream ${bareWord(name)}`, body);
 }
 

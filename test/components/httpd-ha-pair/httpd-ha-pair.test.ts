@@ -254,11 +254,19 @@ describe("VIP agents", () => {
 });
 
 describe("operating systems and transports", () => {
+  // RHEL 6 only where it can work: IPaddr2 (here behind an NLB, which reaches the hosts' own addresses).
+  const rhel6 = (pair: Record<string, unknown>, corosync: Record<string, unknown>) => {
+    pair.os = "rhel6";
+    pair.corosync = corosync;
+    pair.virtualIp = { agent: "IPaddr2", address: "10.50.130.10" };
+    pair.fronting = "nlb";
+  };
+
   it("rhel6 with udpu: the guide's yum packages and chkconfig, cman membership, no corosync.conf", async () => {
-    const run = await runPair(editPair((pair) => ((pair.os = "rhel6"), (pair.corosync = { transport: "udpu", tokenMs: 3000 }))));
+    const run = await runPair(editPair((pair) => rhel6(pair, { transport: "udpu", tokenMs: 3000 })));
     const install = commandText(run, "ip1-install");
     // prod's recording balancer speaks https to its servers: the guide's TLS step adds mod_ssl.
-    expect(install).toContain("yum -y install httpd pacemaker cman pcs ccs resource-agents mod_ssl awscli\n");
+    expect(install).toContain("yum -y install httpd pacemaker cman pcs ccs resource-agents mod_ssl\n");
     expect(install).toContain("chkconfig httpd off");
     // prod serves its clients https: the host firewall, when one runs, admits 443 too.
     expect(install).toContain("-p tcp --dport 443");
@@ -283,7 +291,7 @@ describe("operating systems and transports", () => {
   });
 
   it("rhel6 with multicast (its default transport) is refused before any host exists: a VPC carries no multicast", async () => {
-    const failure = await runPair(editPair((pair) => ((pair.os = "rhel6"), (pair.corosync = { tokenMs: 3000 })))).then(
+    const failure = await runPair(editPair((pair) => rhel6(pair, { tokenMs: 3000 }))).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -291,6 +299,16 @@ describe("operating systems and transports", () => {
     expect((failure as ProgramFailure).message).toContain("genesys:httpdHaPair.corosync.transport");
     expect((failure as ProgramFailure).message).toContain("set transport to udpu");
     expect((failure as ProgramFailure).resources.filter((r) => r.type === INSTANCE && r.name.startsWith("recording-pair-"))).toEqual([]);
+  });
+
+  it("rhel6 with an AWS VIP agent is refused before any host exists, naming the OS and the agent", async () => {
+    const failure = await runPair(editPair((pair) => ((pair.os = "rhel6"), (pair.corosync = { transport: "udpu", tokenMs: 3000 })))).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ProgramFailure);
+    expect((failure as ProgramFailure).message).toContain('genesys:httpdHaPair.os: "rhel6" cannot run httpdHaPair.virtualIp.agent "awsvip"');
+    expect((failure as ProgramFailure).resources.filter((r) => r.type === INSTANCE)).toEqual([]);
   });
 
   it("knet hands both nodes the shared authkey on standard input, as a secret", async () => {

@@ -49,7 +49,7 @@ describe("pair placement on AWS", () => {
     ["a host on the VIP", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip1 = { privateIp: "10.40.128.250" }), "is the virtual IP; the hosts need addresses of their own"],
     // The model already refuses udp with the AWS agents; on AWS hosts it cannot work with IPaddr2 either.
     ["multicast corosync", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.corosync = { transport: "udp" }), (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb")), 'genesys:httpdHaPair.corosync.transport: "udp" cannot work in an AWS VPC, which carries no multicast'],
-    ["rhel6's default transport (multicast)", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.corosync = {})), "udp (the rhel6 default)"],
+    ["rhel6's default transport (multicast)", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.corosync = {}), (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb")), "udp (the rhel6 default)"],
     // Rules that must hold for the pair to work at all are errors, not warnings.
     ["an awsvip VIP outside the pair's subnet", (p: Record<string, unknown>) => (p.virtualIp = { agent: "awsvip", address: "10.40.10.250" }), 'genesys:httpdHaPair.virtualIp.address: "10.40.10.250" must be inside the pair\'s subnet 10.40.128.0/20'],
     ["IPaddr2 with only a VIP in front", (p: Record<string, unknown>) => (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), "an AWS VPC delivers no traffic to it"],

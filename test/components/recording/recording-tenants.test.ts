@@ -96,8 +96,13 @@ describe("recording tenants on an ALB (production stack)", () => {
     expect(targetsOf(prodAlb, "recording-t1-rws")).toEqual(["recording-t1-rws-t1rws1", "recording-t1-rws-t1rws2", "recording-t1-rws-t1rws3"]);
   });
 
-  it("speaks HTTPS to the members when backendScheme is https", () => {
-    for (const tg of all(prodAlb, T.tg)) expect([tg.inputs.protocol, (tg.inputs.healthCheck as { protocol: string }).protocol]).toEqual(["HTTPS", "HTTPS"]);
+  it("speaks HTTPS to RWS, RP and RCS when backendScheme is https, and HTTP to Interaction Receiver and WebDAV on their port 80", () => {
+    const groups = all(prodAlb, T.tg);
+    expect(groups.some((tg) => /-(ir|webdav)$/.test(tg.name))).toBe(true);
+    for (const tg of groups) {
+      const protocol = /-(ir|webdav)$/.test(tg.name) ? "HTTP" : "HTTPS";
+      expect([tg.name, tg.inputs.protocol, (tg.inputs.healthCheck as { protocol: string }).protocol]).toEqual([tg.name, protocol, protocol]);
+    }
   });
 
   it("applies production hardening, HTTPS with the TLS policy and an alias record", () => {

@@ -133,7 +133,7 @@ describe("client TLS config text", () => {
     const env = environmentFrom({ recording: RECORDING });
     const addresses = { t1rws1: "127.0.0.1:9001", t1rws2: "127.0.0.1:9002" };
     const clientTls = { certificateFile: "/etc/pki/tls/certs/genesys-recording.crt", keyFile: "/etc/pki/tls/private/genesys-recording.key" };
-    const [main22] = renderHttpdSite(env, addresses, { version: "2.2", clientTls });
+    const [main22] = renderHttpdSite(env, addresses, { release: "2.2.15", clientTls });
     expect(main22.content).toContain("SSLProtocol -all +TLSv1.2\n");
     expect(main22.content).toMatch(/NameVirtualHost \*:80\nNameVirtualHost \*:443\n/);
     expect(main22.content).toContain("LoadModule ssl_module modules/mod_ssl.so");

@@ -5,9 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COBROWSE_NODE_PARAMETER, COOKIES, HEALTH_PATHS } from "../../../core/model/genesys-facts";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
-import { apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
+import { apacheRoot, HTTPD_BUILD_TIMEOUT_MS, httpdsUnderTest, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot, type HttpdServer } from "../../support/apache";
 import { freePorts } from "../../support/ports";
 import { startStubNode, type StubNode } from "../../support/stub-node";
+import { openWebSocket } from "../../support/websocket-client";
 import { environmentFrom, send, setCookie, tally } from "./fixtures";
 
 const HOST = "cobrowse.example.com";
@@ -20,7 +21,7 @@ interface CobrowseSite {
 }
 
 /** Nodes as key -> node id; each sets gcbSessionServer=<its id> when it creates a session. */
-async function startSite(ids: Record<string, string>): Promise<CobrowseSite> {
+async function startSite(ids: Record<string, string>, server: HttpdServer): Promise<CobrowseSite> {
   const keys = Object.keys(ids);
   const ports = await freePorts(keys.length);
   const stubs = await Promise.all(
@@ -33,7 +34,7 @@ async function startSite(ids: Record<string, string>): Promise<CobrowseSite> {
   });
   const root = await apacheRoot();
   const addresses = Object.fromEntries(stubs.map((s) => [s.name, `127.0.0.1:${s.port}`]));
-  const apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 })), root);
+  const apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)), root, { server });
   return { stubs, root, apache };
 }
 
@@ -45,14 +46,20 @@ async function stopSite(site: CobrowseSite | undefined): Promise<void> {
 
 const cookie = (id: string) => `${COOKIES.cobrowse}=${id}`;
 
-describe("Co-browse balancer on httpd", () => {
+const TARGETS = httpdsUnderTest().map((h) => [h.label, h] as const);
+
+describe.each(TARGETS)("Co-browse balancer on %s", (_, target) => {
+  if (target.skipReason !== undefined) {
+    it.skip(`not run: ${target.skipReason}`, () => {});
+    return;
+  }
   // "1" is a prefix of "12": routing must match the whole id.
   const ids = { cb1: "1", cb2: "12", cb3: "node-3" };
   let site: CobrowseSite;
 
   beforeAll(async () => {
-    site = await startSite(ids);
-  });
+    site = await startSite(ids, await target.server());
+  }, HTTPD_BUILD_TIMEOUT_MS);
   afterAll(() => stopSite(site));
 
   it("spreads requests without cookie or parameter over every node", async () => {
@@ -90,6 +97,27 @@ describe("Co-browse balancer on httpd", () => {
     expect([reply.status, reply.node]).toEqual([200, "cb2"]);
   });
 
+  it("passes WebSocket upgrades to the node of the URL parameter, else of the cookie, else any node", async () => {
+    const cases = [
+      { path: `/cobrowse/ws?${COBROWSE_NODE_PARAMETER}=12`, cookie: cookie("1"), node: "cb2" },
+      { path: "/cobrowse/ws", cookie: cookie("node-3"), node: "cb3" },
+      { path: "/cobrowse/ws", cookie: undefined, node: undefined },
+    ];
+    for (const c of cases) {
+      const ws = await openWebSocket({ port: site.apache.port, path: c.path, host: HOST, cookie: c.cookie });
+      expect(ws.upgraded, c.path).toBe(true);
+      if (!ws.upgraded) return;
+      try {
+        const node = String(ws.headers["x-node"]);
+        if (c.node !== undefined) expect(node).toBe(c.node);
+        expect(await ws.echo("dom")).toBe(`${node}:dom`);
+        expect(site.stubs.find((s) => s.name === node)?.requests.at(-1)).toMatchObject({ method: "UPGRADE", url: c.path });
+      } finally {
+        ws.close();
+      }
+    }
+  });
+
   it("answers a dead node's sessions from another node without errors", async () => {
     await site.stubs[0].close();
     const counts = await tally(20, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=1`, { host: HOST, cookie: cookie("1") });
@@ -98,12 +126,16 @@ describe("Co-browse balancer on httpd", () => {
   });
 });
 
-describe("Co-browse balancer on httpd with a single node", () => {
+describe.each(TARGETS)("Co-browse balancer with a single node on %s", (_, target) => {
+  if (target.skipReason !== undefined) {
+    it.skip(`not run: ${target.skipReason}`, () => {});
+    return;
+  }
   let site: CobrowseSite;
 
   beforeAll(async () => {
-    site = await startSite({ solo: "7" });
-  });
+    site = await startSite({ solo: "7" }, await target.server());
+  }, HTTPD_BUILD_TIMEOUT_MS);
   afterAll(() => stopSite(site));
 
   it("routes the URL parameter, the cookie and plain requests to it", async () => {

@@ -20,9 +20,9 @@ const stacks: [string, Environment][] = [
   ["dev", loadEnvironment(readStackFile("dev").config).environment!],
 ];
 const variants = stacks.flatMap(([stack, env]) =>
-  (["2.4", "2.2"] as const).map((version) => {
-    const systems = version === "2.2" ? (["recording", "cobrowse", "webEngagement81"] as const) : undefined;
-    return { name: `${stack} stack, httpd ${version}`, files: renderHttpdSite(env, allNodeAddresses(env), { version, systems }) };
+  (["2.4.51", "2.4.37", "2.2.15"] as const).map((release) => {
+    const systems = release === "2.2.15" ? (["recording", "cobrowse", "webEngagement81"] as const) : undefined;
+    return { name: `${stack} stack, httpd ${release}`, files: renderHttpdSite(env, allNodeAddresses(env), { release, systems }) };
   }),
 );
 
@@ -40,7 +40,8 @@ describe("cookie names come from one definition", () => {
 
   it("reach the rendered Web Engagement 8.5 balancer exactly as defined", () => {
     const text = renderHttpdSite(stacks[0][1], allNodeAddresses(stacks[0][1]), { systems: ["webEngagement85"] })[1].content;
-    expect(text.match(/stickysession=(\S+)/g)).toEqual([`stickysession=${COOKIES.webEngagement85}`]);
+    // The http balancer and, for RHEL 8's 2.4.37, its ws:// twin.
+    expect(text.match(/stickysession=(\S+)/g)).toEqual([`stickysession=${COOKIES.webEngagement85}`, `stickysession=${COOKIES.webEngagement85}`]);
   });
 });
 

@@ -99,16 +99,22 @@ describe("modules of rendered sites", () => {
     }
   });
 
-  it("loads proxy_wstunnel only when WebSockets are on", () => {
-    const site = (webSockets: boolean) =>
-      renderHttpdSite(environmentFrom({ webEngagement85: { hostname: "gwe.example.com", webSockets, nodes: { n1: {} } } }), { n1: "127.0.0.1:9081" })[0].content;
-    expect(site(true)).toMatch(/LoadModule proxy_wstunnel_module/);
-    expect(site(false)).not.toMatch(/proxy_wstunnel|upgrade=/);
+  it("loads proxy_wstunnel (and mod_rewrite to reach it) only for WebSockets before 2.4.47; from 2.4.47 the http:// members upgrade", () => {
+    const site = (webSockets: boolean, release: "2.4.37" | "2.4.51") =>
+      renderHttpdSite(environmentFrom({ webEngagement85: { hostname: "gwe.example.com", webSockets, nodes: { n1: {} } } }), { n1: "127.0.0.1:9081" }, { release })
+        .map((f) => f.content)
+        .join("\n");
+    expect(site(true, "2.4.37")).toMatch(/LoadModule proxy_wstunnel_module/);
+    expect(site(true, "2.4.37")).toMatch(/LoadModule rewrite_module/);
+    expect(site(true, "2.4.37")).not.toMatch(/BalancerMember[^\n]*upgrade=/);
+    expect(site(true, "2.4.51")).not.toMatch(/proxy_wstunnel|rewrite_module/);
+    expect(site(true, "2.4.51")).toMatch(/BalancerMember http:\/\/127\.0\.0\.1:9081 .*upgrade=websocket/);
+    for (const release of ["2.4.37", "2.4.51"] as const) expect(site(false, release)).not.toMatch(/proxy_wstunnel|BalancerMember[^\n]*upgrade=|ws:\/\//);
   });
 
-  it("loads mod_ssl only for https backends, and mod_rewrite only for Co-browse", () => {
+  it("loads mod_ssl only for https backends, and mod_rewrite only for Co-browse and 2.4.37's WebSockets", () => {
     expect(renderHttpdSite(prod, allNodeAddresses(prod), { systems: ["recording"] })[0].content).toMatch(/LoadModule ssl_module/);
-    expect(renderHttpdSite(prod, allNodeAddresses(prod), { systems: ["webEngagement85"] })[0].content).not.toMatch(/ssl_module|rewrite_module/);
+    expect(renderHttpdSite(prod, allNodeAddresses(prod), { systems: ["webEngagement85"], release: "2.4.51" })[0].content).not.toMatch(/ssl_module|rewrite_module/);
     expect(renderHttpdSite(prod, allNodeAddresses(prod), { systems: ["cobrowse"] })[0].content).toMatch(/LoadModule rewrite_module/);
   });
 });

@@ -13,7 +13,8 @@ import { readStackFile } from "../../../tools/stack-file";
 import { allNodeAddresses, rawConfig, sectionNames } from "./fixtures";
 
 const prod = loadEnvironment(readStackFile("prod").config).environment!;
-const render = (env: Environment, version: "2.4" | "2.2") => renderHttpdSite(env, allNodeAddresses(env), { version, systems: ["recording"] });
+const RELEASES = { "2.4": "2.4.37", "2.2": "2.2.15" } as const;
+const render = (env: Environment, version: "2.4" | "2.2") => renderHttpdSite(env, allNodeAddresses(env), { release: RELEASES[version], systems: ["recording"] });
 const byName = (files: readonly ConfigFile[], name: string) => files.find((f) => f.path.endsWith(`/${name}`))!;
 const balancers = (text: string) => [...text.matchAll(/^\s*<Proxy balancer:\/\/([^>]+)>$/gm)].map((m) => m[1]);
 
@@ -50,7 +51,7 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
   it("renders the RWS balancer cookie on the tenant path and the RCS rules of the vendor guide", () => {
     const t1 = byName(files, "loadbalancer_t1.conf").content;
     expect(t1).toContain('Header add Set-Cookie "ROUTEID=.%{BALANCER_WORKER_ROUTE}e; path=/t1; HttpOnly" env=BALANCER_ROUTE_CHANGED\n    ProxySet stickysession=ROUTEID\n');
-    expect(t1).toMatch(/BalancerMember https:\/\/\S+ route=RCS_1 disablereuse=On connectiontimeout=10\n/);
+    expect(t1).toMatch(/BalancerMember https:\/\/\S+ route=RCS_1 retry=30 disablereuse=On connectiontimeout=10\n/);
     expect(t1).toContain("ProxySet stickysession=JSESSIONID\n    ProxyPassReverseCookiePath /rcs /t1/rcs\n");
     expect(t1).toContain("ProxyPass /t1/rcs balancer://t1-rcs/rcs\n");
   });
@@ -60,14 +61,17 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
     const standby: string[] = t1.match(/^.*status=\+H.*$/gm) ?? [];
     expect(standby).toHaveLength(1);
     const webdav2 = allNodeAddresses(prod).t1webdav2;
-    expect(standby[0].trim()).toBe(`BalancerMember https://${webdav2} status=+H`);
+    // WebDAV stays on http (its port 80) although backendScheme is https.
+    expect(standby[0].trim()).toBe(`BalancerMember http://${webdav2} status=+H retry=30`);
     const rp = /<Proxy balancer:\/\/t1-rp>([\s\S]*?)<\/Proxy>/.exec(t1)?.[1] ?? "";
     expect(rp).not.toMatch(/status=|route=/);
   });
 
-  it("proxies to the recording servers over TLS when backendScheme is https", () => {
+  it("proxies to RWS, RP and RCS over TLS when backendScheme is https, to Interaction Receiver and WebDAV over http", () => {
     expect(main.content).toMatch(/ServerName recording\.example\.com\n\s+SSLProxyEngine on\n/);
-    expect(files.slice(1).flatMap((f) => f.content.match(/BalancerMember (\w+):/g) ?? []).every((m) => m === "BalancerMember https:")).toBe(true);
+    const members = files.slice(1).flatMap((f) => [...f.content.matchAll(/<Proxy balancer:\/\/t\d+-(\w+)>([\s\S]*?)<\/Proxy>/g)].flatMap((m) => [...m[2].matchAll(/BalancerMember (\w+):/g)].map((b) => `${m[1]} ${b[1]}`)));
+    expect(members.length).toBeGreaterThan(10);
+    for (const member of members) expect(member).toMatch(/^(?:(?:rws|rp|rcs) https|(?:ir|webdav) http)$/);
     expect(main.content).toMatch(/LoadModule ssl_module modules\/mod_ssl\.so/);
   });
 
@@ -117,7 +121,7 @@ describe("the httpd 2.2 form", () => {
 
   it("cannot carry WebSockets", () => {
     const gwe = loadEnvironment(rawConfig({ webEngagement85: { hostname: "gwe.example.com", nodes: { n1: {} } } })).environment!;
-    expect(() => renderHttpdSite(gwe, { n1: "127.0.0.1:9081" }, { version: "2.2" })).toThrow(/WebSocket proxying needs httpd 2\.4/);
+    expect(() => renderHttpdSite(gwe, { n1: "127.0.0.1:9081" }, { release: "2.2.15" })).toThrow(/WebSocket proxying needs httpd 2\.4/);
   });
 });
 

@@ -13,7 +13,7 @@ import type { Environment, RecordingServiceModel } from "../../../core/model/env
 import { COOKIES, stickyValue } from "../../../core/model/genesys-facts";
 import { mpmEventLimits, recordingConnections } from "../../../core/render/httpd/mpm-limits";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
-import { apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
+import { apacheRoot, HTTPD_BUILD_TIMEOUT_MS, httpdsUnderTest, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
 import { freePorts } from "../../support/ports";
 import { requireBinary, run } from "../../support/real-servers";
 import { parseCookies, startStubNode, type StubNode } from "../../support/stub-node";
@@ -54,7 +54,11 @@ function service(env: Environment, tenant: string, name: RecordingServiceModel["
   return found;
 }
 
-describe("multi-tenant recording balancers on httpd", () => {
+describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))("multi-tenant recording balancers on %s", (_, target) => {
+  if (target.skipReason !== undefined) {
+    it.skip(`not run: ${target.skipReason}`, () => {});
+    return;
+  }
   let env: Environment;
   let stubs: Map<string, StubNode>;
   let root: ApacheRoot;
@@ -63,6 +67,7 @@ describe("multi-tenant recording balancers on httpd", () => {
   const rwsRoute = (key: string) => service(env, "t1", "rws").members.find((m) => m.key === key)!.route;
 
   beforeAll(async () => {
+    const server = await target.server();
     const keys = Object.values(RECORDING.tenants).flatMap((t) => Object.values(t).flatMap((s) => (typeof s === "object" && "nodes" in s ? Object.keys(s.nodes) : [])));
     const ports = await freePorts(keys.length);
     const portOf = new Map(keys.map((k, i) => [k, ports[i]]));
@@ -84,8 +89,8 @@ describe("multi-tenant recording balancers on httpd", () => {
     );
     root = await apacheRoot();
     const addresses = Object.fromEntries(keys.map((k) => [k, `127.0.0.1:${portOf.get(k)}`]));
-    apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 })), root);
-  });
+    apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)), root, { server });
+  }, HTTPD_BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await apache?.stop();

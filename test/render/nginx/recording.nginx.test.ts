@@ -100,10 +100,21 @@ describe("Interaction Recording behind the rendered nginx", () => {
     }
   });
 
+  it("ends each published prefix at a path boundary, as httpd does: /t1/apix never reaches RWS as /apix", async () => {
+    const seen = () => [...stubs.values()].reduce((n, s) => n + s.requests.length, 0);
+    const before = seen();
+    for (const path of ["/t1/apix", "/t1/apix/v2", "/t1/internal-apix", "/t1/rp/apix", "/t1/rcsx", "/t1/recordingsx/a.mp3", "/t1/interactionreceiverx"]) {
+      expect((await via(path)).status, path).toBe(404);
+    }
+    expect(seen()).toBe(before);
+    const exact = await via("/t1/rp/api");
+    expect([exact.status, JSON.parse(exact.body).url]).toEqual([200, "/api"]);
+  });
+
   it("pins a new RWS client with a ROUTEID cookie on path /t1 and keeps it there", async () => {
     const first = await via("/t1/api/v2/me");
     const route = service("t1", "rws").members.find((m) => m.key === first.node)!.route;
-    expect(setCookies(first)).toEqual([`${ROUTEID}=.${route}; Path=/t1`]);
+    expect(setCookies(first)).toEqual([`${ROUTEID}=.${route}; Path=/t1; HttpOnly`]);
     const replies = await Promise.all(Array.from({ length: 50 }, () => via("/t1/api/v2/me", `${ROUTEID}=.${route}`)));
     expect(tally(replies.map((r) => r.node!))).toEqual({ [first.node!]: 50 });
     expect(replies.flatMap(setCookies)).toEqual([]);
@@ -152,7 +163,7 @@ describe("Interaction Recording behind the rendered nginx", () => {
     await stubs.get("t1rws1")!.close();
     const moved = await via("/t1/api/v2/me", `${ROUTEID}=.T1RWS1`);
     expect([moved.status, moved.node]).toEqual([200, "t1rws2"]);
-    expect(setCookies(moved)).toEqual([`${ROUTEID}=.T1RWS2; Path=/t1`]);
+    expect(setCookies(moved)).toEqual([`${ROUTEID}=.T1RWS2; Path=/t1; HttpOnly`]);
     const answered = await nodesFor(30, "/t1/api/v2/me", `${ROUTEID}=.T1RWS1`);
     expect(tally(answered)).toEqual({ t1rws2: 30 });
     expect((await via("/t1/api/v2/me", `${ROUTEID}=.T1RWS2`)).headers["set-cookie"]).toBeUndefined();

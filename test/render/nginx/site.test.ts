@@ -117,11 +117,22 @@ describe("renderNginxSite", () => {
     expect(text(renderNginxSite(env, { a: "10.0.0.1", b: "10.0.0.2" }))).toContain(`worker_connections ${2 * 1200 + 1024};`);
   });
 
-  it("talks HTTPS to the recording servers when the stack says so", () => {
+  it("talks HTTPS to RWS, RP and RCS when the stack says so, and http to Interaction Receiver and WebDAV on port 80", () => {
     const env = loadEnvironment(readStackFile("prod").config).environment!;
-    const proxyPasses = [...text(renderNginxSite(env, loopback(env))).matchAll(/proxy_pass (\w+):\/\/\S*t\d-/g)].map((m) => m[1]);
+    const proxyPasses = [...text(renderNginxSite(env, loopback(env))).matchAll(/proxy_pass (\w+):\/\/\$?(t\d)[-_](\w+)/g)].map((m) => `${m[3]} ${m[1]}`);
     expect(proxyPasses.length).toBeGreaterThan(0);
-    expect(new Set(proxyPasses)).toEqual(new Set(["https"]));
+    for (const pass of proxyPasses) expect(pass).toMatch(/^(?:(?:rws|rp|rcs)\w* https|(?:ir|webdav)\w* http)$/);
+  });
+
+  it("shares each upstream group's failure counts between workers (zone) and marks nginx-made cookies Secure for https clients", () => {
+    const env = loadEnvironment(readStackFile("prod").config).environment!;
+    const conf = text(renderNginxSite(env, loopback(env), { clientHttps: true }));
+    const upstreams = [...conf.matchAll(/upstream (\S+) \{\n\s+zone (\S+) 64k;/g)];
+    expect(upstreams.length).toBe([...conf.matchAll(/upstream \S+ \{/g)].length);
+    for (const u of upstreams) expect(u[2]).toBe(u[1]);
+    expect(conf).toMatch(/ROUTEID=\.[^"]*; Path=\/t1; HttpOnly; Secure"/);
+    expect(conf).toMatch(/add_header Set-Cookie \$\w+ always;/);
+    expect(text(renderNginxSite(env, loopback(env)))).not.toMatch(/; Secure/);
   });
 
   it("reads the co-browse node parameter only when URL stickiness is on", () => {
