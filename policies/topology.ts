@@ -58,7 +58,7 @@ export class Topology {
   readonly attachments: readonly PolicyResource[];
   readonly instances: readonly PolicyResource[];
   readonly securityGroups: readonly PolicyResource[];
-  readonly ingress: readonly Ingress[];
+  private ingressCache?: readonly Ingress[];
 
   constructor(readonly resources: readonly PolicyResource[]) {
     this.loadBalancers = ofTypes(resources, LOAD_BALANCER);
@@ -68,7 +68,12 @@ export class Topology {
     this.attachments = ofTypes(resources, TARGET_GROUP_ATTACHMENT);
     this.instances = ofTypes(resources, INSTANCE);
     this.securityGroups = ofTypes(resources, SECURITY_GROUP);
-    this.ingress = [...ofTypes(resources, INGRESS_RULE).map(vpcIngress), ...ofTypes(resources, SECURITY_GROUP_RULE).flatMap(ec2RuleIngress), ...this.securityGroups.flatMap(inlineIngress)];
+  }
+
+  /** Every ingress permission; read only by the policies that ask, so no other policy touches (possibly unknown) sources. */
+  get ingress(): readonly Ingress[] {
+    this.ingressCache ??= [...ofTypes(this.resources, INGRESS_RULE).map(vpcIngress), ...ofTypes(this.resources, SECURITY_GROUP_RULE).flatMap(ec2RuleIngress), ...this.securityGroups.flatMap(inlineIngress)];
+    return this.ingressCache;
   }
 
   balancerOfListener(listener: PolicyResource): PolicyResource | undefined {
