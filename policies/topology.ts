@@ -35,8 +35,6 @@ export interface Ingress {
   readonly toPort?: number;
 }
 
-export const WORLD_CIDRS: readonly string[] = ["0.0.0.0/0", "::/0"];
-
 export function coversPort(ingress: Ingress, port: number): boolean {
   if (ingress.protocol === "-1" || ingress.protocol === "all") return true;
   if (ingress.fromPort === undefined || ingress.toPort === undefined) return false;
