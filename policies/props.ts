@@ -36,6 +36,17 @@ export function trackUnknownReads<T>(check: () => T, resources: readonly PolicyR
   }
 }
 
+/** Runs `read`s whose unknown values do not count against the policy (a scan beyond what it must see). */
+export function untracked<T>(run: () => T): T {
+  const outer = unknownReads;
+  unknownReads = undefined;
+  try {
+    return run();
+  } finally {
+    unknownReads = outer;
+  }
+}
+
 /**
  * Whether an input is set, without reading it: a value still unknown in a
  * preview is set (the program gave one), so checks that only need presence

@@ -143,12 +143,15 @@ export class Topology {
   }
 }
 
+// Sources are getters: a policy reads (and, in a preview, may find unknown) only the sources of the rules it judges.
 function vpcIngress(rule: PolicyResource): Ingress {
   const p = rule.props;
   return {
     declaredBy: rule,
     group: first(dependenciesOf(rule, "securityGroupId").filter((d) => isOneOf(d.type, SECURITY_GROUP))),
-    cidrs: [readString(p, "cidrIpv4"), readString(p, "cidrIpv6")].filter((c): c is string => c !== undefined),
+    get cidrs() {
+      return [readString(p, "cidrIpv4"), readString(p, "cidrIpv6")].filter((c): c is string => c !== undefined);
+    },
     sourceGroups: dependenciesOf(rule, "referencedSecurityGroupId").filter((d) => isOneOf(d.type, SECURITY_GROUP)),
     fromSelf: false,
     protocol: String(read(p, "ipProtocol") ?? "-1"),
@@ -164,7 +167,9 @@ function ec2RuleIngress(rule: PolicyResource): Ingress[] {
     {
       declaredBy: rule,
       group: first(dependenciesOf(rule, "securityGroupId").filter((d) => isOneOf(d.type, SECURITY_GROUP))),
-      cidrs: [...readStrings(p, "cidrBlocks"), ...readStrings(p, "ipv6CidrBlocks")],
+      get cidrs() {
+        return [...readStrings(p, "cidrBlocks"), ...readStrings(p, "ipv6CidrBlocks")];
+      },
       sourceGroups: dependenciesOf(rule, "sourceSecurityGroupId").filter((d) => isOneOf(d.type, SECURITY_GROUP)),
       fromSelf: read(p, "self") === true,
       protocol: String(read(p, "protocol") ?? "-1"),
@@ -180,7 +185,9 @@ function inlineIngress(group: PolicyResource): Ingress[] {
   return readArray(group.props, "ingress").map((block) => ({
     declaredBy: group,
     group,
-    cidrs: [...readStrings(block, "cidrBlocks"), ...readStrings(block, "ipv6CidrBlocks")],
+    get cidrs() {
+      return [...readStrings(block, "cidrBlocks"), ...readStrings(block, "ipv6CidrBlocks")];
+    },
     sourceGroups: readArray(block, "securityGroups").length > 0 ? referenced : [],
     fromSelf: read(block, "self") === true,
     protocol: String(read(block, "protocol") ?? "-1"),

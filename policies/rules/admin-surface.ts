@@ -8,7 +8,8 @@
 import { cidrWithin, reachesWorld, WORLD_RULE } from "../../core/model/public-reach";
 import { LISTENER_RULE, isOneOf } from "../aws-types";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
-import { label, read, readArray, readStrings, renderedTexts } from "../props";
+import { label, read, readArray, readStrings } from "../props";
+import { renderedConfigs } from "../rendered-configs";
 import { coversPort, Topology } from "../topology";
 import { balancerSecurityGroups } from "../systems";
 
@@ -52,13 +53,14 @@ export const noAdminPathsExposed: StackPolicy = {
         violations.push({ resource: rule, message: `A production balancer must not forward admin paths to a backend (${label(rule)} forwards ${exposed.join(", ")}).` });
       }
     }
-    for (const resource of resources) {
-      const open = new Set(renderedTexts(resource.props).flatMap(openAdminLocations));
+    const rendered = renderedConfigs(resources);
+    for (const resource of new Set(rendered.texts.map((t) => t.resource))) {
+      const open = new Set(rendered.texts.filter((t) => t.resource === resource).flatMap((t) => openAdminLocations(t.text)));
       if (open.size > 0) {
         violations.push({ resource, message: `A production httpd balancer must restrict ${[...open].join(", ")} to localhost (Require local), as the recording guide does (${label(resource)}).` });
       }
     }
-    return violations;
+    return [...violations, ...rendered.unknown];
   },
 };
 
