@@ -111,4 +111,4 @@ export function cidrWithin(inner: string, outer: string): boolean {
 }
 
 /** How a world-reaching CIDR is described in messages. */
-export const WORLD_RULE = "more than 65,536 public IPv4 addresses (wider than a /16 of public space) or more than a /48 of global IPv6";
+export const WORLD_RULE = "more than 65,536 public IPv4 addresses or more than a /48 of global IPv6";
