@@ -143,6 +143,14 @@ export class Topology {
   }
 }
 
+/** The ingress permissions one resource declares (a rule resource, or a group's inline rules). */
+export function ingressOf(resource: PolicyResource): Ingress[] {
+  if (isOneOf(resource.type, INGRESS_RULE)) return [vpcIngress(resource)];
+  if (isOneOf(resource.type, SECURITY_GROUP_RULE)) return ec2RuleIngress(resource);
+  if (isOneOf(resource.type, SECURITY_GROUP)) return inlineIngress(resource);
+  return [];
+}
+
 // Sources are getters: a policy reads (and, in a preview, may find unknown) only the sources of the rules it judges.
 function vpcIngress(rule: PolicyResource): Ingress {
   const p = rule.props;

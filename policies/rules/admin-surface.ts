@@ -6,11 +6,11 @@
  * administration network alone.
  */
 import { cidrWithin, reachesWorld, WORLD_RULE } from "../../core/model/public-reach";
-import { LISTENER_RULE, isOneOf } from "../aws-types";
-import type { PolicyResource, StackPolicy, Violation } from "../policy";
+import { INGRESS_RULE, LISTENER_RULE, isOneOf, SECURITY_GROUP, SECURITY_GROUP_RULE } from "../aws-types";
+import type { PolicyResource, ResourcePolicy, StackPolicy, Violation } from "../policy";
 import { label, read, readArray, readStrings } from "../props";
 import { renderedConfigs } from "../rendered-configs";
-import { coversPort, Topology } from "../topology";
+import { coversPort, ingressOf, Topology } from "../topology";
 import { balancerSecurityGroups } from "../systems";
 
 /** httpd handlers that expose balancer state or control. */
@@ -83,27 +83,32 @@ export const noWorldIngressOutsideBalancers: StackPolicy = {
   },
 };
 
-export const sshOnlyFromAdminCidr: StackPolicy = {
+/**
+ * A resource policy, so it judges each rule before the rule is created: on
+ * `pulumi up` stack policies run only after every step has executed.
+ */
+export const sshOnlyFromAdminCidr: ResourcePolicy = {
   name: "ssh-only-from-admin-cidr",
-  description: "Checks that SSH (port 22) is reachable only from the administration CIDR of the reviewed pack config (adminCidr), and never from the world, whatever that config says.",
+  description: "Checks, before each security group or rule is created, that SSH (port 22) is reachable only from the administration CIDR of the reviewed pack config (adminCidr), and never from the world, whatever that config says.",
   enforcementLevel: "mandatory",
-  kind: "stack",
-  check: (resources, context) => {
-    const violations: Violation[] = [];
-    if (context.adminCidr !== undefined && reachesWorld(context.adminCidr)) {
-      violations.push({ message: `A production stack's administration CIDR must not reach the world (${WORLD_RULE}): the pack config's adminCidr is ${context.adminCidr}.` });
-    }
-    for (const ingress of new Topology(resources).ingress) {
+  kind: "resource",
+  resourceTypes: [...INGRESS_RULE, ...SECURITY_GROUP_RULE, ...SECURITY_GROUP],
+  check: (resource, context) => {
+    const messages: string[] = [];
+    for (const ingress of ingressOf(resource)) {
       if (ingress.protocol !== "tcp" && ingress.protocol !== "6" && ingress.protocol !== "-1" && ingress.protocol !== "all") continue;
       if (!coversPort(ingress, 22)) continue;
+      if (context.adminCidr !== undefined && reachesWorld(context.adminCidr)) {
+        messages.push(`A production stack's administration CIDR must not reach the world (${WORLD_RULE}): the pack config's adminCidr is ${context.adminCidr} (${label(resource)} opens SSH).`);
+      }
       for (const cidr of ingress.cidrs) {
         const allowed = !reachesWorld(cidr) && (context.adminCidr === undefined || cidrWithin(cidr, context.adminCidr));
         if (!allowed) {
           const rule = context.adminCidr ? `only from the administration CIDR ${context.adminCidr}` : "never from anywhere";
-          violations.push({ resource: ingress.declaredBy, message: `A production stack must allow SSH ${rule} (${label(ingress.declaredBy)} allows ${cidr}).` });
+          messages.push(`A production stack must allow SSH ${rule} (${label(resource)} allows ${cidr}).`);
         }
       }
     }
-    return violations;
+    return messages;
   },
 };

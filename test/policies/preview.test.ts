@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { POLICIES } from "../../policies/catalog";
-import { evaluateStackPolicy } from "../../policies/evaluate";
+import { evaluateResourcePolicy, evaluateStackPolicy } from "../../policies/evaluate";
 import type { PolicyResource, StackPolicy } from "../../policies/policy";
 import { sshOnlyFromAdminCidr } from "../../policies/rules/admin-surface";
 import { UNKNOWN_OUTPUT, type MockRun } from "../../tools/mock-run";
@@ -57,17 +57,17 @@ describe("a policy meeting an unknown input", () => {
 
   it("ssh-only-from-admin-cidr would have passed an SSH rule whose source is unknown; it is now reported not evaluated", () => {
     const context = { kind: "production" as const, adminCidr: "10.0.0.0/8" };
-    expect(sshOnlyFromAdminCidr.check([sshFromUnknown], context)).toEqual([]);
-    expect(evaluateStackPolicy(sshOnlyFromAdminCidr, [sshFromUnknown], context)).toEqual({
+    expect(sshOnlyFromAdminCidr.check(sshFromUnknown, context)).toEqual([]);
+    expect(evaluateResourcePolicy(sshOnlyFromAdminCidr, sshFromUnknown, context)).toEqual({
       violations: [],
-      notEvaluated: [{ notEvaluated: `cidrIpv4 of ${INGRESS} "pair-ssh"`, resource: undefined }],
+      notEvaluated: [{ notEvaluated: `cidrIpv4 of ${INGRESS} "pair-ssh"`, resource: sshFromUnknown }],
     });
   });
 
-  it("still reports a violation found on known values next to an unknown one", () => {
-    const open = previewResource(INGRESS, "open-ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/1" });
-    const found = evaluateStackPolicy(sshOnlyFromAdminCidr, [sshFromUnknown, open], { kind: "production", adminCidr: "10.0.0.0/8" });
-    expect(found.violations.map((v) => v.resource?.name)).toEqual(["open-ssh"]);
+  it("still judges a rule whose source is known, before it is created", () => {
+    const open = previewResource(INGRESS, "open-ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/1", securityGroupId: pulumi.unknown });
+    const found = evaluateResourcePolicy(sshOnlyFromAdminCidr, open, { kind: "production", adminCidr: "10.0.0.0/8" });
+    expect(found).toEqual({ violations: [{ message: `A production stack must allow SSH only from the administration CIDR 10.0.0.0/8 (${INGRESS} "open-ssh" allows 0.0.0.0/1).`, resource: open }], notEvaluated: [] });
   });
 
   it("a policy that touches an unknown value directly is not evaluated, as the SDK's proxy makes it", () => {
