@@ -73,7 +73,7 @@ describe("synth --stack prod --preview", () => {
     const result = await synth("--stack", "prod", "--preview", "--out", join(outDir, "preview"));
     expect(result.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Stack prod: \d+ resources registered offline as a first preview/);
+    expect(result.stdout).toMatch(/^Stack prod \(.*\): \d+ resources registered offline as a first preview/);
     const report = JSON.parse(readFileSync(join(outDir, "preview", "prod", "policy-report.json"), "utf8")) as PolicyReport;
     expect(report.preview).toBe(true);
     expect(report.violations).toEqual([]);
