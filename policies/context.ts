@@ -10,7 +10,12 @@ import type { EnforcementLevel, PolicyContext, StackKind } from "./policy";
 export const ENVIRONMENT_TAG = "genesys:environment";
 const KINDS: readonly StackKind[] = ["production", "development"];
 
-/** Per-policy config properties (`--policy-pack-config`); every policy accepts the same ones. */
+/**
+ * Per-policy config properties (`--policy-pack-config`); every policy accepts
+ * the same ones. They are reference values reviewed with the pack
+ * (policies/config/<stack>.json), never read from the stack being judged, so
+ * a stack cannot weaken the rules it is judged by.
+ */
 export interface PolicyConfig {
   readonly environment?: StackKind;
   readonly siteDomain?: string;
@@ -29,9 +34,9 @@ interface ConfigProperty {
 export const POLICY_CONFIG_SCHEMA: { properties: Record<keyof PolicyConfig, ConfigProperty> } = {
   properties: {
     environment: { type: "string", enum: [...KINDS], description: "Stack kind; overrides the genesys:environment provider tag." },
-    siteDomain: { type: "string", description: "The website's domain (genesys:site.domain); balancer hostnames must be under it." },
-    adminCidr: { type: "string", description: "The only CIDR allowed to reach SSH (genesys:httpdHaPair.adminCidr)." },
-    screenRecordingAgents: { type: "integer", minimum: 0, description: "Screen-recording agents logged in at once over every recording tenant." },
+    siteDomain: { type: "string", description: "The website's domain, as reviewed; balancer hostnames must be under it." },
+    adminCidr: { type: "string", description: "The only CIDR allowed to reach SSH, as reviewed; one that reaches the world is itself a violation." },
+    screenRecordingAgents: { type: "integer", minimum: 0, description: "Screen-recording agents logged in at once over every recording tenant, as reviewed; the recording balancer needs a worker for each." },
   },
 };
 

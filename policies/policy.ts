@@ -41,6 +41,26 @@ export interface Violation {
   readonly resource?: PolicyResource;
 }
 
+/**
+ * A policy could not decide: an input it needs is not known yet (in a
+ * preview, what derives from resources still to be created). Reported as
+ * "not evaluated", never as a pass.
+ */
+export interface NotEvaluated {
+  /** The input, e.g. `create of command:remote:Command "pair-ip1-stage-conf-httpd.conf"`. */
+  readonly notEvaluated: string;
+  readonly resource?: PolicyResource;
+}
+
+export function isNotEvaluated(finding: unknown): finding is NotEvaluated {
+  return typeof finding === "object" && finding !== null && typeof (finding as NotEvaluated).notEvaluated === "string";
+}
+
+/** The message a not-evaluated finding carries in reports and diagnostics. */
+export function notEvaluatedMessage(input: string): string {
+  return `not evaluated: ${input} unknown at preview`;
+}
+
 interface PolicyBase {
   /** kebab-case, unique in the pack. */
   readonly name: string;
@@ -55,13 +75,13 @@ export interface ResourcePolicy extends PolicyBase {
   readonly kind: "resource";
   readonly resourceTypes: readonly string[];
   /** Returns rule-phrased messages; empty when the resource complies. */
-  readonly check: (resource: PolicyResource, context: PolicyContext) => string[];
+  readonly check: (resource: PolicyResource, context: PolicyContext) => (string | NotEvaluated)[];
 }
 
 /** Runs once over every resource of the stack. */
 export interface StackPolicy extends PolicyBase {
   readonly kind: "stack";
-  readonly check: (resources: readonly PolicyResource[], context: PolicyContext) => Violation[];
+  readonly check: (resources: readonly PolicyResource[], context: PolicyContext) => (Violation | NotEvaluated)[];
 }
 
 export type GenesysPolicy = ResourcePolicy | StackPolicy;

@@ -8,18 +8,77 @@ import type { PolicyResource } from "./policy";
 
 export const UNKNOWN: unique symbol = Symbol("unknown until the resource exists");
 
-/** `read(props, "accessLogs", "enabled")`: undefined when absent, UNKNOWN when not known yet. */
-export function read(value: unknown, ...path: (string | number)[]): unknown {
+/** Inputs `read` found unknown while a policy ran (see trackUnknownReads), and whose props are whose. */
+let unknownReads: Set<string> | undefined;
+let owners: WeakMap<object, PolicyResource> | undefined;
+let readRoot: unknown;
+
+function unknownAt(path: readonly (string | number)[]): typeof UNKNOWN {
+  const owner = readRoot !== null && typeof readRoot === "object" ? owners?.get(readRoot) : undefined;
+  unknownReads?.add(`${path.join(".")}${owner ? ` of ${label(owner)}` : ""}`);
+  return UNKNOWN;
+}
+
+/**
+ * Runs a policy's check and returns, with its result, every input it found
+ * unknown. A check that found nothing wrong but read an unknown input has not
+ * passed: it could not tell (the runners report it "not evaluated").
+ */
+export function trackUnknownReads<T>(check: () => T, resources: readonly PolicyResource[] = []): { result: T; unknownInputs: string[] } {
+  const outer = [unknownReads, owners] as const;
+  unknownReads = new Set();
+  owners = new WeakMap(resources.map((r) => [r.props as object, r]));
+  try {
+    const result = check();
+    return { result, unknownInputs: [...unknownReads] };
+  } finally {
+    [unknownReads, owners] = outer;
+  }
+}
+
+/** Runs `read`s whose unknown values do not count against the policy (a scan beyond what it must see). */
+export function untracked<T>(run: () => T): T {
+  const outer = unknownReads;
+  unknownReads = undefined;
+  try {
+    return run();
+  } finally {
+    unknownReads = outer;
+  }
+}
+
+/**
+ * Whether an input is set, without reading it: a value still unknown in a
+ * preview is set (the program gave one), so checks that only need presence
+ * (a bucket for access logs) evaluate at preview.
+ */
+export function isSet(value: unknown, ...path: (string | number)[]): boolean {
   let current = value;
   for (const key of path) {
-    if (current === UNKNOWN || current === null || typeof current !== "object") return current === UNKNOWN ? UNKNOWN : undefined;
+    if (current === null || typeof current !== "object") return false;
     try {
       current = (current as Record<string | number, unknown>)[key];
     } catch {
-      return UNKNOWN;
+      return true;
     }
   }
-  return current;
+  return current !== undefined && current !== null && current !== "";
+}
+
+/** `read(props, "accessLogs", "enabled")`: undefined when absent, UNKNOWN when not known yet. */
+export function read(value: unknown, ...path: (string | number)[]): unknown {
+  readRoot = value;
+  let current = value;
+  for (const [i, key] of path.entries()) {
+    if (current === UNKNOWN) return unknownAt(path.slice(0, i));
+    if (current === null || typeof current !== "object") return undefined;
+    try {
+      current = (current as Record<string | number, unknown>)[key];
+    } catch {
+      return unknownAt(path.slice(0, i + 1));
+    }
+  }
+  return current === UNKNOWN ? unknownAt(path) : current;
 }
 
 export function readString(value: unknown, ...path: (string | number)[]): string | undefined {

@@ -8,7 +8,8 @@
  */
 import { AWS_PROVIDER } from "./aws-types";
 import { POLICY_CONFIG_SCHEMA, policyContext, type PolicyConfig } from "./context";
-import type { EnforcementLevel, GenesysPolicy, PolicyContext, PolicyResource } from "./policy";
+import { evaluateResourcePolicy, evaluateStackPolicy } from "./evaluate";
+import { notEvaluatedMessage, type EnforcementLevel, type GenesysPolicy, type PolicyContext, type PolicyResource } from "./policy";
 
 /** What the SDK passes a resource validation (the fields used here). */
 export interface SdkResourceArgs {
@@ -43,6 +44,15 @@ function report(reportViolation: ReportViolation, context: PolicyContext, messag
   }
 }
 
+/**
+ * A policy that could not decide is said so, at advisory level as the SDK
+ * reports a policy that met an unknown value: the preview goes on, `pulumi up`
+ * evaluates it again on the real values, and nobody mistakes it for a pass.
+ */
+function reportNotEvaluated(reportViolation: ReportViolation, input: string, urn?: string): void {
+  (reportViolation as unknown as ReportViolationInfo)({ message: notEvaluatedMessage(input), urn, enforcementLevel: "advisory" });
+}
+
 interface PackPolicyBase {
   readonly name: string;
   readonly description: string;
@@ -67,7 +77,9 @@ export function toPackPolicy(policy: GenesysPolicy): PackResourcePolicy | PackSt
         if (!policy.resourceTypes.includes(args.type)) return;
         const context = policyContext(args.getConfig<PolicyConfig>(), args.provider ? [args.provider.props] : []);
         const resource: PolicyResource = { type: args.type, name: args.name, urn: args.urn, props: args.props, propertyDependencies: {} };
-        for (const message of policy.check(resource, context)) report(reportViolation, context, message, args.urn);
+        const found = evaluateResourcePolicy(policy, resource, context);
+        for (const v of found.violations) report(reportViolation, context, v.message, args.urn);
+        for (const n of found.notEvaluated) reportNotEvaluated(reportViolation, n.notEvaluated, args.urn);
       },
     };
   }
@@ -76,7 +88,9 @@ export function toPackPolicy(policy: GenesysPolicy): PackResourcePolicy | PackSt
     validateStack: (args, reportViolation) => {
       const providers = args.resources.filter((r) => r.type === AWS_PROVIDER).map((r) => r.props);
       const context = policyContext(args.getConfig<PolicyConfig>(), providers);
-      for (const violation of policy.check(args.resources, context)) report(reportViolation, context, violation.message, violation.resource?.urn);
+      const found = evaluateStackPolicy(policy, args.resources, context);
+      for (const v of found.violations) report(reportViolation, context, v.message, v.resource?.urn);
+      for (const n of found.notEvaluated) reportNotEvaluated(reportViolation, n.notEvaluated, n.resource?.urn);
     },
   };
 }

@@ -4,7 +4,7 @@
  * behind a balancer. The httpd HA pair is a balancer itself.
  */
 import { RECORDING_SERVICE_FACTS } from "../core/model/genesys-facts";
-import { RECORDING_SERVICES, type RecordingService } from "../core/model/schema";
+import { RECORDING_SERVICES, type RecordingService } from "../core/model/recording-services";
 import { INSTANCE, isOneOf, NETWORK_INTERFACE } from "./aws-types";
 import type { PolicyResource } from "./policy";
 import { lineage, tagsOf } from "./props";

@@ -35,8 +35,6 @@ export interface Ingress {
   readonly toPort?: number;
 }
 
-export const WORLD_CIDRS: readonly string[] = ["0.0.0.0/0", "::/0"];
-
 export function coversPort(ingress: Ingress, port: number): boolean {
   if (ingress.protocol === "-1" || ingress.protocol === "all") return true;
   if (ingress.fromPort === undefined || ingress.toPort === undefined) return false;
@@ -58,7 +56,7 @@ export class Topology {
   readonly attachments: readonly PolicyResource[];
   readonly instances: readonly PolicyResource[];
   readonly securityGroups: readonly PolicyResource[];
-  readonly ingress: readonly Ingress[];
+  private ingressCache?: readonly Ingress[];
 
   constructor(readonly resources: readonly PolicyResource[]) {
     this.loadBalancers = ofTypes(resources, LOAD_BALANCER);
@@ -68,7 +66,12 @@ export class Topology {
     this.attachments = ofTypes(resources, TARGET_GROUP_ATTACHMENT);
     this.instances = ofTypes(resources, INSTANCE);
     this.securityGroups = ofTypes(resources, SECURITY_GROUP);
-    this.ingress = [...ofTypes(resources, INGRESS_RULE).map(vpcIngress), ...ofTypes(resources, SECURITY_GROUP_RULE).flatMap(ec2RuleIngress), ...this.securityGroups.flatMap(inlineIngress)];
+  }
+
+  /** Every ingress permission; read only by the policies that ask, so no other policy touches (possibly unknown) sources. */
+  get ingress(): readonly Ingress[] {
+    this.ingressCache ??= [...ofTypes(this.resources, INGRESS_RULE).map(vpcIngress), ...ofTypes(this.resources, SECURITY_GROUP_RULE).flatMap(ec2RuleIngress), ...this.securityGroups.flatMap(inlineIngress)];
+    return this.ingressCache;
   }
 
   balancerOfListener(listener: PolicyResource): PolicyResource | undefined {
@@ -140,12 +143,23 @@ export class Topology {
   }
 }
 
+/** The ingress permissions one resource declares (a rule resource, or a group's inline rules). */
+export function ingressOf(resource: PolicyResource): Ingress[] {
+  if (isOneOf(resource.type, INGRESS_RULE)) return [vpcIngress(resource)];
+  if (isOneOf(resource.type, SECURITY_GROUP_RULE)) return ec2RuleIngress(resource);
+  if (isOneOf(resource.type, SECURITY_GROUP)) return inlineIngress(resource);
+  return [];
+}
+
+// Sources are getters: a policy reads (and, in a preview, may find unknown) only the sources of the rules it judges.
 function vpcIngress(rule: PolicyResource): Ingress {
   const p = rule.props;
   return {
     declaredBy: rule,
     group: first(dependenciesOf(rule, "securityGroupId").filter((d) => isOneOf(d.type, SECURITY_GROUP))),
-    cidrs: [readString(p, "cidrIpv4"), readString(p, "cidrIpv6")].filter((c): c is string => c !== undefined),
+    get cidrs() {
+      return [readString(p, "cidrIpv4"), readString(p, "cidrIpv6")].filter((c): c is string => c !== undefined);
+    },
     sourceGroups: dependenciesOf(rule, "referencedSecurityGroupId").filter((d) => isOneOf(d.type, SECURITY_GROUP)),
     fromSelf: false,
     protocol: String(read(p, "ipProtocol") ?? "-1"),
@@ -161,7 +175,9 @@ function ec2RuleIngress(rule: PolicyResource): Ingress[] {
     {
       declaredBy: rule,
       group: first(dependenciesOf(rule, "securityGroupId").filter((d) => isOneOf(d.type, SECURITY_GROUP))),
-      cidrs: [...readStrings(p, "cidrBlocks"), ...readStrings(p, "ipv6CidrBlocks")],
+      get cidrs() {
+        return [...readStrings(p, "cidrBlocks"), ...readStrings(p, "ipv6CidrBlocks")];
+      },
       sourceGroups: dependenciesOf(rule, "sourceSecurityGroupId").filter((d) => isOneOf(d.type, SECURITY_GROUP)),
       fromSelf: read(p, "self") === true,
       protocol: String(read(p, "protocol") ?? "-1"),
@@ -177,7 +193,9 @@ function inlineIngress(group: PolicyResource): Ingress[] {
   return readArray(group.props, "ingress").map((block) => ({
     declaredBy: group,
     group,
-    cidrs: [...readStrings(block, "cidrBlocks"), ...readStrings(block, "ipv6CidrBlocks")],
+    get cidrs() {
+      return [...readStrings(block, "cidrBlocks"), ...readStrings(block, "ipv6CidrBlocks")];
+    },
     sourceGroups: readArray(block, "securityGroups").length > 0 ? referenced : [],
     fromSelf: read(block, "self") === true,
     protocol: String(read(block, "protocol") ?? "-1"),

@@ -4,6 +4,7 @@
  * credentials, no Pulumi CLI.
  *
  *   npm run synth -- --stack dev
+ *   npm run synth -- --stack prod --preview   # as the engine's first preview of a new stack
  *
  * The stack file is Pulumi.<stack>.yaml of the project directory: the nearest
  * folder with a Pulumi.yaml from where the command was started, as for the
@@ -16,21 +17,25 @@ import { presentRefusal, UsageError } from "../tools/refusal";
 import { findProjectDir, readStackFile } from "../tools/stack-file";
 import { collectRuntimeWarnings, formatWarningGroups, groupWarnings } from "../tools/warning-groups";
 
-const USAGE = "usage: npm run synth -- --stack <name> [--out DIR] [--traces]   (<name>: a Pulumi.<name>.yaml of the project, e.g. dev, prod)";
+const USAGE = "usage: npm run synth -- --stack <name> [--preview] [--out DIR] [--traces]   (<name>: a Pulumi.<name>.yaml of the project, e.g. dev, prod)";
 
 interface Args {
   readonly stack: string;
   readonly outDir?: string;
   readonly traces: boolean;
+  /** Register as the engine's first preview of a new stack: ids, ARNs and addresses unknown. */
+  readonly preview: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let stack: string | undefined;
   let outDir: string | undefined;
   let traces = false;
+  let preview = false;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--stack") stack = argv[++i];
     else if (argv[i] === "--traces") traces = true;
+    else if (argv[i] === "--preview") preview = true;
     else if (argv[i].startsWith("--stack=")) stack = argv[i].slice("--stack=".length);
     else if (argv[i] === "--out") outDir = argv[++i];
     else if (argv[i].startsWith("--out=")) outDir = argv[i].slice("--out=".length);
@@ -39,7 +44,7 @@ function parseArgs(argv: readonly string[]): Args {
   if (stack === undefined) throw new UsageError(`--stack is required\n${USAGE}`);
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, '_', '.', '-')\n${USAGE}`);
   if (outDir === "") throw new UsageError(`--out needs a folder\n${USAGE}`);
-  return { stack, outDir, traces };
+  return { stack, outDir, traces, preview };
 }
 
 /** A path as the operator would type it from where they started the command. */
@@ -51,7 +56,7 @@ function shown(path: string, from: string): string {
 async function synth(args: Args, projectDir: string, finalDir: string, shownDir: string): Promise<{ lines: string[]; failed: boolean }> {
   const stackFile = readStackFile(args.stack, projectDir);
   // The SDK and the program load only once the stack file reads: refusals before that are instant.
-  const [{ loadEnvironment }, { secretNeeds }, { runUnderMocks }, { withOfflineSecrets }, { SYNTH_STEPS }] = await Promise.all([
+  const [{ loadEnvironment }, { secretNeeds }, { runUnderMocks }, { withOfflineSecrets }, { PREVIEW_STEPS, SYNTH_STEPS }] = await Promise.all([
     import("../core/model/load"),
     import("../core/model/secrets"),
     import("../tools/mock-run"),
@@ -63,7 +68,7 @@ async function synth(args: Args, projectDir: string, finalDir: string, shownDir:
   const warnings = collectRuntimeWarnings();
   let run;
   try {
-    run = await runUnderMocks({ stack: args.stack, config: secrets.config, secretKeys: [...stackFile.secretKeys, ...secrets.added] }, async () => (await import("../index")).default);
+    run = await runUnderMocks({ stack: args.stack, config: secrets.config, secretKeys: [...stackFile.secretKeys, ...secrets.added], preview: args.preview }, async () => (await import("../index")).default);
   } finally {
     warnings.stop();
   }
@@ -72,7 +77,8 @@ async function synth(args: Args, projectDir: string, finalDir: string, shownDir:
   const environment = loadEnvironment(stackFile.config).environment;
   if (!environment) throw new Error("the program ran but the stack config does not load");
 
-  const lines = [`Stack ${args.stack} (${shown(stackFile.path, process.env.INIT_CWD ?? process.cwd())}, ${environment.isProduction ? "production" : "development"}): ${run.resources.length} resources registered offline in ${elapsedMs.toFixed(0)} ms`, `Provider auto-names applied; ${INPUT_RULES.length} AWS input rules (tools/aws-rules.ts) hold for every resource`];
+  const lines = [`Stack ${args.stack} (${shown(stackFile.path, process.env.INIT_CWD ?? process.cwd())}, ${environment.isProduction ? "production" : "development"}): ${run.resources.length} resources registered offline${args.preview ? " as a first preview (ids, ARNs and addresses unknown)" : ""} in ${elapsedMs.toFixed(0)} ms`, `Provider auto-names applied; ${INPUT_RULES.length} AWS input rules (tools/aws-rules.ts) hold for every resource`];
+  if (args.preview) lines.push("Preview: rendered configs and the topology need the deployed addresses; run synth without --preview for them");
   const used = secretNeeds(environment);
   if (used.length > 0) {
     const fromFile = new Set(stackFile.secretKeys);
@@ -82,7 +88,7 @@ async function synth(args: Args, projectDir: string, finalDir: string, shownDir:
   const staged = stageOutput(finalDir);
   let failed = false;
   try {
-    for (const step of SYNTH_STEPS) {
+    for (const step of args.preview ? PREVIEW_STEPS : SYNTH_STEPS) {
       const result = await step({ stack: args.stack, dir: staged.dir, shownDir, run, environment });
       lines.push(...result.summary);
       failed ||= result.failed === true;

@@ -9,14 +9,36 @@ import { installMocks, recordParents, RecordingMocks, type RegisteredResource } 
 export interface MockRun {
   readonly resources: RegisteredResource[];
   readonly outputs: Record<string, unknown>;
+  /** True when the run was a preview: ids, ARNs, addresses and what derives from them are unknown. */
+  readonly preview?: boolean;
+  /**
+   * `type::name` -> input property -> `type::name` of the resources its value
+   * came from, as the SDK sent them to the engine (propertyDependencies).
+   */
+  readonly dependencies?: ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>;
 }
 
-/** Resolves Outputs (nested in arrays/objects) to plain values. */
+/** What a preview shows for a stack output that needs a resource still to be created. */
+export const UNKNOWN_OUTPUT = "(known after deployment)";
+
+interface OutputInternals {
+  readonly isKnown: Promise<boolean>;
+  promise(): Promise<unknown>;
+}
+
+/**
+ * Resolves Outputs (nested in arrays/objects) to plain values. An unknown
+ * Output (a preview) becomes UNKNOWN_OUTPUT: its `apply` would never run, so
+ * waiting on it would never end.
+ */
 export async function resolveDeep(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
-    // The Output's own promise rejects when a resource it reads failed to register (apply would never run).
-    return resolveDeep(await (value as unknown as { promise(): Promise<unknown> }).promise());
+    // An unknown Output (a preview) never runs its applies; the promise rejects when a resource it reads failed to register.
+    const output = value as unknown as OutputInternals;
+    if (!(await output.isKnown)) return UNKNOWN_OUTPUT;
+    return resolveDeep(await output.promise());
   }
+  if (pulumi.isUnknown(value)) return UNKNOWN_OUTPUT;
   if (value instanceof Promise) return resolveDeep(await value);
   if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
   if (value !== null && typeof value === "object") {
@@ -55,6 +77,38 @@ export interface MockRunOptions {
   readonly config: Record<string, string>;
   readonly secretKeys?: string[];
   readonly region?: string;
+  /** Register as the engine's first preview of a new stack does (RecordingMocks `preview`). */
+  readonly preview?: boolean;
+}
+
+/** `urn:pulumi:stack::project::parent$type::name` -> `type::name`. */
+function keyOfUrn(urn: string): string {
+  const parts = urn.split("::");
+  const name = parts.slice(3).join("::");
+  const type = (parts[2] ?? "").split("$").pop() ?? "";
+  return `${type}::${name}`;
+}
+
+interface DependencyRequest {
+  getType(): string;
+  getName(): string;
+  getPropertydependenciesMap(): { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
+}
+
+/** Records the property dependencies of every registration, as the engine receives them. */
+function recordDependencies(into: Map<string, Record<string, string[]>>): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: DependencyRequest, callback: unknown): void } | undefined;
+  if (!monitor) return;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    const deps: Record<string, string[]> = {};
+    req.getPropertydependenciesMap()?.forEach((list, key) => {
+      const urns = list.getUrnsList();
+      if (urns.length > 0) deps[key] = urns.map(keyOfUrn);
+    });
+    into.set(`${req.getType()}::${req.getName()}`, deps);
+    register(req, callback);
+  };
 }
 
 /**
@@ -62,8 +116,10 @@ export interface MockRunOptions {
  * and returns outputs). Config must be set before the program's modules run.
  */
 export async function runUnderMocks(options: MockRunOptions, program: () => unknown | Promise<unknown>): Promise<MockRun> {
-  const mocks = new RecordingMocks(options.region ?? regionOf(options.config));
+  const mocks = new RecordingMocks(options.region ?? regionOf(options.config), { preview: options.preview });
   await installMocks(mocks, options.stack);
+  const dependencies = new Map<string, Record<string, string[]>>();
+  recordDependencies(dependencies);
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
   let exported: unknown;
   let failure: unknown;
@@ -96,7 +152,7 @@ export async function runUnderMocks(options: MockRunOptions, program: () => unkn
     // A registration AWS would reject fails the run, whatever the program did next.
     if (mocks.violations.length > 0) failure = new AwsInputRuleError(mocks.violations);
     if (failure !== undefined) throw new ProgramFailure(failure, mocks.resources);
-    return { resources: mocks.resources, outputs };
+    return { resources: mocks.resources, outputs, preview: mocks.preview, dependencies };
   } finally {
     restoreRejections();
   }

@@ -15,9 +15,18 @@ export interface RegisteredResource {
   readonly parent?: string;
   readonly custom: boolean;
   readonly inputs: Record<string, unknown>;
-  /** Id and computed state the mock returned. */
+  /** Id and computed state the mock returned ("" and the inputs alone in a preview). */
   readonly id: string;
   readonly state: Record<string, unknown>;
+}
+
+export interface RecordingMocksOptions {
+  /**
+   * Behave as the engine's first preview of a new stack: no resource has an
+   * id or computed state yet (ARNs, DNS names, instance addresses), so every
+   * Output derived from them is unknown and its `apply` never runs.
+   */
+  readonly preview?: boolean;
 }
 
 const MOCK_ACCOUNT = "111122223333";
@@ -119,7 +128,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   /** Subnet id -> CIDR, so instances get addresses inside their subnet. */
   private readonly subnets = new Map<string, string>();
 
-  constructor(private readonly region = "eu-west-1") {}
+  readonly preview: boolean;
+
+  constructor(
+    private readonly region = "eu-west-1",
+    options: RecordingMocksOptions = {},
+  ) {
+    this.preview = options.preview === true;
+  }
 
   /** Called by a stack transformation, which sees parents (mock args do not). */
   noteParent(type: string, name: string, parent: string | undefined): void {
@@ -165,8 +181,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     const given = (args.inputs ?? {}) as Record<string, unknown>;
     const region = typeof given.region === "string" ? given.region : this.region;
     const inputs = args.custom === false ? given : this.applyProviderRules(args.type, args.name, given, region, args.provider);
-    const id = args.custom === false ? "" : idFor(args.type, args.name);
-    const state = { ...inputs, ...(args.custom === false ? {} : computedState(args.type, args.name, inputs, region, this.subnets)) };
+    const computed = args.custom !== false && !this.preview;
+    const id = computed ? idFor(args.type, args.name) : "";
+    const state = { ...inputs, ...(computed ? computedState(args.type, args.name, inputs, region, this.subnets) : {}) };
     if (args.type === "aws:ec2/subnet:Subnet" && typeof inputs.cidrBlock === "string") this.subnets.set(id, inputs.cidrBlock);
     if (args.type === "pulumi:providers:aws") this.noteDefaultTags(id, inputs.defaultTags);
     this.resources.push({
@@ -178,7 +195,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       id,
       state,
     });
-    return { id: args.custom === false ? undefined : id, state };
+    return { id: computed ? id : undefined, state };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -209,7 +226,7 @@ interface ResourceInternals {
 }
 
 export async function installMocks(mocks: RecordingMocks, stack: string, project = "genesys"): Promise<void> {
-  await pulumi.runtime.setMocks(mocks, project, stack, false);
+  await pulumi.runtime.setMocks(mocks, project, stack, mocks.preview);
 }
 
 /** Inside the root stack: a transformation that tells the mocks each resource's parent. */

@@ -6,7 +6,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Environment } from "../core/model/environment";
 import { formatSizingTable, type SizingRow } from "../core/model/framework-sizing";
-import type { MockRun } from "./mock-run";
+import * as pulumi from "@pulumi/pulumi";
+import { UNKNOWN_OUTPUT, type MockRun } from "./mock-run";
 import { printNetwork } from "./synth-network";
 import { writeServerConfigs } from "./synth-server-configs";
 import { writePolicyReport } from "./policy-report";
@@ -53,12 +54,15 @@ function wrap(items: readonly string[], indent: string, width = 100): string[] {
   return lines;
 }
 
+/** plan.json shows a value a preview does not know as UNKNOWN_OUTPUT. */
+const showUnknown = (_key: string, value: unknown) => (pulumi.isUnknown(value) ? UNKNOWN_OUTPUT : value);
+
 export const writePlan: SynthStep = ({ dir, shownDir = dir, run }) => {
   const plan = {
     resources: run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs })),
     outputs: run.outputs,
   };
-  writeFileSync(join(dir, "plan.json"), `${JSON.stringify(plan, null, 2)}\n`);
+  writeFileSync(join(dir, "plan.json"), `${JSON.stringify(plan, showUnknown, 2)}\n`);
   const counts = new Map<string, number>();
   for (const r of run.resources.filter((r) => r.type.startsWith("aws:"))) counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);
   const items = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([type, count]) => `${count} ${type}`);
@@ -96,3 +100,6 @@ export const printFrameworkSizing: SynthStep = ({ run }) => {
 };
 
 export const SYNTH_STEPS: readonly SynthStep[] = [printNetwork, writePlan, writeServerConfigs, writePolicyReport, printFrameworkSizing, writeTopology, writeOutputs];
+
+/** What a preview can show: server configs and the topology need deployed addresses and ARNs. */
+export const PREVIEW_STEPS: readonly SynthStep[] = [printNetwork, writePlan, writePolicyReport, printFrameworkSizing, writeOutputs];

@@ -107,6 +107,48 @@ export function stageFileScript(relativePath: string, content: string, stateDir 
   return script(writeFileLines(`${stateDir}/stage/${relativePath}`, content, "0644"));
 }
 
+/** A member address placeholder in a rendered template: `member-7.address.invalid` (RFC 6761 reserves .invalid). */
+export const ADDRESS_PLACEHOLDER = /^member-\d{1,5}\.address\.invalid$/;
+const IPV4_ADDRESS = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/**
+ * The sed script that puts the members' addresses into a staged template:
+ * one `s/<placeholder>/<address>/g` per member. Placeholders and addresses
+ * are checked, so neither can carry a sed or shell command.
+ */
+export function addressSubstitutions(addresses: Readonly<Record<string, string>>): string {
+  return Object.entries(addresses)
+    .map(([placeholder, address]) => {
+      checked(ADDRESS_PLACEHOLDER, placeholder, "address placeholder");
+      if (!IPV4_ADDRESS.test(address)) throw new Error(`member address ${JSON.stringify(address)} must be an IPv4 address`);
+      return `s/${placeholder.replace(/\./g, "\\.")}/${address}/g\n`;
+    })
+    .join("");
+}
+
+/**
+ * Stages a rendered file whose member addresses are placeholders: the script
+ * carries the template (known before any host exists, so policies read it in
+ * a preview), standard input the sed substitutions (addressSubstitutions).
+ * The staged file is byte for byte the file rendered with the addresses.
+ */
+export function stageTemplateScript(relativePath: string, template: string, stateDir = STATE_DIR): string {
+  checked(RELATIVE_PATH, relativePath, "staged file");
+  const path = `${stateDir}/stage/${relativePath}`;
+  checked(ABSOLUTE_PATH, path, "file");
+  const dest = shellQuote(path);
+  const tmp = shellQuote(`${path}.genesys-tmp`);
+  const substitutions = shellQuote(`${path}.genesys-addresses`);
+  return script([
+    `mkdir -p "$(dirname ${dest})"`,
+    `cat > ${substitutions}`,
+    `printf '%s' ${Buffer.from(template, "utf8").toString("base64")} | base64 -d | sed -f ${substitutions} > ${tmp}`,
+    `rm -f ${substitutions}`,
+    `chmod 0644 ${tmp}`,
+    `mv -f ${tmp} ${dest}`,
+  ]);
+}
+
 /**
  * Writes a file that lives outside the server root (a TLS certificate or key)
  * into the staging area, its content read base64 from standard input so the

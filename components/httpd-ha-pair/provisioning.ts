@@ -22,8 +22,8 @@ import { clusterSetup, type ClusterSetup } from "../../core/render/cluster/clust
 import { COROSYNC_AUTHKEY_PATH, needsAuthkey } from "../../core/render/cluster/corosync-conf";
 import { RHEL_HTTPD_CONFIG } from "../../core/render/cluster/pair-hosts";
 import { resourceChain } from "../../core/render/cluster/pcs-commands";
-import { applyConfigScript, asRoot, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, sha256Hex, stageFileScript, stageOutsideFileScript } from "./host-scripts";
-import { PID_FILE, renderPairSite, SERVER_ROOT, siteFilePaths, TLS_CERTIFICATE_FILE, TLS_KEY_FILE } from "./site-files";
+import { addressSubstitutions, applyConfigScript, asRoot, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, sha256Hex, stageOutsideFileScript, stageTemplateScript } from "./host-scripts";
+import { memberAddressPlaceholders, PID_FILE, renderPairSite, renderPairSiteTemplate, SERVER_ROOT, siteFilePaths, TLS_CERTIFICATE_FILE, TLS_KEY_FILE } from "./site-files";
 
 export interface PairHost {
   /** Cluster node name. */
@@ -97,6 +97,14 @@ export class PairProvisioning extends pulumi.ComponentResource {
     const site = pulumi.output(args.backendAddresses).apply((ips) => renderPairSite(env, ips, tls !== undefined));
     const relativePaths = siteFilePaths(env, tls !== undefined).map((p) => pathUnderRoot(SERVER_ROOT, p));
     const contentOf = (relativePath: string) => site.apply((files) => files.find((f) => pathUnderRoot(SERVER_ROOT, f.path) === relativePath)?.content as string);
+    // Each step's script carries its file with placeholder member addresses (known at preview, so
+    // policies read it before anything exists); the addresses arrive on standard input.
+    const template = renderPairSiteTemplate(env, tls !== undefined);
+    const templateOf = (relativePath: string) => template.find((f) => pathUnderRoot(SERVER_ROOT, f.path) === relativePath)?.content as string;
+    const placeholders = memberAddressPlaceholders(env);
+    const substitutions = pulumi
+      .output(args.backendAddresses)
+      .apply((ips) => addressSubstitutions(Object.fromEntries(Object.entries(placeholders).filter(([key]) => Object.hasOwn(ips, key)).map(([key, placeholder]) => [placeholder, ips[key]]))));
     const staged = site.apply((files) => files.map((f) => ({ path: pathUnderRoot(SERVER_ROOT, f.path), sha256: sha256Hex(f.content) })));
     // The key and certificate travel on standard input; only their hashes reach a script, and those stay secret too.
     const outside = tls
@@ -134,7 +142,7 @@ export class PairProvisioning extends pulumi.ComponentResource {
       const installed = step("install", install, [sha256Hex(install)], reachable);
       const stagedFiles = relativePaths.map((relativePath) => {
         const content = contentOf(relativePath);
-        return step(`stage-${fileKey(relativePath)}`, content.apply((c) => asRoot(stageFileScript(relativePath, c))), [content.apply(sha256Hex)], [installed]);
+        return step(`stage-${fileKey(relativePath)}`, asRoot(stageTemplateScript(relativePath, templateOf(relativePath))), [content.apply(sha256Hex)], [installed], substitutions);
       });
       const stagedOutside = outside.map((f) =>
         step(`stage-${f.key}`, asRoot(stageOutsideFileScript(f.path, f.mode)), [pulumi.secret(f.content.apply(sha256Hex))], [installed], pulumi.secret(f.content.apply((c) => Buffer.from(c, "utf8").toString("base64")))),

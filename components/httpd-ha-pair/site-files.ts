@@ -85,6 +85,25 @@ export function recordingBackendAddresses(env: Environment, privateIps: Readonly
   return addresses;
 }
 
+/**
+ * Recording member key -> the placeholder host that stands for its address in
+ * the site's template (`member-3.address.invalid`), numbered in key order.
+ */
+export function memberAddressPlaceholders(env: Environment): Record<string, string> {
+  const keys = new Set<string>();
+  for (const tenant of env.recording?.tenants ?? []) for (const service of tenant.services) for (const member of service.members) keys.add(member.key);
+  return Object.fromEntries([...keys].sort().map((key, i) => [key, `member-${i + 1}.address.invalid`]));
+}
+
+/**
+ * The site rendered from the model alone, every member address a
+ * placeholder: known before any host exists, so it is what policies read in a
+ * preview, and what provisioning stages before putting the addresses in.
+ */
+export function renderPairSiteTemplate(env: Environment, clientTls: boolean): ConfigFile[] {
+  return renderPairSite(env, memberAddressPlaceholders(env), clientTls);
+}
+
 /** Renders the site and checks it has exactly the files declared from the model. */
 export function renderPairSite(env: Environment, privateIps: Readonly<Record<string, string>>, clientTls: boolean): ConfigFile[] {
   const files = renderHttpdSite(env, recordingBackendAddresses(env, privateIps), siteOptions(env, clientTls));

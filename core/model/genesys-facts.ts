@@ -3,7 +3,7 @@
  * how a route is derived from an application name. Defined once; renderers,
  * components and policies all read them from here.
  */
-import type { RecordingService } from "./schema";
+import type { RecordingService } from "./recording-services";
 
 /** Cookie names, one definition each. Case matters for Apache and ALB rules. */
 export const COOKIES = {

@@ -65,10 +65,7 @@ export const tokenName = () =>
 export const port = () =>
   z.number({ error: "must be a TCP port number" }).int({ message: "must be an integer port" }).min(1, { message: "must be a port from 1 to 65535" }).max(65535, { message: "must be a port from 1 to 65535" });
 
-/** True when `host` is `domain` itself or a subdomain of it. */
-export function isUnderDomain(host: string, domain: string): boolean {
-  return host === domain || host.endsWith(`.${domain}`);
-}
+export { isUnderDomain } from "./domain-names";
 
 /** What pulumi-aws appends to a name it generates: "-" and 7 random characters. */
 const AUTO_NAME_SUFFIX_LENGTH = 8;

@@ -8,6 +8,7 @@ import { isUnderDomain } from "./names";
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from "./network-math";
 import type { ConfigProblem, PathSegment } from "./problems";
 import { HA_OS_FACTS } from "./ha-os";
+import { reachesWorld, WORLD_RULE } from "./public-reach";
 import { HA_OS, RECORDING_SERVICES, type NodeConfig, type StackConfig } from "./schema";
 
 export type Rule = (config: StackConfig) => ConfigProblem[];
@@ -221,8 +222,8 @@ export const haPairVirtualIp: Rule = (config) => {
   if (pair.corosync.transport === "udp" && pair.virtualIp.agent !== "IPaddr2") {
     problems.push({ path: ["httpdHaPair", "corosync", "transport"], value: "udp", message: `cannot work with agent ${pair.virtualIp.agent}: AWS VPCs do not carry the multicast udp needs; use udpu` });
   }
-  if (config.environment === "production" && pair.adminCidr === "0.0.0.0/0") {
-    problems.push({ path: ["httpdHaPair", "adminCidr"], value: pair.adminCidr, message: "must not open SSH to the world in production; use your administration network's CIDR" });
+  if (config.environment === "production" && reachesWorld(pair.adminCidr)) {
+    problems.push({ path: ["httpdHaPair", "adminCidr"], value: pair.adminCidr, message: `must not open SSH to the world in production (it covers ${WORLD_RULE}); use your administration network's CIDR` });
   }
   return problems;
 };

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { RECORDING_SERVICE_FACTS } from "./genesys-facts";
+import { RECORDING_SERVICES, type RecordingService } from "./recording-services";
 import { parseCidr, parseIpv4 } from "./network-math";
 import { appName, hostname, HOSTNAME_PATTERN, key, pathSegment, port, stickyId, tenantKey, tokenName } from "./names";
 
@@ -166,8 +167,7 @@ export const cobrowseSchema = z.strictObject({
     .refine((m) => Object.keys(m).length > 0, { message: "must define at least one node" }),
 });
 
-export const RECORDING_SERVICES = ["rws", "rp", "rcs", "interactionReceiver", "webdav"] as const;
-export type RecordingService = (typeof RECORDING_SERVICES)[number];
+export { RECORDING_SERVICES, type RecordingService } from "./recording-services";
 export const BACKEND_SCHEMES = ["http", "https"] as const;
 
 const recordingTenant = z

@@ -5,11 +5,12 @@
  * balancers take traffic from the internet, and SSH comes from the
  * administration network alone.
  */
-import { cidrContains, parseCidr } from "../../core/model/network-math";
-import { LISTENER_RULE, isOneOf } from "../aws-types";
-import type { PolicyResource, StackPolicy, Violation } from "../policy";
-import { label, read, readArray, readStrings, renderedTexts } from "../props";
-import { coversPort, Topology, WORLD_CIDRS } from "../topology";
+import { cidrWithin, reachesWorld, WORLD_RULE } from "../../core/model/public-reach";
+import { INGRESS_RULE, LISTENER_RULE, isOneOf, SECURITY_GROUP, SECURITY_GROUP_RULE } from "../aws-types";
+import type { PolicyResource, ResourcePolicy, StackPolicy, Violation } from "../policy";
+import { label, read, readArray, readStrings } from "../props";
+import { renderedConfigs } from "../rendered-configs";
+import { coversPort, ingressOf, Topology } from "../topology";
 import { balancerSecurityGroups } from "../systems";
 
 /** httpd handlers that expose balancer state or control. */
@@ -52,19 +53,20 @@ export const noAdminPathsExposed: StackPolicy = {
         violations.push({ resource: rule, message: `A production balancer must not forward admin paths to a backend (${label(rule)} forwards ${exposed.join(", ")}).` });
       }
     }
-    for (const resource of resources) {
-      const open = new Set(renderedTexts(resource.props).flatMap(openAdminLocations));
+    const rendered = renderedConfigs(resources);
+    for (const resource of new Set(rendered.texts.map((t) => t.resource))) {
+      const open = new Set(rendered.texts.filter((t) => t.resource === resource).flatMap((t) => openAdminLocations(t.text)));
       if (open.size > 0) {
         violations.push({ resource, message: `A production httpd balancer must restrict ${[...open].join(", ")} to localhost (Require local), as the recording guide does (${label(resource)}).` });
       }
     }
-    return violations;
+    return [...violations, ...rendered.unknown];
   },
 };
 
 export const noWorldIngressOutsideBalancers: StackPolicy = {
   name: "no-world-ingress-outside-balancers",
-  description: "Checks that only balancer security groups accept traffic from anywhere (0.0.0.0/0 or ::/0); Genesys nodes and every other group take traffic from named sources.",
+  description: "Checks that only balancer security groups accept traffic from the world (any CIDR covering more than 65,536 public IPv4 addresses or more than a /48 of global IPv6, such as 0.0.0.0/0, 0.0.0.0/1 or ::/0); Genesys nodes and every other group take traffic from named sources.",
   enforcementLevel: "mandatory",
   kind: "stack",
   check: (resources) => {
@@ -72,39 +74,41 @@ export const noWorldIngressOutsideBalancers: StackPolicy = {
     const balancerGroups = new Set(balancerSecurityGroups(topology).map((g) => g.urn));
     const violations: Violation[] = [];
     for (const ingress of topology.ingress) {
-      const world = ingress.cidrs.filter((c) => WORLD_CIDRS.includes(c));
+      const world = ingress.cidrs.filter(reachesWorld);
       if (world.length === 0 || (ingress.group && balancerGroups.has(ingress.group.urn))) continue;
       const target = ingress.group ? label(ingress.group) : "a security group outside the stack";
-      violations.push({ resource: ingress.declaredBy, message: `A production stack must open ${world.join(" and ")} only to balancer security groups (${label(ingress.declaredBy)} opens ${target}).` });
+      violations.push({ resource: ingress.declaredBy, message: `A production stack must open world-reaching sources (${WORLD_RULE}) only to balancer security groups (${label(ingress.declaredBy)} opens ${target} to ${world.join(" and ")}).` });
     }
     return violations;
   },
 };
 
-function within(inner: string, outer: string): boolean {
-  const a = parseCidr(inner);
-  const b = parseCidr(outer);
-  return a !== undefined && b !== undefined && b.prefix <= a.prefix && cidrContains(b, a.base);
-}
-
-export const sshOnlyFromAdminCidr: StackPolicy = {
+/**
+ * A resource policy, so it judges each rule before the rule is created: on
+ * `pulumi up` stack policies run only after every step has executed.
+ */
+export const sshOnlyFromAdminCidr: ResourcePolicy = {
   name: "ssh-only-from-admin-cidr",
-  description: "Checks that SSH (port 22) is reachable only from the administration CIDR, never from anywhere.",
+  description: "Checks, before each security group or rule is created, that SSH (port 22) is reachable only from the administration CIDR of the reviewed pack config (adminCidr), and never from the world, whatever that config says.",
   enforcementLevel: "mandatory",
-  kind: "stack",
-  check: (resources, context) => {
-    const violations: Violation[] = [];
-    for (const ingress of new Topology(resources).ingress) {
+  kind: "resource",
+  resourceTypes: [...INGRESS_RULE, ...SECURITY_GROUP_RULE, ...SECURITY_GROUP],
+  check: (resource, context) => {
+    const messages: string[] = [];
+    for (const ingress of ingressOf(resource)) {
       if (ingress.protocol !== "tcp" && ingress.protocol !== "6" && ingress.protocol !== "-1" && ingress.protocol !== "all") continue;
       if (!coversPort(ingress, 22)) continue;
+      if (context.adminCidr !== undefined && reachesWorld(context.adminCidr)) {
+        messages.push(`A production stack's administration CIDR must not reach the world (${WORLD_RULE}): the pack config's adminCidr is ${context.adminCidr} (${label(resource)} opens SSH).`);
+      }
       for (const cidr of ingress.cidrs) {
-        const allowed = context.adminCidr ? within(cidr, context.adminCidr) : !WORLD_CIDRS.includes(cidr);
+        const allowed = !reachesWorld(cidr) && (context.adminCidr === undefined || cidrWithin(cidr, context.adminCidr));
         if (!allowed) {
           const rule = context.adminCidr ? `only from the administration CIDR ${context.adminCidr}` : "never from anywhere";
-          violations.push({ resource: ingress.declaredBy, message: `A production stack must allow SSH ${rule} (${label(ingress.declaredBy)} allows ${cidr}).` });
+          messages.push(`A production stack must allow SSH ${rule} (${label(resource)} allows ${cidr}).`);
         }
       }
     }
-    return violations;
+    return messages;
   },
 };

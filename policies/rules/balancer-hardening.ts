@@ -5,7 +5,7 @@
  */
 import { LOAD_BALANCER, SUBNET } from "../aws-types";
 import type { ResourcePolicy, StackPolicy, Violation } from "../policy";
-import { dependenciesOf, label, read, readArray, readString, readStrings, UNKNOWN } from "../props";
+import { dependenciesOf, isSet, label, read, readArray, readString, readStrings, UNKNOWN } from "../props";
 
 const isApplication = (props: Readonly<Record<string, unknown>>) => (read(props, "loadBalancerType") ?? "application") === "application";
 
@@ -26,8 +26,9 @@ export const balancerAccessLogs: ResourcePolicy = {
   resourceTypes: LOAD_BALANCER,
   check: (lb) => {
     const enabled = read(lb.props, "accessLogs", "enabled");
-    const bucket = read(lb.props, "accessLogs", "bucket");
-    if (enabled === true && (bucket === UNKNOWN || (typeof bucket === "string" && bucket.length > 0))) return [];
+    // A bucket still to be created has a name unknown at preview: it is set all the same.
+    const bucket = isSet(lb.props, "accessLogs", "bucket");
+    if (enabled === true && bucket) return [];
     return ["A production load balancer must write access logs: set accessLogs { enabled: true, bucket }."];
   },
 };

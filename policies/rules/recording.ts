@@ -7,7 +7,8 @@
  */
 import { tenantPrefix } from "../../core/model/genesys-facts";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
-import { label, lineage, read, readArray, readStrings, renderedTexts } from "../props";
+import { label, lineage, read, readArray, readStrings } from "../props";
+import { renderedConfigs } from "../rendered-configs";
 import { HTTPD_PAIR_COMPONENT, recordingIdentity, systemOf } from "../systems";
 import { Topology } from "../topology";
 
@@ -49,18 +50,17 @@ export const recordingProcessorNoStandby: StackPolicy = {
         violations.push({ resource: route, message: `A Recording Processor balancer must not keep a standby target group (weight 0): warm standby must be disabled for RP (${label(route)}).` });
       }
     }
-    for (const resource of resources) {
-      for (const text of renderedTexts(resource.props)) {
-        for (const [name, members] of httpdBalancers(text)) {
-          if (!/-rp$/.test(name)) continue;
-          const standby = members.filter((m) => STANDBY_MEMBER.test(m));
-          if (standby.length > 0) {
-            violations.push({ resource, message: `A Recording Processor balancer must not have a standby member: warm standby must be disabled for RP (balancer://${name} in ${label(resource)}: ${standby.map((m) => m.trim()).join("; ")}).` });
-          }
+    const rendered = renderedConfigs(resources);
+    for (const { resource, text } of rendered.texts) {
+      for (const [name, members] of httpdBalancers(text)) {
+        if (!/-rp$/.test(name)) continue;
+        const standby = members.filter((m) => STANDBY_MEMBER.test(m));
+        if (standby.length > 0) {
+          violations.push({ resource, message: `A Recording Processor balancer must not have a standby member: warm standby must be disabled for RP (balancer://${name} in ${label(resource)}: ${standby.map((m) => m.trim()).join("; ")}).` });
         }
       }
     }
-    return violations;
+    return [...violations, ...rendered.unknown];
   },
 };
 
@@ -95,17 +95,16 @@ export const recordingTenantIsolation: StackPolicy = {
         }
       }
     }
-    for (const resource of resources) {
-      for (const text of renderedTexts(resource.props)) {
-        for (const [path, balancer] of httpdProxyPasses(text)) {
-          const tenant = /^([a-z][a-z0-9]{0,11})-/.exec(balancer)?.[1];
-          if (tenant && !underTenant(path, tenant)) {
-            violations.push({ resource, message: `A recording tenant's balancer must be reached only under its prefix ${tenantPrefix(tenant)}/ (ProxyPass ${path} -> balancer://${balancer} in ${label(resource)}).` });
-          }
+    const rendered = renderedConfigs(resources);
+    for (const { resource, text } of rendered.texts) {
+      for (const [path, balancer] of httpdProxyPasses(text)) {
+        const tenant = /^([a-z][a-z0-9]{0,11})-/.exec(balancer)?.[1];
+        if (tenant && !underTenant(path, tenant)) {
+          violations.push({ resource, message: `A recording tenant's balancer must be reached only under its prefix ${tenantPrefix(tenant)}/ (ProxyPass ${path} -> balancer://${balancer} in ${label(resource)}).` });
         }
       }
     }
-    return violations;
+    return [...violations, ...rendered.unknown];
   },
 };
 
@@ -122,11 +121,16 @@ export const recordingCapacity: StackPolicy = {
   kind: "stack",
   check: (resources, context) => {
     const agents = context.screenRecordingAgents;
-    if (agents === undefined || agents === 0) return [];
+    if (agents === 0) return [];
     const violations: Violation[] = [];
+    const rendered = renderedConfigs(resources);
     for (const pair of resources.filter((r) => HTTPD_PAIR_COMPONENT.test(r.type))) {
-      const texts = resources.filter((r) => r.urn !== pair.urn && lineage(r).some((a) => a.urn === pair.urn)).flatMap((r) => renderedTexts(r.props).map((text) => ({ r, text })));
+      const texts = rendered.texts.filter(({ resource }) => resource.urn !== pair.urn && lineage(resource).some((a) => a.urn === pair.urn)).map(({ resource, text }) => ({ r: resource, text }));
       if (!texts.some(({ text }) => httpdBalancers(text).size > 0)) continue;
+      if (agents === undefined) {
+        violations.push({ resource: pair, message: `A production stack's reviewed pack config must give screenRecordingAgents, so the recording balancer's capacity can be checked (${label(pair)} serves recording).` });
+        continue;
+      }
       const limits = texts.flatMap(({ r, text }) => {
         const limit = httpdWorkerLimit(text);
         return limit === undefined ? [] : [{ r, limit }];
@@ -138,6 +142,6 @@ export const recordingCapacity: StackPolicy = {
         violations.push({ resource: r, message: `${rule}: ${need} (${label(r)} renders MaxRequestWorkers ${limit}).` });
       }
     }
-    return violations;
+    return [...violations, ...rendered.unknown];
   },
 };

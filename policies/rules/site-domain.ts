@@ -3,7 +3,7 @@
  * cookies of a third-party domain, and chat then cannot start (Web Engagement
  * guide). Every DNS record the stack creates must be the site domain or under it.
  */
-import { isUnderDomain } from "../../core/model/names";
+import { isUnderDomain } from "../../core/model/domain-names";
 import { DNS_RECORD } from "../aws-types";
 import type { ResourcePolicy } from "../policy";
 import { label, readString } from "../props";

@@ -58,8 +58,24 @@ describe("no-world-ingress-outside-balancers", () => {
       i.cidrIpv4 = "0.0.0.0/0";
     });
     expect(messagesOf(open, policy)).toEqual([
-      'A production stack must open 0.0.0.0/0 only to balancer security groups (aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule "cobrowse-nodes-from-alb" opens aws:ec2/securityGroup:SecurityGroup "cobrowse-nodes").',
+      'A production stack must open world-reaching sources (more than 65,536 public IPv4 addresses or more than a /48 of global IPv6) only to balancer security groups (aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule "cobrowse-nodes-from-alb" opens aws:ec2/securityGroup:SecurityGroup "cobrowse-nodes" to 0.0.0.0/0).',
     ]);
+  });
+
+  it.each(["0.0.0.0/1", "128.0.0.0/2", "::/0"])("rejects a node security group opened to %s, not only the two literal 'anywhere' CIDRs", (cidr) => {
+    const open = editInputs(base, TYPES.ingress, "cobrowse-nodes-from-alb", (i) => {
+      delete i.referencedSecurityGroupId;
+      i[cidr.includes(":") ? "cidrIpv6" : "cidrIpv4"] = cidr;
+    });
+    expect(messagesOf(open, policy)).toEqual([expect.stringContaining(`opens aws:ec2/securityGroup:SecurityGroup "cobrowse-nodes" to ${cidr}).`)]);
+  });
+
+  it("accepts a node security group opened to the VPC's private range", () => {
+    const vpc = editInputs(base, TYPES.ingress, "cobrowse-nodes-from-alb", (i) => {
+      delete i.referencedSecurityGroupId;
+      i.cidrIpv4 = "10.0.0.0/8";
+    });
+    expect(messagesOf(vpc, policy)).toEqual([]);
   });
 
   it("treats the httpd pair as a balancer; its SSH opened to ::/0 is left to ssh-only-from-admin-cidr", () => {

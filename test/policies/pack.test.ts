@@ -14,9 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLICIES } from "../../policies/catalog";
 import type { PolicyResource } from "../../policies/policy";
 import type { MockRun } from "../../tools/mock-run";
-import { loadEnvironment } from "../../core/model/load";
-import { packConfigFor, policyResources } from "../../tools/policy-report";
-import { readStackFile } from "../../tools/stack-file";
+import { loadPackConfig, policyResources } from "../../tools/policy-report";
 import { runStack } from "../support/program";
 import { editInputs, FIXTURE_CONFIG_VALUES, productionFixture, TYPES, withoutResources } from "./fixture";
 
@@ -187,7 +185,7 @@ describe("policy pack under the analyzer protocol", () => {
 
   it("passes the real production stack during a preview, and rejects it without the Web Engagement 8.5 balancer", async () => {
     const run = await runStack("prod");
-    await configure(packConfigFor(loadEnvironment(readStackFile("prod").config).environment!));
+    await configure(loadPackConfig("prod"));
     try {
       expect(await analyzeStack(run)).toEqual([]);
       const noBalancer = withoutResources(run, (r) => r.type === TYPES.lb && r.name === "gwe85");

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { POLICIES } from "../../policies/catalog";
 import type { PolicyResource } from "../../policies/policy";
-import { PACK_CONFIG_FILE, POLICY_REPORT_FILE, policyResources, writePolicyReport, type PolicyReport } from "../../tools/policy-report";
+import { loadPackConfig, PACK_CONFIG_FILE, POLICY_REPORT_FILE, policyResources, writePolicyReport, type PolicyReport } from "../../tools/policy-report";
 import { loadEnvironment } from "../../core/model/load";
 import { readStackFile } from "../../tools/stack-file";
 import { editInputs, productionFixture, TYPES } from "./fixture";
@@ -20,15 +20,16 @@ const environment = loadEnvironment(readStackFile("prod").config).environment!;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("policy report step", () => {
-  it("passes the production fixture and writes the report and the pack config from Pulumi.prod.yaml", async () => {
-    const result = await writePolicyReport({ stack: "prod", dir, shownDir: dir, run: productionFixture(), environment });
+  it("passes the production fixture and writes the report and the reviewed pack config it used (policies/config/prod.json)", async () => {
+    const result = await writePolicyReport({ stack: "prod", dir, shownDir: dir, environment, run: productionFixture() });
     expect(result.failed).toBe(false);
-    expect(result.summary).toContain(`Policies (production stack, ${POLICIES.length} policies): 0 mandatory violation(s), 0 advisory`);
+    expect(result.summary).toContain(`Policies (production stack, deployed values, reference values from policies/config/prod.json, ${POLICIES.length} policies): 0 mandatory violation(s), 0 advisory, 0 not evaluated`);
     const config = JSON.parse(readFileSync(join(dir, PACK_CONFIG_FILE), "utf8")) as Record<string, Record<string, unknown>>;
+    expect(config).toEqual(loadPackConfig("prod"));
     expect(Object.keys(config)).toEqual(POLICIES.map((p) => p.name));
-    expect(config["balancer-under-site-domain"]).toEqual({ siteDomain: "example.com", adminCidr: "10.0.0.0/8", screenRecordingAgents: 550 });
+    expect(config["balancer-under-site-domain"]).toEqual({ environment: "production", siteDomain: "example.com" });
     const report = JSON.parse(readFileSync(join(dir, POLICY_REPORT_FILE), "utf8")) as PolicyReport;
-    expect(report.policies.map((p) => [p.name, p.level, p.violations])).toEqual(POLICIES.map((p) => [p.name, "mandatory", 0]));
+    expect(report.policies.map((p) => [p.name, p.level, p.result, p.violations])).toEqual(POLICIES.map((p) => [p.name, "mandatory", "passed", 0]));
   });
 
   it("fails on a mandatory violation and names the policy, the resource and the rule", async () => {
@@ -48,11 +49,18 @@ describe("policy report step", () => {
     ]);
   });
 
-  it("reports the violation as advisory, and does not fail, in a development-tagged stack", async () => {
+  it("keeps the violation mandatory when the prod stack tags itself development: the kind comes from the reviewed pack config", async () => {
     const run = editInputs(productionFixture({ environment: "development" }), TYPES.lb, "recording", (i) => (i.enableDeletionProtection = false));
-    const result = await writePolicyReport({ stack: "prod", dir, shownDir: dir, run, environment });
+    const result = await writePolicyReport({ stack: "prod", dir, shownDir: dir, environment, run });
+    expect(result.failed).toBe(true);
+    expect(result.summary).toContain('  mandatory balancer-deletion-protection  aws:lb/loadBalancer:LoadBalancer "recording": A production load balancer must set enableDeletionProtection: true.');
+  });
+
+  it("reports the violation as advisory, and does not fail, under the development stack's pack config", async () => {
+    const run = editInputs(productionFixture({ environment: "development" }), TYPES.lb, "recording", (i) => (i.enableDeletionProtection = false));
+    const result = await writePolicyReport({ stack: "dev", dir, shownDir: dir, environment, run });
     expect(result.failed).toBe(false);
-    expect(result.summary).toContain("Policies (development stack, " + POLICIES.length + " policies): 0 mandatory violation(s), 1 advisory");
+    expect(result.summary.find((l) => l.startsWith("Policies ("))).toMatch(/^Policies \(development stack, .*: 0 mandatory violation\(s\), \d+ advisory/);
   });
 });
 

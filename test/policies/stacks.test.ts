@@ -8,18 +8,15 @@
  * only.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadEnvironment } from "../../core/model/load";
 import type { MockRun } from "../../tools/mock-run";
 import type { RegisteredResource } from "../../tools/mocks";
-import { mandatoryViolations, packConfigFor, policyResources, runPolicies, type PolicyReport } from "../../tools/policy-report";
-import { readStackFile } from "../../tools/stack-file";
+import { loadPackConfig, mandatoryViolations, policyResources, runPolicies, type PolicyReport } from "../../tools/policy-report";
 import { runStack } from "../support/program";
 
 const BALANCER_TYPES: readonly string[] = ["aws:lb/loadBalancer:LoadBalancer", "aws:lb/listener:Listener", "aws:lb/listenerRule:ListenerRule"];
 
 function reportOf(stack: string, run: MockRun): PolicyReport {
-  const env = loadEnvironment(readStackFile(stack).config).environment!;
-  return runPolicies(stack, policyResources(run, stack), packConfigFor(env));
+  return runPolicies(stack, policyResources(run, stack), loadPackConfig(stack));
 }
 
 /** Whether `r` sits (at any depth) under a component of `type` whose name starts with `prefix`. */
@@ -100,10 +97,9 @@ describe("Pulumi.prod.yaml", () => {
 });
 
 describe("Pulumi.prod.yaml's httpd pair, read from its provisioning scripts", () => {
-  const env = () => loadEnvironment(readStackFile("prod").config).environment!;
 
   it("has a worker per screen-recording agent, and fails once the agents outgrow the rendered MaxRequestWorkers", () => {
-    const config = packConfigFor(env());
+    const config = loadPackConfig("prod");
     const agents = config["recording-capacity"].screenRecordingAgents as number;
     expect(agents).toBe(550);
     const more = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { ...v, screenRecordingAgents: 100_000 }]));

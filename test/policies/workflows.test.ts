@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { PACK_CONFIG_FILE } from "../../tools/policy-report";
+import { packConfigPath } from "../../tools/policy-report";
 import { workflowJobScript } from "../../tools/workflow-steps";
 
 const root = resolve(__dirname, "../..");
@@ -83,7 +83,7 @@ describe.each(["pull-request.yml", "deploy.yml"])("%s", (file) => {
     for (const s of setups) expect(majorsAllowed(pkg.engines.node), `node-version ${String(s.with?.["node-version"])}`).toContain(Number(s.with?.["node-version"]));
   });
 
-  it("runs pulumi with the policy pack and the pack config synth wrote for the same stack, after installing the pack", () => {
+  it("runs pulumi with the policy pack and the stack's reviewed pack config (the one synth judged it by), after installing the pack", () => {
     for (const [name, job] of Object.entries(w.jobs)) {
       job.steps.forEach((step, i) => {
         if (!usesAction(step, "pulumi/actions")) return;
@@ -95,8 +95,9 @@ describe.each(["pull-request.yml", "deploy.yml"])("%s", (file) => {
         expect(existsSync(join(root, "policies/package-lock.json"))).toBe(true);
         for (const stack of expand(String(step.with?.["stack-name"]), job)) {
           expect(existsSync(join(root, `Pulumi.${stack}.yaml`)), `${name}: stack ${stack}`).toBe(true);
-          const config = expand(String(step.with?.policyPackConfigs), job).find((c) => c.includes(`/${stack}/`));
-          expect(config).toBe(`out/${stack}/${PACK_CONFIG_FILE}`);
+          const config = expand(String(step.with?.policyPackConfigs), job).find((c) => c.endsWith(`/${stack}.json`));
+          expect(config).toBe(packConfigPath(stack));
+          expect(existsSync(join(root, packConfigPath(stack)))).toBe(true);
           const synths = before.flatMap((s) => expand(s.run ?? "", job)).map((run) => /npm run synth -- --stack (\S+)/.exec(run)?.[1]);
           expect(synths, `${name}: synth ${stack} before pulumi`).toContain(stack);
         }

@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import type { PolicyReport } from "../../tools/policy-report";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = resolve(__dirname, "../..");
@@ -67,6 +68,25 @@ describe("synth summary", () => {
   });
 });
 
+describe("synth --stack prod --preview", () => {
+  it("exits 0 as the engine's first preview, and its policy report holds no policy that passed on an unknown input", async () => {
+    const result = await synth("--stack", "prod", "--preview", "--out", join(outDir, "preview"));
+    expect(result.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Stack prod \(.*\): \d+ resources registered offline as a first preview/);
+    const report = JSON.parse(readFileSync(join(outDir, "preview", "prod", "policy-report.json"), "utf8")) as PolicyReport;
+    expect(report.preview).toBe(true);
+    expect(report.violations).toEqual([]);
+    // Each policy passed on known values or says it could not tell; the pair's rendered httpd files are known.
+    const results = Object.fromEntries(report.policies.map((p) => [p.name, p.result]));
+    for (const name of ["no-admin-paths-exposed", "recording-processor-no-standby", "recording-tenant-isolation", "recording-capacity", "ssh-only-from-admin-cidr"]) expect(results[name]).toBe("passed");
+    for (const result of Object.values(results)) expect(["passed", "not evaluated"]).toContain(result);
+    for (const n of report.notEvaluated) expect(n.message).toMatch(/^not evaluated: .+ unknown at preview$/);
+    const plan = readFileSync(join(outDir, "preview", "prod", "plan.json"), "utf8");
+    expect(plan).toContain('"(known after deployment)"');
+  }, 180_000);
+});
+
 describe("synth --stack prod, HA pair", () => {
   it("names the secrets the pair reads and where the pair's addresses come from", () => {
     const result = results.get("prod")!;
@@ -100,6 +120,6 @@ describe("synth with a broken stack file", () => {
   it("rejects a missing --stack with the usage line", async () => {
     const result = await synth();
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("usage: npm run synth -- --stack <name> [--out DIR] [--traces]");
+    expect(result.stderr).toContain("usage: npm run synth -- --stack <name> [--preview] [--out DIR] [--traces]");
   });
 });

@@ -40,11 +40,11 @@ export const TEST_SECRETS: Record<string, string> = Object.fromEntries(
 );
 
 /** Runs the program for Pulumi.<stack>.yaml, after `edit` changes its values. */
-export async function runStack(stack: string, edit?: ConfigEdit): Promise<MockRun> {
+export async function runStack(stack: string, edit?: ConfigEdit, options: { readonly preview?: boolean } = {}): Promise<MockRun> {
   const values = structuredClone(stackValues(stack));
   edit?.(values);
   const config = { ...rawConfig(values), ...TEST_SECRETS };
-  return runUnderMocks({ stack, config, secretKeys: Object.keys(TEST_SECRETS) }, () => deployEnvironment(readEnvironment()));
+  return runUnderMocks({ stack, config, secretKeys: Object.keys(TEST_SECRETS), preview: options.preview }, () => deployEnvironment(readEnvironment()));
 }
 
 export function ofType(run: MockRun, type: string): RegisteredResource[] {

@@ -159,8 +159,13 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     expect(stages.sort()).toEqual(["conf-httpd.conf", "conf.d-loadbalancer_t1.conf", "conf.d-loadbalancer_t2.conf", "tls-certificate", "tls-key"]);
     const script = commandText(run, "ip1-stage-conf.d-loadbalancer_t1.conf");
     const encoded = /printf '\\''%s'\\'' ([A-Za-z0-9+/=]+) \| base64 -d/.exec(script)![1];
-    const text = Buffer.from(encoded, "base64").toString("utf8");
+    const template = Buffer.from(encoded, "base64").toString("utf8");
+    // The script carries the file with placeholder addresses; standard input carries the sed substitutions.
+    expect(template).toMatch(/BalancerMember https:\/\/member-\d+\.address\.invalid:8080/);
+    const stdin = String(byType(run, COMMAND).find((c) => c.name === `${STEP}-ip1-stage-conf.d-loadbalancer_t1.conf`)!.inputs.stdin);
+    const text = [...stdin.matchAll(/^s\/(.+)\/(.+)\/g$/gm)].reduce((t, [, from, to]) => t.replace(new RegExp(from, "g"), to), template);
     expect(text).toContain(`BalancerMember https://${run.recordingIps.t1rws1}:8080`);
+    expect(text).not.toContain(".address.invalid");
     expect(text).not.toContain("t2rws1");
   });
 
