@@ -19,7 +19,7 @@ import { caseCollisions, exactCookieConditions, exactQueryCondition, priorityBan
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
 import { TAG, type PlatformArgs } from "../shared/platform";
-import { allowBalancerToNodes, allowEgressAnywhere, allowFromCidr, createSecurityGroup } from "../shared/security-groups";
+import { allowBalancerToNodes, allowEgressAnywhere, allowFrameworkControl, allowFromCidr, createSecurityGroup } from "../shared/security-groups";
 import { createTargetGroup } from "../shared/target-group";
 
 export interface CobrowseClusterArgs {
@@ -58,6 +58,7 @@ export class CobrowseCluster extends pulumi.ComponentResource {
     const tags = { [TAG.system]: "cobrowse" };
     const nodeGroup = createSecurityGroup(`${name}-nodes`, { vpcId: p.vpcId, description: "Co-browse nodes" }, { parent: this });
     allowEgressAnywhere(`${name}-nodes-out`, nodeGroup.id, { parent: this });
+    allowFrameworkControl(`${name}-nodes-lca`, nodeGroup.id, p.frameworkControl, { parent: this });
     const instances = createGenesysNodes(name, { system: "cobrowse", nodes: cluster.nodes, imageId: p.imageId, privateSubnetIds: p.privateSubnetIds, securityGroupId: nodeGroup.id }, { parent: this });
     this.instances = instances;
     const ports = cluster.nodes.map((n) => n.port);

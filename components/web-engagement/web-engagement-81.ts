@@ -23,7 +23,7 @@ import { caseCollisions, exactPathParameterCondition, exactQueryCondition, prior
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
 import { TAG, type PlatformArgs } from "../shared/platform";
-import { allowBalancerToNodes, allowEgressAnywhere, allowFromCidr, allowFromGroup, createSecurityGroup } from "../shared/security-groups";
+import { allowBalancerToNodes, allowEgressAnywhere, allowFrameworkControl, allowFromCidr, allowFromGroup, createSecurityGroup } from "../shared/security-groups";
 import { createTargetGroup } from "../shared/target-group";
 
 export interface WebEngagement81Args {
@@ -87,6 +87,7 @@ export class WebEngagement81 extends pulumi.ComponentResource {
     for (const [tier, nodes] of tiers) {
       const group = createSecurityGroup(`${name}-${tier}-nodes`, { vpcId: p.vpcId, description: `Web Engagement 8.1 ${tier} nodes` }, { parent: this });
       allowEgressAnywhere(`${name}-${tier}-nodes-out`, group.id, { parent: this });
+      allowFrameworkControl(`${name}-${tier}-nodes-lca`, group.id, p.frameworkControl, { parent: this });
       tierGroups[tier] = group;
       instances[tier] = createGenesysNodes(
         `${name}-${tier}`,
