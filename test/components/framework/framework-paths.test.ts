@@ -116,3 +116,26 @@ describe("prod over transit gateways: the same paths", () => {
 
   it("lets every Genesys node read configuration and every SCS read configuration and reach every LCA", () => expectConnectedFramework(w));
 });
+
+describe("prod with an existing Configuration Database", () => {
+  let w: World;
+  let run: MockRun;
+  beforeAll(async () => {
+    run = await runStack("prod", (values) => {
+      (values.framework as Record<string, unknown>).configurationDatabase = { existing: { engine: "mssql", address: "10.60.200.10", port: 1433 } };
+    });
+    w = world(run);
+  });
+
+  // The stack's Genesys nodes keep their egress to anywhere; of the Framework's servers only the master CS may reach the database.
+  it("gives the master Configuration Server egress to exactly that address and port, and no other Framework server", () => {
+    const egress = run.resources.filter((r) => r.type === "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule" && r.name.includes("configdb"));
+    expect(egress.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort])).toEqual([["10.60.200.10/32", 1433, 1433]]);
+    expect(w.paths.databases()).toEqual([]);
+    const db = w.paths.external("configuration database", "10.60.200.10", String(run.resources.find((r) => r.name === "framework-emea-vpc")?.id));
+    const frameworkHosts = w.all.filter((i) => tags(i)["genesys:framework-role"] !== undefined);
+    expect(frameworkHosts.length).toBeGreaterThan(15);
+    const reaching = frameworkHosts.filter((i) => w.paths.reach(w.paths.instance(i), db, 1433).ok).map((i) => i.name);
+    expect(reaching.sort()).toEqual(["framework-emea-cs-backup", "framework-emea-cs-primary"]);
+  });
+});
