@@ -115,7 +115,7 @@ export class RecordingTenants extends pulumi.ComponentResource {
       const hostname = albHostname(recording.hostname, args.siteDomain, packed.number);
       const alb = new ApplicationLoadBalancer(
         albName,
-        { platform: p, hostname, defaultAction: { kind: "notFound", message: "No recording tenant is published at this path." }, accessLogPrefix: albName, tags: { [TAG.system]: "recording" } },
+        { platform: p, hostname, idleTimeoutSeconds: recording.idleTimeoutSeconds, defaultAction: { kind: "notFound", message: "No recording tenant is published at this path." }, accessLogPrefix: albName, tags: { [TAG.system]: "recording" } },
         { parent: this },
       );
       const group = createSecurityGroup(`${albName}-nodes`, { vpcId: p.vpcId, description: `Interaction Recording nodes behind ${hostname}` }, { parent: this });

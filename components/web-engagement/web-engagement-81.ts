@@ -133,7 +133,7 @@ export class WebEngagement81 extends pulumi.ComponentResource {
     const instances = this.instances.frontend;
     const targets = fe.nodes.map((n) => ({ key: n.key, instanceId: instances[n.key].id, port: n.port }));
     const roundRobin = createTargetGroup(`${base}-all`, { vpcId: p.vpcId, healthPath: fe.healthPath, targets, tags }, { parent: this });
-    const alb = new ApplicationLoadBalancer(base, { platform: p, hostname: fe.hostname, defaultAction: { kind: "forward", targetGroupArn: roundRobin.arn }, accessLogPrefix: base, tags }, { parent: this });
+    const alb = new ApplicationLoadBalancer(base, { platform: p, hostname: fe.hostname, idleTimeoutSeconds: fe.idleTimeoutSeconds, defaultAction: { kind: "forward", targetGroupArn: roundRobin.arn }, accessLogPrefix: base, tags }, { parent: this });
     allowBalancerToNodes(`${base}-alb-nodes`, { balancerGroupId: alb.securityGroupId, nodeGroupId: nodeGroup.id, ports: fe.nodes.map((n) => n.port) }, { parent: this });
     const bands = priorityBands(FRONTEND_RULES.length);
     const priorities = FRONTEND_RULES.map((_, i) => stablePriorities(fe.nodes.map((n) => n.key), bands[i]));
@@ -157,7 +157,7 @@ export class WebEngagement81 extends pulumi.ComponentResource {
     const tags = { [TAG.system]: "webEngagement81", [TAG.tier]: "backend" };
     const targets = be.nodes.map((n) => ({ key: n.key, instanceId: this.instances.backend[n.key].id, port: n.port }));
     const sticky = createTargetGroup(`${base}-all`, { vpcId: p.vpcId, healthPath: be.healthPath, stickiness: { type: "lb_cookie" }, targets, tags }, { parent: this });
-    const alb = new ApplicationLoadBalancer(base, { platform: p, hostname: be.hostname, exposure: "internal", defaultAction: { kind: "forward", targetGroupArn: sticky.arn }, accessLogPrefix: base, tags }, { parent: this });
+    const alb = new ApplicationLoadBalancer(base, { platform: p, hostname: be.hostname, idleTimeoutSeconds: be.idleTimeoutSeconds, exposure: "internal", defaultAction: { kind: "forward", targetGroupArn: sticky.arn }, accessLogPrefix: base, tags }, { parent: this });
     allowBalancerToNodes(`${base}-alb-nodes`, { balancerGroupId: alb.securityGroupId, nodeGroupId: nodeGroup.id, ports: be.nodes.map((n) => n.port) }, { parent: this });
     return alb;
   }

@@ -183,12 +183,25 @@ export const cobrowseStickiness: Rule = (config) => {
   for (const [key, node] of Object.entries(cob.nodes)) {
     const other = ids.get(node.nodeId);
     if (other) {
-      problems.push({ path: ["cobrowse", "nodes", key, "nodeId"], value: node.nodeId, message: `is already the id of node "${other}"; the ${COOKIES.cobrowse} cookie and co-browse-node-id must identify one node` });
+      problems.push({ path: ["cobrowse", "nodes", key, "nodeId"], value: node.nodeId, message: `is already the id of node "${other}"; co-browse-node-id must identify one node` });
     }
     ids.set(node.nodeId, key);
   }
-  if (cob.agentSide === "workspaceWebEdition" && !cob.urlStickiness) {
+  if (cob.agentSide === "workspaceWebEdition" && cob.urlStickiness === false) {
     problems.push({ path: ["cobrowse", "urlStickiness"], value: false, message: "must be true when agentSide is workspaceWebEdition: Workspace Web Edition supports only URL-based stickiness (serverUrl)" });
+  }
+  if (cob.agentSide === "workspaceDesktopEdition" && cob.urlStickiness === true) {
+    problems.push({ path: ["cobrowse", "urlStickiness"], value: true, message: "must be false when agentSide is workspaceDesktopEdition: Co-browse's cluster options say to leave serverUrl empty for Workspace Desktop Edition, which sticks by the gcbSessionServer cookie" });
+  }
+  const values = new Map<string, string>();
+  for (const [key, node] of Object.entries(cob.nodes)) {
+    const value = node.cookieValue ?? node.nodeId;
+    const other = values.get(value);
+    // Two defaulted values are two equal node ids, reported above.
+    if (other && (node.cookieValue !== undefined || cob.nodes[other].cookieValue !== undefined)) {
+      problems.push({ path: ["cobrowse", "nodes", key, node.cookieValue !== undefined ? "cookieValue" : "nodeId"], value, message: `is already the ${COOKIES.cobrowse} cookie value of node "${other}"; each node's cookie value must name that node only` });
+    }
+    values.set(value, key);
   }
   return problems;
 };

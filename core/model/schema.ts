@@ -140,28 +140,37 @@ export const webEngagement81Schema = z.strictObject({
   balancer: z.enum(BALANCER_KINDS).default("alb").describe("`none` connects frontend servers to backend servers directly: development only."),
   frontend: z.strictObject({
     hostname: hostname(),
-    stickyParameter: tokenName().default("gwe_route").describe("URL parameter carrying \".\" + frontend application name. @default gwe_route"),
+    stickyParameter: tokenName().default("gwe_route").describe("URL parameter carrying \".\" + frontend application name, as your Frontend Server writes it. @default gwe_route (project default: the Web Engagement 8.1 load-balancing guide gives the value, not the parameter's name)"),
+    idleTimeoutSeconds: intIn(1, 4000, "seconds").default(60).describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
     nodes: nodes(8081),
   }),
   backend: z.strictObject({
     hostname: hostname(),
-    cookie: tokenName().default("ROUTEID").describe("Balancer-made stickiness cookie. @default ROUTEID"),
+    cookie: tokenName().default("ROUTEID").describe("Balancer-made stickiness cookie (httpd and nginx; the ALB issues its own). @default ROUTEID (project default; the guide's example name is RouteId)"),
+    idleTimeoutSeconds: intIn(1, 4000, "seconds").default(60).describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
     nodes: nodes(9081),
   }),
 });
 
-export const AGENT_SIDES = ["workspaceWebEdition", "other"] as const;
+export const AGENT_SIDES = ["workspaceWebEdition", "workspaceDesktopEdition", "other"] as const;
 
 export const cobrowseSchema = z.strictObject({
   balancer: z.enum(BALANCER_KINDS).default("alb"),
   hostname: hostname(),
-  agentSide: z.enum(AGENT_SIDES).default("other").describe("Agent desktop. Workspace Web Edition supports URL stickiness only. @default other"),
-  urlStickiness: z.boolean().default(true).describe("Publish a serverUrl per node (`?co-browse-node-id=N`). @default true"),
+  agentSide: z
+    .enum(AGENT_SIDES)
+    .default("other")
+    .describe("Agent desktop. Co-browse's cluster options: Workspace Web Edition needs serverUrl (URL stickiness only), Workspace Desktop Edition must leave it empty (cookie stickiness). @default other"),
+  urlStickiness: z.boolean().optional().describe("Publish a serverUrl per node (`?co-browse-node-id=N`). @default true for workspaceWebEdition, false otherwise; never with workspaceDesktopEdition"),
+  idleTimeoutSeconds: intIn(1, 4000, "seconds").default(60).describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
   nodes: z
     .record(
       key(),
       node(8700).extend({
-        nodeId: stickyId().describe("The node's id: the gcbSessionServer cookie value and the co-browse-node-id parameter."),
+        nodeId: stickyId().describe("The node's id in the co-browse-node-id parameter of its serverUrl."),
+        cookieValue: stickyId()
+          .optional()
+          .describe("What the node writes into the gcbSessionServer cookie. @default the nodeId (project default: the Co-browse guides say only that the balancer routes on the cookie's value; read it from a node's Set-Cookie)"),
       }),
     )
     .refine((m) => Object.keys(m).length > 0, { message: "must define at least one node" }),
@@ -229,6 +238,7 @@ const recordingTenant = z
 export const recordingSchema = z.strictObject({
   balancer: z.enum(RECORDING_BALANCER_KINDS).default("alb"),
   hostname: hostname(),
+  idleTimeoutSeconds: intIn(1, 4000, "seconds").default(60).describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
   backendScheme: z.enum(["http", "https"]).default("http").describe("Scheme the balancer uses towards the recording servers (https enables SSLProxyEngine). @default http"),
   connectionHeadroomPercent: intIn(0, 400, "percent").default(25).describe("Extra worker headroom over one connection per screen-recording agent, percent. @default 25"),
   tenants: z.record(tenantKey(), recordingTenant).refine((m) => Object.keys(m).length > 0, { message: "must define at least one tenant" }),

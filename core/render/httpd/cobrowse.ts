@@ -5,6 +5,9 @@
  * balancer of its own (the node, the others as hot standby) and mod_rewrite
  * sends a request carrying the parameter, else the cookie, to it. Requests
  * with neither are spread over all nodes. A single node is handled the same way.
+ * Co-browse uses WebSockets where it can ("Configuring a Load Balancer for
+ * Co-browse Cluster": WebSocket support highly recommended, HTTP and WebSocket
+ * balanced at the same time), so every member passes the upgrade on httpd 2.4.
  */
 import type { Cobrowse, CobrowseNode } from "../../model/environment";
 import { COBROWSE_CONTEXT_PATH, COBROWSE_NODE_PARAMETER } from "../../model/genesys-facts";
@@ -40,6 +43,7 @@ export function renderCobrowse(conf: HttpdConf, input: SystemInput<Cobrowse>): v
     owner: "cobrowse",
     members: model.nodes.map((node) => memberOf(node, input)),
     retrySeconds: tuning.retrySeconds,
+    webSockets: conf.version === "2.4",
   });
   for (const node of model.nodes) {
     renderBalancer(conf, {
@@ -47,6 +51,7 @@ export function renderCobrowse(conf: HttpdConf, input: SystemInput<Cobrowse>): v
       owner: `cobrowse.nodes.${node.key}`,
       members: [memberOf(node, input), ...model.nodes.filter((other) => other !== node).map((other) => ({ ...memberOf(other, input), hotStandby: true }))],
       retrySeconds: tuning.retrySeconds,
+      webSockets: conf.version === "2.4",
     });
   }
   conf.directive("RewriteEngine", "On");
@@ -58,7 +63,7 @@ export function renderCobrowse(conf: HttpdConf, input: SystemInput<Cobrowse>): v
     }
   }
   for (const node of model.nodes) {
-    conf.directive("RewriteCond", "%{HTTP_COOKIE}", `(?:^|[;,])[ ]*${regexLiteral(model.cookie)}=${regexLiteral(node.nodeId)}[ ]*(?:[;,]|$)`);
+    conf.directive("RewriteCond", "%{HTTP_COOKIE}", `(?:^|[;,])[ ]*${regexLiteral(model.cookie)}=${regexLiteral(node.cookieValue)}[ ]*(?:[;,]|$)`);
     routeTo(node);
   }
   renderProxyPass(conf, context, COBROWSE_BALANCER, context);

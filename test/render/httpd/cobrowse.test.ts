@@ -8,6 +8,7 @@ import { renderHttpdSite } from "../../../core/render/httpd/site";
 import { apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
 import { freePorts } from "../../support/ports";
 import { startStubNode, type StubNode } from "../../support/stub-node";
+import { openWebSocket } from "../../support/websocket-client";
 import { environmentFrom, send, setCookie, tally } from "./fixtures";
 
 const HOST = "cobrowse.example.com";
@@ -19,17 +20,24 @@ interface CobrowseSite {
   readonly apache: ApacheInstance;
 }
 
-/** Nodes as key -> node id; each sets gcbSessionServer=<its id> when it creates a session. */
-async function startSite(ids: Record<string, string>): Promise<CobrowseSite> {
+/**
+ * Nodes as key -> node id; each sets gcbSessionServer=<its cookie value> (its
+ * id unless `cookieValues` says otherwise) when it creates a session.
+ */
+async function startSite(ids: Record<string, string>, cookieValues: Record<string, string> = {}): Promise<CobrowseSite> {
   const keys = Object.keys(ids);
   const ports = await freePorts(keys.length);
   const stubs = await Promise.all(
     keys.map((key, i) =>
-      startStubNode({ name: key, port: ports[i], setCookies: (req) => ((req.url ?? "").startsWith(SESSION_PATH) ? [`${COOKIES.cobrowse}=${ids[key]}; Path=/`] : []) }),
+      startStubNode({ name: key, port: ports[i], setCookies: (req) => ((req.url ?? "").startsWith(SESSION_PATH) ? [`${COOKIES.cobrowse}=${cookieValues[key] ?? ids[key]}; Path=/`] : []) }),
     ),
   );
   const env = environmentFrom({
-    cobrowse: { hostname: HOST, agentSide: "workspaceWebEdition", nodes: Object.fromEntries(keys.map((key, i) => [key, { nodeId: ids[key], port: ports[i] }])) },
+    cobrowse: {
+      hostname: HOST,
+      agentSide: "workspaceWebEdition",
+      nodes: Object.fromEntries(keys.map((key, i) => [key, { nodeId: ids[key], port: ports[i], ...(cookieValues[key] ? { cookieValue: cookieValues[key] } : {}) }])),
+    },
   });
   const root = await apacheRoot();
   const addresses = Object.fromEntries(stubs.map((s) => [s.name, `127.0.0.1:${s.port}`]));
@@ -90,6 +98,24 @@ describe("Co-browse balancer on httpd", () => {
     expect([reply.status, reply.node]).toEqual([200, "cb2"]);
   });
 
+  // Co-browse uses WebSockets where it can ("Configuring a Load Balancer for Co-browse Cluster").
+  it("tunnels a WebSocket upgrade to the cookie's node, and to the URL parameter's node", async () => {
+    for (const [key, request] of [
+      ["cb2", { path: "/cobrowse/cometd", cookie: cookie("12") }],
+      ["cb3", { path: `/cobrowse/cometd?${COBROWSE_NODE_PARAMETER}=node-3`, cookie: cookie("1") }],
+    ] as const) {
+      const ws = await openWebSocket({ port: site.apache.port, host: HOST, ...request });
+      expect(ws.upgraded).toBe(true);
+      if (!ws.upgraded) return;
+      try {
+        expect(ws.headers["x-node"]).toBe(key);
+        expect(await ws.echo("frame")).toBe(`${key}:frame`);
+      } finally {
+        ws.close();
+      }
+    }
+  });
+
   it("answers a dead node's sessions from another node without errors", async () => {
     await site.stubs[0].close();
     const counts = await tally(20, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=1`, { host: HOST, cookie: cookie("1") });
@@ -110,5 +136,22 @@ describe("Co-browse balancer on httpd with a single node", () => {
     expect(await tally(10, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=7`, { host: HOST })).toEqual({ solo: 10 });
     expect(await tally(10, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: cookie("7") })).toEqual({ solo: 10 });
     expect(await tally(10, site.apache.port, "/cobrowse/rest/x", { host: HOST })).toEqual({ solo: 10 });
+  });
+});
+
+describe("Co-browse balancer on httpd when the cookie holds something other than the node id", () => {
+  let site: CobrowseSite;
+
+  beforeAll(async () => {
+    site = await startSite({ cb1: "1", cb2: "2" }, { cb1: "Co-browse_Server_1", cb2: "Co-browse_Server_2" });
+  });
+  afterAll(() => stopSite(site));
+
+  it("sticks by the configured cookie value and still routes the serverUrl's node id", async () => {
+    const created = await send(site.apache.port, SESSION_PATH, { host: HOST });
+    const issued = setCookie(created, COOKIES.cobrowse);
+    expect(issued?.value).toMatch(/^Co-browse_Server_\d$/);
+    expect(await tally(30, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: `${COOKIES.cobrowse}=${issued!.value}` })).toEqual({ [created.node!]: 30 });
+    expect(await tally(30, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=2`, { host: HOST })).toEqual({ cb2: 30 });
   });
 });
