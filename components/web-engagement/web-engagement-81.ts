@@ -3,12 +3,13 @@
  * its own balancer in production (Web Engagement 8.1 load-balancing guide).
  *
  * Frontend stickiness is URL based: the server writes "." + its application
- * name into a static URL parameter. ALB listener rules match a query
- * parameter's whole value (wildcards allowed, none needed), so each frontend
- * node gets a rule on `?<param>=.<route>`, and a second one on the servlet-style
- * path parameter (`;<param>=.<route>`) that Apache's stickysession also reads.
- * ALB path patterns reject ';' and '=', so that second rule matches the path
- * with a regular expression (`regexValues`).
+ * name as configured into a static URL parameter. ALB listener rules match a
+ * query parameter's whole value as sent (wildcards allowed, none needed), so
+ * each frontend node gets a rule on `?<param>=.<name>`, a name with spaces in
+ * both its `%20` and its `+` form, and a second one on the servlet-style path
+ * parameter (`;<param>=.<name>`) that Apache's stickysession also reads. ALB
+ * path patterns reject ';' and '=', so that second rule matches the path with
+ * a regular expression (`regexValues`); a name with spaces has no path rule.
  * Backend stickiness is a balancer-made cookie: the ALB's own lb_cookie.
  * Without balancers (development only) the frontend servers reach the backend
  * servers directly.
@@ -16,10 +17,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedNode, WebEngagement81 as WebEngagement81Model } from "../../core/model/environment";
-import { stickyValue } from "../../core/model/genesys-facts";
+import { queryValueForms, webEngagement81StickyValue } from "../../core/model/genesys-facts";
 import { singleAlbProblems } from "../../core/model/alb-packing";
 import { ConfigError, type ConfigProblem } from "../../core/model/problems";
-import { caseCollisions, exactPathParameterCondition, exactQueryCondition, priorityBands, ruleLimitProblems, stablePriorities, type RuleCondition } from "../shared/alb-conditions";
+import { caseCollisions, exactPathParameterCondition, exactQueryValuesCondition, priorityBands, ruleLimitProblems, stablePriorities, type RuleCondition } from "../shared/alb-conditions";
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
 import { TAG, type PlatformArgs } from "../shared/platform";
@@ -38,10 +39,10 @@ export type WebEngagement81Wiring = "balancers" | "direct";
 export type Tier = "frontend" | "backend";
 
 /** Frontend rules by where the sticky parameter sits; query rules are evaluated first. */
-const FRONTEND_RULES = [
-  { shape: "query", condition: exactQueryCondition },
-  { shape: "path", condition: exactPathParameterCondition },
-] as const;
+const FRONTEND_RULES: readonly { shape: string; condition: (parameter: string, value: string) => RuleCondition | undefined }[] = [
+  { shape: "query", condition: (parameter, value) => exactQueryValuesCondition(parameter, queryValueForms(value)) },
+  { shape: "path", condition: (parameter, value) => (value.includes(" ") ? undefined : exactPathParameterCondition(parameter, value)) },
+];
 
 /** What the frontend ALB cannot route: routes equal without case, more nodes than one ALB's rules hold. */
 export function webEngagement81AlbProblems(system: WebEngagement81Model): ConfigProblem[] {
@@ -49,7 +50,7 @@ export function webEngagement81AlbProblems(system: WebEngagement81Model): Config
   const fe = system.frontend;
   const tooLong = fe.nodes.flatMap((n) =>
     FRONTEND_RULES.flatMap((rule) =>
-      ruleLimitProblems([rule.condition(fe.stickyParameter, stickyValue(n.route))]).map((problem) => ({
+      ruleLimitProblems([rule.condition(fe.stickyParameter, webEngagement81StickyValue(n.appName))].filter((c): c is RuleCondition => c !== undefined)).map((problem) => ({
         path: ["webEngagement81", "frontend", "nodes", n.key, "appName"],
         value: n.appName,
         message: `cannot be routed by an ALB rule on the ${rule.shape} parameter ${fe.stickyParameter}: ${problem}; use a shorter application name or sticky parameter`,
@@ -58,7 +59,7 @@ export function webEngagement81AlbProblems(system: WebEngagement81Model): Config
   );
   return [
     ...tooLong,
-    ...caseCollisions(fe.nodes.map((n) => ({ path: ["webEngagement81", "frontend", "nodes", n.key, "appName"], value: n.route }))),
+    ...caseCollisions(fe.nodes.map((n) => ({ path: ["webEngagement81", "frontend", "nodes", n.key, "appName"], value: n.appName }))),
     ...singleAlbProblems(["webEngagement81", "frontend", "nodes"], { rules: FRONTEND_RULES.length * fe.nodes.length, targetGroups: 1 + fe.nodes.length }),
   ];
 }
@@ -140,7 +141,8 @@ export class WebEngagement81 extends pulumi.ComponentResource {
     for (const node of fe.nodes) {
       const perNode = createTargetGroup(`${base}-node-${node.key}`, { vpcId: p.vpcId, healthPath: fe.healthPath, targets: [{ key: node.key, instanceId: instances[node.key].id, port: node.port }], tags: { ...tags, [TAG.node]: node.key } }, { parent: this });
       FRONTEND_RULES.forEach((rule, i) => {
-        const condition: RuleCondition = rule.condition(fe.stickyParameter, stickyValue(node.route));
+        const condition = rule.condition(fe.stickyParameter, webEngagement81StickyValue(node.appName));
+        if (condition === undefined) return;
         new aws.lb.ListenerRule(
           `${base}-${node.key}-${rule.shape}`,
           { listenerArn: alb.listener.arn, priority: priorities[i].get(node.key), conditions: [condition], actions: [{ type: "forward", targetGroupArn: perNode.arn }], tags: { ...tags, [TAG.node]: node.key } },
