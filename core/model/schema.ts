@@ -118,7 +118,7 @@ export const instancesSchema = z.strictObject({
 /** A Genesys server node: keyed by a stable name, named in Genesys by `appName` (default: the key). */
 const node = (defaultPort: number) =>
   z.strictObject({
-    appName: appName().optional().describe("Application name in Genesys Administrator (default: the node's key); its route replaces spaces with '_'."),
+    appName: appName().optional().describe("Application name in Genesys Administrator (default: the node's key). Balancer routes replace its spaces with '_' (the recording guide's rule), except Web Engagement 8.1's frontend sticky value, which is '.' + the name as configured."),
     port: port().default(defaultPort).describe("Port the Genesys application listens on."),
     instanceType: instanceType().optional().describe("EC2 instance type (default: instances.defaultType)."),
     availabilityZone: availabilityZone().optional().describe("Pin the node's zone; otherwise zones are assigned round-robin in natural key order."),
