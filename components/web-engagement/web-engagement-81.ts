@@ -5,11 +5,12 @@
  * Frontend stickiness is URL based: the server writes "." + its application
  * name as configured into a static URL parameter. ALB listener rules match a
  * query parameter's whole value as sent (wildcards allowed, none needed), so
- * each frontend node gets a rule on `?<param>=.<name>`, a name with spaces in
- * both its `%20` and its `+` form, and a second one on the servlet-style path
- * parameter (`;<param>=.<name>`) that Apache's stickysession also reads. ALB
- * path patterns reject ';' and '=', so that second rule matches the path with
- * a regular expression (`regexValues`); a name with spaces has no path rule.
+ * each frontend node gets a rule on `?<param>=.<name>` and a second one on the
+ * servlet-style path parameter (`;<param>=.<name>`) that Apache's
+ * stickysession also reads. ALB path patterns reject ';' and '=', so that
+ * second rule matches the path with a regular expression (`regexValues`). A
+ * name with spaces is refused: browsers may send a space as `%20`, which ALB
+ * query-string values cannot hold.
  * Backend stickiness is a balancer-made cookie: the ALB's own lb_cookie.
  * Without balancers (development only) the frontend servers reach the backend
  * servers directly.
@@ -57,7 +58,16 @@ export function webEngagement81AlbProblems(system: WebEngagement81Model): Config
       })),
     ),
   );
+  // A browser may send a space as "%20", which ALB query-string values cannot hold (AWS listener rule conditions).
+  const spaced = fe.nodes
+    .filter((n) => n.appName.includes(" "))
+    .map((n) => ({
+      path: ["webEngagement81", "frontend", "nodes", n.key, "appName"],
+      value: n.appName,
+      message: `cannot be routed by an ALB: the sticky value "." + this name carries its spaces URL-encoded, as %20 or +, and ALB query-string conditions cannot hold '%'; use a name without spaces, or the httpd balancer, which routes both forms`,
+    }));
   return [
+    ...spaced,
     ...tooLong,
     ...caseCollisions(fe.nodes.map((n) => ({ path: ["webEngagement81", "frontend", "nodes", n.key, "appName"], value: n.appName }))),
     ...singleAlbProblems(["webEngagement81", "frontend", "nodes"], { rules: FRONTEND_RULES.length * fe.nodes.length, targetGroups: 1 + fe.nodes.length }),

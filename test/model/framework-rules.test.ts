@@ -156,7 +156,7 @@ describe("Framework outcomes that cannot work: refused before any resource exist
   it("requires the Configuration Database in production, referenced or created", () => {
     const result = loadProd((fw) => delete fw.configurationDatabase);
     expect(result.problems.map(formatProblem)).toEqual([
-      "genesys:framework.configurationDatabase: nothing is required in production: the master Configuration Server needs the Configuration Database; set existing (engine, address, port) or create",
+      "genesys:framework.configurationDatabase is required in production: the master Configuration Server needs the Configuration Database; set existing (engine, address, port) or create",
     ]);
     const both = loadProd((fw) => (fw.configurationDatabase = { existing: { engine: "mssql", address: "10.9.0.10" }, create: {} }));
     expect(both.problems.map(formatProblem)[0]).toMatch(/^genesys:framework\.configurationDatabase: .* must set exactly one of existing .* or create/);
@@ -193,7 +193,7 @@ describe("Framework outcomes that cannot work: refused before any resource exist
       fw.sites.emea.availabilityZones = ["eu-central-1a", "eu-central-1b"];
     });
     expect(none.problems.map(formatProblem)).toEqual([
-      "genesys:framework.applicationSite: nothing is required: the stack's Genesys nodes are configuration clients of one Framework site in eu-west-1 (genesys:region), and no site is there; add one",
+      "genesys:framework.applicationSite is required: the stack's Genesys nodes are configuration clients of one Framework site in eu-west-1 (genesys:region), and no site is there; add one",
     ]);
   });
 });
