@@ -14,7 +14,6 @@ const SECRET_DESCRIPTIONS: Record<keyof typeof SECRET_CONFIG_KEYS, string> = {
   httpdTlsCertificate: "PEM certificate chain matching `httpdTlsPrivateKey`, for `recording.hostname`.",
   httpdHaPairBastionSshPrivateKey: "PEM private key for an existing bastion (`httpdHaPair.provisioning.existingBastion`); optional, the pair's key is used without it.",
   httpdHaPairCorosyncAuthkey: "corosync key, base64 (`corosync-keygen -k key && base64 -w0 key`); a pair on rhel8 with the knet transport (the rhel8 default).",
-  httpdHaPairBastionSshPrivateKey: "PEM private key of an existing provisioning bastion (`httpdHaPair.provisioning.bastion.existing`); default: `httpdHaPairSshPrivateKey`.",
   configurationDatabasePassword: "master password (8 to 41 characters, no `/`, `\"`, `@` or spaces) of the Configuration Database the stack creates (`framework.configurationDatabase.create`).",
 };
 
