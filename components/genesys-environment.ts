@@ -7,8 +7,19 @@ import * as aws from "@pulumi/aws";
 import type { Environment } from "../core/model/environment";
 import { Network } from "./network";
 import { FrameworkTopology } from "./framework/framework-topology";
-import { deployGenesysSystems } from "./genesys-systems";
+import { applicationSiteKey } from "../core/model/framework-paths";
+import { sizeFramework } from "../core/model/framework-sizing";
+import { deployGenesysSystems, hasGenesysNodes } from "./genesys-systems";
 import { HttpdHaPair } from "./httpd-ha-pair/httpd-ha-pair";
+
+/** The application site's VPC CIDR when its Distributed SCS control the stack's Genesys nodes. */
+function frameworkControl(env: Environment): { cidr: string; lcaPort: number } | undefined {
+  const fw = env.framework;
+  if (!fw || !hasGenesysNodes(env)) return undefined;
+  const key = applicationSiteKey(fw, env.region);
+  const site = sizeFramework(fw).find((s) => s.key === key);
+  return site && site.distributedScs > 0 ? { cidr: site.vpcCidr, lcaPort: fw.ports.lca } : undefined;
+}
 
 export function deployEnvironment(env: Environment): Record<string, unknown> {
   const provider = new aws.Provider("aws", {
@@ -16,9 +27,20 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
     defaultTags: { tags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" } },
   });
   const network = new Network("genesys", { network: env.network, natPerZone: env.isProduction }, { providers: { aws: provider } });
-  const systems = deployGenesysSystems(env, network, { providers: { aws: provider } });
+  const systems = deployGenesysSystems(env, network, { providers: { aws: provider } }, frameworkControl(env));
   // Framework sites span regions: the topology brings one provider per region, tagged like the stack's.
-  const framework = env.framework && new FrameworkTopology("framework", { framework: env.framework, amiNameFilter: env.instances.amiNameFilter, defaultTags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" } });
+  const framework =
+    env.framework &&
+    new FrameworkTopology("framework", {
+      framework: env.framework,
+      amiNameFilter: env.instances.amiNameFilter,
+      defaultTags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" },
+      applications: hasGenesysNodes(env)
+        ? { region: env.region, vpcId: network.vpcId, vpcCidr: network.vpcCidr, privateSubnetIds: network.privateSubnetIds, privateRouteTableIds: network.privateRouteTableIds }
+        : undefined,
+      isProduction: env.isProduction,
+      deletionProtection: env.hardening.deletionProtection,
+    });
   // The vendor guide's httpd cluster; it balances the recording nodes when recording.balancer is httpdHaPair.
   const pair =
     env.httpdHaPair &&

@@ -25,6 +25,11 @@ export interface GenesysSystems {
   readonly outputs: Record<string, unknown>;
 }
 
+/** Whether the environment runs Genesys nodes (configuration clients of the Framework). */
+export function hasGenesysNodes(env: Environment): boolean {
+  return [env.webEngagement81, env.webEngagement85, env.cobrowse, env.recording].some((s) => s !== undefined);
+}
+
 /** Every system's balancer kind, to know whether any ALB (and so the log bucket) exists. */
 function usesAlb(env: Environment): boolean {
   return [env.webEngagement81, env.webEngagement85, env.cobrowse, env.recording].some((s) => s?.balancer === "alb");
@@ -40,9 +45,8 @@ function pairScheme(env: Environment): "http" | "https" {
   }
 }
 
-export function deployGenesysSystems(env: Environment, network: Network, opts: pulumi.ComponentResourceOptions): GenesysSystems {
-  const present = [env.webEngagement81, env.webEngagement85, env.cobrowse, env.recording].some((s) => s !== undefined);
-  if (!present) return { outputs: {} };
+export function deployGenesysSystems(env: Environment, network: Network, opts: pulumi.ComponentResourceOptions, frameworkControl?: PlatformArgs["frameworkControl"]): GenesysSystems {
+  if (!hasGenesysNodes(env)) return { outputs: {} };
   const logs = usesAlb(env) && env.hardening.accessLogs ? new AccessLogBucket("genesys-lb-logs", { forceDestroy: !env.hardening.deletionProtection }, opts) : undefined;
   const platform: PlatformArgs = {
     vpcId: network.vpcId,
@@ -55,6 +59,7 @@ export function deployGenesysSystems(env: Environment, network: Network, opts: p
     isProduction: env.isProduction,
     hostedZoneId: env.site.hostedZoneId,
     accessLogBucket: logs?.bucketName,
+    frameworkControl,
   };
 
   const we81 = env.webEngagement81 && new WebEngagement81("gwe81", { platform, system: env.webEngagement81 }, opts);

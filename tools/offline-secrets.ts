@@ -13,6 +13,8 @@ const PLACEHOLDERS: Record<keyof typeof SECRET_CONFIG_KEYS, string> = {
   httpdTlsPrivateKey: "-----BEGIN PRIVATE KEY-----\noffline-placeholder\n-----END PRIVATE KEY-----",
   httpdTlsCertificate: "-----BEGIN CERTIFICATE-----\noffline-placeholder\n-----END CERTIFICATE-----",
   httpdHaPairCorosyncAuthkey: Buffer.alloc(128, 7).toString("base64"),
+  // RDS master passwords: 8 to 41 printable characters without '/', '"', '@' or spaces.
+  configurationDatabasePassword: "offline-placeholder-0000",
 };
 
 /** Full config keys (`genesys:...`) with their offline stand-ins. */

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { Environment } from "../core/model/environment";
 import { formatSizingTable, type SizingRow } from "../core/model/framework-sizing";
 import * as pulumi from "@pulumi/pulumi";
+import type { FrameworkConfig } from "../core/model/schema";
 import { UNKNOWN_OUTPUT, type MockRun } from "./mock-run";
 import { printNetwork } from "./synth-network";
 import { writeServerConfigs } from "./synth-server-configs";
@@ -93,10 +94,10 @@ export const writeOutputs: SynthStep = ({ stack, dir, shownDir = dir, run }) => 
 
 /** The Framework sizing per site, read back from the stack's `framework` output. */
 export const printFrameworkSizing: SynthStep = ({ run }) => {
-  const framework = run.outputs.framework as { connectivity: string; sites: Record<string, Omit<SizingRow, "key">> } | undefined;
+  const framework = run.outputs.framework as { connectivity: string; capacity?: FrameworkConfig["capacity"]; sites: Record<string, Omit<SizingRow, "key">> } | undefined;
   if (!framework) return { summary: [] };
   const rows = Object.entries(framework.sites).map(([key, site]) => ({ key, ...site }));
-  return { summary: ["", `Framework sites (${framework.connectivity}):`, ...formatSizingTable(rows).map((line) => `  ${line}`)] };
+  return { summary: ["", `Framework sites (${framework.connectivity}):`, ...formatSizingTable(rows, framework.capacity).map((line) => `  ${line}`)] };
 };
 
 export const SYNTH_STEPS: readonly SynthStep[] = [printNetwork, writePlan, writeServerConfigs, writePolicyReport, printFrameworkSizing, writeTopology, writeOutputs];

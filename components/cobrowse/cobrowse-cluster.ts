@@ -19,7 +19,7 @@ import { caseCollisions, exactCookieConditions, exactQueryCondition, priorityBan
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
 import { TAG, type PlatformArgs } from "../shared/platform";
-import { allowBalancerToNodes, allowEgressAnywhere, allowFromCidr, createSecurityGroup } from "../shared/security-groups";
+import { allowBalancerToNodes, allowEgressAnywhere, allowFrameworkControl, allowFromCidr, createSecurityGroup } from "../shared/security-groups";
 import { createTargetGroup } from "../shared/target-group";
 
 export interface CobrowseClusterArgs {
@@ -37,6 +37,7 @@ export function cobrowseAlbProblems(cluster: Cobrowse): ConfigProblem[] {
   const rulesPerNode = COOKIE_RULE_SHAPES.length + (cluster.urlStickiness ? 1 : 0);
   return [
     ...caseCollisions(cluster.nodes.map((n) => ({ path: ["cobrowse", "nodes", n.key, "nodeId"], value: n.nodeId }))),
+    ...(cluster.nodes.some((n) => n.cookieValue !== n.nodeId) ? caseCollisions(cluster.nodes.map((n) => ({ path: ["cobrowse", "nodes", n.key, "cookieValue"], value: n.cookieValue }))) : []),
     ...singleAlbProblems(["cobrowse", "nodes"], { rules: rulesPerNode * cluster.nodes.length, targetGroups: 1 + cluster.nodes.length }),
   ];
 }
@@ -58,6 +59,7 @@ export class CobrowseCluster extends pulumi.ComponentResource {
     const tags = { [TAG.system]: "cobrowse" };
     const nodeGroup = createSecurityGroup(`${name}-nodes`, { vpcId: p.vpcId, description: "Co-browse nodes" }, { parent: this });
     allowEgressAnywhere(`${name}-nodes-out`, nodeGroup.id, { parent: this });
+    allowFrameworkControl(`${name}-nodes-lca`, nodeGroup.id, p.frameworkControl, { parent: this });
     const instances = createGenesysNodes(name, { system: "cobrowse", nodes: cluster.nodes, imageId: p.imageId, privateSubnetIds: p.privateSubnetIds, securityGroupId: nodeGroup.id }, { parent: this });
     this.instances = instances;
     const ports = cluster.nodes.map((n) => n.port);
@@ -86,7 +88,7 @@ export class CobrowseCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const alb = new ApplicationLoadBalancer(name, { platform: p, hostname: cluster.hostname, defaultAction: { kind: "forward", targetGroupArn: roundRobin.arn }, accessLogPrefix: name, tags }, { parent: this });
+    const alb = new ApplicationLoadBalancer(name, { platform: p, hostname: cluster.hostname, idleTimeoutSeconds: cluster.idleTimeoutSeconds, defaultAction: { kind: "forward", targetGroupArn: roundRobin.arn }, accessLogPrefix: name, tags }, { parent: this });
     allowBalancerToNodes(`${name}-alb-nodes`, { balancerGroupId: alb.securityGroupId, nodeGroupId: nodeGroup.id, ports }, { parent: this });
 
     const [urlBand, cookieBand] = priorityBands(2);
@@ -108,7 +110,7 @@ export class CobrowseCluster extends pulumi.ComponentResource {
           { parent: this },
         );
       if (cluster.urlStickiness) rule("url", urlPriorities.get(node.key), exactQueryCondition(COBROWSE_NODE_PARAMETER, node.nodeId));
-      exactCookieConditions(cluster.cookie, node.nodeId).forEach((condition, i) => rule(`cookie-${COOKIE_RULE_SHAPES[i]}`, cookiePriorities.get(`${node.key}/${COOKIE_RULE_SHAPES[i]}`), condition));
+      exactCookieConditions(cluster.cookie, node.cookieValue).forEach((condition, i) => rule(`cookie-${COOKIE_RULE_SHAPES[i]}`, cookiePriorities.get(`${node.key}/${COOKIE_RULE_SHAPES[i]}`), condition));
     }
 
     this.balancerDnsName = alb.dnsName;

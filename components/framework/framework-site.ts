@@ -95,6 +95,7 @@ export class FrameworkSite extends pulumi.ComponentResource {
             "genesys:framework-site": site.key,
             "genesys:framework-role": plan.role,
             ...(license !== undefined ? { "genesys:license": license } : {}),
+            ...(plan.standby !== undefined ? { "genesys:ha-role": plan.standby } : {}),
           },
         },
         child,
@@ -136,6 +137,14 @@ export class FrameworkSite extends pulumi.ComponentResource {
       if (proxy) {
         // The SCS reads its configuration like any other client of the site.
         rules.push([`${name}-scs-to-csproxy`, { direction: "egress", securityGroupId: scs.id, port: ports.csProxy, peer: { securityGroupId: proxy.id }, description: `Distributed SCS of ${site.key} to the CS Proxies (configuration)` }]);
+      } else if (cs) {
+        // No proxy at the master site: its SCS read configuration from the master CS itself.
+        rules.push([`${name}-scs-to-cs`, { direction: "egress", securityGroupId: scs.id, port: ports.configServer, peer: { securityGroupId: cs.id }, description: `Distributed SCS of ${site.key} to the master Configuration Server (configuration)` }]);
+        rules.push([`${name}-cs-from-scs`, { direction: "ingress", securityGroupId: cs.id, port: ports.configServer, peer: { securityGroupId: scs.id }, description: `Distributed SCS of ${site.key} to the master Configuration Server (configuration)` }]);
+      }
+      // Every Framework server runs a Local Control Agent that the site's SCS control.
+      for (const [role, group] of Object.entries(groups) as [FrameworkRole, aws.ec2.SecurityGroup][]) {
+        rules.push([`${name}-${ROLE_LABELS[role]}-lca-from-scs`, { direction: "ingress", securityGroupId: group.id, port: ports.lca, peer: { securityGroupId: scs.id }, description: `Distributed SCS of ${site.key} to the Local Control Agents of its ${ROLE_GROUPS[role]}` }]);
       }
     }
     return rules;

@@ -12,11 +12,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { applicationLink, applicationSiteKey, configurationPort, configurationSourceOf, type ApplicationLink } from "../../core/model/framework-paths";
 import { sizeFramework, type FrameworkSiteSizing } from "../../core/model/framework-sizing";
 import type { FrameworkConfig } from "../../core/model/schema";
+import { ConfigurationDatabase } from "./configuration-database";
 import { FrameworkSite } from "./framework-site";
 import { allowTcp, hostCidr } from "./security-rules";
-import { regionPairs, siteLinks, transitRoutes, type SiteLink } from "./site-links";
+import { regionPairs, siteLinks, transitRoutes, type SiteLink } from "../../core/model/site-links";
 
 export interface FrameworkTopologyArgs {
   /** The validated `genesys:framework` section (licences present for every role deployed). */
@@ -25,6 +27,21 @@ export interface FrameworkTopologyArgs {
   readonly amiNameFilter: string;
   /** Tags the regional providers put on every resource (the stack's default tags). */
   readonly defaultTags: Readonly<Record<string, string>>;
+  /** The stack's VPC, when it runs Genesys nodes: linked to the application site. */
+  readonly applications?: ApplicationNetwork;
+  readonly isProduction: boolean;
+  /** The stack's hardening.deletionProtection, for a created Configuration Database. */
+  readonly deletionProtection: boolean;
+}
+
+export interface ApplicationNetwork {
+  /** The stack's region; the application site is in it (checked before any resource exists). */
+  readonly region: string;
+  readonly vpcId: pulumi.Input<string>;
+  readonly vpcCidr: pulumi.Input<string>;
+  readonly privateSubnetIds: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Route table of each private subnet by zone. */
+  readonly privateRouteTableIds: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export interface FrameworkSiteSummary {
@@ -34,7 +51,11 @@ export interface FrameworkSiteSummary {
   readonly hosts: number;
   readonly configServers: number;
   readonly csProxies: number;
+  /** Proxies (pairs with high availability) that serve clients. */
+  readonly csProxyUnits: number;
   readonly distributedScs: number;
+  /** Distributed SCS that carry hosts; the rest is the spare. */
+  readonly scsInService: number;
   readonly vpcId: pulumi.Output<string>;
   /** Private IP per instance name (`amer-csproxy-1`). */
   readonly privateIps: Readonly<Record<string, pulumi.Output<string>>>;
@@ -44,7 +65,11 @@ export interface FrameworkSummary {
   readonly connectivity: FrameworkConfig["connectivity"];
   /** `amer.emea`: requester.accepter. */
   readonly links: readonly string[];
+  readonly capacity: FrameworkConfig["capacity"];
   readonly sites: Readonly<Record<string, FrameworkSiteSummary>>;
+  /** Where the stack's Genesys nodes read configuration: `emea csProxy 2020`. */
+  readonly applications?: { readonly site: string; readonly configuration: string; readonly port: number };
+  readonly configurationDatabase?: { readonly origin: string; readonly engine: string; readonly address: pulumi.Output<string>; readonly port: number };
 }
 
 export class FrameworkTopology extends pulumi.ComponentResource {
@@ -54,6 +79,8 @@ export class FrameworkTopology extends pulumi.ComponentResource {
   readonly providers: Readonly<Record<string, aws.Provider>>;
   readonly links: readonly SiteLink[];
   readonly summary: FrameworkSummary;
+  /** The application VPC's link, when the stack runs Genesys nodes. */
+  readonly applicationLink?: ApplicationLink;
 
   constructor(name: string, args: FrameworkTopologyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:framework:FrameworkTopology", name, {}, opts);
@@ -78,13 +105,33 @@ export class FrameworkTopology extends pulumi.ComponentResource {
 
     this.crossSiteRules(name, fw, Object.values(sites));
     this.links = siteLinks(sizing);
+    const apps = args.applications;
+    const appKey = apps && applicationSiteKey(fw, apps.region);
+    const appSite = sizing.find((s) => s.key === appKey);
+    this.applicationLink = appSite && applicationLink(appSite, sizing);
     if (fw.connectivity === "peering") this.peer(name);
-    else this.transit(name);
+    else this.transit(name, apps);
+    if (apps && this.applicationLink) this.linkApplications(name, fw, apps, this.applicationLink);
 
+    const master = sizing.find((s) => s.role === "master");
+    const masterCs = master && sites[master.key].securityGroupIds.configServer;
+    const database =
+      fw.configurationDatabase && master && masterCs
+        ? new ConfigurationDatabase(
+            `${name}-configdb`,
+            { database: fw.configurationDatabase, site: sites[master.key], configServerGroupId: masterCs, isProduction: args.isProduction, deletionProtection: args.deletionProtection },
+            { parent: sites[master.key] },
+          )
+        : undefined;
+
+    const link = this.applicationLink;
     this.summary = {
       connectivity: fw.connectivity,
       links: this.links.map((l) => l.name),
+      capacity: fw.capacity,
       sites: Object.fromEntries(sizing.map((s) => [s.key, summarize(s, sites[s.key])])),
+      ...(link ? { applications: { site: link.site.key, configuration: `${link.configuration.site.key} ${link.configuration.role}`, port: configurationPort(link.configuration, fw.ports) } } : {}),
+      ...(database ? { configurationDatabase: { origin: database.origin, engine: database.engine, address: database.address, port: database.port } } : {}),
     };
     this.registerOutputs({ summary: this.summary });
   }
@@ -95,6 +142,7 @@ export class FrameworkTopology extends pulumi.ComponentResource {
    */
   private crossSiteRules(name: string, fw: FrameworkConfig, sites: readonly FrameworkSite[]): void {
     const { configServer: csPort, scs: scsPort } = fw.ports;
+    const sizing = sites.map((s) => s.site);
     for (const site of sites) {
       const own = site.securityGroupIds;
       const child = { parent: site };
@@ -110,6 +158,17 @@ export class FrameworkTopology extends pulumi.ComponentResource {
             allowTcp(`${siteName}-csproxy-to-${cs.plan.name}`, { direction: "egress", securityGroupId: own.csProxy, port: csPort, peer: { cidr: hostCidr(cs.privateIp) }, description: `CS Proxies of ${site.site.key} to the master Configuration Server ${cs.plan.name}` }, child);
           }
         }
+        // SCS at a site without proxies read configuration from the master CS across the site link.
+        if (own.configServer && other.site.distributedScs > 0 && configurationSourceOf(other.site, sizing)?.role === "configServer") {
+          for (const scs of other.instancesOf("distributedScs")) {
+            allowTcp(`${siteName}-cs-from-${scs.plan.name}`, { direction: "ingress", securityGroupId: own.configServer, port: csPort, peer: { cidr: hostCidr(scs.privateIp) }, description: `Distributed SCS ${scs.plan.name} to the master Configuration Server (configuration)` }, child);
+          }
+        }
+        if (own.distributedScs && !own.csProxy) {
+          for (const cs of other.instancesOf("configServer")) {
+            allowTcp(`${siteName}-scs-to-${cs.plan.name}`, { direction: "egress", securityGroupId: own.distributedScs, port: csPort, peer: { cidr: hostCidr(cs.privateIp) }, description: `Distributed SCS of ${site.site.key} to the master Configuration Server ${cs.plan.name} (configuration)` }, child);
+          }
+        }
         if (own.distributedScs) {
           for (const scs of other.instancesOf("distributedScs")) {
             allowTcp(`${siteName}-scs-from-${scs.plan.name}`, { direction: "ingress", securityGroupId: own.distributedScs, port: scsPort, peer: { cidr: hostCidr(scs.privateIp) }, description: `Distributed SCS ${scs.plan.name} to the Distributed SCS of ${site.site.key}` }, child);
@@ -117,6 +176,36 @@ export class FrameworkTopology extends pulumi.ComponentResource {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The stack's VPC and the application site: a link (peering, or both VPCs
+   * on the region's transit gateway, made by transit()), routes both ways,
+   * the configuration source admitting the stack's CIDR, and the site's SCS
+   * reaching the nodes' Local Control Agents.
+   */
+  private linkApplications(name: string, fw: FrameworkConfig, apps: ApplicationNetwork, link: ApplicationLink): void {
+    const site = this.sites[link.site.key];
+    const provider = this.providers[link.site.region];
+    const opts = { parent: this, provider };
+    const key = link.site.key;
+    if (fw.connectivity === "peering") {
+      // Same account and region: the request is accepted as it is made.
+      const peering = new aws.ec2.VpcPeeringConnection(`${name}-applications.${key}`, { vpcId: apps.vpcId, peerVpcId: site.vpcId, autoAccept: true, tags: { Name: `${name}-applications.${key}` } }, opts);
+      for (const [az, table] of Object.entries(apps.privateRouteTableIds)) {
+        new aws.ec2.Route(`${name}-route-applications-${az}.${key}`, { routeTableId: table, destinationCidrBlock: link.site.vpcCidr, vpcPeeringConnectionId: peering.id }, opts);
+      }
+      new aws.ec2.Route(`${name}-route-${key}.applications`, { routeTableId: site.routeTableId, destinationCidrBlock: apps.vpcCidr, vpcPeeringConnectionId: peering.id }, opts);
+    }
+    const source = this.sites[link.configuration.site.key];
+    const sourceGroup = source.securityGroupIds[link.configuration.role] as pulumi.Output<string>;
+    const port = configurationPort(link.configuration, fw.ports);
+    const what = link.configuration.role === "csProxy" ? `CS Proxies of ${key}` : "the master Configuration Server";
+    allowTcp(`${name}-${link.configuration.site.key}-${link.configuration.role === "csProxy" ? "csproxy" : "cs"}-from-applications`, { direction: "ingress", securityGroupId: sourceGroup, port, peer: { cidr: apps.vpcCidr }, description: `Genesys nodes of the stack VPC to ${what} (configuration)` }, { parent: source });
+    const scs = site.securityGroupIds.distributedScs;
+    if (scs) {
+      allowTcp(`${name}-${key}-scs-to-applications-lca`, { direction: "egress", securityGroupId: scs, port: fw.ports.lca, peer: { cidr: apps.vpcCidr }, description: `Distributed SCS of ${key} to the Local Control Agents of the stack Genesys nodes` }, { parent: site });
     }
   }
 
@@ -144,9 +233,11 @@ export class FrameworkTopology extends pulumi.ComponentResource {
     }
   }
 
-  private transit(name: string): void {
+  private transit(name: string, apps?: ApplicationNetwork): void {
     const linked = new Map<string, FrameworkSiteSizing>();
     for (const l of this.links) for (const s of [l.requester, l.accepter]) linked.set(s.key, s);
+    const appSite = apps && this.applicationLink?.site;
+    if (appSite) linked.set(appSite.key, appSite);
     const gateways: Record<string, { tgw: aws.ec2transitgateway.TransitGateway; table: aws.ec2transitgateway.RouteTable }> = {};
     for (const region of new Set([...linked.values()].map((s) => s.region))) {
       const opts = { parent: this, provider: this.providers[region] };
@@ -173,6 +264,23 @@ export class FrameworkTopology extends pulumi.ComponentResource {
       new aws.ec2transitgateway.RouteTableAssociation(`${name}-${s.key}`, { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id }, opts);
       new aws.ec2transitgateway.RouteTablePropagation(`${name}-${s.key}`, { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id }, opts);
       attachments[s.key] = attachment;
+    }
+
+    if (apps && appSite) {
+      // The stack's VPC on the application site's gateway: propagation puts each CIDR in the shared table.
+      const { tgw, table } = gateways[appSite.region];
+      const opts = { parent: this, provider: this.providers[appSite.region] };
+      const attachment = new aws.ec2transitgateway.VpcAttachment(
+        `${name}-applications`,
+        { transitGatewayId: tgw.id, vpcId: apps.vpcId, subnetIds: Object.values(apps.privateSubnetIds), transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false, tags: { Name: `${name}-applications` } },
+        opts,
+      );
+      new aws.ec2transitgateway.RouteTableAssociation(`${name}-applications`, { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id }, opts);
+      new aws.ec2transitgateway.RouteTablePropagation(`${name}-applications`, { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id }, opts);
+      for (const [az, routeTable] of Object.entries(apps.privateRouteTableIds)) {
+        new aws.ec2.Route(`${name}-route-applications-${az}.${appSite.key}`, { routeTableId: routeTable, destinationCidrBlock: appSite.vpcCidr, transitGatewayId: tgw.id }, { ...opts, dependsOn: [attachment] });
+      }
+      new aws.ec2.Route(`${name}-route-${appSite.key}.applications`, { routeTableId: this.sites[appSite.key].routeTableId, destinationCidrBlock: apps.vpcCidr, transitGatewayId: tgw.id }, { ...opts, dependsOn: [attachments[appSite.key]] });
     }
 
     const peerAttachments: Record<string, Record<string, { id: pulumi.Output<string>; ready: pulumi.Resource }>> = {};
@@ -230,7 +338,9 @@ function summarize(s: FrameworkSiteSizing, site: FrameworkSite): FrameworkSiteSu
     hosts: s.hosts,
     configServers: s.configServers,
     csProxies: s.csProxies,
+    csProxyUnits: s.csProxyUnits,
     distributedScs: s.distributedScs,
+    scsInService: s.scsInService,
     vpcId: site.vpcId,
     privateIps: Object.fromEntries(site.instances.map((i) => [i.plan.name, i.privateIp])),
   };

@@ -20,7 +20,7 @@ import { priorityBands, stablePriorities } from "../shared/alb-conditions";
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
 import { TAG, type PlatformArgs } from "../shared/platform";
-import { allowBalancerToNodes, allowEgressAnywhere, allowFromCidr, createSecurityGroup } from "../shared/security-groups";
+import { allowBalancerToNodes, allowEgressAnywhere, allowFrameworkControl, allowFromCidr, createSecurityGroup } from "../shared/security-groups";
 import { createTargetGroup, type AlbStickiness } from "../shared/target-group";
 import { overlappingRoutes, planTenantRules, type TenantRule } from "./tenant-rules";
 
@@ -80,6 +80,7 @@ export class RecordingTenants extends pulumi.ComponentResource {
     if (recording.balancer !== "alb") {
       const group = createSecurityGroup(`${name}-nodes`, { vpcId: p.vpcId, description: "Interaction Recording nodes" }, { parent: this });
       allowEgressAnywhere(`${name}-nodes-out`, group.id, { parent: this });
+      allowFrameworkControl(`${name}-nodes-lca`, group.id, p.frameworkControl, { parent: this });
       for (const tenant of recording.tenants) this.buildNodes(name, p, tenant, group.id);
       this.privateIps = this.addresses();
       this.albs = pulumi.output<Record<string, RecordingAlbSummary>>({});
@@ -114,11 +115,12 @@ export class RecordingTenants extends pulumi.ComponentResource {
       const hostname = albHostname(recording.hostname, args.siteDomain, packed.number);
       const alb = new ApplicationLoadBalancer(
         albName,
-        { platform: p, hostname, defaultAction: { kind: "notFound", message: "No recording tenant is published at this path." }, accessLogPrefix: albName, tags: { [TAG.system]: "recording" } },
+        { platform: p, hostname, idleTimeoutSeconds: recording.idleTimeoutSeconds, defaultAction: { kind: "notFound", message: "No recording tenant is published at this path." }, accessLogPrefix: albName, tags: { [TAG.system]: "recording" } },
         { parent: this },
       );
       const group = createSecurityGroup(`${albName}-nodes`, { vpcId: p.vpcId, description: `Interaction Recording nodes behind ${hostname}` }, { parent: this });
       allowEgressAnywhere(`${albName}-nodes-out`, group.id, { parent: this });
+      allowFrameworkControl(`${albName}-nodes-lca`, group.id, p.frameworkControl, { parent: this });
       const members = packed.tenants.flatMap((key) => (tenants.get(key) as RecordingTenant).services.flatMap((s) => s.members));
       allowBalancerToNodes(`${albName}-nodes`, { balancerGroupId: alb.securityGroupId, nodeGroupId: group.id, ports: members.map((m) => m.port) }, { parent: this });
       const ruleKeys = packed.tenants.flatMap((key) => (rulesOf.get(key) as TenantRule[]).map((r) => `${key}/${r.key}`));

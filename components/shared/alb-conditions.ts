@@ -76,6 +76,13 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** A query parameter equal to any one of `values` (each literal), e.g. the encoded forms of one value. */
+export function exactQueryValuesCondition(parameter: string, values: readonly string[]): QueryStringCondition {
+  assertLiteral(parameter, "Query parameter");
+  for (const value of values) assertLiteral(value, "Query value");
+  return { queryStrings: values.map((value) => ({ key: parameter, value })) };
+}
+
 /**
  * The same parameter written into the path the servlet way (`/chat;gwe_route=.GWE_FE_1`),
  * which a query-string condition never sees: bounded by the end of the path,

@@ -25,6 +25,11 @@ export interface PlatformArgs {
   readonly hostedZoneId?: string;
   /** Bucket for balancer access logs; required when hardening.accessLogs is true. */
   readonly accessLogBucket?: pulumi.Input<string>;
+  /**
+   * The Framework site whose Distributed SCS control the nodes' Local Control
+   * Agents: its VPC CIDR and the LCA port. Absent without such a site.
+   */
+  readonly frameworkControl?: { readonly cidr: string; readonly lcaPort: number };
 }
 
 /** Tag keys every Genesys resource carries, namespaced so they never clash with a site's own tags. */

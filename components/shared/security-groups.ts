@@ -59,6 +59,12 @@ export function allowFromCidr(
   }
 }
 
+/** The Framework site's Distributed SCS reach the Local Control Agent every Genesys host runs. */
+export function allowFrameworkControl(name: string, groupId: pulumi.Input<string>, control: { readonly cidr: string; readonly lcaPort: number } | undefined, opts: pulumi.CustomResourceOptions): void {
+  if (!control) return;
+  new aws.vpc.SecurityGroupIngressRule(name, { securityGroupId: groupId, cidrIpv4: control.cidr, ipProtocol: "tcp", fromPort: control.lcaPort, toPort: control.lcaPort, description: "Framework Distributed SCS to the Local Control Agent" }, opts);
+}
+
 /** Outbound to anywhere: Genesys nodes reach Configuration Server, databases and package mirrors. */
 export function allowEgressAnywhere(name: string, groupId: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): void {
   new aws.vpc.SecurityGroupEgressRule(name, { securityGroupId: groupId, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1", description: "nodes to anywhere" }, opts);

@@ -18,7 +18,7 @@ import { caseCollisions, exactCookieConditions, priorityBands, stablePriorities 
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
 import { TAG, type PlatformArgs } from "../shared/platform";
-import { allowBalancerToNodes, allowEgressAnywhere, allowFromCidr, createSecurityGroup } from "../shared/security-groups";
+import { allowBalancerToNodes, allowEgressAnywhere, allowFrameworkControl, allowFromCidr, createSecurityGroup } from "../shared/security-groups";
 import { createTargetGroup } from "../shared/target-group";
 
 export interface WebEngagement85ClusterArgs {
@@ -63,6 +63,7 @@ export class WebEngagement85Cluster extends pulumi.ComponentResource {
     const tags = { [TAG.system]: "webEngagement85" };
     const nodeGroup = createSecurityGroup(`${name}-nodes`, { vpcId: p.vpcId, description: "Web Engagement 8.5 nodes" }, { parent: this });
     allowEgressAnywhere(`${name}-nodes-out`, nodeGroup.id, { parent: this });
+    allowFrameworkControl(`${name}-nodes-lca`, nodeGroup.id, p.frameworkControl, { parent: this });
     this.instances = createGenesysNodes(
       name,
       { system: "webEngagement85", nodes: cluster.nodes, imageId: p.imageId, privateSubnetIds: p.privateSubnetIds, securityGroupId: nodeGroup.id },

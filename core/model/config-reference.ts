@@ -14,6 +14,7 @@ const SECRET_DESCRIPTIONS: Record<keyof typeof SECRET_CONFIG_KEYS, string> = {
   httpdTlsCertificate: "PEM certificate chain matching `httpdTlsPrivateKey`, for `recording.hostname`.",
   httpdHaPairBastionSshPrivateKey: "PEM private key for `httpdHaPair.provisioning.existingBastion`; unset: `httpdHaPairSshPrivateKey` is used.",
   httpdHaPairCorosyncAuthkey: "corosync key, base64 (`corosync-keygen -k key && base64 -w0 key`); a pair on rhel8 or rhel9 with the knet transport (their default).",
+  configurationDatabasePassword: "master password (8 to 41 characters, no `/`, `\"`, `@` or spaces) of the Configuration Database the stack creates (`framework.configurationDatabase.create`).",
 };
 
 interface JsonSchema {
@@ -89,6 +90,56 @@ function allowedOf(schema: JsonSchema): string {
   return parts.join("; ");
 }
 
+/**
+ * The description without its `@default` tag, unless the tag says more than
+ * the default column (where the value comes from, "project default"): then
+ * that text stays, as "Default: ...".
+ */
+function describeDefault(schema: JsonSchema): string {
+  const text = schema.description ?? "";
+  const tag = /\s*@default (.*)$/.exec(text);
+  if (!tag) return text;
+  const rest = text.slice(0, tag.index);
+  const literal = schema.default === undefined ? undefined : typeof schema.default === "string" ? schema.default : JSON.stringify(schema.default);
+  return tag[1] === literal ? rest : `${rest}${rest ? " " : ""}Default: ${tag[1]}.`;
+}
+
+/** Where the guides' values come from, and which values are the project's own. */
+const SOURCES = [
+  "## Values from the Genesys guides, and project defaults",
+  "",
+  "A value marked *project default* is this project's choice, not a Genesys figure: set your own where it matters.",
+  "",
+  "- **Web Engagement 8.1 sticky value**: the Frontend Server writes `\".\" + <CME_Application_Name>` into a URL parameter",
+  "  (Web Engagement 8.1 load-balancing guide, https://docs.genesys.com/Documentation/GWE/8.1.1/Deployment/LoadBalancing;",
+  "  8.1.2: \"based on a query-parameter in this format: \".\" + Frontend_Server_Application_Name_In_Genesys_CME\",",
+  "  https://docs.genesys.com/Documentation/GWE/8.1.2/Deployment/LoadBalancing). The name is used as configured: httpd routes",
+  "  a space in both URL encodings (`%20`, `+`); the ALB refuses names with spaces (its query conditions cannot hold '%');",
+  "  nginx renders no Web Engagement 8.1 config yet.",
+  "  The guides do not name the parameter:",
+  "  `webEngagement81.frontend.stickyParameter` (`gwe_route`) is a project default; set the name your Frontend Server uses.",
+  "  The backend cookie name `ROUTEID` is a project default too (the guide's example is `RouteId`).",
+  "- **Co-browse `gcbSessionServer` cookie**: Co-browse sets it when a session is created or an agent joins, and the balancer",
+  "  routes on its value (\"Stickiness\", https://docs.genesys.com/Documentation/GCB/latest/Deployment/Stickiness; \"Configuring",
+  "  a Load Balancer for Co-browse Cluster\", https://docs.genesys.com/Documentation/GCB/latest/Deployment/ConfigureLB). Neither",
+  "  page says what the value is: `cobrowse.nodes.<key>.cookieValue` defaults to the node's `nodeId` (project default); read",
+  "  the value from a node's `Set-Cookie` and set it when it differs.",
+  "- **Co-browse `serverUrl`**: the cluster options say \"You must leave serverUrl empty when using Workspace Desktop Edition\" and",
+  "  \"You must specify serverUrl when using Workspace Web Edition\" (cluster section,",
+  "  https://docs.genesys.com/Documentation/GCB/8.5.0/Deployment/cluster). So `urlStickiness` defaults to true for",
+  "  `workspaceWebEdition` only and is refused for `workspaceDesktopEdition`.",
+  "- **Co-browse WebSockets**: \"We highly recommend WebSocket support\"; the balancer must carry HTTP and WebSocket at the same",
+  "  time (ConfigureLB above). The ALB, nginx and httpd 2.4 configs pass WebSocket upgrades.",
+  "- **Configuration Database**: one per Genesys environment, used by Configuration Server (Framework Database Connectivity",
+  "  Reference, https://docs.genesys.com/Documentation/FR/latest/DBConn/Overview). Created databases use RDS engines of the DBMS",
+  "  families Configuration Server supports (PostgreSQL, Microsoft SQL Server, Oracle; Db2 only as an existing database): check",
+  "  the exact versions against the Genesys Supported Operating Environment Reference Guide for your release.",
+  "- **Framework sizing**: `framework.capacity` figures are project defaults; the Framework guide refers to the Management",
+  "  Framework section of the Genesys Hardware Sizing Guide. High availability adds spares only: CS Proxies as primary/backup",
+  "  pairs, one spare Distributed SCS per site.",
+  "",
+];
+
 function walk(schema: JsonSchema, path: string, required: boolean, rows: Row[]): void {
   rows.push({
     path,
@@ -96,7 +147,7 @@ function walk(schema: JsonSchema, path: string, required: boolean, rows: Row[]):
     required,
     defaultValue: schema.default,
     allowed: allowedOf(schema),
-    description: (schema.description ?? "").replace(/\s*@default .*$/, ""),
+    description: describeDefault(schema),
   });
   if (schema.properties) {
     for (const [key, child] of Object.entries(schema.properties)) {
@@ -133,7 +184,7 @@ export function renderConfigReference(): string {
     }
   }
   lines.push("", ...subnetLayoutReference());
-  lines.push("", "## Secrets", "", "Set with `pulumi config set --secret genesys:<key> < file`; never part of the plain model. Synth names the ones a stack reads.", "");
+  lines.push("", ...SOURCES, "## Secrets", "", "Set with `pulumi config set --secret genesys:<key> < file`; never part of the plain model. Synth names the ones a stack reads.", "");
   for (const [key, about] of Object.entries(SECRET_DESCRIPTIONS)) lines.push(`- \`${CONFIG_NAMESPACE}:${key}\`: ${about}`);
   return `${lines.join("\n")}\n`;
 }

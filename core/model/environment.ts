@@ -60,27 +60,33 @@ export interface WebEngagement81 {
   readonly frontend: {
     readonly hostname: string;
     readonly stickyParameter: string;
+    readonly idleTimeoutSeconds: number;
     readonly healthPath: string;
     readonly nodes: readonly ResolvedNode[];
   };
   readonly backend: {
     readonly hostname: string;
     readonly cookie: string;
+    readonly idleTimeoutSeconds: number;
     readonly healthPath: string;
     readonly nodes: readonly ResolvedNode[];
   };
 }
 
 export interface CobrowseNode extends ResolvedNode {
-  /** gcbSessionServer cookie value and co-browse-node-id parameter. */
+  /** The co-browse-node-id parameter of the node's serverUrl. */
   readonly nodeId: string;
+  /** What the node writes into the gcbSessionServer cookie (default: nodeId). */
+  readonly cookieValue: string;
 }
 
 export interface Cobrowse {
   readonly balancer: "alb" | "none";
   readonly hostname: string;
   readonly agentSide: CobrowseConfig["agentSide"];
+  /** serverUrl per node: Workspace Web Edition needs it, Workspace Desktop Edition must not have it. */
   readonly urlStickiness: boolean;
+  readonly idleTimeoutSeconds: number;
   readonly cookie: typeof COOKIES.cobrowse;
   readonly healthPath: string;
   readonly nodes: readonly CobrowseNode[];
@@ -119,6 +125,7 @@ export interface Recording {
   readonly balancer: "alb" | "httpdHaPair" | "none";
   readonly hostname: string;
   readonly backendScheme: "http" | "https";
+  readonly idleTimeoutSeconds: number;
   readonly connectionHeadroomPercent: number;
   readonly tenants: readonly RecordingTenant[];
 }
@@ -212,12 +219,14 @@ export function resolveEnvironment(config: StackConfig): Environment {
       frontend: {
         hostname: we81.frontend.hostname,
         stickyParameter: we81.frontend.stickyParameter,
+        idleTimeoutSeconds: we81.frontend.idleTimeoutSeconds,
         healthPath: HEALTH_PATHS.webEngagement81,
         nodes: nodesOf(we81.frontend.nodes),
       },
       backend: {
         hostname: we81.backend.hostname,
         cookie: we81.backend.cookie,
+        idleTimeoutSeconds: we81.backend.idleTimeoutSeconds,
         healthPath: HEALTH_PATHS.webEngagement81,
         nodes: nodesOf(we81.backend.nodes),
       },
@@ -226,15 +235,17 @@ export function resolveEnvironment(config: StackConfig): Environment {
       balancer: cob.balancer,
       hostname: cob.hostname,
       agentSide: cob.agentSide,
-      urlStickiness: cob.urlStickiness,
+      urlStickiness: cob.urlStickiness ?? cob.agentSide === "workspaceWebEdition",
+      idleTimeoutSeconds: cob.idleTimeoutSeconds,
       cookie: COOKIES.cobrowse,
       healthPath: HEALTH_PATHS.cobrowse,
-      nodes: nodesOf(cob.nodes).map((n) => ({ ...n, nodeId: cob.nodes[n.key].nodeId })),
+      nodes: nodesOf(cob.nodes).map((n) => ({ ...n, nodeId: cob.nodes[n.key].nodeId, cookieValue: cob.nodes[n.key].cookieValue ?? cob.nodes[n.key].nodeId })),
     },
     recording: rec && {
       balancer: rec.balancer,
       hostname: rec.hostname,
       backendScheme: rec.backendScheme,
+      idleTimeoutSeconds: rec.idleTimeoutSeconds,
       connectionHeadroomPercent: rec.connectionHeadroomPercent,
       tenants: Object.keys(rec.tenants)
         .sort(naturalOrder)

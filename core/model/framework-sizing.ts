@@ -11,8 +11,11 @@
  * the master Configuration Server's own load to the proxies (and the
  * Configuration Database) however many clients the master site has.
  *
- * Capacities are the stack's planning figures (framework.capacity), not vendor
- * sizing figures; the Genesys Hardware Sizing Guide is the authority.
+ * Capacities are the project's planning defaults (framework.capacity), not
+ * vendor sizing figures; the Genesys Hardware Sizing Guide is the authority.
+ * High availability adds spares, never capacity: CS Proxies run as
+ * primary/backup pairs (the backup serves only when its primary fails), and a
+ * site's Distributed SCS get one spare beyond what its hosts need (N+1).
  */
 import type { FrameworkConfig } from "./schema";
 
@@ -47,6 +50,12 @@ export interface FrameworkInstancePlan {
   /** 1-based; for the master Configuration Server 1 is the primary, 2 the backup. */
   readonly index: number;
   readonly availabilityZone: string;
+  /**
+   * With high availability: the master CS and each CS Proxy pair are
+   * `primary`/`backup` (proxy pair k is indexes 2k-1 and 2k); the SCS beyond
+   * what the hosts need is the `spare`. Absent without high availability.
+   */
+  readonly standby?: "primary" | "backup" | "spare";
 }
 
 export interface FrameworkSiteSizing {
@@ -59,8 +68,13 @@ export interface FrameworkSiteSizing {
   readonly hosts: number;
   /** Master Configuration Servers: primary (+ backup with high availability) at the master site, 0 elsewhere. */
   readonly configServers: number;
+  /** CS Proxy instances: pairs x 2 with high availability, else one per capacity unit. */
   readonly csProxies: number;
+  /** Primary/backup pairs (with high availability) or single proxies: what serves clients. */
+  readonly csProxyUnits: number;
   readonly distributedScs: number;
+  /** Distributed SCS that carry load; distributedScs minus the spare. */
+  readonly scsInService: number;
   /** Every instance of the site, master Configuration Servers first, then proxies, then SCS. */
   readonly instances: readonly FrameworkInstancePlan[];
 }
@@ -69,13 +83,20 @@ type FrameworkSiteConfig = FrameworkConfig["sites"][string];
 
 const naturalOrder = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
 
-/**
- * Instances needed for `load` units at `perInstance` each: none without load,
- * otherwise enough for the load and at least two with high availability.
- */
-export function instancesFor(load: number, perInstance: number, highAvailability: boolean): number {
-  if (load <= 0) return 0;
-  return Math.max(Math.ceil(load / perInstance), highAvailability ? 2 : 1);
+/** Instances carrying `load` units at `perInstance` each: none without load. */
+export function unitsFor(load: number, perInstance: number): number {
+  return load <= 0 ? 0 : Math.ceil(load / perInstance);
+}
+
+/** CS Proxies: every unit is a primary/backup pair with high availability. */
+export function csProxiesFor(clients: number, perProxy: number, highAvailability: boolean): number {
+  return unitsFor(clients, perProxy) * (highAvailability ? 2 : 1);
+}
+
+/** Distributed SCS: N+1 with high availability, so losing one leaves the hosts' capacity. */
+export function distributedScsFor(hosts: number, perScs: number, highAvailability: boolean): number {
+  const units = unitsFor(hosts, perScs);
+  return units === 0 ? 0 : units + (highAvailability ? 1 : 0);
 }
 
 /**
@@ -92,21 +113,31 @@ export function instanceName(site: string, role: FrameworkRole, index: number): 
   return `${site}-${ROLE_LABELS[role]}-${index}`;
 }
 
-function plans(site: string, role: FrameworkRole, count: number, zones: readonly string[]): FrameworkInstancePlan[] {
-  return Array.from({ length: count }, (_, i) => ({
-    name: instanceName(site, role, i + 1),
-    site,
-    role,
-    index: i + 1,
-    availabilityZone: zoneFor(zones, i + 1),
-  }));
+function standbyOf(role: FrameworkRole, index: number, count: number, ha: boolean): FrameworkInstancePlan["standby"] {
+  if (!ha) return undefined;
+  if (role === "distributedScs") return index === count ? "spare" : undefined;
+  return index % 2 === 1 ? "primary" : "backup";
+}
+
+function plans(site: string, role: FrameworkRole, count: number, zones: readonly string[], ha: boolean): FrameworkInstancePlan[] {
+  return Array.from({ length: count }, (_, i) => {
+    const standby = standbyOf(role, i + 1, count, ha);
+    return {
+      name: instanceName(site, role, i + 1),
+      site,
+      role,
+      index: i + 1,
+      availabilityZone: zoneFor(zones, i + 1),
+      ...(standby ? { standby } : {}),
+    };
+  });
 }
 
 export function sizeFrameworkSite(key: string, site: FrameworkSiteConfig, framework: Pick<FrameworkConfig, "capacity" | "highAvailability">): FrameworkSiteSizing {
   const ha = framework.highAvailability;
   const configServers = site.role === "master" ? (ha ? 2 : 1) : 0;
-  const csProxies = instancesFor(site.clients, framework.capacity.clientsPerCsProxy, ha);
-  const distributedScs = instancesFor(site.hosts, framework.capacity.hostsPerScs, ha);
+  const csProxies = csProxiesFor(site.clients, framework.capacity.clientsPerCsProxy, ha);
+  const distributedScs = distributedScsFor(site.hosts, framework.capacity.hostsPerScs, ha);
   const zones = site.availabilityZones;
   return {
     key,
@@ -118,11 +149,13 @@ export function sizeFrameworkSite(key: string, site: FrameworkSiteConfig, framew
     hosts: site.hosts,
     configServers,
     csProxies,
+    csProxyUnits: unitsFor(site.clients, framework.capacity.clientsPerCsProxy),
     distributedScs,
+    scsInService: unitsFor(site.hosts, framework.capacity.hostsPerScs),
     instances: [
-      ...plans(key, "configServer", configServers, zones),
-      ...plans(key, "csProxy", csProxies, zones),
-      ...plans(key, "distributedScs", distributedScs, zones),
+      ...plans(key, "configServer", configServers, zones, ha),
+      ...plans(key, "csProxy", csProxies, zones, ha),
+      ...plans(key, "distributedScs", distributedScs, zones, ha),
     ],
   };
 }
@@ -143,29 +176,48 @@ export interface InboundRuleCount {
 /**
  * Inbound rules each role's security group needs. Peers at the same site are
  * one security-group reference; peers at other sites are one /32 rule each
- * (security groups cannot be referenced across regions).
+ * (security groups cannot be referenced across regions). Every role at a site
+ * with Distributed SCS also admits them on the LCA port; the configuration
+ * source of the application VPC admits its CIDR.
  */
 export function inboundRuleCounts(sites: readonly FrameworkSiteSizing[]): InboundRuleCount[] {
   const counts: InboundRuleCount[] = [];
   const totalScs = sites.reduce((n, s) => n + s.distributedScs, 0);
-  const proxiesElsewhere = (site: FrameworkSiteSizing) => sites.reduce((n, s) => n + (s.key === site.key ? 0 : s.csProxies), 0);
+  const elsewhere = (site: FrameworkSiteSizing, count: (s: FrameworkSiteSizing) => number) => sites.reduce((n, s) => n + (s.key === site.key ? 0 : count(s)), 0);
+  // SCS at a site without proxies read configuration from the master CS.
+  const scsWithoutProxies = (s: FrameworkSiteSizing) => (s.csProxies === 0 ? s.distributedScs : 0);
   for (const site of sites) {
+    const lca = site.distributedScs > 0 ? 1 : 0;
     if (site.configServers > 0) {
-      counts.push({ site: site.key, role: "configServer", rules: (site.csProxies > 0 ? 1 : 0) + proxiesElsewhere(site) });
+      const local = (site.csProxies > 0 ? 1 : 0) + (scsWithoutProxies(site) > 0 ? 1 : 0);
+      counts.push({ site: site.key, role: "configServer", rules: local + elsewhere(site, (s) => s.csProxies + scsWithoutProxies(s)) + lca + 1 });
     }
-    if (site.csProxies > 0) counts.push({ site: site.key, role: "csProxy", rules: 1 });
-    if (site.distributedScs > 0) counts.push({ site: site.key, role: "distributedScs", rules: 1 + totalScs - site.distributedScs });
+    if (site.csProxies > 0) counts.push({ site: site.key, role: "csProxy", rules: 2 + lca });
+    if (site.distributedScs > 0) counts.push({ site: site.key, role: "distributedScs", rules: 1 + totalScs - site.distributedScs + lca });
   }
   return counts;
 }
 
-export type SizingRow = Pick<FrameworkSiteSizing, "key" | "role" | "region" | "clients" | "hosts" | "configServers" | "csProxies" | "distributedScs">;
+/** framework.capacity when the stack sets none: the project's planning figures, not Genesys sizing figures. */
+export const PROJECT_DEFAULT_CAPACITY = { clientsPerCsProxy: 500, hostsPerScs: 100 } as const;
 
-/** Fixed-width sizing table, one line per site, for synth summaries and reviews. */
-export function formatSizingTable(sites: readonly SizingRow[]): string[] {
-  const header = ["site", "role", "region", "clients", "hosts", "master CS", "CS Proxy", "Dist. SCS"];
-  const rows = sites.map((s) => [s.key, s.role, s.region, String(s.clients), String(s.hosts), String(s.configServers), String(s.csProxies), String(s.distributedScs)]);
+export type SizingRow = Pick<FrameworkSiteSizing, "key" | "role" | "region" | "clients" | "hosts" | "configServers" | "csProxies" | "csProxyUnits" | "distributedScs" | "scsInService">;
+
+/**
+ * Fixed-width sizing table, one line per site, then where each capacity
+ * figure comes from, for synth summaries and reviews. `pairs`/`in service`
+ * are what carries load; the rest of each role's instances are spares.
+ */
+export function formatSizingTable(sites: readonly SizingRow[], capacity: FrameworkConfig["capacity"] = PROJECT_DEFAULT_CAPACITY): string[] {
+  const header = ["site", "role", "region", "clients", "hosts", "master CS", "CS Proxy", "serving", "Dist. SCS", "in service"];
+  const rows = sites.map((s) => [s.key, s.role, s.region, String(s.clients), String(s.hosts), String(s.configServers), String(s.csProxies), String(s.csProxyUnits), String(s.distributedScs), String(s.scsInService)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
-  return [line(header), ...rows.map(line)];
+  const source = (value: number, projectDefault: number) => (value === projectDefault ? "project default" : "set in this stack");
+  return [
+    line(header),
+    ...rows.map(line),
+    `capacity: ${capacity.clientsPerCsProxy} clients per CS Proxy (${source(capacity.clientsPerCsProxy, PROJECT_DEFAULT_CAPACITY.clientsPerCsProxy)}), ${capacity.hostsPerScs} hosts per Distributed SCS (${source(capacity.hostsPerScs, PROJECT_DEFAULT_CAPACITY.hostsPerScs)}); not Genesys sizing figures, see the Genesys Hardware Sizing Guide`,
+    "serving: proxies (a primary/backup pair each with high availability) that carry clients; in service: SCS that carry hosts, the rest is the spare",
+  ];
 }

@@ -39,6 +39,25 @@ export function routeName(appName: string): string {
   return appName.replace(/ /g, "_");
 }
 
+/**
+ * Web Engagement 8.1: the Frontend Server writes "." + its application name
+ * as configured into its URL parameter (Web Engagement 8.1 load-balancing
+ * guide: "." + <CME_Application_Name>); spaces stay spaces, unlike routes.
+ */
+export function webEngagement81StickyValue(appName: string): string {
+  return `.${appName}`;
+}
+
+/**
+ * The forms a sticky value takes inside a URL query: as is, or, with spaces
+ * (the only application-name character URLs must encode), percent-encoded
+ * (`%20`) and form-encoded (`+`). Balancers that compare the raw query text
+ * must accept each.
+ */
+export function queryValueForms(value: string): string[] {
+  return value.includes(" ") ? [value.replace(/ /g, "%20"), value.replace(/ /g, "+")] : [value];
+}
+
 /** Sticky value a node or balancer writes: "." + route. Balancers take the text after the first dot. */
 export function stickyValue(route: string): string {
   return `.${route}`;

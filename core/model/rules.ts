@@ -2,6 +2,7 @@
  * Cross-field rules over a schema-valid stack config. Each rule is a pure
  * function returning problems (hard errors) or warnings, with key paths.
  */
+import { applicationSiteKey, configurationSourceOf, sitesConnected } from "./framework-paths";
 import { DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP, inboundRuleCounts, MAX_INSTANCES_PER_ROLE, sizeFramework, type FrameworkSiteSizing } from "./framework-sizing";
 import { COOKIES, RECORDING_SERVICE_FACTS, routeName } from "./genesys-facts";
 import { isUnderDomain } from "./names";
@@ -184,12 +185,25 @@ export const cobrowseStickiness: Rule = (config) => {
   for (const [key, node] of Object.entries(cob.nodes)) {
     const other = ids.get(node.nodeId);
     if (other) {
-      problems.push({ path: ["cobrowse", "nodes", key, "nodeId"], value: node.nodeId, message: `is already the id of node "${other}"; the ${COOKIES.cobrowse} cookie and co-browse-node-id must identify one node` });
+      problems.push({ path: ["cobrowse", "nodes", key, "nodeId"], value: node.nodeId, message: `is already the id of node "${other}"; co-browse-node-id must identify one node` });
     }
     ids.set(node.nodeId, key);
   }
-  if (cob.agentSide === "workspaceWebEdition" && !cob.urlStickiness) {
+  if (cob.agentSide === "workspaceWebEdition" && cob.urlStickiness === false) {
     problems.push({ path: ["cobrowse", "urlStickiness"], value: false, message: "must be true when agentSide is workspaceWebEdition: Workspace Web Edition supports only URL-based stickiness (serverUrl)" });
+  }
+  if (cob.agentSide === "workspaceDesktopEdition" && cob.urlStickiness === true) {
+    problems.push({ path: ["cobrowse", "urlStickiness"], value: true, message: "must be false when agentSide is workspaceDesktopEdition: Co-browse's cluster options say to leave serverUrl empty for Workspace Desktop Edition, which sticks by the gcbSessionServer cookie" });
+  }
+  const values = new Map<string, string>();
+  for (const [key, node] of Object.entries(cob.nodes)) {
+    const value = node.cookieValue ?? node.nodeId;
+    const other = values.get(value);
+    // Two defaulted values are two equal node ids, reported above.
+    if (other && (node.cookieValue !== undefined || cob.nodes[other].cookieValue !== undefined)) {
+      problems.push({ path: ["cobrowse", "nodes", key, node.cookieValue !== undefined ? "cookieValue" : "nodeId"], value, message: `is already the ${COOKIES.cobrowse} cookie value of node "${other}"; each node's cookie value must name that node only` });
+    }
+    values.set(value, key);
   }
   return problems;
 };
@@ -345,6 +359,68 @@ export const frameworkSizeLimits: Rule = (config) => {
   return problems;
 };
 
+/** Every Genesys host runs a Local Control Agent, Distributed SCS hosts too: SCS cannot listen on the LCA's port. */
+export const frameworkPorts: Rule = (config) => {
+  const ports = config.framework?.ports;
+  if (!ports || ports.scs !== ports.lca) return [];
+  return [{ path: ["framework", "ports", "scs"], value: ports.scs, message: `is also framework.ports.lca: the Local Control Agent on every Distributed SCS host already listens there; choose a different port for Solution Control Server` }];
+};
+
+/** Whether the stack runs Genesys nodes that are Framework configuration clients. */
+const hasApplicationNodes = (config: StackConfig) => nodeSets(config).length > 0;
+
+/**
+ * The stack's Genesys nodes are configuration clients: their VPC links to one
+ * Framework site in the stack's region, and that site (or, without proxies,
+ * the master site) must be reachable from it.
+ */
+export const frameworkApplicationSite: Rule = (config) => {
+  const fw = config.framework;
+  if (!fw || !hasApplicationNodes(config)) return [];
+  const path = ["framework", "applicationSite"];
+  const key = applicationSiteKey(fw, config.region);
+  const inRegion = Object.keys(fw.sites).filter((k) => fw.sites[k].region === config.region);
+  if (key === undefined) {
+    return [{ path, value: undefined, message: `is required: the stack's Genesys nodes are configuration clients of one Framework site in ${config.region} (genesys:region), and ${inRegion.length === 0 ? "no site is there; add one" : `several are (${inRegion.join(", ")}); name one`}` }];
+  }
+  const site = fw.sites[key];
+  if (!site) return [{ path, value: key, message: `is not a Framework site; allowed: ${Object.keys(fw.sites).join(", ")}` }];
+  if (site.region !== config.region) {
+    return [{ path, value: key, message: `is in ${site.region}, not the stack's region ${config.region}: the application VPC links to a Framework site in its own region only` }];
+  }
+  const sites = sizeFramework(fw);
+  const sized = sites.find((s) => s.key === key) as FrameworkSiteSizing;
+  const source = configurationSourceOf(sized, sites);
+  if (source && source.site.region !== config.region) {
+    return [{ path, value: key, message: `runs no CS Proxies (clients 0), so the Genesys nodes would read configuration from the master Configuration Server at ${source.site.key} in ${source.site.region}, which the application VPC does not reach; give site ${key} clients (framework.sites.${key}.clients) or choose a site with proxies` }];
+  }
+  return [];
+};
+
+/** The guide's one Configuration Database: referenced or created, required in production. */
+export const frameworkConfigurationDatabase: Rule = (config) => {
+  const fw = config.framework;
+  if (!fw) return [];
+  const db = fw.configurationDatabase;
+  const path = ["framework", "configurationDatabase"];
+  if (!db) {
+    return config.environment === "production"
+      ? [{ path, value: undefined, message: "is required in production: the master Configuration Server needs the Configuration Database; set existing (engine, address, port) or create" }]
+      : [];
+  }
+  const problems: ConfigProblem[] = [];
+  if (db.create) {
+    const master = Object.entries(fw.sites).find(([, s]) => s.role === "master");
+    if (master && master[1].availabilityZones.length < 2) {
+      problems.push({ path: ["framework", "sites", master[0], "availabilityZones"], value: master[1].availabilityZones, message: "must list at least 2 zones when the stack creates the Configuration Database: RDS places a database in a subnet group spanning two zones" });
+    }
+    if (config.environment === "production" && db.create.multiAz === false) {
+      problems.push({ path: [...path, "create", "multiAz"], value: false, message: "is not allowed in production: the Configuration Database runs Multi-AZ there" });
+    }
+  }
+  return problems;
+};
+
 export const RULES: readonly Rule[] = [
   hostnamesUnderSiteDomain,
   distinctHostnames,
@@ -362,7 +438,42 @@ export const RULES: readonly Rule[] = [
   frameworkSites,
   frameworkLicences,
   frameworkSizeLimits,
+  frameworkPorts,
+  frameworkApplicationSite,
+  frameworkConfigurationDatabase,
 ];
+
+/**
+ * What the Framework guide recommends but a stack can leave out: proxies or
+ * Distributed SCS at every remote site, configuration for every SCS, an SCS
+ * for every host's Local Control Agent.
+ */
+export function frameworkWarnings(config: StackConfig): ConfigProblem[] {
+  const fw = config.framework;
+  if (!fw) return [];
+  const warnings: ConfigProblem[] = [];
+  const sites = sizeFramework(fw);
+  for (const site of sites) {
+    const path = ["framework", "sites", site.key];
+    if (site.role === "remote" && site.csProxies === 0 && site.distributedScs === 0) {
+      warnings.push({ path, value: { clients: site.clients, hosts: site.hosts }, message: "runs neither CS Proxies nor Distributed SCS: the Framework guide recommends both in multi-site environments; set the site's clients and hosts, or remove the site" });
+    }
+    if (site.distributedScs > 0) {
+      const source = configurationSourceOf(site, sites);
+      if (!source || !sitesConnected(site, source.site, sites)) {
+        warnings.push({ path, value: site.distributedScs, message: "runs Distributed SCS with no path to configuration: no CS Proxy at the site and no link to the master Configuration Server" });
+      }
+    } else if (site.instances.length > 0) {
+      warnings.push({ path: [...path, "hosts"], value: site.hosts, message: `is 0, so no Distributed SCS controls the Local Control Agents of the site's ${site.instances.length} Framework servers; count them in hosts` });
+    }
+  }
+  const appKey = hasApplicationNodes(config) ? applicationSiteKey(fw, config.region) : undefined;
+  const appSite = sites.find((s) => s.key === appKey);
+  if (appSite && appSite.distributedScs === 0) {
+    warnings.push({ path: ["framework", "sites", appSite.key, "hosts"], value: appSite.hosts, message: "is 0 at the application site, so no Distributed SCS controls the Local Control Agents of the stack's Genesys nodes; count them in hosts" });
+  }
+  return warnings;
+}
 
 /** Soft problems: reported with pulumi.log.warn, never blocking. */
 export function configWarnings(config: StackConfig): ConfigProblem[] {
@@ -370,6 +481,7 @@ export function configWarnings(config: StackConfig): ConfigProblem[] {
   if (config.httpdHaPair && config.recording?.balancer !== "httpdHaPair") {
     warnings.push({ path: ["httpdHaPair"], value: undefined, message: "is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config" });
   }
+  warnings.push(...frameworkWarnings(config));
   if (config.framework) {
     for (const count of inboundRuleCounts(sizeFramework(config.framework))) {
       if (count.rules > DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP) {

@@ -4,6 +4,7 @@
  * derive from those keys, never from positions.
  */
 import { z } from "zod";
+import { PROJECT_DEFAULT_CAPACITY } from "./framework-sizing";
 import { RECORDING_SERVICE_FACTS } from "./genesys-facts";
 import { RECORDING_SERVICES, type RecordingService } from "./recording-services";
 import { parseCidr, parseIpv4 } from "./network-math";
@@ -118,7 +119,7 @@ export const instancesSchema = z.strictObject({
 /** A Genesys server node: keyed by a stable name, named in Genesys by `appName` (default: the key). */
 const node = (defaultPort: number) =>
   z.strictObject({
-    appName: appName().optional().describe("Application name in Genesys Administrator (default: the node's key); its route replaces spaces with '_'."),
+    appName: appName().optional().describe("Application name in Genesys Administrator (default: the node's key). Balancer routes replace its spaces with '_' (the recording guide's rule), except Web Engagement 8.1's frontend sticky value, which is '.' + the name as configured."),
     port: port().default(defaultPort).describe("Port the Genesys application listens on."),
     instanceType: instanceType().optional().describe("EC2 instance type (default: instances.defaultType)."),
     availabilityZone: availabilityZone().optional().describe("Pin the node's zone; otherwise zones are assigned round-robin in natural key order."),
@@ -140,28 +141,37 @@ export const webEngagement81Schema = z.strictObject({
   balancer: z.enum(BALANCER_KINDS).default("alb").describe("`none` connects frontend servers to backend servers directly: development only."),
   frontend: z.strictObject({
     hostname: hostname(),
-    stickyParameter: tokenName().default("gwe_route").describe("URL parameter carrying \".\" + frontend application name. @default gwe_route"),
+    stickyParameter: tokenName().default("gwe_route").describe("URL parameter carrying \".\" + frontend application name, as your Frontend Server writes it. @default gwe_route (project default: the Web Engagement 8.1 load-balancing guide gives the value, not the parameter's name)"),
+    idleTimeoutSeconds: intIn(1, 4000, "seconds").default(60).describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
     nodes: nodes(8081),
   }),
   backend: z.strictObject({
     hostname: hostname(),
-    cookie: tokenName().default("ROUTEID").describe("Balancer-made stickiness cookie. @default ROUTEID"),
+    cookie: tokenName().default("ROUTEID").describe("Balancer-made stickiness cookie (httpd and nginx; the ALB issues its own). @default ROUTEID (project default; the guide's example name is RouteId)"),
+    idleTimeoutSeconds: intIn(1, 4000, "seconds").default(60).describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
     nodes: nodes(9081),
   }),
 });
 
-export const AGENT_SIDES = ["workspaceWebEdition", "other"] as const;
+export const AGENT_SIDES = ["workspaceWebEdition", "workspaceDesktopEdition", "other"] as const;
 
 export const cobrowseSchema = z.strictObject({
   balancer: z.enum(BALANCER_KINDS).default("alb"),
   hostname: hostname(),
-  agentSide: z.enum(AGENT_SIDES).default("other").describe("Agent desktop. Workspace Web Edition supports URL stickiness only. @default other"),
-  urlStickiness: z.boolean().default(true).describe("Publish a serverUrl per node (`?co-browse-node-id=N`). @default true"),
+  agentSide: z
+    .enum(AGENT_SIDES)
+    .default("other")
+    .describe("Agent desktop. Co-browse's cluster options: Workspace Web Edition needs serverUrl (URL stickiness only), Workspace Desktop Edition must leave it empty (cookie stickiness). @default other"),
+  urlStickiness: z.boolean().optional().describe("Publish a serverUrl per node (`?co-browse-node-id=N`). @default true for workspaceWebEdition, false otherwise; never with workspaceDesktopEdition"),
+  idleTimeoutSeconds: intIn(1, 4000, "seconds").default(60).describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
   nodes: z
     .record(
       key(),
       node(8700).extend({
-        nodeId: stickyId().describe("The node's id: the gcbSessionServer cookie value and the co-browse-node-id parameter."),
+        nodeId: stickyId().describe("The node's id in the co-browse-node-id parameter of its serverUrl."),
+        cookieValue: stickyId()
+          .optional()
+          .describe("What the node writes into the gcbSessionServer cookie. @default the nodeId (project default: the Co-browse guides say only that the balancer routes on the cookie's value; read it from a node's Set-Cookie)"),
       }),
     )
     .refine((m) => Object.keys(m).length > 0, { message: "must define at least one node" }),
@@ -229,6 +239,7 @@ const recordingTenant = z
 export const recordingSchema = z.strictObject({
   balancer: z.enum(RECORDING_BALANCER_KINDS).default("alb"),
   hostname: hostname(),
+  idleTimeoutSeconds: intIn(1, 4000, "seconds").default(60).describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
   backendScheme: z.enum(BACKEND_SCHEMES).default("http").describe("Scheme the balancer uses towards RWS, RP and RCS (https enables SSLProxyEngine). Interaction Receiver and WebDAV keep http unless serviceSchemes sets theirs. @default http"),
   serviceSchemes: z
     .strictObject(Object.fromEntries(RECORDING_SERVICES.map((s) => [s, z.enum(BACKEND_SCHEMES).optional()])) as Record<RecordingService, z.ZodOptional<z.ZodEnum<{ http: "http"; https: "https" }>>>)
@@ -332,6 +343,52 @@ export const httpdHaPairSchema = z
     }
   });
 
+/** RDS engines for a Configuration Database the stack creates: DBMS families Configuration Server supports. */
+export const CONFIGURATION_DATABASE_ENGINES = ["postgres", "sqlserver-se", "sqlserver-ee", "oracle-se2", "oracle-ee"] as const;
+/** DBMS families of an existing Configuration Database (Configuration Server's `dbengine` families). */
+export const EXISTING_DATABASE_ENGINES = ["postgresql", "mssql", "oracle", "db2"] as const;
+
+/** Per-engine listening port when the stack config gives none (each DBMS's own default). */
+export const DATABASE_ENGINE_PORTS: Readonly<Record<(typeof CONFIGURATION_DATABASE_ENGINES)[number] | (typeof EXISTING_DATABASE_ENGINES)[number], number>> = {
+  postgres: 5432,
+  postgresql: 5432,
+  "sqlserver-se": 1433,
+  "sqlserver-ee": 1433,
+  mssql: 1433,
+  "oracle-se2": 1521,
+  "oracle-ee": 1521,
+  oracle: 1521,
+  db2: 50000,
+};
+
+export const configurationDatabaseSchema = z
+  .strictObject({
+    existing: z
+      .strictObject({
+        engine: z.enum(EXISTING_DATABASE_ENGINES).describe("DBMS of the Configuration Database."),
+        address: ipv4().describe("IPv4 address the master Configuration Server connects to; its security group gets egress to exactly this address and port."),
+        port: port().optional().describe("Listening port. @default the engine's own (PostgreSQL 5432, MS SQL 1433, Oracle 1521, Db2 50000)"),
+      })
+      .optional()
+      .describe("Reference a Configuration Database that already exists (on premises or in another stack)."),
+    create: z
+      .strictObject({
+        engine: z.enum(CONFIGURATION_DATABASE_ENGINES).default("postgres").describe("RDS engine. @default postgres"),
+        engineVersion: z.string().regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, { message: "must be an RDS engine version such as 16.4" }).optional().describe("RDS engine version. @default RDS's default for the engine"),
+        instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: "must be an RDS instance class such as db.m6g.large" }).default("db.m6g.large").describe("@default db.m6g.large (project default)"),
+        allocatedStorageGiB: intIn(20, 65536, "GiB").default(100).describe("@default 100 (project default)"),
+        multiAz: z.boolean().optional().describe("A standby in a second zone. @default true in production (required there), false in development"),
+        username: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,15}$/, { message: "must be a database user name: a letter, then letters, digits or '_' (at most 16)" }).default("genesys").describe("Master user name; its password is the secret genesys:configurationDatabasePassword. @default genesys"),
+      })
+      .optional()
+      .describe("Create the Configuration Database with the stack: RDS next to the master Configuration Server, encrypted, reachable only from it."),
+  })
+  .superRefine((db, ctx) => {
+    if ((db.existing === undefined) === (db.create === undefined)) {
+      ctx.addIssue({ code: "custom", path: [], input: Object.keys(db), message: "must set exactly one of existing (reference a database) or create (the stack creates it)" });
+    }
+  });
+
 export const frameworkSchema = z.strictObject({
   /** Licence references; proxy and distributed modes need special licences. */
   licenses: z
@@ -343,21 +400,23 @@ export const frameworkSchema = z.strictObject({
   /** Per-instance capacities. Project defaults for planning, NOT vendor sizing figures. */
   capacity: z
     .strictObject({
-      clientsPerCsProxy: intIn(1, 100000, "clients").default(500).describe("Clients one Configuration Server Proxy serves. @default 500 (project planning default)"),
-      hostsPerScs: intIn(1, 100000, "hosts").default(100).describe("Hosts one Distributed Solution Control Server controls. @default 100 (project planning default)"),
+      clientsPerCsProxy: intIn(1, 100000, "clients").default(500).describe("Clients one Configuration Server Proxy (primary/backup pair) serves. @default 500 (project default, not a Genesys sizing figure)"),
+      hostsPerScs: intIn(1, 100000, "hosts").default(100).describe("Hosts one Distributed Solution Control Server controls. @default 100 (project default, not a Genesys sizing figure)"),
     })
-    .default({ clientsPerCsProxy: 500, hostsPerScs: 100 }),
-  highAvailability: z.boolean().default(true).describe("Run at least two of each role per site. @default true"),
+    .default({ ...PROJECT_DEFAULT_CAPACITY }),
+  highAvailability: z.boolean().default(true).describe("CS Proxies as primary/backup pairs and one spare Distributed SCS per site (N+1); spares add no capacity. @default true"),
   /** Framework listening ports (project defaults; match your Genesys applications). */
   ports: z
     .strictObject({
-      configServer: port().default(2020),
-      csProxy: port().default(2020),
-      scs: port().default(4999),
-      lca: port().default(4999),
+      configServer: port().default(2020).describe("@default 2020 (project default)"),
+      csProxy: port().default(2020).describe("@default 2020 (project default)"),
+      scs: port().default(5000).describe("Solution Control Server. @default 5000 (project default; must differ from lca, which every host runs)"),
+      lca: port().default(4999).describe("Local Control Agent on every Genesys host. @default 4999 (project default)"),
     })
-    .default({ configServer: 2020, csProxy: 2020, scs: 4999, lca: 4999 }),
-  connectivity: z.enum(["peering", "transitGateway"]).default("peering").describe("How remote sites reach the master site. @default peering"),
+    .default({ configServer: 2020, csProxy: 2020, scs: 5000, lca: 4999 }),
+  connectivity: z.enum(["peering", "transitGateway"]).default("peering").describe("How remote sites reach the master site, and the application VPC its Framework site. @default peering"),
+  applicationSite: key().optional().describe("Framework site whose CS Proxies (or, without proxies, the master Configuration Server) serve the stack's Genesys nodes, linked to the stack's VPC; must be in the stack's region. @default the one site in genesys:region"),
+  configurationDatabase: configurationDatabaseSchema.optional().describe("The one Configuration Database the master Configuration Server uses; required in production."),
   instanceType: instanceType().default("m5.large"),
   sites: z
     .record(
@@ -389,6 +448,8 @@ export const SECRET_CONFIG_KEYS = {
   httpdHaPairBastionSshPrivateKey: "httpdHaPairBastionSshPrivateKey",
   /** corosync-keygen key file, base64 (128 to 4096 bytes: `base64 -w0 /etc/corosync/authkey`), that both HA-pair nodes share; required with the knet transport, which encrypts cluster traffic. */
   httpdHaPairCorosyncAuthkey: "httpdHaPairCorosyncAuthkey",
+  /** Master user password of the Configuration Database the stack creates (framework.configurationDatabase.create). */
+  configurationDatabasePassword: "configurationDatabasePassword",
 } as const;
 
 /** Every `genesys:` stack config key and its schema. */

@@ -23,9 +23,13 @@ export interface SecretNeed {
 const full = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
 
 export function secretNeeds(env: Environment): SecretNeed[] {
+  const database: SecretNeed[] = env.framework?.configurationDatabase?.create
+    ? [{ key: full(SECRET_CONFIG_KEYS.configurationDatabasePassword), reason: "the master password of the Configuration Database the stack creates", source: "a generated password of 8 to 41 characters without /, \", @ or spaces", required: true }]
+    : [];
   const pair = env.httpdHaPair;
-  if (!pair) return [];
+  if (!pair) return database;
   const needs: SecretNeed[] = [
+    ...database,
     {
       key: full(SECRET_CONFIG_KEYS.httpdHaPairSshPrivateKey),
       reason: "provisioning logs in to the httpd HA pair (and the bastion) with it",

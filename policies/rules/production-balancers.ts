@@ -49,15 +49,25 @@ function unbalancedMessage(system: SystemInstance, nodes: readonly PolicyResourc
   return `A production stack must put every ${system.facts.label} node behind a load balancer (nodes without one: ${names}).`;
 }
 
-/** Ingress that lets something other than a balancer, a peer node or an SSH administrator reach a node. */
-function directPaths(system: SystemInstance, topology: Topology, balancerGroups: Set<string>): Violation[] {
+/**
+ * Ingress that lets something other than a balancer, a peer node or an SSH
+ * administrator reach a node on a port clients use. Ports that no balancer
+ * forwards to (the Framework's Local Control Agent) are management paths,
+ * not a way around the balancer.
+ */
+function directPaths(system: SystemInstance, topology: Topology, balancerGroups: Set<string>, pairGroups: Set<string>): Violation[] {
   const violations: Violation[] = [];
   const seen = new Set<string>();
   for (const node of nodesOf(system, topology)) {
     for (const group of topology.securityGroupsOf(node)) {
       if (balancerGroups.has(group.urn) || seen.has(group.urn)) continue;
       seen.add(group.urn);
+      const served = topology.ingressTo(group).filter((i) => i.sourceGroups.some((s) => balancerGroups.has(s.urn) || pairGroups.has(s.urn)));
+      // Unknown or all-port ranges count as carrying the service: only a known, disjoint range is exempt.
+      const carriesService = (from: number | undefined, to: number | undefined) =>
+        served.length === 0 || from === undefined || to === undefined || served.some((i) => i.fromPort === undefined || i.toPort === undefined || (i.fromPort <= to && from <= i.toPort));
       for (const ingress of topology.ingressTo(group)) {
+        if (!carriesService(ingress.fromPort, ingress.toPort)) continue;
         const sshOnly = ingress.fromPort === 22 && ingress.toPort === 22;
         const foreignGroups = ingress.sourceGroups.filter((s) => s.urn !== group.urn && !balancerGroups.has(s.urn));
         const cidrs = sshOnly ? [] : ingress.cidrs;
@@ -89,7 +99,7 @@ export const productionRequiresBalancers: StackPolicy = {
       const balanced = nodes.filter((n) => isBalanced(n, topology, pairGroups));
       const unbalanced = nodes.filter((n) => !balanced.includes(n) && !isStandbyOfBalancedService(n, balanced));
       if (unbalanced.length > 0) violations.push({ resource: system.component, message: unbalancedMessage(system, unbalanced) });
-      violations.push(...directPaths(system, topology, balancerGroups));
+      violations.push(...directPaths(system, topology, balancerGroups, pairGroups));
     }
     return violations;
   },

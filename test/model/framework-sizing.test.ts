@@ -3,9 +3,11 @@ import { describe, expect, it } from "vitest";
 import {
   formatSizingTable,
   inboundRuleCounts,
-  instancesFor,
+  csProxiesFor,
+  distributedScsFor,
   sizeFramework,
   sizeFrameworkSite,
+  unitsFor,
   type FrameworkSiteSizing,
 } from "../../core/model/framework-sizing";
 import { frameworkSchema, type FrameworkConfig } from "../../core/model/schema";
@@ -21,35 +23,33 @@ const site = (role: "master" | "remote", clients: number, hosts: number, zones =
   hosts,
 });
 
-describe("instancesFor: one instance per started capacity, two at least with high availability", () => {
+describe("capacity is N, high availability adds spares: CS Proxy pairs, N+1 Distributed SCS", () => {
   it.each([
-    // load, per instance, HA, expected
-    [0, 500, true, 0],
-    [0, 500, false, 0],
-    [1, 500, false, 1],
-    [1, 500, true, 2],
-    [499, 500, false, 1],
-    [500, 500, false, 1],
-    [501, 500, false, 2],
-    [500, 500, true, 2],
-    [1000, 500, true, 2],
-    [1001, 500, true, 3],
-    [1500, 500, true, 3],
-    [1501, 500, true, 4],
-    [100, 100, false, 1],
-    [101, 100, false, 2],
-    [240, 100, true, 3],
-  ])("%i units at %i each, HA %s -> %i", (load, per, ha, expected) => {
-    expect(instancesFor(load, per, ha)).toBe(expected);
+    // load, per instance, HA, proxies, SCS
+    [0, 500, true, 0, 0],
+    [0, 500, false, 0, 0],
+    [1, 500, false, 1, 1],
+    [1, 500, true, 2, 2],
+    [500, 500, false, 1, 1],
+    [501, 500, false, 2, 2],
+    [500, 500, true, 2, 2],
+    [1000, 500, true, 4, 3],
+    [1001, 500, true, 6, 4],
+    [240, 100, true, 6, 4],
+  ])("%i units at %i each, HA %s -> %i proxies, %i SCS", (load, per, ha, proxies, scs) => {
+    expect(csProxiesFor(load, per, ha)).toBe(proxies);
+    expect(distributedScsFor(load, per, ha)).toBe(scs);
   });
 
-  it("always covers the load, never with a spare instance beyond the HA minimum", () => {
+  it("losing any one instance leaves enough capacity for the whole load", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 100_000 }), fc.boolean(), (load, per, ha) => {
-        const n = instancesFor(load, per, ha);
-        expect(n * per).toBeGreaterThanOrEqual(load);
-        if (n > (ha ? 2 : 1)) expect((n - 1) * per).toBeLessThan(load);
-        expect(n).toBeGreaterThanOrEqual(ha ? 2 : 1);
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 1, max: 100_000 }), (load, per) => {
+        const units = unitsFor(load, per);
+        expect(units * per).toBeGreaterThanOrEqual(load);
+        expect((units - 1) * per).toBeLessThan(load);
+        // A failed proxy hands its clients to its own backup; a failed SCS to the spare.
+        expect(csProxiesFor(load, per, true) / 2).toBe(units);
+        expect(distributedScsFor(load, per, true) - 1).toBe(units);
       }),
     );
   });
@@ -71,17 +71,33 @@ describe("sizeFrameworkSite", () => {
   it("runs a single master Configuration Server without high availability", () => {
     const single = sizeFrameworkSite("emea", site("master", 10, 10), { ...defaults, highAvailability: false });
     expect(single.instances.map((i) => i.name)).toEqual(["emea-cs-primary", "emea-csproxy-1", "emea-scs-1"]);
+    expect(single.instances.every((i) => i.standby === undefined)).toBe(true);
+  });
+
+  it("pairs the proxies primary/backup across zones and marks the SCS spare", () => {
+    const master = sizeFrameworkSite("emea", site("master", 900, 150), defaults);
+    expect(master.instances.map((i) => [i.name, i.availabilityZone.slice(-1), i.standby])).toEqual([
+      ["emea-cs-primary", "a", "primary"],
+      ["emea-cs-backup", "b", "backup"],
+      ["emea-csproxy-1", "a", "primary"],
+      ["emea-csproxy-2", "b", "backup"],
+      ["emea-csproxy-3", "a", "primary"],
+      ["emea-csproxy-4", "b", "backup"],
+      ["emea-scs-1", "a", undefined],
+      ["emea-scs-2", "b", undefined],
+      ["emea-scs-3", "a", "spare"],
+    ]);
   });
 
   it("serves the master site's own clients with CS Proxies at that site", () => {
     const master = sizeFrameworkSite("emea", site("master", 900, 150), defaults);
-    expect([master.configServers, master.csProxies, master.distributedScs]).toEqual([2, 2, 2]);
+    expect([master.configServers, master.csProxies, master.csProxyUnits, master.distributedScs, master.scsInService]).toEqual([2, 4, 2, 3, 2]);
   });
 
   it("sizes from the stack's capacities", () => {
     const custom = framework({ capacity: { clientsPerCsProxy: 100, hostsPerScs: 10 }, sites: { x: site("master", 0, 0) } });
     const remote = sizeFrameworkSite("amer", site("remote", 1200, 240), custom);
-    expect([remote.csProxies, remote.distributedScs]).toEqual([12, 24]);
+    expect([remote.csProxies, remote.distributedScs]).toEqual([24, 25]);
   });
 
   it("spreads each role over the site's zones round-robin", () => {
@@ -93,6 +109,11 @@ describe("sizeFrameworkSite", () => {
       "apac-csproxy-3@c",
       "apac-csproxy-4@a",
       "apac-csproxy-5@b",
+      "apac-csproxy-6@c",
+      "apac-csproxy-7@a",
+      "apac-csproxy-8@b",
+      "apac-csproxy-9@c",
+      "apac-csproxy-10@a",
     ]);
   });
 
@@ -122,14 +143,15 @@ describe("inboundRuleCounts", () => {
       sites: { emea: site("master", 900, 150), amer: site("remote", 1200, 240), apac: site("remote", 0, 50) },
     });
     const counts = Object.fromEntries(inboundRuleCounts(sizeFramework(fw)).map((c) => [`${c.site}.${c.role}`, c.rules]));
-    // emea CS: its own proxies (1 group) + amer's 3 proxies; SCS: self + the others' SCS.
+    // emea CS: its own proxies (1 group) + amer's 6 proxies + apac's 2 SCS (no proxies there) + LCA + applications.
+    // SCS: self + the others' SCS + LCA. Proxies: site clients + applications + LCA.
     expect(counts).toEqual({
-      "emea.configServer": 4,
-      "emea.csProxy": 1,
-      "emea.distributedScs": 1 + 3 + 2,
-      "amer.csProxy": 1,
-      "amer.distributedScs": 1 + 2 + 2,
-      "apac.distributedScs": 1 + 2 + 3,
+      "emea.configServer": 1 + 6 + 2 + 1 + 1,
+      "emea.csProxy": 3,
+      "emea.distributedScs": 1 + 4 + 2 + 1,
+      "amer.csProxy": 3,
+      "amer.distributedScs": 1 + 3 + 2 + 1,
+      "apac.distributedScs": 1 + 3 + 4 + 1,
     });
   });
 });
@@ -137,13 +159,20 @@ describe("inboundRuleCounts", () => {
 describe("formatSizingTable", () => {
   it("prints one aligned row per site with the derived counts", () => {
     const sites: FrameworkSiteSizing[] = sizeFramework(framework({ sites: { emea: site("master", 900, 150), amer: site("remote", 12000, 240, ["us-east-1a"]) } }));
-    const [header, ...rows] = formatSizingTable(sites);
-    expect(header.split(/\s{2,}/)).toEqual(["site", "role", "region", "clients", "hosts", "master CS", "CS Proxy", "Dist. SCS"]);
+    const [header, ...lines] = formatSizingTable(sites);
+    const rows = lines.slice(0, 2);
+    expect(header.split(/\s{2,}/)).toEqual(["site", "role", "region", "clients", "hosts", "master CS", "CS Proxy", "serving", "Dist. SCS", "in service"]);
     expect(rows.map((r) => r.split(/\s+/))).toEqual([
-      ["amer", "remote", "us-east-1", "12000", "240", "0", "24", "3"],
-      ["emea", "master", "eu-west-1", "900", "150", "2", "2", "2"],
+      ["amer", "remote", "us-east-1", "12000", "240", "0", "48", "24", "4", "3"],
+      ["emea", "master", "eu-west-1", "900", "150", "2", "4", "2", "3", "2"],
     ]);
     // Right-aligned counts end in the same column as their headings.
     expect(rows.every((r) => r.length === header.length)).toBe(true);
+  });
+
+  it("says where each capacity figure comes from: project default, or set in the stack", () => {
+    const sites = sizeFramework(framework({ sites: { emea: site("master", 900, 150) } }));
+    expect(formatSizingTable(sites).at(-2)).toMatch(/^capacity: 500 clients per CS Proxy \(project default\), 100 hosts per Distributed SCS \(project default\); not Genesys sizing figures/);
+    expect(formatSizingTable(sites, { clientsPerCsProxy: 800, hostsPerScs: 100 }).at(-2)).toMatch(/800 clients per CS Proxy \(set in this stack\), 100 hosts per Distributed SCS \(project default\)/);
   });
 });

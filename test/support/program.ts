@@ -34,9 +34,9 @@ export function rawConfig(values: Record<string, unknown>): Record<string, strin
   return raw;
 }
 
-/** The SSH and TLS secrets every run gets (the corosync key is left to the tests that need it). */
+/** The SSH, TLS and Configuration Database secrets every run gets (the corosync key is left to the tests that need it). */
 export const TEST_SECRETS: Record<string, string> = Object.fromEntries(
-  ["httpdHaPairSshPrivateKey", "httpdTlsPrivateKey", "httpdTlsCertificate"].map((key) => [`genesys:${key}`, OFFLINE_SECRETS[`genesys:${key}`]]),
+  ["httpdHaPairSshPrivateKey", "httpdTlsPrivateKey", "httpdTlsCertificate", "configurationDatabasePassword"].map((key) => [`genesys:${key}`, OFFLINE_SECRETS[`genesys:${key}`]]),
 );
 
 /** Runs the program for Pulumi.<stack>.yaml, after `edit` changes its values. */

@@ -17,8 +17,11 @@ import { UnsupportedFeatureError } from "./modules";
 
 /** httpd lowercases balancer names; requiring lowercase keeps what is rendered what httpd uses. */
 export const BALANCER_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-/** Routes travel in cookies and URLs after a '.', so no '.' and nothing that needs escaping. */
-const ROUTE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * Routes travel in cookies and URLs after a '.', so no '.'; a space only as
+ * '+', the way a query carries it (Web Engagement 8.1 application names).
+ */
+const ROUTE_PATTERN = /^[A-Za-z0-9_+-]{1,64}$/;
 /** URL and cookie paths: '/'-led segments of letters, digits, '_' and '-'. */
 const PATH_PATTERN = /^\/[A-Za-z0-9_/-]*$/;
 const PARAMETER_PATTERN = /^[a-z]+=[A-Za-z0-9]+$/;

@@ -1,14 +1,14 @@
 /**
- * Co-browse (seed 002). The gcbSessionServer cookie holds the node id itself
+ * Co-browse (Co-browse load-balancing guide). The gcbSessionServer cookie holds the node id itself
  * and the agent side's serverUrl carries it as ?co-browse-node-id=N; neither
  * value has the leading '.' httpd's stickysession needs. So each node gets a
  * balancer of its own (the node, the others as hot standby) and mod_rewrite
  * sends a request carrying the parameter, else the cookie, to it. Requests
  * with neither are spread over all nodes. A single node is handled the same way.
  *
- * Co-browse pushes to browsers over WebSockets when it can (as nginx and the
- * ALB pass them): from 2.4.47 the members upgrade; before, each balancer has
- * a ws:// twin and every routing rule has an upgrade variant ahead of it;
+ * Co-browse uses WebSockets where it can ("Configuring a Load Balancer for
+ * Co-browse Cluster": WebSocket support highly recommended): from 2.4.47 the
+ * members upgrade; before, each balancer has a ws:// twin and every routing rule has an upgrade variant ahead of it;
  * 2.2 has no WebSocket proxying and Co-browse falls back to HTTP.
  */
 import type { Cobrowse, CobrowseNode } from "../../model/environment";
@@ -72,7 +72,7 @@ export function renderCobrowse(conf: HttpdConf, input: SystemInput<Cobrowse>): v
   if (model.urlStickiness) {
     for (const node of model.nodes) routeTo(node, ["%{QUERY_STRING}", `(?:^|&)${regexLiteral(COBROWSE_NODE_PARAMETER)}=${regexLiteral(node.nodeId)}(?:&|$)`]);
   }
-  for (const node of model.nodes) routeTo(node, ["%{HTTP_COOKIE}", `(?:^|[;,])[ ]*${regexLiteral(model.cookie)}=${regexLiteral(node.nodeId)}[ ]*(?:[;,]|$)`]);
+  for (const node of model.nodes) routeTo(node, ["%{HTTP_COOKIE}", `(?:^|[;,])[ ]*${regexLiteral(model.cookie)}=${regexLiteral(node.cookieValue)}[ ]*(?:[;,]|$)`]);
   renderWebSocketRoute(conf, { name: COBROWSE_BALANCER, webSockets }, context, context);
   renderProxyPass(conf, context, COBROWSE_BALANCER, context);
   for (const node of model.nodes) {

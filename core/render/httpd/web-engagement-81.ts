@@ -1,11 +1,20 @@
 /**
  * Web Engagement 8.1 (seed 000, 8.1.2 guide): a frontend balancer sticky on a
- * URL parameter the Frontend Server writes as "." + its application name, and
+ * URL parameter the Frontend Server writes as "." + its application name as
+ * configured, and
  * a backend balancer sticky on a cookie the balancer itself issues. Each has
  * its own hostname and publishes the whole host. With balancer "none" the
  * frontend servers talk to the backend servers directly: nothing to render.
+ *
+ * mod_proxy_balancer compares the raw text after the first '.' with each
+ * member's route and decodes nothing, so a name with spaces is the member's
+ * route in its `+` form, and a request carrying the `%20` form has that
+ * parameter rewritten to the `+` form first (both decode to the same name).
+ * The patterns need no backslash: '[.]' is the literal dot, and the name's
+ * characters (letters, digits, space, '_', '-') are literal in a regex.
  */
 import type { WebEngagement81 } from "../../model/environment";
+import { queryValueForms, webEngagement81StickyValue } from "../../model/genesys-facts";
 import { backendAddress } from "./backend-address";
 import { renderBalancer, renderProxyPass } from "./balancer";
 import type { HttpdConf } from "./httpd-conf";
@@ -19,13 +28,22 @@ export const WEB_ENGAGEMENT_81_BACKEND_FILE = "web_engagement_81_backend.conf";
 export function renderWebEngagement81Frontend(conf: HttpdConf, { model, addresses, tuning }: SystemInput<WebEngagement81>): void {
   const frontend = model.frontend;
   conf.comment(`Genesys Web Engagement 8.1 frontend: sticky on the ${frontend.stickyParameter} URL parameter ("." + frontend application name)`);
+  const spaced = frontend.nodes.filter((node) => node.appName.includes(" "));
+  if (spaced.length > 0) {
+    conf.directive("RewriteEngine", "On");
+    for (const node of spaced) {
+      const [percent, plus] = queryValueForms(webEngagement81StickyValue(node.appName)).map((form) => form.slice(1));
+      conf.directive("RewriteCond", "%{QUERY_STRING}", `^(|.*&)${frontend.stickyParameter}=[.]${percent}(&.*|)$`);
+      conf.directive("RewriteRule", "^", `%{REQUEST_URI}?%1${frontend.stickyParameter}=.${plus}%2`, "[PT]");
+    }
+  }
   renderBalancer(conf, {
     name: WEB_ENGAGEMENT_81_FRONTEND_BALANCER,
     owner: "webEngagement81.frontend",
     members: frontend.nodes.map((node) => ({
       scheme: "http",
       address: backendAddress(addresses, node.key, `webEngagement81.frontend.nodes.${node.key}`),
-      route: node.route,
+      route: queryValueForms(node.appName).at(-1),
     })),
     stickySession: frontend.stickyParameter,
     retrySeconds: tuning.retrySeconds,

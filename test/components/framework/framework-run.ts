@@ -46,6 +46,8 @@ export interface FrameworkInput {
   highAvailability?: boolean;
   ports?: { configServer: number; csProxy: number; scs: number; lca: number };
   connectivity?: "peering" | "transitGateway";
+  applicationSite?: string;
+  configurationDatabase?: Record<string, unknown>;
   sites: Record<string, SiteInput>;
 }
 
@@ -54,7 +56,9 @@ export interface SiteOutput {
   region: string;
   configServers: number;
   csProxies: number;
+  csProxyUnits: number;
   distributedScs: number;
+  scsInService: number;
   vpcId: string;
   privateIps: Record<string, string>;
 }
@@ -81,7 +85,12 @@ export interface FrameworkRun extends MockRun {
 
 const providerName = (ref: string | undefined) => (ref ? ref.split("::").at(-2) : undefined);
 
-export async function runFramework(framework: FrameworkInput): Promise<FrameworkRun> {
+/**
+ * Runs the dev stack with `framework` as its Framework section. Without
+ * `withApplications` the stack's Genesys systems are left out, so only the
+ * Framework's own resources are registered.
+ */
+export async function runFramework(framework: FrameworkInput, options: { withApplications?: boolean } = {}): Promise<FrameworkRun> {
   const created = vi.spyOn(RecordingMocks.prototype, "newResource");
   const called = vi.spyOn(RecordingMocks.prototype, "call");
   let run: MockRun;
@@ -90,6 +99,7 @@ export async function runFramework(framework: FrameworkInput): Promise<Framework
   try {
     run = await runStack("dev", (values) => {
       values.framework = framework;
+      if (!options.withApplications) for (const system of ["webEngagement81", "webEngagement85", "cobrowse", "recording", "httpdHaPair"]) delete values[system];
     });
     providerRefs = new Map(created.mock.calls.map(([args]) => [`${args.type}::${args.name}`, args.provider]));
     amiProviders = called.mock.calls.filter(([args]) => args.token === "aws:ec2/getAmi:getAmi").map(([args]) => args.provider);

@@ -17,9 +17,10 @@ describe("one site: the master Configuration Server, CS Proxies and Distributed 
 
   it("outputs the derived counts and every instance's private IP", () => {
     const hq = run.sites.hq;
-    expect([hq.configServers, hq.csProxies, hq.distributedScs]).toEqual([2, 2, 2]);
+    // 600 clients: two primary/backup proxy pairs; 50 hosts: one SCS and its spare.
+    expect([hq.configServers, hq.csProxies, hq.csProxyUnits, hq.distributedScs, hq.scsInService]).toEqual([2, 4, 2, 2, 1]);
     const instances = run.all(T.instance);
-    expect(Object.keys(hq.privateIps).sort()).toEqual(["hq-cs-backup", "hq-cs-primary", "hq-csproxy-1", "hq-csproxy-2", "hq-scs-1", "hq-scs-2"]);
+    expect(Object.keys(hq.privateIps).sort()).toEqual(["hq-cs-backup", "hq-cs-primary", "hq-csproxy-1", "hq-csproxy-2", "hq-csproxy-3", "hq-csproxy-4", "hq-scs-1", "hq-scs-2"]);
     for (const i of instances) expect(hq.privateIps[String((i.inputs.tags as Record<string, string>).Name)]).toBe(i.state.privateIp);
   });
 
@@ -38,15 +39,17 @@ describe("one site: the master Configuration Server, CS Proxies and Distributed 
   it("puts each pair in two zones and tags the licence each mode needs", () => {
     const placed = run.all(T.instance).map((i) => {
       const tags = i.inputs.tags as Record<string, string>;
-      return [tags.Name, run.byId(i.inputs.subnetId).inputs.availabilityZone, tags["genesys:license"] ?? "-"];
+      return [tags.Name, run.byId(i.inputs.subnetId).inputs.availabilityZone, tags["genesys:license"] ?? "-", tags["genesys:ha-role"] ?? "-"];
     });
     expect(placed.sort()).toEqual([
-      ["hq-cs-backup", "eu-central-1b", "-"],
-      ["hq-cs-primary", "eu-central-1a", "-"],
-      ["hq-csproxy-1", "eu-central-1a", "LIC-CSP-1"],
-      ["hq-csproxy-2", "eu-central-1b", "LIC-CSP-1"],
-      ["hq-scs-1", "eu-central-1a", "LIC-DSCS-1"],
-      ["hq-scs-2", "eu-central-1b", "LIC-DSCS-1"],
+      ["hq-cs-backup", "eu-central-1b", "-", "backup"],
+      ["hq-cs-primary", "eu-central-1a", "-", "primary"],
+      ["hq-csproxy-1", "eu-central-1a", "LIC-CSP-1", "primary"],
+      ["hq-csproxy-2", "eu-central-1b", "LIC-CSP-1", "backup"],
+      ["hq-csproxy-3", "eu-central-1a", "LIC-CSP-1", "primary"],
+      ["hq-csproxy-4", "eu-central-1b", "LIC-CSP-1", "backup"],
+      ["hq-scs-1", "eu-central-1a", "LIC-DSCS-1", "-"],
+      ["hq-scs-2", "eu-central-1b", "LIC-DSCS-1", "spare"],
     ]);
   });
 
@@ -75,6 +78,10 @@ describe("one site: the master Configuration Server, CS Proxies and Distributed 
         rule(scs, "egress", PORTS.scs, scs),
         rule(scs, "egress", PORTS.lca, "10.70.0.0/16"),
         rule(scs, "egress", PORTS.csProxy, proxy),
+        // The site's SCS control the Local Control Agent of every Framework server, their own included.
+        rule(cs, "ingress", PORTS.lca, scs),
+        rule(proxy, "ingress", PORTS.lca, scs),
+        rule(scs, "ingress", PORTS.lca, scs),
       ]),
     );
   });
@@ -125,7 +132,10 @@ function expectCrossSiteRules(run: FrameworkRun): void {
 
   // Master CS: its own site's proxies by group, every remote proxy by address, on the configServer port only.
   expect(peersOf("framework-emea-cs", "ingress", PORTS.configServer)).toEqual(["framework-emea-csproxy", ...ips("amer", "csproxy"), ...ips("apac", "csproxy")].sort());
-  expect(rules.filter((r) => r.group === "framework-emea-cs").every((r) => r.port === PORTS.configServer && r.direction === "ingress")).toBe(true);
+  expect(rules.filter((r) => r.group === "framework-emea-cs").every((r) => (r.port === PORTS.configServer || r.port === PORTS.lca) && r.direction === "ingress")).toBe(true);
+  for (const site of ["emea", "amer", "apac"]) {
+    for (const role of ["csproxy", "scs", ...(site === "emea" ? ["cs"] : [])]) expect(peersOf(`framework-${site}-${role}`, "ingress", PORTS.lca)).toEqual([`framework-${site}-scs`]);
+  }
   // Remote proxies reach the master pair and nothing else across sites.
   expect(peersOf("framework-amer-csproxy", "egress", PORTS.configServer)).toEqual(ips("emea", "cs").sort());
   expect(ips("emea", "cs")).toHaveLength(2);
@@ -151,12 +161,12 @@ describe("three sites over VPC peering", () => {
 
   it("sizes each site", () => {
     const counts = Object.fromEntries(Object.entries(run.sites).map(([k, s]) => [k, [s.configServers, s.csProxies, s.distributedScs]]));
-    expect(counts).toEqual({ emea: [2, 2, 2], amer: [0, 3, 3], apac: [0, 2, 2] });
+    expect(counts).toEqual({ emea: [2, 4, 3], amer: [0, 6, 4], apac: [0, 2, 2] });
   });
 
   it("creates every site's resources with the provider of the site's region", () => expectSitesInTheirRegions(run));
 
-  it("spreads amer's three proxies over its three zones", () => {
+  it("spreads amer's three proxy pairs over its three zones, each pair across two", () => {
     const zones = run
       .all(T.instance)
       .filter((i) => i.name.startsWith("framework-amer-csproxy-"))
@@ -166,6 +176,9 @@ describe("three sites over VPC peering", () => {
       ["framework-amer-csproxy-1", "us-east-1a"],
       ["framework-amer-csproxy-2", "us-east-1b"],
       ["framework-amer-csproxy-3", "us-east-1c"],
+      ["framework-amer-csproxy-4", "us-east-1a"],
+      ["framework-amer-csproxy-5", "us-east-1b"],
+      ["framework-amer-csproxy-6", "us-east-1c"],
     ]);
   });
 
@@ -208,12 +221,13 @@ describe("three sites over VPC peering", () => {
   it("prints the per-site sizing table in the synth summary", async () => {
     const { summary } = await printFrameworkSizing({ stack: "dev", dir: "/nonexistent", run });
     expect(summary.slice(0, 2)).toEqual(["", "Framework sites (peering):"]);
-    expect(summary.slice(2).map((line) => line.trim().split(/\s+/))).toEqual([
-      ["site", "role", "region", "clients", "hosts", "master", "CS", "CS", "Proxy", "Dist.", "SCS"],
-      ["amer", "remote", "us-east-1", "1200", "240", "0", "3", "3"],
-      ["apac", "remote", "ap-southeast-1", "300", "20", "0", "2", "2"],
-      ["emea", "master", "eu-west-1", "900", "150", "2", "2", "2"],
+    expect(summary.slice(2, 6).map((line) => line.trim().split(/\s+/))).toEqual([
+      ["site", "role", "region", "clients", "hosts", "master", "CS", "CS", "Proxy", "serving", "Dist.", "SCS", "in", "service"],
+      ["amer", "remote", "us-east-1", "1200", "240", "0", "6", "3", "4", "3"],
+      ["apac", "remote", "ap-southeast-1", "300", "20", "0", "2", "1", "2", "1"],
+      ["emea", "master", "eu-west-1", "900", "150", "2", "4", "2", "3", "2"],
     ]);
+    expect(summary[6]).toContain("500 clients per CS Proxy (project default), 100 hosts per Distributed SCS (project default)");
     expect((await printFrameworkSizing({ stack: "dev", dir: "/nonexistent", run: { resources: [], outputs: {} } })).summary).toEqual([]);
   });
 });
@@ -357,10 +371,12 @@ describe("ten sites in five regions, without high availability", () => {
     expect(run.all(T.route)).toHaveLength(24);
   });
 
-  it("gives the lone master Configuration Server every remote proxy, and nothing to a site with no servers", () => {
+  it("gives the lone master Configuration Server every remote proxy and the SCS of sites without one, and nothing to a site with no servers", () => {
     const rules = run.rules();
-    const proxies = Object.entries(run.sites).flatMap(([, s]) => Object.entries(s.privateIps).filter(([n]) => n.includes("-csproxy-")));
-    expect(rules.filter((r) => r.group === "framework-site1-cs").map((r) => r.peer).sort()).toEqual(proxies.map(([, ip]) => host(ip)).sort());
+    const clients = Object.entries(run.sites).flatMap(([, s]) => Object.entries(s.privateIps).filter(([n]) => n.includes("-csproxy-") || (s.csProxies === 0 && n.includes("-scs-"))));
+    expect(clients.filter(([n]) => n.includes("-scs-")).map(([n]) => n)).toEqual(["site5-scs-1"]);
+    expect(rules.filter((r) => r.group === "framework-site1-cs").map((r) => r.peer).sort()).toEqual(clients.map(([, ip]) => host(ip)).sort());
+    expect(rules.filter((r) => r.group === "framework-site5-scs" && r.direction === "egress" && r.port === PORTS.configServer).map((r) => r.peer)).toEqual([host(run.sites.site1.privateIps["site1-cs-primary"])]);
     expect(run.all(T.sg).filter((g) => g.name.startsWith("framework-site7-"))).toEqual([]);
   });
 });

@@ -82,3 +82,26 @@ describe("Web Engagement 8.1 without balancers (development)", () => {
     });
   });
 });
+
+describe("Web Engagement 8.1 frontend application names with spaces on the ALB", () => {
+  it("refuses them before any resource exists, saying why", async () => {
+    await expect(
+      runStack("prod", (values) => {
+        only("webEngagement81")(values);
+        (values.webEngagement81 as { frontend: { nodes: Record<string, { appName?: string }> } }).frontend.nodes.GWE_FE_1.appName = "GWE FE 1";
+      }),
+    ).rejects.toThrow(/genesys:webEngagement81\.frontend\.nodes\.GWE_FE_1\.appName: "GWE FE 1" cannot be routed by an ALB: .*%20 or \+.*cannot hold '%'/);
+  });
+
+  it("sets each tier's idle timeout from the stack", async () => {
+    const run = await runStack("prod", (values) => {
+      only("webEngagement81")(values);
+      const we81 = values.webEngagement81 as { frontend: { idleTimeoutSeconds?: number }; backend: { idleTimeoutSeconds?: number } };
+      we81.frontend.idleTimeoutSeconds = 300;
+      we81.backend.idleTimeoutSeconds = 900;
+    });
+    expect(one(run, T.lb, "gwe81-frontend").inputs.idleTimeout).toBe(300);
+    expect(one(run, T.lb, "gwe81-backend").inputs.idleTimeout).toBe(900);
+    expect(one(prod, T.lb, "gwe81-frontend").inputs.idleTimeout).toBe(60);
+  });
+});

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COBROWSE_NODE_PARAMETER, COOKIES, HEALTH_PATHS } from "../../../core/model/genesys-facts";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
-import { apacheRoot, HTTPD_BUILD_TIMEOUT_MS, httpdsUnderTest, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot, type HttpdServer } from "../../support/apache";
+import { apacheRoot, debianHttpd, HTTPD_BUILD_TIMEOUT_MS, httpdsUnderTest, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot, type HttpdServer } from "../../support/apache";
 import { freePorts } from "../../support/ports";
 import { startStubNode, type StubNode } from "../../support/stub-node";
 import { openWebSocket } from "../../support/websocket-client";
@@ -20,17 +20,24 @@ interface CobrowseSite {
   readonly apache: ApacheInstance;
 }
 
-/** Nodes as key -> node id; each sets gcbSessionServer=<its id> when it creates a session. */
-async function startSite(ids: Record<string, string>, server: HttpdServer): Promise<CobrowseSite> {
+/**
+ * Nodes as key -> node id; each sets gcbSessionServer=<its cookie value> (its
+ * id unless `cookieValues` says otherwise) when it creates a session.
+ */
+async function startSite(ids: Record<string, string>, server: HttpdServer, cookieValues: Record<string, string> = {}): Promise<CobrowseSite> {
   const keys = Object.keys(ids);
   const ports = await freePorts(keys.length);
   const stubs = await Promise.all(
     keys.map((key, i) =>
-      startStubNode({ name: key, port: ports[i], setCookies: (req) => ((req.url ?? "").startsWith(SESSION_PATH) ? [`${COOKIES.cobrowse}=${ids[key]}; Path=/`] : []) }),
+      startStubNode({ name: key, port: ports[i], setCookies: (req) => ((req.url ?? "").startsWith(SESSION_PATH) ? [`${COOKIES.cobrowse}=${cookieValues[key] ?? ids[key]}; Path=/`] : []) }),
     ),
   );
   const env = environmentFrom({
-    cobrowse: { hostname: HOST, agentSide: "workspaceWebEdition", nodes: Object.fromEntries(keys.map((key, i) => [key, { nodeId: ids[key], port: ports[i] }])) },
+    cobrowse: {
+      hostname: HOST,
+      agentSide: "workspaceWebEdition",
+      nodes: Object.fromEntries(keys.map((key, i) => [key, { nodeId: ids[key], port: ports[i], ...(cookieValues[key] ? { cookieValue: cookieValues[key] } : {}) }])),
+    },
   });
   const root = await apacheRoot();
   const addresses = Object.fromEntries(stubs.map((s) => [s.name, `127.0.0.1:${s.port}`]));
@@ -97,6 +104,7 @@ describe.each(TARGETS)("Co-browse balancer on %s", (_, target) => {
     expect([reply.status, reply.node]).toEqual([200, "cb2"]);
   });
 
+  // Co-browse uses WebSockets where it can ("Configuring a Load Balancer for Co-browse Cluster").
   it("passes WebSocket upgrades to the node of the URL parameter, else of the cookie, else any node", async () => {
     const cases = [
       { path: `/cobrowse/ws?${COBROWSE_NODE_PARAMETER}=12`, cookie: cookie("1"), node: "cb2" },
@@ -142,5 +150,22 @@ describe.each(TARGETS)("Co-browse balancer with a single node on %s", (_, target
     expect(await tally(10, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=7`, { host: HOST })).toEqual({ solo: 10 });
     expect(await tally(10, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: cookie("7") })).toEqual({ solo: 10 });
     expect(await tally(10, site.apache.port, "/cobrowse/rest/x", { host: HOST })).toEqual({ solo: 10 });
+  });
+});
+
+describe("Co-browse balancer on Debian's httpd when the cookie holds something other than the node id", () => {
+  let site: CobrowseSite;
+
+  beforeAll(async () => {
+    site = await startSite({ cb1: "1", cb2: "2" }, debianHttpd(), { cb1: "Co-browse_Server_1", cb2: "Co-browse_Server_2" });
+  }, HTTPD_BUILD_TIMEOUT_MS);
+  afterAll(() => stopSite(site));
+
+  it("sticks by the configured cookie value and still routes the serverUrl's node id", async () => {
+    const created = await send(site.apache.port, SESSION_PATH, { host: HOST });
+    const issued = setCookie(created, COOKIES.cobrowse);
+    expect(issued?.value).toMatch(/^Co-browse_Server_\d$/);
+    expect(await tally(30, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: `${COOKIES.cobrowse}=${issued!.value}` })).toEqual({ [created.node!]: 30 });
+    expect(await tally(30, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=2`, { host: HOST })).toEqual({ cb2: 30 });
   });
 });

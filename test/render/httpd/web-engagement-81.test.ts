@@ -106,3 +106,43 @@ describe("Web Engagement 8.1 without balancers", () => {
     expect(files[0].content).not.toMatch(/VirtualHost|balancer:\/\/|gwe81/);
   });
 });
+
+describe("Web Engagement 8.1 frontend on httpd with an application name containing spaces", () => {
+  let frontends: StubNode[];
+  let root: ApacheRoot;
+  let apache: ApacheInstance;
+
+  beforeAll(async () => {
+    const ports = await freePorts(3);
+    frontends = await Promise.all(["GWE FE 1", "GWE FE 2"].map((name, i) => startStubNode({ name, port: ports[i] })));
+    const env = environmentFrom({
+      webEngagement81: {
+        frontend: { hostname: FRONTEND, stickyParameter: PARAMETER, nodes: { fe1: { appName: "GWE FE 1", port: frontends[0].port }, fe2: { appName: "GWE FE 2", port: frontends[1].port } } },
+        backend: { hostname: BACKEND, nodes: { be1: { port: ports[2] } } },
+      },
+    });
+    root = await apacheRoot();
+    apache = await startApache(renderHttpdSite(env, { fe1: `127.0.0.1:${frontends[0].port}`, fe2: `127.0.0.1:${frontends[1].port}`, be1: `127.0.0.1:${ports[2]}` }, testSiteOptions(root, { memberRetrySeconds: 1 })), root);
+  });
+
+  afterAll(async () => {
+    await apache?.stop();
+    await Promise.all((frontends ?? []).map((s) => s.close()));
+    root?.remove();
+  });
+
+  it("routes '.' + the name as configured, sent %20- or +-encoded, to that server", async () => {
+    for (const name of ["GWE FE 1", "GWE FE 2"]) {
+      for (const encoded of [name.replace(/ /g, "%20"), name.replace(/ /g, "+")]) {
+        const path = `/frontend/gwe.js?a=1&${PARAMETER}=.${encoded}&b=2`;
+        expect(await tally(20, apache.port, path, { host: FRONTEND })).toEqual({ [name]: 20 });
+      }
+    }
+    // The server still reads the same name: "%20" and "+" both decode to a space in a query.
+    expect(frontends[0].requests.at(-1)?.url).toBe(`/frontend/gwe.js?a=1&${PARAMETER}=.GWE+FE+1&b=2`);
+  });
+
+  it("does not take the recording guide's underscore form for the name", async () => {
+    expect(Object.keys(await tally(20, apache.port, `/frontend/gwe.js?${PARAMETER}=.GWE_FE_1`, { host: FRONTEND })).sort()).toEqual(["GWE FE 1", "GWE FE 2"]);
+  });
+});

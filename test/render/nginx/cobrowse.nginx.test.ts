@@ -16,13 +16,13 @@ const HOST = "cobrowse.example.com";
 const COOKIE = COOKIES.cobrowse;
 const param = (id: string) => `${COBROWSE_NODE_PARAMETER}=${id}`;
 
-async function cobrowseSite(nodes: Record<string, { nodeId: string }>) {
+async function cobrowseSite(nodes: Record<string, { nodeId: string; cookieValue?: string }>) {
   const env = environmentOf({ cobrowse: { hostname: HOST, agentSide: "workspaceWebEdition", nodes } });
   const ports = await loopbackPorts(env);
   const stubs = new Map<string, StubNode>();
   for (const node of env.cobrowse!.nodes) {
-    // A Co-browse node sets gcbSessionServer = its node id when a session starts.
-    stubs.set(node.key, await startStubNode({ name: node.key, port: ports.get(node.key)!, setCookies: () => [`${COOKIE}=${node.nodeId}; Path=/`] }));
+    // A Co-browse node sets gcbSessionServer = its cookie value (the node id unless the stack says otherwise) when a session starts.
+    stubs.set(node.key, await startStubNode({ name: node.key, port: ports.get(node.key)!, setCookies: () => [`${COOKIE}=${node.cookieValue}; Path=/`] }));
   }
   const nginx = await startNginx(({ prefix, port }) =>
     renderNginxSite(env, addressesOf(ports), { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: 1, failTimeoutSeconds: 2 }),
@@ -115,5 +115,25 @@ describe("Co-browse with a single node", () => {
     expect(tally(await answeringNodes(10, port, `/cobrowse/agent?${param("7")}`, { host: HOST }))).toEqual({ only: 10 });
     expect(tally(await answeringNodes(10, port, "/cobrowse/x", { host: HOST, cookie: `${COOKIE}=7` }))).toEqual({ only: 10 });
     expect(tally(await answeringNodes(10, port, "/cobrowse/x", { host: HOST }))).toEqual({ only: 10 });
+  });
+});
+
+describe("Co-browse when the gcbSessionServer cookie holds something other than the node id", () => {
+  let site: Awaited<ReturnType<typeof cobrowseSite>>;
+
+  beforeAll(async () => {
+    site = await cobrowseSite({ cb1: { nodeId: "1", cookieValue: "Co-browse_Server_1" }, cb2: { nodeId: "2", cookieValue: "Co-browse_Server_2" } });
+  });
+
+  afterAll(async () => {
+    await site?.nginx.stop();
+    await Promise.all([...(site?.stubs.values() ?? [])].map((s) => s.close()));
+  });
+
+  it("sticks by the configured cookie value, and by the node id in the URL", async () => {
+    const port = site.nginx.port;
+    expect(tally(await answeringNodes(20, port, "/cobrowse/x", { host: HOST, cookie: `${COOKIE}=Co-browse_Server_2` }))).toEqual({ cb2: 20 });
+    expect(tally(await answeringNodes(20, port, `/cobrowse/agent?${param("1")}`, { host: HOST, cookie: `${COOKIE}=Co-browse_Server_2` }))).toEqual({ cb1: 20 });
+    expect(Object.keys(tally(await answeringNodes(20, port, "/cobrowse/x", { host: HOST, cookie: `${COOKIE}=2` }))).sort()).toEqual(["cb1", "cb2"]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { sizeFramework } from "../../../core/model/framework-sizing";
-import { frameworkSchema } from "../../../core/model/schema";
-import { regionPairs, siteLinks, transitRoutes } from "../../../components/framework/site-links";
+import { sizeFramework } from "../../core/model/framework-sizing";
+import { frameworkSchema } from "../../core/model/schema";
+import { regionPairs, siteLinks, transitRoutes } from "../../core/model/site-links";
 
 let nextCidr = 0;
 const site = (role: "master" | "remote", region: string, hosts = 0) => ({

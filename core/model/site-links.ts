@@ -5,7 +5,7 @@
  * other at every site, so two remote sites that both run them link directly
  * too (VPC peering is not transitive, and neither is transit gateway peering).
  */
-import type { FrameworkSiteSizing } from "../../core/model/framework-sizing";
+import type { FrameworkSiteSizing } from "./framework-sizing";
 
 export interface SiteLink {
   /** Site that requests the connection (a remote site, or the first in key order of two remote sites). */
