@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the real servers the integration tests drive: Apache httpd, nginx, the
 # Pacemaker/Corosync stack, wrk for benchmarks, curl (the apache agent's status
-# client) and openssl (test certificates). Daemons are blocked from starting
+# client) and openssl (test certificates), and what the production VIP chain
+# runs in the failover drill: awsvip calls the AWS CLI (awscli), fence_aws is
+# in fence-agents and needs boto3 (python3-boto3). Daemons are blocked from starting
 # (policy-rc.d) because the tests start their own instances.
 set -euo pipefail
-packages=(apache2-bin nginx pacemaker pacemaker-cli-utils corosync pcs resource-agents wrk iproute2 procps curl openssl)
+packages=(apache2-bin nginx pacemaker pacemaker-cli-utils corosync pcs resource-agents fence-agents python3-boto3 awscli wrk iproute2 procps curl openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

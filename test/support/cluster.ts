@@ -94,6 +94,16 @@ export class OfflineCib {
     return result;
   }
 
+  /**
+   * Marks the CIB quorate, as corosync's votequorum does for the live pair
+   * (both nodes, or the survivor with two_node). crm_simulate has no
+   * membership layer: without this it blocks every start for lack of quorum.
+   */
+  quorate(): void {
+    const xml = readFileSync(this.file, "utf8");
+    if (!/<cib [^>]*have-quorum=/.test(xml)) writeFileSync(this.file, xml.replace(/<cib /, '<cib have-quorum="1" '));
+  }
+
   verify(): Promise<CommandResult> {
     return execTool(this.tools.crmVerify, ["-V", "-x", this.file], this.env);
   }
