@@ -333,7 +333,8 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   const httpdConf = site[0].path;
   run(tools.apache2, ["-t", "-f", httpdConf]);
 
-  const pair: HttpdHaPair = { ...opts.pair, virtualIp: { agent: "IPaddr2", address: VIRTUAL_IP, cidrNetmask: 24, nic: "eth0" } };
+  // No EC2 API here: the drill runs IPaddr2 without fencing, so it proves detection and the chain's move, not fence_aws or awsvip.
+  const pair: HttpdHaPair = { ...opts.pair, fencing: "none", virtualIp: { agent: "IPaddr2", address: VIRTUAL_IP, cidrNetmask: 24, nic: "eth0" } };
   const setup = clusterSetup(pair, { addresses: nodeAddresses, httpdConfigFile: httpdConf });
 
   const cib = join(root, "cib.xml");
