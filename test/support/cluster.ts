@@ -89,7 +89,8 @@ export class OfflineCib {
   async pcs(command: ClusterCommand, file = this.file): Promise<CommandResult> {
     const [program, ...args] = command.argv;
     if (program !== "pcs" || command.appendTo !== undefined) throw new Error(`not a pcs command: ${command.argv.join(" ")}`);
-    const result = await execTool(this.tools.pcs, ["-f", file, ...args], this.env);
+    // pcs reads the agent's metadata first (fence_aws imports boto3): seconds each on a loaded machine.
+    const result = await execTool(this.tools.pcs, ["-f", file, ...args], this.env, 120_000);
     if (result.code !== 0) throw new Error(`pcs ${args.join(" ")} failed (${result.code}):\n${result.stderr}${result.stdout}`);
     return result;
   }

@@ -77,13 +77,25 @@ describe.each(AGENTS)("pcs part with the $agent VIP", ({ agent, address }) => {
     expect(unfenced("rhel6")).toEqual(unfenced("rhel8"));
   });
 
-  it.skipIf(REAL_SERVERS_OPTED_OUT)("is accepted by pcs and verified clean by crm_verify", { timeout: 120_000 }, async () => {
+  it.skipIf(REAL_SERVERS_OPTED_OUT)("is accepted by pcs and verified clean by crm_verify", { timeout: 300_000 }, async () => {
     const { verify } = await built.get(agent)!;
     expect(verify.stderr + verify.stdout).toBe("");
     expect(verify.code).toBe(0);
   });
 
-  it.skipIf(REAL_SERVERS_OPTED_OUT)("starts everything on one node and moves it all together when that node or the VIP fails", { timeout: 120_000 }, async () => {
+  it.skipIf(REAL_SERVERS_OPTED_OUT)("starts the chain in order, each resource monitored at its configured interval", { timeout: 300_000 }, async () => {
+    const { pair, up } = await built.get(agent)!;
+    const chain = resourceChain(pair);
+    const active = sharedNode(up.placement, chain);
+    const at = (pattern: string) => up.output.search(new RegExp(pattern));
+    const starts = chain.map((resource) => at(`Resource action: ${resource}\\s+start on ${active}\\b`));
+    expect(starts.every((i) => i >= 0), up.output).toBe(true);
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    // The scheduler runs the recurring monitor the configuration asks for (pcs would silently add its own default if it were dropped).
+    for (const resource of chain) expect(at(`Resource action: ${resource}\\s+monitor=${monitorMs(resource)} on ${active}\\b`), `${resource} monitor`).toBeGreaterThan(starts[chain.indexOf(resource)]);
+  });
+
+  it.skipIf(REAL_SERVERS_OPTED_OUT)("starts everything on one node and moves it all together when that node or the VIP fails", { timeout: 300_000 }, async () => {
     const { cib, pair, up } = await built.get(agent)!;
     const chain = resourceChain(pair);
     const active = sharedNode(up.placement, chain);
@@ -106,7 +118,7 @@ describe.each(AGENTS)("pcs part with the $agent VIP", ({ agent, address }) => {
   });
 
   // Unfenced, crm_simulate keeps the lost node's stale history (a real node loses it when it rejoins): only fenced pairs show this honestly.
-  it.skipIf(REAL_SERVERS_OPTED_OUT || agent === "IPaddr2")("does not move back when the fenced node returns (stickiness)", { timeout: 120_000 }, async () => {
+  it.skipIf(REAL_SERVERS_OPTED_OUT || agent === "IPaddr2")("does not move back when the fenced node returns (stickiness)", { timeout: 300_000 }, async () => {
     const { cib, pair, up } = await built.get(agent)!;
     const chain = resourceChain(pair);
     const active = sharedNode(up.placement, chain);
@@ -117,7 +129,7 @@ describe.each(AGENTS)("pcs part with the $agent VIP", ({ agent, address }) => {
     for (const resource of chain) expect(back.output).not.toMatch(new RegExp(`\\bMove\\s+${resource}\\s`));
   });
 
-  it.skipIf(REAL_SERVERS_OPTED_OUT)("lets the runbook's move and standby take the whole chain off a node", { timeout: 120_000 }, async () => {
+  it.skipIf(REAL_SERVERS_OPTED_OUT)("lets the runbook's move and standby take the whole chain off a node", { timeout: 300_000 }, async () => {
     const { cib, pair, up } = await built.get(agent)!;
     const chain = resourceChain(pair);
     const active = sharedNode(up.placement, chain);
