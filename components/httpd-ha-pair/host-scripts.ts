@@ -72,25 +72,27 @@ export interface SiteTls {
  * list has mod_ssl; RHEL 6's gets it (the guide's TLS step) when the site
  * speaks TLS on either side. A host firewall admits https with client TLS.
  */
-export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp">, region: string, tls: SiteTls): string {
+export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp" | "fencing">, region: string, tls: SiteTls): string {
   if (!REGION_PATTERN.test(region)) throw new Error(`region ${JSON.stringify(region)} must be an AWS region code such as eu-west-1`);
   const aws = agentUsesAwsApi(pair.virtualIp.agent);
   // RHEL 9 moved the AWS agents to resource-agents-cloud and packages the AWS CLI as awscli2.
-  const extra = aws ? (pair.os === "rhel9" ? " resource-agents-cloud awscli2" : " awscli") : "";
+  // fence_aws (with boto3) is fence-agents-aws on RHEL 8 and 9; the model refuses it on RHEL 6.
+  const extra = `${aws ? (pair.os === "rhel9" ? " resource-agents-cloud awscli2" : " awscli") : ""}${pair.fencing === "fence_aws" && pair.os !== "rhel6" ? " fence-agents-aws" : ""}`;
   const lines =
     usesPcs(pair.os)
       ? [
           `dnf -y install httpd mod_ssl pacemaker pcs resource-agents${extra}`,
           "systemctl disable --now httpd",
           // Security groups are the firewall on AWS; a host firewall, when an image runs one, must agree with them.
-          `if systemctl -q is-active firewalld; then firewall-cmd --permanent --add-service=high-availability --add-service=http${tls.client ? " --add-service=https" : ""} && firewall-cmd --reload; fi`,
+          // corosync's ports only: the high-availability service would also open pcsd's 2224, which nothing here uses.
+          `if systemctl -q is-active firewalld; then firewall-cmd --permanent --add-port=5404-5406/udp --add-service=http${tls.client ? " --add-service=https" : ""} && firewall-cmd --reload; fi`,
         ]
       : [
           `yum -y install httpd pacemaker cman pcs ccs resource-agents${tls.backend || tls.client ? " mod_ssl" : ""}${extra}`,
           "chkconfig httpd off",
           "service httpd stop >/dev/null 2>&1 || true",
           // iptables 1.4.7 has no -C: delete any earlier copy, then insert, so a re-run adds nothing twice.
-          `if service iptables status >/dev/null 2>&1; then for rule in '-p udp --dport 5404:5406' '-p tcp --dport 2224' '-p tcp --dport 80'${tls.client ? " '-p tcp --dport 443'" : ""}; do iptables -D INPUT $rule -j ACCEPT 2>/dev/null || true; iptables -I INPUT $rule -j ACCEPT; done; service iptables save; fi`,
+          `if service iptables status >/dev/null 2>&1; then for rule in '-p udp --dport 5404:5406' '-p tcp --dport 80'${tls.client ? " '-p tcp --dport 443'" : ""}; do iptables -D INPUT $rule -j ACCEPT 2>/dev/null || true; iptables -I INPUT $rule -j ACCEPT; done; service iptables save; fi`,
         ];
   // SELinux lets httpd connect only to web ports; the recording members listen on others (8889, 8008...).
   lines.push("if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then setsebool -P httpd_can_network_connect 1; fi");
@@ -182,6 +184,8 @@ export interface ApplyConfigOptions {
   /** The httpd binary that validates. @default httpd */
   readonly httpd?: string;
   readonly stateDir?: string;
+  /** Check the staged site with `httpd -t` and stop there: nothing live changes (run on every host before any swaps). */
+  readonly validateOnly?: boolean;
 }
 
 /**
@@ -256,6 +260,7 @@ export function applyConfigScript(options: ApplyConfigOptions): string {
     `  echo "the rendered httpd configuration fails httpd -t; the live configuration is unchanged" >&2`,
     "  exit 1",
     "fi",
+    ...(options.validateOnly ? [`rm -f "$state/manifest.next"`, "exit 0"] : []),
     `for p in $files; do mkdir -p "$(dirname "$live/$p")"; mv -f "$work/$p" "$live/$p"; done`,
     `for p in $stale; do rm -f "$live/$p"; done`,
     `for p in $outside; do mv -f "$owork/$p" "/$p"; done`,
@@ -280,14 +285,28 @@ export interface ClusterFileSpec {
  * applies without restarting the node.
  */
 export function clusterNodeScript(files: readonly ClusterFileSpec[], commands: readonly ClusterCommand[], sharedSecretFromStdin?: string): string {
-  const lines = files.flatMap((f) => writeFileLines(f.path, f.content, f.mode));
+  const lines: string[] = [];
+  const corosyncConf = files.find((f) => f.path === "/etc/corosync/corosync.conf");
+  const transport = corosyncConf && /^\s*transport:\s*([a-z]+)\s*$/m.exec(corosyncConf.content)?.[1];
+  if (transport) {
+    // corosync cannot switch transports on a reload (corosync-cfgtool -R fails after the file is already replaced, so
+    // disk and the running cluster would disagree): refuse before anything is written, and say how to roll it out.
+    lines.push(
+      `running=$(corosync-cmapctl -g totem.transport 2>/dev/null | sed -n 's/^totem[.]transport (str) = //p' || true)`,
+      `if [ -n "$running" ] && [ "$running" != ${shellQuote(transport)} ]; then`,
+      `  echo "httpdHaPair.corosync.transport: corosync runs $running and cannot switch to ${transport} while running; nothing was changed. Stop the cluster on both nodes (pcs cluster stop --all), then deploy again" >&2`,
+      "  exit 1",
+      "fi",
+    );
+  }
+  lines.push(...files.flatMap((f) => writeFileLines(f.path, f.content, f.mode)));
   if (sharedSecretFromStdin !== undefined) {
     const dest = shellQuote(checked(ABSOLUTE_PATH, sharedSecretFromStdin, "shared secret"));
     const tmp = shellQuote(`${sharedSecretFromStdin}.genesys-tmp`);
     lines.push(`mkdir -p "$(dirname ${dest})"`, `(umask 077; base64 -d > ${tmp})`, `chmod 0400 ${tmp}`, `mv -f ${tmp} ${dest}`);
   }
-  if (files.some((f) => f.path === "/etc/corosync/corosync.conf")) {
-    lines.push("if systemctl -q is-active corosync; then corosync-cfgtool -R; fi");
+  if (corosyncConf) {
+    lines.push("if corosync-cfgtool -s >/dev/null 2>&1; then corosync-cfgtool -R; fi");
   }
   return script([...lines, ...commands.map(commandLine)]);
 }
@@ -295,25 +314,74 @@ export function clusterNodeScript(files: readonly ClusterFileSpec[], commands: r
 /** How long the one-node step waits for both nodes to be online, seconds. */
 export const MEMBERSHIP_WAIT_SECONDS = 300;
 
+/** Where the one-node step builds the desired CIB: root-only, emptied on every run. */
+export const CIB_WORK_DIR = "/var/lib/genesys-httpd/cib";
+
+export interface ClusterResourcesOptions {
+  /** Resources this stack manages (fencing device and chain), rebuilt in the copy on every run. */
+  readonly resources: readonly string[];
+  /** Ids of the constraints between them, rebuilt likewise. */
+  readonly constraints: readonly string[];
+  readonly waitSeconds?: number;
+  readonly workDir?: string;
+}
+
 /**
- * The cluster resources, created once on one node: waits (bounded) until both
- * nodes are online, removes the pair's resources if an earlier run created
- * them (so a changed VIP or agent re-creates the chain instead of failing on
- * "already exists"), then runs the renderer's commands.
+ * The cluster configuration, converged on one node without an outage: waits
+ * (bounded) until both nodes are online; builds this stack's resources and
+ * constraints from scratch in an empty CIB with the renderer's `pcs -f`
+ * commands; copies the live CIB and, in the copy, sets the properties,
+ * replaces each managed resource by its fresh definition (or adds it), and
+ * replaces the constraints between them; then pushes only the difference to
+ * the live cluster (`pcs cluster cib-push … diff-against=`). An unchanged
+ * rendering changes nothing live; a changed option updates that resource in
+ * place (Pacemaker restarts or reloads only what changed). Nothing running is
+ * ever deleted and re-created, and an operator's `pcs resource move`/`ban`
+ * (location constraints) is kept.
  */
-export function clusterResourcesScript(commands: readonly ClusterCommand[], resources: readonly string[], waitSeconds = MEMBERSHIP_WAIT_SECONDS): string {
+export function clusterResourcesScript(commands: readonly ClusterCommand[], options: ClusterResourcesOptions): string {
+  const waitSeconds = options.waitSeconds ?? MEMBERSHIP_WAIT_SECONDS;
   if (!Number.isInteger(waitSeconds) || waitSeconds < 5 || waitSeconds % 5 !== 0) throw new Error(`waitSeconds must be a positive multiple of 5, got ${waitSeconds}`);
   const rounds = waitSeconds / 5;
-  const ids = resources.map((r) => checked(/^[A-Za-z][A-Za-z0-9_-]*$/, r, "resource id"));
+  const idPattern = /^[A-Za-z][A-Za-z0-9_-]*$/;
+  const ids = options.resources.map((r) => checked(idPattern, r, "resource id"));
+  const constraints = options.constraints.map((c) => checked(idPattern, c, "constraint id"));
+  const work = checked(ABSOLUTE_PATH, options.workDir ?? CIB_WORK_DIR, "CIB work directory");
+  const [live, desired, scratch] = ["live", "desired", "scratch"].map((f) => shellQuote(`${work}/${f}.xml`));
+  const pcsOn = (file: string, command: ClusterCommand) => {
+    if (command.argv[0] !== "pcs" || command.appendTo !== undefined) throw new Error(`the cluster configuration is built with pcs -f; ${command.argv.join(" ")} is not a pcs command`);
+    return `${commandLine({ argv: ["pcs", "-f", "FILE", ...command.argv.slice(1)] }).replace(" -f FILE ", ` -f ${file} `)}`;
+  };
+  // Cluster properties are set on the copy itself (idempotent); everything else is built in the scratch CIB.
+  const isProperty = (c: ClusterCommand) => c.argv[1] === "property";
+  const ref = (id: string) => `@rsc='${id}' or @with-rsc='${id}' or @first='${id}' or @then='${id}'`;
   return script([
     "i=0",
     `until crm_mon -1 -s 2>/dev/null | grep -q '2 nodes online'; do`,
     `  i=$((i + 1)); if [ "$i" -ge ${rounds} ]; then echo "the two nodes did not both come online within ${waitSeconds} s" >&2; exit 1; fi`,
     "  sleep 5",
     "done",
-    `for r in ${[...ids].reverse().join(" ")}; do`,
-    `  if crm_resource --resource "$r" --query-xml >/dev/null 2>&1; then pcs resource delete "$r"; fi`,
+    `rm -rf ${shellQuote(work)}`,
+    `mkdir -p -m 0700 ${shellQuote(work)}`,
+    `cibadmin --empty > ${scratch}`,
+    ...commands.filter((c) => !isProperty(c)).map((c) => pcsOn(scratch, c)),
+    `pcs cluster cib ${live}`,
+    `cp ${live} ${desired}`,
+    ...commands.filter(isProperty).map((c) => pcsOn(desired, c)),
+    // Constraints between managed resources (this stack's, or ones an earlier rendering named differently) go; location constraints stay.
+    `CIB_file=${desired} cibadmin --delete-all --force --xpath ${shellQuote(`//constraints/rsc_colocation[${ids.map(ref).join(" or ")}] | //constraints/rsc_order[${ids.map(ref).join(" or ")}]`)}`,
+    `for id in ${ids.join(" ")}; do`,
+    `  xml=$(CIB_file=${scratch} cibadmin --query --xpath "//resources/primitive[@id='$id']")`,
+    `  if CIB_file=${desired} cibadmin --query --xpath "//resources/primitive[@id='$id']" >/dev/null 2>&1; then`,
+    `    CIB_file=${desired} cibadmin --replace --scope resources --xml-text "$xml"`,
+    "  else",
+    `    CIB_file=${desired} cibadmin --create --scope resources --xml-text "$xml"`,
+    "  fi",
     "done",
-    ...commands.map(commandLine),
+    `for id in ${constraints.join(" ")}; do`,
+    `  CIB_file=${desired} cibadmin --create --scope constraints --xml-text "$(CIB_file=${scratch} cibadmin --query --xpath "//constraints/*[@id='$id']")"`,
+    "done",
+    `crm_verify --xml-file ${desired}`,
+    `pcs cluster cib-push ${desired} diff-against=${live}`,
   ]);
 }

@@ -19,7 +19,7 @@ import { createsBastion, pairIngressRules, type TrafficSource } from "./pair-tra
 import { awsPlacementProblems } from "./placement";
 import { PairProvisioning } from "./provisioning";
 import { pairTlsSecrets, recordingMemberPorts } from "./site-files";
-import { agentUsesAwsApi, vipAgentStatements } from "./vip-permissions";
+import { agentUsesAwsApi, fencingStatements, PAIR_TAG, vipAgentStatements } from "./vip-permissions";
 
 /** The parts of the stack's network the pair uses. */
 export interface PairNetwork {
@@ -98,7 +98,8 @@ export class HttpdHaPair extends pulumi.ComponentResource {
 
     const hostsSg = new aws.ec2.SecurityGroup(`${name}-hosts`, { vpcId: args.network.vpcId, description: "httpd HA pair hosts" }, parent);
     this.securityGroupId = hostsSg.id;
-    const role = agentUsesAwsApi(agent)
+    const fenced = pair.fencing === "fence_aws";
+    const role = agentUsesAwsApi(agent) || fenced
       ? new aws.iam.Role(`${name}-hosts`, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }, parent)
       : undefined;
     const profile = role ? new aws.iam.InstanceProfile(`${name}-hosts`, { role: role.name }, parent) : undefined;
@@ -127,7 +128,8 @@ export class HttpdHaPair extends pulumi.ComponentResource {
             disableApiTermination: env.hardening.deletionProtection,
             // Termination protection also stops `pulumi up` from replacing a host; allowHostReplacement lifts it for the engine only.
             forceDestroy: pair.allowHostReplacement,
-            tags: { Name: `${name}-${node.key}`, "genesys:cluster-node": node.key },
+            // PAIR_TAG scopes the fencing permission: a host may stop and start only the instances of its own pair.
+            tags: { Name: `${name}-${node.key}`, "genesys:cluster-node": node.key, [PAIR_TAG]: name },
           },
           // A newer image must not replace both hosts at once; pin amiId to roll them deliberately.
           { parent: this, ignoreChanges: pair.amiId === undefined ? ["ami"] : [] },
@@ -219,7 +221,12 @@ export class HttpdHaPair extends pulumi.ComponentResource {
       const policy = pulumi
         .all([pulumi.all(instances.map((i) => arn("network-interface", i.primaryNetworkInterfaceId))), pulumi.all(routeTableIds.map((id) => arn("route-table", id)))])
         .apply(([networkInterfaceArns, routeTableArns]) => JSON.stringify({ Version: "2012-10-17", Statement: vipAgentStatements(agent, { networkInterfaceArns, routeTableArns }) }));
-      vipResources.push(new aws.iam.RolePolicy(`${name}-vip-agent`, { role: role.id, policy }, parent));
+      if (agentUsesAwsApi(agent)) vipResources.push(new aws.iam.RolePolicy(`${name}-vip-agent`, { role: role.id, policy }, parent));
+      if (fenced) {
+        const instancePattern = pulumi.interpolate`arn:${partition}:ec2:${env.region}:${account}:instance/*`;
+        const fencePolicy = instancePattern.apply((pattern) => JSON.stringify({ Version: "2012-10-17", Statement: fencingStatements(pair.fencing, pattern, name) }));
+        vipResources.push(new aws.iam.RolePolicy(`${name}-fencing`, { role: role.id, policy: fencePolicy }, parent));
+      }
     }
 
     const provisioning = new PairProvisioning(
@@ -253,8 +260,8 @@ export class HttpdHaPair extends pulumi.ComponentResource {
       );
     }
     this.runbook = pulumi
-      .all([pulumi.all(this.privateIps), pulumi.all(routeTableIds)])
-      .apply(([addresses, ids]) => `${renderClusterRunbook(pair, { addresses, routeTableIds: agent === "aws-vpc-move-ip" ? ids : undefined })}\n${hostReplacementRunbook(pair, env.hardening.deletionProtection, { project: pulumi.getProject(), stack: pulumi.getStack(), pairName: name })}`);
+      .all([pulumi.all(this.privateIps), pulumi.all(routeTableIds), pulumi.all(this.instanceIds)])
+      .apply(([addresses, ids, instanceIds]) => `${renderClusterRunbook(pair, { addresses, routeTableIds: agent === "aws-vpc-move-ip" ? ids : undefined, instanceIds, region: env.region })}\n${hostReplacementRunbook(pair, env.hardening.deletionProtection, { project: pulumi.getProject(), stack: pulumi.getStack(), pairName: name })}`);
     this.registerOutputs({
       virtualIp: this.virtualIp,
       privateIps: this.privateIps,

@@ -1,8 +1,10 @@
 /**
  * The traffic the pair's hosts accept, as data: cluster traffic only from
- * each other, HTTP (and https with client TLS) only from the clients (or only
- * from the NLB that fronts them), SSH only from the provisioning bastion (or,
- * without one the stack creates, from the administration CIDR).
+ * each other (corosync; pcsd's port stays closed because provisioning runs
+ * every pcs command locally on a node and never needs pcsd), HTTP (and https
+ * with client TLS) only from the clients (or only from the NLB that fronts
+ * them), SSH only from the provisioning bastion (or, without one the stack
+ * creates, from the administration CIDR).
  */
 import type { HttpdHaPair } from "../../core/model/environment";
 import { corosyncTransport } from "./placement";
@@ -11,8 +13,6 @@ import { corosyncTransport } from "./placement";
 export const HTTP_PORT = 80;
 /** Port httpd serves https on, with client TLS. */
 export const HTTPS_PORT = 443;
-/** pcsd, which `pcs` uses to reach the other node. */
-export const PCSD_PORT = 2224;
 
 export type TrafficSource =
   /** The other host (the pair's own security group). */
@@ -65,7 +65,6 @@ export function pairIngressRules(pair: HttpdHaPair, clientTls: boolean): Ingress
     : [];
   return [
     { key: "corosync", description: `corosync (${corosyncTransport(pair)}) between the two hosts`, protocol: "udp", ...corosyncPorts(pair), source: { kind: "pair" } },
-    { key: "pcsd", description: "pcsd between the two hosts", protocol: "tcp", fromPort: PCSD_PORT, toPort: PCSD_PORT, source: { kind: "pair" } },
     {
       key: "http",
       description: pair.fronting === "nlb" ? "HTTP from the network load balancer (and its health checks)" : "HTTP from clients in the VPC",

@@ -2,7 +2,8 @@
  * Provisioning of the pair over SSH, one remote command per step and host:
  *
  *   install -> stage <file> (one per rendered file, and the TLS certificate
- *           and key with client TLS) -> config (validate, swap, reload)
+ *           and key with client TLS) -> validate (httpd -t of the staged site)
+ *           -> config (validate, swap, reload; after BOTH hosts validated)
  *           -> member (corosync / cman on this node) -> cluster (once, first host)
  *
  * Each step's `triggers` hold the hashes of exactly what it writes, so a
@@ -21,7 +22,7 @@ import { SECRET_CONFIG_KEYS } from "../../core/model/schema";
 import { clusterSetup, type ClusterSetup } from "../../core/render/cluster/cluster-setup";
 import { COROSYNC_AUTHKEY_PATH, needsAuthkey } from "../../core/render/cluster/corosync-conf";
 import { RHEL_HTTPD_CONFIG } from "../../core/render/cluster/pair-hosts";
-import { resourceChain } from "../../core/render/cluster/pcs-commands";
+import { constraintIds, managedResources } from "../../core/render/cluster/pcs-commands";
 import { addressSubstitutions, applyConfigScript, asRoot, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, sha256Hex, stageOutsideFileScript, stageTemplateScript } from "./host-scripts";
 import { memberAddressPlaceholders, PID_FILE, renderPairSite, renderPairSiteTemplate, SERVER_ROOT, siteFilePaths, TLS_CERTIFICATE_FILE, TLS_KEY_FILE } from "./site-files";
 
@@ -114,18 +115,25 @@ export class PairProvisioning extends pulumi.ComponentResource {
         ]
       : [];
     const outsideStaged = pulumi.all(outside.map((f) => f.content.apply((c) => ({ path: f.path, sha256: sha256Hex(c) }))));
-    const applyScript = pulumi
-      .all([staged, outsideStaged])
-      .apply(([files, outsideFiles]) =>
-        asRoot(applyConfigScript({ serverRoot: SERVER_ROOT, mainConfig: pathUnderRoot(SERVER_ROOT, RHEL_HTTPD_CONFIG), files, outsideFiles, pidFile: PID_FILE })),
-      );
+    const configScript = (validateOnly: boolean) =>
+      pulumi
+        .all([staged, outsideStaged])
+        .apply(([files, outsideFiles]) =>
+          asRoot(applyConfigScript({ serverRoot: SERVER_ROOT, mainConfig: pathUnderRoot(SERVER_ROOT, RHEL_HTTPD_CONFIG), files, outsideFiles, pidFile: PID_FILE, validateOnly })),
+        );
+    const validateScript = configScript(true);
+    const applyScript = configScript(false);
     const configTrigger = pulumi.all([staged, outsideStaged]).apply((sets) => sha256Hex(JSON.stringify(sets)));
 
     const addresses = pulumi.all(Object.fromEntries(args.hosts.map((h) => [h.key, h.instance.privateIp])));
+    const instanceIds = pulumi.all(Object.fromEntries(args.hosts.map((h) => [h.key, h.instance.id])));
     const setup = pulumi
-      .all([addresses, args.routeTableIds])
-      .apply(([ips, routeTableIds]) =>
-        checkSharedSecrets(clusterSetup(pair, { addresses: ips, routeTableIds: agent === "aws-vpc-move-ip" ? routeTableIds : undefined, httpdConfigFile: RHEL_HTTPD_CONFIG }), pair),
+      .all([addresses, args.routeTableIds, instanceIds])
+      .apply(([ips, routeTableIds, ids]) =>
+        checkSharedSecrets(
+          clusterSetup(pair, { addresses: ips, routeTableIds: agent === "aws-vpc-move-ip" ? routeTableIds : undefined, httpdConfigFile: RHEL_HTTPD_CONFIG, instanceIds: ids, region: env.region }),
+          pair,
+        ),
       );
     const authkey = needsAuthkey(pair) ? new pulumi.Config("genesys").requireSecret(SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey).apply(decodeAuthkey) : undefined;
     const memberScript = setup.apply((s) => asRoot(clusterNodeScript(s.files, s.eachNode, authkey ? COROSYNC_AUTHKEY_PATH : undefined)));
@@ -134,10 +142,14 @@ export class PairProvisioning extends pulumi.ComponentResource {
     const connectionTo = (host: PairHost): command.types.input.remote.ConnectionArgs => ({ host: host.instance.privateIp, user: pair.sshUser, privateKey: args.sshPrivateKey, ...(args.proxy ? { proxy: args.proxy } : {}) });
     const reachable = [...(args.reachableAfter ?? [])];
     const members: command.remote.Command[] = [];
-    for (const host of args.hosts) {
+    const stepOf = (host: PairHost) => {
       const connection = connectionTo(host);
-      const step = (stepName: string, create: pulumi.Input<string>, triggers: pulumi.Input<unknown>[], dependsOn: pulumi.Resource[], stdin?: pulumi.Input<string>) =>
+      return (stepName: string, create: pulumi.Input<string>, triggers: pulumi.Input<unknown>[], dependsOn: pulumi.Resource[], stdin?: pulumi.Input<string>) =>
         new command.remote.Command(`${name}-${host.key}-${stepName}`, { connection, create, update: NO_OP, stdin, triggers: [host.instance.id, ...triggers] }, { parent: this, dependsOn });
+    };
+    // Every host validates the staged site before any host swaps it in: a config that fails on one host goes live on neither.
+    const validated = args.hosts.map((host) => {
+      const step = stepOf(host);
 
       const installed = step("install", install, [sha256Hex(install)], reachable);
       const stagedFiles = relativePaths.map((relativePath) => {
@@ -147,14 +159,18 @@ export class PairProvisioning extends pulumi.ComponentResource {
       const stagedOutside = outside.map((f) =>
         step(`stage-${f.key}`, asRoot(stageOutsideFileScript(f.path, f.mode)), [pulumi.secret(f.content.apply(sha256Hex))], [installed], pulumi.secret(f.content.apply((c) => Buffer.from(c, "utf8").toString("base64")))),
       );
-      const configured = step("config", applyScript, [configTrigger], [...stagedFiles, ...stagedOutside]);
+      return step("validate", validateScript, [configTrigger], [...stagedFiles, ...stagedOutside]);
+    });
+    for (const host of args.hosts) {
+      const step = stepOf(host);
+      const configured = step("config", applyScript, [configTrigger], validated);
       members.push(
         step("member", memberScript, [memberScript.apply(sha256Hex), ...(authkey ? [pulumi.secret(authkey.apply(sha256Hex))] : [])], [configured], authkey),
       );
     }
 
     const first = args.hosts[0];
-    const clusterScript = setup.apply((s) => asRoot(clusterResourcesScript(s.oneNode, resourceChain(pair))));
+    const clusterScript = setup.apply((s) => asRoot(clusterResourcesScript(s.oneNode, { resources: managedResources(pair), constraints: constraintIds(pair) })));
     const cluster = new command.remote.Command(
       `${name}-cluster`,
       {

@@ -10,6 +10,12 @@
  *   are launched with it off), so CreateRoute and ModifyInstanceAttribute are
  *   not granted.
  * - IPaddr2 works on the host alone and needs no AWS permission.
+ *
+ * And what fencing calls (fence-agents 4.x, fence_aws): `DescribeInstances`
+ * (status, its own state before fencing, the device's monitor),
+ * `StopInstances` (off) and `StartInstances` (on). Stop and start are allowed
+ * only on instances tagged as this pair's hosts, so a host can fence its peer
+ * and nothing else in the account.
  */
 import type { HttpdHaPair } from "../../core/model/environment";
 
@@ -20,6 +26,7 @@ export interface PolicyStatement {
   readonly Effect: "Allow";
   readonly Action: readonly string[];
   readonly Resource: string | readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 export interface VipResources {
@@ -43,6 +50,24 @@ export function vipAgentStatements(agent: VipAgent, resources: VipResources): Po
         { Sid: "SeeWhereItRoutes", Effect: "Allow", Action: ["ec2:DescribeRouteTables"], Resource: "*" },
       ];
     case "IPaddr2":
+      return [];
+  }
+}
+
+/** The tag every host of one pair carries, with the pair's name as value; the fencing statement is scoped by it. */
+export const PAIR_TAG = "genesys:ha-pair";
+
+export type FenceAgent = HttpdHaPair["fencing"];
+
+/** Statements for the fencing agent; `instanceArnPattern` is `arn:<partition>:ec2:<region>:<account>:instance/*`. */
+export function fencingStatements(fencing: FenceAgent, instanceArnPattern: string, pairName: string): PolicyStatement[] {
+  switch (fencing) {
+    case "fence_aws":
+      return [
+        { Sid: "FenceOwnPair", Effect: "Allow", Action: ["ec2:StopInstances", "ec2:StartInstances"], Resource: instanceArnPattern, Condition: { StringEquals: { [`aws:ResourceTag/${PAIR_TAG}`]: pairName } } },
+        { Sid: "SeeInstanceStates", Effect: "Allow", Action: ["ec2:DescribeInstances"], Resource: "*" },
+      ];
+    case "none":
       return [];
   }
 }

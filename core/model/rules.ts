@@ -236,6 +236,7 @@ export const haPairVirtualIp: Rule = (config) => {
   if (pair.corosync.transport === "udp" && pair.virtualIp.agent !== "IPaddr2") {
     problems.push({ path: ["httpdHaPair", "corosync", "transport"], value: "udp", message: `cannot work with agent ${pair.virtualIp.agent}: AWS VPCs do not carry the multicast udp needs; use udpu` });
   }
+  problems.push(...haPairFencing(config.environment === "production", pair));
   if (config.environment === "production" && reachesWorld(pair.adminCidr)) {
     problems.push({ path: ["httpdHaPair", "adminCidr"], value: pair.adminCidr, message: `must not open SSH to the world in production (it covers ${WORLD_RULE}); use your administration network's CIDR` });
   }
@@ -282,6 +283,31 @@ export const recordingSchemePorts: Rule = (config) => {
   }
   return problems;
 };
+
+/**
+ * Without fencing, a partition leaves both hosts quorate (two_node) and both
+ * run the VIP and httpd; Red Hat does not support a cluster without it. The
+ * stack fences only on AWS (fence_aws), so on-premises IPaddr2 pairs and
+ * RHEL 6 (whose fence-agents has no fence_aws) cannot be production pairs.
+ */
+function haPairFencing(production: boolean, pair: NonNullable<StackConfig["httpdHaPair"]>): ConfigProblem[] {
+  const path = ["httpdHaPair", "fencing"];
+  if (pair.fencing === "fence_aws") {
+    if (pair.virtualIp.agent === "IPaddr2") {
+      return [{ path, value: "fence_aws", message: "stops EC2 instances, but agent IPaddr2 is for on-premises hosts: an on-premises pair needs a fencing device for its own hardware (IPMI, a power switch), which this stack does not configure; set fencing to none outside production" }];
+    }
+    if (pair.os === "rhel6") {
+      return [{ path, value: "fence_aws", message: "is not packaged for RHEL 6 (fence-agents-aws ships with RHEL 7 and later); use os rhel8, or fencing none outside production" }];
+    }
+    return [];
+  }
+  if (!production) return [];
+  const why =
+    pair.virtualIp.agent === "IPaddr2"
+      ? "an on-premises IPaddr2 pair is fenced by a device for its own hardware, which this stack does not configure, so it cannot be a production pair here"
+      : "a production pair must be fenced: without it a network partition leaves both hosts running the VIP and httpd (split brain); use fence_aws";
+  return [{ path, value: pair.fencing, message: `is not allowed in production: ${why}` }];
+}
 
 export const frameworkSites: Rule = (config) => {
   const fw = config.framework;

@@ -276,6 +276,15 @@ export const VIP_AGENTS = ["awsvip", "aws-vpc-move-ip", "IPaddr2"] as const;
 export const HA_OS = ["rhel8", "rhel9", "rhel6"] as const;
 export type HaOs = (typeof HA_OS)[number];
 export const COROSYNC_TRANSPORTS = ["knet", "udpu", "udp"] as const;
+export const FENCE_AGENTS = ["fence_aws", "none"] as const;
+/**
+ * Red Hat's guidance for clusters on virtual machines and in clouds, which may
+ * pause for the provider's own work: a totem token of 15000 to 30000 ms ("How
+ * to change totem token timeout value in a RHEL 5, 6, 7, 8 or 9 High
+ * Availability cluster?", Red Hat Knowledgebase solution 221263). The low end
+ * keeps failover as short as that guidance allows.
+ */
+export const CLOUD_TOKEN_MS = 15000;
 
 export const httpdHaPairSchema = z
   .strictObject({
@@ -296,9 +305,15 @@ export const httpdHaPairSchema = z
     corosync: z
       .strictObject({
         transport: z.enum(COROSYNC_TRANSPORTS).optional().describe("rhel6 supports udp (multicast) and udpu; rhel8 and rhel9 knet and udpu."),
-        tokenMs: intIn(500, 60000, "milliseconds").default(3000).describe("Token timeout, milliseconds. @default 3000"),
+        tokenMs: intIn(500, 60000, "milliseconds")
+          .default(CLOUD_TOKEN_MS)
+          .describe("Token timeout, milliseconds; consensus is 1.2 x token. Red Hat's guidance for clouds is 15000 to 30000. @default 15000"),
       })
-      .default({ tokenMs: 3000 }),
+      .default({ tokenMs: CLOUD_TOKEN_MS }),
+    fencing: z
+      .enum(FENCE_AGENTS)
+      .default("fence_aws")
+      .describe("fence_aws: the survivor stops the lost host through the EC2 API before taking over (required in production); none: no fencing, development only (a partition runs the service on both hosts). @default fence_aws"),
     fronting: z.enum(["vip", "nlb"]).default("vip").describe("vip: clients use the virtual IP. nlb: an internal network load balancer in front of the pair, whose health checks follow httpd to the active host. @default vip"),
     sshUser: unixUser().default("ec2-user").describe("SSH login for provisioning. @default ec2-user"),
     adminCidr: cidr(0, 32).describe("The network provisioning connects from over SSH (your administration network or CI runner range), e.g. 10.0.0.0/8: into the bastion the stack creates (where `pulumi up` runs from), or straight into the hosts with direct or an existing bastion. Never 0.0.0.0/0 in production."),

@@ -89,9 +89,20 @@ export class OfflineCib {
   async pcs(command: ClusterCommand, file = this.file): Promise<CommandResult> {
     const [program, ...args] = command.argv;
     if (program !== "pcs" || command.appendTo !== undefined) throw new Error(`not a pcs command: ${command.argv.join(" ")}`);
-    const result = await execTool(this.tools.pcs, ["-f", file, ...args], this.env);
+    // pcs reads the agent's metadata first (fence_aws imports boto3): seconds each on a loaded machine.
+    const result = await execTool(this.tools.pcs, ["-f", file, ...args], this.env, 120_000);
     if (result.code !== 0) throw new Error(`pcs ${args.join(" ")} failed (${result.code}):\n${result.stderr}${result.stdout}`);
     return result;
+  }
+
+  /**
+   * Marks the CIB quorate, as corosync's votequorum does for the live pair
+   * (both nodes, or the survivor with two_node). crm_simulate has no
+   * membership layer: without this it blocks every start for lack of quorum.
+   */
+  quorate(): void {
+    const xml = readFileSync(this.file, "utf8");
+    if (!/<cib [^>]*have-quorum=/.test(xml)) writeFileSync(this.file, xml.replace(/<cib /, '<cib have-quorum="1" '));
   }
 
   verify(): Promise<CommandResult> {
@@ -323,7 +334,8 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   const httpdConf = site[0].path;
   run(tools.apache2, ["-t", "-f", httpdConf]);
 
-  const pair: HttpdHaPair = { ...opts.pair, virtualIp: { agent: "IPaddr2", address: VIRTUAL_IP, cidrNetmask: 24, nic: "eth0" } };
+  // No EC2 API here: the drill runs IPaddr2 without fencing, so it proves detection and the chain's move, not fence_aws or awsvip.
+  const pair: HttpdHaPair = { ...opts.pair, fencing: "none", virtualIp: { agent: "IPaddr2", address: VIRTUAL_IP, cidrNetmask: 24, nic: "eth0" } };
   const setup = clusterSetup(pair, { addresses: nodeAddresses, httpdConfigFile: httpdConf });
 
   const cib = join(root, "cib.xml");

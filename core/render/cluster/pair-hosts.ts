@@ -6,6 +6,7 @@
  */
 import type { HttpdHaPair } from "../../model/environment";
 import { KEY_PATTERN } from "../../model/names";
+import { REGION_PATTERN } from "../../model/schema";
 import { parseIpv4 } from "../../model/network-math";
 
 /** Cluster name of the vendor guide (`ccs --createcluster webcluster`). */
@@ -21,6 +22,10 @@ export interface PairHosts {
   readonly routeTableIds?: readonly string[];
   /** httpd main config the `webserver` resource starts. @default /etc/httpd/conf/httpd.conf */
   readonly httpdConfigFile?: string;
+  /** EC2 instance id per cluster node name: what fence_aws stops. Required with fencing fence_aws. */
+  readonly instanceIds?: Readonly<Record<string, string>>;
+  /** AWS region of the hosts, where fence_aws calls the EC2 API. Required with fencing fence_aws. */
+  readonly region?: string;
 }
 
 export interface ClusterNode {
@@ -31,6 +36,7 @@ export interface ClusterNode {
   readonly address?: string;
 }
 
+const INSTANCE_ID_PATTERN = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const NIC_PATTERN = /^[a-z][a-z0-9]{0,14}$/;
 const ROUTE_TABLE_PATTERN = /^rtb-[0-9a-f]{8,17}$/;
 /** Absolute path of plain segments: no `..`, no spaces or shell/config metacharacters. */
@@ -93,4 +99,25 @@ export function routeTableIds(hosts: PairHosts): string[] {
     if (!ROUTE_TABLE_PATTERN.test(id)) reject(`hosts.routeTableIds[${i}]`, id, "must be a route table id such as rtb-0123456789abcdef0");
   });
   return [...ids];
+}
+
+/** `ip1:i-…;ip2:i-…`: fence_aws's port (the instance id) for each cluster node name, as pcmk_host_map takes it. */
+export function fenceHostMap(pair: HttpdHaPair, hosts: PairHosts): string {
+  const given = hosts.instanceIds ?? {};
+  for (const name of Object.keys(given)) {
+    if (!pair.nodes.some((n) => n.key === name)) reject(`hosts.instanceIds.${name}`, given[name], `names no node of the pair (nodes: ${pair.nodes.map((n) => n.key).join(", ")})`);
+  }
+  return clusterNodes(pair, hosts)
+    .map((node) => {
+      const id = Object.hasOwn(given, node.name) ? given[node.name] : undefined;
+      if (id === undefined) reject(`hosts.instanceIds.${node.name}`, id, "is required: fence_aws stops the lost node by its EC2 instance id");
+      if (!INSTANCE_ID_PATTERN.test(id)) reject(`hosts.instanceIds.${node.name}`, id, "must be an EC2 instance id such as i-0123456789abcdef0");
+      return `${node.name}:${id}`;
+    })
+    .join(";");
+}
+
+export function fenceRegion(hosts: PairHosts): string {
+  const region = hosts.region;
+  return region !== undefined && REGION_PATTERN.test(region) ? region : reject("hosts.region", region, "must be the hosts' AWS region (e.g. eu-west-1): fence_aws calls the EC2 API there");
 }

@@ -10,6 +10,7 @@ import { formatProblem } from "../../../core/model/problems";
 import { ProgramFailure, type MockRun } from "../../../tools/mock-run";
 import type { RegisteredResource } from "../../../tools/mocks";
 import { rawConfig, stackValues, TEST_SECRETS } from "../../support/program";
+import { OFFLINE_SECRETS } from "../../../tools/offline-secrets";
 import { byName, byType, reveal, runPair, type PairRun } from "./pair-harness";
 
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -82,7 +83,7 @@ describe("provisioning reaches the private hosts through a bastion (the default)
   it("with an existing bastion, jumps through it with its own key when set (else the pair's), and creates none", async () => {
     const existing = { host: "bastion.example.net", user: "jump", port: 2222 };
     const bastionKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nbastion-test-key\n-----END OPENSSH PRIVATE KEY-----";
-    const withKey = await runPair(editPair((p) => (p.provisioning = { existingBastion: existing })), { secrets: { "genesys:httpdHaPairBastionSshPrivateKey": bastionKey } });
+    const withKey = await runPair(editPair((p) => (p.provisioning = { existingBastion: existing })), { secrets: { ...TEST_SECRETS, "genesys:httpdHaPairCorosyncAuthkey": OFFLINE_SECRETS["genesys:httpdHaPairCorosyncAuthkey"] ?? "", "genesys:httpdHaPairBastionSshPrivateKey": bastionKey } });
     expect(byType(withKey, INSTANCE).map((i) => i.name)).not.toContain("recording-pair-bastion");
     for (const command of byType(withKey, COMMAND)) expect(connectionOf(command).proxy).toMatchObject({ ...existing, privateKey: bastionKey });
     expect(byName(withKey, INGRESS, "recording-pair-ssh").inputs).toMatchObject({ cidrIpv4: ADMIN_CIDR });

@@ -12,7 +12,6 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyConfigScript, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, stageFileScript, stageOutsideFileScript } from "../../../components/httpd-ha-pair/host-scripts";
 import { checkPem, decodeAuthkey } from "../../../components/httpd-ha-pair/provisioning";
-import type { ClusterCommand } from "../../../core/render/cluster/cluster-command";
 import { asRoot, removeTestDir, requirePrivileges } from "../../support/privileged";
 import { requireBinary } from "../../support/real-servers";
 import { TEST_AUTHKEY } from "./pair-harness";
@@ -80,7 +79,7 @@ describe("staging a rendered file", () => {
 });
 
 describe("installing a host", () => {
-  const pair = (os: "rhel8" | "rhel6", agent: "awsvip" | "IPaddr2") => ({ os, virtualIp: { agent, address: "10.0.0.9", cidrNetmask: 32, nic: "eth0" } });
+  const pair = (os: "rhel8" | "rhel6", agent: "awsvip" | "IPaddr2") => ({ os, fencing: os === "rhel8" ? ("fence_aws" as const) : ("none" as const), virtualIp: { agent, address: "10.0.0.9", cidrNetmask: 32, nic: "eth0" } });
 
   it.each([
     ["rhel8", "awsvip"],
@@ -131,40 +130,27 @@ function calls(dir: string): string[][] {
     .map((c) => c.split("\n").filter((l, i, all) => i < all.length - 1 || l !== ""));
 }
 
-describe("creating the cluster resources on one node", () => {
-  const commands: ClusterCommand[] = [
-    { argv: ["pcs", "property", "set", "stonith-enabled=false"] },
-    { argv: ["pcs", "resource", "create", "virtual_ip", "ocf:heartbeat:IPaddr2", "ip=10.0.0.9"] },
-    { argv: ["pcs", "resource", "create", "webserver", "ocf:heartbeat:apache", "statusurl=http://localhost/server-status?x=1&y='2'"] },
-  ];
+describe("converging the cluster resources on one node", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "genesys-cluster-"));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("waits for both nodes, removes the chain an earlier run made (dependents first), then runs each argv unchanged", () => {
-    const run = join(dir, "ok");
-    const bin = fakeTools(run, {
-      crm_mon: "echo 'CLUSTER OK: 2 nodes online, 2 resource instances configured'",
-      // webserver and virtual_ip exist from an earlier run; aws_secondary_ip does not.
-      crm_resource: 'case "$2" in webserver|virtual_ip) exit 0 ;; *) exit 105 ;; esac',
-      pcs: "exit 0",
-    });
-    const result = sh(clusterResourcesScript(commands, ["aws_secondary_ip", "virtual_ip", "webserver"]), { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    const pcsCalls = calls(run).filter((c) => c[0] === "pcs").map((c) => c.slice(1));
-    expect(pcsCalls).toEqual([["resource", "delete", "webserver"], ["resource", "delete", "virtual_ip"], ...commands.map((c) => c.argv.slice(1))]);
-  });
-
-  it("gives up with a message, creating nothing, when the two nodes do not come online in time", () => {
+  it("gives up with a message, touching nothing, when the two nodes do not come online in time", () => {
     const run = join(dir, "alone");
-    const bin = fakeTools(run, { crm_mon: "echo 'CLUSTER WARN: offline node: ip2'", crm_resource: "exit 105", pcs: "exit 0" });
-    const result = sh(clusterResourcesScript(commands, ["virtual_ip", "webserver"], 5), { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    const bin = fakeTools(run, { crm_mon: "echo 'CLUSTER WARN: offline node: ip2'", cibadmin: "exit 0", pcs: "exit 0" });
+    const result = sh(clusterResourcesScript([{ argv: ["pcs", "resource", "create", "virtual_ip", "ocf:heartbeat:IPaddr2", "ip=10.0.0.9"] }], { resources: ["virtual_ip"], constraints: [], waitSeconds: 5 }), {
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("did not both come online within 5 s");
-    expect(calls(run).filter((c) => c[0] === "pcs")).toEqual([]);
+    expect(calls(run).filter((c) => c[0] !== "crm_mon")).toEqual([]);
+  });
+
+  it("refuses ids and commands that are not what it manages", () => {
+    expect(() => clusterResourcesScript([], { resources: ["x'; reboot"], constraints: [] })).toThrow(/resource id/);
+    expect(() => clusterResourcesScript([{ argv: ["crm", "configure"] }], { resources: [], constraints: [] })).toThrow(/not a pcs command/);
   });
 });
 
@@ -186,7 +172,7 @@ describe("joining a node (in a private mount namespace over /etc/corosync)", () 
     );
     const bin = fakeTools(dir, {
       // corosync already runs: the script must ask it to re-read its configuration.
-      systemctl: '[ "$1" = -q ] && exit 0; exit 0',
+      systemctl: "exit 0",
       "corosync-cfgtool": "exit 0",
     });
     const inspect = "stat -c '%a %n' /etc/corosync/authkey /etc/corosync/corosync.conf; base64 -w0 /etc/corosync/authkey; echo; cat /etc/corosync/corosync.conf";
@@ -198,7 +184,22 @@ describe("joining a node (in a private mount namespace over /etc/corosync)", () 
     expect([modes1, modes2]).toEqual(["400 /etc/corosync/authkey", "644 /etc/corosync/corosync.conf"]);
     expect(key).toBe(TEST_AUTHKEY);
     expect(`${rest.join("\n")}`).toBe(`${conf}`);
-    expect(calls(dir).map((c) => c.join(" "))).toEqual(["systemctl -q is-active corosync", "corosync-cfgtool -R", "systemctl enable --now corosync pacemaker"]);
+    expect(calls(dir).map((c) => c.join(" "))).toEqual(["corosync-cfgtool -s", "corosync-cfgtool -R", "systemctl enable --now corosync pacemaker"]);
+  });
+
+  it("refuses a transport change while corosync runs, before writing anything, and says how to roll it out", () => {
+    const run = join(dir, "transport");
+    const bin = fakeTools(run, { "corosync-cmapctl": "echo 'totem.transport (str) = udpu'", "corosync-cfgtool": "exit 0", systemctl: "exit 0" });
+    const script = clusterNodeScript([{ path: "/etc/corosync/corosync.conf", content: "totem {\n    transport: knet\n}\n", mode: "0644" }], [{ argv: ["systemctl", "enable", "--now", "corosync", "pacemaker"] }]);
+    const result = spawnSync("unshare", ["-m", "/bin/sh", "-c", 'mount -t tmpfs genesys-test /etc/corosync && echo old > /etc/corosync/corosync.conf && /bin/sh -c "$1"; rc=$?; cat /etc/corosync/corosync.conf; exit $rc', "member", script], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("httpdHaPair.corosync.transport: corosync runs udpu and cannot switch to knet while running; nothing was changed");
+    expect(result.stdout).toBe("old\n");
+    expect(calls(run).map((c) => c[0])).toEqual(["corosync-cmapctl"]);
   });
 });
 

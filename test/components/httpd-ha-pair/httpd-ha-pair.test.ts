@@ -35,6 +35,14 @@ const editPair =
   (values: Values): void =>
     change(pairOf(values));
 
+/** A pair outside production, where the stack allows it unfenced (on-premises IPaddr2, RHEL 6). */
+const editDevelopmentPair =
+  (change: (pair: Pair) => void) =>
+  (values: Values): void => {
+    values.environment = "development";
+    change(pairOf(values));
+  };
+
 function policyOf(run: PairRun): { Statement: { Action: string[]; Resource: string | string[] }[] } {
   return JSON.parse(String(byName(run, ROLE_POLICY, "recording-pair-vip-agent").inputs.policy));
 }
@@ -90,13 +98,12 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     }
   });
 
-  it("admits corosync and pcsd only from the pair itself, HTTP and https from the VPC, SSH only from the provisioning bastion", () => {
+  it("admits corosync only from the pair itself (pcsd's port stays closed), HTTP and https from the VPC, SSH only from the provisioning bastion", () => {
     const pairSg = sgId(run, "recording-pair-hosts");
     const rules = byType(run, INGRESS).filter((r) => r.inputs.securityGroupId === pairSg);
-    expect(rules.map((r) => r.name).sort()).toEqual(["recording-pair-corosync", "recording-pair-http", "recording-pair-https", "recording-pair-pcsd", "recording-pair-ssh"]);
+    expect(rules.map((r) => r.name).sort()).toEqual(["recording-pair-corosync", "recording-pair-http", "recording-pair-https", "recording-pair-ssh"]);
     expect(ingressRule(run, "recording-pair-corosync")).toMatchObject({ ipProtocol: "udp", fromPort: 5404, toPort: 5406, referencedSecurityGroupId: pairSg });
     expect(ingressRule(run, "recording-pair-corosync").cidrIpv4).toBeUndefined();
-    expect(ingressRule(run, "recording-pair-pcsd")).toMatchObject({ ipProtocol: "tcp", fromPort: 2224, toPort: 2224, referencedSecurityGroupId: pairSg });
     expect(ingressRule(run, "recording-pair-http")).toMatchObject({ ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv4: "10.50.0.0/16" });
     expect(ingressRule(run, "recording-pair-https")).toMatchObject({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.50.0.0/16" });
     const ssh = rules.filter((r) => r.inputs.fromPort === 22);
@@ -121,6 +128,17 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     for (const instance of instances) expect(instance.inputs.iamInstanceProfile).toBe(profile.inputs.name ?? profile.state.name);
   });
 
+  it("lets a host fence (stop, start) only the instances tagged as this pair's hosts, and tags both", () => {
+    const fencing = JSON.parse(String(byName(run, ROLE_POLICY, "recording-pair-fencing").inputs.policy)) as { Statement: { Action: string[]; Resource: string; Condition?: unknown }[] };
+    const stop = fencing.Statement.find((st) => st.Action.includes("ec2:StopInstances"))!;
+    expect(stop.Action.sort()).toEqual(["ec2:StartInstances", "ec2:StopInstances"]);
+    expect(stop.Resource).toBe("arn:aws:ec2:eu-west-1:111122223333:instance/*");
+    expect(stop.Condition).toEqual({ StringEquals: { "aws:ResourceTag/genesys:ha-pair": "recording-pair" } });
+    expect(fencing.Statement.flatMap((st) => st.Action).sort()).toEqual(["ec2:DescribeInstances", "ec2:StartInstances", "ec2:StopInstances"]);
+    for (const instance of instances) expect((instance.inputs.tags as Record<string, string>)["genesys:ha-pair"]).toBe("recording-pair");
+    expect(commandText(run, "cluster")).toMatch(/pcmk_host_map=ip1:i-[0-9a-f]+;ip2:i-[0-9a-f]+/);
+  });
+
   it("reserves the VIP in the pair's subnet so EC2 never hands it to another interface", () => {
     const reservation = byName(run, "aws:ec2/subnetCidrReservation:SubnetCidrReservation", "recording-pair-vip");
     expect(reservation.inputs).toMatchObject({ cidrBlock: `${PROD_VIP}/32`, reservationType: "explicit", subnetId: instances[0].inputs.subnetId });
@@ -132,7 +150,7 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
       const node = instance.name.replace("recording-pair-", "");
       const install = byName(run, COMMAND, `${STEP}-${node}-install`);
       expect(reveal(install.inputs.connection)).toMatchObject({ host: instance.state.privateIp, user: "ec2-user" });
-      expect(commandText(run, `${node}-install`)).toContain("dnf -y install httpd mod_ssl pacemaker pcs resource-agents awscli");
+      expect(commandText(run, `${node}-install`)).toContain("dnf -y install httpd mod_ssl pacemaker pcs resource-agents awscli fence-agents-aws");
       expect(commandText(run, `${node}-install`)).toContain("systemctl disable --now httpd");
       expect(commandText(run, `${node}-install`)).toContain("setsebool -P httpd_can_network_connect 1");
     }
@@ -141,16 +159,17 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     expect(commandText(run, "cluster")).toContain("ocf:heartbeat:awsvip");
   });
 
-  it("orders the steps: install -> stage -> config (validate, swap) -> member -> cluster, the cluster after both hosts and the VIP's AWS side", () => {
+  it("orders the steps: install -> stage -> validate -> config (swap) after BOTH hosts validated -> member -> cluster, the cluster after both hosts and the VIP's AWS side", () => {
     const deps = (name: string) => run.dependsOn.get(`${STEP}-${name}`) ?? [];
     for (const node of ["ip1", "ip2"]) {
       const stages = byType(run, COMMAND).filter((c) => c.name.startsWith(`${STEP}-${node}-stage-`)).map((c) => c.name);
       expect(stages.length).toBe(5);
       for (const stage of stages) expect(run.dependsOn.get(stage)).toEqual([`${STEP}-${node}-install`]);
-      expect([...deps(`${node}-config`)].sort()).toEqual([...stages].sort());
+      expect([...deps(`${node}-validate`)].sort()).toEqual([...stages].sort());
+      expect([...deps(`${node}-config`)].sort()).toEqual([`${STEP}-ip1-validate`, `${STEP}-ip2-validate`]);
       expect(deps(`${node}-member`)).toEqual([`${STEP}-${node}-config`]);
     }
-    expect([...deps("cluster")].sort()).toEqual([`${STEP}-ip1-member`, `${STEP}-ip2-member`, "recording-pair-vip", "recording-pair-vip-agent"].sort());
+    expect([...deps("cluster")].sort()).toEqual([`${STEP}-ip1-member`, `${STEP}-ip2-member`, "recording-pair-vip", "recording-pair-vip-agent", "recording-pair-fencing"].sort());
     expect(reveal(byName(run, COMMAND, `${STEP}-cluster`).inputs.connection)).toMatchObject({ host: instances.find((i) => i.name.endsWith("ip1"))!.state.privateIp });
   });
 
@@ -200,7 +219,14 @@ describe("re-running with a changed stack", () => {
       const rws = (values.recording as { tenants: Record<string, { rws: { nodes: Record<string, unknown> } }> }).tenants.t2.rws;
       rws.nodes.t2rws3 = { appName: "T2RWS3" };
     });
-    expect(changedTriggers(base, grown)).toEqual([`${STEP}-ip1-config`, `${STEP}-ip1-stage-conf.d-loadbalancer_t2.conf`, `${STEP}-ip2-config`, `${STEP}-ip2-stage-conf.d-loadbalancer_t2.conf`]);
+    expect(changedTriggers(base, grown)).toEqual([
+      `${STEP}-ip1-config`,
+      `${STEP}-ip1-stage-conf.d-loadbalancer_t2.conf`,
+      `${STEP}-ip1-validate`,
+      `${STEP}-ip2-config`,
+      `${STEP}-ip2-stage-conf.d-loadbalancer_t2.conf`,
+      `${STEP}-ip2-validate`,
+    ]);
   });
 
   it("a new tenant adds its staging steps; existing files keep their triggers", async () => {
@@ -212,7 +238,7 @@ describe("re-running with a changed stack", () => {
     const added = [...triggers(more).keys()].filter((n) => !before.has(n)).sort();
     expect(added).toEqual([`${STEP}-ip1-stage-conf.d-loadbalancer_t3.conf`, `${STEP}-ip2-stage-conf.d-loadbalancer_t3.conf`]);
     // The main file includes the new tenant, so it is re-staged; t1 and t2 are not.
-    expect(changedTriggers(base, more)).toEqual([`${STEP}-ip1-config`, `${STEP}-ip1-stage-conf-httpd.conf`, `${STEP}-ip2-config`, `${STEP}-ip2-stage-conf-httpd.conf`]);
+    expect(changedTriggers(base, more)).toEqual([`${STEP}-ip1-config`, `${STEP}-ip1-stage-conf-httpd.conf`, `${STEP}-ip1-validate`, `${STEP}-ip2-config`, `${STEP}-ip2-stage-conf-httpd.conf`, `${STEP}-ip2-validate`]);
   });
 
   it("a rotated SSH key re-runs no step: triggers stay, and the key change only runs each step's no-op update", async () => {
@@ -247,7 +273,7 @@ describe("VIP agents", () => {
   });
 
   it("IPaddr2 (on-premises style, behind the NLB on AWS): no role, no AWS plumbing, no AWS CLI", async () => {
-    const run = await runPair(editPair((pair) => ((pair.virtualIp = { agent: "IPaddr2", address: "10.50.130.10" }), (pair.fronting = "nlb"))));
+    const run = await runPair(editDevelopmentPair((pair) => ((pair.virtualIp = { agent: "IPaddr2", address: "10.50.130.10" }), (pair.fronting = "nlb"), (pair.fencing = "none"))));
     expect(byType(run, "aws:iam/role:Role")).toEqual([]);
     expect(byType(run, ROLE_POLICY)).toEqual([]);
     expect(byType(run, "aws:ec2/route:Route").filter((r) => r.name.startsWith("recording-pair"))).toEqual([]);
@@ -268,7 +294,7 @@ describe("operating systems and transports", () => {
   };
 
   it("rhel6 with udpu: the guide's yum packages and chkconfig, cman membership, no corosync.conf", async () => {
-    const run = await runPair(editPair((pair) => rhel6(pair, { transport: "udpu", tokenMs: 3000 })));
+    const run = await runPair(editDevelopmentPair((pair) => (rhel6(pair as Record<string, unknown>, { transport: "udpu", tokenMs: 3000 }), (pair.fencing = "none"))));
     const install = commandText(run, "ip1-install");
     // prod's recording balancer speaks https to its servers: the guide's TLS step adds mod_ssl.
     expect(install).toContain("yum -y install httpd pacemaker cman pcs ccs resource-agents mod_ssl\n");
@@ -289,6 +315,7 @@ describe("operating systems and transports", () => {
       pairOf(values).os = "rhel6";
       pairOf(values).corosync = { transport: "udpu", tokenMs: 3000 };
       pairOf(values).virtualIp = { agent: "IPaddr2", address: "10.50.130.10" };
+      pairOf(values).fencing = "none";
       pairOf(values).fronting = "nlb";
     }, { secrets: WITHOUT_TLS });
     expect(commandText(run, "ip1-install")).toContain("yum -y install httpd pacemaker cman pcs ccs resource-agents\n");
@@ -296,7 +323,7 @@ describe("operating systems and transports", () => {
   });
 
   it("rhel6 with multicast (its default transport) is refused before any host exists: a VPC carries no multicast", async () => {
-    const failure = await runPair(editPair((pair) => rhel6(pair, { tokenMs: 3000 }))).then(
+    const failure = await runPair(editDevelopmentPair((pair) => (rhel6(pair as Record<string, unknown>, { tokenMs: 3000 }), (pair.fencing = "none")))).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -405,7 +432,7 @@ describe("client TLS", () => {
         expect(Buffer.from(String(reveal(command.inputs.stdin)), "base64").toString("utf8")).toBe(`${TLS[config]}\n`);
         expect(commandText(run, `${node}-stage-${step}`)).toContain(`/var/lib/genesys-httpd/outside${path}`);
         expect(commandText(run, `${node}-stage-${step}`)).toContain(`chmod ${mode} `);
-        expect(run.dependsOn.get(`${STEP}-${node}-config`)).toContain(`${STEP}-${node}-stage-${step}`);
+        expect(run.dependsOn.get(`${STEP}-${node}-validate`)).toContain(`${STEP}-${node}-stage-${step}`);
       }
       // The config step validates the new httpd.conf together with the new certificate and key.
       expect(commandText(run, `${node}-config`)).toContain("etc/pki/tls/certs/genesys-recording.crt etc/pki/tls/private/genesys-recording.key");
@@ -426,7 +453,7 @@ describe("client TLS", () => {
 
   it("a renewed certificate re-stages only the certificate and re-runs config", async () => {
     const renewed = await runPair(undefined, { secrets: { [AUTHKEY_CONFIG]: TEST_AUTHKEY, ...TLS, [TLS_CERTIFICATE_CONFIG]: "-----BEGIN CERTIFICATE-----\nrenewed\n-----END CERTIFICATE-----" } });
-    expect(changedTriggers(run, renewed)).toEqual([`${STEP}-ip1-config`, `${STEP}-ip1-stage-tls-certificate`, `${STEP}-ip2-config`, `${STEP}-ip2-stage-tls-certificate`]);
+    expect(changedTriggers(run, renewed)).toEqual([`${STEP}-ip1-config`, `${STEP}-ip1-stage-tls-certificate`, `${STEP}-ip1-validate`, `${STEP}-ip2-config`, `${STEP}-ip2-stage-tls-certificate`, `${STEP}-ip2-validate`]);
   });
 
   it.each([

@@ -48,11 +48,11 @@ describe("pair placement on AWS", () => {
     ["both hosts on one address", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip2 = { privateIp: "10.40.128.10" }), "genesys:httpdHaPair.nodes.ip2.privateIp: \"10.40.128.10\" is also host ip1's address"],
     ["a host on the VIP", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip1 = { privateIp: "10.40.128.250" }), "is the virtual IP; the hosts need addresses of their own"],
     // The model already refuses udp with the AWS agents; on AWS hosts it cannot work with IPaddr2 either.
-    ["multicast corosync", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.corosync = { transport: "udp" }), (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb")), 'genesys:httpdHaPair.corosync.transport: "udp" cannot work in an AWS VPC, which carries no multicast'],
-    ["rhel6's default transport (multicast)", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.corosync = {}), (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb")), "udp (the rhel6 default)"],
+    ["multicast corosync", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.fencing = "none"), (p.corosync = { transport: "udp" }), (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb")), 'genesys:httpdHaPair.corosync.transport: "udp" cannot work in an AWS VPC, which carries no multicast'],
+    ["rhel6's default transport (multicast)", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.fencing = "none"), (p.corosync = {}), (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb")), "udp (the rhel6 default)"],
     // Rules that must hold for the pair to work at all are errors, not warnings.
     ["an awsvip VIP outside the pair's subnet", (p: Record<string, unknown>) => (p.virtualIp = { agent: "awsvip", address: "10.40.10.250" }), 'genesys:httpdHaPair.virtualIp.address: "10.40.10.250" must be inside the pair\'s subnet 10.40.128.0/20'],
-    ["IPaddr2 with only a VIP in front", (p: Record<string, unknown>) => (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), "an AWS VPC delivers no traffic to it"],
+    ["IPaddr2 with only a VIP in front", (p: Record<string, unknown>) => ((p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fencing = "none")), "an AWS VPC delivers no traffic to it"],
     ["no public key and no image that has it", (p: Record<string, unknown>) => delete p.sshPublicKey, "genesys:httpdHaPair.sshPublicKey is not set; with no amiId either"],
   ])("refuses %s", (_what, change, message) => {
     const { errors, warnings } = awsPlacementProblems(environment(change));
@@ -62,7 +62,7 @@ describe("pair placement on AWS", () => {
   });
 
   it("does not warn about IPaddr2 behind an NLB, which reaches the hosts' own addresses", () => {
-    const env = environment((p) => ((p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb")));
+    const env = environment((p) => ((p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb"), (p.fencing = "none")));
     expect(awsPlacementProblems(env)).toEqual({ errors: [], warnings: [] });
   });
 

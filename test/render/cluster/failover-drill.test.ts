@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { HttpdHaPair } from "../../../core/model/environment";
 import { loadEnvironment } from "../../../core/model/load";
 import { COOKIES } from "../../../core/model/genesys-facts";
+import { detectionMs } from "../../../core/render/cluster/corosync-conf";
 import { DRILL_PATH, type FailoverResult, type VipAnswer } from "../../support/cluster";
 import { disposeAllLabs } from "../../support/netns";
 import { callAsRoot } from "../../support/privileged";
@@ -33,20 +34,21 @@ describe.skipIf(REAL_SERVERS_OPTED_OUT)("failover drill on real Corosync 3 / Pac
   afterAll(() => disposeAllLabs());
 
   // udpu is the production stack's transport; knet is RHEL 8's default, encrypted with the shared authkey.
-  it.concurrent.each(["udpu", "knet"] as const)("over %s: the VIP serves the rendered recording balancer from the other node, both resources with it", { timeout: 120_000 }, async (transport) => {
+  it.concurrent.each(["udpu", "knet"] as const)("over %s: the VIP serves the rendered recording balancer from the other node, both resources with it", { timeout: 200_000 }, async (transport) => {
     const tokenMs = prodPair.corosync.tokenMs;
     const pair: HttpdHaPair = { ...prodPair, corosync: { transport, tokenMs } };
     // The two drills run side by side and share the CPU with pcs: a wider bound than a lone drill's 60 s.
     // Namespaces, daemons and their directories need root: the drill runs in a root process (through sudo -n when the tests do not run as root).
-    const result = await callAsRoot<FailoverResult>("cluster.ts", "failoverDrill", [{ pair, environment: prod, timeoutMs: 90_000 }], 115_000);
+    const result = await callAsRoot<FailoverResult>("cluster.ts", "failoverDrill", [{ pair, environment: prod, timeoutMs: 150_000 }], 175_000);
 
     expect(pair.nodes.map((n) => n.key).sort()).toEqual([result.failedNode, result.survivor].sort());
     expect(result.placement).toEqual({ virtual_ip: result.survivor, webserver: result.survivor });
     expectRwsAnswer(result.before, result.failedNode);
     expectRwsAnswer(result.after, result.survivor);
-    // Corosync declares a node dead only after the token timeout, then 1.2 x token of consensus; Pacemaker adds about a second.
-    // The bound leaves room for a loaded CI machine; the <= 8 s target is measured by `npm run bench` on its own.
+    // Corosync declares a node dead after the token timeout (counted from the last token, which may precede the cut) and
+    // the consensus (1.2 x token); Pacemaker then starts the chain (a few seconds). Measured: 32.4 s (udpu) at 15000 ms.
+    // Nothing can answer before the token has expired; the upper bound leaves room for a loaded CI machine.
     expect(result.seconds).toBeGreaterThan(tokenMs / 1000);
-    expect(result.seconds).toBeLessThan((tokenMs * 2.2) / 1000 + 12);
+    expect(result.seconds).toBeLessThan(detectionMs(tokenMs) / 1000 + 12);
   });
 });

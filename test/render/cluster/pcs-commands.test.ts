@@ -1,67 +1,63 @@
+/**
+ * What the pcs renderer refuses, and the facts other parts rely on. How the
+ * rendered configuration behaves (placement, failover, fencing, stickiness)
+ * is proven on Pacemaker itself: pacemaker-cib.test.ts and the live drill.
+ */
 import { describe, expect, it } from "vitest";
 import type { HttpdHaPair } from "../../../core/model/environment";
 import { loadEnvironment } from "../../../core/model/load";
 import { commandLine } from "../../../core/render/cluster/cluster-command";
-import { CLUSTER_RESOURCES, pcsCommands, resourceChain } from "../../../core/render/cluster/pcs-commands";
+import { CLUSTER_RESOURCES, constraintIds, managedResources, pcsCommands, resourceChain } from "../../../core/render/cluster/pcs-commands";
 import { readStackFile } from "../../../tools/stack-file";
 
 const prodPair = loadEnvironment(readStackFile("prod").config).environment!.httpdHaPair!;
-const withAgent = (agent: HttpdHaPair["virtualIp"]["agent"], address = "10.50.10.250"): HttpdHaPair => ({ ...prodPair, virtualIp: { ...prodPair.virtualIp, agent, address } });
-const lines = (pair: HttpdHaPair, hosts = {}) => pcsCommands(pair, hosts).map(commandLine);
+const fenceHosts = { instanceIds: { ip1: "i-0123456789abcdef0", ip2: "i-0fedcba9876543210" }, region: "eu-west-1" };
+const withAgent = (agent: HttpdHaPair["virtualIp"]["agent"], address = "10.50.10.250"): HttpdHaPair => ({ ...prodPair, fencing: agent === "IPaddr2" ? "none" : "fence_aws", virtualIp: { ...prodPair.virtualIp, agent, address } });
+const lines = (pair: HttpdHaPair, hosts = {}) => pcsCommands(pair, { ...fenceHosts, ...hosts }).map(commandLine);
 
 describe("pcsCommands", () => {
-  it("opens with the guide's cluster defaults", () => {
-    expect(lines(prodPair).slice(0, 3)).toEqual([
-      "pcs property set stonith-enabled=false",
-      "pcs property set no-quorum-policy=ignore",
-      "pcs resource defaults migration-threshold=1",
-    ]);
+  it("fences with fence_aws, each node name mapped to its instance, in the hosts' region", () => {
+    const fence = lines(prodPair).find((l) => l.startsWith("pcs stonith create"))!;
+    expect(fence).toContain("fence_aws region=eu-west-1 'pcmk_host_map=ip1:i-0123456789abcdef0;ip2:i-0fedcba9876543210'");
+    expect(managedResources(prodPair)).toEqual(["aws_fence", "aws_secondary_ip", "virtual_ip", "webserver"]);
   });
 
-  it("creates an IPaddr2 VIP from the model's address, netmask and interface", () => {
-    const pair: HttpdHaPair = { ...prodPair, virtualIp: { agent: "IPaddr2", address: "192.168.33.20", cidrNetmask: 24, nic: "ens5" } };
-    expect(lines(pair)).toContain("pcs resource create virtual_ip ocf:heartbeat:IPaddr2 ip=192.168.33.20 cidr_netmask=24 nic=ens5 op monitor interval=30s");
-    expect(resourceChain(pair)).toEqual(["virtual_ip", "webserver"]);
+  it("needs every node's instance id and the region to fence, and refuses what pcs could not carry", () => {
+    expect(() => pcsCommands(prodPair, { region: "eu-west-1" })).toThrow(/hosts\.instanceIds\.ip1: undefined is required/);
+    expect(() => pcsCommands(prodPair, { ...fenceHosts, instanceIds: { ...fenceHosts.instanceIds, ip2: "i-1;reboot" } })).toThrow(/hosts\.instanceIds\.ip2/);
+    expect(() => pcsCommands(prodPair, { ...fenceHosts, instanceIds: { ...fenceHosts.instanceIds, ip3: "i-0123456789abcdef0" } })).toThrow(/hosts\.instanceIds\.ip3: .* names no node/);
+    expect(() => pcsCommands(prodPair, { instanceIds: fenceHosts.instanceIds })).toThrow(/hosts\.region/);
   });
 
-  it("pairs awsvip (the ENI's secondary IP) with IPaddr2 (the address on the interface), started and kept together", () => {
-    const all = lines(withAgent("awsvip"));
-    expect(all).toContain("pcs resource create aws_secondary_ip ocf:heartbeat:awsvip secondary_private_ip=10.50.10.250 op monitor interval=30s");
-    expect(all).toContain("pcs resource create virtual_ip ocf:heartbeat:IPaddr2 ip=10.50.10.250 cidr_netmask=32 nic=eth0 op monitor interval=30s");
-    expect(all).toContain("pcs constraint colocation add virtual_ip with aws_secondary_ip INFINITY");
-    expect(all).toContain("pcs constraint order aws_secondary_ip then virtual_ip");
+  it("without fencing (development), configures no device and no instance ids are needed", () => {
+    const pair: HttpdHaPair = { ...prodPair, fencing: "none" };
+    expect(pcsCommands(pair).map(commandLine)).toContain("pcs property set stonith-enabled=false");
+    expect(managedResources(pair)).toEqual(["aws_secondary_ip", "virtual_ip", "webserver"]);
+  });
+
+  it("chains awsvip (the ENI's secondary IP), IPaddr2 (the address on the host) and httpd; IPaddr2 alone on-premises", () => {
     expect(resourceChain(withAgent("awsvip"))).toEqual(["aws_secondary_ip", "virtual_ip", "webserver"]);
+    expect(resourceChain(withAgent("IPaddr2"))).toEqual(["virtual_ip", "webserver"]);
+    expect(constraintIds(withAgent("IPaddr2"))).toEqual(["colocate-webserver-with-virtual_ip", "order-virtual_ip-then-webserver"]);
   });
 
-  it("gives aws-vpc-move-ip the overlay IP, the interface and every route table to update", () => {
+  it("gives aws-vpc-move-ip every route table to update, and refuses malformed ones", () => {
     const pair = withAgent("aws-vpc-move-ip", "172.16.0.10");
-    const all = lines(pair, { routeTableIds: ["rtb-0123456789abcdef0", "rtb-0fedcba987654321f"] });
-    expect(all).toContain(
-      "pcs resource create virtual_ip ocf:heartbeat:aws-vpc-move-ip ip=172.16.0.10 interface=eth0 routing_table=rtb-0123456789abcdef0,rtb-0fedcba987654321f op monitor interval=30s",
-    );
-    expect(() => pcsCommands(pair)).toThrow(/hosts\.routeTableIds: \[\] must list the route tables/);
-    expect(() => pcsCommands(pair, { routeTableIds: ["rtb-1;reboot"] })).toThrow(/hosts\.routeTableIds\[0\]/);
-  });
-
-  it.each(["awsvip", "aws-vpc-move-ip", "IPaddr2"] as const)("with %s, starts httpd after the VIP on the same node, monitored every 30 s and failing over only after 10 failures", (agent) => {
-    const all = lines(withAgent(agent), { routeTableIds: ["rtb-0123456789abcdef0"] });
-    expect(all).toContain("pcs resource create webserver ocf:heartbeat:apache configfile=/etc/httpd/conf/httpd.conf statusurl=http://localhost/server-status op monitor interval=30s");
-    expect(all).toContain("pcs resource meta webserver migration-threshold=10");
-    const colocation = all.indexOf("pcs constraint colocation add webserver with virtual_ip INFINITY");
-    expect(colocation).toBeGreaterThan(all.findIndex((l) => l.startsWith("pcs resource create webserver")));
-    expect(all[colocation + 1]).toBe("pcs constraint order virtual_ip then webserver");
+    expect(lines(pair, { routeTableIds: ["rtb-0123456789abcdef0", "rtb-0fedcba987654321f"] }).join("\n")).toContain("routing_table=rtb-0123456789abcdef0,rtb-0fedcba987654321f ");
+    expect(() => pcsCommands(pair, fenceHosts)).toThrow(/hosts\.routeTableIds: \[\] must list the route tables/);
+    expect(() => pcsCommands(pair, { ...fenceHosts, routeTableIds: ["rtb-1;reboot"] })).toThrow(/hosts\.routeTableIds\[0\]/);
   });
 
   it("takes a deploy-time httpd config path and refuses one that is not a plain absolute path", () => {
     expect(lines(prodPair, { httpdConfigFile: "/opt/lb/httpd.conf" }).join("\n")).toContain("configfile=/opt/lb/httpd.conf ");
     for (const bad of ["relative/httpd.conf", "/etc/../root/x", "/etc/httpd/conf/httpd.conf op monitor", "/etc/$(id)"]) {
-      expect(() => pcsCommands(prodPair, { httpdConfigFile: bad })).toThrow(/hosts\.httpdConfigFile/);
+      expect(() => pcsCommands(prodPair, { ...fenceHosts, httpdConfigFile: bad })).toThrow(/hosts\.httpdConfigFile/);
     }
   });
 
   it("refuses an interface or address that is not what the model allows", () => {
-    expect(() => pcsCommands({ ...prodPair, virtualIp: { ...prodPair.virtualIp, nic: "eth0 nic=lo" } })).toThrow(/virtualIp\.nic/);
-    expect(() => pcsCommands({ ...prodPair, virtualIp: { ...prodPair.virtualIp, address: "10.0.0.300" } })).toThrow(/virtualIp\.address/);
+    expect(() => pcsCommands({ ...prodPair, virtualIp: { ...prodPair.virtualIp, nic: "eth0 nic=lo" } }, fenceHosts)).toThrow(/virtualIp\.nic/);
+    expect(() => pcsCommands({ ...prodPair, virtualIp: { ...prodPair.virtualIp, address: "10.0.0.300" } }, fenceHosts)).toThrow(/virtualIp\.address/);
   });
 
   it("names resources the way the guide's maintenance commands do", () => {

@@ -6,8 +6,8 @@ import { clusterRunbook, renderClusterRunbook } from "../../../core/render/clust
 import { readStackFile } from "../../../tools/stack-file";
 
 const prodPair = loadEnvironment(readStackFile("prod").config).environment!.httpdHaPair!;
-const hosts = { addresses: { ip1: "10.50.10.11", ip2: "10.50.10.12" } };
-const ipaddr2: HttpdHaPair = { ...prodPair, virtualIp: { ...prodPair.virtualIp, agent: "IPaddr2" } };
+const hosts = { addresses: { ip1: "10.50.10.11", ip2: "10.50.10.12" }, instanceIds: { ip1: "i-0123456789abcdef0", ip2: "i-0fedcba9876543210" }, region: "eu-west-1" };
+const ipaddr2: HttpdHaPair = { ...prodPair, fencing: "none", virtualIp: { ...prodPair.virtualIp, agent: "IPaddr2" } };
 
 /** Every command line of a procedure. */
 const commandsOf = (pair: HttpdHaPair, title: string) =>
@@ -17,8 +17,17 @@ const commandsOf = (pair: HttpdHaPair, title: string) =>
     .map(commandLine);
 
 describe("clusterRunbook", () => {
-  it("checks status with pcs and crm_mon's operation history", () => {
-    expect(commandsOf(prodPair, "Check the cluster")).toEqual(["pcs status", "crm_mon -o -1"]);
+  it("checks status with pcs and crm_mon's operation history, and the fencing history when fenced", () => {
+    expect(commandsOf(prodPair, "Check the cluster")).toEqual(["pcs status", "crm_mon -o -1", "pcs stonith history"]);
+    expect(commandsOf(ipaddr2, "Check the cluster")).toEqual(["pcs status", "crm_mon -o -1"]);
+  });
+
+  it("brings a fenced (stopped) node back by its instance id", () => {
+    expect(commandsOf(prodPair, "Bring back a fenced node")).toEqual([
+      "aws ec2 describe-instances --instance-ids i-0123456789abcdef0 i-0fedcba9876543210 --query 'Reservations[].Instances[].[InstanceId,State.Name]' --output text",
+      "aws ec2 start-instances --instance-ids i-0123456789abcdef0",
+    ]);
+    expect(clusterRunbook(ipaddr2, hosts).map((p) => p.title)).not.toContain("Bring back a fenced node");
   });
 
   it("cleans up every resource of this pair's chain by its cluster name", () => {
@@ -50,7 +59,7 @@ describe("renderClusterRunbook", () => {
     expect(text).toContain("`aws_secondary_ip` → `virtual_ip` → `webserver`");
     const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(blocks).toHaveLength(clusterRunbook(prodPair, hosts).length);
-    expect(blocks[2]).toContain("# maintain ip1, then let the cluster place aws_secondary_ip freely again:\npcs resource clear aws_secondary_ip\n");
+    expect(blocks[3]).toContain("# maintain ip1, then let the cluster place aws_secondary_ip freely again:\npcs resource clear aws_secondary_ip\n");
   });
 
   it("works before the addresses are known", () => {
