@@ -56,29 +56,31 @@ async function stopSite(site: Site | undefined): Promise<void> {
 
 const upgrades = (stubs: readonly StubNode[]) => stubs.flatMap((s) => s.requests.filter((r) => r.method === "UPGRADE").map(() => s.name));
 
+/** Stub GWE nodes behind `target` running the config rendered for `release`, for the enclosing describe. */
+function gweLab(target: { server(): Promise<HttpdServer> }, release: typeof RHEL8): { server: HttpdServer; stubs: StubNode[]; site: Site } {
+  const lab = {} as { server: HttpdServer; stubs: StubNode[]; site: Site };
+  beforeAll(async () => {
+    lab.server = await target.server();
+    lab.stubs = await gweNodes();
+    lab.site = await startSite(lab.server, lab.stubs, release);
+  }, HTTPD_BUILD_TIMEOUT_MS);
+  afterAll(async () => {
+    await stopSite(lab.site);
+    await Promise.all((lab.stubs ?? []).map((s) => s.close()));
+  });
+  return lab;
+}
+
 describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))("Web Engagement 8.5 rendered for RHEL 8 on %s", (_, target) => {
   if (target.skipReason !== undefined) {
     it.skip(`not run: ${target.skipReason}`, () => {});
     return;
   }
-  let server: HttpdServer;
-  let stubs: StubNode[];
-  let site: Site;
-
-  beforeAll(async () => {
-    server = await target.server();
-    stubs = await gweNodes();
-    site = await startSite(server, stubs, RHEL8);
-  }, HTTPD_BUILD_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await stopSite(site);
-    await Promise.all((stubs ?? []).map((s) => s.close()));
-  });
+  const lab = gweLab(target, RHEL8);
 
   it("passes a CometD WebSocket upgrade to the node of the GWROUTEID cookie and echoes frames both ways", async () => {
     for (const name of ["GWE_Node_2", "GWE_Node_3"]) {
-      const ws = await openWebSocket({ port: site.apache.port, path: "/server/cometd", host: HOST, cookie: cookie(name) });
+      const ws = await openWebSocket({ port: lab.site.apache.port, path: "/server/cometd", host: HOST, cookie: cookie(name) });
       expect(ws.upgraded, `upgrade to ${name}`).toBe(true);
       if (!ws.upgraded) return;
       try {
@@ -92,22 +94,22 @@ describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))("Web Engageme
   });
 
   it("sends plain requests, CometD long polls included, through the http balancer with the same stickiness", async () => {
-    const before = upgrades(stubs).length;
-    expect(await tally(20, site.apache.port, "/server/cometd/connect", { host: HOST, cookie: cookie("GWE_Node_1") })).toEqual({ GWE_Node_1: 20 });
-    expect(upgrades(stubs).length).toBe(before);
-    const reply = await send(site.apache.port, "/server/cometd", { host: HOST, cookie: cookie("GWE_Node_3") });
+    const before = upgrades(lab.stubs).length;
+    expect(await tally(20, lab.site.apache.port, "/server/cometd/connect", { host: HOST, cookie: cookie("GWE_Node_1") })).toEqual({ GWE_Node_1: 20 });
+    expect(upgrades(lab.stubs).length).toBe(before);
+    const reply = await send(lab.site.apache.port, "/server/cometd", { host: HOST, cookie: cookie("GWE_Node_3") });
     expect(reply).toMatchObject({ status: 200, node: "GWE_Node_3" });
   });
 
   it("keeps the path boundary: /serverx is not under /server", async () => {
-    const reply = await send(site.apache.port, "/serverx/cometd", { host: HOST, cookie: cookie("GWE_Node_1") });
+    const reply = await send(lab.site.apache.port, "/serverx/cometd", { host: HOST, cookie: cookie("GWE_Node_1") });
     expect(reply.node).toBeUndefined();
     expect(reply.status).toBe(403);
   });
 
   it("fails a WebSocket over to a live node when its node is down", async () => {
-    await stubs[0].close();
-    const ws = await openWebSocket({ port: site.apache.port, path: "/server/cometd", host: HOST, cookie: cookie("GWE_Node_1") });
+    await lab.stubs[0].close();
+    const ws = await openWebSocket({ port: lab.site.apache.port, path: "/server/cometd", host: HOST, cookie: cookie("GWE_Node_1") });
     expect(ws.upgraded).toBe(true);
     if (!ws.upgraded) return;
     try {
@@ -124,28 +126,15 @@ describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))("the upgrade=
     it.skip(`not run: ${target.skipReason}`, () => {});
     return;
   }
-  let server: HttpdServer;
-  let stubs: StubNode[];
-  let site: Site;
-
-  beforeAll(async () => {
-    server = await target.server();
-    stubs = await gweNodes();
-    site = await startSite(server, stubs, RHEL9);
-  }, HTTPD_BUILD_TIMEOUT_MS);
-
-  afterAll(async () => {
-    await stopSite(site);
-    await Promise.all((stubs ?? []).map((s) => s.close()));
-  });
+  const lab = gweLab(target, RHEL9);
 
   it("tunnels only from 2.4.47: 2.4.37 accepts the config, answers the upgrade 200 and never upgrades", async () => {
-    const ws = await openWebSocket({ port: site.apache.port, path: "/server/cometd", host: HOST, cookie: cookie("GWE_Node_2") });
-    if (server.release === RHEL8) {
+    const ws = await openWebSocket({ port: lab.site.apache.port, path: "/server/cometd", host: HOST, cookie: cookie("GWE_Node_2") });
+    if (lab.server.release === RHEL8) {
       expect(ws.upgraded).toBe(false);
       if (!ws.upgraded) expect(ws.status).toBe(200);
-      expect(stubs[1].requests.at(-1)).toMatchObject({ method: "GET", url: "/server/cometd" });
-      expect(upgrades(stubs)).toEqual([]);
+      expect(lab.stubs[1].requests.at(-1)).toMatchObject({ method: "GET", url: "/server/cometd" });
+      expect(upgrades(lab.stubs)).toEqual([]);
     } else {
       expect(ws.upgraded).toBe(true);
       if (!ws.upgraded) return;
@@ -154,7 +143,7 @@ describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))("the upgrade=
       } finally {
         ws.close();
       }
-      expect(upgrades(stubs)).toEqual(["GWE_Node_2"]);
+      expect(upgrades(lab.stubs)).toEqual(["GWE_Node_2"]);
     }
   });
 });
