@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COOKIES, stickyValue } from "../../core/model/genesys-facts";
 import { startBayeuxNode, type BayeuxNode } from "../support/bayeux-node";
 import { openBrowser, until, type CometdClient, type CometdTransport } from "../support/cometd-browser";
+import { HTTPD_BUILD_TIMEOUT_MS } from "../support/apache";
 import { GWE85_BALANCERS, GWE85_HOST, gwe85Environment, type Gwe85Balancer, type RunningBalancer } from "../support/gwe85-balancers";
 import { freePorts } from "../support/ports";
 
@@ -140,11 +141,15 @@ async function webSocketProblems(port: number, nodes: ReadonlyMap<string, Bayeux
 }
 
 describe.each(GWE85_BALANCERS)("CometD sessions through the rendered Web Engagement 8.5 config on $name", (server) => {
+  if (server.skipReason !== undefined) {
+    it.skip(`not run: ${server.skipReason}`, () => {});
+    return;
+  }
   let cluster: Cluster;
 
   beforeAll(async () => {
     cluster = await startCluster(server, true);
-  });
+  }, HTTPD_BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await cluster?.stop();
@@ -187,11 +192,15 @@ describe.each(GWE85_BALANCERS)("CometD sessions through the rendered Web Engagem
 });
 
 describe.each(GWE85_BALANCERS)("non-sticky control: the same config on $name without stickiness", (server) => {
+  if (server.skipReason !== undefined) {
+    it.skip(`not run: ${server.skipReason}`, () => {});
+    return;
+  }
   let cluster: Cluster;
 
   beforeAll(async () => {
     cluster = await startCluster(server, false);
-  });
+  }, HTTPD_BUILD_TIMEOUT_MS);
 
   afterAll(async () => {
     await cluster?.stop();

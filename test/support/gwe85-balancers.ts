@@ -9,7 +9,9 @@ import { loadEnvironment } from "../../core/model/load";
 import { renderHttpdSite } from "../../core/render/httpd";
 import { renderNginxSite } from "../../core/render/nginx";
 import type { ConfigFile } from "../../core/render/common/config-file";
-import { apacheRoot, startApache, testSiteOptions } from "./apache";
+import { releaseAtLeast } from "../../core/render/httpd/modules";
+import { apacheRoot, httpdsUnderTest, startApache, testSiteOptions } from "./apache";
+import type { HttpdUnderTest } from "./httpd-source";
 import { startNginx } from "./nginx";
 
 export interface RunningBalancer {
@@ -19,6 +21,8 @@ export interface RunningBalancer {
 
 export interface Gwe85Balancer {
   readonly name: string;
+  /** Set when this server cannot run here: suites register an explicit skip naming the reason. */
+  readonly skipReason?: string;
   /** Starts the rendered config; `sticky: false` starts the control with stickiness removed. */
   start(env: Environment, addresses: Readonly<Record<string, string>>, options: { readonly sticky: boolean }): Promise<RunningBalancer>;
 }
@@ -36,28 +40,35 @@ function withoutLines<F extends { readonly path: string; readonly content: strin
   });
 }
 
-export const RENDERED_HTTPD: Gwe85Balancer = {
-  name: "Apache httpd (Debian)",
-  async start(env, addresses, { sticky }) {
-    const root = await apacheRoot();
-    let files: ConfigFile[] = renderHttpdSite(env, addresses, testSiteOptions(root, { systems: ["webEngagement85"] }));
-    // Without stickysession, mod_proxy_balancer spreads every request by its lbmethod.
-    if (!sticky) files = withoutLines(files, "web_engagement_85.conf", /^\s*ProxySet stickysession=/, 1);
-    try {
-      const apache = await startApache(files, root);
-      return {
-        port: apache.port,
-        async stop() {
-          await apache.stop();
-          root.remove();
-        },
-      };
-    } catch (error) {
-      root.remove();
-      throw error;
-    }
-  },
-};
+/** A rendered config on one httpd: 2.4.37 (RHEL 8, WebSockets through ws:// twin balancers) or Debian's. */
+function renderedHttpd(target: HttpdUnderTest): Gwe85Balancer {
+  return {
+    name: `Apache ${target.label}`,
+    skipReason: target.skipReason,
+    async start(env, addresses, { sticky }) {
+      const server = await target.server();
+      const root = await apacheRoot();
+      let files: ConfigFile[] = renderHttpdSite(env, addresses, testSiteOptions(root, { systems: ["webEngagement85"] }, server));
+      // Without stickysession, mod_proxy_balancer spreads every request by its lbmethod; before
+      // 2.4.47 the WebSocket twin balancer carries the same stickiness and loses it too.
+      const stickyLines = releaseAtLeast(server.release, "2.4.47") ? 1 : 2;
+      if (!sticky) files = withoutLines(files, "web_engagement_85.conf", /^\s*ProxySet stickysession=/, stickyLines);
+      try {
+        const apache = await startApache(files, root, { server });
+        return {
+          port: apache.port,
+          async stop() {
+            await apache.stop();
+            root.remove();
+          },
+        };
+      } catch (error) {
+        root.remove();
+        throw error;
+      }
+    },
+  };
+}
 
 export const RENDERED_NGINX: Gwe85Balancer = {
   name: "nginx (Debian)",
@@ -70,7 +81,7 @@ export const RENDERED_NGINX: Gwe85Balancer = {
 };
 
 /** The servers every GWE 8.5 CometD test runs against. */
-export const GWE85_BALANCERS: readonly Gwe85Balancer[] = [RENDERED_HTTPD, RENDERED_NGINX];
+export const GWE85_BALANCERS: readonly Gwe85Balancer[] = [...httpdsUnderTest().map(renderedHttpd), RENDERED_NGINX];
 
 export const GWE85_HOST = "gwe.example.com";
 
