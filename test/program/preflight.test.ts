@@ -40,7 +40,7 @@ function completedProd(): string {
     .replace(/111122223333/g, "492837461029")
     .replace(/sshPublicKey: .*/, `sshPublicKey: ${realPublicKey()}`)
     .replace("adminCidr: 10.0.0.0/8", "adminCidr: 81.2.69.0/28");
-  return text.replace(/^config:/m, `config:${SECURE("httpdHaPairSshPrivateKey")}${SECURE("httpdTlsPrivateKey")}${SECURE("httpdTlsCertificate")}`);
+  return text.replace(/^config:/m, `config:${SECURE("httpdHaPairSshPrivateKey")}${SECURE("httpdTlsPrivateKey")}${SECURE("httpdTlsCertificate")}${SECURE("httpdHaPairCorosyncAuthkey")}${SECURE("configurationDatabasePassword")}`);
 }
 
 const configOf = (text: string) => (parse(text) as { config: Record<string, unknown> }).config;
@@ -96,10 +96,12 @@ describe("preflight checks, one change from a completed stack", () => {
 
   it("asks for the corosync key only with the knet transport", () => {
     const config = base();
-    (config["genesys:httpdHaPair"] as { corosync: Record<string, unknown> }).corosync.transport = "knet";
+    delete config["genesys:httpdHaPairCorosyncAuthkey"];
     const report = preflight("prod", config);
     expect(keysOf(report)).toEqual(["genesys:httpdHaPairCorosyncAuthkey"]);
     expect(report.commands).toEqual(["corosync-keygen -k authkey && base64 -w0 authkey | pulumi config set --stack prod --secret genesys:httpdHaPairCorosyncAuthkey"]);
+    (config["genesys:httpdHaPair"] as { corosync: Record<string, unknown> }).corosync.transport = "udpu";
+    expect(preflight("prod", config).problems).toEqual([]);
   });
 
   it("needs no pair secrets in a stack without the pair", () => {
