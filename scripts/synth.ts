@@ -89,7 +89,7 @@ async function synth(args: Args, projectDir: string, finalDir: string, shownDir:
   let failed = false;
   try {
     for (const step of args.preview ? PREVIEW_STEPS : SYNTH_STEPS) {
-      const result = await step({ stack: args.stack, dir: staged.dir, shownDir, run, environment });
+      const result = await step({ stack: args.stack, dir: staged.dir, shownDir, run, environment, projectDir });
       lines.push(...result.summary);
       failed ||= result.failed === true;
     }

@@ -209,13 +209,21 @@ function propertyProblem(key: string, value: unknown): string | undefined {
  * They never come from the stack's own config, so a stack cannot weaken them.
  * Every problem (unknown policy, unknown property, wrong type) stops synth.
  */
+/** A missing or malformed reviewed pack config: a refusal for the operator, printed as its message. */
+export class PackConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PackConfigError";
+  }
+}
+
 export function loadPackConfig(stack: string, root = resolve(__dirname, ".."), policies: readonly GenesysPolicy[] = POLICIES): PackConfig {
   const path = join(root, packConfigPath(stack));
   if (!existsSync(path)) {
-    throw new Error(`no reviewed policy pack config for stack "${stack}": write ${packConfigPath(stack)} (per policy: environment, and the siteDomain, adminCidr and screenRecordingAgents the stack must meet); see README "Policy checks in pull requests"`);
+    throw new PackConfigError(`no reviewed policy pack config for stack "${stack}": write ${packConfigPath(stack)} (per policy: environment, and the siteDomain, adminCidr and screenRecordingAgents the stack must meet; start from a copy of policies/config/dev.json or prod.json); see README "Policy checks in pull requests"`);
   }
   const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`${packConfigPath(stack)} must be a JSON object of policy name -> config`);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new PackConfigError(`${packConfigPath(stack)} must be a JSON object of policy name -> config`);
   const names = new Set(policies.map((p) => p.name));
   const problems: string[] = [];
   for (const [name, entry] of Object.entries(parsed)) {
@@ -229,7 +237,7 @@ export function loadPackConfig(stack: string, root = resolve(__dirname, ".."), p
       if (allowed) problems.push(`${name}.${key}: ${JSON.stringify(value)} is not allowed (allowed: ${allowed})`);
     }
   }
-  if (problems.length > 0) throw new Error(`${packConfigPath(stack)} has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  if (problems.length > 0) throw new PackConfigError(`${packConfigPath(stack)} has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   return parsed as PackConfig;
 }
 
@@ -242,8 +250,8 @@ export function formatViolation(v: ReportedViolation): string {
   return `${v.level.padEnd(9)} ${v.policy}  ${where}: ${v.message}`;
 }
 
-export const writePolicyReport: SynthStep = ({ stack, dir, shownDir = dir, run }) => {
-  const config = loadPackConfig(stack);
+export const writePolicyReport: SynthStep = ({ stack, dir, shownDir = dir, run, projectDir }) => {
+  const config = loadPackConfig(stack, projectDir);
   const report = runPolicies(stack, policyResources(run, stack), config, POLICIES, run.preview === true);
   writeFileSync(join(dir, POLICY_REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(dir, PACK_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);

@@ -45,8 +45,8 @@ export function presentRefusal(error: unknown, options: { readonly traces?: bool
   // A resource input AWS would reject: the message names resource, input, value and rule.
   if (cause instanceof AwsInputRuleError) return cause.message;
   if (cause instanceof StackFileError) return `The stack file cannot be read: ${cause.message}`;
-  // The program's own refusals (RunError) are already written for the operator.
-  if (isRunError(cause)) return cause.message;
+  // The program's own refusals (RunError) and a missing or malformed reviewed pack config are already written for the operator.
+  if (isRunError(cause) || (cause instanceof Error && cause.name === "PackConfigError")) return cause.message;
   const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
   const stack = options.traces && cause instanceof Error && cause.stack ? `\n${cause.stack}` : "";
   return `Synth failed unexpectedly: ${message}${stack}${options.traces ? "" : "\n(run again with --traces for where it failed)"}`;

@@ -21,6 +21,8 @@ export interface SynthContext {
   /** How the summary names out/<stack>/ for the operator (default: dir). */
   readonly shownDir?: string;
   readonly run: MockRun;
+  /** The project folder (with Pulumi.yaml) whose policies/config holds the reviewed pack config; default: this repository. */
+  readonly projectDir?: string;
   /** The validated model of the stack file; steps that need it print nothing without it. */
   readonly environment?: Environment;
 }

@@ -169,7 +169,7 @@ describe("npm run synth refuses in one form", () => {
       const result = await synth(...args);
       expect(result.code).toBe(1);
       expectPlainText(result.stderr);
-      expect(result.stderr).toContain("usage: npm run synth -- --stack <name> [--out DIR] [--traces]");
+      expect(result.stderr).toContain("usage: npm run synth -- --stack <name> [--preview] [--out DIR] [--traces]");
     }
   }, 2 * RUN_TIMEOUT);
 });
@@ -180,6 +180,9 @@ describe("out/<stack> after a run", () => {
 
   it("is written whole by a good run, in place of the previous output", async () => {
     stackFile("mine", "dev", () => undefined);
+    // The README's own-stack recipe: the new stack's reviewed policy reference values, from dev's.
+    mkdirSync(join(project, "policies", "config"), { recursive: true });
+    copyFileSync(join(root, "policies", "config", "dev.json"), join(project, "policies", "config", "mine.json"));
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, "left-from-an-old-run.json"), "{}");
     const result = await synth("--stack", "mine");

@@ -43,8 +43,10 @@ export const TEST_SECRETS: Record<string, string> = Object.fromEntries(
 export async function runStack(stack: string, edit?: ConfigEdit, options: { readonly preview?: boolean } = {}): Promise<MockRun> {
   const values = structuredClone(stackValues(stack));
   edit?.(values);
-  const config = { ...rawConfig(values), ...TEST_SECRETS };
-  return runUnderMocks({ stack, config, secretKeys: Object.keys(TEST_SECRETS), preview: options.preview }, () => deployEnvironment(readEnvironment()));
+  // A whole stack also gets the corosync key: its pair may use knet, the rhel8 default.
+  const secrets = { ...TEST_SECRETS, "genesys:httpdHaPairCorosyncAuthkey": OFFLINE_SECRETS["genesys:httpdHaPairCorosyncAuthkey"] };
+  const config = { ...rawConfig(values), ...secrets };
+  return runUnderMocks({ stack, config, secretKeys: Object.keys(secrets), preview: options.preview }, () => deployEnvironment(readEnvironment()));
 }
 
 export function ofType(run: MockRun, type: string): RegisteredResource[] {
