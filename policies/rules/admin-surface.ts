@@ -89,7 +89,7 @@ export const noWorldIngressOutsideBalancers: StackPolicy = {
  */
 export const sshOnlyFromAdminCidr: ResourcePolicy = {
   name: "ssh-only-from-admin-cidr",
-  description: "Checks, before each security group or rule is created, that SSH (port 22) is reachable only from the administration CIDR of the reviewed pack config (adminCidr), and never from the world, whatever that config says.",
+  description: "Checks that SSH (port 22) is reachable only from the administration CIDR of the reviewed pack config (adminCidr), and never from the world whatever that config says; judged before each security group or rule is created.",
   enforcementLevel: "mandatory",
   kind: "resource",
   resourceTypes: [...INGRESS_RULE, ...SECURITY_GROUP_RULE, ...SECURITY_GROUP],

@@ -90,7 +90,7 @@ describe("synth --stack prod --preview", () => {
 describe("synth --stack prod, HA pair", () => {
   it("names the secrets the pair reads and where the pair's addresses come from", () => {
     const result = results.get("prod")!;
-    expect(result.stdout).toContain("Secrets this stack reads (offline placeholders here; set them with pulumi config set --secret): genesys:httpdHaPairSshPrivateKey, genesys:httpdTlsPrivateKey, genesys:httpdTlsCertificate\n");
+    expect(result.stdout).toContain("Secrets this stack reads (offline placeholders here; set them with pulumi config set --secret): genesys:configurationDatabasePassword, genesys:httpdHaPairSshPrivateKey, genesys:httpdHaPairCorosyncAuthkey, genesys:httpdTlsPrivateKey, genesys:httpdTlsCertificate\n");
     expect(result.stdout).toContain("httpd HA pair: private subnet 10.50.128.0/20 in eu-west-1a (host addresses 10.50.128.4 to 10.50.143.254), virtual IP 10.50.140.250 (awsvip)");
   });
 

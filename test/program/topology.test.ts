@@ -70,8 +70,8 @@ describe("topology.mmd of a stack with the httpd HA pair and Framework sites", (
   it("draws each Framework site with its role, region and servers, and the link between them", () => {
     const { text, counts } = renderTopology(prod);
     expect(counts.frameworkSites).toBe(2);
-    expect(text).toContain('site_emea("site emea: master<br/>eu-west-1<br/>CS 2, CS Proxy 2, Dist. SCS 2")');
-    expect(text).toContain('site_amer("site amer: remote<br/>us-east-1<br/>CS Proxy 3, Dist. SCS 3")');
+    expect(text).toContain('site_emea("site emea: master<br/>eu-west-1<br/>CS 2, CS Proxy 4, Dist. SCS 3")');
+    expect(text).toContain('site_amer("site amer: remote<br/>us-east-1<br/>CS Proxy 6, Dist. SCS 4")');
     expect(text).toMatch(/^ {2}site_amer ---\|"peering"\| site_emea$/m);
   });
 
