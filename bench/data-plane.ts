@@ -1,7 +1,7 @@
 /**
  * Data-plane throughput of Web Engagement 8.5 stickiness, measured with wrk on
  * loopback in one run: straight to one node, through the rendered nginx
- * config, and through the guide's own nginx sample (seed 001), each round
+ * config, and through the guide's own nginx sample (Web Engagement 8.5 load-balancing guide), each round
  * measuring all of them so the ratios compare like with like. Then, under
  * load, how many responses came from the cookie's node.
  */

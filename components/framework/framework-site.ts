@@ -1,5 +1,5 @@
 /**
- * One Management Framework site (seed 004): a private VPC in the site's
+ * One Management Framework site (Framework load-sharing guide): a private VPC in the site's
  * region, the master Configuration Server pair when the site is the master,
  * CS Proxies for the site's clients and Distributed Solution Control Servers
  * for its hosts, with security groups that open only the Framework ports

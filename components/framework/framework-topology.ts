@@ -1,5 +1,5 @@
 /**
- * The multi-site Management Framework (seed 004): one FrameworkSite per site,
+ * The multi-site Management Framework (Framework load-sharing guide): one FrameworkSite per site,
  * each in its own region through one aws provider per region, the links from
  * every remote site to the master site (and between remote sites whose
  * Distributed SCS talk to each other), and the cross-site security rules.

@@ -7,13 +7,13 @@ import type { RecordingService } from "./recording-services";
 
 /** Cookie names, one definition each. Case matters for Apache and ALB rules. */
 export const COOKIES = {
-  /** Web Engagement 8.5: set by the GWE server, value "." + application name (seed 001). */
+  /** Web Engagement 8.5: set by the GWE server, value "." + application name (Web Engagement 8.5 load-balancing guide). */
   webEngagement85: "GWROUTEID",
-  /** Co-browse: set by the Co-browse node, value = node id (seed 002). */
+  /** Co-browse: set by the Co-browse node, value = node id (Co-browse load-balancing guide). */
   cobrowse: "gcbSessionServer",
-  /** Interaction Recording Web Services: made by the balancer, path /<tenant> (seed 003). */
+  /** Interaction Recording Web Services: made by the balancer, path /<tenant> (Interaction Recording load-balancing guide). */
   recordingRws: "ROUTEID",
-  /** Recording Crypto Server: the servlet session cookie (seed 003). */
+  /** Recording Crypto Server: the servlet session cookie (Interaction Recording load-balancing guide). */
   recordingRcs: "JSESSIONID",
 } as const;
 
@@ -160,13 +160,13 @@ export function recordingRoutes(tenant: string, service: RecordingService, webda
   }));
 }
 
-/** URLs a Genesys administrator enters for a recording tenant (seed 003). */
+/** URLs a Genesys administrator enters for a recording tenant (Interaction Recording load-balancing guide). */
 export function recordingTenantUrls(baseUrl: string, tenant: string) {
   const base = `${baseUrl}${tenantPrefix(tenant)}`;
   return { rpsUrl: `${base}/rp/api`, htccBaseUrl: base, rcsBaseUri: `${base}/rcs` };
 }
 
-/** Co-browse serverUrl of one node behind the balancer (seed 002). */
+/** Co-browse serverUrl of one node behind the balancer (Co-browse load-balancing guide). */
 export function cobrowseServerUrl(baseUrl: string, nodeId: string): string {
   return `${baseUrl}${COBROWSE_CONTEXT_PATH}?${COBROWSE_NODE_PARAMETER}=${encodeURIComponent(nodeId)}`;
 }

@@ -1,7 +1,7 @@
 /**
  * Worker sizing. A proxied request holds an httpd worker thread for as long as
  * it lasts, and each logged-in screen-recording agent keeps one persistent
- * connection through the RWS balancer (seed 003), so the workers needed are
+ * connection through the RWS balancer (Interaction Recording load-balancing guide), so the workers needed are
  * one per such agent plus headroom for every other request.
  */
 import type { Recording } from "../../model/environment";

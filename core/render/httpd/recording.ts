@@ -1,5 +1,5 @@
 /**
- * Interaction Recording, multi-tenant (seed 003): one file per tenant,
+ * Interaction Recording, multi-tenant (Interaction Recording load-balancing guide): one file per tenant,
  * `loadbalancer_<tenant>.conf`, with one balancer per tenant and service and
  * the tenant prefix stripped on the way to the backend. Stickiness, cookie
  * path rewrites and standby members come from the model; the Recording

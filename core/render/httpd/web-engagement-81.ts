@@ -1,5 +1,5 @@
 /**
- * Web Engagement 8.1 (seed 000, 8.1.2 guide): a frontend balancer sticky on a
+ * Web Engagement 8.1 (the Web Engagement 8.1.2 load-balancing guide): a frontend balancer sticky on a
  * URL parameter the Frontend Server writes as "." + its application name as
  * configured, and
  * a backend balancer sticky on a cookie the balancer itself issues. Each has

@@ -1,5 +1,5 @@
 /**
- * Web Engagement 8.5 (seed 001): one balancer over the GWE nodes under /server,
+ * Web Engagement 8.5 (Web Engagement 8.5 load-balancing guide): one balancer over the GWE nodes under /server,
  * sticky on the GWROUTEID cookie the GWE server itself sets to "." + its
  * application name; httpd takes the route after the first dot.
  */

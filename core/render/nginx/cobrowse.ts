@@ -1,5 +1,5 @@
 /**
- * Co-browse behind nginx (seed 002). Customers stick by the gcbSessionServer
+ * Co-browse behind nginx (Co-browse load-balancing guide). Customers stick by the gcbSessionServer
  * cookie (value = node id); agents with URL stickiness send
  * `?co-browse-node-id=<node id>`, which wins over the cookie (Workspace Web
  * Edition sends only the parameter). Sessions live on one node, so the

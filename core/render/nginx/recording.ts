@@ -1,5 +1,5 @@
 /**
- * Interaction Recording per tenant behind nginx (seed 003): every service of
+ * Interaction Recording per tenant behind nginx (Interaction Recording load-balancing guide): every service of
  * a tenant has its own upstream groups named from its balancer name
  * (`t1-rws`), published under the tenant prefix with the prefix stripped.
  *

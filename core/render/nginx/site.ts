@@ -72,7 +72,7 @@ function checkedPrefix(prefix: string): string {
 
 /**
  * Connections one worker may hold: each proxied request holds two (client and
- * node), and each screen-recording agent keeps one RWS request open (seed 003),
+ * node), and each screen-recording agent keeps one RWS request open (Interaction Recording load-balancing guide),
  * plus the configured headroom.
  */
 export function workerConnections(env: Environment): number {

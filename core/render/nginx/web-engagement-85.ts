@@ -1,5 +1,5 @@
 /**
- * Web Engagement 8.5 behind nginx (seed 001). The GWE server sets
+ * Web Engagement 8.5 behind nginx (Web Engagement 8.5 load-balancing guide). The GWE server sets
  * GWROUTEID = "." + its application name; the cookie's route picks the group
  * pinned to that node, anything else goes round-robin over the cluster.
  */
@@ -53,7 +53,7 @@ export function renderWebEngagement85(we: WebEngagement85, ctx: SiteContext): Li
     // CometD long polling holds a request open up to the idle timeout.
     directive("proxy_read_timeout", `${we.idleTimeoutSeconds}s`),
     directive("proxy_send_timeout", `${we.idleTimeoutSeconds}s`),
-    // Room for DOM and CSS messages (seed 001).
+    // Room for DOM and CSS messages (Web Engagement 8.5 load-balancing guide).
     directive("proxy_buffers", 8, "2m"),
     directive("proxy_buffer_size", "10m"),
     directive("proxy_busy_buffers_size", "10m"),
