@@ -11,29 +11,16 @@ import { COOKIES, stickyValue } from "../../../core/model/genesys-facts";
 import { HA_OS_FACTS } from "../../../core/model/ha-os";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
 import { apacheRoot, HTTPD_BUILD_TIMEOUT_MS, httpdsUnderTest, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot, type HttpdServer } from "../../support/apache";
-import { freePorts } from "../../support/ports";
-import { parseCookies, startStubNode, type StubNode } from "../../support/stub-node";
+import type { StubNode } from "../../support/stub-node";
 import { openWebSocket } from "../../support/websocket-client";
 import { environmentFrom, send, tally } from "./fixtures";
+import { GWE_NODES as NODES, startGweNodes } from "./gwe-nodes";
 
 const HOST = "gwe.example.com";
-const NODES = ["GWE_Node_1", "GWE_Node_2", "GWE_Node_3"];
 const RHEL8 = HA_OS_FACTS.rhel8.httpd;
 const RHEL9 = HA_OS_FACTS.rhel9.httpd;
 const cookie = (route: string) => `${COOKIES.webEngagement85}=${stickyValue(route)}`;
 
-async function gweNodes(): Promise<StubNode[]> {
-  const ports = await freePorts(NODES.length);
-  return Promise.all(
-    NODES.map((name, i) =>
-      startStubNode({
-        name,
-        port: ports[i],
-        setCookies: (req) => (parseCookies(req.headers.cookie)[COOKIES.webEngagement85] === stickyValue(name) ? [] : [`${COOKIES.webEngagement85}=${stickyValue(name)}; Path=/`]),
-      }),
-    ),
-  );
-}
 
 interface Site {
   readonly root: ApacheRoot;
@@ -61,7 +48,7 @@ function gweLab(target: { server(): Promise<HttpdServer> }, release: typeof RHEL
   const lab = {} as { server: HttpdServer; stubs: StubNode[]; site: Site };
   beforeAll(async () => {
     lab.server = await target.server();
-    lab.stubs = await gweNodes();
+    lab.stubs = await startGweNodes(NODES);
     lab.site = await startSite(lab.server, lab.stubs, release);
   }, HTTPD_BUILD_TIMEOUT_MS);
   afterAll(async () => {

@@ -6,27 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COOKIES, HEALTH_PATHS, stickyValue } from "../../../core/model/genesys-facts";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
 import { apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
-import { freePorts } from "../../support/ports";
-import { parseCookies, startStubNode, type StubNode } from "../../support/stub-node";
+import type { StubNode } from "../../support/stub-node";
 import { openWebSocket } from "../../support/websocket-client";
 import { environmentFrom, send, setCookie, tally } from "./fixtures";
+import { GWE_NODES as NODES, startGweNodes } from "./gwe-nodes";
 
 const HOST = "gwe.example.com";
-const NODES = ["GWE_Node_1", "GWE_Node_2", "GWE_Node_3"];
 
-/** A GWE node: sets GWROUTEID to "." + its application name unless the request already carries it. */
-async function gweNodes(): Promise<StubNode[]> {
-  const ports = await freePorts(NODES.length);
-  return Promise.all(
-    NODES.map((name, i) =>
-      startStubNode({
-        name,
-        port: ports[i],
-        setCookies: (req) => (parseCookies(req.headers.cookie)[COOKIES.webEngagement85] === stickyValue(name) ? [] : [`${COOKIES.webEngagement85}=${stickyValue(name)}; Path=/`]),
-      }),
-    ),
-  );
-}
 
 async function startSite(stubs: StubNode[], webSockets: boolean): Promise<{ root: ApacheRoot; apache: ApacheInstance }> {
   const env = environmentFrom({
@@ -46,7 +32,7 @@ describe("Web Engagement 8.5 balancer on httpd", () => {
   let apache: ApacheInstance;
 
   beforeAll(async () => {
-    stubs = await gweNodes();
+    stubs = await startGweNodes(NODES);
     ({ root, apache } = await startSite(stubs, true));
   });
 
@@ -107,7 +93,7 @@ describe("Web Engagement 8.5 balancer on httpd with WebSockets disabled", () => 
   let apache: ApacheInstance;
 
   beforeAll(async () => {
-    stubs = await gweNodes();
+    stubs = await startGweNodes(NODES);
     ({ root, apache } = await startSite(stubs, false));
   });
 
