@@ -7,7 +7,11 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { startBayeuxNode, type BayeuxNode } from "../test/support/bayeux-node";
 
-type Command = { cmd: "start"; nodes: { name: string; port: number; longPollSeconds: number }[] } | { cmd: "kill"; name: string } | { cmd: "stats" } | { cmd: "stop" };
+type Command =
+  | { cmd: "start"; nodes: { name: string; port: number; longPollSeconds: number }[] }
+  | { cmd: "kill"; name: string }
+  | { cmd: "stats" }
+  | { cmd: "stop" };
 type Request = Command & { id: number };
 
 export interface NodeStats {
@@ -24,15 +28,23 @@ export interface NodeProcess {
   stop(): Promise<void>;
 }
 
-export async function startNodeProcess(nodes: readonly { name: string; port: number; longPollSeconds: number }[]): Promise<NodeProcess> {
-  const child: ChildProcess = fork(__filename, ["--serve"], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+export async function startNodeProcess(
+  nodes: readonly { name: string; port: number; longPollSeconds: number }[],
+): Promise<NodeProcess> {
+  const child: ChildProcess = fork(__filename, ["--serve"], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   let next = 0;
   const waiting = new Map<number, (reply: unknown) => void>();
   child.on("message", (reply: { id: number; value: unknown }) => waiting.get(reply.id)?.(reply.value));
   const call = <T>(request: Command, timeoutMs = 15_000): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const id = next++;
-      const timer = setTimeout(() => reject(new Error(`node process: no answer to ${request.cmd} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`node process: no answer to ${request.cmd} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       waiting.set(id, (value) => {
         clearTimeout(timer);
         waiting.delete(id);
@@ -53,7 +65,11 @@ export async function startNodeProcess(nodes: readonly { name: string; port: num
     await stop();
     throw error;
   }
-  return { kill: (name) => call<number>({ cmd: "kill", name }), stats: () => call<NodeStats[]>({ cmd: "stats" }), stop };
+  return {
+    kill: (name) => call<number>({ cmd: "kill", name }),
+    stats: () => call<NodeStats[]>({ cmd: "stats" }),
+    stop,
+  };
 }
 
 async function serve(): Promise<void> {
@@ -78,7 +94,9 @@ async function serve(): Promise<void> {
           [...nodes.values()].map((n) => ({
             name: n.name,
             handshakes: n.handshakes,
-            accepted: n.publishes.map((p) => (p.data as { seq?: number } | undefined)?.seq).filter((s): s is number => typeof s === "number"),
+            accepted: n.publishes
+              .map((p) => (p.data as { seq?: number } | undefined)?.seq)
+              .filter((s): s is number => typeof s === "number"),
           })),
         );
       case "stop":

@@ -30,7 +30,12 @@ const AFTER_MS = 500;
 
 interface FailoverTarget extends DataPlaneTarget {
   /** Targets for the long-polling re-handshake time and lost publishes. */
-  readonly targets?: { readonly rehandshakeMs?: Target; readonly lost?: Target; readonly noResponse?: Target; readonly failedUpgrades?: Target };
+  readonly targets?: {
+    readonly rehandshakeMs?: Target;
+    readonly lost?: Target;
+    readonly noResponse?: Target;
+    readonly failedUpgrades?: Target;
+  };
 }
 
 interface Sample {
@@ -51,7 +56,14 @@ async function oneSample(target: DataPlaneTarget, transport: CometdTransport): P
   const ports = await freePorts(NODES.length);
   const nodes = await startNodeProcess(NODES.map((name, i) => ({ name, port: ports[i], longPollSeconds: 20 })));
   const addresses = Object.fromEntries(NODES.map((name, i) => [name, `127.0.0.1:${ports[i]}`]));
-  const benchNodes: BenchNodes = { environment, addresses, host: GWE85_HOST, path: "/server/cometd", cookie: "", stickyNode: NODES[0] };
+  const benchNodes: BenchNodes = {
+    environment,
+    addresses,
+    host: GWE85_HOST,
+    path: "/server/cometd",
+    cookie: "",
+    stickyNode: NODES[0],
+  };
   let balancer: RunningBalancer | undefined;
   let browser: Browser | undefined;
   try {
@@ -60,7 +72,8 @@ async function oneSample(target: DataPlaneTarget, transport: CometdTransport): P
     const client = browser.client(balancer.port, transport);
     await client.start(10_000);
     const home = client.successfulHandshakes()[0].node!;
-    if (browser.jar.get(COOKIES.webEngagement85) !== stickyValue(home)) throw new Error(`the session on ${home} is not pinned by its cookie`);
+    if (browser.jar.get(COOKIES.webEngagement85) !== stickyValue(home))
+      throw new Error(`the session on ${home} is not pinned by its cookie`);
     let seq = 0;
     const sent: number[] = [];
     const answered = new Set<number>();
@@ -74,7 +87,11 @@ async function oneSample(target: DataPlaneTarget, transport: CometdTransport): P
       const killedAt = await nodes.kill(home);
       const back = () => client.successfulHandshakes().find((r) => r.at >= killedAt && r.node !== home);
       const opened = () => browser!.upgrades.find((u) => u.at >= killedAt && u.outcome === "opened");
-      await until(() => back() !== undefined && (transport !== "websocket" || opened() !== undefined), RECOVERY_WINDOW_MS, "recovery").catch(() => undefined);
+      await until(
+        () => back() !== undefined && (transport !== "websocket" || opened() !== undefined),
+        RECOVERY_WINDOW_MS,
+        "recovery",
+      ).catch(() => undefined);
       await new Promise((r) => setTimeout(r, AFTER_MS));
       clearInterval(timer);
       await until(() => answered.size >= sent.length, 5_000, "answers to every publish").catch(() => undefined);
@@ -85,7 +102,9 @@ async function oneSample(target: DataPlaneTarget, transport: CometdTransport): P
         lost: sent.filter((n) => !accepted.has(n)).length,
         published: sent.length,
         noResponse: browser.requests.filter((r) => r.at >= killedAt && r.status === 0).length,
-        failedUpgrades: browser.upgrades.filter((u) => u.at >= killedAt && u.outcome !== "opened" && (!reopened || u.at <= reopened.at)).length,
+        failedUpgrades: browser.upgrades.filter(
+          (u) => u.at >= killedAt && u.outcome !== "opened" && (!reopened || u.at <= reopened.at),
+        ).length,
         webSocketBackMs: (reopened?.at ?? Number.NaN) - killedAt,
       };
     } finally {
@@ -99,7 +118,15 @@ async function oneSample(target: DataPlaneTarget, transport: CometdTransport): P
 }
 
 const TARGETS: readonly FailoverTarget[] = [
-  { ...renderedNginx, targets: { rehandshakeMs: { op: "<=", value: 100 }, lost: { op: "<=", value: 2 }, noResponse: { op: "<=", value: 0 }, failedUpgrades: { op: "<=", value: 1 } } },
+  {
+    ...renderedNginx,
+    targets: {
+      rehandshakeMs: { op: "<=", value: 100 },
+      lost: { op: "<=", value: 2 },
+      noResponse: { op: "<=", value: 0 },
+      failedUpgrades: { op: "<=", value: 1 },
+    },
+  },
   { ...renderedHttpd, targets: { noResponse: { op: "<=", value: 0 } } },
   guideSample,
 ];
@@ -125,14 +152,18 @@ export async function cometdFailoverFigures(options: CometdFailoverOptions = {})
       const mine = samples.get(target.name)!;
       mine.longPolling.push(await oneSample(target, "long-polling"));
       mine.webSocket.push(await oneSample(target, "websocket"));
-      options.log?.(`${target.name} ${i + 1}/${count}: ${JSON.stringify({ longPolling: mine.longPolling.at(-1), webSocket: mine.webSocket.at(-1) })}`);
+      options.log?.(
+        `${target.name} ${i + 1}/${count}: ${JSON.stringify({ longPolling: mine.longPolling.at(-1), webSocket: mine.webSocket.at(-1) })}`,
+      );
     }
   }
   for (const target of targets) {
     const { longPolling, webSocket } = samples.get(target.name)!;
     const t = target.targets ?? {};
-    const published = (samples: Sample[]) => `${Math.round(samples.reduce((n, s) => n + s.published, 0) / samples.length)} publishes per sample at 100/s`;
-    const missed = (samples: Sample[], key: "rehandshakeMs" | "webSocketBackMs") => samples.filter((s) => Number.isNaN(s[key])).length;
+    const published = (samples: Sample[]) =>
+      `${Math.round(samples.reduce((n, s) => n + s.published, 0) / samples.length)} publishes per sample at 100/s`;
+    const missed = (samples: Sample[], key: "rehandshakeMs" | "webSocketBackMs") =>
+      samples.filter((s) => Number.isNaN(s[key])).length;
     figures.push(
       {
         group: GROUP,
@@ -140,9 +171,21 @@ export async function cometdFailoverFigures(options: CometdFailoverOptions = {})
         unit: "ms",
         samples: longPolling.map((s) => s.rehandshakeMs),
         target: t.rehandshakeMs,
-        note: [`load average ${loadAtStart.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`, ...(missed(longPolling, "rehandshakeMs") > 0 ? [`${missed(longPolling, "rehandshakeMs")} not within ${RECOVERY_WINDOW_MS / 1000} s`] : [])].join(", "),
+        note: [
+          `load average ${loadAtStart.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`,
+          ...(missed(longPolling, "rehandshakeMs") > 0
+            ? [`${missed(longPolling, "rehandshakeMs")} not within ${RECOVERY_WINDOW_MS / 1000} s`]
+            : []),
+        ].join(", "),
       },
-      { group: GROUP, name: `${target.name}: long-polling publishes lost`, unit: "msgs", samples: longPolling.map((s) => s.lost), target: t.lost, note: published(longPolling) },
+      {
+        group: GROUP,
+        name: `${target.name}: long-polling publishes lost`,
+        unit: "msgs",
+        samples: longPolling.map((s) => s.lost),
+        target: t.lost,
+        note: published(longPolling),
+      },
       {
         group: GROUP,
         name: `${target.name}: requests closed without any response`,
@@ -155,7 +198,10 @@ export async function cometdFailoverFigures(options: CometdFailoverOptions = {})
         name: `${target.name}: WebSocket session handshaken on the other node`,
         unit: "ms",
         samples: webSocket.map((s) => s.rehandshakeMs),
-        note: missed(webSocket, "rehandshakeMs") > 0 ? `${missed(webSocket, "rehandshakeMs")} not within ${RECOVERY_WINDOW_MS / 1000} s` : undefined,
+        note:
+          missed(webSocket, "rehandshakeMs") > 0
+            ? `${missed(webSocket, "rehandshakeMs")} not within ${RECOVERY_WINDOW_MS / 1000} s`
+            : undefined,
       },
       {
         group: GROUP,
@@ -163,9 +209,18 @@ export async function cometdFailoverFigures(options: CometdFailoverOptions = {})
         unit: "upgrades",
         samples: webSocket.map((s) => s.failedUpgrades),
         target: t.failedUpgrades,
-        note: missed(webSocket, "webSocketBackMs") > 0 ? `no WebSocket again within ${RECOVERY_WINDOW_MS / 1000} s in ${missed(webSocket, "webSocketBackMs")} of ${webSocket.length}` : undefined,
+        note:
+          missed(webSocket, "webSocketBackMs") > 0
+            ? `no WebSocket again within ${RECOVERY_WINDOW_MS / 1000} s in ${missed(webSocket, "webSocketBackMs")} of ${webSocket.length}`
+            : undefined,
       },
-      { group: GROUP, name: `${target.name}: WebSocket publishes lost`, unit: "msgs", samples: webSocket.map((s) => s.lost), note: published(webSocket) },
+      {
+        group: GROUP,
+        name: `${target.name}: WebSocket publishes lost`,
+        unit: "msgs",
+        samples: webSocket.map((s) => s.lost),
+        note: published(webSocket),
+      },
     );
   }
   return figures;

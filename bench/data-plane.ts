@@ -87,9 +87,23 @@ function done(summary, latency, requests)
 end
 `;
 
-async function runWrk(port: number, nodes: BenchNodes, seconds: number, connections: number, countScript?: string): Promise<WrkResult> {
+async function runWrk(
+  port: number,
+  nodes: BenchNodes,
+  seconds: number,
+  connections: number,
+  countScript?: string,
+): Promise<WrkResult> {
   const wrk = requireBinary("wrk", "wrk");
-  const args = ["-t2", `-c${connections}`, `-d${seconds}s`, "-H", `Host: ${nodes.host}`, "-H", `Cookie: ${nodes.cookie}`];
+  const args = [
+    "-t2",
+    `-c${connections}`,
+    `-d${seconds}s`,
+    "-H",
+    `Host: ${nodes.host}`,
+    "-H",
+    `Cookie: ${nodes.cookie}`,
+  ];
   if (countScript) args.push("-s", countScript);
   args.push(`http://127.0.0.1:${port}${nodes.path}`);
   const child = spawn(wrk, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -105,7 +119,11 @@ async function runWrk(port: number, nodes: BenchNodes, seconds: number, connecti
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = non2xx + (socket ? socket.slice(1).reduce((n, v) => n + Number(v), 0) : 0);
   const counted = /NODES (\{.*\})/.exec(out);
-  return { requestsPerSecond: Number(rps[1]), errors, nodes: counted ? (JSON.parse(counted[1]) as Record<string, number>) : undefined };
+  return {
+    requestsPerSecond: Number(rps[1]),
+    errors,
+    nodes: counted ? (JSON.parse(counted[1]) as Record<string, number>) : undefined,
+  };
 }
 
 /** A plain fast node: its name in X-Node and a small body, keepalive on. */
@@ -113,7 +131,11 @@ async function startBenchNode(name: string, port: number): Promise<{ close(): Pr
   const body = JSON.stringify({ node: name });
   const sockets = new Set<Socket>();
   const server: Server = createServer((_req, res) => {
-    res.writeHead(200, { "X-Node": name, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+    res.writeHead(200, {
+      "X-Node": name,
+      "Content-Type": "application/json",
+      "Content-Length": Buffer.byteLength(body),
+    });
     res.end(body);
   });
   server.keepAliveTimeout = 60_000;
@@ -142,7 +164,11 @@ function benchEnvironment(): Environment {
     site: { domain: "example.com" },
     webEngagement85: { hostname: HOST, nodes: { GWE_Node_1: {}, GWE_Node_2: {} } },
   };
-  const result = loadEnvironment(Object.fromEntries(Object.entries(config).map(([k, v]) => [`genesys:${k}`, typeof v === "string" ? v : JSON.stringify(v)])));
+  const result = loadEnvironment(
+    Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [`genesys:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    ),
+  );
   if (!result.environment) throw new Error(`bench config rejected: ${JSON.stringify(result.problems)}`);
   return result.environment;
 }
@@ -151,7 +177,13 @@ export const renderedNginx: DataPlaneTarget = {
   name: "rendered nginx",
   minRatioToDirect: 0.45,
   start: (nodes) =>
-    startNginx(({ prefix, port }) => renderNginxSite(nodes.environment, nodes.addresses, { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: "auto" })),
+    startNginx(({ prefix, port }) =>
+      renderNginxSite(nodes.environment, nodes.addresses, {
+        prefix,
+        listen: { address: "127.0.0.1", port },
+        workerProcesses: "auto",
+      }),
+    ),
 };
 
 export const guideSample: DataPlaneTarget = {
@@ -181,7 +213,14 @@ export async function benchDataPlane(options: DataPlaneOptions = {}): Promise<Fi
   const nodeKeys = environment.webEngagement85!.nodes.map((n) => n.key);
   const ports = await freePorts(nodeKeys.length);
   const addresses = Object.fromEntries(nodeKeys.map((key, i) => [key, `127.0.0.1:${ports[i]}`]));
-  const nodes: BenchNodes = { environment, addresses, host: HOST, path: PATH, cookie: `${COOKIES.webEngagement85}=${stickyValue(STICKY_NODE)}`, stickyNode: STICKY_NODE };
+  const nodes: BenchNodes = {
+    environment,
+    addresses,
+    host: HOST,
+    path: PATH,
+    cookie: `${COOKIES.webEngagement85}=${stickyValue(STICKY_NODE)}`,
+    stickyNode: STICKY_NODE,
+  };
   const targets = [renderedNginx, guideSample, ...(options.extraTargets ?? [])];
 
   const servers = await Promise.all(nodeKeys.map((key, i) => startBenchNode(key, ports[i])));
@@ -196,18 +235,37 @@ export async function benchDataPlane(options: DataPlaneOptions = {}): Promise<Fi
     const through = new Map<string, WrkResult[]>(targets.map((t) => [t.name, []]));
     for (let round = 0; round < rounds; round++) {
       direct.push(await runWrk(directPort, nodes, seconds, connections));
-      for (const { target, balancer } of running) through.get(target.name)!.push(await runWrk(balancer.port, nodes, seconds, connections));
+      for (const { target, balancer } of running)
+        through.get(target.name)!.push(await runWrk(balancer.port, nodes, seconds, connections));
     }
     const sticky = new Map<string, Record<string, number>>();
-    for (const { target, balancer } of running) sticky.set(target.name, (await runWrk(balancer.port, nodes, Math.min(seconds, 3), connections, countScript)).nodes ?? {});
+    for (const { target, balancer } of running)
+      sticky.set(
+        target.name,
+        (await runWrk(balancer.port, nodes, Math.min(seconds, 3), connections, countScript)).nodes ?? {},
+      );
 
     const errors = (results: readonly WrkResult[]) => `${results.reduce((n, r) => n + r.errors, 0)} errors`;
     // Loopback throughput shares the cores with everything else running: the load average says how much.
     const wrkNote = `wrk -t2 -c${connections} -d${seconds}s, cookie ${nodes.cookie}, load average ${loadAtStart.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`;
-    const figures: Figure[] = [{ group: GROUP, name: "direct to one node", unit: "req/s", samples: direct.map((r) => r.requestsPerSecond), note: `${wrkNote}, ${errors(direct)}` }];
+    const figures: Figure[] = [
+      {
+        group: GROUP,
+        name: "direct to one node",
+        unit: "req/s",
+        samples: direct.map((r) => r.requestsPerSecond),
+        note: `${wrkNote}, ${errors(direct)}`,
+      },
+    ];
     for (const target of targets) {
       const results = through.get(target.name)!;
-      figures.push({ group: GROUP, name: target.name, unit: "req/s", samples: results.map((r) => r.requestsPerSecond), note: errors(results) });
+      figures.push({
+        group: GROUP,
+        name: target.name,
+        unit: "req/s",
+        samples: results.map((r) => r.requestsPerSecond),
+        note: errors(results),
+      });
       figures.push({
         group: GROUP,
         name: `${target.name} ÷ direct`,

@@ -42,7 +42,9 @@ export async function failoverFigures(options: FailoverBenchOptions = {}): Promi
     for (let i = 0; i < runs; i++) {
       // One drill at a time: a second cluster on the same cores would slow the one being timed.
       const result = await failoverDrill({ pair });
-      log(`${transport} run ${i + 1}/${runs}: failover ${result.seconds.toFixed(2)} s (${result.failedNode} -> ${result.survivor}), start-up ${result.startupSeconds.toFixed(1)} s`);
+      log(
+        `${transport} run ${i + 1}/${runs}: failover ${result.seconds.toFixed(2)} s (${result.failedNode} -> ${result.survivor}), start-up ${result.startupSeconds.toFixed(1)} s`,
+      );
       failover.push(result.seconds);
       startup.push(result.startupSeconds);
     }

@@ -5,7 +5,13 @@
  */
 import { RECORDING_SERVICES } from "../core/model/schema";
 
-const NODE_PREFIX: Record<(typeof RECORDING_SERVICES)[number], string> = { rws: "rws", rp: "rp", rcs: "rcs", interactionReceiver: "ir", webdav: "webdav" };
+const NODE_PREFIX: Record<(typeof RECORDING_SERVICES)[number], string> = {
+  rws: "rws",
+  rp: "rp",
+  rcs: "rcs",
+  interactionReceiver: "ir",
+  webdav: "webdav",
+};
 
 export function tenantKey(i: number): string {
   return `t${i}`;
@@ -16,7 +22,14 @@ export function generatedTenants(count: number): Record<string, unknown> {
   const tenants: Record<string, unknown> = {};
   for (let i = 1; i <= count; i++) {
     const key = tenantKey(i);
-    tenants[key] = Object.fromEntries(RECORDING_SERVICES.map((s) => [s, { nodes: { [`${key}${NODE_PREFIX[s]}1`]: { appName: `${key.toUpperCase()}${NODE_PREFIX[s].toUpperCase()}1` } } }]));
+    tenants[key] = Object.fromEntries(
+      RECORDING_SERVICES.map((s) => [
+        s,
+        {
+          nodes: { [`${key}${NODE_PREFIX[s]}1`]: { appName: `${key.toUpperCase()}${NODE_PREFIX[s].toUpperCase()}1` } },
+        },
+      ]),
+    );
   }
   return tenants;
 }

@@ -8,7 +8,11 @@ export const renderedHttpd: DataPlaneTarget = {
   minRatioToDirect: 0.3,
   async start(nodes) {
     const root = await apacheRoot();
-    const files = renderHttpdSite(nodes.environment, nodes.addresses, testSiteOptions(root, { systems: ["webEngagement85"] }));
+    const files = renderHttpdSite(
+      nodes.environment,
+      nodes.addresses,
+      testSiteOptions(root, { systems: ["webEngagement85"] }),
+    );
     const instance = await startApache(files, root);
     return {
       port: instance.port,

@@ -31,17 +31,21 @@ export function renderSvg(title: string, xLabel: string, series: readonly Series
     const px = (x: number) => ox + (x / xMax) * panelW;
     const py = (y: number) => oy + panelH - (y / yMax) * panelH;
     parts.push(`<rect x="${ox}" y="${oy}" width="${panelW}" height="${panelH}" fill="none" stroke="#999"/>`);
-    parts.push(`<text x="${ox + panelW / 2}" y="${oy - 8}" text-anchor="middle">${escapeXml(`${s.label} (${s.unit})`)}</text>`);
+    parts.push(
+      `<text x="${ox + panelW / 2}" y="${oy - 8}" text-anchor="middle">${escapeXml(`${s.label} (${s.unit})`)}</text>`,
+    );
     for (let t = 0; t <= 4; t++) {
       const y = (yMax * t) / 4;
       parts.push(`<text x="${ox - 6}" y="${py(y) + 4}" text-anchor="end" fill="#555">${y.toPrecision(3)}</text>`);
       parts.push(`<line x1="${ox}" x2="${ox + panelW}" y1="${py(y)}" y2="${py(y)}" stroke="#eee"/>`);
     }
-    for (const x of xs) parts.push(`<text x="${px(x)}" y="${oy + panelH + 16}" text-anchor="middle" fill="#555">${x}</text>`);
+    for (const x of xs)
+      parts.push(`<text x="${px(x)}" y="${oy + panelH + 16}" text-anchor="middle" fill="#555">${x}</text>`);
     parts.push(`<text x="${ox + panelW / 2}" y="${oy + panelH + 34}" text-anchor="middle">${escapeXml(xLabel)}</text>`);
     const path = s.points.map((p, j) => `${j === 0 ? "M" : "L"}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(" ");
     parts.push(`<path d="${path}" fill="none" stroke="#1f77b4" stroke-width="2"/>`);
-    for (const p of s.points) parts.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3" fill="#1f77b4"/>`);
+    for (const p of s.points)
+      parts.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3" fill="#1f77b4"/>`);
   });
   parts.push("</svg>");
   return `${parts.join("\n")}\n`;

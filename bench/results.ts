@@ -36,14 +36,19 @@ function format(value: number): string {
 }
 
 export function renderTable(figures: readonly Figure[]): string {
-  const lines = ["| group | figure | median | min–max | n | target | |", "| --- | --- | ---: | ---: | ---: | --- | --- |"];
+  const lines = [
+    "| group | figure | median | min–max | n | target | |",
+    "| --- | --- | ---: | ---: | ---: | --- | --- |",
+  ];
   for (const f of figures) {
     const min = Math.min(...f.samples);
     const max = Math.max(...f.samples);
     const ok = meets(f);
     const target = f.target ? `${f.target.op} ${format(f.target.value)} ${f.unit}` : "";
     const name = f.note ? `${f.name} (${f.note})` : f.name;
-    lines.push(`| ${f.group} | ${name} | ${format(median(f.samples))} ${f.unit} | ${format(min)}–${format(max)} | ${f.samples.length} | ${target} | ${ok === undefined ? "" : ok ? "✔" : "✘"} |`);
+    lines.push(
+      `| ${f.group} | ${name} | ${format(median(f.samples))} ${f.unit} | ${format(min)}–${format(max)} | ${f.samples.length} | ${target} | ${ok === undefined ? "" : ok ? "✔" : "✘"} |`,
+    );
   }
   return lines.join("\n");
 }

@@ -55,10 +55,14 @@ async function onlyParts(wanted: readonly string[]): Promise<number> {
     ["data plane (wrk)", () => benchDataPlane({ extraTargets: [renderedHttpd] })],
     ["CometD failover", () => cometdFailoverFigures({ log: (l) => console.log(`  ${l}`) })],
     ["synth scale", () => synthScaleFigures()],
-    ["HA pair failover (Pacemaker/Corosync)", () => failoverFigures({ transports: ["udpu"], log: (l) => console.log(`  ${l}`) })],
+    [
+      "HA pair failover (Pacemaker/Corosync)",
+      () => failoverFigures({ transports: ["udpu"], log: (l) => console.log(`  ${l}`) }),
+    ],
   ];
   const chosen = parts.filter(([name]) => wanted.some((w) => name.toLowerCase().includes(w.toLowerCase())));
-  if (chosen.length === 0) throw new Error(`no benchmark part matches ${wanted.join(", ")}; parts: ${parts.map(([n]) => n).join(", ")}`);
+  if (chosen.length === 0)
+    throw new Error(`no benchmark part matches ${wanted.join(", ")}; parts: ${parts.map(([n]) => n).join(", ")}`);
   console.log(machineFacts().join("\n"));
   const timings: string[] = [];
   const figures: Figure[] = [];
@@ -73,12 +77,23 @@ async function main(): Promise<number> {
   const facts = machineFacts();
   const timings: string[] = [];
   const figures: Figure[] = [];
-  figures.push(...(await section("data plane (wrk)", () => benchDataPlane({ extraTargets: [renderedHttpd] }), timings)));
-  figures.push(...(await section("CometD failover", () => cometdFailoverFigures({ log: (l) => console.log(`  ${l}`) }), timings)));
+  figures.push(
+    ...(await section("data plane (wrk)", () => benchDataPlane({ extraTargets: [renderedHttpd] }), timings)),
+  );
+  figures.push(
+    ...(await section("CometD failover", () => cometdFailoverFigures({ log: (l) => console.log(`  ${l}`) }), timings)),
+  );
   const scale = await section("synth scale", () => synthScaleFigures(), timings);
   figures.push(...scale);
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
-  if (isRoot) figures.push(...(await section("HA pair failover (Pacemaker/Corosync)", () => failoverFigures({ transports: ["udpu"], log: (l) => console.log(`  ${l}`) }), timings)));
+  if (isRoot)
+    figures.push(
+      ...(await section(
+        "HA pair failover (Pacemaker/Corosync)",
+        () => failoverFigures({ transports: ["udpu"], log: (l) => console.log(`  ${l}`) }),
+        timings,
+      )),
+    );
   else timings.push("- HA pair failover: not run (needs root for network namespaces)");
 
   const failed = figures.filter((f) => meets(f) === false);

@@ -43,7 +43,9 @@ function decode(text: string): unknown {
 }
 
 function stackConfig(tenants: number): Record<string, string> {
-  const values = Object.fromEntries(Object.entries(readStackFile("dev").config).map(([k, v]) => [k.replace(/^genesys:/, ""), decode(v)]));
+  const values = Object.fromEntries(
+    Object.entries(readStackFile("dev").config).map(([k, v]) => [k.replace(/^genesys:/, ""), decode(v)]),
+  );
   withGeneratedRecording(values, tenants);
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [`genesys:${k}`, encodeConfigValue(v)]));
 }
@@ -64,7 +66,11 @@ function manifestOf(run: MockRun): ManifestEntry[] {
     }));
 }
 
-type Constructor = new (name: string, args: Record<string, unknown>, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+type Constructor = new (
+  name: string,
+  args: Record<string, unknown>,
+  opts?: pulumi.CustomResourceOptions,
+) => pulumi.CustomResource;
 
 /** `aws:ec2/instance:Instance` -> aws.ec2.Instance; `pulumi:providers:aws` -> aws.Provider. */
 function classOf(type: string): Constructor {
@@ -83,12 +89,16 @@ function registerFlat(manifest: readonly ManifestEntry[]): void {
   const wire = (value: unknown): unknown => {
     if (typeof value === "string") return outputs.get(value) ?? value;
     if (Array.isArray(value)) return value.map(wire);
-    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wire(v)]));
+    if (value !== null && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wire(v)]));
     return value;
   };
   for (const entry of manifest) {
     const Cls = classOf(entry.type);
-    const inputs = entry.type === "pulumi:providers:aws" ? { region: entry.inputs.region } : (wire(entry.inputs) as Record<string, unknown>);
+    const inputs =
+      entry.type === "pulumi:providers:aws"
+        ? { region: entry.inputs.region }
+        : (wire(entry.inputs) as Record<string, unknown>);
     const resource = new Cls(entry.name, inputs, provider ? { provider } : undefined);
     if (entry.type === "pulumi:providers:aws") provider = resource as pulumi.ProviderResource;
     const props = resource as unknown as Record<string, pulumi.Output<unknown>>;
@@ -102,7 +112,12 @@ function registerFlat(manifest: readonly ManifestEntry[]): void {
 async function main(): Promise<void> {
   const [mode, tenantsText, manifestPath, variant] = process.argv.slice(2);
   const tenants = Number(tenantsText);
-  if ((mode !== "components" && mode !== "flat") || !Number.isInteger(tenants) || !manifestPath || (variant !== undefined && variant !== "lean")) {
+  if (
+    (mode !== "components" && mode !== "flat") ||
+    !Number.isInteger(tenants) ||
+    !manifestPath ||
+    (variant !== undefined && variant !== "lean")
+  ) {
     throw new Error("usage: synth-driver.ts <components|flat> <tenants> <manifest.json> [lean]");
   }
   if (variant === "lean") {
@@ -115,13 +130,17 @@ async function main(): Promise<void> {
   const { readEnvironment } = await import("../components/stack-config");
   const started = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
-  const run = await runUnderMocks({ stack: "dev", config }, () => (mode === "components" ? deployEnvironment(readEnvironment()) : (registerFlat(manifest), {})));
+  const run = await runUnderMocks({ stack: "dev", config }, () =>
+    mode === "components" ? deployEnvironment(readEnvironment()) : (registerFlat(manifest), {}),
+  );
   const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = process.cpuUsage(cpuBefore);
   const synthCpuMs = (cpu.user + cpu.system) / 1000;
   if (mode === "components") writeFileSync(manifestPath, JSON.stringify(manifestOf(run)));
   const resources = run.resources.filter((r) => r.custom && r.type !== "pulumi:pulumi:Stack").length;
-  console.log(JSON.stringify({ mode, tenants, resources, synthMs, synthCpuMs, maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(
+    JSON.stringify({ mode, tenants, resources, synthMs, synthCpuMs, maxRssMiB: process.resourceUsage().maxRSS / 1024 }),
+  );
 }
 
 main().then(

@@ -42,7 +42,11 @@ export interface SynthScaleRow {
 
 /** What the strict mocks add per run: auto-naming and the AWS rules table over every registered resource, CPU ms. */
 function rulesCpuMs(manifestPath: string): number {
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { type: string; name: string; inputs: Record<string, unknown> }[];
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+  }[];
   const ledger = new Map<string, string>();
   const before = process.cpuUsage();
   for (const entry of manifest) {
@@ -65,7 +69,12 @@ export interface SynthScaleOptions {
   readonly timeoutMs?: number;
 }
 
-async function sample(mode: SynthSample["mode"], tenants: number, manifest: string, timeoutMs: number): Promise<SynthSample> {
+async function sample(
+  mode: SynthSample["mode"],
+  tenants: number,
+  manifest: string,
+  timeoutMs: number,
+): Promise<SynthSample> {
   const started = process.hrtime.bigint();
   const args = mode === "lean" ? ["components", String(tenants), manifest, "lean"] : [mode, String(tenants), manifest];
   const { stdout } = await exec(process.execPath, ["--import", "tsx", join(ROOT, "bench/synth-driver.ts"), ...args], {
@@ -99,7 +108,8 @@ export async function synthScaleRows(options: SynthScaleOptions = {}): Promise<S
         flat.push(await sample("flat", tenants, manifest, timeoutMs));
         lean.push(await sample("lean", tenants, manifest, timeoutMs));
       }
-      if ([...flat, ...lean].some((f) => f.resources !== components[0].resources)) throw new Error(`a baseline registered a different number of resources for ${tenants} tenants`);
+      if ([...flat, ...lean].some((f) => f.resources !== components[0].resources))
+        throw new Error(`a baseline registered a different number of resources for ${tenants} tenants`);
       rows.push({ tenants, resources: components[0].resources, components, flat, lean, rulesCpuMs: rules });
     }
     return rows;
@@ -123,13 +133,53 @@ export async function synthScaleFigures(options: SynthScaleOptions = {}): Promis
     const note = `${row.resources} resources`;
     figures.push(
       // `npm run synth` runs lean (source maps and SDK stack traces off); the targets apply to it.
-      { group: GROUP, name: `synth ${row.tenants} tenants wall time`, unit: "s", samples: row.lean.map((s) => s.wallMs / 1000), note, target: isLargest ? { op: "<=", value: LARGEST_TARGETS.wallSeconds } : undefined },
-      { group: GROUP, name: `synth ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.lean.map((s) => s.maxRssMiB), target: isLargest ? { op: "<=", value: LARGEST_TARGETS.memoryMiB } : undefined },
-      { group: GROUP, name: `synth --traces ${row.tenants} tenants wall time`, unit: "s", samples: row.components.map((s) => s.wallMs / 1000), note: "SDK stack traces kept" },
-      { group: GROUP, name: `synth --traces ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.components.map((s) => s.maxRssMiB) },
-      { group: GROUP, name: `strict mocks' checks (auto-names, AWS input rules) ${row.tenants} tenants CPU time`, unit: "ms", samples: row.rulesCpuMs, note: "included in the synth times above" },
-      { group: GROUP, name: `flat program ${row.tenants} tenants wall time`, unit: "s", samples: row.flat.map((s) => s.wallMs / 1000) },
-      { group: GROUP, name: `flat program ${row.tenants} tenants peak memory`, unit: "MiB", samples: row.flat.map((s) => s.maxRssMiB) },
+      {
+        group: GROUP,
+        name: `synth ${row.tenants} tenants wall time`,
+        unit: "s",
+        samples: row.lean.map((s) => s.wallMs / 1000),
+        note,
+        target: isLargest ? { op: "<=", value: LARGEST_TARGETS.wallSeconds } : undefined,
+      },
+      {
+        group: GROUP,
+        name: `synth ${row.tenants} tenants peak memory`,
+        unit: "MiB",
+        samples: row.lean.map((s) => s.maxRssMiB),
+        target: isLargest ? { op: "<=", value: LARGEST_TARGETS.memoryMiB } : undefined,
+      },
+      {
+        group: GROUP,
+        name: `synth --traces ${row.tenants} tenants wall time`,
+        unit: "s",
+        samples: row.components.map((s) => s.wallMs / 1000),
+        note: "SDK stack traces kept",
+      },
+      {
+        group: GROUP,
+        name: `synth --traces ${row.tenants} tenants peak memory`,
+        unit: "MiB",
+        samples: row.components.map((s) => s.maxRssMiB),
+      },
+      {
+        group: GROUP,
+        name: `strict mocks' checks (auto-names, AWS input rules) ${row.tenants} tenants CPU time`,
+        unit: "ms",
+        samples: row.rulesCpuMs,
+        note: "included in the synth times above",
+      },
+      {
+        group: GROUP,
+        name: `flat program ${row.tenants} tenants wall time`,
+        unit: "s",
+        samples: row.flat.map((s) => s.wallMs / 1000),
+      },
+      {
+        group: GROUP,
+        name: `flat program ${row.tenants} tenants peak memory`,
+        unit: "MiB",
+        samples: row.flat.map((s) => s.maxRssMiB),
+      },
       {
         group: GROUP,
         name: `components / flat registration CPU time, ${row.tenants} tenants`,
@@ -142,12 +192,16 @@ export async function synthScaleFigures(options: SynthScaleOptions = {}): Promis
   const sorted = [...rows].sort((a, b) => a.tenants - b.tenants);
   if (sorted.length >= 3) {
     const [a, b, c] = sorted.slice(-3);
-    const perTenant = (from: SynthScaleRow, to: SynthScaleRow, i: number) => (to.components[i].synthCpuMs - from.components[i].synthCpuMs) / (to.tenants - from.tenants);
+    const perTenant = (from: SynthScaleRow, to: SynthScaleRow, i: number) =>
+      (to.components[i].synthCpuMs - from.components[i].synthCpuMs) / (to.tenants - from.tenants);
     figures.push({
       group: GROUP,
       name: `registration CPU time per added tenant, ${b.tenants}→${c.tenants} over ${a.tenants}→${b.tenants}`,
       unit: "×",
-      samples: Array.from({ length: Math.min(a.components.length, b.components.length, c.components.length) }, (_, i) => perTenant(b, c, i) / perTenant(a, b, i)),
+      samples: Array.from(
+        { length: Math.min(a.components.length, b.components.length, c.components.length) },
+        (_, i) => perTenant(b, c, i) / perTenant(a, b, i),
+      ),
       target: { op: "<=", value: LINEARITY_TARGET },
     });
   }

@@ -26,7 +26,11 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
     region: env.region as aws.Region,
     defaultTags: { tags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" } },
   });
-  const network = new Network("genesys", { network: env.network, natPerZone: env.isProduction }, { providers: { aws: provider } });
+  const network = new Network(
+    "genesys",
+    { network: env.network, natPerZone: env.isProduction },
+    { providers: { aws: provider } },
+  );
   const systems = deployGenesysSystems(env, network, { providers: { aws: provider } }, frameworkControl(env));
   // Framework sites span regions: the topology brings one provider per region, tagged like the stack's.
   const framework =
@@ -36,7 +40,13 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
       amiNameFilter: env.instances.amiNameFilter,
       defaultTags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" },
       applications: hasGenesysNodes(env)
-        ? { region: env.region, vpcId: network.vpcId, vpcCidr: network.vpcCidr, privateSubnetIds: network.privateSubnetIds, privateRouteTableIds: network.privateRouteTableIds }
+        ? {
+            region: env.region,
+            vpcId: network.vpcId,
+            vpcCidr: network.vpcCidr,
+            privateSubnetIds: network.privateSubnetIds,
+            privateRouteTableIds: network.privateRouteTableIds,
+          }
         : undefined,
       isProduction: env.isProduction,
       deletionProtection: env.hardening.deletionProtection,
@@ -46,7 +56,12 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
     env.httpdHaPair &&
     new HttpdHaPair(
       "recording-pair",
-      { environment: env, network, backendAddresses: systems.recording?.privateIps ?? {}, backendSecurityGroupId: systems.recording?.nodeSecurityGroupId },
+      {
+        environment: env,
+        network,
+        backendAddresses: systems.recording?.privateIps ?? {},
+        backendSecurityGroupId: systems.recording?.nodeSecurityGroupId,
+      },
       { providers: { aws: provider } },
     );
   return {

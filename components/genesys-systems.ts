@@ -39,15 +39,28 @@ function usesAlb(env: Environment): boolean {
 function pairScheme(env: Environment): "http" | "https" {
   const config = new pulumi.Config("genesys");
   try {
-    return pairTlsSecrets(env, { certificate: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsCertificate), privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsPrivateKey) }) ? "https" : "http";
+    return pairTlsSecrets(env, {
+      certificate: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsCertificate),
+      privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsPrivateKey),
+    })
+      ? "https"
+      : "http";
   } catch (error) {
     throw new pulumi.RunError((error as Error).message);
   }
 }
 
-export function deployGenesysSystems(env: Environment, network: Network, opts: pulumi.ComponentResourceOptions, frameworkControl?: PlatformArgs["frameworkControl"]): GenesysSystems {
+export function deployGenesysSystems(
+  env: Environment,
+  network: Network,
+  opts: pulumi.ComponentResourceOptions,
+  frameworkControl?: PlatformArgs["frameworkControl"],
+): GenesysSystems {
   if (!hasGenesysNodes(env)) return { outputs: {} };
-  const logs = usesAlb(env) && env.hardening.accessLogs ? new AccessLogBucket("genesys-lb-logs", { forceDestroy: !env.hardening.deletionProtection }, opts) : undefined;
+  const logs =
+    usesAlb(env) && env.hardening.accessLogs
+      ? new AccessLogBucket("genesys-lb-logs", { forceDestroy: !env.hardening.deletionProtection }, opts)
+      : undefined;
   const platform: PlatformArgs = {
     vpcId: network.vpcId,
     vpcCidr: network.vpcCidr,
@@ -63,9 +76,16 @@ export function deployGenesysSystems(env: Environment, network: Network, opts: p
   };
 
   const we81 = env.webEngagement81 && new WebEngagement81("gwe81", { platform, system: env.webEngagement81 }, opts);
-  const we85 = env.webEngagement85 && new WebEngagement85Cluster("gwe85", { platform, cluster: env.webEngagement85 }, opts);
+  const we85 =
+    env.webEngagement85 && new WebEngagement85Cluster("gwe85", { platform, cluster: env.webEngagement85 }, opts);
   const cobrowse = env.cobrowse && new CobrowseCluster("cobrowse", { platform, cluster: env.cobrowse }, opts);
-  const recording = env.recording && new RecordingTenants("recording", { platform, recording: env.recording, siteDomain: env.site.domain, pairScheme: pairScheme(env) }, opts);
+  const recording =
+    env.recording &&
+    new RecordingTenants(
+      "recording",
+      { platform, recording: env.recording, siteDomain: env.site.domain, pairScheme: pairScheme(env) },
+      opts,
+    );
 
   const outputs: Record<string, unknown> = {};
   if (logs) outputs.accessLogBucket = logs.bucketName;
@@ -77,10 +97,22 @@ export function deployGenesysSystems(env: Environment, network: Network, opts: p
       limitations: we85.limitations,
     };
   }
-  if (we81) outputs.webEngagement81 = { wiring: we81.wiring, frontendUrls: we81.frontendUrls, backendUrls: we81.backendUrls, limitations: we81.limitations };
+  if (we81)
+    outputs.webEngagement81 = {
+      wiring: we81.wiring,
+      frontendUrls: we81.frontendUrls,
+      backendUrls: we81.backendUrls,
+      limitations: we81.limitations,
+    };
   if (cobrowse) {
-    outputs.cobrowse = { url: cobrowse.url, serverUrls: cobrowse.serverUrls, ...(cobrowse.balancerDnsName ? { balancerDnsName: cobrowse.balancerDnsName } : {}), limitations: cobrowse.limitations };
+    outputs.cobrowse = {
+      url: cobrowse.url,
+      serverUrls: cobrowse.serverUrls,
+      ...(cobrowse.balancerDnsName ? { balancerDnsName: cobrowse.balancerDnsName } : {}),
+      limitations: cobrowse.limitations,
+    };
   }
-  if (recording) outputs.recording = { tenants: recording.tenantUrls, albs: recording.albs, limitations: recording.limitations };
+  if (recording)
+    outputs.recording = { tenants: recording.tenantUrls, albs: recording.albs, limitations: recording.limitations };
   return { webEngagement81: we81, webEngagement85: we85, cobrowse, recording, outputs };
 }

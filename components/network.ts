@@ -34,15 +34,36 @@ export class Network extends pulumi.ComponentResource {
       this.vpcCidr = aws.ec2.getVpcOutput({ id: existing.vpcId }, { parent: this }).cidrBlock;
       this.publicSubnetIds = Object.fromEntries(zones.map((az) => [az, pulumi.output(existing.publicSubnetIds[az])]));
       this.privateSubnetIds = Object.fromEntries(zones.map((az) => [az, pulumi.output(existing.privateSubnetIds[az])]));
-      this.privateRouteTableIds = Object.fromEntries(zones.map((az) => [az, aws.ec2.getRouteTableOutput({ subnetId: existing.privateSubnetIds[az] }, { parent: this }).routeTableId]));
+      this.privateRouteTableIds = Object.fromEntries(
+        zones.map((az) => [
+          az,
+          aws.ec2.getRouteTableOutput({ subnetId: existing.privateSubnetIds[az] }, { parent: this }).routeTableId,
+        ]),
+      );
     } else {
       const cidr = args.network.vpcCidr as string;
-      const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } }, { parent: this });
-      const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, { parent: this });
+      const vpc = new aws.ec2.Vpc(
+        `${name}-vpc`,
+        { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } },
+        { parent: this },
+      );
+      const igw = new aws.ec2.InternetGateway(
+        `${name}-igw`,
+        { vpcId: vpc.id, tags: { Name: `${name}-igw` } },
+        { parent: this },
+      );
       // Routes are separate resources, never inline: inline routes make the table own every
       // route, so a refresh + up would delete the VIP routes aws-vpc-move-ip adds.
-      const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: { Name: `${name}-public` } }, { parent: this });
-      new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, { parent: this });
+      const publicRoutes = new aws.ec2.RouteTable(
+        `${name}-public`,
+        { vpcId: vpc.id, tags: { Name: `${name}-public` } },
+        { parent: this },
+      );
+      new aws.ec2.Route(
+        `${name}-public-default`,
+        { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id },
+        { parent: this },
+      );
       const plan = planSubnets(cidr, zones);
       const publicSubnets: Record<string, aws.ec2.Subnet> = {};
       const privateSubnets: Record<string, aws.ec2.Subnet> = {};
@@ -50,19 +71,62 @@ export class Network extends pulumi.ComponentResource {
       let sharedNat: aws.ec2.NatGateway | undefined;
       for (const zone of plan) {
         const az = zone.availabilityZone;
-        const pub = new aws.ec2.Subnet(`${name}-public-${az}`, { vpcId: vpc.id, cidrBlock: zone.publicCidr, availabilityZone: az, mapPublicIpOnLaunch: false, tags: { Name: `${name}-public-${az}`, tier: "public" } }, { parent: this });
-        new aws.ec2.RouteTableAssociation(`${name}-public-${az}`, { subnetId: pub.id, routeTableId: publicRoutes.id }, { parent: this });
+        const pub = new aws.ec2.Subnet(
+          `${name}-public-${az}`,
+          {
+            vpcId: vpc.id,
+            cidrBlock: zone.publicCidr,
+            availabilityZone: az,
+            mapPublicIpOnLaunch: false,
+            tags: { Name: `${name}-public-${az}`, tier: "public" },
+          },
+          { parent: this },
+        );
+        new aws.ec2.RouteTableAssociation(
+          `${name}-public-${az}`,
+          { subnetId: pub.id, routeTableId: publicRoutes.id },
+          { parent: this },
+        );
         publicSubnets[az] = pub;
         let nat = sharedNat;
         if (!nat || args.natPerZone) {
-          const eip = new aws.ec2.Eip(`${name}-nat-${az}`, { domain: "vpc", tags: { Name: `${name}-nat-${az}` } }, { parent: this });
-          nat = new aws.ec2.NatGateway(`${name}-nat-${az}`, { subnetId: pub.id, allocationId: eip.id, tags: { Name: `${name}-nat-${az}` } }, { parent: this });
+          const eip = new aws.ec2.Eip(
+            `${name}-nat-${az}`,
+            { domain: "vpc", tags: { Name: `${name}-nat-${az}` } },
+            { parent: this },
+          );
+          nat = new aws.ec2.NatGateway(
+            `${name}-nat-${az}`,
+            { subnetId: pub.id, allocationId: eip.id, tags: { Name: `${name}-nat-${az}` } },
+            { parent: this },
+          );
           sharedNat ??= nat;
         }
-        const priv = new aws.ec2.Subnet(`${name}-private-${az}`, { vpcId: vpc.id, cidrBlock: zone.privateCidr, availabilityZone: az, tags: { Name: `${name}-private-${az}`, tier: "private" } }, { parent: this });
-        const privateRoutes = new aws.ec2.RouteTable(`${name}-private-${az}`, { vpcId: vpc.id, tags: { Name: `${name}-private-${az}` } }, { parent: this });
-        new aws.ec2.Route(`${name}-private-${az}-default`, { routeTableId: privateRoutes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, { parent: this });
-        new aws.ec2.RouteTableAssociation(`${name}-private-${az}`, { subnetId: priv.id, routeTableId: privateRoutes.id }, { parent: this });
+        const priv = new aws.ec2.Subnet(
+          `${name}-private-${az}`,
+          {
+            vpcId: vpc.id,
+            cidrBlock: zone.privateCidr,
+            availabilityZone: az,
+            tags: { Name: `${name}-private-${az}`, tier: "private" },
+          },
+          { parent: this },
+        );
+        const privateRoutes = new aws.ec2.RouteTable(
+          `${name}-private-${az}`,
+          { vpcId: vpc.id, tags: { Name: `${name}-private-${az}` } },
+          { parent: this },
+        );
+        new aws.ec2.Route(
+          `${name}-private-${az}-default`,
+          { routeTableId: privateRoutes.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
+          { parent: this },
+        );
+        new aws.ec2.RouteTableAssociation(
+          `${name}-private-${az}`,
+          { subnetId: priv.id, routeTableId: privateRoutes.id },
+          { parent: this },
+        );
         privateSubnets[az] = priv;
         privateRouteTables[az] = privateRoutes;
       }
@@ -72,6 +136,10 @@ export class Network extends pulumi.ComponentResource {
       this.privateSubnetIds = Object.fromEntries(Object.entries(privateSubnets).map(([az, s]) => [az, s.id]));
       this.privateRouteTableIds = Object.fromEntries(Object.entries(privateRouteTables).map(([az, t]) => [az, t.id]));
     }
-    this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+    });
   }
 }

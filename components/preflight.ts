@@ -17,7 +17,14 @@ function recordingAlbProblems(recording: NonNullable<Environment["recording"]>):
   if (recording.balancer !== "alb") return [];
   const overlaps = recording.tenants.flatMap(overlappingRoutes);
   if (overlaps.length > 0) return overlaps;
-  return packTenants(recording.tenants.map((t) => ({ key: t.key, rules: planTenantRules(t).length, targetGroups: t.services.length, pinnedAlb: t.alb }))).problems;
+  return packTenants(
+    recording.tenants.map((t) => ({
+      key: t.key,
+      rules: planTenantRules(t).length,
+      targetGroups: t.services.length,
+      pinnedAlb: t.alb,
+    })),
+  ).problems;
 }
 
 /** Every AWS-side problem of a valid model; empty when the stack can be built. */

@@ -4,7 +4,10 @@
  */
 export const LOAD_BALANCER = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"] as const;
 export const TARGET_GROUP = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"] as const;
-export const TARGET_GROUP_ATTACHMENT = ["aws:lb/targetGroupAttachment:TargetGroupAttachment", "aws:alb/targetGroupAttachment:TargetGroupAttachment"] as const;
+export const TARGET_GROUP_ATTACHMENT = [
+  "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+  "aws:alb/targetGroupAttachment:TargetGroupAttachment",
+] as const;
 export const LISTENER = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"] as const;
 export const LISTENER_RULE = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"] as const;
 export const INSTANCE = ["aws:ec2/instance:Instance"] as const;

@@ -2,7 +2,13 @@
 import type { GenesysPolicy } from "./policy";
 import { noAdminPathsExposed, noWorldIngressOutsideBalancers, sshOnlyFromAdminCidr } from "./rules/admin-surface";
 import { albQuotasRespected } from "./rules/alb-quotas";
-import { balancerAccessLogs, balancerDeletionProtection, balancerDesyncMitigation, balancerDropsInvalidHeaders, balancerMultiAz } from "./rules/balancer-hardening";
+import {
+  balancerAccessLogs,
+  balancerDeletionProtection,
+  balancerDesyncMitigation,
+  balancerDropsInvalidHeaders,
+  balancerMultiAz,
+} from "./rules/balancer-hardening";
 import { httpsOnlyListeners } from "./rules/https-listeners";
 import { productionRequiresBalancers } from "./rules/production-balancers";
 import { recordingCapacity, recordingProcessorNoStandby, recordingTenantIsolation } from "./rules/recording";

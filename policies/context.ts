@@ -33,10 +33,25 @@ interface ConfigProperty {
 /** JSON schema of PolicyConfig, as the pack declares it to the engine. */
 export const POLICY_CONFIG_SCHEMA: { properties: Record<keyof PolicyConfig, ConfigProperty> } = {
   properties: {
-    environment: { type: "string", enum: [...KINDS], description: "Stack kind; overrides the genesys:environment provider tag." },
-    siteDomain: { type: "string", description: "The website's domain, as reviewed; balancer hostnames must be under it." },
-    adminCidr: { type: "string", description: "The only CIDR allowed to reach SSH, as reviewed; one that reaches the world is itself a violation." },
-    screenRecordingAgents: { type: "integer", minimum: 0, description: "Screen-recording agents logged in at once over every recording tenant, as reviewed; the recording balancer needs a worker for each." },
+    environment: {
+      type: "string",
+      enum: [...KINDS],
+      description: "Stack kind; overrides the genesys:environment provider tag.",
+    },
+    siteDomain: {
+      type: "string",
+      description: "The website's domain, as reviewed; balancer hostnames must be under it.",
+    },
+    adminCidr: {
+      type: "string",
+      description: "The only CIDR allowed to reach SSH, as reviewed; one that reaches the world is itself a violation.",
+    },
+    screenRecordingAgents: {
+      type: "integer",
+      minimum: 0,
+      description:
+        "Screen-recording agents logged in at once over every recording tenant, as reviewed; the recording balancer needs a worker for each.",
+    },
   },
 };
 

@@ -5,7 +5,15 @@
  * found nothing wrong has not passed: it is reported "not evaluated", never
  * as a silent pass. The pack adapter and the offline report both use this.
  */
-import { isNotEvaluated, type NotEvaluated, type PolicyContext, type PolicyResource, type ResourcePolicy, type StackPolicy, type Violation } from "./policy";
+import {
+  isNotEvaluated,
+  type NotEvaluated,
+  type PolicyContext,
+  type PolicyResource,
+  type ResourcePolicy,
+  type StackPolicy,
+  type Violation,
+} from "./policy";
 import { trackUnknownReads } from "./props";
 
 export interface PolicyOutcome {
@@ -15,10 +23,19 @@ export interface PolicyOutcome {
 
 /** The SDK's UnknownValueError (and the offline stand-in) carry the kind of unknown value they met. */
 function isUnknownValueError(error: unknown): error is Error {
-  return error instanceof Error && (error.name === "UnknownValueError" || error.constructor.name === "UnknownValueError" || "unknownTypeSentinel" in error);
+  return (
+    error instanceof Error &&
+    (error.name === "UnknownValueError" ||
+      error.constructor.name === "UnknownValueError" ||
+      "unknownTypeSentinel" in error)
+  );
 }
 
-function outcome(run: () => readonly (Violation | NotEvaluated)[], resources: readonly PolicyResource[], subject?: PolicyResource): PolicyOutcome {
+function outcome(
+  run: () => readonly (Violation | NotEvaluated)[],
+  resources: readonly PolicyResource[],
+  subject?: PolicyResource,
+): PolicyOutcome {
   let findings: readonly (Violation | NotEvaluated)[];
   let unknownInputs: string[];
   try {
@@ -30,16 +47,32 @@ function outcome(run: () => readonly (Violation | NotEvaluated)[], resources: re
   const violations = findings.filter((f): f is Violation => !isNotEvaluated(f));
   const notEvaluated = findings.filter(isNotEvaluated);
   if (violations.length === 0 && notEvaluated.length === 0 && unknownInputs.length > 0) {
-    const shown = unknownInputs.slice(0, 3).join(", ") + (unknownInputs.length > 3 ? ` and ${unknownInputs.length - 3} more` : "");
+    const shown =
+      unknownInputs.slice(0, 3).join(", ") + (unknownInputs.length > 3 ? ` and ${unknownInputs.length - 3} more` : "");
     return { violations, notEvaluated: [{ notEvaluated: shown, resource: subject }] };
   }
   return { violations, notEvaluated };
 }
 
-export function evaluateResourcePolicy(policy: ResourcePolicy, resource: PolicyResource, context: PolicyContext): PolicyOutcome {
-  return outcome(() => policy.check(resource, context).map((f) => (typeof f === "string" ? { message: f, resource } : { resource, ...f })), [resource], resource);
+export function evaluateResourcePolicy(
+  policy: ResourcePolicy,
+  resource: PolicyResource,
+  context: PolicyContext,
+): PolicyOutcome {
+  return outcome(
+    () =>
+      policy
+        .check(resource, context)
+        .map((f) => (typeof f === "string" ? { message: f, resource } : { resource, ...f })),
+    [resource],
+    resource,
+  );
 }
 
-export function evaluateStackPolicy(policy: StackPolicy, resources: readonly PolicyResource[], context: PolicyContext): PolicyOutcome {
+export function evaluateStackPolicy(
+  policy: StackPolicy,
+  resources: readonly PolicyResource[],
+  context: PolicyContext,
+): PolicyOutcome {
   return outcome(() => policy.check(resources, context), resources);
 }

@@ -8,6 +8,7 @@ import { POLICIES } from "./catalog";
 import { toPackPolicies } from "./pulumi-adapter";
 
 new PolicyPack("genesys-load-balancing", {
-  description: "Genesys load balancing: mandatory balancers, product stickiness cookies, hardened HTTPS balancers under the site domain, recording tenant isolation, no admin surface, ALB quotas.",
+  description:
+    "Genesys load balancing: mandatory balancers, product stickiness cookies, hardened HTTPS balancers under the site domain, recording tenant isolation, no admin surface, ALB quotas.",
   policies: toPackPolicies(POLICIES),
 });

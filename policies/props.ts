@@ -24,7 +24,10 @@ function unknownAt(path: readonly (string | number)[]): typeof UNKNOWN {
  * unknown. A check that found nothing wrong but read an unknown input has not
  * passed: it could not tell (the runners report it "not evaluated").
  */
-export function trackUnknownReads<T>(check: () => T, resources: readonly PolicyResource[] = []): { result: T; unknownInputs: string[] } {
+export function trackUnknownReads<T>(
+  check: () => T,
+  resources: readonly PolicyResource[] = [],
+): { result: T; unknownInputs: string[] } {
   const outer = [unknownReads, owners] as const;
   unknownReads = new Set();
   owners = new WeakMap(resources.map((r) => [r.props as object, r]));

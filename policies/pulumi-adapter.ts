@@ -9,7 +9,13 @@
 import { AWS_PROVIDER } from "./aws-types";
 import { POLICY_CONFIG_SCHEMA, policyContext, type PolicyConfig } from "./context";
 import { evaluateResourcePolicy, evaluateStackPolicy } from "./evaluate";
-import { notEvaluatedMessage, type EnforcementLevel, type GenesysPolicy, type PolicyContext, type PolicyResource } from "./policy";
+import {
+  notEvaluatedMessage,
+  type EnforcementLevel,
+  type GenesysPolicy,
+  type PolicyContext,
+  type PolicyResource,
+} from "./policy";
 
 /** What the SDK passes a resource validation (the fields used here). */
 export interface SdkResourceArgs {
@@ -50,7 +56,11 @@ function report(reportViolation: ReportViolation, context: PolicyContext, messag
  * evaluates it again on the real values, and nobody mistakes it for a pass.
  */
 function reportNotEvaluated(reportViolation: ReportViolation, input: string, urn?: string): void {
-  (reportViolation as unknown as ReportViolationInfo)({ message: notEvaluatedMessage(input), urn, enforcementLevel: "advisory" });
+  (reportViolation as unknown as ReportViolationInfo)({
+    message: notEvaluatedMessage(input),
+    urn,
+    enforcementLevel: "advisory",
+  });
 }
 
 interface PackPolicyBase {
@@ -69,14 +79,25 @@ export interface PackStackPolicy extends PackPolicyBase {
 }
 
 export function toPackPolicy(policy: GenesysPolicy): PackResourcePolicy | PackStackPolicy {
-  const base = { name: policy.name, description: policy.description, enforcementLevel: policy.enforcementLevel, configSchema: POLICY_CONFIG_SCHEMA };
+  const base = {
+    name: policy.name,
+    description: policy.description,
+    enforcementLevel: policy.enforcementLevel,
+    configSchema: POLICY_CONFIG_SCHEMA,
+  };
   if (policy.kind === "resource") {
     return {
       ...base,
       validateResource: (args, reportViolation) => {
         if (!policy.resourceTypes.includes(args.type)) return;
         const context = policyContext(args.getConfig<PolicyConfig>(), args.provider ? [args.provider.props] : []);
-        const resource: PolicyResource = { type: args.type, name: args.name, urn: args.urn, props: args.props, propertyDependencies: {} };
+        const resource: PolicyResource = {
+          type: args.type,
+          name: args.name,
+          urn: args.urn,
+          props: args.props,
+          propertyDependencies: {},
+        };
         const found = evaluateResourcePolicy(policy, resource, context);
         for (const v of found.violations) report(reportViolation, context, v.message, args.urn);
         for (const n of found.notEvaluated) reportNotEvaluated(reportViolation, n.notEvaluated, args.urn);

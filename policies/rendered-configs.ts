@@ -23,15 +23,25 @@ export interface RenderedText {
 
 /** Whether a resource is one of an httpd pair's staging steps. */
 export function isStagingStep(resource: PolicyResource): boolean {
-  return resource.type === COMMAND && STAGE_STEP.test(resource.name) && lineage(resource).some((r) => HTTPD_PAIR_COMPONENT.test(r.type));
+  return (
+    resource.type === COMMAND &&
+    STAGE_STEP.test(resource.name) &&
+    lineage(resource).some((r) => HTTPD_PAIR_COMPONENT.test(r.type))
+  );
 }
 
 /** Every known rendered text, and the staging scripts a preview does not know yet. */
-export function renderedConfigs(resources: readonly PolicyResource[]): { texts: RenderedText[]; unknown: NotEvaluated[] } {
+export function renderedConfigs(resources: readonly PolicyResource[]): {
+  texts: RenderedText[];
+  unknown: NotEvaluated[];
+} {
   const unknown: NotEvaluated[] = [];
   for (const step of resources.filter(isStagingStep)) {
-    if (read(step.props, "create") === UNKNOWN) unknown.push({ notEvaluated: `create of ${label(step)}`, resource: step });
+    if (read(step.props, "create") === UNKNOWN)
+      unknown.push({ notEvaluated: `create of ${label(step)}`, resource: step });
   }
-  const texts = untracked(() => resources.flatMap((resource) => renderedTexts(resource.props).map((text) => ({ resource, text }))));
+  const texts = untracked(() =>
+    resources.flatMap((resource) => renderedTexts(resource.props).map((text) => ({ resource, text }))),
+  );
   return { texts, unknown };
 }

@@ -53,7 +53,9 @@ export function systemsIn(resources: readonly PolicyResource[]): SystemInstance[
   for (const r of resources) {
     const facts = BALANCED_SYSTEMS.find((s) => s.component.test(r.type));
     if (!facts) continue;
-    const outer = lineage(r).slice(1).some((a) => facts.component.test(a.type));
+    const outer = lineage(r)
+      .slice(1)
+      .some((a) => facts.component.test(a.type));
     if (!outer) found.push({ facts, component: r });
   }
   return found;
@@ -90,13 +92,17 @@ export function tierOf(node: PolicyResource): string | undefined {
 }
 
 const SERVICE_BY_SHORT = new Map(RECORDING_SERVICES.map((s) => [RECORDING_SERVICE_FACTS[s].short, s] as const));
-const TENANT_SERVICE_NAME = new RegExp(`(?:^|-)([a-z][a-z0-9]{0,11})-(${[...SERVICE_BY_SHORT.keys()].join("|")})(?:-|$)`);
+const TENANT_SERVICE_NAME = new RegExp(
+  `(?:^|-)([a-z][a-z0-9]{0,11})-(${[...SERVICE_BY_SHORT.keys()].join("|")})(?:-|$)`,
+);
 
 /** Tenant and service of a recording resource, from its `genesys:tenant`/`genesys:service` tags or its `<tenant>-<service>` name. */
 export function recordingIdentity(resource: PolicyResource): { tenant?: string; service?: RecordingService } {
   const tags = tagsOf(resource);
   const match = TENANT_SERVICE_NAME.exec(resource.name);
   const taggedService = tags["genesys:service"];
-  const service = (RECORDING_SERVICES as readonly string[]).includes(taggedService ?? "") ? (taggedService as RecordingService) : SERVICE_BY_SHORT.get(taggedService ?? match?.[2] ?? "");
+  const service = (RECORDING_SERVICES as readonly string[]).includes(taggedService ?? "")
+    ? (taggedService as RecordingService)
+    : SERVICE_BY_SHORT.get(taggedService ?? match?.[2] ?? "");
   return { tenant: tags["genesys:tenant"] ?? match?.[1], service };
 }

@@ -42,10 +42,15 @@ export function coversPort(ingress: Ingress, port: number): boolean {
 }
 
 function num(value: unknown): number | undefined {
-  return typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : undefined;
+  return typeof value === "number"
+    ? value
+    : typeof value === "string" && /^-?\d+$/.test(value)
+      ? Number(value)
+      : undefined;
 }
 
-const ofTypes = (resources: readonly PolicyResource[], types: readonly string[]) => resources.filter((r) => isOneOf(r.type, types));
+const ofTypes = (resources: readonly PolicyResource[], types: readonly string[]) =>
+  resources.filter((r) => isOneOf(r.type, types));
 const first = (list: readonly PolicyResource[]) => list[0];
 
 export class Topology {
@@ -70,7 +75,11 @@ export class Topology {
 
   /** Every ingress permission; read only by the policies that ask, so no other policy touches (possibly unknown) sources. */
   get ingress(): readonly Ingress[] {
-    this.ingressCache ??= [...ofTypes(this.resources, INGRESS_RULE).map(vpcIngress), ...ofTypes(this.resources, SECURITY_GROUP_RULE).flatMap(ec2RuleIngress), ...this.securityGroups.flatMap(inlineIngress)];
+    this.ingressCache ??= [
+      ...ofTypes(this.resources, INGRESS_RULE).map(vpcIngress),
+      ...ofTypes(this.resources, SECURITY_GROUP_RULE).flatMap(ec2RuleIngress),
+      ...this.securityGroups.flatMap(inlineIngress),
+    ];
     return this.ingressCache;
   }
 
@@ -117,7 +126,9 @@ export class Topology {
 
   /** Rules (and listeners, by their default action) that forward to the target group. */
   routesTo(targetGroup: PolicyResource): PolicyResource[] {
-    return [...this.listeners, ...this.rules].filter((r) => this.forwardedTargetGroups(r).some((tg) => tg.urn === targetGroup.urn));
+    return [...this.listeners, ...this.rules].filter((r) =>
+      this.forwardedTargetGroups(r).some((tg) => tg.urn === targetGroup.urn),
+    );
   }
 
   targetGroupsOfNode(node: PolicyResource): PolicyResource[] {
@@ -129,7 +140,9 @@ export class Topology {
   nodesOfTargetGroup(targetGroup: PolicyResource): PolicyResource[] {
     return this.attachments
       .filter((a) => dependenciesOf(a, "targetGroupArn").some((t) => t.urn === targetGroup.urn))
-      .flatMap((a) => dependenciesOf(a, "targetId").filter((d) => isOneOf(d.type, INSTANCE) || isOneOf(d.type, NETWORK_INTERFACE)));
+      .flatMap((a) =>
+        dependenciesOf(a, "targetId").filter((d) => isOneOf(d.type, INSTANCE) || isOneOf(d.type, NETWORK_INTERFACE)),
+      );
   }
 
   /** Security groups of an instance, network interface or balancer. */

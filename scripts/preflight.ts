@@ -27,7 +27,9 @@ function parseArgs(argv: readonly string[]): { stack: string; dir: string } {
 
 try {
   const { stack, dir } = parseArgs(process.argv.slice(2));
-  const doc = parse(readFileSync(join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> } | null;
+  const doc = parse(readFileSync(join(dir, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config?: Record<string, unknown>;
+  } | null;
   const report = preflight(stack, doc?.config ?? {});
   console.log(formatReport(report));
   process.exit(report.problems.length === 0 ? 0 : 1);

@@ -17,7 +17,8 @@ import { presentRefusal, UsageError } from "../tools/refusal";
 import { findProjectDir, readStackFile } from "../tools/stack-file";
 import { collectRuntimeWarnings, formatWarningGroups, groupWarnings } from "../tools/warning-groups";
 
-const USAGE = "usage: npm run synth -- --stack <name> [--preview] [--out DIR] [--traces]   (<name>: a Pulumi.<name>.yaml of the project, e.g. dev, prod)";
+const USAGE =
+  "usage: npm run synth -- --stack <name> [--preview] [--out DIR] [--traces]   (<name>: a Pulumi.<name>.yaml of the project, e.g. dev, prod)";
 
 interface Args {
   readonly stack: string;
@@ -42,7 +43,10 @@ function parseArgs(argv: readonly string[]): Args {
     else throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}\n${USAGE}`);
   }
   if (stack === undefined) throw new UsageError(`--stack is required\n${USAGE}`);
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, '_', '.', '-')\n${USAGE}`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack))
+    throw new UsageError(
+      `--stack ${JSON.stringify(stack)} is not a stack name (letters, digits, '_', '.', '-')\n${USAGE}`,
+    );
   if (outDir === "") throw new UsageError(`--out needs a folder\n${USAGE}`);
   return { stack, outDir, traces, preview };
 }
@@ -53,10 +57,21 @@ function shown(path: string, from: string): string {
   return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
-async function synth(args: Args, projectDir: string, finalDir: string, shownDir: string): Promise<{ lines: string[]; failed: boolean }> {
+async function synth(
+  args: Args,
+  projectDir: string,
+  finalDir: string,
+  shownDir: string,
+): Promise<{ lines: string[]; failed: boolean }> {
   const stackFile = readStackFile(args.stack, projectDir);
   // The SDK and the program load only once the stack file reads: refusals before that are instant.
-  const [{ loadEnvironment }, { secretNeeds }, { runUnderMocks }, { withOfflineSecrets }, { PREVIEW_STEPS, SYNTH_STEPS }] = await Promise.all([
+  const [
+    { loadEnvironment },
+    { secretNeeds },
+    { runUnderMocks },
+    { withOfflineSecrets },
+    { PREVIEW_STEPS, SYNTH_STEPS },
+  ] = await Promise.all([
     import("../core/model/load"),
     import("../core/model/secrets"),
     import("../tools/mock-run"),
@@ -68,7 +83,15 @@ async function synth(args: Args, projectDir: string, finalDir: string, shownDir:
   const warnings = collectRuntimeWarnings();
   let run;
   try {
-    run = await runUnderMocks({ stack: args.stack, config: secrets.config, secretKeys: [...stackFile.secretKeys, ...secrets.added], preview: args.preview }, async () => (await import("../index")).default);
+    run = await runUnderMocks(
+      {
+        stack: args.stack,
+        config: secrets.config,
+        secretKeys: [...stackFile.secretKeys, ...secrets.added],
+        preview: args.preview,
+      },
+      async () => (await import("../index")).default,
+    );
   } finally {
     warnings.stop();
   }
@@ -77,13 +100,23 @@ async function synth(args: Args, projectDir: string, finalDir: string, shownDir:
   const environment = loadEnvironment(stackFile.config).environment;
   if (!environment) throw new Error("the program ran but the stack config does not load");
 
-  const lines = [`Stack ${args.stack} (${shown(stackFile.path, process.env.INIT_CWD ?? process.cwd())}, ${environment.isProduction ? "production" : "development"}): ${run.resources.length} resources registered offline${args.preview ? " as a first preview (ids, ARNs and addresses unknown)" : ""} in ${elapsedMs.toFixed(0)} ms`, `Provider auto-names applied; ${INPUT_RULES.length} AWS input rules (tools/aws-rules.ts) hold for every resource`];
-  if (args.preview) lines.push("Preview: rendered configs and the topology need the deployed addresses; run synth without --preview for them");
+  const lines = [
+    `Stack ${args.stack} (${shown(stackFile.path, process.env.INIT_CWD ?? process.cwd())}, ${environment.isProduction ? "production" : "development"}): ${run.resources.length} resources registered offline${args.preview ? " as a first preview (ids, ARNs and addresses unknown)" : ""} in ${elapsedMs.toFixed(0)} ms`,
+    `Provider auto-names applied; ${INPUT_RULES.length} AWS input rules (tools/aws-rules.ts) hold for every resource`,
+  ];
+  if (args.preview)
+    lines.push(
+      "Preview: rendered configs and the topology need the deployed addresses; run synth without --preview for them",
+    );
   const used = secretNeeds(environment);
   if (used.length > 0) {
     const fromFile = new Set(stackFile.secretKeys);
-    const names = used.map((s) => `${s.key}${s.required ? "" : " (optional)"}${fromFile.has(s.key) ? " (encrypted in the stack file)" : ""}`);
-    lines.push(`Secrets this stack reads (offline placeholders here; set them with pulumi config set --secret): ${names.join(", ")}`);
+    const names = used.map(
+      (s) => `${s.key}${s.required ? "" : " (optional)"}${fromFile.has(s.key) ? " (encrypted in the stack file)" : ""}`,
+    );
+    lines.push(
+      `Secrets this stack reads (offline placeholders here; set them with pulumi config set --secret): ${names.join(", ")}`,
+    );
   }
   const staged = stageOutput(finalDir);
   let failed = false;
@@ -119,7 +152,8 @@ async function main(): Promise<number> {
     Error.stackTraceLimit = 0;
   }
   const projectDir = findProjectDir(from) ?? resolve(__dirname, "..");
-  const finalDir = args.outDir === undefined ? join(projectDir, "out", args.stack) : resolve(from, args.outDir, args.stack);
+  const finalDir =
+    args.outDir === undefined ? join(projectDir, "out", args.stack) : resolve(from, args.outDir, args.stack);
   const shownDir = shown(finalDir, from);
   try {
     const { lines, failed } = await synth(args, projectDir, finalDir, shownDir);
@@ -127,7 +161,8 @@ async function main(): Promise<number> {
     return failed ? 1 : 0;
   } catch (error) {
     console.error(presentRefusal(error, { traces: args.traces }));
-    if (removeStaleOutput(finalDir)) console.error(`Removed ${shownDir} from an earlier run: it would no longer match Pulumi.${args.stack}.yaml.`);
+    if (removeStaleOutput(finalDir))
+      console.error(`Removed ${shownDir} from an earlier run: it would no longer match Pulumi.${args.stack}.yaml.`);
     else console.error(`Nothing written to ${shownDir}.`);
     return 1;
   }

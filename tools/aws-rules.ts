@@ -34,30 +34,87 @@ const PULUMI_AWS = "pulumi-aws provider/resources.go";
 const DEFAULT_AUTO_NAME = `${PULUMI_AWS}: setAutonaming (maxLength 255, separator "-")`;
 
 export const AUTO_NAMES: Readonly<Record<string, AutoNameRule>> = {
-  "aws:lb/targetGroup:TargetGroup": { property: "name", maxLength: 32, prefixProperty: "namePrefix", source: `${PULUMI_AWS}: aws_lb_target_group "name": AutoName("name", 32, "-")` },
-  "aws:lb/loadBalancer:LoadBalancer": { property: "name", maxLength: 255, prefixProperty: "namePrefix", source: DEFAULT_AUTO_NAME },
-  "aws:ec2/securityGroup:SecurityGroup": { property: "name", maxLength: 255, prefixProperty: "namePrefix", source: DEFAULT_AUTO_NAME },
-  "aws:iam/role:Role": { property: "name", maxLength: 64, prefixProperty: "namePrefix", source: `${PULUMI_AWS}: aws_iam_role "name": AutoName("name", 64, "-")` },
-  "aws:iam/instanceProfile:InstanceProfile": { property: "name", maxLength: 255, prefixProperty: "namePrefix", source: DEFAULT_AUTO_NAME },
-  "aws:iam/policy:Policy": { property: "name", maxLength: 255, prefixProperty: "namePrefix", source: DEFAULT_AUTO_NAME },
-  "aws:iam/rolePolicy:RolePolicy": { property: "name", maxLength: 255, prefixProperty: "namePrefix", source: DEFAULT_AUTO_NAME },
-  "aws:ec2/keyPair:KeyPair": { property: "keyName", maxLength: 255, prefixProperty: "keyNamePrefix", source: `${PULUMI_AWS}: aws_key_pair "key_name": AutoName("keyName", 255, "-")` },
-  "aws:s3/bucket:Bucket": { property: "bucket", maxLength: 63, lowercase: true, prefixProperty: "bucketPrefix", source: `${PULUMI_AWS}: aws_s3_bucket "bucket": AutoNameTransform("bucket", 63, strings.ToLower)` },
+  "aws:lb/targetGroup:TargetGroup": {
+    property: "name",
+    maxLength: 32,
+    prefixProperty: "namePrefix",
+    source: `${PULUMI_AWS}: aws_lb_target_group "name": AutoName("name", 32, "-")`,
+  },
+  "aws:lb/loadBalancer:LoadBalancer": {
+    property: "name",
+    maxLength: 255,
+    prefixProperty: "namePrefix",
+    source: DEFAULT_AUTO_NAME,
+  },
+  "aws:ec2/securityGroup:SecurityGroup": {
+    property: "name",
+    maxLength: 255,
+    prefixProperty: "namePrefix",
+    source: DEFAULT_AUTO_NAME,
+  },
+  "aws:iam/role:Role": {
+    property: "name",
+    maxLength: 64,
+    prefixProperty: "namePrefix",
+    source: `${PULUMI_AWS}: aws_iam_role "name": AutoName("name", 64, "-")`,
+  },
+  "aws:iam/instanceProfile:InstanceProfile": {
+    property: "name",
+    maxLength: 255,
+    prefixProperty: "namePrefix",
+    source: DEFAULT_AUTO_NAME,
+  },
+  "aws:iam/policy:Policy": {
+    property: "name",
+    maxLength: 255,
+    prefixProperty: "namePrefix",
+    source: DEFAULT_AUTO_NAME,
+  },
+  "aws:iam/rolePolicy:RolePolicy": {
+    property: "name",
+    maxLength: 255,
+    prefixProperty: "namePrefix",
+    source: DEFAULT_AUTO_NAME,
+  },
+  "aws:ec2/keyPair:KeyPair": {
+    property: "keyName",
+    maxLength: 255,
+    prefixProperty: "keyNamePrefix",
+    source: `${PULUMI_AWS}: aws_key_pair "key_name": AutoName("keyName", 255, "-")`,
+  },
+  "aws:s3/bucket:Bucket": {
+    property: "bucket",
+    maxLength: 63,
+    lowercase: true,
+    prefixProperty: "bucketPrefix",
+    source: `${PULUMI_AWS}: aws_s3_bucket "bucket": AutoNameTransform("bucket", 63, strings.ToLower)`,
+  },
 };
 
 /** The provider's random part: 7 characters of its default charset (lowercase hex). */
 export const AUTO_NAME_RANDOM_LENGTH = 7;
 
-export type AutoNameResult = { readonly property: string; readonly value: string } | { readonly property: string; readonly error: InputViolation };
+export type AutoNameResult =
+  { readonly property: string; readonly value: string } | { readonly property: string; readonly error: InputViolation };
 
 /**
  * The name pulumi-aws would give a resource that sets none, with "random"
  * characters taken from a hash of `seed` (the resource's URN) so plans are
  * stable; undefined when the type has no auto-name or the program set one.
  */
-export function autoName(type: string, name: string, inputs: Readonly<Record<string, unknown>>, seed: string): AutoNameResult | undefined {
+export function autoName(
+  type: string,
+  name: string,
+  inputs: Readonly<Record<string, unknown>>,
+  seed: string,
+): AutoNameResult | undefined {
   const rule = AUTO_NAMES[type];
-  if (!rule || inputs[rule.property] !== undefined || (rule.prefixProperty !== undefined && inputs[rule.prefixProperty] !== undefined)) return undefined;
+  if (
+    !rule ||
+    inputs[rule.property] !== undefined ||
+    (rule.prefixProperty !== undefined && inputs[rule.prefixProperty] !== undefined)
+  )
+    return undefined;
   const prefix = `${rule.lowercase ? name.toLowerCase() : name}-`;
   const value = prefix + createHash("sha256").update(seed).digest("hex").slice(0, AUTO_NAME_RANDOM_LENGTH);
   if (value.length <= rule.maxLength) return { property: rule.property, value };
@@ -141,7 +198,12 @@ function badChar(text: string, forbidden: RegExp): string | undefined {
   return m ? `contains ${JSON.stringify(m[0])} (position ${m.index + 1})` : undefined;
 }
 
-function text(options: { min?: number; max: number; forbidden?: RegExp; also?: (s: string) => string | undefined }): Check {
+function text(options: {
+  min?: number;
+  max: number;
+  forbidden?: RegExp;
+  also?: (s: string) => string | undefined;
+}): Check {
   const min = options.min ?? 1;
   return (value) => {
     if (!isString(value)) return value === undefined ? undefined : `is a ${typeof value}, not text`;
@@ -226,7 +288,11 @@ export function unsupportedRegexFeature(pattern: string): string | undefined {
       if (head === "<=" || head === "<!") return "uses a lookbehind";
       if (head.startsWith(">")) return "uses an atomic group";
       if (/^[R0-9&+-]/.test(head) || head === "P>") return "uses recursion or a subroutine call";
-    } else if ((c === "*" || c === "+" || c === "?" || c === "}") && pattern[i + 1] === "+" && !(c === "?" && pattern[i - 1] === "(")) {
+    } else if (
+      (c === "*" || c === "+" || c === "?" || c === "}") &&
+      pattern[i + 1] === "+" &&
+      !(c === "?" && pattern[i - 1] === "(")
+    ) {
       return `uses a possessive quantifier (${c}+)`;
     }
   }
@@ -245,7 +311,9 @@ export function countWildcards(pattern: string): number {
   return count;
 }
 
-type Condition = Record<string, { values?: unknown[]; regexValues?: unknown[] } | undefined> & { queryStrings?: { key?: unknown; value?: unknown }[] };
+type Condition = Record<string, { values?: unknown[]; regexValues?: unknown[] } | undefined> & {
+  queryStrings?: { key?: unknown; value?: unknown }[];
+};
 
 const CONDITION_FIELDS = ["hostHeader", "httpHeader", "httpRequestMethod", "pathPattern", "sourceIp"] as const;
 const WILDCARD_FIELDS = new Set(["hostHeader", "httpHeader", "pathPattern"]);
@@ -265,14 +333,17 @@ function conditionCounts(value: unknown): string | undefined {
         if (once.has(field)) return `has more than one ${field} condition`;
         once.add(field);
       }
-      if (config.values !== undefined && config.regexValues !== undefined) return `sets both values and regexValues in a ${field} condition`;
+      if (config.values !== undefined && config.regexValues !== undefined)
+        return `sets both values and regexValues in a ${field} condition`;
       const list = (config.values ?? config.regexValues ?? []) as unknown[];
       own += list.length;
-      if (WILDCARD_FIELDS.has(field) && config.values) for (const v of list) if (isString(v)) wildcards += countWildcards(v);
+      if (WILDCARD_FIELDS.has(field) && config.values)
+        for (const v of list) if (isString(v)) wildcards += countWildcards(v);
     }
     if (condition.queryStrings) {
       own += condition.queryStrings.length;
-      for (const pair of condition.queryStrings) for (const v of [pair.key, pair.value]) if (isString(v)) wildcards += countWildcards(v);
+      for (const pair of condition.queryStrings)
+        for (const v of [pair.key, pair.value]) if (isString(v)) wildcards += countWildcards(v);
     }
     if (own === 0) return "has a condition with no values";
     if (own > 3) return `has a condition with ${own} match evaluations (at most 3)`;
@@ -289,8 +360,10 @@ function tagsCheck(forbidden: RegExp | undefined): Check {
     const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length > 50) return `has ${entries.length} tags (at most 50)`;
     for (const [key, tagValue] of entries) {
-      if (key.length === 0 || key.length > 128) return `has key ${JSON.stringify(key)} of ${key.length} characters (1-128)`;
-      if (key.toLowerCase().startsWith("aws:")) return `has key ${JSON.stringify(key)}, which uses the reserved prefix aws:`;
+      if (key.length === 0 || key.length > 128)
+        return `has key ${JSON.stringify(key)} of ${key.length} characters (1-128)`;
+      if (key.toLowerCase().startsWith("aws:"))
+        return `has key ${JSON.stringify(key)}, which uses the reserved prefix aws:`;
       if (!isString(tagValue)) continue;
       if (tagValue.length > 256) return `has value of ${key} of ${tagValue.length} characters (at most 256)`;
       const bad = forbidden && (badChar(key, forbidden) ?? badChar(tagValue, forbidden));
@@ -301,9 +374,28 @@ function tagsCheck(forbidden: RegExp | undefined): Check {
 }
 
 const TAGGED_ELB = [T.lb, T.tg, T.listener, T.rule];
-const TAGGED_OTHER = [T.sg, T.ingress, T.egress, T.instance, T.keyPair, T.bucket, T.role, T.policy, T.profile, "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "aws:ec2transitgateway/transitGateway:TransitGateway"];
+const TAGGED_OTHER = [
+  T.sg,
+  T.ingress,
+  T.egress,
+  T.instance,
+  T.keyPair,
+  T.bucket,
+  T.role,
+  T.policy,
+  T.profile,
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/internetGateway:InternetGateway",
+  "aws:ec2/natGateway:NatGateway",
+  "aws:ec2/eip:Eip",
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+  "aws:ec2transitgateway/transitGateway:TransitGateway",
+];
 const SG_RULES = [T.ingress, T.egress];
-const isTcpOrUdp = (inputs: Readonly<Record<string, unknown>>) => inputs.ipProtocol === "tcp" || inputs.ipProtocol === "udp" || inputs.ipProtocol === "6" || inputs.ipProtocol === "17";
+const isTcpOrUdp = (inputs: Readonly<Record<string, unknown>>) =>
+  inputs.ipProtocol === "tcp" || inputs.ipProtocol === "udp" || inputs.ipProtocol === "6" || inputs.ipProtocol === "17";
 
 /** Every AWS rule the mocks enforce, with where it is written down. */
 export const INPUT_RULES: readonly InputRule[] = [
@@ -313,18 +405,74 @@ export const INPUT_RULES: readonly InputRule[] = [
     path: "name",
     rule: "1-32 characters, only alphanumerics and hyphens, not beginning or ending with a hyphen, not beginning with internal-",
     source: `${ELB_API}/API_CreateLoadBalancer.html (Name)`,
-    check: (v, inputs) => elbName("the name")(v, inputs) ?? (isString(v) && v.startsWith("internal-") ? "begins with internal-" : undefined),
+    check: (v, inputs) =>
+      elbName("the name")(v, inputs) ??
+      (isString(v) && v.startsWith("internal-") ? "begins with internal-" : undefined),
     uniqueWithin: "region",
   },
-  { types: [T.tg], path: "name", rule: "1-32 characters, only alphanumerics and hyphens, not beginning or ending with a hyphen", source: `${ELB_API}/API_CreateTargetGroup.html (Name)`, check: elbName("the name"), uniqueWithin: "region" },
+  {
+    types: [T.tg],
+    path: "name",
+    rule: "1-32 characters, only alphanumerics and hyphens, not beginning or ending with a hyphen",
+    source: `${ELB_API}/API_CreateTargetGroup.html (Name)`,
+    check: elbName("the name"),
+    uniqueWithin: "region",
+  },
   // Target groups
-  { types: [T.tg], path: "port", rule: "a port from 1 to 65535", source: `${ELB_API}/API_CreateTargetGroup.html (Port)`, check: integer(1, 65535) },
-  { types: [T.tg], path: "healthCheck.path", rule: "1-1024 characters, beginning with /", source: `${ELB_API}/API_CreateTargetGroup.html (HealthCheckPath)`, check: text({ max: 1024, also: (s) => (s.startsWith("/") ? undefined : "does not begin with /") }) },
-  { types: [T.tg], path: "healthCheck.port", rule: "traffic-port or a port from 1 to 65535", source: `${ELB_API}/API_CreateTargetGroup.html (HealthCheckPort)`, check: (v) => (v === undefined || v === "traffic-port" || (isString(v) && /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535) ? undefined : "is neither traffic-port nor a port number") },
-  { types: [T.tg], path: "healthCheck.interval", rule: "5-300 seconds", source: `${ELB_API}/API_CreateTargetGroup.html (HealthCheckIntervalSeconds)`, check: integer(5, 300) },
-  { types: [T.tg], path: "healthCheck.timeout", rule: "2-120 seconds", source: `${ELB_API}/API_CreateTargetGroup.html (HealthCheckTimeoutSeconds)`, check: integer(2, 120) },
-  { types: [T.tg], path: "healthCheck.healthyThreshold", rule: "2-10 checks", source: `${ELB_API}/API_CreateTargetGroup.html (HealthyThresholdCount)`, check: integer(2, 10) },
-  { types: [T.tg], path: "healthCheck.unhealthyThreshold", rule: "2-10 checks", source: `${ELB_API}/API_CreateTargetGroup.html (UnhealthyThresholdCount)`, check: integer(2, 10) },
+  {
+    types: [T.tg],
+    path: "port",
+    rule: "a port from 1 to 65535",
+    source: `${ELB_API}/API_CreateTargetGroup.html (Port)`,
+    check: integer(1, 65535),
+  },
+  {
+    types: [T.tg],
+    path: "healthCheck.path",
+    rule: "1-1024 characters, beginning with /",
+    source: `${ELB_API}/API_CreateTargetGroup.html (HealthCheckPath)`,
+    check: text({ max: 1024, also: (s) => (s.startsWith("/") ? undefined : "does not begin with /") }),
+  },
+  {
+    types: [T.tg],
+    path: "healthCheck.port",
+    rule: "traffic-port or a port from 1 to 65535",
+    source: `${ELB_API}/API_CreateTargetGroup.html (HealthCheckPort)`,
+    check: (v) =>
+      v === undefined ||
+      v === "traffic-port" ||
+      (isString(v) && /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= 65535)
+        ? undefined
+        : "is neither traffic-port nor a port number",
+  },
+  {
+    types: [T.tg],
+    path: "healthCheck.interval",
+    rule: "5-300 seconds",
+    source: `${ELB_API}/API_CreateTargetGroup.html (HealthCheckIntervalSeconds)`,
+    check: integer(5, 300),
+  },
+  {
+    types: [T.tg],
+    path: "healthCheck.timeout",
+    rule: "2-120 seconds",
+    source: `${ELB_API}/API_CreateTargetGroup.html (HealthCheckTimeoutSeconds)`,
+    check: integer(2, 120),
+  },
+  {
+    types: [T.tg],
+    path: "healthCheck.healthyThreshold",
+    rule: "2-10 checks",
+    source: `${ELB_API}/API_CreateTargetGroup.html (HealthyThresholdCount)`,
+    check: integer(2, 10),
+  },
+  {
+    types: [T.tg],
+    path: "healthCheck.unhealthyThreshold",
+    rule: "2-10 checks",
+    source: `${ELB_API}/API_CreateTargetGroup.html (UnhealthyThresholdCount)`,
+    check: integer(2, 10),
+  },
   {
     types: [T.tg],
     path: "healthCheck",
@@ -332,7 +480,9 @@ export const INPUT_RULES: readonly InputRule[] = [
     source: `${ALB_GUIDE}/target-group-health-checks.html`,
     check: (v) => {
       const hc = v as { timeout?: unknown; interval?: unknown } | undefined;
-      return hc && isNumber(hc.timeout) && isNumber(hc.interval) && hc.timeout >= hc.interval ? `has timeout ${hc.timeout} s, not shorter than interval ${hc.interval} s` : undefined;
+      return hc && isNumber(hc.timeout) && isNumber(hc.interval) && hc.timeout >= hc.interval
+        ? `has timeout ${hc.timeout} s, not shorter than interval ${hc.interval} s`
+        : undefined;
     },
   },
   {
@@ -343,29 +493,68 @@ export const INPUT_RULES: readonly InputRule[] = [
     check: (v) => {
       if (!isString(v)) return undefined;
       const parts = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(v) ? v.split(/[,-]/).map(Number) : undefined;
-      return !parts ? "is not a code list or range" : parts.some((c) => c < 200 || c > 499) ? "has a code outside 200-499" : undefined;
+      return !parts
+        ? "is not a code list or range"
+        : parts.some((c) => c < 200 || c > 499)
+          ? "has a code outside 200-499"
+          : undefined;
     },
   },
-  { types: [T.tg], path: "stickiness.cookieDuration", rule: "1-604800 seconds", source: `${ALB_GUIDE}/sticky-sessions.html (stickiness.lb_cookie.duration_seconds)`, check: integer(1, 604800) },
+  {
+    types: [T.tg],
+    path: "stickiness.cookieDuration",
+    rule: "1-604800 seconds",
+    source: `${ALB_GUIDE}/sticky-sessions.html (stickiness.lb_cookie.duration_seconds)`,
+    check: integer(1, 604800),
+  },
   {
     types: [T.tg],
     path: "stickiness.cookieName",
     rule: "an application cookie name other than the reserved AWSALB, AWSALBAPP and AWSALBTG",
     source: `${ALB_GUIDE}/sticky-sessions.html (application-based cookies)`,
-    check: text({ max: 1024, also: (s) => (/^AWSALB(APP|TG)?$/i.test(s) ? "is a cookie name the load balancer reserves" : undefined) }),
+    check: text({
+      max: 1024,
+      also: (s) => (/^AWSALB(APP|TG)?$/i.test(s) ? "is a cookie name the load balancer reserves" : undefined),
+    }),
   },
   // Load balancers and listeners
-  { types: [T.lb], path: "idleTimeout", rule: "1-4000 seconds", source: `${ELB_API}/API_LoadBalancerAttribute.html (idle_timeout.timeout_seconds)`, check: integer(1, 4000) },
+  {
+    types: [T.lb],
+    path: "idleTimeout",
+    rule: "1-4000 seconds",
+    source: `${ELB_API}/API_LoadBalancerAttribute.html (idle_timeout.timeout_seconds)`,
+    check: integer(1, 4000),
+  },
   {
     types: [T.lb],
     path: "accessLogs.prefix",
     rule: "an S3 key prefix that does not begin or end with / and does not contain AWSLogs",
     source: `${ALB_GUIDE}/enable-access-logging.html`,
-    check: text({ max: 1024, also: (s) => (s.startsWith("/") || s.endsWith("/") ? "begins or ends with /" : s.includes("AWSLogs") ? "contains AWSLogs" : undefined) }),
+    check: text({
+      max: 1024,
+      also: (s) =>
+        s.startsWith("/") || s.endsWith("/")
+          ? "begins or ends with /"
+          : s.includes("AWSLogs")
+            ? "contains AWSLogs"
+            : undefined,
+    }),
   },
-  { types: [T.listener], path: "port", rule: "a port from 1 to 65535", source: `${ELB_API}/API_CreateListener.html (Port)`, check: integer(1, 65535) },
+  {
+    types: [T.listener],
+    path: "port",
+    rule: "a port from 1 to 65535",
+    source: `${ELB_API}/API_CreateListener.html (Port)`,
+    check: integer(1, 65535),
+  },
   ...(["defaultActions", "actions"] as const).flatMap((actions): InputRule[] => [
-    { types: [actions === "actions" ? T.rule : T.listener], path: `${actions}[].fixedResponse.messageBody`, rule: "at most 1024 characters", source: `${ELB_API}/API_FixedResponseActionConfig.html (MessageBody)`, check: text({ min: 0, max: 1024 }) },
+    {
+      types: [actions === "actions" ? T.rule : T.listener],
+      path: `${actions}[].fixedResponse.messageBody`,
+      rule: "at most 1024 characters",
+      source: `${ELB_API}/API_FixedResponseActionConfig.html (MessageBody)`,
+      check: text({ min: 0, max: 1024 }),
+    },
     {
       types: [actions === "actions" ? T.rule : T.listener],
       path: `${actions}[].fixedResponse.statusCode`,
@@ -375,7 +564,14 @@ export const INPUT_RULES: readonly InputRule[] = [
     },
   ]),
   // Listener rules
-  { types: [T.rule], path: "priority", rule: "1-50000, unique on its listener", source: `${ELB_API}/API_CreateRule.html (Priority; PriorityInUse)`, check: integer(1, 50000), uniqueWithin: "listenerArn" },
+  {
+    types: [T.rule],
+    path: "priority",
+    rule: "1-50000, unique on its listener",
+    source: `${ELB_API}/API_CreateRule.html (Priority; PriorityInUse)`,
+    check: integer(1, 50000),
+    uniqueWithin: "listenerArn",
+  },
   {
     types: [T.rule],
     path: "conditions",
@@ -402,15 +598,29 @@ export const INPUT_RULES: readonly InputRule[] = [
     path: "conditions[].hostHeader.values[]",
     rule: "at most 128 characters of A-Z, a-z, 0-9, - . and the wildcards * and ?, with at least one . and only letters after the last",
     source: `${ELB_API}/API_RuleCondition.html (Values, host-header)`,
-    check: text({ max: 128, forbidden: HOST_VALUE_FORBIDDEN, also: (s) => (/\.[A-Za-z*?]+$/.test(s) ? undefined : "has no . followed only by letters at its end") }),
+    check: text({
+      max: 128,
+      forbidden: HOST_VALUE_FORBIDDEN,
+      also: (s) => (/\.[A-Za-z*?]+$/.test(s) ? undefined : "has no . followed only by letters at its end"),
+    }),
   },
-  { types: [T.rule], path: "conditions[].hostHeader.regexValues[]", rule: "as path regexValues", source: `${ELB_API}/API_HostHeaderConditionConfig.html (RegexValues)`, check: regexValue },
+  {
+    types: [T.rule],
+    path: "conditions[].hostHeader.regexValues[]",
+    rule: "as path regexValues",
+    source: `${ELB_API}/API_HostHeaderConditionConfig.html (RegexValues)`,
+    check: regexValue,
+  },
   {
     types: [T.rule],
     path: "conditions[].httpHeader.httpHeaderName",
     rule: "at most 40 characters of A-Z, a-z, 0-9 and * ? - ! # $ % & ' + . ^ _ ` | ~; not Host (use a host-header condition)",
     source: `${ALB_GUIDE}/add-rule.html (HTTP header name); ${ELB_API}/API_HttpHeaderConditionConfig.html`,
-    check: text({ max: 40, forbidden: HEADER_NAME_FORBIDDEN, also: (s) => (s.toLowerCase() === "host" ? "is Host" : undefined) }),
+    check: text({
+      max: 40,
+      forbidden: HEADER_NAME_FORBIDDEN,
+      also: (s) => (s.toLowerCase() === "host" ? "is Host" : undefined),
+    }),
   },
   {
     types: [T.rule],
@@ -419,7 +629,13 @@ export const INPUT_RULES: readonly InputRule[] = [
     source: `${ALB_GUIDE}/add-rule.html (HTTP header value)`,
     check: text({ max: 128, forbidden: HEADER_VALUE_FORBIDDEN }),
   },
-  { types: [T.rule], path: "conditions[].httpHeader.regexValues[]", rule: "as path regexValues", source: `${ELB_API}/API_HttpHeaderConditionConfig.html (RegexValues)`, check: regexValue },
+  {
+    types: [T.rule],
+    path: "conditions[].httpHeader.regexValues[]",
+    rule: "as path regexValues",
+    source: `${ELB_API}/API_HttpHeaderConditionConfig.html (RegexValues)`,
+    check: regexValue,
+  },
   {
     types: [T.rule],
     path: "conditions[].queryStrings[].key",
@@ -427,24 +643,89 @@ export const INPUT_RULES: readonly InputRule[] = [
     source: `${ALB_GUIDE}/add-rule.html (Query string)`,
     check: text({ max: 128, forbidden: QUERY_FORBIDDEN }),
   },
-  { types: [T.rule], path: "conditions[].queryStrings[].value", rule: "a value, as keys", source: `${ALB_GUIDE}/add-rule.html (Query string); ${ELB_API}/API_QueryStringKeyValuePair.html`, check: text({ max: 128, forbidden: QUERY_FORBIDDEN }) },
-  { types: [T.rule], path: "transforms", rule: "at most two transforms per rule", source: `${ELB_API}/API_CreateRule.html (Transforms)`, check: (v) => (Array.isArray(v) && v.length > 2 ? `has ${v.length} transforms` : undefined) },
-  { types: [T.rule], path: "transforms[].urlRewriteConfig.rewrite.regex", rule: "a regular expression without the unsupported features of rule regexes", source: `${ALB_GUIDE}/listener-rules.html (Rule basics)`, check: text({ max: 1024, forbidden: NOT_VISIBLE_ASCII, also: unsupportedRegexFeature }) },
+  {
+    types: [T.rule],
+    path: "conditions[].queryStrings[].value",
+    rule: "a value, as keys",
+    source: `${ALB_GUIDE}/add-rule.html (Query string); ${ELB_API}/API_QueryStringKeyValuePair.html`,
+    check: text({ max: 128, forbidden: QUERY_FORBIDDEN }),
+  },
+  {
+    types: [T.rule],
+    path: "transforms",
+    rule: "at most two transforms per rule",
+    source: `${ELB_API}/API_CreateRule.html (Transforms)`,
+    check: (v) => (Array.isArray(v) && v.length > 2 ? `has ${v.length} transforms` : undefined),
+  },
+  {
+    types: [T.rule],
+    path: "transforms[].urlRewriteConfig.rewrite.regex",
+    rule: "a regular expression without the unsupported features of rule regexes",
+    source: `${ALB_GUIDE}/listener-rules.html (Rule basics)`,
+    check: text({ max: 1024, forbidden: NOT_VISIBLE_ASCII, also: unsupportedRegexFeature }),
+  },
   // EC2 security groups
-  { types: [T.sg], path: "name", rule: "at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*, not beginning with sg-", source: `${EC2_API}/API_CreateSecurityGroup.html (GroupName)`, check: text({ max: 255, forbidden: EC2_TEXT_FORBIDDEN, also: (s) => (s.toLowerCase().startsWith("sg-") ? "begins with sg-" : undefined) }) },
-  { types: [T.sg], path: "description", rule: "at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*", source: `${EC2_API}/API_CreateSecurityGroup.html (GroupDescription)`, check: text({ max: 255, forbidden: EC2_TEXT_FORBIDDEN }) },
-  { types: SG_RULES, path: "description", rule: "at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*", source: `${EC2_API}/API_IpRange.html (Description); ${EC2_API}/API_SecurityGroupRuleRequest.html`, check: text({ min: 0, max: 255, forbidden: EC2_TEXT_FORBIDDEN }) },
+  {
+    types: [T.sg],
+    path: "name",
+    rule: "at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*, not beginning with sg-",
+    source: `${EC2_API}/API_CreateSecurityGroup.html (GroupName)`,
+    check: text({
+      max: 255,
+      forbidden: EC2_TEXT_FORBIDDEN,
+      also: (s) => (s.toLowerCase().startsWith("sg-") ? "begins with sg-" : undefined),
+    }),
+  },
+  {
+    types: [T.sg],
+    path: "description",
+    rule: "at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*",
+    source: `${EC2_API}/API_CreateSecurityGroup.html (GroupDescription)`,
+    check: text({ max: 255, forbidden: EC2_TEXT_FORBIDDEN }),
+  },
+  {
+    types: SG_RULES,
+    path: "description",
+    rule: "at most 255 characters of a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*",
+    source: `${EC2_API}/API_IpRange.html (Description); ${EC2_API}/API_SecurityGroupRuleRequest.html`,
+    check: text({ min: 0, max: 255, forbidden: EC2_TEXT_FORBIDDEN }),
+  },
   {
     types: SG_RULES,
     path: "fromPort",
     rule: "for TCP and UDP, a port from 0 to 65535 no greater than toPort",
     source: `${EC2_API}/API_IpPermission.html (FromPort, ToPort)`,
-    check: (v, inputs) => (isTcpOrUdp(inputs) ? (integer(0, 65535)(v, inputs) ?? (isNumber(v) && isNumber(inputs.toPort) && v > inputs.toPort ? `is greater than toPort ${inputs.toPort}` : undefined)) : undefined),
+    check: (v, inputs) =>
+      isTcpOrUdp(inputs)
+        ? (integer(0, 65535)(v, inputs) ??
+          (isNumber(v) && isNumber(inputs.toPort) && v > inputs.toPort
+            ? `is greater than toPort ${inputs.toPort}`
+            : undefined))
+        : undefined,
   },
-  { types: SG_RULES, path: "toPort", rule: "for TCP and UDP, a port from 0 to 65535", source: `${EC2_API}/API_IpPermission.html (ToPort)`, check: (v, inputs) => (isTcpOrUdp(inputs) ? integer(0, 65535)(v, inputs) : undefined) },
+  {
+    types: SG_RULES,
+    path: "toPort",
+    rule: "for TCP and UDP, a port from 0 to 65535",
+    source: `${EC2_API}/API_IpPermission.html (ToPort)`,
+    check: (v, inputs) => (isTcpOrUdp(inputs) ? integer(0, 65535)(v, inputs) : undefined),
+  },
   // EC2 instances and key pairs
-  { types: [T.keyPair], path: "keyName", rule: "at most 255 ASCII characters", source: `${EC2_API}/API_ImportKeyPair.html (KeyName)`, check: text({ max: 255, forbidden: NOT_ASCII }) },
-  { types: [T.instance], path: "userData", rule: "at most 16 KB before base64 encoding", source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html", check: (v) => (isString(v) && Buffer.byteLength(v) > 16384 ? `is ${Buffer.byteLength(v)} bytes (at most 16384)` : undefined) },
+  {
+    types: [T.keyPair],
+    path: "keyName",
+    rule: "at most 255 ASCII characters",
+    source: `${EC2_API}/API_ImportKeyPair.html (KeyName)`,
+    check: text({ max: 255, forbidden: NOT_ASCII }),
+  },
+  {
+    types: [T.instance],
+    path: "userData",
+    rule: "at most 16 KB before base64 encoding",
+    source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html",
+    check: (v) =>
+      isString(v) && Buffer.byteLength(v) > 16384 ? `is ${Buffer.byteLength(v)} bytes (at most 16384)` : undefined,
+  },
   // S3
   {
     types: [T.bucket],
@@ -455,16 +736,67 @@ export const INPUT_RULES: readonly InputRule[] = [
     uniqueWithin: "partition",
   },
   // IAM
-  { types: [T.role], path: "name", rule: "1-64 characters of letters, digits and +=,.@_-", source: `${IAM_API}/API_CreateRole.html (RoleName)`, check: text({ max: 64, forbidden: IAM_NAME_FORBIDDEN }) },
-  { types: [T.profile], path: "name", rule: "1-128 characters of letters, digits and +=,.@_-", source: `${IAM_API}/API_CreateInstanceProfile.html (InstanceProfileName)`, check: text({ max: 128, forbidden: IAM_NAME_FORBIDDEN }) },
-  { types: [T.policy], path: "name", rule: "1-128 characters of letters, digits and +=,.@_-", source: `${IAM_API}/API_CreatePolicy.html (PolicyName)`, check: text({ max: 128, forbidden: IAM_NAME_FORBIDDEN }) },
-  { types: [T.rolePolicy], path: "name", rule: "1-128 characters of letters, digits and +=,.@_-", source: `${IAM_API}/API_PutRolePolicy.html (PolicyName)`, check: text({ max: 128, forbidden: IAM_NAME_FORBIDDEN }) },
-  { types: [T.role, T.profile, T.policy], path: "path", rule: "1-512 characters: / alone, or beginning and ending with / with printable ASCII between", source: `${IAM_API}/API_CreateRole.html (Path)`, check: text({ max: 512, also: (s) => (IAM_PATH.test(s) ? undefined : "does not begin and end with /") }) },
+  {
+    types: [T.role],
+    path: "name",
+    rule: "1-64 characters of letters, digits and +=,.@_-",
+    source: `${IAM_API}/API_CreateRole.html (RoleName)`,
+    check: text({ max: 64, forbidden: IAM_NAME_FORBIDDEN }),
+  },
+  {
+    types: [T.profile],
+    path: "name",
+    rule: "1-128 characters of letters, digits and +=,.@_-",
+    source: `${IAM_API}/API_CreateInstanceProfile.html (InstanceProfileName)`,
+    check: text({ max: 128, forbidden: IAM_NAME_FORBIDDEN }),
+  },
+  {
+    types: [T.policy],
+    path: "name",
+    rule: "1-128 characters of letters, digits and +=,.@_-",
+    source: `${IAM_API}/API_CreatePolicy.html (PolicyName)`,
+    check: text({ max: 128, forbidden: IAM_NAME_FORBIDDEN }),
+  },
+  {
+    types: [T.rolePolicy],
+    path: "name",
+    rule: "1-128 characters of letters, digits and +=,.@_-",
+    source: `${IAM_API}/API_PutRolePolicy.html (PolicyName)`,
+    check: text({ max: 128, forbidden: IAM_NAME_FORBIDDEN }),
+  },
+  {
+    types: [T.role, T.profile, T.policy],
+    path: "path",
+    rule: "1-512 characters: / alone, or beginning and ending with / with printable ASCII between",
+    source: `${IAM_API}/API_CreateRole.html (Path)`,
+    check: text({ max: 512, also: (s) => (IAM_PATH.test(s) ? undefined : "does not begin and end with /") }),
+  },
   // Route 53
-  { types: [T.record], path: "name", rule: "a domain name of at most 255 characters, labels of at most 63", source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html", check: text({ max: 255, also: (s) => (DNS_LABEL_TOO_LONG.test(s) ? "has a label longer than 63 characters" : undefined) }) },
+  {
+    types: [T.record],
+    path: "name",
+    rule: "a domain name of at most 255 characters, labels of at most 63",
+    source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html",
+    check: text({
+      max: 255,
+      also: (s) => (DNS_LABEL_TOO_LONG.test(s) ? "has a label longer than 63 characters" : undefined),
+    }),
+  },
   // Tags
-  { types: TAGGED_ELB, path: "tags", rule: "at most 50 tags; keys 1-128 and values up to 256 characters of letters, digits, spaces and _ . : / = + - @; no aws: prefix", source: `${ELB_API}/API_Tag.html`, check: tagsCheck(ELB_TAG_FORBIDDEN) },
-  { types: TAGGED_OTHER, path: "tags", rule: "at most 50 tags; keys 1-128 and values up to 256 characters; no aws: prefix", source: "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html (tag naming limits)", check: tagsCheck(undefined) },
+  {
+    types: TAGGED_ELB,
+    path: "tags",
+    rule: "at most 50 tags; keys 1-128 and values up to 256 characters of letters, digits, spaces and _ . : / = + - @; no aws: prefix",
+    source: `${ELB_API}/API_Tag.html`,
+    check: tagsCheck(ELB_TAG_FORBIDDEN),
+  },
+  {
+    types: TAGGED_OTHER,
+    path: "tags",
+    rule: "at most 50 tags; keys 1-128 and values up to 256 characters; no aws: prefix",
+    source: "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html (tag naming limits)",
+    check: tagsCheck(undefined),
+  },
 ];
 
 // ---------------------------------------------------------------------------
@@ -501,7 +833,14 @@ export type UnknownTest = (value: unknown) => boolean;
 const isUnknownSentinel: UnknownTest = (value) => value === UNKNOWN;
 
 /** Calls `visit` with every value at `segments` under `value`; `trail` holds the concrete path meanwhile. */
-function walk(value: unknown, segments: readonly string[], index: number, trail: (string | number)[], isUnknown: UnknownTest, visit: (v: unknown) => void): void {
+function walk(
+  value: unknown,
+  segments: readonly string[],
+  index: number,
+  trail: (string | number)[],
+  isUnknown: UnknownTest,
+  visit: (v: unknown) => void,
+): void {
   if (value === undefined || value === null || value === UNKNOWN || isUnknown(value)) return;
   if (index === segments.length) {
     visit(value);
@@ -556,7 +895,16 @@ export function checkInputs(
       const key = `${type}|${row.path}|${String(within)}|${String(value)}`;
       const holder = ledger.get(key);
       if (holder === undefined) ledger.set(key, name);
-      else if (holder !== name) violations.push({ type, name, path: formatPath(trail), value, detail: `is also used by ${holder}`, rule: row.rule, source: row.source });
+      else if (holder !== name)
+        violations.push({
+          type,
+          name,
+          path: formatPath(trail),
+          value,
+          detail: `is also used by ${holder}`,
+          rule: row.rule,
+          source: row.source,
+        });
     });
   }
   return violations;
@@ -580,7 +928,9 @@ export const RULE_ERROR_MARKER = "would be rejected by AWS or pulumi-aws";
 /** Thrown when registered inputs break AWS's or the provider's rules; the message lists every violation. */
 export class AwsInputRuleError extends Error {
   constructor(readonly violations: readonly InputViolation[]) {
-    super(`${violations.length} resource input${violations.length === 1 ? "" : "s"} ${RULE_ERROR_MARKER}:\n${violations.map((v) => `  - ${formatViolation(v)}`).join("\n")}`);
+    super(
+      `${violations.length} resource input${violations.length === 1 ? "" : "s"} ${RULE_ERROR_MARKER}:\n${violations.map((v) => `  - ${formatViolation(v)}`).join("\n")}`,
+    );
     this.name = "AwsInputRuleError";
   }
 }

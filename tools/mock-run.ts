@@ -92,12 +92,14 @@ function keyOfUrn(urn: string): string {
 interface DependencyRequest {
   getType(): string;
   getName(): string;
-  getPropertydependenciesMap(): { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
+  getPropertydependenciesMap():
+    { forEach(fn: (deps: { getUrnsList(): string[] }, key: string) => void): void } | undefined;
 }
 
 /** Records the property dependencies of every registration, as the engine receives them. */
 function recordDependencies(into: Map<string, Record<string, string[]>>): void {
-  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: DependencyRequest, callback: unknown): void } | undefined;
+  const monitor = pulumi.runtime.getMonitor() as unknown as
+    { registerResource(req: DependencyRequest, callback: unknown): void } | undefined;
   if (!monitor) return;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, callback) => {
@@ -115,7 +117,10 @@ function recordDependencies(into: Map<string, Record<string, string[]>>): void {
  * Installs mocks and config, then calls `program` (which registers resources
  * and returns outputs). Config must be set before the program's modules run.
  */
-export async function runUnderMocks(options: MockRunOptions, program: () => unknown | Promise<unknown>): Promise<MockRun> {
+export async function runUnderMocks(
+  options: MockRunOptions,
+  program: () => unknown | Promise<unknown>,
+): Promise<MockRun> {
   const mocks = new RecordingMocks(options.region ?? regionOf(options.config), { preview: options.preview });
   await installMocks(mocks, options.stack);
   const dependencies = new Map<string, Record<string, string[]>>();

@@ -53,7 +53,13 @@ function addressIn(cidr: string | undefined, key: string): string {
   return formatIpv4(block.base + 4 + (digest(key).readUInt32BE(0) % Math.max(span, 1)));
 }
 
-function computedState(type: string, name: string, inputs: Record<string, unknown>, region: string, subnets: ReadonlyMap<string, string>): Record<string, unknown> {
+function computedState(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  region: string,
+  subnets: ReadonlyMap<string, string>,
+): Record<string, unknown> {
   const key = `${type}::${name}`;
   const arn = `arn:aws:${type.split(":")[1]?.split("/")[0] ?? "mock"}:${region}:${MOCK_ACCOUNT}:${name}`;
   switch (type) {
@@ -74,7 +80,9 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
     }
     case "aws:lb/listener:Listener":
     case "aws:lb/listenerRule:ListenerRule":
-      return { arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:listener/${digest(key).toString("hex").slice(0, 16)}` };
+      return {
+        arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:listener/${digest(key).toString("hex").slice(0, 16)}`,
+      };
     case "aws:ec2/instance:Instance":
       return {
         arn,
@@ -149,7 +157,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   private readonly providerDefaultTags = new Map<string, Record<string, unknown>>();
 
   private noteDefaultTags(providerId: string, defaultTags: unknown): void {
-    const parsed = typeof defaultTags === "string" ? (JSON.parse(defaultTags) as { tags?: Record<string, unknown> }) : (defaultTags as { tags?: Record<string, unknown> } | undefined);
+    const parsed =
+      typeof defaultTags === "string"
+        ? (JSON.parse(defaultTags) as { tags?: Record<string, unknown> })
+        : (defaultTags as { tags?: Record<string, unknown> } | undefined);
     if (parsed?.tags) this.providerDefaultTags.set(providerId, parsed.tags);
   }
 
@@ -160,16 +171,28 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
    * provider's check or create call would; every violation is also kept for
    * the run's report.
    */
-  private applyProviderRules(type: string, name: string, inputs: Record<string, unknown>, region: string, provider: string | undefined): Record<string, unknown> {
+  private applyProviderRules(
+    type: string,
+    name: string,
+    inputs: Record<string, unknown>,
+    region: string,
+    provider: string | undefined,
+  ): Record<string, unknown> {
     const named = autoName(type, name, inputs, `${type}::${name}`);
     const violations: InputViolation[] = [];
     let checked = inputs;
     if (named && "error" in named) violations.push(named.error);
     else if (named) checked = { ...inputs, [named.property]: named.value };
     // AWS counts the provider's default tags with the resource's own (tags_all).
-    const defaults = provider === undefined ? undefined : this.providerDefaultTags.get(provider.slice(provider.lastIndexOf("::") + 2));
-    const judged = defaults && checked.tags !== undefined ? { ...checked, tags: { ...defaults, ...(checked.tags as Record<string, unknown>) } } : checked;
-    violations.push(...checkInputs(type, name, judged, this.ledger, { region, partition: "aws" }, (v) => v === pulumi.unknown));
+    const defaults =
+      provider === undefined ? undefined : this.providerDefaultTags.get(provider.slice(provider.lastIndexOf("::") + 2));
+    const judged =
+      defaults && checked.tags !== undefined
+        ? { ...checked, tags: { ...defaults, ...(checked.tags as Record<string, unknown>) } }
+        : checked;
+    violations.push(
+      ...checkInputs(type, name, judged, this.ledger, { region, partition: "aws" }, (v) => v === pulumi.unknown),
+    );
     if (violations.length > 0) {
       this.violations.push(...violations);
       throw new AwsInputRuleError(violations);
@@ -180,11 +203,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
     const given = (args.inputs ?? {}) as Record<string, unknown>;
     const region = typeof given.region === "string" ? given.region : this.region;
-    const inputs = args.custom === false ? given : this.applyProviderRules(args.type, args.name, given, region, args.provider);
+    const inputs =
+      args.custom === false ? given : this.applyProviderRules(args.type, args.name, given, region, args.provider);
     const computed = args.custom !== false && !this.preview;
     const id = computed ? idFor(args.type, args.name) : "";
     const state = { ...inputs, ...(computed ? computedState(args.type, args.name, inputs, region, this.subnets) : {}) };
-    if (args.type === "aws:ec2/subnet:Subnet" && typeof inputs.cidrBlock === "string") this.subnets.set(id, inputs.cidrBlock);
+    if (args.type === "aws:ec2/subnet:Subnet" && typeof inputs.cidrBlock === "string")
+      this.subnets.set(id, inputs.cidrBlock);
     if (args.type === "pulumi:providers:aws") this.noteDefaultTags(id, inputs.defaultTags);
     this.resources.push({
       type: args.type,
@@ -202,9 +227,20 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     const inputs = (args.inputs ?? {}) as Record<string, unknown>;
     switch (args.token) {
       case "aws:ec2/getAmi:getAmi":
-        return { ...inputs, id: "ami-0abc1234def567890", imageId: "ami-0abc1234def567890", name: "al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64", architecture: "x86_64" };
+        return {
+          ...inputs,
+          id: "ami-0abc1234def567890",
+          imageId: "ami-0abc1234def567890",
+          name: "al2023-ami-2023.6.20241121.0-kernel-6.1-x86_64",
+          architecture: "x86_64",
+        };
       case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { accountId: MOCK_ACCOUNT, arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`, userId: "AIDAMOCK", id: MOCK_ACCOUNT };
+        return {
+          accountId: MOCK_ACCOUNT,
+          arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/mock`,
+          userId: "AIDAMOCK",
+          id: MOCK_ACCOUNT,
+        };
       case "aws:index/getRegion:getRegion":
         return { name: this.region, region: this.region, id: this.region };
       case "aws:index/getPartition:getPartition":
@@ -212,7 +248,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       case "aws:elb/getServiceAccount:getServiceAccount":
         return { arn: "arn:aws:iam::156460612806:root", id: "156460612806" };
       case "aws:index/getAvailabilityZones:getAvailabilityZones":
-        return { names: [`${this.region}a`, `${this.region}b`, `${this.region}c`], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"], id: this.region };
+        return {
+          names: [`${this.region}a`, `${this.region}b`, `${this.region}c`],
+          zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
+          id: this.region,
+        };
       default:
         return inputs;
     }

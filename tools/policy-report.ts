@@ -13,7 +13,14 @@ import { AWS_PROVIDER } from "../policies/aws-types";
 import { POLICIES } from "../policies/catalog";
 import { POLICY_CONFIG_SCHEMA, policyContext, violationLevel, type PolicyConfig } from "../policies/context";
 import { evaluateResourcePolicy, evaluateStackPolicy, type PolicyOutcome } from "../policies/evaluate";
-import { notEvaluatedMessage, type EnforcementLevel, type GenesysPolicy, type PolicyContext, type PolicyResource, type StackKind } from "../policies/policy";
+import {
+  notEvaluatedMessage,
+  type EnforcementLevel,
+  type GenesysPolicy,
+  type PolicyContext,
+  type PolicyResource,
+  type StackKind,
+} from "../policies/policy";
 import type { MockRun } from "./mock-run";
 import type { RegisteredResource } from "./mocks";
 import type { SynthStep } from "./synth-steps";
@@ -67,7 +74,8 @@ export function previewProps<T>(value: T, path: readonly PropertyKey[] = []): T 
     get(target, key) {
       const field = (target as Record<PropertyKey, unknown>)[key];
       const descriptor = Object.getOwnPropertyDescriptor(target, key);
-      if (descriptor && "value" in descriptor && descriptor.configurable === false && descriptor.writable === false) return field;
+      if (descriptor && "value" in descriptor && descriptor.configurable === false && descriptor.writable === false)
+        return field;
       if (pulumi.isUnknown(field)) throw new UnknownValueError([...path, key]);
       return typeof key === "symbol" ? field : previewProps(field, [...path, key]);
     },
@@ -91,7 +99,13 @@ export function policyResources(run: MockRun, stack: string): PolicyResource[] {
   const views = new Map<RegisteredResource, MutableResource>();
   for (const r of run.resources) {
     const props = run.preview ? previewProps(r.inputs) : r.inputs;
-    views.set(r, { type: r.type, name: r.name, urn: `urn:pulumi:${stack}::${PROJECT}::${typeChain(r)}::${r.name}`, props, propertyDependencies: {} });
+    views.set(r, {
+      type: r.type,
+      name: r.name,
+      urn: `urn:pulumi:${stack}::${PROJECT}::${typeChain(r)}::${r.name}`,
+      props,
+      propertyDependencies: {},
+    });
   }
   const referents = new Map<string, MutableResource[]>();
   for (const r of run.resources) {
@@ -104,7 +118,9 @@ export function policyResources(run: MockRun, stack: string): PolicyResource[] {
     const recorded = run.preview ? run.dependencies?.get(`${r.type}::${r.name}`) : undefined;
     if (recorded) {
       for (const [key, keys] of Object.entries(recorded)) {
-        const deps = [...new Set(keys.map((k) => byKey.get(k)).filter((d): d is RegisteredResource => d !== undefined && d !== r))].map((d) => views.get(d)!);
+        const deps = [
+          ...new Set(keys.map((k) => byKey.get(k)).filter((d): d is RegisteredResource => d !== undefined && d !== r)),
+        ].map((d) => views.get(d)!);
         if (deps.length > 0) view.propertyDependencies[key] = deps;
       }
       continue;
@@ -142,7 +158,13 @@ export interface PolicyReport {
   readonly preview: boolean;
   /** The stack kind the policies judged by (the pack config's `environment`, else the providers' tags). */
   readonly kind: StackKind;
-  readonly policies: readonly { readonly name: string; readonly kind: GenesysPolicy["kind"]; readonly level: EnforcementLevel; readonly result: PolicyResult; readonly violations: number }[];
+  readonly policies: readonly {
+    readonly name: string;
+    readonly kind: GenesysPolicy["kind"];
+    readonly level: EnforcementLevel;
+    readonly result: PolicyResult;
+    readonly violations: number;
+  }[];
   readonly violations: readonly ReportedViolation[];
   readonly notEvaluated: readonly ReportedNotEvaluated[];
 }
@@ -154,7 +176,13 @@ function contextFor(policy: GenesysPolicy, config: PackConfig, providers: readon
 const where = (r?: PolicyResource) => r && { type: r.type, name: r.name, urn: r.urn };
 
 /** Runs every policy as the pack would: resource policies per resource of their types, stack policies once. */
-export function runPolicies(stack: string, resources: readonly PolicyResource[], config: PackConfig = {}, policies: readonly GenesysPolicy[] = POLICIES, preview = false): PolicyReport {
+export function runPolicies(
+  stack: string,
+  resources: readonly PolicyResource[],
+  config: PackConfig = {},
+  policies: readonly GenesysPolicy[] = POLICIES,
+  preview = false,
+): PolicyReport {
   const providers = resources.filter((r) => r.type === AWS_PROVIDER).map((r) => r.props);
   const violations: ReportedViolation[] = [];
   const notEvaluated: ReportedNotEvaluated[] = [];
@@ -167,9 +195,18 @@ export function runPolicies(stack: string, resources: readonly PolicyResource[],
       if (policy.kind === "resource") {
         for (const r of resources.filter((x) => policy.resourceTypes.includes(x.type))) {
           // A resource validation sees the resource alone, as the engine sends it before creating it.
-          const alone: PolicyResource = { type: r.type, name: r.name, urn: r.urn, props: r.props, propertyDependencies: {} };
+          const alone: PolicyResource = {
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            props: r.props,
+            propertyDependencies: {},
+          };
           const found = evaluateResourcePolicy(policy, alone, context);
-          outcomes.push({ violations: found.violations.map((v) => ({ ...v, resource: r })), notEvaluated: found.notEvaluated.map((n) => ({ ...n, resource: r })) });
+          outcomes.push({
+            violations: found.violations.map((v) => ({ ...v, resource: r })),
+            notEvaluated: found.notEvaluated.map((n) => ({ ...n, resource: r })),
+          });
         }
       } else {
         outcomes.push(evaluateStackPolicy(policy, resources, context));
@@ -177,13 +214,33 @@ export function runPolicies(stack: string, resources: readonly PolicyResource[],
     }
     const found = outcomes.flatMap((o) => o.violations);
     const unknown = outcomes.flatMap((o) => o.notEvaluated);
-    for (const v of found) violations.push({ policy: policy.name, level, message: v.message, resource: where(v.resource) });
-    for (const n of unknown) notEvaluated.push({ policy: policy.name, message: notEvaluatedMessage(n.notEvaluated), resource: where(n.resource) });
-    const result: PolicyResult = level === "disabled" ? "disabled" : found.length > 0 ? "violated" : unknown.length > 0 ? "not evaluated" : "passed";
+    for (const v of found)
+      violations.push({ policy: policy.name, level, message: v.message, resource: where(v.resource) });
+    for (const n of unknown)
+      notEvaluated.push({
+        policy: policy.name,
+        message: notEvaluatedMessage(n.notEvaluated),
+        resource: where(n.resource),
+      });
+    const result: PolicyResult =
+      level === "disabled"
+        ? "disabled"
+        : found.length > 0
+          ? "violated"
+          : unknown.length > 0
+            ? "not evaluated"
+            : "passed";
     summary.push({ name: policy.name, kind: policy.kind, level, result, violations: found.length });
   }
   const kinds = new Set(policies.map((p) => contextFor(p, config, providers).kind));
-  return { stack, preview, kind: kinds.has("production") ? "production" : "development", policies: summary, violations, notEvaluated };
+  return {
+    stack,
+    preview,
+    kind: kinds.has("production") ? "production" : "development",
+    policies: summary,
+    violations,
+    notEvaluated,
+  };
 }
 
 /** Where the reviewed pack config of a stack lives, relative to the repository root. */
@@ -196,9 +253,13 @@ const LEVELS: readonly string[] = ["advisory", "mandatory", "disabled"];
 /** What is wrong with one `--policy-pack-config` property, or undefined when it is allowed. */
 function propertyProblem(key: string, value: unknown): string | undefined {
   if (key === "enforcementLevel") return LEVELS.includes(String(value)) ? undefined : `one of ${LEVELS.join(", ")}`;
-  const schema = (POLICY_CONFIG_SCHEMA.properties as Record<string, { type: string; enum?: string[] } | undefined>)[key];
-  if (!schema) return `a config property (${[...Object.keys(POLICY_CONFIG_SCHEMA.properties), "enforcementLevel"].join(", ")})`;
-  if (schema.type === "integer") return Number.isInteger(value) && (value as number) >= 0 ? undefined : "a whole number >= 0";
+  const schema = (POLICY_CONFIG_SCHEMA.properties as Record<string, { type: string; enum?: string[] } | undefined>)[
+    key
+  ];
+  if (!schema)
+    return `a config property (${[...Object.keys(POLICY_CONFIG_SCHEMA.properties), "enforcementLevel"].join(", ")})`;
+  if (schema.type === "integer")
+    return Number.isInteger(value) && (value as number) >= 0 ? undefined : "a whole number >= 0";
   if (typeof value !== "string") return "a string";
   return schema.enum && !schema.enum.includes(value) ? `one of ${schema.enum.join(", ")}` : undefined;
 }
@@ -217,13 +278,20 @@ export class PackConfigError extends Error {
   }
 }
 
-export function loadPackConfig(stack: string, root = resolve(__dirname, ".."), policies: readonly GenesysPolicy[] = POLICIES): PackConfig {
+export function loadPackConfig(
+  stack: string,
+  root = resolve(__dirname, ".."),
+  policies: readonly GenesysPolicy[] = POLICIES,
+): PackConfig {
   const path = join(root, packConfigPath(stack));
   if (!existsSync(path)) {
-    throw new PackConfigError(`no reviewed policy pack config for stack "${stack}": write ${packConfigPath(stack)} (per policy: environment, and the siteDomain, adminCidr and screenRecordingAgents the stack must meet; start from a copy of policies/config/dev.json or prod.json); see README "Policy checks in pull requests"`);
+    throw new PackConfigError(
+      `no reviewed policy pack config for stack "${stack}": write ${packConfigPath(stack)} (per policy: environment, and the siteDomain, adminCidr and screenRecordingAgents the stack must meet; start from a copy of policies/config/dev.json or prod.json); see README "Policy checks in pull requests"`,
+    );
   }
   const parsed = JSON.parse(readFileSync(path, "utf8")) as unknown;
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new PackConfigError(`${packConfigPath(stack)} must be a JSON object of policy name -> config`);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new PackConfigError(`${packConfigPath(stack)} must be a JSON object of policy name -> config`);
   const names = new Set(policies.map((p) => p.name));
   const problems: string[] = [];
   for (const [name, entry] of Object.entries(parsed)) {
@@ -237,7 +305,10 @@ export function loadPackConfig(stack: string, root = resolve(__dirname, ".."), p
       if (allowed) problems.push(`${name}.${key}: ${JSON.stringify(value)} is not allowed (allowed: ${allowed})`);
     }
   }
-  if (problems.length > 0) throw new PackConfigError(`${packConfigPath(stack)} has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  if (problems.length > 0)
+    throw new PackConfigError(
+      `${packConfigPath(stack)} has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   return parsed as PackConfig;
 }
 
@@ -259,7 +330,10 @@ export const writePolicyReport: SynthStep = ({ stack, dir, shownDir = dir, run, 
   const advisory = report.violations.length - mandatory.length;
   const undecided = new Set(report.notEvaluated.map((n) => n.policy)).size;
   const phase = report.preview ? "preview" : "deployed values";
-  const summary = ["", `Policies (${report.kind} stack, ${phase}, reference values from ${packConfigPath(stack)}, ${report.policies.length} policies): ${mandatory.length} mandatory violation(s), ${advisory} advisory, ${undecided} not evaluated`];
+  const summary = [
+    "",
+    `Policies (${report.kind} stack, ${phase}, reference values from ${packConfigPath(stack)}, ${report.policies.length} policies): ${mandatory.length} mandatory violation(s), ${advisory} advisory, ${undecided} not evaluated`,
+  ];
   for (const v of mandatory) summary.push(`  ${formatViolation(v)}`);
   // Advisory findings, one line per policy: the report file has each in full.
   const advisoryByPolicy = new Map<string, string[]>();
@@ -270,8 +344,15 @@ export const writePolicyReport: SynthStep = ({ stack, dir, shownDir = dir, run, 
     const shown = names.slice(0, 4).join(", ") + (names.length > 4 ? `, … ${names.length - 4} more` : "");
     summary.push(`  advisory  ${policy} (${names.length}): ${shown}`);
   }
-  for (const n of report.notEvaluated) summary.push(`  ${"-".padEnd(9)} ${n.policy}  ${n.resource ? `${n.resource.type} "${n.resource.name}"` : "stack"}: ${n.message}`);
-  if (advisory > 0 || report.notEvaluated.length > 0) summary.push(`  (each finding in full: ${join(shownDir, POLICY_REPORT_FILE)})`);
-  if (mandatory.length > 0) summary.push(`Policy check failed: ${mandatory.length} mandatory violation(s); see ${join(shownDir, POLICY_REPORT_FILE)}`);
+  for (const n of report.notEvaluated)
+    summary.push(
+      `  ${"-".padEnd(9)} ${n.policy}  ${n.resource ? `${n.resource.type} "${n.resource.name}"` : "stack"}: ${n.message}`,
+    );
+  if (advisory > 0 || report.notEvaluated.length > 0)
+    summary.push(`  (each finding in full: ${join(shownDir, POLICY_REPORT_FILE)})`);
+  if (mandatory.length > 0)
+    summary.push(
+      `Policy check failed: ${mandatory.length} mandatory violation(s); see ${join(shownDir, POLICY_REPORT_FILE)}`,
+    );
   return { summary, failed: mandatory.length > 0 };
 };

@@ -29,7 +29,13 @@ export interface PreflightReport {
  * Account ids the AWS documentation uses in examples; no real account has
  * them. (AWS General Reference and IAM User Guide examples.)
  */
-export const DOCUMENTATION_ACCOUNTS = ["111122223333", "123456789012", "444455556666", "777788889999", "999988887777"] as const;
+export const DOCUMENTATION_ACCOUNTS = [
+  "111122223333",
+  "123456789012",
+  "444455556666",
+  "777788889999",
+  "999988887777",
+] as const;
 /** Domains reserved for documentation and testing (RFC 2606, RFC 6761). */
 const RESERVED_DOMAIN = /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid|localhost)$/;
 /** Address blocks reserved for documentation (RFC 5737). */
@@ -43,11 +49,16 @@ const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/
 function strings(value: unknown, path: string): { path: string; text: string }[] {
   if (typeof value === "string") return [{ path, text: value }];
   if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
-  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => strings(v, `${path}.${k}`));
+  if (value !== null && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => strings(v, `${path}.${k}`));
   return [];
 }
 
-const isSecure = (value: unknown): boolean => value !== null && typeof value === "object" && "secure" in value && typeof (value as { secure: unknown }).secure === "string";
+const isSecure = (value: unknown): boolean =>
+  value !== null &&
+  typeof value === "object" &&
+  "secure" in value &&
+  typeof (value as { secure: unknown }).secure === "string";
 
 /**
  * A public key whose key material is readable text was typed, not generated:
@@ -60,7 +71,7 @@ export function fakeSshKeyReason(line: string): string | undefined {
   if (!type || !blob) return "is not an OpenSSH public key line";
   const bytes = Buffer.from(blob, "base64");
   const fields: Buffer[] = [];
-  for (let at = 0; at + 4 <= bytes.length && fields.length < 4; ) {
+  for (let at = 0; at + 4 <= bytes.length && fields.length < 4;) {
     const size = bytes.readUInt32BE(at);
     if (at + 4 + size > bytes.length) return "is not a well-formed OpenSSH public key (truncated)";
     fields.push(bytes.subarray(at + 4, at + 4 + size));
@@ -69,7 +80,8 @@ export function fakeSshKeyReason(line: string): string | undefined {
   if (fields[0]?.toString("latin1") !== type) return `is not a well-formed ${type} key (its data names another type)`;
   const material = type === "ssh-ed25519" ? fields[1] : type === "ssh-rsa" ? fields[2] : fields[2];
   if (!material || (type === "ssh-ed25519" && material.length !== 32)) return `is not a well-formed ${type} key`;
-  if ([...material].every((b) => b >= 0x20 && b < 0x7f)) return `is a sample: its key material is the text ${JSON.stringify(material.toString("latin1"))}, not a generated key`;
+  if ([...material].every((b) => b >= 0x20 && b < 0x7f))
+    return `is a sample: its key material is the text ${JSON.stringify(material.toString("latin1"))}, not a generated key`;
   return undefined;
 }
 
@@ -77,23 +89,38 @@ function placeholderProblems(key: string, value: unknown): PreflightProblem[] {
   const problems: PreflightProblem[] = [];
   for (const { path, text } of strings(value, key)) {
     const account = DOCUMENTATION_ACCOUNTS.find((a) => text.includes(a));
-    if (account) problems.push({ key: path, message: `${JSON.stringify(text)} names AWS's documentation account ${account}; use your account's value` });
+    if (account)
+      problems.push({
+        key: path,
+        message: `${JSON.stringify(text)} names AWS's documentation account ${account}; use your account's value`,
+      });
     for (const host of text.toLowerCase().match(/[a-z0-9.-]+\.[a-z0-9-]+/g) ?? []) {
       const reserved = RESERVED_DOMAIN.exec(host);
       if (reserved) {
-        problems.push({ key: path, message: `${JSON.stringify(text)} is under ${reserved[0].replace(/^\./, "")}, a domain reserved for documentation; use your own domain` });
+        problems.push({
+          key: path,
+          message: `${JSON.stringify(text)} is under ${reserved[0].replace(/^\./, "")}, a domain reserved for documentation; use your own domain`,
+        });
         break;
       }
     }
     if (SAMPLE_ZONE_IDS.has(text) || (/^Z[A-Z0-9]+$/.test(text) && text.includes("EXAMPLE"))) {
-      problems.push({ key: path, message: `${JSON.stringify(text)} is a sample hosted zone id; use the id of your Route 53 zone (aws route53 list-hosted-zones-by-name)` });
+      problems.push({
+        key: path,
+        message: `${JSON.stringify(text)} is a sample hosted zone id; use the id of your Route 53 zone (aws route53 list-hosted-zones-by-name)`,
+      });
     }
     const ip = parseIpv4(text);
     const net = DOCUMENTATION_NETWORKS.find((n) => ip !== undefined && cidrContains(n, ip));
-    if (net) problems.push({ key: path, message: `${JSON.stringify(text)} is in a documentation address block (RFC 5737)` });
+    if (net)
+      problems.push({ key: path, message: `${JSON.stringify(text)} is in a documentation address block (RFC 5737)` });
     if (/^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) /.test(text)) {
       const reason = fakeSshKeyReason(text);
-      if (reason) problems.push({ key: path, message: `${reason}; set the public half of genesys:httpdHaPairSshPrivateKey (ssh-keygen -y -f ~/.ssh/genesys-ha)` });
+      if (reason)
+        problems.push({
+          key: path,
+          message: `${reason}; set the public half of genesys:httpdHaPairSshPrivateKey (ssh-keygen -y -f ~/.ssh/genesys-ha)`,
+        });
     }
   }
   return problems;
@@ -114,7 +141,11 @@ export function preflight(stack: string, config: Readonly<Record<string, unknown
 
   const loaded = loadEnvironment(plain);
   if (!loaded.environment) {
-    for (const problem of loaded.problems) problems.push({ key: formatKeyPath(problem.path), message: `${describeValue(problem.value)} ${problem.message}` });
+    for (const problem of loaded.problems)
+      problems.push({
+        key: formatKeyPath(problem.path),
+        message: `${describeValue(problem.value)} ${problem.message}`,
+      });
     return { stack, problems, commands };
   }
   const env = loaded.environment;
@@ -122,7 +153,10 @@ export function preflight(stack: string, config: Readonly<Record<string, unknown
   for (const need of secretNeeds(env)) {
     const value = config[need.key];
     if (value !== undefined && !isSecure(value)) {
-      problems.push({ key: need.key, message: `is set in plain text in Pulumi.${stack}.yaml; remove it and set it as a secret (${need.reason})` });
+      problems.push({
+        key: need.key,
+        message: `is set in plain text in Pulumi.${stack}.yaml; remove it and set it as a secret (${need.reason})`,
+      });
     } else if (value === undefined && need.required) {
       problems.push({ key: need.key, message: `is not set as a secret (secure:); ${need.reason}` });
     } else continue;
@@ -132,7 +166,10 @@ export function preflight(stack: string, config: Readonly<Record<string, unknown
   if (env.tls) {
     const arn = CERTIFICATE_ARN.exec(env.tls.certificateArn);
     if (arn && arn[1] !== env.region) {
-      problems.push({ key: `${CONFIG_NAMESPACE}:tls.certificateArn`, message: `is in ${arn[1]}, but the stack's balancers are in ${env.region}: a load balancer takes certificates from its own region only (request or import one in ${env.region})` });
+      problems.push({
+        key: `${CONFIG_NAMESPACE}:tls.certificateArn`,
+        message: `is in ${arn[1]}, but the stack's balancers are in ${env.region}: a load balancer takes certificates from its own region only (request or import one in ${env.region})`,
+      });
     }
   }
   const zones: [string, string | undefined][] = [
@@ -140,7 +177,11 @@ export function preflight(stack: string, config: Readonly<Record<string, unknown
     ["httpdHaPair.privateHostedZoneId", env.httpdHaPair?.privateHostedZoneId],
   ];
   for (const [path, id] of zones) {
-    if (id !== undefined && !HOSTED_ZONE_ID_PATTERN.test(id)) problems.push({ key: `${CONFIG_NAMESPACE}:${path}`, message: `${JSON.stringify(id)} is not a Route 53 hosted zone id (Z followed by upper-case letters and digits)` });
+    if (id !== undefined && !HOSTED_ZONE_ID_PATTERN.test(id))
+      problems.push({
+        key: `${CONFIG_NAMESPACE}:${path}`,
+        message: `${JSON.stringify(id)} is not a Route 53 hosted zone id (Z followed by upper-case letters and digits)`,
+      });
   }
   const pair = env.httpdHaPair;
   if (pair && pair.provisioning.via === "bastion" && pair.provisioning.existingBastion === undefined) {
@@ -157,9 +198,17 @@ export function preflight(stack: string, config: Readonly<Record<string, unknown
 }
 
 export function formatReport(report: PreflightReport): string {
-  if (report.problems.length === 0) return `Stack ${report.stack} is ready for pulumi up: every required secret is set, no sample values remain.`;
-  const lines = [`Stack ${report.stack} is not ready for pulumi up (${report.problems.length} problem${report.problems.length === 1 ? "" : "s"}):`];
+  if (report.problems.length === 0)
+    return `Stack ${report.stack} is ready for pulumi up: every required secret is set, no sample values remain.`;
+  const lines = [
+    `Stack ${report.stack} is not ready for pulumi up (${report.problems.length} problem${report.problems.length === 1 ? "" : "s"}):`,
+  ];
   for (const p of report.problems) lines.push(`  - ${p.key}: ${p.message}`);
-  if (report.commands.length > 0) lines.push("", "Set the missing secrets (each reads the value from standard input):", ...report.commands.map((c) => `  ${c}`));
+  if (report.commands.length > 0)
+    lines.push(
+      "",
+      "Set the missing secrets (each reads the value from standard input):",
+      ...report.commands.map((c) => `  ${c}`),
+    );
   return lines.join("\n");
 }

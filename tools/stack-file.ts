@@ -24,7 +24,9 @@ export class StackFileError extends Error {
     readonly position?: { readonly line: number; readonly column: number },
     readonly excerpt: readonly string[] = [],
   ) {
-    super(`${file}${position ? `, line ${position.line}, column ${position.column}` : ""}: ${reason}${excerpt.length > 0 ? `\n${excerpt.join("\n")}` : ""}`);
+    super(
+      `${file}${position ? `, line ${position.line}, column ${position.column}` : ""}: ${reason}${excerpt.length > 0 ? `\n${excerpt.join("\n")}` : ""}`,
+    );
     this.name = "StackFileError";
   }
 }
@@ -74,7 +76,8 @@ function excerptAt(text: string, line: number, column: number): string[] {
   const lines = text.split(/\r?\n/);
   const width = String(line).length;
   const shown: string[] = [];
-  for (let n = Math.max(1, line - 1); n <= line && n <= lines.length; n++) shown.push(`  ${String(n).padStart(width)} | ${lines[n - 1]}`);
+  for (let n = Math.max(1, line - 1); n <= line && n <= lines.length; n++)
+    shown.push(`  ${String(n).padStart(width)} | ${lines[n - 1]}`);
   shown.push(`  ${" ".repeat(width)} | ${" ".repeat(Math.max(0, column - 1))}^`);
   return shown;
 }
@@ -84,7 +87,12 @@ function parseError(file: string, text: string, error: YAMLError): StackFileErro
   const reason = error.message.replace(/ at line \d+, column \d+:[\s\S]*$/, "");
   const start = error.linePos?.[0];
   if (!start) return new StackFileError(file, reason);
-  return new StackFileError(file, reason, { line: start.line, column: start.col }, excerptAt(text, start.line, start.col));
+  return new StackFileError(
+    file,
+    reason,
+    { line: start.line, column: start.col },
+    excerptAt(text, start.line, start.col),
+  );
 }
 
 export function readStackFile(stack: string, dir = process.cwd()): StackFile {

@@ -20,17 +20,23 @@ export const printNetwork: SynthStep = ({ environment: env }) => {
   const pair = env.httpdHaPair;
   const summary = [""];
   if (network.vpcCidr === undefined) {
-    summary.push(`Network: existing VPC ${network.existingVpc?.vpcId ?? ""}, its subnets by zone as configured (network.existingVpc)`);
+    summary.push(
+      `Network: existing VPC ${network.existingVpc?.vpcId ?? ""}, its subnets by zone as configured (network.existingVpc)`,
+    );
   } else {
     const plan = planSubnets(network.vpcCidr, network.availabilityZones);
     const width = Math.max(4, ...plan.map((z) => z.availabilityZone.length));
     const cidrWidth = Math.max(6, ...plan.map((z) => z.publicCidr.length));
     const prefix = (parseCidr(network.vpcCidr)?.prefix ?? 0) + 4;
-    summary.push(`Network: new VPC ${network.vpcCidr}, one /${prefix} public and one /${prefix} private subnet per zone (docs/CONFIG.md, "Subnet layout"):`);
+    summary.push(
+      `Network: new VPC ${network.vpcCidr}, one /${prefix} public and one /${prefix} private subnet per zone (docs/CONFIG.md, "Subnet layout"):`,
+    );
     summary.push(`  ${"zone".padEnd(width)}  ${"public".padEnd(cidrWidth)}  private`);
     for (const zone of plan) {
       const here = pair?.availabilityZone === zone.availabilityZone ? "  <- httpd HA pair" : "";
-      summary.push(`  ${zone.availabilityZone.padEnd(width)}  ${zone.publicCidr.padEnd(cidrWidth)}  ${zone.privateCidr}${here}`);
+      summary.push(
+        `  ${zone.availabilityZone.padEnd(width)}  ${zone.publicCidr.padEnd(cidrWidth)}  ${zone.privateCidr}${here}`,
+      );
     }
   }
   if (pair) {

@@ -20,10 +20,13 @@ const INSTANCE = "aws:ec2/instance:Instance";
  */
 function nodesBySystem(env: Environment): [HttpdSystem, readonly ResolvedNode[]][] {
   const systems: [HttpdSystem, readonly ResolvedNode[]][] = [];
-  if (env.webEngagement85 && env.webEngagement85.balancer !== "none") systems.push(["webEngagement85", env.webEngagement85.nodes]);
-  if (env.webEngagement81 && env.webEngagement81.balancer !== "none") systems.push(["webEngagement81", [...env.webEngagement81.frontend.nodes, ...env.webEngagement81.backend.nodes]]);
+  if (env.webEngagement85 && env.webEngagement85.balancer !== "none")
+    systems.push(["webEngagement85", env.webEngagement85.nodes]);
+  if (env.webEngagement81 && env.webEngagement81.balancer !== "none")
+    systems.push(["webEngagement81", [...env.webEngagement81.frontend.nodes, ...env.webEngagement81.backend.nodes]]);
   if (env.cobrowse && env.cobrowse.balancer !== "none") systems.push(["cobrowse", env.cobrowse.nodes]);
-  if (env.recording && env.recording.balancer !== "none") systems.push(["recording", env.recording.tenants.flatMap((t) => t.services.flatMap((s) => s.members))]);
+  if (env.recording && env.recording.balancer !== "none")
+    systems.push(["recording", env.recording.tenants.flatMap((t) => t.services.flatMap((s) => s.members))]);
   return systems;
 }
 
@@ -33,7 +36,8 @@ export function systemAddresses(run: MockRun, system: string, nodes: readonly Re
   for (const r of run.resources) {
     if (r.type !== INSTANCE) continue;
     const tags = (r.inputs.tags ?? {}) as Record<string, string>;
-    if (tags["genesys:system"] === system && typeof r.state.privateIp === "string") ips.set(tags["genesys:node"], r.state.privateIp);
+    if (tags["genesys:system"] === system && typeof r.state.privateIp === "string")
+      ips.set(tags["genesys:node"], r.state.privateIp);
   }
   const addresses: Record<string, string> = {};
   for (const node of nodes) {

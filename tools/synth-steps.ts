@@ -67,16 +67,25 @@ export const writePlan: SynthStep = ({ dir, shownDir = dir, run }) => {
   };
   writeFileSync(join(dir, "plan.json"), `${JSON.stringify(plan, showUnknown, 2)}\n`);
   const counts = new Map<string, number>();
-  for (const r of run.resources.filter((r) => r.type.startsWith("aws:"))) counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);
-  const items = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([type, count]) => `${count} ${type}`);
+  for (const r of run.resources.filter((r) => r.type.startsWith("aws:")))
+    counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);
+  const items = [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([type, count]) => `${count} ${type}`);
   const awsCount = [...counts.values()].reduce((a, b) => a + b, 0);
-  const summary = ["", `AWS resources (${awsCount}; every resource with its inputs: ${join(shownDir, "plan.json")}):`, ...wrap(items, "  ")];
+  const summary = [
+    "",
+    `AWS resources (${awsCount}; every resource with its inputs: ${join(shownDir, "plan.json")}):`,
+    ...wrap(items, "  "),
+  ];
   const balancers = run.resources.filter((r) => r.type === BALANCER_TYPE);
   if (balancers.length > 0) {
     const width = Math.max(...balancers.map((lb) => lb.name.length));
     summary.push("", `Balancers (${balancers.length}):`);
     for (const lb of balancers) {
-      summary.push(`  ${lb.name.padEnd(width)}  ${String(lb.inputs.loadBalancerType ?? "application").padEnd(11)}  ${(lb.inputs.internal ? "internal" : "internet-facing").padEnd(15)}  ${String(lb.state.dnsName ?? "")}`);
+      summary.push(
+        `  ${lb.name.padEnd(width)}  ${String(lb.inputs.loadBalancerType ?? "application").padEnd(11)}  ${(lb.inputs.internal ? "internal" : "internet-facing").padEnd(15)}  ${String(lb.state.dnsName ?? "")}`,
+      );
     }
   }
   return { summary };
@@ -96,13 +105,35 @@ export const writeOutputs: SynthStep = ({ stack, dir, shownDir = dir, run }) => 
 
 /** The Framework sizing per site, read back from the stack's `framework` output. */
 export const printFrameworkSizing: SynthStep = ({ run }) => {
-  const framework = run.outputs.framework as { connectivity: string; capacity?: FrameworkConfig["capacity"]; sites: Record<string, Omit<SizingRow, "key">> } | undefined;
+  const framework = run.outputs.framework as
+    | { connectivity: string; capacity?: FrameworkConfig["capacity"]; sites: Record<string, Omit<SizingRow, "key">> }
+    | undefined;
   if (!framework) return { summary: [] };
   const rows = Object.entries(framework.sites).map(([key, site]) => ({ key, ...site }));
-  return { summary: ["", `Framework sites (${framework.connectivity}):`, ...formatSizingTable(rows, framework.capacity).map((line) => `  ${line}`)] };
+  return {
+    summary: [
+      "",
+      `Framework sites (${framework.connectivity}):`,
+      ...formatSizingTable(rows, framework.capacity).map((line) => `  ${line}`),
+    ],
+  };
 };
 
-export const SYNTH_STEPS: readonly SynthStep[] = [printNetwork, writePlan, writeServerConfigs, writePolicyReport, printFrameworkSizing, writeTopology, writeOutputs];
+export const SYNTH_STEPS: readonly SynthStep[] = [
+  printNetwork,
+  writePlan,
+  writeServerConfigs,
+  writePolicyReport,
+  printFrameworkSizing,
+  writeTopology,
+  writeOutputs,
+];
 
 /** What a preview can show: server configs and the topology need deployed addresses and ARNs. */
-export const PREVIEW_STEPS: readonly SynthStep[] = [printNetwork, writePlan, writePolicyReport, printFrameworkSizing, writeOutputs];
+export const PREVIEW_STEPS: readonly SynthStep[] = [
+  printNetwork,
+  writePlan,
+  writePolicyReport,
+  printFrameworkSizing,
+  writeOutputs,
+];

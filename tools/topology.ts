@@ -44,7 +44,10 @@ export function describeConditions(conditions: readonly Inputs[]): string {
       const header = c.httpHeader as { httpHeaderName?: string; values?: string[] } | undefined;
       if (header) return `${header.httpHeaderName}: ${(header.values ?? []).join(" or ")}`;
       const path = c.pathPattern as { values?: string[]; regexValues?: string[] } | undefined;
-      if (path) return path.regexValues ? `path ~ ${path.regexValues.join(" or ")}` : `path: ${(path.values ?? []).join(" or ")}`;
+      if (path)
+        return path.regexValues
+          ? `path ~ ${path.regexValues.join(" or ")}`
+          : `path: ${(path.values ?? []).join(" or ")}`;
       const query = c.queryStrings as { key?: string; value: string }[] | undefined;
       if (query) return `query: ${query.map((q) => `${q.key ?? "*"}=${q.value}`).join(" or ")}`;
       const host = c.hostHeader as { values?: string[] } | undefined;
@@ -62,7 +65,16 @@ function stickinessOf(tg: RegisteredResource): string {
 
 export interface Topology {
   readonly text: string;
-  readonly counts: { balancers: number; listeners: number; rules: number; targetGroups: number; nodes: number; tenants: number; pairHosts: number; frameworkSites: number };
+  readonly counts: {
+    balancers: number;
+    listeners: number;
+    rules: number;
+    targetGroups: number;
+    nodes: number;
+    tenants: number;
+    pairHosts: number;
+    frameworkSites: number;
+  };
 }
 
 interface PairOutput {
@@ -73,16 +85,22 @@ interface PairOutput {
 interface FrameworkOutput {
   readonly connectivity?: string;
   readonly links?: readonly string[];
-  readonly sites?: Record<string, { role?: string; region?: string; configServers?: number; csProxies?: number; distributedScs?: number }>;
+  readonly sites?: Record<
+    string,
+    { role?: string; region?: string; configServers?: number; csProxies?: number; distributedScs?: number }
+  >;
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
 /** Whether the httpd pair balances the recording tenants: their URLs name a host, and no recording ALB exists. */
 function pairServesRecording(outputs: Record<string, unknown>): boolean {
-  const recording = outputs.recording as { tenants?: Record<string, { rpsUrl?: string }>; albs?: Record<string, unknown> } | undefined;
+  const recording = outputs.recording as
+    { tenants?: Record<string, { rpsUrl?: string }>; albs?: Record<string, unknown> } | undefined;
   if (!recording || Object.keys(recording.albs ?? {}).length > 0) return false;
-  return Object.values(recording.tenants ?? {}).some((t) => typeof t.rpsUrl === "string" && !IPV4.test(new URL(t.rpsUrl).hostname));
+  return Object.values(recording.tenants ?? {}).some(
+    (t) => typeof t.rpsUrl === "string" && !IPV4.test(new URL(t.rpsUrl).hostname),
+  );
 }
 
 export function renderTopology(run: MockRun): Topology {
@@ -106,7 +124,12 @@ export function renderTopology(run: MockRun): Topology {
       if (tg) return idOf(tg);
     }
     const id = `a${++terminals}`;
-    const text = action?.type === "redirect" ? `redirect to ${action.redirect?.protocol}:${action.redirect?.port}` : action?.type === "fixed-response" ? `fixed ${action.fixedResponse?.statusCode}` : String(action?.type);
+    const text =
+      action?.type === "redirect"
+        ? `redirect to ${action.redirect?.protocol}:${action.redirect?.port}`
+        : action?.type === "fixed-response"
+          ? `fixed ${action.fixedResponse?.statusCode}`
+          : String(action?.type);
     lines.push(`  ${id}(["${label(text)}"])`);
     return id;
   };
@@ -117,19 +140,26 @@ export function renderTopology(run: MockRun): Topology {
   for (const lb of balancers) {
     const host = tagsOf(lb)["genesys:hostname"];
     const kind = lb.inputs.loadBalancerType === "network" ? "NLB" : "ALB";
-    lines.push(`  subgraph ${idOf(lb)}["${label(`${kind} ${lb.name}${host ? `\n${host}` : ""}${lb.inputs.internal ? "\ninternal" : ""}`)}"]`);
-    for (const l of listeners.filter((x) => x.inputs.loadBalancerArn === lb.state.arn)) lines.push(`    ${idOf(l)}["${label(`${l.inputs.protocol} :${l.inputs.port}`)}"]`);
+    lines.push(
+      `  subgraph ${idOf(lb)}["${label(`${kind} ${lb.name}${host ? `\n${host}` : ""}${lb.inputs.internal ? "\ninternal" : ""}`)}"]`,
+    );
+    for (const l of listeners.filter((x) => x.inputs.loadBalancerArn === lb.state.arn))
+      lines.push(`    ${idOf(l)}["${label(`${l.inputs.protocol} :${l.inputs.port}`)}"]`);
     lines.push("  end");
   }
   for (const l of listeners) {
-    for (const action of (l.inputs.defaultActions ?? []) as Action[]) edges.push(`  ${idOf(l)} -->|"default"| ${target(action)}`);
+    for (const action of (l.inputs.defaultActions ?? []) as Action[])
+      edges.push(`  ${idOf(l)} -->|"default"| ${target(action)}`);
   }
   for (const r of [...rules].sort((a, b) => Number(a.inputs.priority) - Number(b.inputs.priority))) {
     const listener = byArn.get(String(r.inputs.listenerArn));
     if (!listener) continue;
-    const rewrite = (r.inputs.transforms as { urlRewriteConfig?: { rewrite?: { regex: string; replace: string } } }[] | undefined)?.[0]?.urlRewriteConfig?.rewrite;
+    const rewrite = (
+      r.inputs.transforms as { urlRewriteConfig?: { rewrite?: { regex: string; replace: string } } }[] | undefined
+    )?.[0]?.urlRewriteConfig?.rewrite;
     const text = `${r.inputs.priority}: ${describeConditions((r.inputs.conditions ?? []) as Inputs[])}${rewrite ? `\nrewrite ${rewrite.regex} → ${rewrite.replace}` : ""}`;
-    for (const action of (r.inputs.actions ?? []) as Action[]) edges.push(`  ${idOf(listener)} -->|"${label(text)}"| ${target(action)}`);
+    for (const action of (r.inputs.actions ?? []) as Action[])
+      edges.push(`  ${idOf(listener)} -->|"${label(text)}"| ${target(action)}`);
   }
 
   const groups = ofType(TYPE.tg);
@@ -169,10 +199,12 @@ export function renderTopology(run: MockRun): Topology {
   if (pair && pairHosts.length > 0) {
     lines.push(`  subgraph pair["${label("httpd HA pair (Pacemaker/Corosync)")}"]`);
     if (pair.virtualIp) lines.push(`    vip(["${label(`VIP ${pair.virtualIp}`)}"])`);
-    for (const host of pairHosts) lines.push(`    ${idOf(host)}("${label(`${host.name}\n${tagsOf(host)["genesys:cluster-node"]}`)}")`);
+    for (const host of pairHosts)
+      lines.push(`    ${idOf(host)}("${label(`${host.name}\n${tagsOf(host)["genesys:cluster-node"]}`)}")`);
     lines.push("  end");
     if (pair.virtualIp) for (const host of pairHosts) edges.push(`  vip -.->|"${label("active host")}"| ${idOf(host)}`);
-    if (pairServesRecording(run.outputs)) for (const tenant of tenants.keys()) edges.push(`  pair -->|"${label(`/${tenant}/…`)}"| ${tenantId(tenant)}`);
+    if (pairServesRecording(run.outputs))
+      for (const tenant of tenants.keys()) edges.push(`  pair -->|"${label(`/${tenant}/…`)}"| ${tenantId(tenant)}`);
   }
 
   // Framework sites and the links between them (remote sites reach the master site).
@@ -181,19 +213,37 @@ export function renderTopology(run: MockRun): Topology {
   if (sites.length > 0) {
     lines.push(`  subgraph framework["${label(`Framework (${framework?.connectivity ?? ""})`)}"]`);
     for (const [key, site] of sites) {
-      const roles = [site.configServers ? `CS ${site.configServers}` : "", site.csProxies ? `CS Proxy ${site.csProxies}` : "", site.distributedScs ? `Dist. SCS ${site.distributedScs}` : ""].filter((x) => x !== "");
-      lines.push(`    site_${key.replace(/[^A-Za-z0-9_]/g, "_")}("${label(`site ${key}: ${site.role ?? ""}\n${site.region ?? ""}\n${roles.join(", ")}`)}")`);
+      const roles = [
+        site.configServers ? `CS ${site.configServers}` : "",
+        site.csProxies ? `CS Proxy ${site.csProxies}` : "",
+        site.distributedScs ? `Dist. SCS ${site.distributedScs}` : "",
+      ].filter((x) => x !== "");
+      lines.push(
+        `    site_${key.replace(/[^A-Za-z0-9_]/g, "_")}("${label(`site ${key}: ${site.role ?? ""}\n${site.region ?? ""}\n${roles.join(", ")}`)}")`,
+      );
     }
     lines.push("  end");
     for (const link of framework?.links ?? []) {
       const [a, b] = link.split(".");
-      if (a && b) edges.push(`  site_${a.replace(/[^A-Za-z0-9_]/g, "_")} ---|"${label(framework?.connectivity ?? "")}"| site_${b.replace(/[^A-Za-z0-9_]/g, "_")}`);
+      if (a && b)
+        edges.push(
+          `  site_${a.replace(/[^A-Za-z0-9_]/g, "_")} ---|"${label(framework?.connectivity ?? "")}"| site_${b.replace(/[^A-Za-z0-9_]/g, "_")}`,
+        );
     }
   }
   lines.push(...edges);
   return {
     text: `${lines.join("\n")}\n`,
-    counts: { balancers: balancers.length, listeners: listeners.length, rules: rules.length, targetGroups: groups.length, nodes: nodes.size, tenants: tenants.size, pairHosts: pair ? pairHosts.length : 0, frameworkSites: sites.length },
+    counts: {
+      balancers: balancers.length,
+      listeners: listeners.length,
+      rules: rules.length,
+      targetGroups: groups.length,
+      nodes: nodes.size,
+      tenants: tenants.size,
+      pairHosts: pair ? pairHosts.length : 0,
+      frameworkSites: sites.length,
+    },
   };
 }
 
@@ -201,8 +251,14 @@ export const writeTopology: SynthStep = ({ dir, run }) => {
   const topology = renderTopology(run);
   writeFileSync(join(dir, "topology.mmd"), topology.text);
   const c = topology.counts;
-  const extra = [c.pairHosts > 0 ? "the httpd HA pair" : "", c.frameworkSites > 0 ? `${c.frameworkSites} Framework sites` : ""].filter((x) => x !== "");
+  const extra = [
+    c.pairHosts > 0 ? "the httpd HA pair" : "",
+    c.frameworkSites > 0 ? `${c.frameworkSites} Framework sites` : "",
+  ].filter((x) => x !== "");
   return {
-    summary: ["", `Topology (topology.mmd): ${c.balancers} balancers, ${c.listeners} listeners, ${c.rules} rules, ${c.targetGroups} target groups, ${c.nodes} nodes, ${c.tenants} tenant${c.tenants === 1 ? "" : "s"}${extra.map((x) => `, ${x}`).join("")}`],
+    summary: [
+      "",
+      `Topology (topology.mmd): ${c.balancers} balancers, ${c.listeners} listeners, ${c.rules} rules, ${c.targetGroups} target groups, ${c.nodes} nodes, ${c.tenants} tenant${c.tenants === 1 ? "" : "s"}${extra.map((x) => `, ${x}`).join("")}`,
+    ],
   };
 };

@@ -27,7 +27,11 @@ export function workflowJobScript(yamlText: string, jobName: string): string {
     }
     lines.push(`echo ${JSON.stringify(`::step:: ${title.split("\n")[0]}`)}`);
     const body = step.run.trimEnd();
-    lines.push(step["working-directory"] ? `(cd ${JSON.stringify(step["working-directory"])} && bash -euo pipefail -c ${shellQuote(body)})` : `bash -euo pipefail -c ${shellQuote(body)}`);
+    lines.push(
+      step["working-directory"]
+        ? `(cd ${JSON.stringify(step["working-directory"])} && bash -euo pipefail -c ${shellQuote(body)})`
+        : `bash -euo pipefail -c ${shellQuote(body)}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }

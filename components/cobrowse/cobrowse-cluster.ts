@@ -15,11 +15,24 @@ import type { Cobrowse } from "../../core/model/environment";
 import { COBROWSE_CONTEXT_PATH, COBROWSE_NODE_PARAMETER, cobrowseServerUrl } from "../../core/model/genesys-facts";
 import { singleAlbProblems } from "../../core/model/alb-packing";
 import { ConfigError, type ConfigProblem } from "../../core/model/problems";
-import { caseCollisions, exactCookieConditions, exactQueryCondition, priorityBands, stablePriorities, type RuleCondition } from "../shared/alb-conditions";
+import {
+  caseCollisions,
+  exactCookieConditions,
+  exactQueryCondition,
+  priorityBands,
+  stablePriorities,
+  type RuleCondition,
+} from "../shared/alb-conditions";
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
 import { TAG, type PlatformArgs } from "../shared/platform";
-import { allowBalancerToNodes, allowEgressAnywhere, allowFrameworkControl, allowFromCidr, createSecurityGroup } from "../shared/security-groups";
+import {
+  allowBalancerToNodes,
+  allowEgressAnywhere,
+  allowFrameworkControl,
+  allowFromCidr,
+  createSecurityGroup,
+} from "../shared/security-groups";
 import { createTargetGroup } from "../shared/target-group";
 
 export interface CobrowseClusterArgs {
@@ -37,8 +50,15 @@ export function cobrowseAlbProblems(cluster: Cobrowse): ConfigProblem[] {
   const rulesPerNode = COOKIE_RULE_SHAPES.length + (cluster.urlStickiness ? 1 : 0);
   return [
     ...caseCollisions(cluster.nodes.map((n) => ({ path: ["cobrowse", "nodes", n.key, "nodeId"], value: n.nodeId }))),
-    ...(cluster.nodes.some((n) => n.cookieValue !== n.nodeId) ? caseCollisions(cluster.nodes.map((n) => ({ path: ["cobrowse", "nodes", n.key, "cookieValue"], value: n.cookieValue }))) : []),
-    ...singleAlbProblems(["cobrowse", "nodes"], { rules: rulesPerNode * cluster.nodes.length, targetGroups: 1 + cluster.nodes.length }),
+    ...(cluster.nodes.some((n) => n.cookieValue !== n.nodeId)
+      ? caseCollisions(
+          cluster.nodes.map((n) => ({ path: ["cobrowse", "nodes", n.key, "cookieValue"], value: n.cookieValue })),
+        )
+      : []),
+    ...singleAlbProblems(["cobrowse", "nodes"], {
+      rules: rulesPerNode * cluster.nodes.length,
+      targetGroups: 1 + cluster.nodes.length,
+    }),
   ];
 }
 
@@ -57,16 +77,40 @@ export class CobrowseCluster extends pulumi.ComponentResource {
     const problems = cobrowseAlbProblems(cluster);
     if (problems.length > 0) throw new ConfigError(problems);
     const tags = { [TAG.system]: "cobrowse" };
-    const nodeGroup = createSecurityGroup(`${name}-nodes`, { vpcId: p.vpcId, description: "Co-browse nodes" }, { parent: this });
+    const nodeGroup = createSecurityGroup(
+      `${name}-nodes`,
+      { vpcId: p.vpcId, description: "Co-browse nodes" },
+      { parent: this },
+    );
     allowEgressAnywhere(`${name}-nodes-out`, nodeGroup.id, { parent: this });
     allowFrameworkControl(`${name}-nodes-lca`, nodeGroup.id, p.frameworkControl, { parent: this });
-    const instances = createGenesysNodes(name, { system: "cobrowse", nodes: cluster.nodes, imageId: p.imageId, privateSubnetIds: p.privateSubnetIds, securityGroupId: nodeGroup.id }, { parent: this });
+    const instances = createGenesysNodes(
+      name,
+      {
+        system: "cobrowse",
+        nodes: cluster.nodes,
+        imageId: p.imageId,
+        privateSubnetIds: p.privateSubnetIds,
+        securityGroupId: nodeGroup.id,
+      },
+      { parent: this },
+    );
     this.instances = instances;
     const ports = cluster.nodes.map((n) => n.port);
 
     if (cluster.balancer === "none") {
-      allowFromCidr(`${name}-nodes-vpc`, { groupId: nodeGroup.id, cidr: p.vpcCidr, ports, description: "development: clients inside the VPC reach the nodes directly" }, { parent: this });
-      const direct = (key: string, port: number) => pulumi.interpolate`http://${instances[key].privateIp}:${port}${COBROWSE_CONTEXT_PATH}`;
+      allowFromCidr(
+        `${name}-nodes-vpc`,
+        {
+          groupId: nodeGroup.id,
+          cidr: p.vpcCidr,
+          ports,
+          description: "development: clients inside the VPC reach the nodes directly",
+        },
+        { parent: this },
+      );
+      const direct = (key: string, port: number) =>
+        pulumi.interpolate`http://${instances[key].privateIp}:${port}${COBROWSE_CONTEXT_PATH}`;
       const first = cluster.nodes[0];
       this.url = direct(first.key, first.port);
       this.serverUrls = pulumi.all(Object.fromEntries(cluster.nodes.map((n) => [n.key, direct(n.key, n.port)])));
@@ -88,8 +132,23 @@ export class CobrowseCluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const alb = new ApplicationLoadBalancer(name, { platform: p, hostname: cluster.hostname, idleTimeoutSeconds: cluster.idleTimeoutSeconds, defaultAction: { kind: "forward", targetGroupArn: roundRobin.arn }, accessLogPrefix: name, tags }, { parent: this });
-    allowBalancerToNodes(`${name}-alb-nodes`, { balancerGroupId: alb.securityGroupId, nodeGroupId: nodeGroup.id, ports }, { parent: this });
+    const alb = new ApplicationLoadBalancer(
+      name,
+      {
+        platform: p,
+        hostname: cluster.hostname,
+        idleTimeoutSeconds: cluster.idleTimeoutSeconds,
+        defaultAction: { kind: "forward", targetGroupArn: roundRobin.arn },
+        accessLogPrefix: name,
+        tags,
+      },
+      { parent: this },
+    );
+    allowBalancerToNodes(
+      `${name}-alb-nodes`,
+      { balancerGroupId: alb.securityGroupId, nodeGroupId: nodeGroup.id, ports },
+      { parent: this },
+    );
 
     const [urlBand, cookieBand] = priorityBands(2);
     const urlPriorities = stablePriorities(
@@ -102,20 +161,46 @@ export class CobrowseCluster extends pulumi.ComponentResource {
     );
     for (const node of cluster.nodes) {
       const nodeTags = { ...tags, [TAG.node]: node.key };
-      const perNode = createTargetGroup(`${name}-node-${node.key}`, { vpcId: p.vpcId, healthPath: cluster.healthPath, targets: [{ key: node.key, instanceId: instances[node.key].id, port: node.port }], tags: nodeTags }, { parent: this });
+      const perNode = createTargetGroup(
+        `${name}-node-${node.key}`,
+        {
+          vpcId: p.vpcId,
+          healthPath: cluster.healthPath,
+          targets: [{ key: node.key, instanceId: instances[node.key].id, port: node.port }],
+          tags: nodeTags,
+        },
+        { parent: this },
+      );
       const rule = (suffix: string, priority: number | undefined, condition: RuleCondition) =>
         new aws.lb.ListenerRule(
           `${name}-${node.key}-${suffix}`,
-          { listenerArn: alb.listener.arn, priority, conditions: [condition], actions: [{ type: "forward", targetGroupArn: perNode.arn }], tags: nodeTags },
+          {
+            listenerArn: alb.listener.arn,
+            priority,
+            conditions: [condition],
+            actions: [{ type: "forward", targetGroupArn: perNode.arn }],
+            tags: nodeTags,
+          },
           { parent: this },
         );
-      if (cluster.urlStickiness) rule("url", urlPriorities.get(node.key), exactQueryCondition(COBROWSE_NODE_PARAMETER, node.nodeId));
-      exactCookieConditions(cluster.cookie, node.cookieValue).forEach((condition, i) => rule(`cookie-${COOKIE_RULE_SHAPES[i]}`, cookiePriorities.get(`${node.key}/${COOKIE_RULE_SHAPES[i]}`), condition));
+      if (cluster.urlStickiness)
+        rule("url", urlPriorities.get(node.key), exactQueryCondition(COBROWSE_NODE_PARAMETER, node.nodeId));
+      exactCookieConditions(cluster.cookie, node.cookieValue).forEach((condition, i) =>
+        rule(
+          `cookie-${COOKIE_RULE_SHAPES[i]}`,
+          cookiePriorities.get(`${node.key}/${COOKIE_RULE_SHAPES[i]}`),
+          condition,
+        ),
+      );
     }
 
     this.balancerDnsName = alb.dnsName;
     this.url = pulumi.output(`${alb.baseUrl}${COBROWSE_CONTEXT_PATH}`);
-    this.serverUrls = pulumi.output<Record<string, string>>(cluster.urlStickiness ? Object.fromEntries(cluster.nodes.map((n) => [n.key, cobrowseServerUrl(alb.baseUrl, n.nodeId)])) : {});
+    this.serverUrls = pulumi.output<Record<string, string>>(
+      cluster.urlStickiness
+        ? Object.fromEntries(cluster.nodes.map((n) => [n.key, cobrowseServerUrl(alb.baseUrl, n.nodeId)]))
+        : {},
+    );
     this.limitations = [
       `Requests for a session whose node is down get errors from that node's target group until the client drops the ${cluster.cookie} cookie or the node's serverUrl, where Apache would send them to another node; the session itself lives on the failed node and is lost behind either balancer.`,
     ];

@@ -52,16 +52,63 @@ export class ConfigurationDatabase extends pulumi.ComponentResource {
       this.engine = existing.engine;
       this.port = existing.port ?? DATABASE_ENGINE_PORTS[existing.engine];
       this.address = pulumi.output(existing.address);
-      allowTcp(`${name}-cs-to-database`, { direction: "egress", securityGroupId: args.configServerGroupId, port: this.port, peer: { cidr: `${existing.address}/32` }, description: `master Configuration Server to the Configuration Database (${existing.engine})` }, child);
+      allowTcp(
+        `${name}-cs-to-database`,
+        {
+          direction: "egress",
+          securityGroupId: args.configServerGroupId,
+          port: this.port,
+          peer: { cidr: `${existing.address}/32` },
+          description: `master Configuration Server to the Configuration Database (${existing.engine})`,
+        },
+        child,
+      );
     } else {
       const create = database.create as NonNullable<typeof database.create>;
       this.origin = "created";
       this.engine = create.engine;
       this.port = DATABASE_ENGINE_PORTS[create.engine];
-      const group = new aws.ec2.SecurityGroup(name, { vpcId: site.vpcId, description: `Configuration Database of Framework site ${site.site.key}`, tags: { Name: name } }, child);
-      allowTcp(`${name}-from-cs`, { direction: "ingress", securityGroupId: group.id, port: this.port, peer: { securityGroupId: args.configServerGroupId }, description: "master Configuration Server to the Configuration Database" }, child);
-      allowTcp(`${name}-cs-to-database`, { direction: "egress", securityGroupId: args.configServerGroupId, port: this.port, peer: { securityGroupId: group.id }, description: "master Configuration Server to the Configuration Database" }, child);
-      const subnets = new aws.rds.SubnetGroup(name, { name, subnetIds: Object.values(site.privateSubnetIds), description: `Configuration Database of Framework site ${site.site.key}`, tags: { Name: name } }, child);
+      const group = new aws.ec2.SecurityGroup(
+        name,
+        {
+          vpcId: site.vpcId,
+          description: `Configuration Database of Framework site ${site.site.key}`,
+          tags: { Name: name },
+        },
+        child,
+      );
+      allowTcp(
+        `${name}-from-cs`,
+        {
+          direction: "ingress",
+          securityGroupId: group.id,
+          port: this.port,
+          peer: { securityGroupId: args.configServerGroupId },
+          description: "master Configuration Server to the Configuration Database",
+        },
+        child,
+      );
+      allowTcp(
+        `${name}-cs-to-database`,
+        {
+          direction: "egress",
+          securityGroupId: args.configServerGroupId,
+          port: this.port,
+          peer: { securityGroupId: group.id },
+          description: "master Configuration Server to the Configuration Database",
+        },
+        child,
+      );
+      const subnets = new aws.rds.SubnetGroup(
+        name,
+        {
+          name,
+          subnetIds: Object.values(site.privateSubnetIds),
+          description: `Configuration Database of Framework site ${site.site.key}`,
+          tags: { Name: name },
+        },
+        child,
+      );
       const multiAz = create.multiAz ?? args.isProduction;
       const licenseModel = LICENSE_MODELS[create.engine];
       const instance = new aws.rds.Instance(
@@ -87,7 +134,11 @@ export class ConfigurationDatabase extends pulumi.ComponentResource {
           ...(args.deletionProtection ? { finalSnapshotIdentifier: `${name}-final` } : {}),
           backupRetentionPeriod: 7,
           copyTagsToSnapshot: true,
-          tags: { Name: name, "genesys:framework-site": site.site.key, "genesys:framework-role": "configurationDatabase" },
+          tags: {
+            Name: name,
+            "genesys:framework-site": site.site.key,
+            "genesys:framework-role": "configurationDatabase",
+          },
         },
         child,
       );

@@ -11,7 +11,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { instanceName, ROLE_LABELS, type FrameworkInstancePlan, type FrameworkRole, type FrameworkSiteSizing } from "../../core/model/framework-sizing";
+import {
+  instanceName,
+  ROLE_LABELS,
+  type FrameworkInstancePlan,
+  type FrameworkRole,
+  type FrameworkSiteSizing,
+} from "../../core/model/framework-sizing";
 import type { FrameworkConfig } from "../../core/model/schema";
 import { planSubnets } from "../../core/model/subnet-plan";
 import { allowTcp, type TcpRule } from "./security-rules";
@@ -58,13 +64,35 @@ export class FrameworkSite extends pulumi.ComponentResource {
     this.site = site;
     const child = { parent: this };
 
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: site.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } }, child);
-    const routes = new aws.ec2.RouteTable(`${name}-private`, { vpcId: vpc.id, tags: { Name: `${name}-private` } }, child);
+    const vpc = new aws.ec2.Vpc(
+      `${name}-vpc`,
+      { cidrBlock: site.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } },
+      child,
+    );
+    const routes = new aws.ec2.RouteTable(
+      `${name}-private`,
+      { vpcId: vpc.id, tags: { Name: `${name}-private` } },
+      child,
+    );
     const subnets: Record<string, aws.ec2.Subnet> = {};
     for (const zone of planSubnets(site.vpcCidr, site.availabilityZones)) {
       const az = zone.availabilityZone;
-      subnets[az] = new aws.ec2.Subnet(`${name}-private-${az}`, { vpcId: vpc.id, cidrBlock: zone.privateCidr, availabilityZone: az, mapPublicIpOnLaunch: false, tags: { Name: `${name}-private-${az}`, tier: "private" } }, child);
-      new aws.ec2.RouteTableAssociation(`${name}-private-${az}`, { subnetId: subnets[az].id, routeTableId: routes.id }, child);
+      subnets[az] = new aws.ec2.Subnet(
+        `${name}-private-${az}`,
+        {
+          vpcId: vpc.id,
+          cidrBlock: zone.privateCidr,
+          availabilityZone: az,
+          mapPublicIpOnLaunch: false,
+          tags: { Name: `${name}-private-${az}`, tier: "private" },
+        },
+        child,
+      );
+      new aws.ec2.RouteTableAssociation(
+        `${name}-private-${az}`,
+        { subnetId: subnets[az].id, routeTableId: routes.id },
+        child,
+      );
     }
 
     const groups: Partial<Record<FrameworkRole, aws.ec2.SecurityGroup>> = {};
@@ -72,14 +100,26 @@ export class FrameworkSite extends pulumi.ComponentResource {
       if (!site.instances.some((i) => i.role === role)) continue;
       const sgName = `${name}-${ROLE_LABELS[role]}`;
       // No inline rules: the provider then removes AWS's default allow-all egress, and every flow is a rule below.
-      groups[role] = new aws.ec2.SecurityGroup(sgName, { vpcId: vpc.id, description: `${ROLE_GROUPS[role]} of Framework site ${site.key}`, tags: { Name: sgName } }, child);
+      groups[role] = new aws.ec2.SecurityGroup(
+        sgName,
+        { vpcId: vpc.id, description: `${ROLE_GROUPS[role]} of Framework site ${site.key}`, tags: { Name: sgName } },
+        child,
+      );
     }
     this.siteRules(name, args, groups).forEach(([ruleName, rule]) => allowTcp(ruleName, rule, child));
 
-    const ami = aws.ec2.getAmiOutput({ owners: ["amazon"], mostRecent: true, filters: [{ name: "name", values: [args.amiNameFilter] }] }, child);
+    const ami = aws.ec2.getAmiOutput(
+      { owners: ["amazon"], mostRecent: true, filters: [{ name: "name", values: [args.amiNameFilter] }] },
+      child,
+    );
     this.instances = site.instances.map((plan) => {
       const resourceName = instanceName(name, plan.role, plan.index);
-      const license = plan.role === "csProxy" ? args.licenses.csProxy : plan.role === "distributedScs" ? args.licenses.distributedScs : undefined;
+      const license =
+        plan.role === "csProxy"
+          ? args.licenses.csProxy
+          : plan.role === "distributedScs"
+            ? args.licenses.distributedScs
+            : undefined;
       const server = new aws.ec2.Instance(
         resourceName,
         {
@@ -119,32 +159,126 @@ export class FrameworkSite extends pulumi.ComponentResource {
   }
 
   /** Flows that stay inside the site: security-group references and the site's own CIDR. */
-  private siteRules(name: string, args: FrameworkSiteArgs, groups: Partial<Record<FrameworkRole, aws.ec2.SecurityGroup>>): [string, TcpRule][] {
+  private siteRules(
+    name: string,
+    args: FrameworkSiteArgs,
+    groups: Partial<Record<FrameworkRole, aws.ec2.SecurityGroup>>,
+  ): [string, TcpRule][] {
     const { ports, site } = args;
     const rules: [string, TcpRule][] = [];
     const { configServer: cs, csProxy: proxy, distributedScs: scs } = groups;
     if (cs && proxy) {
-      rules.push([`${name}-cs-from-csproxy`, { direction: "ingress", securityGroupId: cs.id, port: ports.configServer, peer: { securityGroupId: proxy.id }, description: `CS Proxies of ${site.key} to the master Configuration Server` }]);
-      rules.push([`${name}-csproxy-to-cs`, { direction: "egress", securityGroupId: proxy.id, port: ports.configServer, peer: { securityGroupId: cs.id }, description: `CS Proxies of ${site.key} to the master Configuration Server` }]);
+      rules.push([
+        `${name}-cs-from-csproxy`,
+        {
+          direction: "ingress",
+          securityGroupId: cs.id,
+          port: ports.configServer,
+          peer: { securityGroupId: proxy.id },
+          description: `CS Proxies of ${site.key} to the master Configuration Server`,
+        },
+      ]);
+      rules.push([
+        `${name}-csproxy-to-cs`,
+        {
+          direction: "egress",
+          securityGroupId: proxy.id,
+          port: ports.configServer,
+          peer: { securityGroupId: cs.id },
+          description: `CS Proxies of ${site.key} to the master Configuration Server`,
+        },
+      ]);
     }
     if (proxy) {
-      rules.push([`${name}-csproxy-from-clients`, { direction: "ingress", securityGroupId: proxy.id, port: ports.csProxy, peer: { cidr: site.vpcCidr }, description: `Configuration clients of ${site.key} to the CS Proxies` }]);
+      rules.push([
+        `${name}-csproxy-from-clients`,
+        {
+          direction: "ingress",
+          securityGroupId: proxy.id,
+          port: ports.csProxy,
+          peer: { cidr: site.vpcCidr },
+          description: `Configuration clients of ${site.key} to the CS Proxies`,
+        },
+      ]);
     }
     if (scs) {
-      rules.push([`${name}-scs-from-scs`, { direction: "ingress", securityGroupId: scs.id, port: ports.scs, peer: { securityGroupId: scs.id }, description: `Distributed SCS of ${site.key} with each other` }]);
-      rules.push([`${name}-scs-to-scs`, { direction: "egress", securityGroupId: scs.id, port: ports.scs, peer: { securityGroupId: scs.id }, description: `Distributed SCS of ${site.key} with each other` }]);
-      rules.push([`${name}-scs-to-lca`, { direction: "egress", securityGroupId: scs.id, port: ports.lca, peer: { cidr: site.vpcCidr }, description: `Distributed SCS to the Local Control Agents on the hosts of ${site.key}` }]);
+      rules.push([
+        `${name}-scs-from-scs`,
+        {
+          direction: "ingress",
+          securityGroupId: scs.id,
+          port: ports.scs,
+          peer: { securityGroupId: scs.id },
+          description: `Distributed SCS of ${site.key} with each other`,
+        },
+      ]);
+      rules.push([
+        `${name}-scs-to-scs`,
+        {
+          direction: "egress",
+          securityGroupId: scs.id,
+          port: ports.scs,
+          peer: { securityGroupId: scs.id },
+          description: `Distributed SCS of ${site.key} with each other`,
+        },
+      ]);
+      rules.push([
+        `${name}-scs-to-lca`,
+        {
+          direction: "egress",
+          securityGroupId: scs.id,
+          port: ports.lca,
+          peer: { cidr: site.vpcCidr },
+          description: `Distributed SCS to the Local Control Agents on the hosts of ${site.key}`,
+        },
+      ]);
       if (proxy) {
         // The SCS reads its configuration like any other client of the site.
-        rules.push([`${name}-scs-to-csproxy`, { direction: "egress", securityGroupId: scs.id, port: ports.csProxy, peer: { securityGroupId: proxy.id }, description: `Distributed SCS of ${site.key} to the CS Proxies (configuration)` }]);
+        rules.push([
+          `${name}-scs-to-csproxy`,
+          {
+            direction: "egress",
+            securityGroupId: scs.id,
+            port: ports.csProxy,
+            peer: { securityGroupId: proxy.id },
+            description: `Distributed SCS of ${site.key} to the CS Proxies (configuration)`,
+          },
+        ]);
       } else if (cs) {
         // No proxy at the master site: its SCS read configuration from the master CS itself.
-        rules.push([`${name}-scs-to-cs`, { direction: "egress", securityGroupId: scs.id, port: ports.configServer, peer: { securityGroupId: cs.id }, description: `Distributed SCS of ${site.key} to the master Configuration Server (configuration)` }]);
-        rules.push([`${name}-cs-from-scs`, { direction: "ingress", securityGroupId: cs.id, port: ports.configServer, peer: { securityGroupId: scs.id }, description: `Distributed SCS of ${site.key} to the master Configuration Server (configuration)` }]);
+        rules.push([
+          `${name}-scs-to-cs`,
+          {
+            direction: "egress",
+            securityGroupId: scs.id,
+            port: ports.configServer,
+            peer: { securityGroupId: cs.id },
+            description: `Distributed SCS of ${site.key} to the master Configuration Server (configuration)`,
+          },
+        ]);
+        rules.push([
+          `${name}-cs-from-scs`,
+          {
+            direction: "ingress",
+            securityGroupId: cs.id,
+            port: ports.configServer,
+            peer: { securityGroupId: scs.id },
+            description: `Distributed SCS of ${site.key} to the master Configuration Server (configuration)`,
+          },
+        ]);
       }
       // Every Framework server runs a Local Control Agent that the site's SCS control.
       for (const [role, group] of Object.entries(groups) as [FrameworkRole, aws.ec2.SecurityGroup][]) {
-        rules.push([`${name}-${ROLE_LABELS[role]}-lca-from-scs`, { direction: "ingress", securityGroupId: group.id, port: ports.lca, peer: { securityGroupId: scs.id }, description: `Distributed SCS of ${site.key} to the Local Control Agents of its ${ROLE_GROUPS[role]}` }]);
+        rules.push([
+          `${name}-${ROLE_LABELS[role]}-lca-from-scs`,
+          {
+            direction: "ingress",
+            securityGroupId: group.id,
+            port: ports.lca,
+            peer: { securityGroupId: scs.id },
+            description: `Distributed SCS of ${site.key} to the Local Control Agents of its ${ROLE_GROUPS[role]}`,
+          },
+        ]);
       }
     }
     return rules;

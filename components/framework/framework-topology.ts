@@ -12,7 +12,13 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { applicationLink, applicationSiteKey, configurationPort, configurationSourceOf, type ApplicationLink } from "../../core/model/framework-paths";
+import {
+  applicationLink,
+  applicationSiteKey,
+  configurationPort,
+  configurationSourceOf,
+  type ApplicationLink,
+} from "../../core/model/framework-paths";
 import { sizeFramework, type FrameworkSiteSizing } from "../../core/model/framework-sizing";
 import type { FrameworkConfig } from "../../core/model/schema";
 import { ConfigurationDatabase } from "./configuration-database";
@@ -69,7 +75,12 @@ export interface FrameworkSummary {
   readonly sites: Readonly<Record<string, FrameworkSiteSummary>>;
   /** Where the stack's Genesys nodes read configuration: `emea csProxy 2020`. */
   readonly applications?: { readonly site: string; readonly configuration: string; readonly port: number };
-  readonly configurationDatabase?: { readonly origin: string; readonly engine: string; readonly address: pulumi.Output<string>; readonly port: number };
+  readonly configurationDatabase?: {
+    readonly origin: string;
+    readonly engine: string;
+    readonly address: pulumi.Output<string>;
+    readonly port: number;
+  };
 }
 
 export class FrameworkTopology extends pulumi.ComponentResource {
@@ -89,7 +100,11 @@ export class FrameworkTopology extends pulumi.ComponentResource {
 
     const providers: Record<string, aws.Provider> = {};
     for (const region of new Set(sizing.map((s) => s.region))) {
-      providers[region] = new aws.Provider(`${name}-${region}`, { region: region as aws.Region, defaultTags: { tags: { ...args.defaultTags } } }, { parent: this });
+      providers[region] = new aws.Provider(
+        `${name}-${region}`,
+        { region: region as aws.Region, defaultTags: { tags: { ...args.defaultTags } } },
+        { parent: this },
+      );
     }
     this.providers = providers;
 
@@ -97,7 +112,13 @@ export class FrameworkTopology extends pulumi.ComponentResource {
     for (const site of sizing) {
       sites[site.key] = new FrameworkSite(
         `${name}-${site.key}`,
-        { site, ports: fw.ports, licenses: fw.licenses, instanceType: fw.instanceType, amiNameFilter: args.amiNameFilter },
+        {
+          site,
+          ports: fw.ports,
+          licenses: fw.licenses,
+          instanceType: fw.instanceType,
+          amiNameFilter: args.amiNameFilter,
+        },
         { parent: this, providers: { aws: providers[site.region] } },
       );
     }
@@ -119,7 +140,13 @@ export class FrameworkTopology extends pulumi.ComponentResource {
       fw.configurationDatabase && master && masterCs
         ? new ConfigurationDatabase(
             `${name}-configdb`,
-            { database: fw.configurationDatabase, site: sites[master.key], configServerGroupId: masterCs, isProduction: args.isProduction, deletionProtection: args.deletionProtection },
+            {
+              database: fw.configurationDatabase,
+              site: sites[master.key],
+              configServerGroupId: masterCs,
+              isProduction: args.isProduction,
+              deletionProtection: args.deletionProtection,
+            },
             { parent: sites[master.key] },
           )
         : undefined;
@@ -130,8 +157,25 @@ export class FrameworkTopology extends pulumi.ComponentResource {
       links: this.links.map((l) => l.name),
       capacity: fw.capacity,
       sites: Object.fromEntries(sizing.map((s) => [s.key, summarize(s, sites[s.key])])),
-      ...(link ? { applications: { site: link.site.key, configuration: `${link.configuration.site.key} ${link.configuration.role}`, port: configurationPort(link.configuration, fw.ports) } } : {}),
-      ...(database ? { configurationDatabase: { origin: database.origin, engine: database.engine, address: database.address, port: database.port } } : {}),
+      ...(link
+        ? {
+            applications: {
+              site: link.site.key,
+              configuration: `${link.configuration.site.key} ${link.configuration.role}`,
+              port: configurationPort(link.configuration, fw.ports),
+            },
+          }
+        : {}),
+      ...(database
+        ? {
+            configurationDatabase: {
+              origin: database.origin,
+              engine: database.engine,
+              address: database.address,
+              port: database.port,
+            },
+          }
+        : {}),
     };
     this.registerOutputs({ summary: this.summary });
   }
@@ -150,29 +194,93 @@ export class FrameworkTopology extends pulumi.ComponentResource {
       for (const other of sites.filter((s) => s !== site)) {
         if (own.configServer) {
           for (const proxy of other.instancesOf("csProxy")) {
-            allowTcp(`${siteName}-cs-from-${proxy.plan.name}`, { direction: "ingress", securityGroupId: own.configServer, port: csPort, peer: { cidr: hostCidr(proxy.privateIp) }, description: `CS Proxy ${proxy.plan.name} to the master Configuration Server` }, child);
+            allowTcp(
+              `${siteName}-cs-from-${proxy.plan.name}`,
+              {
+                direction: "ingress",
+                securityGroupId: own.configServer,
+                port: csPort,
+                peer: { cidr: hostCidr(proxy.privateIp) },
+                description: `CS Proxy ${proxy.plan.name} to the master Configuration Server`,
+              },
+              child,
+            );
           }
         }
         if (own.csProxy) {
           for (const cs of other.instancesOf("configServer")) {
-            allowTcp(`${siteName}-csproxy-to-${cs.plan.name}`, { direction: "egress", securityGroupId: own.csProxy, port: csPort, peer: { cidr: hostCidr(cs.privateIp) }, description: `CS Proxies of ${site.site.key} to the master Configuration Server ${cs.plan.name}` }, child);
+            allowTcp(
+              `${siteName}-csproxy-to-${cs.plan.name}`,
+              {
+                direction: "egress",
+                securityGroupId: own.csProxy,
+                port: csPort,
+                peer: { cidr: hostCidr(cs.privateIp) },
+                description: `CS Proxies of ${site.site.key} to the master Configuration Server ${cs.plan.name}`,
+              },
+              child,
+            );
           }
         }
         // SCS at a site without proxies read configuration from the master CS across the site link.
-        if (own.configServer && other.site.distributedScs > 0 && configurationSourceOf(other.site, sizing)?.role === "configServer") {
+        if (
+          own.configServer &&
+          other.site.distributedScs > 0 &&
+          configurationSourceOf(other.site, sizing)?.role === "configServer"
+        ) {
           for (const scs of other.instancesOf("distributedScs")) {
-            allowTcp(`${siteName}-cs-from-${scs.plan.name}`, { direction: "ingress", securityGroupId: own.configServer, port: csPort, peer: { cidr: hostCidr(scs.privateIp) }, description: `Distributed SCS ${scs.plan.name} to the master Configuration Server (configuration)` }, child);
+            allowTcp(
+              `${siteName}-cs-from-${scs.plan.name}`,
+              {
+                direction: "ingress",
+                securityGroupId: own.configServer,
+                port: csPort,
+                peer: { cidr: hostCidr(scs.privateIp) },
+                description: `Distributed SCS ${scs.plan.name} to the master Configuration Server (configuration)`,
+              },
+              child,
+            );
           }
         }
         if (own.distributedScs && !own.csProxy) {
           for (const cs of other.instancesOf("configServer")) {
-            allowTcp(`${siteName}-scs-to-${cs.plan.name}`, { direction: "egress", securityGroupId: own.distributedScs, port: csPort, peer: { cidr: hostCidr(cs.privateIp) }, description: `Distributed SCS of ${site.site.key} to the master Configuration Server ${cs.plan.name} (configuration)` }, child);
+            allowTcp(
+              `${siteName}-scs-to-${cs.plan.name}`,
+              {
+                direction: "egress",
+                securityGroupId: own.distributedScs,
+                port: csPort,
+                peer: { cidr: hostCidr(cs.privateIp) },
+                description: `Distributed SCS of ${site.site.key} to the master Configuration Server ${cs.plan.name} (configuration)`,
+              },
+              child,
+            );
           }
         }
         if (own.distributedScs) {
           for (const scs of other.instancesOf("distributedScs")) {
-            allowTcp(`${siteName}-scs-from-${scs.plan.name}`, { direction: "ingress", securityGroupId: own.distributedScs, port: scsPort, peer: { cidr: hostCidr(scs.privateIp) }, description: `Distributed SCS ${scs.plan.name} to the Distributed SCS of ${site.site.key}` }, child);
-            allowTcp(`${siteName}-scs-to-${scs.plan.name}`, { direction: "egress", securityGroupId: own.distributedScs, port: scsPort, peer: { cidr: hostCidr(scs.privateIp) }, description: `Distributed SCS of ${site.site.key} to Distributed SCS ${scs.plan.name}` }, child);
+            allowTcp(
+              `${siteName}-scs-from-${scs.plan.name}`,
+              {
+                direction: "ingress",
+                securityGroupId: own.distributedScs,
+                port: scsPort,
+                peer: { cidr: hostCidr(scs.privateIp) },
+                description: `Distributed SCS ${scs.plan.name} to the Distributed SCS of ${site.site.key}`,
+              },
+              child,
+            );
+            allowTcp(
+              `${siteName}-scs-to-${scs.plan.name}`,
+              {
+                direction: "egress",
+                securityGroupId: own.distributedScs,
+                port: scsPort,
+                peer: { cidr: hostCidr(scs.privateIp) },
+                description: `Distributed SCS of ${site.site.key} to Distributed SCS ${scs.plan.name}`,
+              },
+              child,
+            );
           }
         }
       }
@@ -192,20 +300,52 @@ export class FrameworkTopology extends pulumi.ComponentResource {
     const key = link.site.key;
     if (fw.connectivity === "peering") {
       // Same account and region: the request is accepted as it is made.
-      const peering = new aws.ec2.VpcPeeringConnection(`${name}-applications.${key}`, { vpcId: apps.vpcId, peerVpcId: site.vpcId, autoAccept: true, tags: { Name: `${name}-applications.${key}` } }, opts);
+      const peering = new aws.ec2.VpcPeeringConnection(
+        `${name}-applications.${key}`,
+        { vpcId: apps.vpcId, peerVpcId: site.vpcId, autoAccept: true, tags: { Name: `${name}-applications.${key}` } },
+        opts,
+      );
       for (const [az, table] of Object.entries(apps.privateRouteTableIds)) {
-        new aws.ec2.Route(`${name}-route-applications-${az}.${key}`, { routeTableId: table, destinationCidrBlock: link.site.vpcCidr, vpcPeeringConnectionId: peering.id }, opts);
+        new aws.ec2.Route(
+          `${name}-route-applications-${az}.${key}`,
+          { routeTableId: table, destinationCidrBlock: link.site.vpcCidr, vpcPeeringConnectionId: peering.id },
+          opts,
+        );
       }
-      new aws.ec2.Route(`${name}-route-${key}.applications`, { routeTableId: site.routeTableId, destinationCidrBlock: apps.vpcCidr, vpcPeeringConnectionId: peering.id }, opts);
+      new aws.ec2.Route(
+        `${name}-route-${key}.applications`,
+        { routeTableId: site.routeTableId, destinationCidrBlock: apps.vpcCidr, vpcPeeringConnectionId: peering.id },
+        opts,
+      );
     }
     const source = this.sites[link.configuration.site.key];
     const sourceGroup = source.securityGroupIds[link.configuration.role] as pulumi.Output<string>;
     const port = configurationPort(link.configuration, fw.ports);
     const what = link.configuration.role === "csProxy" ? `CS Proxies of ${key}` : "the master Configuration Server";
-    allowTcp(`${name}-${link.configuration.site.key}-${link.configuration.role === "csProxy" ? "csproxy" : "cs"}-from-applications`, { direction: "ingress", securityGroupId: sourceGroup, port, peer: { cidr: apps.vpcCidr }, description: `Genesys nodes of the stack VPC to ${what} (configuration)` }, { parent: source });
+    allowTcp(
+      `${name}-${link.configuration.site.key}-${link.configuration.role === "csProxy" ? "csproxy" : "cs"}-from-applications`,
+      {
+        direction: "ingress",
+        securityGroupId: sourceGroup,
+        port,
+        peer: { cidr: apps.vpcCidr },
+        description: `Genesys nodes of the stack VPC to ${what} (configuration)`,
+      },
+      { parent: source },
+    );
     const scs = site.securityGroupIds.distributedScs;
     if (scs) {
-      allowTcp(`${name}-${key}-scs-to-applications-lca`, { direction: "egress", securityGroupId: scs, port: fw.ports.lca, peer: { cidr: apps.vpcCidr }, description: `Distributed SCS of ${key} to the Local Control Agents of the stack Genesys nodes` }, { parent: site });
+      allowTcp(
+        `${name}-${key}-scs-to-applications-lca`,
+        {
+          direction: "egress",
+          securityGroupId: scs,
+          port: fw.ports.lca,
+          peer: { cidr: apps.vpcCidr },
+          description: `Distributed SCS of ${key} to the Local Control Agents of the stack Genesys nodes`,
+        },
+        { parent: site },
+      );
     }
   }
 
@@ -215,7 +355,13 @@ export class FrameworkTopology extends pulumi.ComponentResource {
       const accepter = this.sites[link.accepter.key];
       const peering = new aws.ec2.VpcPeeringConnection(
         `${name}-${link.name}`,
-        { vpcId: requester.vpcId, peerVpcId: accepter.vpcId, peerRegion: link.accepter.region, autoAccept: false, tags: { Name: `${name}-${link.name}` } },
+        {
+          vpcId: requester.vpcId,
+          peerVpcId: accepter.vpcId,
+          peerRegion: link.accepter.region,
+          autoAccept: false,
+          tags: { Name: `${name}-${link.name}` },
+        },
         { parent: this, provider: this.providers[link.requester.region] },
       );
       const accepted = new aws.ec2.VpcPeeringConnectionAccepter(
@@ -223,10 +369,17 @@ export class FrameworkTopology extends pulumi.ComponentResource {
         { vpcPeeringConnectionId: peering.id, autoAccept: true, tags: { Name: `${name}-${link.name}` } },
         { parent: this, provider: this.providers[link.accepter.region] },
       );
-      for (const [from, to] of [[link.requester, link.accepter], [link.accepter, link.requester]] as const) {
+      for (const [from, to] of [
+        [link.requester, link.accepter],
+        [link.accepter, link.requester],
+      ] as const) {
         new aws.ec2.Route(
           `${name}-route-${from.key}.${to.key}`,
-          { routeTableId: this.sites[from.key].routeTableId, destinationCidrBlock: to.vpcCidr, vpcPeeringConnectionId: peering.id },
+          {
+            routeTableId: this.sites[from.key].routeTableId,
+            destinationCidrBlock: to.vpcCidr,
+            vpcPeeringConnectionId: peering.id,
+          },
           { parent: this, provider: this.providers[from.region], dependsOn: [accepted] },
         );
       }
@@ -238,16 +391,29 @@ export class FrameworkTopology extends pulumi.ComponentResource {
     for (const l of this.links) for (const s of [l.requester, l.accepter]) linked.set(s.key, s);
     const appSite = apps && this.applicationLink?.site;
     if (appSite) linked.set(appSite.key, appSite);
-    const gateways: Record<string, { tgw: aws.ec2transitgateway.TransitGateway; table: aws.ec2transitgateway.RouteTable }> = {};
+    const gateways: Record<
+      string,
+      { tgw: aws.ec2transitgateway.TransitGateway; table: aws.ec2transitgateway.RouteTable }
+    > = {};
     for (const region of new Set([...linked.values()].map((s) => s.region))) {
       const opts = { parent: this, provider: this.providers[region] };
       // Own route table, no defaults: every association and propagation below is deliberate.
       const tgw = new aws.ec2transitgateway.TransitGateway(
         `${name}-tgw-${region}`,
-        { description: `Genesys Framework sites in ${region}`, defaultRouteTableAssociation: "disable", defaultRouteTablePropagation: "disable", autoAcceptSharedAttachments: "disable", tags: { Name: `${name}-tgw-${region}` } },
+        {
+          description: `Genesys Framework sites in ${region}`,
+          defaultRouteTableAssociation: "disable",
+          defaultRouteTablePropagation: "disable",
+          autoAcceptSharedAttachments: "disable",
+          tags: { Name: `${name}-tgw-${region}` },
+        },
         opts,
       );
-      const table = new aws.ec2transitgateway.RouteTable(`${name}-tgw-${region}`, { transitGatewayId: tgw.id, tags: { Name: `${name}-tgw-${region}` } }, opts);
+      const table = new aws.ec2transitgateway.RouteTable(
+        `${name}-tgw-${region}`,
+        { transitGatewayId: tgw.id, tags: { Name: `${name}-tgw-${region}` } },
+        opts,
+      );
       gateways[region] = { tgw, table };
     }
 
@@ -258,11 +424,26 @@ export class FrameworkTopology extends pulumi.ComponentResource {
       const opts = { parent: this, provider: this.providers[s.region] };
       const attachment = new aws.ec2transitgateway.VpcAttachment(
         `${name}-${s.key}`,
-        { transitGatewayId: tgw.id, vpcId: site.vpcId, subnetIds: Object.values(site.privateSubnetIds), transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false, tags: { Name: `${name}-${s.key}` } },
+        {
+          transitGatewayId: tgw.id,
+          vpcId: site.vpcId,
+          subnetIds: Object.values(site.privateSubnetIds),
+          transitGatewayDefaultRouteTableAssociation: false,
+          transitGatewayDefaultRouteTablePropagation: false,
+          tags: { Name: `${name}-${s.key}` },
+        },
         opts,
       );
-      new aws.ec2transitgateway.RouteTableAssociation(`${name}-${s.key}`, { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id }, opts);
-      new aws.ec2transitgateway.RouteTablePropagation(`${name}-${s.key}`, { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id }, opts);
+      new aws.ec2transitgateway.RouteTableAssociation(
+        `${name}-${s.key}`,
+        { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id },
+        opts,
+      );
+      new aws.ec2transitgateway.RouteTablePropagation(
+        `${name}-${s.key}`,
+        { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id },
+        opts,
+      );
       attachments[s.key] = attachment;
     }
 
@@ -272,22 +453,54 @@ export class FrameworkTopology extends pulumi.ComponentResource {
       const opts = { parent: this, provider: this.providers[appSite.region] };
       const attachment = new aws.ec2transitgateway.VpcAttachment(
         `${name}-applications`,
-        { transitGatewayId: tgw.id, vpcId: apps.vpcId, subnetIds: Object.values(apps.privateSubnetIds), transitGatewayDefaultRouteTableAssociation: false, transitGatewayDefaultRouteTablePropagation: false, tags: { Name: `${name}-applications` } },
+        {
+          transitGatewayId: tgw.id,
+          vpcId: apps.vpcId,
+          subnetIds: Object.values(apps.privateSubnetIds),
+          transitGatewayDefaultRouteTableAssociation: false,
+          transitGatewayDefaultRouteTablePropagation: false,
+          tags: { Name: `${name}-applications` },
+        },
         opts,
       );
-      new aws.ec2transitgateway.RouteTableAssociation(`${name}-applications`, { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id }, opts);
-      new aws.ec2transitgateway.RouteTablePropagation(`${name}-applications`, { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id }, opts);
+      new aws.ec2transitgateway.RouteTableAssociation(
+        `${name}-applications`,
+        { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id },
+        opts,
+      );
+      new aws.ec2transitgateway.RouteTablePropagation(
+        `${name}-applications`,
+        { transitGatewayAttachmentId: attachment.id, transitGatewayRouteTableId: table.id },
+        opts,
+      );
       for (const [az, routeTable] of Object.entries(apps.privateRouteTableIds)) {
-        new aws.ec2.Route(`${name}-route-applications-${az}.${appSite.key}`, { routeTableId: routeTable, destinationCidrBlock: appSite.vpcCidr, transitGatewayId: tgw.id }, { ...opts, dependsOn: [attachment] });
+        new aws.ec2.Route(
+          `${name}-route-applications-${az}.${appSite.key}`,
+          { routeTableId: routeTable, destinationCidrBlock: appSite.vpcCidr, transitGatewayId: tgw.id },
+          { ...opts, dependsOn: [attachment] },
+        );
       }
-      new aws.ec2.Route(`${name}-route-${appSite.key}.applications`, { routeTableId: this.sites[appSite.key].routeTableId, destinationCidrBlock: apps.vpcCidr, transitGatewayId: tgw.id }, { ...opts, dependsOn: [attachments[appSite.key]] });
+      new aws.ec2.Route(
+        `${name}-route-${appSite.key}.applications`,
+        {
+          routeTableId: this.sites[appSite.key].routeTableId,
+          destinationCidrBlock: apps.vpcCidr,
+          transitGatewayId: tgw.id,
+        },
+        { ...opts, dependsOn: [attachments[appSite.key]] },
+      );
     }
 
     const peerAttachments: Record<string, Record<string, { id: pulumi.Output<string>; ready: pulumi.Resource }>> = {};
     for (const pair of regionPairs(this.links)) {
       const request = new aws.ec2transitgateway.PeeringAttachment(
         `${name}-${pair.name}`,
-        { transitGatewayId: gateways[pair.requester].tgw.id, peerTransitGatewayId: gateways[pair.accepter].tgw.id, peerRegion: pair.accepter, tags: { Name: `${name}-${pair.name}` } },
+        {
+          transitGatewayId: gateways[pair.requester].tgw.id,
+          peerTransitGatewayId: gateways[pair.accepter].tgw.id,
+          peerRegion: pair.accepter,
+          tags: { Name: `${name}-${pair.name}` },
+        },
         { parent: this, provider: this.providers[pair.requester] },
       );
       const accept = new aws.ec2transitgateway.PeeringAttachmentAccepter(
@@ -313,16 +526,27 @@ export class FrameworkTopology extends pulumi.ComponentResource {
       const side = peerAttachments[route.pair.name][route.region];
       new aws.ec2transitgateway.Route(
         `${name}-tgw-${route.region}.${route.site.key}`,
-        { transitGatewayRouteTableId: gateways[route.region].table.id, destinationCidrBlock: route.site.vpcCidr, transitGatewayAttachmentId: side.id },
+        {
+          transitGatewayRouteTableId: gateways[route.region].table.id,
+          destinationCidrBlock: route.site.vpcCidr,
+          transitGatewayAttachmentId: side.id,
+        },
         { parent: this, provider: this.providers[route.region], dependsOn: [side.ready] },
       );
     }
 
     for (const link of this.links) {
-      for (const [from, to] of [[link.requester, link.accepter], [link.accepter, link.requester]] as const) {
+      for (const [from, to] of [
+        [link.requester, link.accepter],
+        [link.accepter, link.requester],
+      ] as const) {
         new aws.ec2.Route(
           `${name}-route-${from.key}.${to.key}`,
-          { routeTableId: this.sites[from.key].routeTableId, destinationCidrBlock: to.vpcCidr, transitGatewayId: gateways[from.region].tgw.id },
+          {
+            routeTableId: this.sites[from.key].routeTableId,
+            destinationCidrBlock: to.vpcCidr,
+            transitGatewayId: gateways[from.region].tgw.id,
+          },
           { parent: this, provider: this.providers[from.region], dependsOn: [attachments[from.key]] },
         );
       }

@@ -20,7 +20,11 @@ export interface TcpRule {
 }
 
 /** Creates the rule as a standalone resource; the caller's options decide parent and provider. */
-export function allowTcp(name: string, rule: TcpRule, opts: pulumi.CustomResourceOptions): aws.vpc.SecurityGroupIngressRule | aws.vpc.SecurityGroupEgressRule {
+export function allowTcp(
+  name: string,
+  rule: TcpRule,
+  opts: pulumi.CustomResourceOptions,
+): aws.vpc.SecurityGroupIngressRule | aws.vpc.SecurityGroupEgressRule {
   const args = {
     securityGroupId: rule.securityGroupId,
     ipProtocol: "tcp",
@@ -29,7 +33,9 @@ export function allowTcp(name: string, rule: TcpRule, opts: pulumi.CustomResourc
     description: rule.description,
     ...("cidr" in rule.peer ? { cidrIpv4: rule.peer.cidr } : { referencedSecurityGroupId: rule.peer.securityGroupId }),
   };
-  return rule.direction === "ingress" ? new aws.vpc.SecurityGroupIngressRule(name, args, opts) : new aws.vpc.SecurityGroupEgressRule(name, args, opts);
+  return rule.direction === "ingress"
+    ? new aws.vpc.SecurityGroupIngressRule(name, args, opts)
+    : new aws.vpc.SecurityGroupEgressRule(name, args, opts);
 }
 
 /** `10.61.3.7` -> `10.61.3.7/32`. */

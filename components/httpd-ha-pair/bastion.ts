@@ -33,7 +33,16 @@ export const BASTION_SSHD_CONFIG = [
 ];
 
 export function bastionUserData(): string {
-  return ["#!/bin/sh", "set -eu", "cat > /etc/ssh/sshd_config.d/10-genesys-bastion.conf <<'EOF'", ...BASTION_SSHD_CONFIG, "EOF", "sshd -t", "systemctl restart sshd", ""].join("\n");
+  return [
+    "#!/bin/sh",
+    "set -eu",
+    "cat > /etc/ssh/sshd_config.d/10-genesys-bastion.conf <<'EOF'",
+    ...BASTION_SSHD_CONFIG,
+    "EOF",
+    "sshd -t",
+    "systemctl restart sshd",
+    "",
+  ].join("\n");
 }
 
 export interface ProvisioningBastionArgs {
@@ -61,19 +70,47 @@ export class ProvisioningBastion extends pulumi.ComponentResource {
   constructor(name: string, args: ProvisioningBastionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:httpd:ProvisioningBastion", name, {}, opts);
     const parent = { parent: this };
-    const sg = new aws.ec2.SecurityGroup(name, { vpcId: args.vpcId, description: "SSH bastion for httpd HA pair provisioning" }, parent);
+    const sg = new aws.ec2.SecurityGroup(
+      name,
+      { vpcId: args.vpcId, description: "SSH bastion for httpd HA pair provisioning" },
+      parent,
+    );
     this.securityGroupId = sg.id;
     const ingress = new aws.vpc.SecurityGroupIngressRule(
       `${name}-ssh`,
-      { securityGroupId: sg.id, description: "SSH from the administration network (provisioning)", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: args.adminCidr },
+      {
+        securityGroupId: sg.id,
+        description: "SSH from the administration network (provisioning)",
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrIpv4: args.adminCidr,
+      },
       parent,
     );
     const egress = new aws.vpc.SecurityGroupEgressRule(
       `${name}-to-pair`,
-      { securityGroupId: sg.id, description: "SSH onwards to the httpd HA pair hosts", ipProtocol: "tcp", fromPort: 22, toPort: 22, referencedSecurityGroupId: args.pairSecurityGroupId },
+      {
+        securityGroupId: sg.id,
+        description: "SSH onwards to the httpd HA pair hosts",
+        ipProtocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        referencedSecurityGroupId: args.pairSecurityGroupId,
+      },
       parent,
     );
-    const ami = aws.ec2.getAmiOutput({ owners: [AMAZON_OWNER], mostRecent: true, filters: [{ name: "name", values: [BASTION_IMAGE] }, { name: "architecture", values: ["x86_64"] }] }, parent).id;
+    const ami = aws.ec2.getAmiOutput(
+      {
+        owners: [AMAZON_OWNER],
+        mostRecent: true,
+        filters: [
+          { name: "name", values: [BASTION_IMAGE] },
+          { name: "architecture", values: ["x86_64"] },
+        ],
+      },
+      parent,
+    ).id;
     const instance = new aws.ec2.Instance(
       name,
       {

@@ -25,9 +25,16 @@ export interface ReplacementNames {
 }
 
 /** The runbook section (markdown `##`). */
-export function hostReplacementRunbook(pair: Pick<HttpdHaPair, "nodes" | "allowHostReplacement" | "os">, terminationProtection: boolean, names: ReplacementNames): string {
+export function hostReplacementRunbook(
+  pair: Pick<HttpdHaPair, "nodes" | "allowHostReplacement" | "os">,
+  terminationProtection: boolean,
+  names: ReplacementNames,
+): string {
   const [first, second] = pair.nodes.map((n) => n.key);
-  const standby = (node: string, on: boolean) => (pair.os === "rhel8" ? `pcs node ${on ? "standby" : "unstandby"} ${node}` : `pcs cluster ${on ? "standby" : "unstandby"} ${node}`);
+  const standby = (node: string, on: boolean) =>
+    pair.os === "rhel8"
+      ? `pcs node ${on ? "standby" : "unstandby"} ${node}`
+      : `pcs cluster ${on ? "standby" : "unstandby"} ${node}`;
   const stackFile = `Pulumi.${names.stack}.yaml`;
   const lines = ["## Replacing a host", ""];
   if (!terminationProtection) {

@@ -27,7 +27,10 @@ const ABSOLUTE_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]+)+$/;
 const FILE_MODE = /^0[0-7]{3}$/;
 
 function checked(pattern: RegExp, value: string, what: string): string {
-  if (!pattern.test(value)) throw new Error(`${what} ${JSON.stringify(value)} must be made of letters, digits, '.', '_' or '-' segments without '..'`);
+  if (!pattern.test(value))
+    throw new Error(
+      `${what} ${JSON.stringify(value)} must be made of letters, digits, '.', '_' or '-' segments without '..'`,
+    );
   return value;
 }
 
@@ -38,7 +41,10 @@ export const STATE_DIR = "/var/lib/genesys-httpd";
 export function pathUnderRoot(root: string, path: string): string {
   checked(ABSOLUTE_PATH, root, "server root");
   checked(ABSOLUTE_PATH, path, "rendered file");
-  if (!path.startsWith(`${root}/`)) throw new Error(`rendered file ${path} is outside the server root ${root}; only files under it are staged and validated together`);
+  if (!path.startsWith(`${root}/`))
+    throw new Error(
+      `rendered file ${path} is outside the server root ${root}; only files under it are staged and validated together`,
+    );
   return checked(RELATIVE_PATH, path.slice(root.length + 1), "rendered file");
 }
 
@@ -72,30 +78,36 @@ export interface SiteTls {
  * list has mod_ssl; RHEL 6's gets it (the guide's TLS step) when the site
  * speaks TLS on either side. A host firewall admits https with client TLS.
  */
-export function installScript(pair: Pick<HttpdHaPair, "os" | "virtualIp" | "fencing">, region: string, tls: SiteTls): string {
-  if (!REGION_PATTERN.test(region)) throw new Error(`region ${JSON.stringify(region)} must be an AWS region code such as eu-west-1`);
+export function installScript(
+  pair: Pick<HttpdHaPair, "os" | "virtualIp" | "fencing">,
+  region: string,
+  tls: SiteTls,
+): string {
+  if (!REGION_PATTERN.test(region))
+    throw new Error(`region ${JSON.stringify(region)} must be an AWS region code such as eu-west-1`);
   const aws = agentUsesAwsApi(pair.virtualIp.agent);
   // RHEL 9 moved the AWS agents to resource-agents-cloud and packages the AWS CLI as awscli2.
   // fence_aws (with boto3) is fence-agents-aws on RHEL 8 and 9; the model refuses it on RHEL 6.
   const extra = `${aws ? (pair.os === "rhel9" ? " resource-agents-cloud awscli2" : " awscli") : ""}${pair.fencing === "fence_aws" && pair.os !== "rhel6" ? " fence-agents-aws" : ""}`;
-  const lines =
-    usesPcs(pair.os)
-      ? [
-          `dnf -y install httpd mod_ssl pacemaker pcs resource-agents${extra}`,
-          "systemctl disable --now httpd",
-          // Security groups are the firewall on AWS; a host firewall, when an image runs one, must agree with them.
-          // corosync's ports only: the high-availability service would also open pcsd's 2224, which nothing here uses.
-          `if systemctl -q is-active firewalld; then firewall-cmd --permanent --add-port=5404-5406/udp --add-service=http${tls.client ? " --add-service=https" : ""} && firewall-cmd --reload; fi`,
-        ]
-      : [
-          `yum -y install httpd pacemaker cman pcs ccs resource-agents${tls.backend || tls.client ? " mod_ssl" : ""}${extra}`,
-          "chkconfig httpd off",
-          "service httpd stop >/dev/null 2>&1 || true",
-          // iptables 1.4.7 has no -C: delete any earlier copy, then insert, so a re-run adds nothing twice.
-          `if service iptables status >/dev/null 2>&1; then for rule in '-p udp --dport 5404:5406' '-p tcp --dport 80'${tls.client ? " '-p tcp --dport 443'" : ""}; do iptables -D INPUT $rule -j ACCEPT 2>/dev/null || true; iptables -I INPUT $rule -j ACCEPT; done; service iptables save; fi`,
-        ];
+  const lines = usesPcs(pair.os)
+    ? [
+        `dnf -y install httpd mod_ssl pacemaker pcs resource-agents${extra}`,
+        "systemctl disable --now httpd",
+        // Security groups are the firewall on AWS; a host firewall, when an image runs one, must agree with them.
+        // corosync's ports only: the high-availability service would also open pcsd's 2224, which nothing here uses.
+        `if systemctl -q is-active firewalld; then firewall-cmd --permanent --add-port=5404-5406/udp --add-service=http${tls.client ? " --add-service=https" : ""} && firewall-cmd --reload; fi`,
+      ]
+    : [
+        `yum -y install httpd pacemaker cman pcs ccs resource-agents${tls.backend || tls.client ? " mod_ssl" : ""}${extra}`,
+        "chkconfig httpd off",
+        "service httpd stop >/dev/null 2>&1 || true",
+        // iptables 1.4.7 has no -C: delete any earlier copy, then insert, so a re-run adds nothing twice.
+        `if service iptables status >/dev/null 2>&1; then for rule in '-p udp --dport 5404:5406' '-p tcp --dport 80'${tls.client ? " '-p tcp --dport 443'" : ""}; do iptables -D INPUT $rule -j ACCEPT 2>/dev/null || true; iptables -I INPUT $rule -j ACCEPT; done; service iptables save; fi`,
+      ];
   // SELinux lets httpd connect only to web ports; the recording members listen on others (8889, 8008...).
-  lines.push("if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then setsebool -P httpd_can_network_connect 1; fi");
+  lines.push(
+    "if command -v selinuxenabled >/dev/null 2>&1 && selinuxenabled; then setsebool -P httpd_can_network_connect 1; fi",
+  );
   if (aws) {
     // The agents call `aws --profile default` as root without a region argument.
     lines.push(...writeFileLines("/root/.aws/config", `[default]\nregion = ${region}\n`, "0600"));
@@ -122,7 +134,8 @@ export function addressSubstitutions(addresses: Readonly<Record<string, string>>
   return Object.entries(addresses)
     .map(([placeholder, address]) => {
       checked(ADDRESS_PLACEHOLDER, placeholder, "address placeholder");
-      if (!IPV4_ADDRESS.test(address)) throw new Error(`member address ${JSON.stringify(address)} must be an IPv4 address`);
+      if (!IPV4_ADDRESS.test(address))
+        throw new Error(`member address ${JSON.stringify(address)} must be an IPv4 address`);
       return `s/${placeholder.replace(/\./g, "\\.")}/${address}/g\n`;
     })
     .join("");
@@ -161,7 +174,12 @@ export function stageOutsideFileScript(absolutePath: string, mode: string, state
   checked(FILE_MODE, mode, "mode");
   const dest = shellQuote(`${stateDir}/outside${absolutePath}`);
   const tmp = shellQuote(`${stateDir}/outside${absolutePath}.genesys-tmp`);
-  return script([`mkdir -p "$(dirname ${dest})"`, `(umask 077; base64 -d > ${tmp})`, `chmod ${mode} ${tmp}`, `mv -f ${tmp} ${dest}`]);
+  return script([
+    `mkdir -p "$(dirname ${dest})"`,
+    `(umask 077; base64 -d > ${tmp})`,
+    `chmod ${mode} ${tmp}`,
+    `mv -f ${tmp} ${dest}`,
+  ]);
 }
 
 export interface StagedFile {
@@ -224,11 +242,13 @@ export function applyConfigScript(options: ApplyConfigOptions): string {
   const pidFile = checked(ABSOLUTE_PATH, options.pidFile, "PID file");
   const outside = (options.outsideFiles ?? []).map((f) => {
     checked(ABSOLUTE_PATH, f.path, "outside file");
-    if (f.path.startsWith(`${root}/`)) throw new Error(`${f.path} is under the server root ${root}; stage it with the site's files`);
+    if (f.path.startsWith(`${root}/`))
+      throw new Error(`${f.path} is under the server root ${root}; stage it with the site's files`);
     if (!/^[0-9a-f]{64}$/.test(f.sha256)) throw new Error(`sha256 of ${f.path} must be 64 hex digits`);
     return { path: f.path.slice(1), sha256: f.sha256 };
   });
-  if (new Set(outside.map((f) => f.path)).size !== outside.length) throw new Error(`an outside file is listed twice: ${outside.map((f) => `/${f.path}`).join(", ")}`);
+  if (new Set(outside.map((f) => f.path)).size !== outside.length)
+    throw new Error(`an outside file is listed twice: ${outside.map((f) => `/${f.path}`).join(", ")}`);
   const outsideDirs = [...new Set(outside.map((f) => posixDirname(f.path)))];
   return script([
     `live=${shellQuote(root)}`,
@@ -284,7 +304,11 @@ export interface ClusterFileSpec {
  * that already runs re-reads its configuration, so a changed token or address
  * applies without restarting the node.
  */
-export function clusterNodeScript(files: readonly ClusterFileSpec[], commands: readonly ClusterCommand[], sharedSecretFromStdin?: string): string {
+export function clusterNodeScript(
+  files: readonly ClusterFileSpec[],
+  commands: readonly ClusterCommand[],
+  sharedSecretFromStdin?: string,
+): string {
   const lines: string[] = [];
   const corosyncConf = files.find((f) => f.path === "/etc/corosync/corosync.conf");
   const transport = corosyncConf && /^\s*transport:\s*([a-z]+)\s*$/m.exec(corosyncConf.content)?.[1];
@@ -303,7 +327,12 @@ export function clusterNodeScript(files: readonly ClusterFileSpec[], commands: r
   if (sharedSecretFromStdin !== undefined) {
     const dest = shellQuote(checked(ABSOLUTE_PATH, sharedSecretFromStdin, "shared secret"));
     const tmp = shellQuote(`${sharedSecretFromStdin}.genesys-tmp`);
-    lines.push(`mkdir -p "$(dirname ${dest})"`, `(umask 077; base64 -d > ${tmp})`, `chmod 0400 ${tmp}`, `mv -f ${tmp} ${dest}`);
+    lines.push(
+      `mkdir -p "$(dirname ${dest})"`,
+      `(umask 077; base64 -d > ${tmp})`,
+      `chmod 0400 ${tmp}`,
+      `mv -f ${tmp} ${dest}`,
+    );
   }
   if (corosyncConf) {
     lines.push("if corosync-cfgtool -s >/dev/null 2>&1; then corosync-cfgtool -R; fi");
@@ -341,7 +370,8 @@ export interface ClusterResourcesOptions {
  */
 export function clusterResourcesScript(commands: readonly ClusterCommand[], options: ClusterResourcesOptions): string {
   const waitSeconds = options.waitSeconds ?? MEMBERSHIP_WAIT_SECONDS;
-  if (!Number.isInteger(waitSeconds) || waitSeconds < 5 || waitSeconds % 5 !== 0) throw new Error(`waitSeconds must be a positive multiple of 5, got ${waitSeconds}`);
+  if (!Number.isInteger(waitSeconds) || waitSeconds < 5 || waitSeconds % 5 !== 0)
+    throw new Error(`waitSeconds must be a positive multiple of 5, got ${waitSeconds}`);
   const rounds = waitSeconds / 5;
   const idPattern = /^[A-Za-z][A-Za-z0-9_-]*$/;
   const ids = options.resources.map((r) => checked(idPattern, r, "resource id"));
@@ -349,7 +379,8 @@ export function clusterResourcesScript(commands: readonly ClusterCommand[], opti
   const work = checked(ABSOLUTE_PATH, options.workDir ?? CIB_WORK_DIR, "CIB work directory");
   const [live, desired, scratch] = ["live", "desired", "scratch"].map((f) => shellQuote(`${work}/${f}.xml`));
   const pcsOn = (file: string, command: ClusterCommand) => {
-    if (command.argv[0] !== "pcs" || command.appendTo !== undefined) throw new Error(`the cluster configuration is built with pcs -f; ${command.argv.join(" ")} is not a pcs command`);
+    if (command.argv[0] !== "pcs" || command.appendTo !== undefined)
+      throw new Error(`the cluster configuration is built with pcs -f; ${command.argv.join(" ")} is not a pcs command`);
     return `${commandLine({ argv: ["pcs", "-f", "FILE", ...command.argv.slice(1)] }).replace(" -f FILE ", ` -f ${file} `)}`;
   };
   // Cluster properties are set on the copy itself (idempotent); everything else is built in the scratch CIB.

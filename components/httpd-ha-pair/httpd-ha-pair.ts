@@ -78,14 +78,19 @@ export class HttpdHaPair extends pulumi.ComponentResource {
     if (!pair) throw new Error("HttpdHaPair needs an environment with an httpdHaPair section");
     const placement = awsPlacementProblems(env);
     if (placement.errors.length > 0) {
-      throw new pulumi.RunError(`The httpd HA pair cannot run on AWS as configured:\n${placement.errors.map((p) => `  - ${formatProblem(p)}`).join("\n")}`);
+      throw new pulumi.RunError(
+        `The httpd HA pair cannot run on AWS as configured:\n${placement.errors.map((p) => `  - ${formatProblem(p)}`).join("\n")}`,
+      );
     }
     for (const warning of placement.warnings) pulumi.log.warn(formatProblem(warning), this);
 
     const config = new pulumi.Config("genesys");
     let clientTls: { certificate: pulumi.Output<string>; privateKey: pulumi.Output<string> } | undefined;
     try {
-      clientTls = pairTlsSecrets(env, { certificate: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsCertificate), privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsPrivateKey) });
+      clientTls = pairTlsSecrets(env, {
+        certificate: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsCertificate),
+        privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsPrivateKey),
+      });
     } catch (error) {
       throw new pulumi.RunError((error as Error).message);
     }
@@ -96,17 +101,45 @@ export class HttpdHaPair extends pulumi.ComponentResource {
     if (subnetId === undefined) throw new Error(`the network has no private subnet in ${pair.availabilityZone}`);
     this.virtualIp = pair.virtualIp.address;
 
-    const hostsSg = new aws.ec2.SecurityGroup(`${name}-hosts`, { vpcId: args.network.vpcId, description: "httpd HA pair hosts" }, parent);
+    const hostsSg = new aws.ec2.SecurityGroup(
+      `${name}-hosts`,
+      { vpcId: args.network.vpcId, description: "httpd HA pair hosts" },
+      parent,
+    );
     this.securityGroupId = hostsSg.id;
     const fenced = pair.fencing === "fence_aws";
-    const role = agentUsesAwsApi(agent) || fenced
-      ? new aws.iam.Role(`${name}-hosts`, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }, parent)
-      : undefined;
+    const role =
+      agentUsesAwsApi(agent) || fenced
+        ? new aws.iam.Role(
+            `${name}-hosts`,
+            {
+              assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+              }),
+            },
+            parent,
+          )
+        : undefined;
     const profile = role ? new aws.iam.InstanceProfile(`${name}-hosts`, { role: role.name }, parent) : undefined;
-    const keyPair = pair.sshPublicKey !== undefined ? new aws.ec2.KeyPair(`${name}-provisioning`, { publicKey: pair.sshPublicKey }, parent) : undefined;
+    const keyPair =
+      pair.sshPublicKey !== undefined
+        ? new aws.ec2.KeyPair(`${name}-provisioning`, { publicKey: pair.sshPublicKey }, parent)
+        : undefined;
     const ami =
       pair.amiId ??
-      aws.ec2.getAmiOutput({ owners: [RED_HAT_OWNER], mostRecent: true, includeDeprecated: pair.os === "rhel6", filters: [{ name: "name", values: [IMAGE_NAME[pair.os]] }, { name: "architecture", values: ["x86_64"] }] }, parent).id;
+      aws.ec2.getAmiOutput(
+        {
+          owners: [RED_HAT_OWNER],
+          mostRecent: true,
+          includeDeprecated: pair.os === "rhel6",
+          filters: [
+            { name: "name", values: [IMAGE_NAME[pair.os]] },
+            { name: "architecture", values: ["x86_64"] },
+          ],
+        },
+        parent,
+      ).id;
 
     const instances = pair.nodes.map(
       (node) =>
@@ -158,9 +191,27 @@ export class HttpdHaPair extends pulumi.ComponentResource {
     const existing = pair.provisioning.via === "bastion" ? pair.provisioning.existingBastion : undefined;
     const proxy = bastion
       ? { host: bastion.publicIp, user: BASTION_USER, privateKey: sshPrivateKey }
-      : existing && { host: existing.host, user: existing.user, port: existing.port, privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdHaPairBastionSshPrivateKey) ?? sshPrivateKey };
+      : existing && {
+          host: existing.host,
+          user: existing.user,
+          port: existing.port,
+          privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdHaPairBastionSshPrivateKey) ?? sshPrivateKey,
+        };
 
-    const front = pair.fronting === "nlb" ? new NetworkLoadBalancerFront(`${name}-nlb`, { environment: env, network: args.network, pairSecurityGroupId: hostsSg.id, hosts, clientTls: clientTls !== undefined }, parent) : undefined;
+    const front =
+      pair.fronting === "nlb"
+        ? new NetworkLoadBalancerFront(
+            `${name}-nlb`,
+            {
+              environment: env,
+              network: args.network,
+              pairSecurityGroupId: hostsSg.id,
+              hosts,
+              clientTls: clientTls !== undefined,
+            },
+            parent,
+          )
+        : undefined;
     const sourceOf = (source: TrafficSource) => {
       switch (source.kind) {
         case "pair":
@@ -179,35 +230,71 @@ export class HttpdHaPair extends pulumi.ComponentResource {
     for (const rule of pairIngressRules(pair, clientTls !== undefined)) {
       const created = new aws.vpc.SecurityGroupIngressRule(
         `${name}-${rule.key}`,
-        { securityGroupId: hostsSg.id, description: rule.description, ipProtocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort, ...sourceOf(rule.source) },
+        {
+          securityGroupId: hostsSg.id,
+          description: rule.description,
+          ipProtocol: rule.protocol,
+          fromPort: rule.fromPort,
+          toPort: rule.toPort,
+          ...sourceOf(rule.source),
+        },
         parent,
       );
       if (rule.fromPort === 22) sshRules.push(created);
     }
     // Package repositories, the EC2 API (VIP agents) and the recording nodes.
-    new aws.vpc.SecurityGroupEgressRule(`${name}-egress`, { securityGroupId: hostsSg.id, description: "everything out", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" }, parent);
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-egress`,
+      { securityGroupId: hostsSg.id, description: "everything out", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0" },
+      parent,
+    );
     if (args.backendSecurityGroupId !== undefined) {
       for (const port of recordingMemberPorts(env)) {
         new aws.vpc.SecurityGroupIngressRule(
           `${name}-to-recording-${port}`,
-          { securityGroupId: args.backendSecurityGroupId, description: "recording members from the httpd HA pair", ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: hostsSg.id },
+          {
+            securityGroupId: args.backendSecurityGroupId,
+            description: "recording members from the httpd HA pair",
+            ipProtocol: "tcp",
+            fromPort: port,
+            toPort: port,
+            referencedSecurityGroupId: hostsSg.id,
+          },
           parent,
         );
       }
     }
 
     const vipResources: pulumi.Resource[] = [];
-    const routeTableIds = agent === "aws-vpc-move-ip" ? Object.values(args.network.privateRouteTableIds).map((id) => pulumi.output(id)) : [];
+    const routeTableIds =
+      agent === "aws-vpc-move-ip"
+        ? Object.values(args.network.privateRouteTableIds).map((id) => pulumi.output(id))
+        : [];
     if (agent === "awsvip") {
       // Keeps EC2 from handing the VIP to any other interface in the subnet; an explicit reservation still allows manual assignment.
-      vipResources.push(new aws.ec2.SubnetCidrReservation(`${name}-vip`, { subnetId, cidrBlock: `${pair.virtualIp.address}/32`, reservationType: "explicit", description: "httpd HA pair virtual IP (awsvip)" }, parent));
+      vipResources.push(
+        new aws.ec2.SubnetCidrReservation(
+          `${name}-vip`,
+          {
+            subnetId,
+            cidrBlock: `${pair.virtualIp.address}/32`,
+            reservationType: "explicit",
+            description: "httpd HA pair virtual IP (awsvip)",
+          },
+          parent,
+        ),
+      );
     }
     if (agent === "aws-vpc-move-ip") {
       for (const [az, routeTableId] of Object.entries(args.network.privateRouteTableIds)) {
         vipResources.push(
           new aws.ec2.Route(
             `${name}-vip-${az}`,
-            { routeTableId, destinationCidrBlock: `${pair.virtualIp.address}/32`, networkInterfaceId: instances[0].primaryNetworkInterfaceId },
+            {
+              routeTableId,
+              destinationCidrBlock: `${pair.virtualIp.address}/32`,
+              networkInterfaceId: instances[0].primaryNetworkInterfaceId,
+            },
             // The agent re-points the route at whichever host is active; the deployment only creates it.
             { parent: this, ignoreChanges: ["networkInterfaceId"] },
           ),
@@ -217,14 +304,26 @@ export class HttpdHaPair extends pulumi.ComponentResource {
     if (role) {
       const partition = aws.getPartitionOutput({}, parent).partition;
       const account = aws.getCallerIdentityOutput({}, parent).accountId;
-      const arn = (kind: string, id: pulumi.Input<string>) => pulumi.interpolate`arn:${partition}:ec2:${env.region}:${account}:${kind}/${id}`;
+      const arn = (kind: string, id: pulumi.Input<string>) =>
+        pulumi.interpolate`arn:${partition}:ec2:${env.region}:${account}:${kind}/${id}`;
       const policy = pulumi
-        .all([pulumi.all(instances.map((i) => arn("network-interface", i.primaryNetworkInterfaceId))), pulumi.all(routeTableIds.map((id) => arn("route-table", id)))])
-        .apply(([networkInterfaceArns, routeTableArns]) => JSON.stringify({ Version: "2012-10-17", Statement: vipAgentStatements(agent, { networkInterfaceArns, routeTableArns }) }));
-      if (agentUsesAwsApi(agent)) vipResources.push(new aws.iam.RolePolicy(`${name}-vip-agent`, { role: role.id, policy }, parent));
+        .all([
+          pulumi.all(instances.map((i) => arn("network-interface", i.primaryNetworkInterfaceId))),
+          pulumi.all(routeTableIds.map((id) => arn("route-table", id))),
+        ])
+        .apply(([networkInterfaceArns, routeTableArns]) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: vipAgentStatements(agent, { networkInterfaceArns, routeTableArns }),
+          }),
+        );
+      if (agentUsesAwsApi(agent))
+        vipResources.push(new aws.iam.RolePolicy(`${name}-vip-agent`, { role: role.id, policy }, parent));
       if (fenced) {
         const instancePattern = pulumi.interpolate`arn:${partition}:ec2:${env.region}:${account}:instance/*`;
-        const fencePolicy = instancePattern.apply((pattern) => JSON.stringify({ Version: "2012-10-17", Statement: fencingStatements(pair.fencing, pattern, name) }));
+        const fencePolicy = instancePattern.apply((pattern) =>
+          JSON.stringify({ Version: "2012-10-17", Statement: fencingStatements(pair.fencing, pattern, name) }),
+        );
         vipResources.push(new aws.iam.RolePolicy(`${name}-fencing`, { role: role.id, policy: fencePolicy }, parent));
       }
     }
@@ -254,14 +353,19 @@ export class HttpdHaPair extends pulumi.ComponentResource {
           hostname: env.recording.hostname,
           vpcId: args.network.vpcId,
           privateHostedZoneId: pair.privateHostedZoneId,
-          ...(front ? { nlb: { dnsName: front.dnsName, zoneId: front.zoneId } } : { virtualIp: pair.virtualIp.address }),
+          ...(front
+            ? { nlb: { dnsName: front.dnsName, zoneId: front.zoneId } }
+            : { virtualIp: pair.virtualIp.address }),
         },
         parent,
       );
     }
     this.runbook = pulumi
       .all([pulumi.all(this.privateIps), pulumi.all(routeTableIds), pulumi.all(this.instanceIds)])
-      .apply(([addresses, ids, instanceIds]) => `${renderClusterRunbook(pair, { addresses, routeTableIds: agent === "aws-vpc-move-ip" ? ids : undefined, instanceIds, region: env.region })}\n${hostReplacementRunbook(pair, env.hardening.deletionProtection, { project: pulumi.getProject(), stack: pulumi.getStack(), pairName: name })}`);
+      .apply(
+        ([addresses, ids, instanceIds]) =>
+          `${renderClusterRunbook(pair, { addresses, routeTableIds: agent === "aws-vpc-move-ip" ? ids : undefined, instanceIds, region: env.region })}\n${hostReplacementRunbook(pair, env.hardening.deletionProtection, { project: pulumi.getProject(), stack: pulumi.getStack(), pairName: name })}`,
+      );
     this.registerOutputs({
       virtualIp: this.virtualIp,
       privateIps: this.privateIps,
@@ -278,6 +382,9 @@ export class HttpdHaPair extends pulumi.ComponentResource {
 /** The public subnet of the pair's zone, or of the first zone that has one. */
 function publicSubnetFor(network: PairNetwork, availabilityZone: string): pulumi.Input<string> {
   const subnet = network.publicSubnetIds[availabilityZone] ?? Object.values(network.publicSubnetIds)[0];
-  if (subnet === undefined) throw new pulumi.RunError("genesys:httpdHaPair.provisioning.via: \"bastion\" needs a public subnet for the bastion, and the network has none; add network.existingVpc.publicSubnetIds or choose via: direct");
+  if (subnet === undefined)
+    throw new pulumi.RunError(
+      'genesys:httpdHaPair.provisioning.via: "bastion" needs a public subnet for the bastion, and the network has none; add network.existingVpc.publicSubnetIds or choose via: direct',
+    );
   return subnet;
 }

@@ -33,7 +33,12 @@ export interface NetworkLoadBalancerFrontArgs {
  * moves. Connections to an unhealthy target are closed, and deregistration
  * drains for 30 s (recording uploads are short requests).
  */
-export const NLB_HEALTH = { intervalSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 2, deregistrationDelaySeconds: 30 } as const;
+export const NLB_HEALTH = {
+  intervalSeconds: 10,
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+  deregistrationDelaySeconds: 30,
+} as const;
 
 export class NetworkLoadBalancerFront extends pulumi.ComponentResource {
   readonly securityGroupId: pulumi.Output<string>;
@@ -45,15 +50,37 @@ export class NetworkLoadBalancerFront extends pulumi.ComponentResource {
     super("genesys:httpd:NetworkLoadBalancerFront", name, {}, opts);
     const parent = { parent: this };
     const env = args.environment;
-    const sg = new aws.ec2.SecurityGroup(name, { vpcId: args.network.vpcId, description: "httpd HA pair network load balancer" }, parent);
+    const sg = new aws.ec2.SecurityGroup(
+      name,
+      { vpcId: args.network.vpcId, description: "httpd HA pair network load balancer" },
+      parent,
+    );
     this.securityGroupId = sg.id;
     const ports = { http: HTTP_PORT, ...(args.clientTls ? { https: HTTPS_PORT } : {}) };
     for (const [key, port] of Object.entries(ports)) {
       const what = key === "http" ? "HTTP" : "https";
-      new aws.vpc.SecurityGroupIngressRule(`${name}-${key}`, { securityGroupId: sg.id, description: `${what} from clients in the VPC`, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: args.network.vpcCidr }, parent);
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-${key}`,
+        {
+          securityGroupId: sg.id,
+          description: `${what} from clients in the VPC`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: args.network.vpcCidr,
+        },
+        parent,
+      );
       new aws.vpc.SecurityGroupEgressRule(
         key === "http" ? `${name}-to-pair` : `${name}-to-pair-${key}`,
-        { securityGroupId: sg.id, description: `${what} and health checks to the pair`, ipProtocol: "tcp", fromPort: port, toPort: port, referencedSecurityGroupId: args.pairSecurityGroupId },
+        {
+          securityGroupId: sg.id,
+          description: `${what} and health checks to the pair`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          referencedSecurityGroupId: args.pairSecurityGroupId,
+        },
         parent,
       );
     }
@@ -96,9 +123,22 @@ export class NetworkLoadBalancerFront extends pulumi.ComponentResource {
         parent,
       );
       for (const host of args.hosts) {
-        new aws.lb.TargetGroupAttachment(`${name}-${key}-${host.key}`, { targetGroupArn: targets.arn, targetId: host.instance.id, port }, parent);
+        new aws.lb.TargetGroupAttachment(
+          `${name}-${key}-${host.key}`,
+          { targetGroupArn: targets.arn, targetId: host.instance.id, port },
+          parent,
+        );
       }
-      new aws.lb.Listener(`${name}-${key}`, { loadBalancerArn: lb.arn, port, protocol: "TCP", defaultActions: [{ type: "forward", targetGroupArn: targets.arn }] }, parent);
+      new aws.lb.Listener(
+        `${name}-${key}`,
+        {
+          loadBalancerArn: lb.arn,
+          port,
+          protocol: "TCP",
+          defaultActions: [{ type: "forward", targetGroupArn: targets.arn }],
+        },
+        parent,
+      );
     }
     this.dnsName = lb.dnsName;
     this.zoneId = lb.zoneId;

@@ -29,15 +29,29 @@ export interface PairRecord {
 }
 
 export function createPairRecord(name: string, args: PairRecordArgs, opts: pulumi.CustomResourceOptions): PairRecord {
-  if ((args.virtualIp === undefined) === (args.nlb === undefined)) throw new Error("the pair's record points at either the VIP or the NLB");
+  if ((args.virtualIp === undefined) === (args.nlb === undefined))
+    throw new Error("the pair's record points at either the VIP or the NLB");
   const zoneId =
     args.privateHostedZoneId !== undefined
       ? pulumi.output(args.privateHostedZoneId)
-      : new aws.route53.Zone(`${name}-zone`, { name: args.hostname, comment: "httpd HA pair recording hostname, inside the VPC", vpcs: [{ vpcId: args.vpcId }] }, opts).zoneId;
+      : new aws.route53.Zone(
+          `${name}-zone`,
+          {
+            name: args.hostname,
+            comment: "httpd HA pair recording hostname, inside the VPC",
+            vpcs: [{ vpcId: args.vpcId }],
+          },
+          opts,
+        ).zoneId;
   const record = new aws.route53.Record(
     name,
     args.nlb
-      ? { zoneId, name: args.hostname, type: "A", aliases: [{ name: args.nlb.dnsName, zoneId: args.nlb.zoneId, evaluateTargetHealth: true }] }
+      ? {
+          zoneId,
+          name: args.hostname,
+          type: "A",
+          aliases: [{ name: args.nlb.dnsName, zoneId: args.nlb.zoneId, evaluateTargetHealth: true }],
+        }
       : { zoneId, name: args.hostname, type: "A", ttl: PAIR_RECORD_TTL, records: [args.virtualIp as string] },
     opts,
   );

@@ -55,7 +55,10 @@ export function pairIngressRules(pair: HttpdHaPair, clientTls: boolean): Ingress
     ? [
         {
           key: "https",
-          description: pair.fronting === "nlb" ? "https from the network load balancer (TLS passes through to httpd)" : "https from clients in the VPC",
+          description:
+            pair.fronting === "nlb"
+              ? "https from the network load balancer (TLS passes through to httpd)"
+              : "https from clients in the VPC",
           protocol: "tcp",
           fromPort: HTTPS_PORT,
           toPort: HTTPS_PORT,
@@ -64,10 +67,19 @@ export function pairIngressRules(pair: HttpdHaPair, clientTls: boolean): Ingress
       ]
     : [];
   return [
-    { key: "corosync", description: `corosync (${corosyncTransport(pair)}) between the two hosts`, protocol: "udp", ...corosyncPorts(pair), source: { kind: "pair" } },
+    {
+      key: "corosync",
+      description: `corosync (${corosyncTransport(pair)}) between the two hosts`,
+      protocol: "udp",
+      ...corosyncPorts(pair),
+      source: { kind: "pair" },
+    },
     {
       key: "http",
-      description: pair.fronting === "nlb" ? "HTTP from the network load balancer (and its health checks)" : "HTTP from clients in the VPC",
+      description:
+        pair.fronting === "nlb"
+          ? "HTTP from the network load balancer (and its health checks)"
+          : "HTTP from clients in the VPC",
       protocol: "tcp",
       fromPort: HTTP_PORT,
       toPort: HTTP_PORT,
@@ -75,7 +87,21 @@ export function pairIngressRules(pair: HttpdHaPair, clientTls: boolean): Ingress
     },
     ...https,
     createsBastion(pair)
-      ? { key: "ssh", description: "SSH from the provisioning bastion", protocol: "tcp", fromPort: 22, toPort: 22, source: { kind: "bastion" } }
-      : { key: "ssh", description: "SSH from the administration network (provisioning)", protocol: "tcp", fromPort: 22, toPort: 22, source: { kind: "cidr", cidr: pair.adminCidr } },
+      ? {
+          key: "ssh",
+          description: "SSH from the provisioning bastion",
+          protocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          source: { kind: "bastion" },
+        }
+      : {
+          key: "ssh",
+          description: "SSH from the administration network (provisioning)",
+          protocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          source: { kind: "cidr", cidr: pair.adminCidr },
+        },
   ];
 }

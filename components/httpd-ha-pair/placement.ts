@@ -17,7 +17,8 @@ export function corosyncTransport(pair: HttpdHaPair): "knet" | "udpu" | "udp" {
 /** The private subnet the pair lands in, when this stack plans it (a new VPC). */
 export function pairSubnetCidr(network: Environment["network"], availabilityZone: string): string | undefined {
   if (network.vpcCidr === undefined) return undefined;
-  return planSubnets(network.vpcCidr, network.availabilityZones).find((z) => z.availabilityZone === availabilityZone)?.privateCidr;
+  return planSubnets(network.vpcCidr, network.availabilityZones).find((z) => z.availabilityZone === availabilityZone)
+    ?.privateCidr;
 }
 
 /** AWS keeps the first four addresses and the last one of every subnet. */
@@ -26,7 +27,13 @@ function isReservedInSubnet(subnet: Cidr, address: number): boolean {
   return offset < 4 || offset === cidrSize(subnet) - 1;
 }
 
-function checkSubnetAddress(subnetText: string, subnet: Cidr, path: ConfigProblem["path"], text: string, role: string): ConfigProblem[] {
+function checkSubnetAddress(
+  subnetText: string,
+  subnet: Cidr,
+  path: ConfigProblem["path"],
+  text: string,
+  role: string,
+): ConfigProblem[] {
   const address = parseIpv4(text);
   if (address === undefined) return [];
   if (!cidrContains(subnet, address)) {
@@ -34,7 +41,13 @@ function checkSubnetAddress(subnetText: string, subnet: Cidr, path: ConfigProble
   }
   if (isReservedInSubnet(subnet, address)) {
     const last = formatIpv4(subnet.base + cidrSize(subnet) - 1);
-    return [{ path, value: text, message: `is reserved by AWS in ${subnetText} (the first four addresses and ${last} are); pick another host address` }];
+    return [
+      {
+        path,
+        value: text,
+        message: `is reserved by AWS in ${subnetText} (the first four addresses and ${last} are); pick another host address`,
+      },
+    ];
   }
   return [];
 }
@@ -61,12 +74,20 @@ export function awsPlacementProblems(env: Environment): { errors: ConfigProblem[
   const vip = pair.virtualIp.address;
   pair.nodes.forEach((node) => {
     if (node.privateIp === vip) {
-      errors.push({ path: ["httpdHaPair", "nodes", node.key, "privateIp"], value: node.privateIp, message: "is the virtual IP; the hosts need addresses of their own" });
+      errors.push({
+        path: ["httpdHaPair", "nodes", node.key, "privateIp"],
+        value: node.privateIp,
+        message: "is the virtual IP; the hosts need addresses of their own",
+      });
     }
   });
   const [first, second] = pair.nodes;
   if (first?.privateIp !== undefined && first.privateIp === second?.privateIp) {
-    errors.push({ path: ["httpdHaPair", "nodes", second.key, "privateIp"], value: second.privateIp, message: `is also host ${first.key}'s address; each host needs its own` });
+    errors.push({
+      path: ["httpdHaPair", "nodes", second.key, "privateIp"],
+      value: second.privateIp,
+      message: `is also host ${first.key}'s address; each host needs its own`,
+    });
   }
 
   const subnetText = pairSubnetCidr(env.network, pair.availabilityZone);
@@ -74,13 +95,29 @@ export function awsPlacementProblems(env: Environment): { errors: ConfigProblem[
   if (subnetText !== undefined && subnet !== undefined) {
     for (const node of pair.nodes) {
       if (node.privateIp !== undefined) {
-        errors.push(...checkSubnetAddress(subnetText, subnet, ["httpdHaPair", "nodes", node.key, "privateIp"], node.privateIp, "an instance's primary address comes from its subnet"));
+        errors.push(
+          ...checkSubnetAddress(
+            subnetText,
+            subnet,
+            ["httpdHaPair", "nodes", node.key, "privateIp"],
+            node.privateIp,
+            "an instance's primary address comes from its subnet",
+          ),
+        );
       }
     }
     if (pair.virtualIp.agent === "awsvip") {
       // An error, not a warning: the cluster is provisioned with this address, and AWS
       // refuses to assign it, so the VIP would never come up.
-      errors.push(...checkSubnetAddress(subnetText, subnet, ["httpdHaPair", "virtualIp", "address"], vip, "awsvip moves it as a secondary private IP between the hosts' network interfaces, and AWS assigns those only from the interface's subnet"));
+      errors.push(
+        ...checkSubnetAddress(
+          subnetText,
+          subnet,
+          ["httpdHaPair", "virtualIp", "address"],
+          vip,
+          "awsvip moves it as a secondary private IP between the hosts' network interfaces, and AWS assigns those only from the interface's subnet",
+        ),
+      );
     }
   }
 
@@ -89,14 +126,16 @@ export function awsPlacementProblems(env: Environment): { errors: ConfigProblem[
     errors.push({
       path: ["httpdHaPair", "sshPublicKey"],
       value: undefined,
-      message: "is not set; with no amiId either, the hosts boot a Red Hat image that authorizes no SSH key and provisioning cannot log in: set it to the public key of genesys:httpdHaPairSshPrivateKey",
+      message:
+        "is not set; with no amiId either, the hosts boot a Red Hat image that authorizes no SSH key and provisioning cannot log in: set it to the public key of genesys:httpdHaPairSshPrivateKey",
     });
   }
   if (pair.virtualIp.agent === "IPaddr2" && pair.fronting === "vip") {
     errors.push({
       path: ["httpdHaPair", "virtualIp", "agent"],
       value: "IPaddr2",
-      message: "brings the address up on the host only and an AWS VPC delivers no traffic to it: use awsvip or aws-vpc-move-ip on AWS, or fronting nlb",
+      message:
+        "brings the address up on the host only and an AWS VPC delivers no traffic to it: use awsvip or aws-vpc-move-ip on AWS, or fronting nlb",
     });
   }
   return { errors, warnings };

@@ -23,8 +23,28 @@ import { clusterSetup, type ClusterSetup } from "../../core/render/cluster/clust
 import { COROSYNC_AUTHKEY_PATH, needsAuthkey } from "../../core/render/cluster/corosync-conf";
 import { RHEL_HTTPD_CONFIG } from "../../core/render/cluster/pair-hosts";
 import { constraintIds, managedResources } from "../../core/render/cluster/pcs-commands";
-import { addressSubstitutions, applyConfigScript, asRoot, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, sha256Hex, stageOutsideFileScript, stageTemplateScript } from "./host-scripts";
-import { memberAddressPlaceholders, PID_FILE, renderPairSite, renderPairSiteTemplate, SERVER_ROOT, siteFilePaths, TLS_CERTIFICATE_FILE, TLS_KEY_FILE } from "./site-files";
+import {
+  addressSubstitutions,
+  applyConfigScript,
+  asRoot,
+  clusterNodeScript,
+  clusterResourcesScript,
+  installScript,
+  pathUnderRoot,
+  sha256Hex,
+  stageOutsideFileScript,
+  stageTemplateScript,
+} from "./host-scripts";
+import {
+  memberAddressPlaceholders,
+  PID_FILE,
+  renderPairSite,
+  renderPairSiteTemplate,
+  SERVER_ROOT,
+  siteFilePaths,
+  TLS_CERTIFICATE_FILE,
+  TLS_KEY_FILE,
+} from "./site-files";
 
 export interface PairHost {
   /** Cluster node name. */
@@ -53,7 +73,10 @@ export interface PairProvisioningArgs {
 /** PEM text under `label` (a regex source), ending in a line break so httpd can read it as a chain. */
 export function checkPem(text: string, label: string, configKey: string): string {
   const pem = new RegExp(`^-----BEGIN (${label})-----\\r?\\n[\\s\\S]*\\n-----END \\1-----$`);
-  if (!pem.test(text.trim())) throw new Error(`genesys:${configKey} must be PEM text (-----BEGIN ${label}----- ... -----END ...-----); the value set is not`);
+  if (!pem.test(text.trim()))
+    throw new Error(
+      `genesys:${configKey} must be PEM text (-----BEGIN ${label}----- ... -----END ...-----); the value set is not`,
+    );
   return text.endsWith("\n") ? text : `${text}\n`;
 }
 
@@ -65,7 +88,9 @@ export function decodeAuthkey(text: string): string {
   const compact = text.replace(/\s+/g, "");
   const size = /^[A-Za-z0-9+/]+={0,2}$/.test(compact) ? Buffer.from(compact, "base64").length : 0;
   if (size < 128 || size > 4096) {
-    throw new Error(`genesys:${SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey} must be a base64 corosync key of 128 to 4096 bytes (\`corosync-keygen -k key && base64 -w0 key\`); got ${size} bytes`);
+    throw new Error(
+      `genesys:${SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey} must be a base64 corosync key of 128 to 4096 bytes (\`corosync-keygen -k key && base64 -w0 key\`); got ${size} bytes`,
+    );
   }
   return compact;
 }
@@ -78,7 +103,9 @@ export function fileKey(relativePath: string): string {
 function checkSharedSecrets(setup: ClusterSetup, pair: HttpdHaPair): ClusterSetup {
   const expected = needsAuthkey(pair) ? [COROSYNC_AUTHKEY_PATH] : [];
   if (setup.sharedSecrets.length !== expected.length || setup.sharedSecrets.some((p, i) => p !== expected[i])) {
-    throw new Error(`the cluster needs shared secrets ${JSON.stringify(setup.sharedSecrets)}; provisioning supplies ${JSON.stringify(expected)}`);
+    throw new Error(
+      `the cluster needs shared secrets ${JSON.stringify(setup.sharedSecrets)}; provisioning supplies ${JSON.stringify(expected)}`,
+    );
   }
   return setup;
 }
@@ -97,55 +124,116 @@ export class PairProvisioning extends pulumi.ComponentResource {
     const tls = args.clientTls;
     const site = pulumi.output(args.backendAddresses).apply((ips) => renderPairSite(env, ips, tls !== undefined));
     const relativePaths = siteFilePaths(env, tls !== undefined).map((p) => pathUnderRoot(SERVER_ROOT, p));
-    const contentOf = (relativePath: string) => site.apply((files) => files.find((f) => pathUnderRoot(SERVER_ROOT, f.path) === relativePath)?.content as string);
+    const contentOf = (relativePath: string) =>
+      site.apply((files) => files.find((f) => pathUnderRoot(SERVER_ROOT, f.path) === relativePath)?.content as string);
     // Each step's script carries its file with placeholder member addresses (known at preview, so
     // policies read it before anything exists); the addresses arrive on standard input.
     const template = renderPairSiteTemplate(env, tls !== undefined);
-    const templateOf = (relativePath: string) => template.find((f) => pathUnderRoot(SERVER_ROOT, f.path) === relativePath)?.content as string;
+    const templateOf = (relativePath: string) =>
+      template.find((f) => pathUnderRoot(SERVER_ROOT, f.path) === relativePath)?.content as string;
     const placeholders = memberAddressPlaceholders(env);
-    const substitutions = pulumi
-      .output(args.backendAddresses)
-      .apply((ips) => addressSubstitutions(Object.fromEntries(Object.entries(placeholders).filter(([key]) => Object.hasOwn(ips, key)).map(([key, placeholder]) => [placeholder, ips[key]]))));
-    const staged = site.apply((files) => files.map((f) => ({ path: pathUnderRoot(SERVER_ROOT, f.path), sha256: sha256Hex(f.content) })));
+    const substitutions = pulumi.output(args.backendAddresses).apply((ips) =>
+      addressSubstitutions(
+        Object.fromEntries(
+          Object.entries(placeholders)
+            .filter(([key]) => Object.hasOwn(ips, key))
+            .map(([key, placeholder]) => [placeholder, ips[key]]),
+        ),
+      ),
+    );
+    const staged = site.apply((files) =>
+      files.map((f) => ({ path: pathUnderRoot(SERVER_ROOT, f.path), sha256: sha256Hex(f.content) })),
+    );
     // The key and certificate travel on standard input; only their hashes reach a script, and those stay secret too.
     const outside = tls
       ? [
-          { key: "tls-certificate", path: TLS_CERTIFICATE_FILE, mode: "0644", content: tls.certificate.apply((t) => checkPem(t, "CERTIFICATE", SECRET_CONFIG_KEYS.httpdTlsCertificate)) },
-          { key: "tls-key", path: TLS_KEY_FILE, mode: "0600", content: tls.privateKey.apply((t) => checkPem(t, "(?:RSA |EC )?PRIVATE KEY", SECRET_CONFIG_KEYS.httpdTlsPrivateKey)) },
+          {
+            key: "tls-certificate",
+            path: TLS_CERTIFICATE_FILE,
+            mode: "0644",
+            content: tls.certificate.apply((t) => checkPem(t, "CERTIFICATE", SECRET_CONFIG_KEYS.httpdTlsCertificate)),
+          },
+          {
+            key: "tls-key",
+            path: TLS_KEY_FILE,
+            mode: "0600",
+            content: tls.privateKey.apply((t) =>
+              checkPem(t, "(?:RSA |EC )?PRIVATE KEY", SECRET_CONFIG_KEYS.httpdTlsPrivateKey),
+            ),
+          },
         ]
       : [];
-    const outsideStaged = pulumi.all(outside.map((f) => f.content.apply((c) => ({ path: f.path, sha256: sha256Hex(c) }))));
+    const outsideStaged = pulumi.all(
+      outside.map((f) => f.content.apply((c) => ({ path: f.path, sha256: sha256Hex(c) }))),
+    );
     const configScript = (validateOnly: boolean) =>
-      pulumi
-        .all([staged, outsideStaged])
-        .apply(([files, outsideFiles]) =>
-          asRoot(applyConfigScript({ serverRoot: SERVER_ROOT, mainConfig: pathUnderRoot(SERVER_ROOT, RHEL_HTTPD_CONFIG), files, outsideFiles, pidFile: PID_FILE, validateOnly })),
-        );
+      pulumi.all([staged, outsideStaged]).apply(([files, outsideFiles]) =>
+        asRoot(
+          applyConfigScript({
+            serverRoot: SERVER_ROOT,
+            mainConfig: pathUnderRoot(SERVER_ROOT, RHEL_HTTPD_CONFIG),
+            files,
+            outsideFiles,
+            pidFile: PID_FILE,
+            validateOnly,
+          }),
+        ),
+      );
     const validateScript = configScript(true);
     const applyScript = configScript(false);
     const configTrigger = pulumi.all([staged, outsideStaged]).apply((sets) => sha256Hex(JSON.stringify(sets)));
 
     const addresses = pulumi.all(Object.fromEntries(args.hosts.map((h) => [h.key, h.instance.privateIp])));
     const instanceIds = pulumi.all(Object.fromEntries(args.hosts.map((h) => [h.key, h.instance.id])));
-    const setup = pulumi
-      .all([addresses, args.routeTableIds, instanceIds])
-      .apply(([ips, routeTableIds, ids]) =>
-        checkSharedSecrets(
-          clusterSetup(pair, { addresses: ips, routeTableIds: agent === "aws-vpc-move-ip" ? routeTableIds : undefined, httpdConfigFile: RHEL_HTTPD_CONFIG, instanceIds: ids, region: env.region }),
-          pair,
-        ),
-      );
-    const authkey = needsAuthkey(pair) ? new pulumi.Config("genesys").requireSecret(SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey).apply(decodeAuthkey) : undefined;
-    const memberScript = setup.apply((s) => asRoot(clusterNodeScript(s.files, s.eachNode, authkey ? COROSYNC_AUTHKEY_PATH : undefined)));
-    const install = asRoot(installScript(pair, env.region, { backend: env.recording?.balancer === "httpdHaPair" && env.recording.tenants.some((t) => t.services.some((s) => s.scheme === "https")), client: tls !== undefined }));
+    const setup = pulumi.all([addresses, args.routeTableIds, instanceIds]).apply(([ips, routeTableIds, ids]) =>
+      checkSharedSecrets(
+        clusterSetup(pair, {
+          addresses: ips,
+          routeTableIds: agent === "aws-vpc-move-ip" ? routeTableIds : undefined,
+          httpdConfigFile: RHEL_HTTPD_CONFIG,
+          instanceIds: ids,
+          region: env.region,
+        }),
+        pair,
+      ),
+    );
+    const authkey = needsAuthkey(pair)
+      ? new pulumi.Config("genesys").requireSecret(SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey).apply(decodeAuthkey)
+      : undefined;
+    const memberScript = setup.apply((s) =>
+      asRoot(clusterNodeScript(s.files, s.eachNode, authkey ? COROSYNC_AUTHKEY_PATH : undefined)),
+    );
+    const install = asRoot(
+      installScript(pair, env.region, {
+        backend:
+          env.recording?.balancer === "httpdHaPair" &&
+          env.recording.tenants.some((t) => t.services.some((s) => s.scheme === "https")),
+        client: tls !== undefined,
+      }),
+    );
 
-    const connectionTo = (host: PairHost): command.types.input.remote.ConnectionArgs => ({ host: host.instance.privateIp, user: pair.sshUser, privateKey: args.sshPrivateKey, ...(args.proxy ? { proxy: args.proxy } : {}) });
+    const connectionTo = (host: PairHost): command.types.input.remote.ConnectionArgs => ({
+      host: host.instance.privateIp,
+      user: pair.sshUser,
+      privateKey: args.sshPrivateKey,
+      ...(args.proxy ? { proxy: args.proxy } : {}),
+    });
     const reachable = [...(args.reachableAfter ?? [])];
     const members: command.remote.Command[] = [];
     const stepOf = (host: PairHost) => {
       const connection = connectionTo(host);
-      return (stepName: string, create: pulumi.Input<string>, triggers: pulumi.Input<unknown>[], dependsOn: pulumi.Resource[], stdin?: pulumi.Input<string>) =>
-        new command.remote.Command(`${name}-${host.key}-${stepName}`, { connection, create, update: NO_OP, stdin, triggers: [host.instance.id, ...triggers] }, { parent: this, dependsOn });
+      return (
+        stepName: string,
+        create: pulumi.Input<string>,
+        triggers: pulumi.Input<unknown>[],
+        dependsOn: pulumi.Resource[],
+        stdin?: pulumi.Input<string>,
+      ) =>
+        new command.remote.Command(
+          `${name}-${host.key}-${stepName}`,
+          { connection, create, update: NO_OP, stdin, triggers: [host.instance.id, ...triggers] },
+          { parent: this, dependsOn },
+        );
     };
     // Every host validates the staged site before any host swaps it in: a config that fails on one host goes live on neither.
     const validated = args.hosts.map((host) => {
@@ -154,10 +242,22 @@ export class PairProvisioning extends pulumi.ComponentResource {
       const installed = step("install", install, [sha256Hex(install)], reachable);
       const stagedFiles = relativePaths.map((relativePath) => {
         const content = contentOf(relativePath);
-        return step(`stage-${fileKey(relativePath)}`, asRoot(stageTemplateScript(relativePath, templateOf(relativePath))), [content.apply(sha256Hex)], [installed], substitutions);
+        return step(
+          `stage-${fileKey(relativePath)}`,
+          asRoot(stageTemplateScript(relativePath, templateOf(relativePath))),
+          [content.apply(sha256Hex)],
+          [installed],
+          substitutions,
+        );
       });
       const stagedOutside = outside.map((f) =>
-        step(`stage-${f.key}`, asRoot(stageOutsideFileScript(f.path, f.mode)), [pulumi.secret(f.content.apply(sha256Hex))], [installed], pulumi.secret(f.content.apply((c) => Buffer.from(c, "utf8").toString("base64")))),
+        step(
+          `stage-${f.key}`,
+          asRoot(stageOutsideFileScript(f.path, f.mode)),
+          [pulumi.secret(f.content.apply(sha256Hex))],
+          [installed],
+          pulumi.secret(f.content.apply((c) => Buffer.from(c, "utf8").toString("base64"))),
+        ),
       );
       return step("validate", validateScript, [configTrigger], [...stagedFiles, ...stagedOutside]);
     });
@@ -165,12 +265,22 @@ export class PairProvisioning extends pulumi.ComponentResource {
       const step = stepOf(host);
       const configured = step("config", applyScript, [configTrigger], validated);
       members.push(
-        step("member", memberScript, [memberScript.apply(sha256Hex), ...(authkey ? [pulumi.secret(authkey.apply(sha256Hex))] : [])], [configured], authkey),
+        step(
+          "member",
+          memberScript,
+          [memberScript.apply(sha256Hex), ...(authkey ? [pulumi.secret(authkey.apply(sha256Hex))] : [])],
+          [configured],
+          authkey,
+        ),
       );
     }
 
     const first = args.hosts[0];
-    const clusterScript = setup.apply((s) => asRoot(clusterResourcesScript(s.oneNode, { resources: managedResources(pair), constraints: constraintIds(pair) })));
+    const clusterScript = setup.apply((s) =>
+      asRoot(
+        clusterResourcesScript(s.oneNode, { resources: managedResources(pair), constraints: constraintIds(pair) }),
+      ),
+    );
     const cluster = new command.remote.Command(
       `${name}-cluster`,
       {

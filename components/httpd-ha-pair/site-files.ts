@@ -32,15 +32,21 @@ const TLS_KEYS = `${CONFIG_NAMESPACE}:${SECRET_CONFIG_KEYS.httpdTlsPrivateKey} a
  * whenever the stack sets both TLS secrets. Only the recording balancer is
  * served, so a pair that serves nothing needs no certificate.
  */
-export function pairTlsSecrets<T>(env: Environment, secrets: { readonly certificate?: T; readonly privateKey?: T }): { certificate: T; privateKey: T } | undefined {
+export function pairTlsSecrets<T>(
+  env: Environment,
+  secrets: { readonly certificate?: T; readonly privateKey?: T },
+): { certificate: T; privateKey: T } | undefined {
   if (env.recording?.balancer !== "httpdHaPair") return undefined;
   const { certificate, privateKey } = secrets;
   if (certificate !== undefined && privateKey !== undefined) return { certificate, privateKey };
   if (env.isProduction) {
-    throw new Error(`a production httpd HA pair serves recording over https only: set the secrets ${TLS_KEYS} (pulumi config set --secret) to the PEM private key and certificate chain of ${env.recording.hostname}`);
+    throw new Error(
+      `a production httpd HA pair serves recording over https only: set the secrets ${TLS_KEYS} (pulumi config set --secret) to the PEM private key and certificate chain of ${env.recording.hostname}`,
+    );
   }
   if (certificate !== undefined || privateKey !== undefined) {
-    const missing = certificate === undefined ? SECRET_CONFIG_KEYS.httpdTlsCertificate : SECRET_CONFIG_KEYS.httpdTlsPrivateKey;
+    const missing =
+      certificate === undefined ? SECRET_CONFIG_KEYS.httpdTlsCertificate : SECRET_CONFIG_KEYS.httpdTlsPrivateKey;
     throw new Error(`the httpd HA pair's TLS needs both ${TLS_KEYS}; ${CONFIG_NAMESPACE}:${missing} is not set`);
   }
   return undefined;
@@ -58,7 +64,9 @@ export function siteOptions(env: Environment, clientTls: boolean): HttpdSiteOpti
     configFile: RHEL_HTTPD_CONFIG,
     includeDir: posix.join(SERVER_ROOT, "conf.d"),
     systems: env.recording?.balancer === "httpdHaPair" ? ["recording"] : [],
-    clientTls: clientTls ? { certificateFile: TLS_CERTIFICATE_FILE, keyFile: TLS_KEY_FILE, port: HTTPS_PORT } : undefined,
+    clientTls: clientTls
+      ? { certificateFile: TLS_CERTIFICATE_FILE, keyFile: TLS_KEY_FILE, port: HTTPS_PORT }
+      : undefined,
   };
 }
 
@@ -67,12 +75,17 @@ export function siteFilePaths(env: Environment, clientTls: boolean): string[] {
   const opts = siteOptions(env, clientTls);
   const includeDir = opts.includeDir as string;
   // Include names come from the model; the addresses are only read when a file is rendered.
-  const includes = siteVirtualHosts(env, {}, opts).flatMap((host) => host.includes.map((inc) => posix.join(includeDir, inc.name)));
+  const includes = siteVirtualHosts(env, {}, opts).flatMap((host) =>
+    host.includes.map((inc) => posix.join(includeDir, inc.name)),
+  );
   return [opts.configFile as string, ...includes];
 }
 
 /** Recording node key -> `ip:port` for every balancer member, from node key -> private IP. */
-export function recordingBackendAddresses(env: Environment, privateIps: Readonly<Record<string, string>>): BackendAddresses {
+export function recordingBackendAddresses(
+  env: Environment,
+  privateIps: Readonly<Record<string, string>>,
+): BackendAddresses {
   const addresses: Record<string, string> = {};
   for (const tenant of env.recording?.tenants ?? []) {
     for (const service of tenant.services) {
@@ -91,7 +104,8 @@ export function recordingBackendAddresses(env: Environment, privateIps: Readonly
  */
 export function memberAddressPlaceholders(env: Environment): Record<string, string> {
   const keys = new Set<string>();
-  for (const tenant of env.recording?.tenants ?? []) for (const service of tenant.services) for (const member of service.members) keys.add(member.key);
+  for (const tenant of env.recording?.tenants ?? [])
+    for (const service of tenant.services) for (const member of service.members) keys.add(member.key);
   return Object.fromEntries([...keys].sort().map((key, i) => [key, `member-${i + 1}.address.invalid`]));
 }
 
@@ -105,7 +119,11 @@ export function renderPairSiteTemplate(env: Environment, clientTls: boolean): Co
 }
 
 /** Renders the site and checks it has exactly the files declared from the model. */
-export function renderPairSite(env: Environment, privateIps: Readonly<Record<string, string>>, clientTls: boolean): ConfigFile[] {
+export function renderPairSite(
+  env: Environment,
+  privateIps: Readonly<Record<string, string>>,
+  clientTls: boolean,
+): ConfigFile[] {
   const files = renderHttpdSite(env, recordingBackendAddresses(env, privateIps), siteOptions(env, clientTls));
   const expected = siteFilePaths(env, clientTls);
   const got = files.map((f) => f.path);

@@ -41,7 +41,12 @@ export function vipAgentStatements(agent: VipAgent, resources: VipResources): Po
   switch (agent) {
     case "awsvip":
       return [
-        { Sid: "MoveSecondaryPrivateIp", Effect: "Allow", Action: ["ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], Resource: resources.networkInterfaceArns },
+        {
+          Sid: "MoveSecondaryPrivateIp",
+          Effect: "Allow",
+          Action: ["ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+          Resource: resources.networkInterfaceArns,
+        },
         { Sid: "SeeWhoHoldsIt", Effect: "Allow", Action: ["ec2:DescribeInstances"], Resource: "*" },
       ];
     case "aws-vpc-move-ip":
@@ -60,11 +65,21 @@ export const PAIR_TAG = "genesys:ha-pair";
 export type FenceAgent = HttpdHaPair["fencing"];
 
 /** Statements for the fencing agent; `instanceArnPattern` is `arn:<partition>:ec2:<region>:<account>:instance/*`. */
-export function fencingStatements(fencing: FenceAgent, instanceArnPattern: string, pairName: string): PolicyStatement[] {
+export function fencingStatements(
+  fencing: FenceAgent,
+  instanceArnPattern: string,
+  pairName: string,
+): PolicyStatement[] {
   switch (fencing) {
     case "fence_aws":
       return [
-        { Sid: "FenceOwnPair", Effect: "Allow", Action: ["ec2:StopInstances", "ec2:StartInstances"], Resource: instanceArnPattern, Condition: { StringEquals: { [`aws:ResourceTag/${PAIR_TAG}`]: pairName } } },
+        {
+          Sid: "FenceOwnPair",
+          Effect: "Allow",
+          Action: ["ec2:StopInstances", "ec2:StartInstances"],
+          Resource: instanceArnPattern,
+          Condition: { StringEquals: { [`aws:ResourceTag/${PAIR_TAG}`]: pairName } },
+        },
         { Sid: "SeeInstanceStates", Effect: "Allow", Action: ["ec2:DescribeInstances"], Resource: "*" },
       ];
     case "none":

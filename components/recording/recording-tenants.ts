@@ -20,7 +20,13 @@ import { priorityBands, stablePriorities } from "../shared/alb-conditions";
 import { ApplicationLoadBalancer } from "../shared/application-load-balancer";
 import { createGenesysNodes } from "../shared/genesys-nodes";
 import { TAG, type PlatformArgs } from "../shared/platform";
-import { allowBalancerToNodes, allowEgressAnywhere, allowFrameworkControl, allowFromCidr, createSecurityGroup } from "../shared/security-groups";
+import {
+  allowBalancerToNodes,
+  allowEgressAnywhere,
+  allowFrameworkControl,
+  allowFromCidr,
+  createSecurityGroup,
+} from "../shared/security-groups";
 import { createTargetGroup, type AlbStickiness } from "../shared/target-group";
 import { overlappingRoutes, planTenantRules, type TenantRule } from "./tenant-rules";
 
@@ -54,7 +60,9 @@ export interface RecordingAlbSummary {
 /** ALB stickiness for the guide's: a balancer-made cookie is the ALB's own lb_cookie; a server's cookie is app_cookie. */
 export function albStickiness(stickiness: Stickiness): AlbStickiness | undefined {
   if (stickiness.kind === "none") return undefined;
-  return stickiness.origin === "balancer" ? { type: "lb_cookie" } : { type: "app_cookie", cookieName: stickiness.cookie };
+  return stickiness.origin === "balancer"
+    ? { type: "lb_cookie" }
+    : { type: "app_cookie", cookieName: stickiness.cookie };
 }
 
 /** Any HTTP answer means the server is up: the guide names no health URL for these services. */
@@ -78,7 +86,11 @@ export class RecordingTenants extends pulumi.ComponentResource {
     const { platform: p, recording } = args;
 
     if (recording.balancer !== "alb") {
-      const group = createSecurityGroup(`${name}-nodes`, { vpcId: p.vpcId, description: "Interaction Recording nodes" }, { parent: this });
+      const group = createSecurityGroup(
+        `${name}-nodes`,
+        { vpcId: p.vpcId, description: "Interaction Recording nodes" },
+        { parent: this },
+      );
       allowEgressAnywhere(`${name}-nodes-out`, group.id, { parent: this });
       allowFrameworkControl(`${name}-nodes-lca`, group.id, p.frameworkControl, { parent: this });
       for (const tenant of recording.tenants) this.buildNodes(name, p, tenant, group.id);
@@ -86,13 +98,28 @@ export class RecordingTenants extends pulumi.ComponentResource {
       this.albs = pulumi.output<Record<string, RecordingAlbSummary>>({});
       if (recording.balancer === "httpdHaPair") {
         this.nodeSecurityGroupId = group.id;
-        this.tenantUrls = pulumi.output(Object.fromEntries(recording.tenants.map((t) => [t.key, urlsOf(t, `${args.pairScheme ?? "http"}://${recording.hostname}`)])));
+        this.tenantUrls = pulumi.output(
+          Object.fromEntries(
+            recording.tenants.map((t) => [t.key, urlsOf(t, `${args.pairScheme ?? "http"}://${recording.hostname}`)]),
+          ),
+        );
         this.limitations = [];
       } else {
         const ports = recording.tenants.flatMap((t) => t.services.flatMap((s) => s.members.map((m) => m.port)));
-        allowFromCidr(`${name}-nodes-vpc`, { groupId: group.id, cidr: p.vpcCidr, ports, description: "development: clients inside the VPC reach the nodes directly" }, { parent: this });
+        allowFromCidr(
+          `${name}-nodes-vpc`,
+          {
+            groupId: group.id,
+            cidr: p.vpcCidr,
+            ports,
+            description: "development: clients inside the VPC reach the nodes directly",
+          },
+          { parent: this },
+        );
         this.tenantUrls = this.directUrls(recording);
-        this.limitations = ["No balancer (development only): each tenant's URLs point at one node per service; there is no stickiness or failover."];
+        this.limitations = [
+          "No balancer (development only): each tenant's URLs point at one node per service; there is no stickiness or failover.",
+        ];
       }
       this.registerOutputs({ tenantUrls: this.tenantUrls, privateIps: this.privateIps });
       return;
@@ -101,7 +128,14 @@ export class RecordingTenants extends pulumi.ComponentResource {
     const problems = recording.tenants.flatMap(overlappingRoutes);
     if (problems.length > 0) throw new ConfigError(problems);
     const rulesOf = new Map(recording.tenants.map((t) => [t.key, planTenantRules(t)]));
-    const result = packTenants(recording.tenants.map((t) => ({ key: t.key, rules: rulesOf.get(t.key)?.length ?? 0, targetGroups: t.services.length, pinnedAlb: t.alb })));
+    const result = packTenants(
+      recording.tenants.map((t) => ({
+        key: t.key,
+        rules: rulesOf.get(t.key)?.length ?? 0,
+        targetGroups: t.services.length,
+        pinnedAlb: t.alb,
+      })),
+    );
     if (!result.packing) throw new ConfigError(result.problems);
     const packing = result.packing;
     this.warnUnpinned(packing);
@@ -115,22 +149,53 @@ export class RecordingTenants extends pulumi.ComponentResource {
       const hostname = albHostname(recording.hostname, args.siteDomain, packed.number);
       const alb = new ApplicationLoadBalancer(
         albName,
-        { platform: p, hostname, idleTimeoutSeconds: recording.idleTimeoutSeconds, defaultAction: { kind: "notFound", message: "No recording tenant is published at this path." }, accessLogPrefix: albName, tags: { [TAG.system]: "recording" } },
+        {
+          platform: p,
+          hostname,
+          idleTimeoutSeconds: recording.idleTimeoutSeconds,
+          defaultAction: { kind: "notFound", message: "No recording tenant is published at this path." },
+          accessLogPrefix: albName,
+          tags: { [TAG.system]: "recording" },
+        },
         { parent: this },
       );
-      const group = createSecurityGroup(`${albName}-nodes`, { vpcId: p.vpcId, description: `Interaction Recording nodes behind ${hostname}` }, { parent: this });
+      const group = createSecurityGroup(
+        `${albName}-nodes`,
+        { vpcId: p.vpcId, description: `Interaction Recording nodes behind ${hostname}` },
+        { parent: this },
+      );
       allowEgressAnywhere(`${albName}-nodes-out`, group.id, { parent: this });
       allowFrameworkControl(`${albName}-nodes-lca`, group.id, p.frameworkControl, { parent: this });
-      const members = packed.tenants.flatMap((key) => (tenants.get(key) as RecordingTenant).services.flatMap((s) => s.members));
-      allowBalancerToNodes(`${albName}-nodes`, { balancerGroupId: alb.securityGroupId, nodeGroupId: group.id, ports: members.map((m) => m.port) }, { parent: this });
-      const ruleKeys = packed.tenants.flatMap((key) => (rulesOf.get(key) as TenantRule[]).map((r) => `${key}/${r.key}`));
+      const members = packed.tenants.flatMap((key) =>
+        (tenants.get(key) as RecordingTenant).services.flatMap((s) => s.members),
+      );
+      allowBalancerToNodes(
+        `${albName}-nodes`,
+        { balancerGroupId: alb.securityGroupId, nodeGroupId: group.id, ports: members.map((m) => m.port) },
+        { parent: this },
+      );
+      const ruleKeys = packed.tenants.flatMap((key) =>
+        (rulesOf.get(key) as TenantRule[]).map((r) => `${key}/${r.key}`),
+      );
       const priorities = stablePriorities(ruleKeys, priorityBands(1)[0]);
       for (const key of packed.tenants) {
         const tenant = tenants.get(key) as RecordingTenant;
-        work.push({ tenant, rules: rulesOf.get(key) as TenantRule[], listenerArn: alb.listener.arn, nodeGroupId: group.id, priorities });
+        work.push({
+          tenant,
+          rules: rulesOf.get(key) as TenantRule[],
+          listenerArn: alb.listener.arn,
+          nodeGroupId: group.id,
+          priorities,
+        });
         urls[key] = { ...urlsOf(tenant, alb.baseUrl), alb: packed.number };
       }
-      summaries[String(packed.number)] = alb.dnsName.apply((dnsName) => ({ hostname, dnsName, tenants: packed.tenants, rules: packed.rules, targetGroups: packed.targetGroups }));
+      summaries[String(packed.number)] = alb.dnsName.apply((dnsName) => ({
+        hostname,
+        dnsName,
+        tenants: packed.tenants,
+        rules: packed.rules,
+        targetGroups: packed.targetGroups,
+      }));
     }
     const built = this.buildTenantsInTurns(name, p, work);
     this.tenantUrls = pulumi.output(built.then(() => urls));
@@ -158,7 +223,11 @@ export class RecordingTenants extends pulumi.ComponentResource {
     }
   }
 
-  private buildTenant(name: string, p: PlatformArgs, { tenant, rules, listenerArn, nodeGroupId, priorities }: TenantWork): void {
+  private buildTenant(
+    name: string,
+    p: PlatformArgs,
+    { tenant, rules, listenerArn, nodeGroupId, priorities }: TenantWork,
+  ): void {
     this.buildNodes(name, p, tenant, nodeGroupId);
     const targetGroups = new Map(tenant.services.map((s) => [s.service, this.targetGroup(name, p, tenant, s)]));
     for (const rule of rules) {
@@ -170,7 +239,11 @@ export class RecordingTenants extends pulumi.ComponentResource {
           conditions: [rule.condition],
           transforms: [{ type: "url-rewrite", urlRewriteConfig: { rewrite: rule.rewrite } }],
           actions: [{ type: "forward", targetGroupArn: (targetGroups.get(rule.service) as aws.lb.TargetGroup).arn }],
-          tags: { [TAG.system]: "recording", [TAG.tenant]: tenant.key, [TAG.service]: RECORDING_SERVICE_FACTS[rule.service].short },
+          tags: {
+            [TAG.system]: "recording",
+            [TAG.tenant]: tenant.key,
+            [TAG.service]: RECORDING_SERVICE_FACTS[rule.service].short,
+          },
         },
         { parent: this },
       );
@@ -181,15 +254,29 @@ export class RecordingTenants extends pulumi.ComponentResource {
     for (const service of tenant.services) {
       const built = createGenesysNodes(
         `${name}-${service.balancerName}`,
-        { system: "recording", tenant: tenant.key, service: RECORDING_SERVICE_FACTS[service.service].short, nodes: service.members, imageId: p.imageId, privateSubnetIds: p.privateSubnetIds, securityGroupId: groupId },
+        {
+          system: "recording",
+          tenant: tenant.key,
+          service: RECORDING_SERVICE_FACTS[service.service].short,
+          nodes: service.members,
+          imageId: p.imageId,
+          privateSubnetIds: p.privateSubnetIds,
+          securityGroupId: groupId,
+        },
         { parent: this },
       );
-      for (const [key, instance] of Object.entries(built)) this.instances.set(memberId(tenant.key, service.service, key), { nodeKey: key, instance });
+      for (const [key, instance] of Object.entries(built))
+        this.instances.set(memberId(tenant.key, service.service, key), { nodeKey: key, instance });
     }
   }
 
   /** One target group per tenant service over its active members; a hot-standby WebDAV member stays out (see limitations). */
-  private targetGroup(name: string, p: PlatformArgs, tenant: RecordingTenant, service: RecordingServiceModel): aws.lb.TargetGroup {
+  private targetGroup(
+    name: string,
+    p: PlatformArgs,
+    tenant: RecordingTenant,
+    service: RecordingServiceModel,
+  ): aws.lb.TargetGroup {
     const short = RECORDING_SERVICE_FACTS[service.service].short;
     return createTargetGroup(
       `${name}-${service.balancerName}`,
@@ -199,7 +286,9 @@ export class RecordingTenants extends pulumi.ComponentResource {
         healthPath: HEALTH.path,
         healthyCodes: HEALTH.codes,
         stickiness: albStickiness(service.stickiness),
-        targets: service.members.filter((m) => !m.hotStandby).map((m) => ({ key: m.key, instanceId: this.instance(tenant.key, service.service, m.key).id, port: m.port })),
+        targets: service.members
+          .filter((m) => !m.hotStandby)
+          .map((m) => ({ key: m.key, instanceId: this.instance(tenant.key, service.service, m.key).id, port: m.port })),
         tags: { [TAG.system]: "recording", [TAG.tenant]: tenant.key, [TAG.service]: short },
       },
       { parent: this },
@@ -235,7 +324,9 @@ export class RecordingTenants extends pulumi.ComponentResource {
   }
 
   private addresses(): pulumi.Output<Record<string, string>> {
-    return pulumi.all(Object.fromEntries([...this.instances.values()].map(({ nodeKey, instance }) => [nodeKey, instance.privateIp])));
+    return pulumi.all(
+      Object.fromEntries([...this.instances.values()].map(({ nodeKey, instance }) => [nodeKey, instance.privateIp])),
+    );
   }
 
   /** Development without a balancer: each URL points at the first member of its service, on the backend path. */
@@ -243,11 +334,20 @@ export class RecordingTenants extends pulumi.ComponentResource {
     const firstMember = (t: RecordingTenant, service: RecordingServiceModel["service"], path: string) => {
       const s = t.services.find((x) => x.service === service);
       const m = s?.members[0];
-      return m ? pulumi.interpolate`http://${this.instance(t.key, service, m.key).privateIp}:${m.port}${path}` : undefined;
+      return m
+        ? pulumi.interpolate`http://${this.instance(t.key, service, m.key).privateIp}:${m.port}${path}`
+        : undefined;
     };
     return pulumi.all(
       Object.fromEntries(
-        recording.tenants.map((t) => [t.key, pulumi.all({ rpsUrl: firstMember(t, "rp", "/api"), htccBaseUrl: firstMember(t, "rws", ""), rcsBaseUri: firstMember(t, "rcs", "/rcs") })]),
+        recording.tenants.map((t) => [
+          t.key,
+          pulumi.all({
+            rpsUrl: firstMember(t, "rp", "/api"),
+            htccBaseUrl: firstMember(t, "rws", ""),
+            rcsBaseUri: firstMember(t, "rcs", "/rcs"),
+          }),
+        ]),
       ),
     ) as pulumi.Output<Record<string, TenantUrls>>;
   }

@@ -46,7 +46,9 @@ export function overlappingRoutes(tenant: RecordingTenant): ConfigProblem[] {
   const routes = tenant.services.flatMap((s) => s.routes.map((r) => ({ service: s.service, path: r.publicPath })));
   const problems: ConfigProblem[] = [];
   routes.forEach((b, j) => {
-    const a = routes.slice(0, j).find((x) => x.service !== b.service && (x.path.startsWith(b.path) || b.path.startsWith(x.path)));
+    const a = routes
+      .slice(0, j)
+      .find((x) => x.service !== b.service && (x.path.startsWith(b.path) || b.path.startsWith(x.path)));
     if (a) {
       problems.push({
         path: ["recording", "tenants", tenant.key, b.service],
@@ -70,9 +72,13 @@ export function planTenantRules(tenant: RecordingTenant): TenantRule[] {
       group.prefixes.push(route.publicPath);
       byRewrite.set(id, group);
     }
-    const chunks = [...byRewrite.values()].flatMap((g) => pathPrefixConditions(g.prefixes).map((condition) => ({ condition, rewrite: g.rewrite })));
+    const chunks = [...byRewrite.values()].flatMap((g) =>
+      pathPrefixConditions(g.prefixes).map((condition) => ({ condition, rewrite: g.rewrite })),
+    );
     const short = RECORDING_SERVICE_FACTS[service.service].short;
-    chunks.forEach((chunk, i) => rules.push({ key: chunks.length === 1 ? short : `${short}-${i + 1}`, service: service.service, ...chunk }));
+    chunks.forEach((chunk, i) =>
+      rules.push({ key: chunks.length === 1 ? short : `${short}-${i + 1}`, service: service.service, ...chunk }),
+    );
   }
   return rules;
 }

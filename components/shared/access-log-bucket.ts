@@ -20,9 +20,27 @@ export class AccessLogBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:alb:AccessLogBucket", name, {}, opts);
-    const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy ?? false, tags: { Name: name } }, { parent: this });
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, { parent: this });
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, { parent: this });
+    const bucket = new aws.s3.Bucket(
+      name,
+      { forceDestroy: args.forceDestroy ?? false, tags: { Name: name } },
+      { parent: this },
+    );
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+      name,
+      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+      { parent: this },
+    );
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+      name,
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      { parent: this },
+    );
     const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
     const account = aws.getCallerIdentityOutput({}, { parent: this });
     const policy = new aws.s3.BucketPolicy(

@@ -39,7 +39,9 @@ export type RuleCondition = HttpHeaderCondition | QueryStringCondition | PathPat
 /** Sticky values reach ALB patterns verbatim; the model's grammars already exclude these. */
 function assertLiteral(value: string, what: string): void {
   if (/[*?\\\s;,]/.test(value) || value.length === 0) {
-    throw new Error(`${what} ${JSON.stringify(value)} cannot be matched exactly by an ALB rule: it must not be empty or contain '*', '?', '\\', ';', ',' or spaces`);
+    throw new Error(
+      `${what} ${JSON.stringify(value)} cannot be matched exactly by an ALB rule: it must not be empty or contain '*', '?', '\\', ';', ',' or spaces`,
+    );
   }
 }
 
@@ -107,7 +109,8 @@ export function pathPrefixConditions(prefixes: readonly string[]): PathPatternCo
 
 function conditionValues(condition: RuleCondition): readonly string[] {
   if ("httpHeader" in condition) return condition.httpHeader.values;
-  if ("pathPattern" in condition) return "values" in condition.pathPattern ? condition.pathPattern.values : condition.pathPattern.regexValues;
+  if ("pathPattern" in condition)
+    return "values" in condition.pathPattern ? condition.pathPattern.values : condition.pathPattern.regexValues;
   return condition.queryStrings.flatMap((pair) => (pair.key === undefined ? [pair.value] : [pair.key, pair.value]));
 }
 
@@ -127,16 +130,20 @@ export function ruleLimitProblems(conditions: readonly RuleCondition[]): string[
   let wildcards = 0;
   for (const condition of conditions) {
     const own = "queryStrings" in condition ? condition.queryStrings.length : conditionValues(condition).length;
-    if (own > RULE_LIMITS.valuesPerCondition) problems.push(`a condition has ${own} values (at most ${RULE_LIMITS.valuesPerCondition})`);
+    if (own > RULE_LIMITS.valuesPerCondition)
+      problems.push(`a condition has ${own} values (at most ${RULE_LIMITS.valuesPerCondition})`);
     values += own;
     const isRegex = "pathPattern" in condition && "regexValues" in condition.pathPattern;
     for (const value of conditionValues(condition)) {
       if (!isRegex) wildcards += countWildcards(value);
-      if (value.length > RULE_LIMITS.valueLength) problems.push(`value ${JSON.stringify(value)} is longer than ${RULE_LIMITS.valueLength} characters`);
+      if (value.length > RULE_LIMITS.valueLength)
+        problems.push(`value ${JSON.stringify(value)} is longer than ${RULE_LIMITS.valueLength} characters`);
     }
   }
-  if (values > RULE_LIMITS.valuesPerRule) problems.push(`the rule has ${values} match values (at most ${RULE_LIMITS.valuesPerRule})`);
-  if (wildcards > RULE_LIMITS.wildcardsPerRule) problems.push(`the rule has ${wildcards} wildcards (at most ${RULE_LIMITS.wildcardsPerRule})`);
+  if (values > RULE_LIMITS.valuesPerRule)
+    problems.push(`the rule has ${values} match values (at most ${RULE_LIMITS.valuesPerRule})`);
+  if (wildcards > RULE_LIMITS.wildcardsPerRule)
+    problems.push(`the rule has ${wildcards} wildcards (at most ${RULE_LIMITS.wildcardsPerRule})`);
   return problems;
 }
 
@@ -149,7 +156,10 @@ export interface PriorityBand {
 /** The whole priority range cut into `count` equal bands, evaluated in order. */
 export function priorityBands(count: number): PriorityBand[] {
   const size = Math.floor((RULE_LIMITS.lastPriority - RULE_LIMITS.firstPriority + 1) / count);
-  return Array.from({ length: count }, (_, i) => ({ first: RULE_LIMITS.firstPriority + i * size, last: RULE_LIMITS.firstPriority + (i + 1) * size - 1 }));
+  return Array.from({ length: count }, (_, i) => ({
+    first: RULE_LIMITS.firstPriority + i * size,
+    last: RULE_LIMITS.firstPriority + (i + 1) * size - 1,
+  }));
 }
 
 function fnv1a(text: string): number {
@@ -188,14 +198,20 @@ export function stablePriorities(keys: readonly string[], band: PriorityBand): M
  * values that differ only in case (routes `GWE_A` and `gwe_a`) would share a
  * rule's match. Returns a problem for each such value after the first.
  */
-export function caseCollisions(values: readonly { readonly path: readonly PathSegment[]; readonly value: string }[]): ConfigProblem[] {
+export function caseCollisions(
+  values: readonly { readonly path: readonly PathSegment[]; readonly value: string }[],
+): ConfigProblem[] {
   const seen = new Map<string, string>();
   const problems: ConfigProblem[] = [];
   for (const { path, value } of values) {
     const folded = value.toLowerCase();
     const first = seen.get(folded);
     if (first !== undefined && first !== value) {
-      problems.push({ path, value, message: `matches "${first}" on an ALB, which compares cookie and URL values without regard to case; make them differ in more than case` });
+      problems.push({
+        path,
+        value,
+        message: `matches "${first}" on an ALB, which compares cookie and URL values without regard to case; make them differ in more than case`,
+      });
     } else seen.set(folded, value);
   }
   return problems;

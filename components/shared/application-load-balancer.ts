@@ -53,21 +53,35 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
     super("genesys:alb:ApplicationLoadBalancer", name, {}, opts);
     const p = args.platform;
     const tls = p.tls;
-    if (!tls && p.isProduction) throw new Error(`balancer ${args.hostname}: a production balancer serves HTTPS only; set tls.certificateArn`);
-    if (p.hardening.accessLogs && p.accessLogBucket === undefined) throw new Error(`balancer ${args.hostname}: hardening.accessLogs needs an access log bucket`);
+    if (!tls && p.isProduction)
+      throw new Error(`balancer ${args.hostname}: a production balancer serves HTTPS only; set tls.certificateArn`);
+    if (p.hardening.accessLogs && p.accessLogBucket === undefined)
+      throw new Error(`balancer ${args.hostname}: hardening.accessLogs needs an access log bucket`);
     const exposure = args.exposure ?? "internet";
     this.protocol = tls ? "HTTPS" : "HTTP";
     this.port = args.listenerPort ?? (tls ? HTTPS_PORT : HTTP_PORT);
     const defaultPort = tls ? HTTPS_PORT : HTTP_PORT;
     this.baseUrl = `${tls ? "https" : "http"}://${args.hostname}${this.port === defaultPort ? "" : `:${this.port}`}`;
 
-    const group = createSecurityGroup(`${name}-alb`, { vpcId: p.vpcId, description: `${args.hostname} balancer` }, { parent: this });
+    const group = createSecurityGroup(
+      `${name}-alb`,
+      { vpcId: p.vpcId, description: `${args.hostname} balancer` },
+      { parent: this },
+    );
     this.securityGroupId = group.id;
     const clientPorts = tls && this.port !== HTTP_PORT ? [this.port, HTTP_PORT] : [this.port];
     if (exposure === "internet") {
-      allowFromCidr(`${name}-alb-clients`, { groupId: group.id, cidr: "0.0.0.0/0", ports: clientPorts, description: "clients" }, { parent: this });
+      allowFromCidr(
+        `${name}-alb-clients`,
+        { groupId: group.id, cidr: "0.0.0.0/0", ports: clientPorts, description: "clients" },
+        { parent: this },
+      );
     } else {
-      allowFromCidr(`${name}-alb-vpc`, { groupId: group.id, cidr: p.vpcCidr, ports: clientPorts, description: "clients inside the VPC" }, { parent: this });
+      allowFromCidr(
+        `${name}-alb-vpc`,
+        { groupId: group.id, cidr: p.vpcCidr, ports: clientPorts, description: "clients inside the VPC" },
+        { parent: this },
+      );
     }
 
     const subnets = exposure === "internet" ? p.publicSubnetIds : p.privateSubnetIds;
@@ -87,7 +101,9 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
         enableDeletionProtection: p.hardening.deletionProtection,
         dropInvalidHeaderFields: p.hardening.dropInvalidHeaderFields,
         desyncMitigationMode: p.hardening.desyncMitigationMode,
-        accessLogs: p.hardening.accessLogs ? { enabled: true, bucket: p.accessLogBucket as pulumi.Input<string>, prefix: args.accessLogPrefix } : undefined,
+        accessLogs: p.hardening.accessLogs
+          ? { enabled: true, bucket: p.accessLogBucket as pulumi.Input<string>, prefix: args.accessLogPrefix }
+          : undefined,
         tags: { Name: name, [TAG.hostname]: args.hostname, ...args.tags },
       },
       { parent: this },
@@ -97,12 +113,22 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
     const defaultActions: aws.types.input.lb.ListenerDefaultAction[] = [
       args.defaultAction.kind === "forward"
         ? { type: "forward", targetGroupArn: args.defaultAction.targetGroupArn }
-        : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: args.defaultAction.message } },
+        : {
+            type: "fixed-response",
+            fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: args.defaultAction.message },
+          },
     ];
     this.listener = new aws.lb.Listener(
       `${name}-${tls ? "https" : "http"}`,
       tls
-        ? { loadBalancerArn: this.loadBalancer.arn, port: this.port, protocol: "HTTPS", sslPolicy: tls.sslPolicy, certificateArn: tls.certificateArn, defaultActions }
+        ? {
+            loadBalancerArn: this.loadBalancer.arn,
+            port: this.port,
+            protocol: "HTTPS",
+            sslPolicy: tls.sslPolicy,
+            certificateArn: tls.certificateArn,
+            defaultActions,
+          }
         : { loadBalancerArn: this.loadBalancer.arn, port: this.port, protocol: "HTTP", defaultActions },
       { parent: this },
     );
@@ -113,7 +139,9 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
           loadBalancerArn: this.loadBalancer.arn,
           port: HTTP_PORT,
           protocol: "HTTP",
-          defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(this.port), statusCode: "HTTP_301" } }],
+          defaultActions: [
+            { type: "redirect", redirect: { protocol: "HTTPS", port: String(this.port), statusCode: "HTTP_301" } },
+          ],
         },
         { parent: this },
       );
@@ -121,7 +149,12 @@ export class ApplicationLoadBalancer extends pulumi.ComponentResource {
     if (p.hostedZoneId) {
       new aws.route53.Record(
         name,
-        { zoneId: p.hostedZoneId, name: args.hostname, type: "A", aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }] },
+        {
+          zoneId: p.hostedZoneId,
+          name: args.hostname,
+          type: "A",
+          aliases: [{ name: this.loadBalancer.dnsName, zoneId: this.loadBalancer.zoneId, evaluateTargetHealth: true }],
+        },
         { parent: this },
       );
     }

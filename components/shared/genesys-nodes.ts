@@ -10,7 +10,17 @@ import { TAG, type GenesysSystem } from "./platform";
 
 /** The newest Amazon-owned AMI whose name matches the environment's filter. */
 export function lookupGenesysAmi(amiNameFilter: string, opts: pulumi.InvokeOutputOptions): pulumi.Output<string> {
-  return aws.ec2.getAmiOutput({ owners: ["amazon"], mostRecent: true, filters: [{ name: "name", values: [amiNameFilter] }, { name: "state", values: ["available"] }] }, opts).id;
+  return aws.ec2.getAmiOutput(
+    {
+      owners: ["amazon"],
+      mostRecent: true,
+      filters: [
+        { name: "name", values: [amiNameFilter] },
+        { name: "state", values: ["available"] },
+      ],
+    },
+    opts,
+  ).id;
 }
 
 export interface GenesysNodesArgs {
@@ -32,11 +42,16 @@ export interface GenesysNodesArgs {
 }
 
 /** Instances keyed by node key; each named `${name}-${node.key}` under `opts.parent`. */
-export function createGenesysNodes(name: string, args: GenesysNodesArgs, opts: pulumi.CustomResourceOptions): Record<string, aws.ec2.Instance> {
+export function createGenesysNodes(
+  name: string,
+  args: GenesysNodesArgs,
+  opts: pulumi.CustomResourceOptions,
+): Record<string, aws.ec2.Instance> {
   const instances: Record<string, aws.ec2.Instance> = {};
   for (const node of args.nodes) {
     const subnetId = args.privateSubnetIds[node.availabilityZone];
-    if (subnetId === undefined) throw new Error(`node ${node.key} is in ${node.availabilityZone}, which has no private subnet`);
+    if (subnetId === undefined)
+      throw new Error(`node ${node.key} is in ${node.availabilityZone}, which has no private subnet`);
     const tags: Record<string, string> = {
       Name: `${name}-${node.key}`,
       [TAG.system]: args.system,

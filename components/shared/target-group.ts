@@ -9,9 +9,16 @@ import { fittedName } from "../../core/model/names";
 /** Target group stickiness an ALB supports; the AWS API spells the types in snake case. */
 export type AlbStickiness =
   /** The balancer makes its own cookie (AWSALB): the ALB form of a balancer-made ROUTEID. */
-  | { readonly type: "lb_cookie"; /** Cookie lifetime, seconds (1-604800). @default 86400 */ readonly durationSeconds?: number }
+  | {
+      readonly type: "lb_cookie";
+      /** Cookie lifetime, seconds (1-604800). @default 86400 */ readonly durationSeconds?: number;
+    }
   /** The balancer pins a client once the application sets `cookieName` (it issues AWSALBAPP; it does not read the value). */
-  | { readonly type: "app_cookie"; readonly cookieName: string; /** Seconds (1-604800). @default 86400 */ readonly durationSeconds?: number };
+  | {
+      readonly type: "app_cookie";
+      readonly cookieName: string;
+      /** Seconds (1-604800). @default 86400 */ readonly durationSeconds?: number;
+    };
 
 export type BackendProtocol = "HTTP" | "HTTPS";
 
@@ -38,8 +45,14 @@ const DEFAULT_COOKIE_SECONDS = 86400;
 
 function stickinessInput(s: AlbStickiness | undefined): aws.types.input.lb.TargetGroupStickiness {
   if (!s) return { enabled: false, type: "lb_cookie" };
-  if (s.type === "lb_cookie") return { enabled: true, type: "lb_cookie", cookieDuration: s.durationSeconds ?? DEFAULT_COOKIE_SECONDS };
-  return { enabled: true, type: "app_cookie", cookieName: s.cookieName, cookieDuration: s.durationSeconds ?? DEFAULT_COOKIE_SECONDS };
+  if (s.type === "lb_cookie")
+    return { enabled: true, type: "lb_cookie", cookieDuration: s.durationSeconds ?? DEFAULT_COOKIE_SECONDS };
+  return {
+    enabled: true,
+    type: "app_cookie",
+    cookieName: s.cookieName,
+    cookieDuration: s.durationSeconds ?? DEFAULT_COOKIE_SECONDS,
+  };
 }
 
 /**
@@ -65,7 +78,11 @@ export function elbNameInput(resourceName: string): { name?: string } {
 }
 
 /** A target group (resource name from `name`, see elbResourceName) and one attachment per target, `${name}-${target.key}`. */
-export function createTargetGroup(name: string, args: TargetGroupArgs, opts: pulumi.CustomResourceOptions): aws.lb.TargetGroup {
+export function createTargetGroup(
+  name: string,
+  args: TargetGroupArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.lb.TargetGroup {
   if (args.targets.length === 0) throw new Error(`target group ${name} has no targets`);
   const protocol = args.protocol ?? "HTTP";
   const resourceName = elbResourceName(name);
@@ -78,14 +95,28 @@ export function createTargetGroup(name: string, args: TargetGroupArgs, opts: pul
       protocol,
       protocolVersion: "HTTP1",
       port: args.targets[0].port,
-      healthCheck: { enabled: true, protocol, path: args.healthPath, port: "traffic-port", matcher: args.healthyCodes ?? "200-399", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
+      healthCheck: {
+        enabled: true,
+        protocol,
+        path: args.healthPath,
+        port: "traffic-port",
+        matcher: args.healthyCodes ?? "200-399",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+      },
       stickiness: stickinessInput(args.stickiness),
       tags: { Name: name, ...args.tags },
     },
     opts,
   );
   for (const target of args.targets) {
-    new aws.lb.TargetGroupAttachment(`${name}-${target.key}`, { targetGroupArn: group.arn, targetId: target.instanceId, port: target.port }, opts);
+    new aws.lb.TargetGroupAttachment(
+      `${name}-${target.key}`,
+      { targetGroupArn: group.arn, targetId: target.instanceId, port: target.port },
+      opts,
+    );
   }
   return group;
 }

@@ -35,7 +35,10 @@ export interface AlbCapacity {
   readonly targetGroups: number;
 }
 
-export const DEFAULT_ALB_CAPACITY: AlbCapacity = { rules: ALB_QUOTAS.rulesPerAlb, targetGroups: ALB_QUOTAS.targetGroupsPerAlb };
+export const DEFAULT_ALB_CAPACITY: AlbCapacity = {
+  rules: ALB_QUOTAS.rulesPerAlb,
+  targetGroups: ALB_QUOTAS.targetGroupsPerAlb,
+};
 
 /** What one tenant takes from the ALB that serves it. */
 export interface TenantDemand {
@@ -61,7 +64,9 @@ export interface TenantPacking {
   readonly unpinned: readonly string[];
 }
 
-export type PackingResult = { readonly packing: TenantPacking; readonly problems: readonly [] } | { readonly packing?: undefined; readonly problems: readonly ConfigProblem[] };
+export type PackingResult =
+  | { readonly packing: TenantPacking; readonly problems: readonly [] }
+  | { readonly packing?: undefined; readonly problems: readonly ConfigProblem[] };
 
 const naturalOrder = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
 
@@ -79,7 +84,8 @@ interface Bin {
   targetGroups: number;
 }
 
-const fits = (bin: Bin, d: TenantDemand, capacity: AlbCapacity) => bin.rules + d.rules <= capacity.rules && bin.targetGroups + d.targetGroups <= capacity.targetGroups;
+const fits = (bin: Bin, d: TenantDemand, capacity: AlbCapacity) =>
+  bin.rules + d.rules <= capacity.rules && bin.targetGroups + d.targetGroups <= capacity.targetGroups;
 
 function place(bin: Bin, d: TenantDemand): void {
   bin.tenants.push(d.key);
@@ -88,7 +94,10 @@ function place(bin: Bin, d: TenantDemand): void {
 }
 
 /** Pinned tenants stay on their ALB; the rest fill ALBs first-fit in natural key order. Tenants are never split. */
-export function packTenants(demands: readonly TenantDemand[], capacity: AlbCapacity = DEFAULT_ALB_CAPACITY): PackingResult {
+export function packTenants(
+  demands: readonly TenantDemand[],
+  capacity: AlbCapacity = DEFAULT_ALB_CAPACITY,
+): PackingResult {
   const problems: ConfigProblem[] = [];
   for (const d of demands) {
     if (d.rules > capacity.rules || d.targetGroups > capacity.targetGroups) {
@@ -144,12 +153,19 @@ export function albHostname(hostname: string, siteDomain: string, number: number
   if (hostname === siteDomain) return `alb-${number}.${hostname}`;
   const dot = hostname.indexOf(".");
   const suffix = `-${number}`;
-  const label = hostname.slice(0, dot).slice(0, 63 - suffix.length).replace(/-+$/, "");
+  const label = hostname
+    .slice(0, dot)
+    .slice(0, 63 - suffix.length)
+    .replace(/-+$/, "");
   return `${label}${suffix}${hostname.slice(dot)}`;
 }
 
 /** A system that needs one ALB (a cluster, not tenants): a problem at `path` when its rules or target groups exceed one. */
-export function singleAlbProblems(path: readonly (string | number)[], demand: { readonly rules: number; readonly targetGroups: number }, capacity: AlbCapacity = DEFAULT_ALB_CAPACITY): ConfigProblem[] {
+export function singleAlbProblems(
+  path: readonly (string | number)[],
+  demand: { readonly rules: number; readonly targetGroups: number },
+  capacity: AlbCapacity = DEFAULT_ALB_CAPACITY,
+): ConfigProblem[] {
   if (demand.rules <= capacity.rules && demand.targetGroups <= capacity.targetGroups) return [];
   return [
     {

@@ -9,12 +9,17 @@ import { subnetLayoutReference } from "./subnet-plan";
 
 /** What each secret is and which stacks read it. */
 const SECRET_DESCRIPTIONS: Record<keyof typeof SECRET_CONFIG_KEYS, string> = {
-  httpdHaPairSshPrivateKey: "PEM private key provisioning logs in to the httpd HA pair's hosts with; every stack with an `httpdHaPair`.",
-  httpdTlsPrivateKey: "PEM private key of the pair's client-facing certificate; required in production when `recording.balancer` is `httpdHaPair`, optional (set both or neither) in development.",
+  httpdHaPairSshPrivateKey:
+    "PEM private key provisioning logs in to the httpd HA pair's hosts with; every stack with an `httpdHaPair`.",
+  httpdTlsPrivateKey:
+    "PEM private key of the pair's client-facing certificate; required in production when `recording.balancer` is `httpdHaPair`, optional (set both or neither) in development.",
   httpdTlsCertificate: "PEM certificate chain matching `httpdTlsPrivateKey`, for `recording.hostname`.",
-  httpdHaPairBastionSshPrivateKey: "PEM private key for `httpdHaPair.provisioning.existingBastion`; unset: `httpdHaPairSshPrivateKey` is used.",
-  httpdHaPairCorosyncAuthkey: "corosync key, base64 (`corosync-keygen -k key && base64 -w0 key`); a pair on rhel8 or rhel9 with the knet transport (their default).",
-  configurationDatabasePassword: "master password (8 to 41 characters, no `/`, `\"`, `@` or spaces) of the Configuration Database the stack creates (`framework.configurationDatabase.create`).",
+  httpdHaPairBastionSshPrivateKey:
+    "PEM private key for `httpdHaPair.provisioning.existingBastion`; unset: `httpdHaPairSshPrivateKey` is used.",
+  httpdHaPairCorosyncAuthkey:
+    "corosync key, base64 (`corosync-keygen -k key && base64 -w0 key`); a pair on rhel8 or rhel9 with the knet transport (their default).",
+  configurationDatabasePassword:
+    'master password (8 to 41 characters, no `/`, `"`, `@` or spaces) of the Configuration Database the stack creates (`framework.configurationDatabase.create`).',
 };
 
 interface JsonSchema {
@@ -53,7 +58,12 @@ interface Row {
  * refused standby) is an object, not a map.
  */
 function isMap(schema: JsonSchema): boolean {
-  return schema.type === "object" && !schema.properties && typeof schema.additionalProperties === "object" && Object.keys(schema.additionalProperties).length > 0;
+  return (
+    schema.type === "object" &&
+    !schema.properties &&
+    typeof schema.additionalProperties === "object" &&
+    Object.keys(schema.additionalProperties).length > 0
+  );
 }
 
 function typeOf(schema: JsonSchema): string {
@@ -100,7 +110,12 @@ function describeDefault(schema: JsonSchema): string {
   const tag = /\s*@default (.*)$/.exec(text);
   if (!tag) return text;
   const rest = text.slice(0, tag.index);
-  const literal = schema.default === undefined ? undefined : typeof schema.default === "string" ? schema.default : JSON.stringify(schema.default);
+  const literal =
+    schema.default === undefined
+      ? undefined
+      : typeof schema.default === "string"
+        ? schema.default
+        : JSON.stringify(schema.default);
   return tag[1] === literal ? rest : `${rest}${rest ? " " : ""}Default: ${tag[1]}.`;
 }
 
@@ -110,9 +125,9 @@ const SOURCES = [
   "",
   "A value marked *project default* is this project's choice, not a Genesys figure: set your own where it matters.",
   "",
-  "- **Web Engagement 8.1 sticky value**: the Frontend Server writes `\".\" + <CME_Application_Name>` into a URL parameter",
+  '- **Web Engagement 8.1 sticky value**: the Frontend Server writes `"." + <CME_Application_Name>` into a URL parameter',
   "  (Web Engagement 8.1 load-balancing guide, https://docs.genesys.com/Documentation/GWE/8.1.1/Deployment/LoadBalancing;",
-  "  8.1.2: \"based on a query-parameter in this format: \".\" + Frontend_Server_Application_Name_In_Genesys_CME\",",
+  '  8.1.2: "based on a query-parameter in this format: "." + Frontend_Server_Application_Name_In_Genesys_CME",',
   "  https://docs.genesys.com/Documentation/GWE/8.1.2/Deployment/LoadBalancing). The name is used as configured: httpd routes",
   "  a space in both URL encodings (`%20`, `+`); the ALB refuses names with spaces (its query conditions cannot hold '%');",
   "  nginx renders no Web Engagement 8.1 config yet.",
@@ -120,15 +135,15 @@ const SOURCES = [
   "  `webEngagement81.frontend.stickyParameter` (`gwe_route`) is a project default; set the name your Frontend Server uses.",
   "  The backend cookie name `ROUTEID` is a project default too (the guide's example is `RouteId`).",
   "- **Co-browse `gcbSessionServer` cookie**: Co-browse sets it when a session is created or an agent joins, and the balancer",
-  "  routes on its value (\"Stickiness\", https://docs.genesys.com/Documentation/GCB/latest/Deployment/Stickiness; \"Configuring",
-  "  a Load Balancer for Co-browse Cluster\", https://docs.genesys.com/Documentation/GCB/latest/Deployment/ConfigureLB). Neither",
+  '  routes on its value ("Stickiness", https://docs.genesys.com/Documentation/GCB/latest/Deployment/Stickiness; "Configuring',
+  '  a Load Balancer for Co-browse Cluster", https://docs.genesys.com/Documentation/GCB/latest/Deployment/ConfigureLB). Neither',
   "  page says what the value is: `cobrowse.nodes.<key>.cookieValue` defaults to the node's `nodeId` (project default); read",
   "  the value from a node's `Set-Cookie` and set it when it differs.",
-  "- **Co-browse `serverUrl`**: the cluster options say \"You must leave serverUrl empty when using Workspace Desktop Edition\" and",
-  "  \"You must specify serverUrl when using Workspace Web Edition\" (cluster section,",
+  '- **Co-browse `serverUrl`**: the cluster options say "You must leave serverUrl empty when using Workspace Desktop Edition" and',
+  '  "You must specify serverUrl when using Workspace Web Edition" (cluster section,',
   "  https://docs.genesys.com/Documentation/GCB/8.5.0/Deployment/cluster). So `urlStickiness` defaults to true for",
   "  `workspaceWebEdition` only and is refused for `workspaceDesktopEdition`.",
-  "- **Co-browse WebSockets**: \"We highly recommend WebSocket support\"; the balancer must carry HTTP and WebSocket at the same",
+  '- **Co-browse WebSockets**: "We highly recommend WebSocket support"; the balancer must carry HTTP and WebSocket at the same',
   "  time (ConfigureLB above). The ALB, nginx and httpd 2.4 configs pass WebSocket upgrades.",
   "- **Configuration Database**: one per Genesys environment, used by Configuration Server (Framework Database Connectivity",
   "  Reference, https://docs.genesys.com/Documentation/FR/latest/DBConn/Overview). Created databases use RDS engines of the DBMS",
@@ -180,11 +195,21 @@ export function renderConfigReference(): string {
     walk(child, `${CONFIG_NAMESPACE}:${key}`, json.required?.includes(key) ?? false, rows);
     for (const row of rows) {
       const def = row.defaultValue === undefined ? "" : `\`${JSON.stringify(row.defaultValue)}\``;
-      lines.push(`| \`${row.path}\` | ${row.type} | ${row.required ? "yes" : ""} | ${cell(def)} | ${cell(row.allowed)} | ${cell(row.description)} |`);
+      lines.push(
+        `| \`${row.path}\` | ${row.type} | ${row.required ? "yes" : ""} | ${cell(def)} | ${cell(row.allowed)} | ${cell(row.description)} |`,
+      );
     }
   }
   lines.push("", ...subnetLayoutReference());
-  lines.push("", ...SOURCES, "## Secrets", "", "Set with `pulumi config set --secret genesys:<key> < file`; never part of the plain model. Synth names the ones a stack reads.", "");
-  for (const [key, about] of Object.entries(SECRET_DESCRIPTIONS)) lines.push(`- \`${CONFIG_NAMESPACE}:${key}\`: ${about}`);
+  lines.push(
+    "",
+    ...SOURCES,
+    "## Secrets",
+    "",
+    "Set with `pulumi config set --secret genesys:<key> < file`; never part of the plain model. Synth names the ones a stack reads.",
+    "",
+  );
+  for (const [key, about] of Object.entries(SECRET_DESCRIPTIONS))
+    lines.push(`- \`${CONFIG_NAMESPACE}:${key}\`: ${about}`);
   return `${lines.join("\n")}\n`;
 }

@@ -166,7 +166,11 @@ const naturalOrder = (a: string, b: string) => a.localeCompare(b, "en", { numeri
  * Resolves a node map in natural key order. A node without an explicit zone
  * takes the zones round-robin in that order; pin `availabilityZone` to freeze it.
  */
-export function resolveNodes(nodes: Readonly<Record<string, NodeConfig>>, zones: readonly string[], defaultType: string): ResolvedNode[] {
+export function resolveNodes(
+  nodes: Readonly<Record<string, NodeConfig>>,
+  zones: readonly string[],
+  defaultType: string,
+): ResolvedNode[] {
   return Object.keys(nodes)
     .sort(naturalOrder)
     .map((key, i) => {
@@ -239,7 +243,11 @@ export function resolveEnvironment(config: StackConfig): Environment {
       idleTimeoutSeconds: cob.idleTimeoutSeconds,
       cookie: COOKIES.cobrowse,
       healthPath: HEALTH_PATHS.cobrowse,
-      nodes: nodesOf(cob.nodes).map((n) => ({ ...n, nodeId: cob.nodes[n.key].nodeId, cookieValue: cob.nodes[n.key].cookieValue ?? cob.nodes[n.key].nodeId })),
+      nodes: nodesOf(cob.nodes).map((n) => ({
+        ...n,
+        nodeId: cob.nodes[n.key].nodeId,
+        cookieValue: cob.nodes[n.key].cookieValue ?? cob.nodes[n.key].nodeId,
+      })),
     },
     recording: rec && {
       balancer: rec.balancer,

@@ -20,7 +20,10 @@ export interface ConfigurationSource {
   readonly role: ConfigurationRole;
 }
 
-export function configurationSourceOf(site: FrameworkSiteSizing, sites: readonly FrameworkSiteSizing[]): ConfigurationSource | undefined {
+export function configurationSourceOf(
+  site: FrameworkSiteSizing,
+  sites: readonly FrameworkSiteSizing[],
+): ConfigurationSource | undefined {
   if (site.csProxies > 0) return { site, role: "csProxy" };
   const master = sites.find((s) => s.role === "master");
   return master ? { site: master, role: "configServer" } : undefined;
@@ -32,9 +35,17 @@ export function configurationPort(source: ConfigurationSource, ports: FrameworkC
 }
 
 /** Whether traffic can flow between two sites: the same site, or a site link between them. */
-export function sitesConnected(a: FrameworkSiteSizing, b: FrameworkSiteSizing, sites: readonly FrameworkSiteSizing[]): boolean {
+export function sitesConnected(
+  a: FrameworkSiteSizing,
+  b: FrameworkSiteSizing,
+  sites: readonly FrameworkSiteSizing[],
+): boolean {
   if (a.key === b.key) return true;
-  return siteLinks(sites).some((l) => (l.requester.key === a.key && l.accepter.key === b.key) || (l.requester.key === b.key && l.accepter.key === a.key));
+  return siteLinks(sites).some(
+    (l) =>
+      (l.requester.key === a.key && l.accepter.key === b.key) ||
+      (l.requester.key === b.key && l.accepter.key === a.key),
+  );
 }
 
 /**
@@ -56,7 +67,10 @@ export interface ApplicationLink {
   readonly controlled: boolean;
 }
 
-export function applicationLink(site: FrameworkSiteSizing, sites: readonly FrameworkSiteSizing[]): ApplicationLink | undefined {
+export function applicationLink(
+  site: FrameworkSiteSizing,
+  sites: readonly FrameworkSiteSizing[],
+): ApplicationLink | undefined {
   const configuration = configurationSourceOf(site, sites);
   return configuration && { site, configuration, controlled: site.distributedScs > 0 };
 }

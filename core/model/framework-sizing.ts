@@ -119,7 +119,13 @@ function standbyOf(role: FrameworkRole, index: number, count: number, ha: boolea
   return index % 2 === 1 ? "primary" : "backup";
 }
 
-function plans(site: string, role: FrameworkRole, count: number, zones: readonly string[], ha: boolean): FrameworkInstancePlan[] {
+function plans(
+  site: string,
+  role: FrameworkRole,
+  count: number,
+  zones: readonly string[],
+  ha: boolean,
+): FrameworkInstancePlan[] {
   return Array.from({ length: count }, (_, i) => {
     const standby = standbyOf(role, i + 1, count, ha);
     return {
@@ -133,7 +139,11 @@ function plans(site: string, role: FrameworkRole, count: number, zones: readonly
   });
 }
 
-export function sizeFrameworkSite(key: string, site: FrameworkSiteConfig, framework: Pick<FrameworkConfig, "capacity" | "highAvailability">): FrameworkSiteSizing {
+export function sizeFrameworkSite(
+  key: string,
+  site: FrameworkSiteConfig,
+  framework: Pick<FrameworkConfig, "capacity" | "highAvailability">,
+): FrameworkSiteSizing {
   const ha = framework.highAvailability;
   const configServers = site.role === "master" ? (ha ? 2 : 1) : 0;
   const csProxies = csProxiesFor(site.clients, framework.capacity.clientsPerCsProxy, ha);
@@ -183,17 +193,23 @@ export interface InboundRuleCount {
 export function inboundRuleCounts(sites: readonly FrameworkSiteSizing[]): InboundRuleCount[] {
   const counts: InboundRuleCount[] = [];
   const totalScs = sites.reduce((n, s) => n + s.distributedScs, 0);
-  const elsewhere = (site: FrameworkSiteSizing, count: (s: FrameworkSiteSizing) => number) => sites.reduce((n, s) => n + (s.key === site.key ? 0 : count(s)), 0);
+  const elsewhere = (site: FrameworkSiteSizing, count: (s: FrameworkSiteSizing) => number) =>
+    sites.reduce((n, s) => n + (s.key === site.key ? 0 : count(s)), 0);
   // SCS at a site without proxies read configuration from the master CS.
   const scsWithoutProxies = (s: FrameworkSiteSizing) => (s.csProxies === 0 ? s.distributedScs : 0);
   for (const site of sites) {
     const lca = site.distributedScs > 0 ? 1 : 0;
     if (site.configServers > 0) {
       const local = (site.csProxies > 0 ? 1 : 0) + (scsWithoutProxies(site) > 0 ? 1 : 0);
-      counts.push({ site: site.key, role: "configServer", rules: local + elsewhere(site, (s) => s.csProxies + scsWithoutProxies(s)) + lca + 1 });
+      counts.push({
+        site: site.key,
+        role: "configServer",
+        rules: local + elsewhere(site, (s) => s.csProxies + scsWithoutProxies(s)) + lca + 1,
+      });
     }
     if (site.csProxies > 0) counts.push({ site: site.key, role: "csProxy", rules: 2 + lca });
-    if (site.distributedScs > 0) counts.push({ site: site.key, role: "distributedScs", rules: 1 + totalScs - site.distributedScs + lca });
+    if (site.distributedScs > 0)
+      counts.push({ site: site.key, role: "distributedScs", rules: 1 + totalScs - site.distributedScs + lca });
   }
   return counts;
 }
@@ -201,19 +217,61 @@ export function inboundRuleCounts(sites: readonly FrameworkSiteSizing[]): Inboun
 /** framework.capacity when the stack sets none: the project's planning figures, not Genesys sizing figures. */
 export const PROJECT_DEFAULT_CAPACITY = { clientsPerCsProxy: 500, hostsPerScs: 100 } as const;
 
-export type SizingRow = Pick<FrameworkSiteSizing, "key" | "role" | "region" | "clients" | "hosts" | "configServers" | "csProxies" | "csProxyUnits" | "distributedScs" | "scsInService">;
+export type SizingRow = Pick<
+  FrameworkSiteSizing,
+  | "key"
+  | "role"
+  | "region"
+  | "clients"
+  | "hosts"
+  | "configServers"
+  | "csProxies"
+  | "csProxyUnits"
+  | "distributedScs"
+  | "scsInService"
+>;
 
 /**
  * Fixed-width sizing table, one line per site, then where each capacity
  * figure comes from, for synth summaries and reviews. `pairs`/`in service`
  * are what carries load; the rest of each role's instances are spares.
  */
-export function formatSizingTable(sites: readonly SizingRow[], capacity: FrameworkConfig["capacity"] = PROJECT_DEFAULT_CAPACITY): string[] {
-  const header = ["site", "role", "region", "clients", "hosts", "master CS", "CS Proxy", "serving", "Dist. SCS", "in service"];
-  const rows = sites.map((s) => [s.key, s.role, s.region, String(s.clients), String(s.hosts), String(s.configServers), String(s.csProxies), String(s.csProxyUnits), String(s.distributedScs), String(s.scsInService)]);
+export function formatSizingTable(
+  sites: readonly SizingRow[],
+  capacity: FrameworkConfig["capacity"] = PROJECT_DEFAULT_CAPACITY,
+): string[] {
+  const header = [
+    "site",
+    "role",
+    "region",
+    "clients",
+    "hosts",
+    "master CS",
+    "CS Proxy",
+    "serving",
+    "Dist. SCS",
+    "in service",
+  ];
+  const rows = sites.map((s) => [
+    s.key,
+    s.role,
+    s.region,
+    String(s.clients),
+    String(s.hosts),
+    String(s.configServers),
+    String(s.csProxies),
+    String(s.csProxyUnits),
+    String(s.distributedScs),
+    String(s.scsInService),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
-  const source = (value: number, projectDefault: number) => (value === projectDefault ? "project default" : "set in this stack");
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ")
+      .trimEnd();
+  const source = (value: number, projectDefault: number) =>
+    value === projectDefault ? "project default" : "set in this stack";
   return [
     line(header),
     ...rows.map(line),

@@ -73,8 +73,7 @@ export function recordingBalancerName(tenant: string, service: RecordingService)
 }
 
 export type Stickiness =
-  | { readonly kind: "none" }
-  | { readonly kind: "cookie"; readonly cookie: string; readonly origin: CookieOrigin };
+  { readonly kind: "none" } | { readonly kind: "cookie"; readonly cookie: string; readonly origin: CookieOrigin };
 
 export interface ProxyRoute {
   /** Path the balancer publishes, e.g. /t1/api. */
@@ -153,7 +152,11 @@ export const RECORDING_SERVICE_FACTS: Record<RecordingService, RecordingServiceF
 };
 
 /** Proxy routes of a tenant's service, with the tenant prefix on the public side only. */
-export function recordingRoutes(tenant: string, service: RecordingService, webdavPaths: readonly string[] = []): ProxyRoute[] {
+export function recordingRoutes(
+  tenant: string,
+  service: RecordingService,
+  webdavPaths: readonly string[] = [],
+): ProxyRoute[] {
   return RECORDING_SERVICE_FACTS[service].paths(webdavPaths).map((p) => ({
     publicPath: `${tenantPrefix(tenant)}${p.publicSuffix}`,
     backendPath: p.backendPath,

@@ -102,7 +102,14 @@ function descriptionOf(schema: AnySchema | undefined): string | undefined {
   return undefined;
 }
 
-const A_TYPE: Record<string, string> = { string: "a string", number: "a number", boolean: "true or false", array: "a list", object: "an object", record: "a map" };
+const A_TYPE: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object",
+  record: "a map",
+};
 
 /** "is required …" for a missing key: what it is and what to set, in the operator's words. */
 export function requiredMessage(path: readonly PathSegment[], expected: string): string {
@@ -116,7 +123,10 @@ export function requiredMessage(path: readonly PathSegment[], expected: string):
     // optin is set ("optional", "defaulted") on keys that may be left out.
     const required = keys.filter(([, s]) => s._zod.optin === undefined).map(([k]) => `${dotted}.${k}`);
     const optional = keys.filter(([, s]) => s._zod.optin !== undefined).map(([k]) => `${dotted}.${k}`);
-    const what = required.length > 0 ? `set ${required.join(", ")}${optional.length > 0 ? `, and optionally ${optional.join(", ")}` : ""}` : `set any of ${optional.join(", ")}`;
+    const what =
+      required.length > 0
+        ? `set ${required.join(", ")}${optional.length > 0 ? `, and optionally ${optional.join(", ")}` : ""}`
+        : `set any of ${optional.join(", ")}`;
     return `is required${about}: ${what}; see docs/CONFIG.md`;
   }
   return `is required${about}: set it to ${A_TYPE[expected] ?? expected}; see docs/CONFIG.md`;
@@ -149,7 +159,11 @@ function zodProblems(error: z.ZodError, input: unknown): ConfigProblem[] {
     const value = issue.code === "custom" && "input" in issue ? issue.input : valueAt(input, path);
     if (issue.code === "invalid_key") {
       const badKey = path[path.length - 1];
-      problems.push({ path, value: badKey, message: `is not an allowed name: ${issue.issues.map((i) => i.message).join("; ")}` });
+      problems.push({
+        path,
+        value: badKey,
+        message: `is not an allowed name: ${issue.issues.map((i) => i.message).join("; ")}`,
+      });
       continue;
     }
     let message = issue.message;
@@ -157,9 +171,12 @@ function zodProblems(error: z.ZodError, input: unknown): ConfigProblem[] {
     else if (issue.code === "invalid_type") message = `has the wrong type: expected ${issue.expected}`;
     else if (issue.code === "invalid_value") {
       const allowed = issue.values.map((v) => JSON.stringify(v)).join(", ");
-      message = value === undefined ? requiredMessage(path, `one of ${allowed}`) : `is not allowed; allowed: ${allowed}`;
-    } else if (issue.code === "too_small" && issue.origin === "array" && message.startsWith("Too small")) message = `must list at least ${String(issue.minimum)} item${issue.minimum === 1 ? "" : "s"}`;
-    else if (issue.code === "too_big" && issue.origin === "array" && message.startsWith("Too big")) message = `must list at most ${String(issue.maximum)} item${issue.maximum === 1 ? "" : "s"}`;
+      message =
+        value === undefined ? requiredMessage(path, `one of ${allowed}`) : `is not allowed; allowed: ${allowed}`;
+    } else if (issue.code === "too_small" && issue.origin === "array" && message.startsWith("Too small"))
+      message = `must list at least ${String(issue.minimum)} item${issue.minimum === 1 ? "" : "s"}`;
+    else if (issue.code === "too_big" && issue.origin === "array" && message.startsWith("Too big"))
+      message = `must list at most ${String(issue.maximum)} item${issue.maximum === 1 ? "" : "s"}`;
     problems.push({ path, value, message });
   }
   return problems;
@@ -177,7 +194,10 @@ export function loadEnvironment(raw: Readonly<Record<string, string>>): LoadResu
 }
 
 /** Like loadEnvironment but throws one ConfigError carrying every problem. */
-export function requireEnvironment(raw: Readonly<Record<string, string>>): { environment: Environment; warnings: readonly ConfigProblem[] } {
+export function requireEnvironment(raw: Readonly<Record<string, string>>): {
+  environment: Environment;
+  warnings: readonly ConfigProblem[];
+} {
   const result = loadEnvironment(raw);
   if (!result.environment) throw new ConfigError(result.problems);
   return { environment: result.environment, warnings: result.warnings };

@@ -63,7 +63,11 @@ export const tokenName = () =>
   });
 
 export const port = () =>
-  z.number({ error: "must be a TCP port number" }).int({ message: "must be an integer port" }).min(1, { message: "must be a port from 1 to 65535" }).max(65535, { message: "must be a port from 1 to 65535" });
+  z
+    .number({ error: "must be a TCP port number" })
+    .int({ message: "must be an integer port" })
+    .min(1, { message: "must be a port from 1 to 65535" })
+    .max(65535, { message: "must be a port from 1 to 65535" });
 
 export { isUnderDomain } from "./domain-names";
 

@@ -3,7 +3,13 @@
  * function returning problems (hard errors) or warnings, with key paths.
  */
 import { applicationSiteKey, configurationSourceOf, sitesConnected } from "./framework-paths";
-import { DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP, inboundRuleCounts, MAX_INSTANCES_PER_ROLE, sizeFramework, type FrameworkSiteSizing } from "./framework-sizing";
+import {
+  DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP,
+  inboundRuleCounts,
+  MAX_INSTANCES_PER_ROLE,
+  sizeFramework,
+  type FrameworkSiteSizing,
+} from "./framework-sizing";
 import { COOKIES, RECORDING_SERVICE_FACTS, routeName } from "./genesys-facts";
 import { isUnderDomain } from "./names";
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from "./network-math";
@@ -69,7 +75,12 @@ export const distinctHostnames: Rule = (config) => {
   for (const [path, host] of hosts) {
     if (host === undefined) continue;
     const taken = first.get(host);
-    if (taken) problems.push({ path, value: host, message: `is already the hostname at ${taken.join(".")}; each system needs its own hostname` });
+    if (taken)
+      problems.push({
+        path,
+        value: host,
+        message: `is already the hostname at ${taken.join(".")}; each system needs its own hostname`,
+      });
     else first.set(host, path);
   }
   return problems;
@@ -89,7 +100,8 @@ export const productionRequiresBalancers: Rule = (config) => {
         message:
           section === "webEngagement81"
             ? "is not allowed in production: frontend and backend balancers are mandatory; connecting frontend servers to backend servers directly is for development only (allowed: alb)"
-            : "is not allowed in production: a production system must sit behind a balancer (allowed: alb" + (section === "recording" ? ", httpdHaPair)" : ")"),
+            : "is not allowed in production: a production system must sit behind a balancer (allowed: alb" +
+              (section === "recording" ? ", httpdHaPair)" : ")"),
       });
     }
   }
@@ -98,18 +110,38 @@ export const productionRequiresBalancers: Rule = (config) => {
 
 export const recordingPairExists: Rule = (config) =>
   config.recording?.balancer === "httpdHaPair" && !config.httpdHaPair
-    ? [{ path: ["recording", "balancer"], value: "httpdHaPair", message: "needs the httpdHaPair section to define the pair that serves it" }]
+    ? [
+        {
+          path: ["recording", "balancer"],
+          value: "httpdHaPair",
+          message: "needs the httpdHaPair section to define the pair that serves it",
+        },
+      ]
     : [];
 
 export const productionIsMultiAz: Rule = (config) =>
   config.environment === "production" && config.network.availabilityZones.length < 2
-    ? [{ path: ["network", "availabilityZones"], value: config.network.availabilityZones, message: "must list at least 2 availability zones in production (allowed: 2 to 6 zones of the region)" }]
+    ? [
+        {
+          path: ["network", "availabilityZones"],
+          value: config.network.availabilityZones,
+          message: "must list at least 2 availability zones in production (allowed: 2 to 6 zones of the region)",
+        },
+      ]
     : [];
 
 export const productionNeedsTls: Rule = (config) => {
-  const usesAlb = [config.webEngagement81, config.webEngagement85, config.cobrowse, config.recording].some((s) => s?.balancer === "alb");
+  const usesAlb = [config.webEngagement81, config.webEngagement85, config.cobrowse, config.recording].some(
+    (s) => s?.balancer === "alb",
+  );
   return config.environment === "production" && usesAlb && !config.tls
-    ? [{ path: ["tls"], value: undefined, message: "is required in production: balancers serve HTTPS only (set tls.certificateArn)" }]
+    ? [
+        {
+          path: ["tls"],
+          value: undefined,
+          message: "is required in production: balancers serve HTTPS only (set tls.certificateArn)",
+        },
+      ]
     : [];
 };
 
@@ -118,27 +150,43 @@ export const zonesInRegion: Rule = (config) => {
   const problems: ConfigProblem[] = [];
   config.network.availabilityZones.forEach((az, i) => {
     if (!az.startsWith(config.region)) {
-      problems.push({ path: ["network", "availabilityZones", i], value: az, message: `is not in region "${config.region}" (genesys:region)` });
+      problems.push({
+        path: ["network", "availabilityZones", i],
+        value: az,
+        message: `is not in region "${config.region}" (genesys:region)`,
+      });
     }
   });
   const zones = new Set(config.network.availabilityZones);
   for (const set of nodeSets(config)) {
     for (const [key, node] of Object.entries(set.nodes)) {
       if (node.availabilityZone !== undefined && !zones.has(node.availabilityZone)) {
-        problems.push({ path: [...set.path, key, "availabilityZone"], value: node.availabilityZone, message: `is not one of network.availabilityZones (${[...zones].join(", ")})` });
+        problems.push({
+          path: [...set.path, key, "availabilityZone"],
+          value: node.availabilityZone,
+          message: `is not one of network.availabilityZones (${[...zones].join(", ")})`,
+        });
       }
     }
   }
   const pairZone = config.httpdHaPair?.availabilityZone;
   if (pairZone !== undefined && !zones.has(pairZone)) {
-    problems.push({ path: ["httpdHaPair", "availabilityZone"], value: pairZone, message: `is not one of network.availabilityZones (${[...zones].join(", ")})` });
+    problems.push({
+      path: ["httpdHaPair", "availabilityZone"],
+      value: pairZone,
+      message: `is not one of network.availabilityZones (${[...zones].join(", ")})`,
+    });
   }
   const existing = config.network.existingVpc;
   if (existing) {
     for (const kind of ["publicSubnetIds", "privateSubnetIds"] as const) {
       for (const az of zones) {
         if (!(az in existing[kind])) {
-          problems.push({ path: ["network", "existingVpc", kind], value: existing[kind], message: `has no subnet for availability zone ${az}; give one per zone in network.availabilityZones` });
+          problems.push({
+            path: ["network", "existingVpc", kind],
+            value: existing[kind],
+            message: `has no subnet for availability zone ${az}; give one per zone in network.availabilityZones`,
+          });
         }
       }
     }
@@ -162,13 +210,21 @@ export const uniqueApplicationNames: Rule = (config) => {
       const path = [...set.path, key, "appName"];
       const clash = routes.get(route);
       if (clash !== undefined) {
-        problems.push({ path, value: appName, message: `gives route "${route}", already used by node "${clash}" of the same balancer; routes (application names with spaces as '_') must be unique` });
+        problems.push({
+          path,
+          value: appName,
+          message: `gives route "${route}", already used by node "${clash}" of the same balancer; routes (application names with spaces as '_') must be unique`,
+        });
       }
       routes.set(route, key);
       if (node.appName !== undefined) {
         const first = explicit.get(node.appName);
         if (first) {
-          problems.push({ path, value: node.appName, message: `is used twice (also at ${first.join(".")}); application names must be unique` });
+          problems.push({
+            path,
+            value: node.appName,
+            message: `is used twice (also at ${first.join(".")}); application names must be unique`,
+          });
         } else explicit.set(node.appName, path);
       }
     }
@@ -185,15 +241,29 @@ export const cobrowseStickiness: Rule = (config) => {
   for (const [key, node] of Object.entries(cob.nodes)) {
     const other = ids.get(node.nodeId);
     if (other) {
-      problems.push({ path: ["cobrowse", "nodes", key, "nodeId"], value: node.nodeId, message: `is already the id of node "${other}"; co-browse-node-id must identify one node` });
+      problems.push({
+        path: ["cobrowse", "nodes", key, "nodeId"],
+        value: node.nodeId,
+        message: `is already the id of node "${other}"; co-browse-node-id must identify one node`,
+      });
     }
     ids.set(node.nodeId, key);
   }
   if (cob.agentSide === "workspaceWebEdition" && cob.urlStickiness === false) {
-    problems.push({ path: ["cobrowse", "urlStickiness"], value: false, message: "must be true when agentSide is workspaceWebEdition: Workspace Web Edition supports only URL-based stickiness (serverUrl)" });
+    problems.push({
+      path: ["cobrowse", "urlStickiness"],
+      value: false,
+      message:
+        "must be true when agentSide is workspaceWebEdition: Workspace Web Edition supports only URL-based stickiness (serverUrl)",
+    });
   }
   if (cob.agentSide === "workspaceDesktopEdition" && cob.urlStickiness === true) {
-    problems.push({ path: ["cobrowse", "urlStickiness"], value: true, message: "must be false when agentSide is workspaceDesktopEdition: Co-browse's cluster options say to leave serverUrl empty for Workspace Desktop Edition, which sticks by the gcbSessionServer cookie" });
+    problems.push({
+      path: ["cobrowse", "urlStickiness"],
+      value: true,
+      message:
+        "must be false when agentSide is workspaceDesktopEdition: Co-browse's cluster options say to leave serverUrl empty for Workspace Desktop Edition, which sticks by the gcbSessionServer cookie",
+    });
   }
   const values = new Map<string, string>();
   for (const [key, node] of Object.entries(cob.nodes)) {
@@ -201,7 +271,11 @@ export const cobrowseStickiness: Rule = (config) => {
     const other = values.get(value);
     // Two defaulted values are two equal node ids, reported above.
     if (other && (node.cookieValue !== undefined || cob.nodes[other].cookieValue !== undefined)) {
-      problems.push({ path: ["cobrowse", "nodes", key, node.cookieValue !== undefined ? "cookieValue" : "nodeId"], value, message: `is already the ${COOKIES.cobrowse} cookie value of node "${other}"; each node's cookie value must name that node only` });
+      problems.push({
+        path: ["cobrowse", "nodes", key, node.cookieValue !== undefined ? "cookieValue" : "nodeId"],
+        value,
+        message: `is already the ${COOKIES.cobrowse} cookie value of node "${other}"; each node's cookie value must name that node only`,
+      });
     }
     values.set(value, key);
   }
@@ -213,7 +287,14 @@ export const webEngagement85HasCluster: Rule = (config) => {
   if (!we || config.environment !== "production") return [];
   const count = Object.keys(we.nodes).length;
   return count < 2
-    ? [{ path: ["webEngagement85", "nodes"], value: Object.keys(we.nodes), message: "must define at least 2 nodes in production: stickiness also switches ongoing transactions over when a node fails" }]
+    ? [
+        {
+          path: ["webEngagement85", "nodes"],
+          value: Object.keys(we.nodes),
+          message:
+            "must define at least 2 nodes in production: stickiness also switches ongoing transactions over when a node fails",
+        },
+      ]
     : [];
 };
 
@@ -227,18 +308,34 @@ export const haPairVirtualIp: Rule = (config) => {
   if (vpc && vip !== undefined) {
     const inside = cidrContains(vpc, vip);
     if (pair.virtualIp.agent === "awsvip" && !inside) {
-      problems.push({ path: ["httpdHaPair", "virtualIp", "address"], value: pair.virtualIp.address, message: `must be inside the VPC (${config.network.vpcCidr}) for agent awsvip: it is a secondary private IP of the pair's subnet` });
+      problems.push({
+        path: ["httpdHaPair", "virtualIp", "address"],
+        value: pair.virtualIp.address,
+        message: `must be inside the VPC (${config.network.vpcCidr}) for agent awsvip: it is a secondary private IP of the pair's subnet`,
+      });
     }
     if (pair.virtualIp.agent === "aws-vpc-move-ip" && inside) {
-      problems.push({ path: ["httpdHaPair", "virtualIp", "address"], value: pair.virtualIp.address, message: `must be outside the VPC (${config.network.vpcCidr}) for agent aws-vpc-move-ip: it is an overlay IP routed through the route tables` });
+      problems.push({
+        path: ["httpdHaPair", "virtualIp", "address"],
+        value: pair.virtualIp.address,
+        message: `must be outside the VPC (${config.network.vpcCidr}) for agent aws-vpc-move-ip: it is an overlay IP routed through the route tables`,
+      });
     }
   }
   if (pair.corosync.transport === "udp" && pair.virtualIp.agent !== "IPaddr2") {
-    problems.push({ path: ["httpdHaPair", "corosync", "transport"], value: "udp", message: `cannot work with agent ${pair.virtualIp.agent}: AWS VPCs do not carry the multicast udp needs; use udpu` });
+    problems.push({
+      path: ["httpdHaPair", "corosync", "transport"],
+      value: "udp",
+      message: `cannot work with agent ${pair.virtualIp.agent}: AWS VPCs do not carry the multicast udp needs; use udpu`,
+    });
   }
   problems.push(...haPairFencing(config.environment === "production", pair));
   if (config.environment === "production" && reachesWorld(pair.adminCidr)) {
-    problems.push({ path: ["httpdHaPair", "adminCidr"], value: pair.adminCidr, message: `must not open SSH to the world in production (it covers ${WORLD_RULE}); use your administration network's CIDR` });
+    problems.push({
+      path: ["httpdHaPair", "adminCidr"],
+      value: pair.adminCidr,
+      message: `must not open SSH to the world in production (it covers ${WORLD_RULE}); use your administration network's CIDR`,
+    });
   }
   return problems;
 };
@@ -268,7 +365,9 @@ export const recordingSchemePorts: Rule = (config) => {
   const problems: ConfigProblem[] = [];
   for (const [tenant, t] of Object.entries(rec.tenants)) {
     for (const service of RECORDING_SERVICES) {
-      const scheme = rec.serviceSchemes[service] ?? (RECORDING_SERVICE_FACTS[service].defaultScheme === "http" ? "http" : rec.backendScheme);
+      const scheme =
+        rec.serviceSchemes[service] ??
+        (RECORDING_SERVICE_FACTS[service].defaultScheme === "http" ? "http" : rec.backendScheme);
       if (scheme !== "https") continue;
       for (const [node, n] of Object.entries(t[service]?.nodes ?? {})) {
         if (n.port === 80) {
@@ -294,10 +393,24 @@ function haPairFencing(production: boolean, pair: NonNullable<StackConfig["httpd
   const path = ["httpdHaPair", "fencing"];
   if (pair.fencing === "fence_aws") {
     if (pair.virtualIp.agent === "IPaddr2") {
-      return [{ path, value: "fence_aws", message: "stops EC2 instances, but agent IPaddr2 is for on-premises hosts: an on-premises pair needs a fencing device for its own hardware (IPMI, a power switch), which this stack does not configure; set fencing to none outside production" }];
+      return [
+        {
+          path,
+          value: "fence_aws",
+          message:
+            "stops EC2 instances, but agent IPaddr2 is for on-premises hosts: an on-premises pair needs a fencing device for its own hardware (IPMI, a power switch), which this stack does not configure; set fencing to none outside production",
+        },
+      ];
     }
     if (pair.os === "rhel6") {
-      return [{ path, value: "fence_aws", message: "is not packaged for RHEL 6 (fence-agents-aws ships with RHEL 7 and later); use os rhel8, or fencing none outside production" }];
+      return [
+        {
+          path,
+          value: "fence_aws",
+          message:
+            "is not packaged for RHEL 6 (fence-agents-aws ships with RHEL 7 and later); use os rhel8, or fencing none outside production",
+        },
+      ];
     }
     return [];
   }
@@ -315,7 +428,11 @@ export const frameworkSites: Rule = (config) => {
   const problems: ConfigProblem[] = [];
   const masters = Object.entries(fw.sites).filter(([, s]) => s.role === "master");
   if (masters.length !== 1) {
-    problems.push({ path: ["framework", "sites"], value: Object.keys(fw.sites), message: `must have exactly one site with role master (found ${masters.length}); the master Configuration Server runs next to the Configuration Database` });
+    problems.push({
+      path: ["framework", "sites"],
+      value: Object.keys(fw.sites),
+      message: `must have exactly one site with role master (found ${masters.length}); the master Configuration Server runs next to the Configuration Database`,
+    });
   }
   const blocks: [string, string][] = Object.entries(fw.sites).map(([k, s]) => [k, s.vpcCidr]);
   if (config.network.vpcCidr) blocks.unshift(["(network.vpcCidr)", config.network.vpcCidr]);
@@ -324,14 +441,22 @@ export const frameworkSites: Rule = (config) => {
       const a = parseCidr(blocks[i][1]);
       const b = parseCidr(blocks[j][1]);
       if (a && b && cidrsOverlap(a, b)) {
-        problems.push({ path: ["framework", "sites", blocks[j][0], "vpcCidr"], value: blocks[j][1], message: `overlaps ${blocks[i][0]} (${blocks[i][1]}); connected sites need disjoint address ranges` });
+        problems.push({
+          path: ["framework", "sites", blocks[j][0], "vpcCidr"],
+          value: blocks[j][1],
+          message: `overlaps ${blocks[i][0]} (${blocks[i][1]}); connected sites need disjoint address ranges`,
+        });
       }
     }
   }
   for (const [key, site] of Object.entries(fw.sites)) {
     site.availabilityZones.forEach((az, i) => {
       if (!az.startsWith(site.region)) {
-        problems.push({ path: ["framework", "sites", key, "availabilityZones", i], value: az, message: `is not in the site's region "${site.region}"` });
+        problems.push({
+          path: ["framework", "sites", key, "availabilityZones", i],
+          value: az,
+          message: `is not in the site's region "${site.region}"`,
+        });
       }
     });
   }
@@ -376,10 +501,18 @@ export const frameworkSizeLimits: Rule = (config) => {
   const problems: ConfigProblem[] = [];
   for (const site of sizeFramework(fw)) {
     if (site.csProxies > MAX_INSTANCES_PER_ROLE) {
-      problems.push({ path: ["framework", "sites", site.key, "clients"], value: site.clients, message: `needs ${site.csProxies} CS Proxies at capacity.clientsPerCsProxy ${fw.capacity.clientsPerCsProxy}; at most ${MAX_INSTANCES_PER_ROLE} per site are allowed (raise the capacity or split the site)` });
+      problems.push({
+        path: ["framework", "sites", site.key, "clients"],
+        value: site.clients,
+        message: `needs ${site.csProxies} CS Proxies at capacity.clientsPerCsProxy ${fw.capacity.clientsPerCsProxy}; at most ${MAX_INSTANCES_PER_ROLE} per site are allowed (raise the capacity or split the site)`,
+      });
     }
     if (site.distributedScs > MAX_INSTANCES_PER_ROLE) {
-      problems.push({ path: ["framework", "sites", site.key, "hosts"], value: site.hosts, message: `needs ${site.distributedScs} Distributed SCS at capacity.hostsPerScs ${fw.capacity.hostsPerScs}; at most ${MAX_INSTANCES_PER_ROLE} per site are allowed (raise the capacity or split the site)` });
+      problems.push({
+        path: ["framework", "sites", site.key, "hosts"],
+        value: site.hosts,
+        message: `needs ${site.distributedScs} Distributed SCS at capacity.hostsPerScs ${fw.capacity.hostsPerScs}; at most ${MAX_INSTANCES_PER_ROLE} per site are allowed (raise the capacity or split the site)`,
+      });
     }
   }
   return problems;
@@ -389,7 +522,13 @@ export const frameworkSizeLimits: Rule = (config) => {
 export const frameworkPorts: Rule = (config) => {
   const ports = config.framework?.ports;
   if (!ports || ports.scs !== ports.lca) return [];
-  return [{ path: ["framework", "ports", "scs"], value: ports.scs, message: `is also framework.ports.lca: the Local Control Agent on every Distributed SCS host already listens there; choose a different port for Solution Control Server` }];
+  return [
+    {
+      path: ["framework", "ports", "scs"],
+      value: ports.scs,
+      message: `is also framework.ports.lca: the Local Control Agent on every Distributed SCS host already listens there; choose a different port for Solution Control Server`,
+    },
+  ];
 };
 
 /** Whether the stack runs Genesys nodes that are Framework configuration clients. */
@@ -407,18 +546,37 @@ export const frameworkApplicationSite: Rule = (config) => {
   const key = applicationSiteKey(fw, config.region);
   const inRegion = Object.keys(fw.sites).filter((k) => fw.sites[k].region === config.region);
   if (key === undefined) {
-    return [{ path, value: undefined, message: `is required: the stack's Genesys nodes are configuration clients of one Framework site in ${config.region} (genesys:region), and ${inRegion.length === 0 ? "no site is there; add one" : `several are (${inRegion.join(", ")}); name one`}` }];
+    return [
+      {
+        path,
+        value: undefined,
+        message: `is required: the stack's Genesys nodes are configuration clients of one Framework site in ${config.region} (genesys:region), and ${inRegion.length === 0 ? "no site is there; add one" : `several are (${inRegion.join(", ")}); name one`}`,
+      },
+    ];
   }
   const site = fw.sites[key];
-  if (!site) return [{ path, value: key, message: `is not a Framework site; allowed: ${Object.keys(fw.sites).join(", ")}` }];
+  if (!site)
+    return [{ path, value: key, message: `is not a Framework site; allowed: ${Object.keys(fw.sites).join(", ")}` }];
   if (site.region !== config.region) {
-    return [{ path, value: key, message: `is in ${site.region}, not the stack's region ${config.region}: the application VPC links to a Framework site in its own region only` }];
+    return [
+      {
+        path,
+        value: key,
+        message: `is in ${site.region}, not the stack's region ${config.region}: the application VPC links to a Framework site in its own region only`,
+      },
+    ];
   }
   const sites = sizeFramework(fw);
   const sized = sites.find((s) => s.key === key) as FrameworkSiteSizing;
   const source = configurationSourceOf(sized, sites);
   if (source && source.site.region !== config.region) {
-    return [{ path, value: key, message: `runs no CS Proxies (clients 0), so the Genesys nodes would read configuration from the master Configuration Server at ${source.site.key} in ${source.site.region}, which the application VPC does not reach; give site ${key} clients (framework.sites.${key}.clients) or choose a site with proxies` }];
+    return [
+      {
+        path,
+        value: key,
+        message: `runs no CS Proxies (clients 0), so the Genesys nodes would read configuration from the master Configuration Server at ${source.site.key} in ${source.site.region}, which the application VPC does not reach; give site ${key} clients (framework.sites.${key}.clients) or choose a site with proxies`,
+      },
+    ];
   }
   return [];
 };
@@ -431,17 +589,33 @@ export const frameworkConfigurationDatabase: Rule = (config) => {
   const path = ["framework", "configurationDatabase"];
   if (!db) {
     return config.environment === "production"
-      ? [{ path, value: undefined, message: "is required in production: the master Configuration Server needs the Configuration Database; set existing (engine, address, port) or create" }]
+      ? [
+          {
+            path,
+            value: undefined,
+            message:
+              "is required in production: the master Configuration Server needs the Configuration Database; set existing (engine, address, port) or create",
+          },
+        ]
       : [];
   }
   const problems: ConfigProblem[] = [];
   if (db.create) {
     const master = Object.entries(fw.sites).find(([, s]) => s.role === "master");
     if (master && master[1].availabilityZones.length < 2) {
-      problems.push({ path: ["framework", "sites", master[0], "availabilityZones"], value: master[1].availabilityZones, message: "must list at least 2 zones when the stack creates the Configuration Database: RDS places a database in a subnet group spanning two zones" });
+      problems.push({
+        path: ["framework", "sites", master[0], "availabilityZones"],
+        value: master[1].availabilityZones,
+        message:
+          "must list at least 2 zones when the stack creates the Configuration Database: RDS places a database in a subnet group spanning two zones",
+      });
     }
     if (config.environment === "production" && db.create.multiAz === false) {
-      problems.push({ path: [...path, "create", "multiAz"], value: false, message: "is not allowed in production: the Configuration Database runs Multi-AZ there" });
+      problems.push({
+        path: [...path, "create", "multiAz"],
+        value: false,
+        message: "is not allowed in production: the Configuration Database runs Multi-AZ there",
+      });
     }
   }
   return problems;
@@ -482,21 +656,40 @@ export function frameworkWarnings(config: StackConfig): ConfigProblem[] {
   for (const site of sites) {
     const path = ["framework", "sites", site.key];
     if (site.role === "remote" && site.csProxies === 0 && site.distributedScs === 0) {
-      warnings.push({ path, value: { clients: site.clients, hosts: site.hosts }, message: "runs neither CS Proxies nor Distributed SCS: the Framework guide recommends both in multi-site environments; set the site's clients and hosts, or remove the site" });
+      warnings.push({
+        path,
+        value: { clients: site.clients, hosts: site.hosts },
+        message:
+          "runs neither CS Proxies nor Distributed SCS: the Framework guide recommends both in multi-site environments; set the site's clients and hosts, or remove the site",
+      });
     }
     if (site.distributedScs > 0) {
       const source = configurationSourceOf(site, sites);
       if (!source || !sitesConnected(site, source.site, sites)) {
-        warnings.push({ path, value: site.distributedScs, message: "runs Distributed SCS with no path to configuration: no CS Proxy at the site and no link to the master Configuration Server" });
+        warnings.push({
+          path,
+          value: site.distributedScs,
+          message:
+            "runs Distributed SCS with no path to configuration: no CS Proxy at the site and no link to the master Configuration Server",
+        });
       }
     } else if (site.instances.length > 0) {
-      warnings.push({ path: [...path, "hosts"], value: site.hosts, message: `is 0, so no Distributed SCS controls the Local Control Agents of the site's ${site.instances.length} Framework servers; count them in hosts` });
+      warnings.push({
+        path: [...path, "hosts"],
+        value: site.hosts,
+        message: `is 0, so no Distributed SCS controls the Local Control Agents of the site's ${site.instances.length} Framework servers; count them in hosts`,
+      });
     }
   }
   const appKey = hasApplicationNodes(config) ? applicationSiteKey(fw, config.region) : undefined;
   const appSite = sites.find((s) => s.key === appKey);
   if (appSite && appSite.distributedScs === 0) {
-    warnings.push({ path: ["framework", "sites", appSite.key, "hosts"], value: appSite.hosts, message: "is 0 at the application site, so no Distributed SCS controls the Local Control Agents of the stack's Genesys nodes; count them in hosts" });
+    warnings.push({
+      path: ["framework", "sites", appSite.key, "hosts"],
+      value: appSite.hosts,
+      message:
+        "is 0 at the application site, so no Distributed SCS controls the Local Control Agents of the stack's Genesys nodes; count them in hosts",
+    });
   }
   return warnings;
 }
@@ -505,25 +698,41 @@ export function frameworkWarnings(config: StackConfig): ConfigProblem[] {
 export function configWarnings(config: StackConfig): ConfigProblem[] {
   const warnings: ConfigProblem[] = [];
   if (config.httpdHaPair && config.recording?.balancer !== "httpdHaPair") {
-    warnings.push({ path: ["httpdHaPair"], value: undefined, message: "is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config" });
+    warnings.push({
+      path: ["httpdHaPair"],
+      value: undefined,
+      message: "is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config",
+    });
   }
   warnings.push(...frameworkWarnings(config));
   if (config.framework) {
     for (const count of inboundRuleCounts(sizeFramework(config.framework))) {
       if (count.rules > DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP) {
-        warnings.push({ path: ["framework", "sites", count.site], value: count.rules, message: `inbound rules needed by its ${count.role} security group (one per peer instance at other sites) exceed the ${DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP} AWS allows by default; request a quota increase before deploying` });
+        warnings.push({
+          path: ["framework", "sites", count.site],
+          value: count.rules,
+          message: `inbound rules needed by its ${count.role} security group (one per peer instance at other sites) exceed the ${DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP} AWS allows by default; request a quota increase before deploying`,
+        });
       }
     }
   }
   if (config.environment === "production") {
     for (const set of nodeSets(config)) {
       if (Object.keys(set.nodes).length < 2) {
-        warnings.push({ path: set.path, value: Object.keys(set.nodes), message: "has a single node in production: there is nothing to fail over to" });
+        warnings.push({
+          path: set.path,
+          value: Object.keys(set.nodes),
+          message: "has a single node in production: there is nothing to fail over to",
+        });
       }
     }
     for (const [k, v] of Object.entries(config.hardening)) {
       if (v === false || v === "monitor") {
-        warnings.push({ path: ["hardening", k], value: v, message: "relaxes a production default; the policy pack rejects it" });
+        warnings.push({
+          path: ["hardening", k],
+          value: v,
+          message: "relaxes a production default; the policy pack rejects it",
+        });
       }
     }
   }

@@ -24,7 +24,14 @@ const full = (key: string) => `${CONFIG_NAMESPACE}:${key}`;
 
 export function secretNeeds(env: Environment): SecretNeed[] {
   const database: SecretNeed[] = env.framework?.configurationDatabase?.create
-    ? [{ key: full(SECRET_CONFIG_KEYS.configurationDatabasePassword), reason: "the master password of the Configuration Database the stack creates", source: "a generated password of 8 to 41 characters without /, \", @ or spaces", required: true }]
+    ? [
+        {
+          key: full(SECRET_CONFIG_KEYS.configurationDatabasePassword),
+          reason: "the master password of the Configuration Database the stack creates",
+          source: 'a generated password of 8 to 41 characters without /, ", @ or spaces',
+          required: true,
+        },
+      ]
     : [];
   const pair = env.httpdHaPair;
   if (!pair) return database;
@@ -38,17 +45,39 @@ export function secretNeeds(env: Environment): SecretNeed[] {
     },
   ];
   if (pair.provisioning.via === "bastion" && pair.provisioning.existingBastion !== undefined) {
-    needs.push({ key: full(SECRET_CONFIG_KEYS.httpdHaPairBastionSshPrivateKey), reason: "the existing bastion's login key (default: the pair's key)", source: "cat ~/.ssh/genesys-bastion", required: false });
+    needs.push({
+      key: full(SECRET_CONFIG_KEYS.httpdHaPairBastionSshPrivateKey),
+      reason: "the existing bastion's login key (default: the pair's key)",
+      source: "cat ~/.ssh/genesys-bastion",
+      required: false,
+    });
   }
   if (needsAuthkey(pair)) {
-    needs.push({ key: full(SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey), reason: "the knet transport encrypts cluster traffic with it", source: "corosync-keygen -k authkey && base64 -w0 authkey", required: true });
+    needs.push({
+      key: full(SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey),
+      reason: "the knet transport encrypts cluster traffic with it",
+      source: "corosync-keygen -k authkey && base64 -w0 authkey",
+      required: true,
+    });
   }
   if (env.recording?.balancer === "httpdHaPair") {
     const required = env.isProduction;
-    const why = required ? "a production pair serves recording over https only" : "the pair serves https when both TLS secrets are set";
+    const why = required
+      ? "a production pair serves recording over https only"
+      : "the pair serves https when both TLS secrets are set";
     needs.push(
-      { key: full(SECRET_CONFIG_KEYS.httpdTlsPrivateKey), reason: `${why} (PEM private key of ${env.recording.hostname})`, source: `cat ${env.recording.hostname}.key`, required },
-      { key: full(SECRET_CONFIG_KEYS.httpdTlsCertificate), reason: `${why} (PEM certificate chain of ${env.recording.hostname})`, source: `cat ${env.recording.hostname}.crt`, required },
+      {
+        key: full(SECRET_CONFIG_KEYS.httpdTlsPrivateKey),
+        reason: `${why} (PEM private key of ${env.recording.hostname})`,
+        source: `cat ${env.recording.hostname}.key`,
+        required,
+      },
+      {
+        key: full(SECRET_CONFIG_KEYS.httpdTlsCertificate),
+        reason: `${why} (PEM certificate chain of ${env.recording.hostname})`,
+        source: `cat ${env.recording.hostname}.crt`,
+        required,
+      },
     );
   }
   return needs;

@@ -23,7 +23,11 @@ export interface SiteLink {
 export function siteLinks(sites: readonly FrameworkSiteSizing[]): SiteLink[] {
   const master = sites.find((s) => s.role === "master");
   const remotes = sites.filter((s) => s.role === "remote");
-  const link = (requester: FrameworkSiteSizing, accepter: FrameworkSiteSizing): SiteLink => ({ requester, accepter, name: `${requester.key}.${accepter.key}` });
+  const link = (requester: FrameworkSiteSizing, accepter: FrameworkSiteSizing): SiteLink => ({
+    requester,
+    accepter,
+    name: `${requester.key}.${accepter.key}`,
+  });
   const links: SiteLink[] = master ? remotes.map((r) => link(r, master)) : [];
   remotes.forEach((a, i) => {
     for (const b of remotes.slice(i + 1)) {
@@ -71,7 +75,10 @@ export function transitRoutes(links: readonly SiteLink[]): TransitRoute[] {
     const [first, second] = [l.requester.region, l.accepter.region].sort();
     const pair = pairs.get(`${first}.${second}`);
     if (!pair) continue;
-    for (const [from, to] of [[l.requester, l.accepter], [l.accepter, l.requester]] as const) {
+    for (const [from, to] of [
+      [l.requester, l.accepter],
+      [l.accepter, l.requester],
+    ] as const) {
       routes.set(`${from.region}.${to.key}`, { region: from.region, site: to, pair });
     }
   }

@@ -42,7 +42,8 @@ export function openAdminLocations(text: string): string[] {
 
 export const noAdminPathsExposed: StackPolicy = {
   name: "no-admin-paths-exposed",
-  description: "Checks that no listener rule forwards balancer-manager, server-status or server-info paths, and that rendered httpd configs keep those handlers restricted to localhost.",
+  description:
+    "Checks that no listener rule forwards balancer-manager, server-status or server-info paths, and that rendered httpd configs keep those handlers restricted to localhost.",
   enforcementLevel: "mandatory",
   kind: "stack",
   check: (resources) => {
@@ -50,14 +51,22 @@ export const noAdminPathsExposed: StackPolicy = {
     for (const rule of resources.filter((r) => isOneOf(r.type, LISTENER_RULE))) {
       const exposed = pathPatterns(rule).filter((p) => ADMIN_PATH.test(p));
       if (exposed.length > 0 && forwards(rule)) {
-        violations.push({ resource: rule, message: `A production balancer must not forward admin paths to a backend (${label(rule)} forwards ${exposed.join(", ")}).` });
+        violations.push({
+          resource: rule,
+          message: `A production balancer must not forward admin paths to a backend (${label(rule)} forwards ${exposed.join(", ")}).`,
+        });
       }
     }
     const rendered = renderedConfigs(resources);
     for (const resource of new Set(rendered.texts.map((t) => t.resource))) {
-      const open = new Set(rendered.texts.filter((t) => t.resource === resource).flatMap((t) => openAdminLocations(t.text)));
+      const open = new Set(
+        rendered.texts.filter((t) => t.resource === resource).flatMap((t) => openAdminLocations(t.text)),
+      );
       if (open.size > 0) {
-        violations.push({ resource, message: `A production httpd balancer must restrict ${[...open].join(", ")} to localhost (Require local), as the recording guide does (${label(resource)}).` });
+        violations.push({
+          resource,
+          message: `A production httpd balancer must restrict ${[...open].join(", ")} to localhost (Require local), as the recording guide does (${label(resource)}).`,
+        });
       }
     }
     return [...violations, ...rendered.unknown];
@@ -66,7 +75,8 @@ export const noAdminPathsExposed: StackPolicy = {
 
 export const noWorldIngressOutsideBalancers: StackPolicy = {
   name: "no-world-ingress-outside-balancers",
-  description: "Checks that only balancer security groups accept traffic from the world (any CIDR covering more than 65,536 public IPv4 addresses or more than a /48 of global IPv6, such as 0.0.0.0/0, 0.0.0.0/1 or ::/0); Genesys nodes and every other group take traffic from named sources.",
+  description:
+    "Checks that only balancer security groups accept traffic from the world (any CIDR covering more than 65,536 public IPv4 addresses or more than a /48 of global IPv6, such as 0.0.0.0/0, 0.0.0.0/1 or ::/0); Genesys nodes and every other group take traffic from named sources.",
   enforcementLevel: "mandatory",
   kind: "stack",
   check: (resources) => {
@@ -77,7 +87,10 @@ export const noWorldIngressOutsideBalancers: StackPolicy = {
       const world = ingress.cidrs.filter(reachesWorld);
       if (world.length === 0 || (ingress.group && balancerGroups.has(ingress.group.urn))) continue;
       const target = ingress.group ? label(ingress.group) : "a security group outside the stack";
-      violations.push({ resource: ingress.declaredBy, message: `A production stack must open world-reaching sources (${WORLD_RULE}) only to balancer security groups (${label(ingress.declaredBy)} opens ${target} to ${world.join(" and ")}).` });
+      violations.push({
+        resource: ingress.declaredBy,
+        message: `A production stack must open world-reaching sources (${WORLD_RULE}) only to balancer security groups (${label(ingress.declaredBy)} opens ${target} to ${world.join(" and ")}).`,
+      });
     }
     return violations;
   },
@@ -89,22 +102,33 @@ export const noWorldIngressOutsideBalancers: StackPolicy = {
  */
 export const sshOnlyFromAdminCidr: ResourcePolicy = {
   name: "ssh-only-from-admin-cidr",
-  description: "Checks that SSH (port 22) is reachable only from the administration CIDR of the reviewed pack config (adminCidr), and never from the world whatever that config says; judged before each security group or rule is created.",
+  description:
+    "Checks that SSH (port 22) is reachable only from the administration CIDR of the reviewed pack config (adminCidr), and never from the world whatever that config says; judged before each security group or rule is created.",
   enforcementLevel: "mandatory",
   kind: "resource",
   resourceTypes: [...INGRESS_RULE, ...SECURITY_GROUP_RULE, ...SECURITY_GROUP],
   check: (resource, context) => {
     const messages: string[] = [];
     for (const ingress of ingressOf(resource)) {
-      if (ingress.protocol !== "tcp" && ingress.protocol !== "6" && ingress.protocol !== "-1" && ingress.protocol !== "all") continue;
+      if (
+        ingress.protocol !== "tcp" &&
+        ingress.protocol !== "6" &&
+        ingress.protocol !== "-1" &&
+        ingress.protocol !== "all"
+      )
+        continue;
       if (!coversPort(ingress, 22)) continue;
       if (context.adminCidr !== undefined && reachesWorld(context.adminCidr)) {
-        messages.push(`A production stack's administration CIDR must not reach the world (${WORLD_RULE}): the pack config's adminCidr is ${context.adminCidr} (${label(resource)} opens SSH).`);
+        messages.push(
+          `A production stack's administration CIDR must not reach the world (${WORLD_RULE}): the pack config's adminCidr is ${context.adminCidr} (${label(resource)} opens SSH).`,
+        );
       }
       for (const cidr of ingress.cidrs) {
         const allowed = !reachesWorld(cidr) && (context.adminCidr === undefined || cidrWithin(cidr, context.adminCidr));
         if (!allowed) {
-          const rule = context.adminCidr ? `only from the administration CIDR ${context.adminCidr}` : "never from anywhere";
+          const rule = context.adminCidr
+            ? `only from the administration CIDR ${context.adminCidr}`
+            : "never from anywhere";
           messages.push(`A production stack must allow SSH ${rule} (${label(resource)} allows ${cidr}).`);
         }
       }

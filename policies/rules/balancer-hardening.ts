@@ -7,15 +7,20 @@ import { LOAD_BALANCER, SUBNET } from "../aws-types";
 import type { ResourcePolicy, StackPolicy, Violation } from "../policy";
 import { dependenciesOf, isSet, label, read, readArray, readString, readStrings, UNKNOWN } from "../props";
 
-const isApplication = (props: Readonly<Record<string, unknown>>) => (read(props, "loadBalancerType") ?? "application") === "application";
+const isApplication = (props: Readonly<Record<string, unknown>>) =>
+  (read(props, "loadBalancerType") ?? "application") === "application";
 
 export const balancerDeletionProtection: ResourcePolicy = {
   name: "balancer-deletion-protection",
-  description: "Checks that load balancers have deletion protection enabled, so a mistaken update cannot delete a production entry point.",
+  description:
+    "Checks that load balancers have deletion protection enabled, so a mistaken update cannot delete a production entry point.",
   enforcementLevel: "mandatory",
   kind: "resource",
   resourceTypes: LOAD_BALANCER,
-  check: (lb) => (read(lb.props, "enableDeletionProtection") === true ? [] : ["A production load balancer must set enableDeletionProtection: true."]),
+  check: (lb) =>
+    read(lb.props, "enableDeletionProtection") === true
+      ? []
+      : ["A production load balancer must set enableDeletionProtection: true."],
 };
 
 export const balancerAccessLogs: ResourcePolicy = {
@@ -35,13 +40,16 @@ export const balancerAccessLogs: ResourcePolicy = {
 
 export const balancerDropsInvalidHeaders: ResourcePolicy = {
   name: "balancer-drops-invalid-headers",
-  description: "Checks that application load balancers drop HTTP header fields with invalid names instead of passing them to Genesys nodes.",
+  description:
+    "Checks that application load balancers drop HTTP header fields with invalid names instead of passing them to Genesys nodes.",
   enforcementLevel: "mandatory",
   kind: "resource",
   resourceTypes: LOAD_BALANCER,
   check: (lb) => {
     if (!isApplication(lb.props)) return [];
-    return read(lb.props, "dropInvalidHeaderFields") === true ? [] : ["A production application load balancer must set dropInvalidHeaderFields: true."];
+    return read(lb.props, "dropInvalidHeaderFields") === true
+      ? []
+      : ["A production application load balancer must set dropInvalidHeaderFields: true."];
   },
 };
 
@@ -49,7 +57,8 @@ const DESYNC_MODES = ["defensive", "strictest"];
 
 export const balancerDesyncMitigation: ResourcePolicy = {
   name: "balancer-desync-mitigation",
-  description: "Checks that application load balancers block HTTP desync (request smuggling) with desyncMitigationMode defensive or strictest; unset means the AWS default, defensive.",
+  description:
+    "Checks that application load balancers block HTTP desync (request smuggling) with desyncMitigationMode defensive or strictest; unset means the AWS default, defensive.",
   enforcementLevel: "mandatory",
   kind: "resource",
   resourceTypes: LOAD_BALANCER,
@@ -57,7 +66,9 @@ export const balancerDesyncMitigation: ResourcePolicy = {
     if (!isApplication(lb.props)) return [];
     const mode = read(lb.props, "desyncMitigationMode");
     if (mode === undefined || mode === UNKNOWN || (typeof mode === "string" && DESYNC_MODES.includes(mode))) return [];
-    return [`A production application load balancer must use desyncMitigationMode defensive or strictest (got "${String(mode)}").`];
+    return [
+      `A production application load balancer must use desyncMitigationMode defensive or strictest (got "${String(mode)}").`,
+    ];
   },
 };
 
@@ -65,7 +76,10 @@ export const balancerDesyncMitigation: ResourcePolicy = {
 function balancerZones(lb: Parameters<ResourcePolicy["check"]>[0]): Set<string> {
   const zones = new Set<string>();
   const subnets = [...dependenciesOf(lb, "subnets", SUBNET[0]), ...dependenciesOf(lb, "subnetMappings", SUBNET[0])];
-  for (const subnet of subnets) zones.add(readString(subnet.props, "availabilityZone") ?? readString(subnet.props, "availabilityZoneId") ?? subnet.urn);
+  for (const subnet of subnets)
+    zones.add(
+      readString(subnet.props, "availabilityZone") ?? readString(subnet.props, "availabilityZoneId") ?? subnet.urn,
+    );
   if (subnets.length === 0) {
     for (const id of readStrings(lb.props, "subnets")) zones.add(id);
     for (const mapping of readArray(lb.props, "subnetMappings")) {
@@ -86,7 +100,10 @@ export const balancerMultiAz: StackPolicy = {
     for (const lb of resources.filter((r) => (LOAD_BALANCER as readonly string[]).includes(r.type))) {
       const zones = balancerZones(lb);
       if (zones.size < 2) {
-        violations.push({ resource: lb, message: `A production load balancer must span at least 2 availability zones; ${label(lb)} has subnets in ${zones.size} (${[...zones].join(", ") || "none"}).` });
+        violations.push({
+          resource: lb,
+          message: `A production load balancer must span at least 2 availability zones; ${label(lb)} has subnets in ${zones.size} (${[...zones].join(", ") || "none"}).`,
+        });
       }
     }
     return violations;

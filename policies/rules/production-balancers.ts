@@ -14,16 +14,31 @@ import { RECORDING_SERVICE_FACTS } from "../../core/model/genesys-facts";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
 import { label } from "../props";
 import { Topology } from "../topology";
-import { balancerSecurityGroups, httpdPairs, isUnder, nodesOf, recordingIdentity, systemsIn, tierOf, type SystemInstance } from "../systems";
+import {
+  balancerSecurityGroups,
+  httpdPairs,
+  isUnder,
+  nodesOf,
+  recordingIdentity,
+  systemsIn,
+  tierOf,
+  type SystemInstance,
+} from "../systems";
 
 function pairHostGroups(topology: Topology): Set<string> {
   const pairs = httpdPairs(topology.resources);
-  return new Set(topology.instances.filter((i) => pairs.some((p) => isUnder(i, p))).flatMap((i) => topology.securityGroupsOf(i).map((g) => g.urn)));
+  return new Set(
+    topology.instances
+      .filter((i) => pairs.some((p) => isUnder(i, p)))
+      .flatMap((i) => topology.securityGroupsOf(i).map((g) => g.urn)),
+  );
 }
 
 function isBalanced(node: PolicyResource, topology: Topology, pairGroups: Set<string>): boolean {
   if (topology.targetGroupsOfNode(node).some((tg) => topology.balancersOfTargetGroup(tg).length > 0)) return true;
-  return topology.securityGroupsOf(node).some((g) => topology.ingressTo(g).some((i) => i.sourceGroups.some((s) => pairGroups.has(s.urn))));
+  return topology
+    .securityGroupsOf(node)
+    .some((g) => topology.ingressTo(g).some((i) => i.sourceGroups.some((s) => pairGroups.has(s.urn))));
 }
 
 /**
@@ -55,17 +70,29 @@ function unbalancedMessage(system: SystemInstance, nodes: readonly PolicyResourc
  * forwards to (the Framework's Local Control Agent) are management paths,
  * not a way around the balancer.
  */
-function directPaths(system: SystemInstance, topology: Topology, balancerGroups: Set<string>, pairGroups: Set<string>): Violation[] {
+function directPaths(
+  system: SystemInstance,
+  topology: Topology,
+  balancerGroups: Set<string>,
+  pairGroups: Set<string>,
+): Violation[] {
   const violations: Violation[] = [];
   const seen = new Set<string>();
   for (const node of nodesOf(system, topology)) {
     for (const group of topology.securityGroupsOf(node)) {
       if (balancerGroups.has(group.urn) || seen.has(group.urn)) continue;
       seen.add(group.urn);
-      const served = topology.ingressTo(group).filter((i) => i.sourceGroups.some((s) => balancerGroups.has(s.urn) || pairGroups.has(s.urn)));
+      const served = topology
+        .ingressTo(group)
+        .filter((i) => i.sourceGroups.some((s) => balancerGroups.has(s.urn) || pairGroups.has(s.urn)));
       // Unknown or all-port ranges count as carrying the service: only a known, disjoint range is exempt.
       const carriesService = (from: number | undefined, to: number | undefined) =>
-        served.length === 0 || from === undefined || to === undefined || served.some((i) => i.fromPort === undefined || i.toPort === undefined || (i.fromPort <= to && from <= i.toPort));
+        served.length === 0 ||
+        from === undefined ||
+        to === undefined ||
+        served.some(
+          (i) => i.fromPort === undefined || i.toPort === undefined || (i.fromPort <= to && from <= i.toPort),
+        );
       for (const ingress of topology.ingressTo(group)) {
         if (!carriesService(ingress.fromPort, ingress.toPort)) continue;
         const sshOnly = ingress.fromPort === 22 && ingress.toPort === 22;
@@ -98,7 +125,8 @@ export const productionRequiresBalancers: StackPolicy = {
       const nodes = nodesOf(system, topology);
       const balanced = nodes.filter((n) => isBalanced(n, topology, pairGroups));
       const unbalanced = nodes.filter((n) => !balanced.includes(n) && !isStandbyOfBalancedService(n, balanced));
-      if (unbalanced.length > 0) violations.push({ resource: system.component, message: unbalancedMessage(system, unbalanced) });
+      if (unbalanced.length > 0)
+        violations.push({ resource: system.component, message: unbalancedMessage(system, unbalanced) });
       violations.push(...directPaths(system, topology, balancerGroups, pairGroups));
     }
     return violations;

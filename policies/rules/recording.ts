@@ -35,7 +35,8 @@ function isRecordingProcessorGroup(tg: PolicyResource): boolean {
 
 export const recordingProcessorNoStandby: StackPolicy = {
   name: "recording-processor-no-standby",
-  description: "Checks that Recording Processor balancers have no warm or hot standby member: no zero-weight RP target group, no status=+H or lbset member in a rendered RP balancer.",
+  description:
+    "Checks that Recording Processor balancers have no warm or hot standby member: no zero-weight RP target group, no status=+H or lbset member in a rendered RP balancer.",
   enforcementLevel: "mandatory",
   kind: "stack",
   check: (resources) => {
@@ -47,7 +48,10 @@ export const recordingProcessorNoStandby: StackPolicy = {
       const actions = readArray(route.props, topology.listeners.includes(route) ? "defaultActions" : "actions");
       const weights = actions.flatMap((a) => readArray(a, "forward", "targetGroups").map((t) => read(t, "weight")));
       if (weights.some((w) => w === 0)) {
-        violations.push({ resource: route, message: `A Recording Processor balancer must not keep a standby target group (weight 0): warm standby must be disabled for RP (${label(route)}).` });
+        violations.push({
+          resource: route,
+          message: `A Recording Processor balancer must not keep a standby target group (weight 0): warm standby must be disabled for RP (${label(route)}).`,
+        });
       }
     }
     const rendered = renderedConfigs(resources);
@@ -56,7 +60,10 @@ export const recordingProcessorNoStandby: StackPolicy = {
         if (!/-rp$/.test(name)) continue;
         const standby = members.filter((m) => STANDBY_MEMBER.test(m));
         if (standby.length > 0) {
-          violations.push({ resource, message: `A Recording Processor balancer must not have a standby member: warm standby must be disabled for RP (balancer://${name} in ${label(resource)}: ${standby.map((m) => m.trim()).join("; ")}).` });
+          violations.push({
+            resource,
+            message: `A Recording Processor balancer must not have a standby member: warm standby must be disabled for RP (balancer://${name} in ${label(resource)}: ${standby.map((m) => m.trim()).join("; ")}).`,
+          });
         }
       }
     }
@@ -75,7 +82,8 @@ function underTenant(path: string, tenant: string): boolean {
 
 export const recordingTenantIsolation: StackPolicy = {
   name: "recording-tenant-isolation",
-  description: "Checks that each recording tenant's target groups (and rendered httpd balancers) are reached only through listener rules whose paths are under that tenant's prefix /<tenant>/.",
+  description:
+    "Checks that each recording tenant's target groups (and rendered httpd balancers) are reached only through listener rules whose paths are under that tenant's prefix /<tenant>/.",
   enforcementLevel: "mandatory",
   kind: "stack",
   check: (resources) => {
@@ -91,7 +99,10 @@ export const recordingTenantIsolation: StackPolicy = {
         const foreign = paths.filter((p) => !underTenant(p, tenant));
         if (paths.length === 0 || foreign.length > 0) {
           const what = paths.length === 0 ? "without a path condition" : `for ${foreign.join(", ")}`;
-          violations.push({ resource: route, message: `A recording tenant's target groups must be reached only under its prefix ${tenantPrefix(tenant)}/ (${label(route)} forwards to ${label(tg)} of tenant ${tenant} ${what}).` });
+          violations.push({
+            resource: route,
+            message: `A recording tenant's target groups must be reached only under its prefix ${tenantPrefix(tenant)}/ (${label(route)} forwards to ${label(tg)} of tenant ${tenant} ${what}).`,
+          });
         }
       }
     }
@@ -100,7 +111,10 @@ export const recordingTenantIsolation: StackPolicy = {
       for (const [path, balancer] of httpdProxyPasses(text)) {
         const tenant = /^([a-z][a-z0-9]{0,11})-/.exec(balancer)?.[1];
         if (tenant && !underTenant(path, tenant)) {
-          violations.push({ resource, message: `A recording tenant's balancer must be reached only under its prefix ${tenantPrefix(tenant)}/ (ProxyPass ${path} -> balancer://${balancer} in ${label(resource)}).` });
+          violations.push({
+            resource,
+            message: `A recording tenant's balancer must be reached only under its prefix ${tenantPrefix(tenant)}/ (ProxyPass ${path} -> balancer://${balancer} in ${label(resource)}).`,
+          });
         }
       }
     }
@@ -116,7 +130,8 @@ export function httpdWorkerLimit(text: string): number | undefined {
 
 export const recordingCapacity: StackPolicy = {
   name: "recording-capacity",
-  description: "Checks that the httpd balancer serving recording has at least one worker per logged-in screen-recording agent (each holds one persistent RWS connection).",
+  description:
+    "Checks that the httpd balancer serving recording has at least one worker per logged-in screen-recording agent (each holds one persistent RWS connection).",
   enforcementLevel: "mandatory",
   kind: "stack",
   check: (resources, context) => {
@@ -125,10 +140,15 @@ export const recordingCapacity: StackPolicy = {
     const violations: Violation[] = [];
     const rendered = renderedConfigs(resources);
     for (const pair of resources.filter((r) => HTTPD_PAIR_COMPONENT.test(r.type))) {
-      const texts = rendered.texts.filter(({ resource }) => resource.urn !== pair.urn && lineage(resource).some((a) => a.urn === pair.urn)).map(({ resource, text }) => ({ r: resource, text }));
+      const texts = rendered.texts
+        .filter(({ resource }) => resource.urn !== pair.urn && lineage(resource).some((a) => a.urn === pair.urn))
+        .map(({ resource, text }) => ({ r: resource, text }));
       if (!texts.some(({ text }) => httpdBalancers(text).size > 0)) continue;
       if (agents === undefined) {
-        violations.push({ resource: pair, message: `A production stack's reviewed pack config must give screenRecordingAgents, so the recording balancer's capacity can be checked (${label(pair)} serves recording).` });
+        violations.push({
+          resource: pair,
+          message: `A production stack's reviewed pack config must give screenRecordingAgents, so the recording balancer's capacity can be checked (${label(pair)} serves recording).`,
+        });
         continue;
       }
       const limits = texts.flatMap(({ r, text }) => {
@@ -137,7 +157,8 @@ export const recordingCapacity: StackPolicy = {
       });
       const need = `${agents} agents need at least ${agents} httpd workers`;
       const rule = "A recording balancer must have room for one persistent connection per screen-recording agent";
-      if (limits.length === 0) violations.push({ resource: pair, message: `${rule}: ${need} (${label(pair)} renders no worker limit).` });
+      if (limits.length === 0)
+        violations.push({ resource: pair, message: `${rule}: ${need} (${label(pair)} renders no worker limit).` });
       for (const { r, limit } of limits.filter((l) => l.limit < agents)) {
         violations.push({ resource: r, message: `${rule}: ${need} (${label(r)} renders MaxRequestWorkers ${limit}).` });
       }

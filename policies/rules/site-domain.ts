@@ -10,13 +10,16 @@ import { label, readString } from "../props";
 
 export const balancerUnderSiteDomain: ResourcePolicy = {
   name: "balancer-under-site-domain",
-  description: "Checks that every Route 53 record (the balancer hostnames) is the website's domain or a subdomain of it, so stickiness cookies stay first-party.",
+  description:
+    "Checks that every Route 53 record (the balancer hostnames) is the website's domain or a subdomain of it, so stickiness cookies stay first-party.",
   enforcementLevel: "mandatory",
   kind: "resource",
   resourceTypes: DNS_RECORD,
   check: (record, context) => {
     if (!context.siteDomain) {
-      return [`A production stack must name its website's domain in the policy config (siteDomain) so balancer hostnames can be checked (${label(record)}).`];
+      return [
+        `A production stack must name its website's domain in the policy config (siteDomain) so balancer hostnames can be checked (${label(record)}).`,
+      ];
     }
     const name = readString(record.props, "name");
     if (name === undefined) return [];
@@ -24,6 +27,8 @@ export const balancerUnderSiteDomain: ResourcePolicy = {
     const domain = context.siteDomain.toLowerCase().replace(/\.$/, "");
     return isUnderDomain(host, domain)
       ? []
-      : [`A production balancer hostname must be under the website's domain "${domain}" so Safari keeps its stickiness cookies first-party ("${name}" is not).`];
+      : [
+          `A production balancer hostname must be under the website's domain "${domain}" so Safari keeps its stickiness cookies first-party ("${name}" is not).`,
+        ];
   },
 };

@@ -28,7 +28,8 @@ export function expectationFor(resource: PolicyResource): Expectation | undefine
     case "webEngagement81": {
       const tier = tierOf(resource);
       if (tier === "backend") return { kind: "balancer", product: "the Web Engagement 8.1 backend balancer" };
-      if (tier === "frontend") return { kind: "none", product: "Web Engagement 8.1 frontend servers (URL parameter stickiness)" };
+      if (tier === "frontend")
+        return { kind: "none", product: "Web Engagement 8.1 frontend servers (URL parameter stickiness)" };
       return undefined;
     }
     case "recording": {
@@ -37,7 +38,9 @@ export function expectationFor(resource: PolicyResource): Expectation | undefine
       const facts = RECORDING_SERVICE_FACTS[service];
       const s = facts.stickiness;
       if (s.kind === "none") return { kind: "none", product: facts.label };
-      return s.origin === "server" ? { kind: "server", cookie: s.cookie, product: facts.label } : { kind: "balancer", product: `the ${facts.label} balancer (${s.cookie})` };
+      return s.origin === "server"
+        ? { kind: "server", cookie: s.cookie, product: facts.label }
+        : { kind: "balancer", product: `the ${facts.label} balancer (${s.cookie})` };
     }
     default:
       return undefined;
@@ -57,11 +60,16 @@ function cookieConditions(rule: PolicyResource): string[] {
 
 /** A target group that sticks on a cookie its product does not set. */
 function wrongCookie(tg: PolicyResource, expected: Expectation): string | undefined {
-  const sticky = read(tg.props, "stickiness", "enabled") !== false && read(tg.props, "stickiness", "type") === "app_cookie";
+  const sticky =
+    read(tg.props, "stickiness", "enabled") !== false && read(tg.props, "stickiness", "type") === "app_cookie";
   const cookieName = read(tg.props, "stickiness", "cookieName");
   if (!sticky || cookieName === UNKNOWN) return undefined;
-  if (expected.kind === "server") return cookieName === expected.cookie ? undefined : `A target group must stick on ${expected.cookie}, the cookie ${expected.product} sets (${label(tg)} sticks on "${String(cookieName)}").`;
-  if (expected.kind === "balancer") return `A target group of ${expected.product} must stick with a balancer-made cookie (lb_cookie): the product sets no "${String(cookieName)}" cookie (${label(tg)}).`;
+  if (expected.kind === "server")
+    return cookieName === expected.cookie
+      ? undefined
+      : `A target group must stick on ${expected.cookie}, the cookie ${expected.product} sets (${label(tg)} sticks on "${String(cookieName)}").`;
+  if (expected.kind === "balancer")
+    return `A target group of ${expected.product} must stick with a balancer-made cookie (lb_cookie): the product sets no "${String(cookieName)}" cookie (${label(tg)}).`;
   return `A target group of ${expected.product} must not stick on a cookie the product does not set (${label(tg)} sticks on "${String(cookieName)}").`;
 }
 
@@ -71,7 +79,8 @@ function sticksRight(tg: PolicyResource, expected: Expectation, cookieRouted: Re
   if (read(tg.props, "stickiness", "enabled") === false) return false;
   const type = read(tg.props, "stickiness", "type");
   if (expected.kind === "balancer") return type === "lb_cookie";
-  if (expected.kind === "server") return type === "app_cookie" && read(tg.props, "stickiness", "cookieName") === expected.cookie;
+  if (expected.kind === "server")
+    return type === "app_cookie" && read(tg.props, "stickiness", "cookieName") === expected.cookie;
   return true;
 }
 
@@ -84,7 +93,8 @@ function missingStickiness(expected: Expectation, groups: readonly PolicyResourc
 
 export const stickyCookieMatchesApplication: StackPolicy = {
   name: "sticky-cookie-matches-application",
-  description: "Checks that target group stickiness and listener-rule Cookie conditions use the cookie the Genesys product sets (GWROUTEID, gcbSessionServer, JSESSIONID) or a balancer-made cookie where the guide has the balancer make it (RWS ROUTEID, Web Engagement 8.1 backend).",
+  description:
+    "Checks that target group stickiness and listener-rule Cookie conditions use the cookie the Genesys product sets (GWROUTEID, gcbSessionServer, JSESSIONID) or a balancer-made cookie where the guide has the balancer make it (RWS ROUTEID, Web Engagement 8.1 backend).",
   enforcementLevel: "mandatory",
   kind: "stack",
   check: (resources) => {
@@ -104,8 +114,14 @@ export const stickyCookieMatchesApplication: StackPolicy = {
           cookieRouted.add(tg.urn);
           continue;
         }
-        const requirement = expected.kind === "server" ? `must match the ${expected.cookie} cookie that ${expected.product} sets` : `must not route ${expected.product} by a cookie the product does not set`;
-        violations.push({ resource: rule, message: `A listener rule's Cookie condition ${requirement} (${label(rule)} matches ${patterns.map((p) => `"${p}"`).join(", ")}).` });
+        const requirement =
+          expected.kind === "server"
+            ? `must match the ${expected.cookie} cookie that ${expected.product} sets`
+            : `must not route ${expected.product} by a cookie the product does not set`;
+        violations.push({
+          resource: rule,
+          message: `A listener rule's Cookie condition ${requirement} (${label(rule)} matches ${patterns.map((p) => `"${p}"`).join(", ")}).`,
+        });
       }
     }
     const needs = new Map<string, { expected: Expectation; groups: PolicyResource[] }>();
@@ -121,7 +137,8 @@ export const stickyCookieMatchesApplication: StackPolicy = {
       needs.set(key, entry);
     }
     for (const { expected, groups } of needs.values()) {
-      if (!groups.some((g) => sticksRight(g, expected, cookieRouted))) violations.push({ resource: groups[0], message: missingStickiness(expected, groups) });
+      if (!groups.some((g) => sticksRight(g, expected, cookieRouted)))
+        violations.push({ resource: groups[0], message: missingStickiness(expected, groups) });
     }
     return violations;
   },

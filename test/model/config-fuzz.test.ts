@@ -12,17 +12,48 @@ import { rawConfig, stackValues } from "../support/program";
 const jsonValue = fc.jsonValue({ maxDepth: 4 });
 const hostile = fc.oneof(
   fc.string(),
-  fc.constantFrom("RCS 1\nProxyPass / http://x/", "a\"b", "</Proxy>", "${HOME}", "t1; rm -rf /", "x\r\nHeader add X 1", "GWE_Node_1 ", " lead", "a.b", "é", "t1/../t2", "#comment"),
+  fc.constantFrom(
+    "RCS 1\nProxyPass / http://x/",
+    'a"b',
+    "</Proxy>",
+    "${HOME}",
+    "t1; rm -rf /",
+    "x\r\nHeader add X 1",
+    "GWE_Node_1 ",
+    " lead",
+    "a.b",
+    "é",
+    "t1/../t2",
+    "#comment",
+  ),
 );
 
 describe("config loading never throws", () => {
   it("for arbitrary JSON at every top-level key", () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom("environment", "region", "network", "site", "tls", "recording", "cobrowse", "webEngagement85", "framework", "httpdHaPair", "bogus"), jsonValue), (values) => {
-        const result = loadEnvironment(rawConfig(values));
-        expect(result.environment !== undefined || result.problems.length > 0).toBe(true);
-        for (const problem of result.problems) expect(formatProblem(problem)).toMatch(/^genesys:[A-Za-z]/);
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom(
+            "environment",
+            "region",
+            "network",
+            "site",
+            "tls",
+            "recording",
+            "cobrowse",
+            "webEngagement85",
+            "framework",
+            "httpdHaPair",
+            "bogus",
+          ),
+          jsonValue,
+        ),
+        (values) => {
+          const result = loadEnvironment(rawConfig(values));
+          expect(result.environment !== undefined || result.problems.length > 0).toBe(true);
+          for (const problem of result.problems) expect(formatProblem(problem)).toMatch(/^genesys:[A-Za-z]/);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -40,15 +71,23 @@ describe("config loading never throws", () => {
         if (result.environment) {
           const env = result.environment;
           const names = [
-            ...env.recording!.tenants.flatMap((t) => [t.key, ...t.services.flatMap((s) => s.members.flatMap((m) => [m.key, m.appName, m.route]))]),
+            ...env.recording!.tenants.flatMap((t) => [
+              t.key,
+              ...t.services.flatMap((s) => s.members.flatMap((m) => [m.key, m.appName, m.route])),
+            ]),
             ...env.webEngagement85!.nodes.flatMap((n) => [n.key, n.appName, n.route]),
           ];
           for (const name of names) expect(name).toMatch(/^[A-Za-z0-9][A-Za-z0-9 _-]*$/);
-          for (const n of env.recording!.tenants.flatMap((t) => t.services.flatMap((s) => s.members))) expect(n.route).not.toContain(" ");
+          for (const n of env.recording!.tenants.flatMap((t) => t.services.flatMap((s) => s.members)))
+            expect(n.route).not.toContain(" ");
         } else {
           expect(result.problems.length).toBeGreaterThan(0);
           const lines = result.problems.map(formatProblem);
-          expect(lines.some((l) => l.startsWith("genesys:recording.tenants") || l.startsWith("genesys:webEngagement85.nodes"))).toBe(true);
+          expect(
+            lines.some(
+              (l) => l.startsWith("genesys:recording.tenants") || l.startsWith("genesys:webEngagement85.nodes"),
+            ),
+          ).toBe(true);
         }
       }),
       { numRuns: 300 },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { COOKIES, cobrowseServerUrl, recordingRoutes, recordingTenantUrls, routeName } from "../../core/model/genesys-facts";
+import {
+  COOKIES,
+  cobrowseServerUrl,
+  recordingRoutes,
+  recordingTenantUrls,
+  routeName,
+} from "../../core/model/genesys-facts";
 import { loadEnvironment } from "../../core/model/load";
 import { readStackFile } from "../../tools/stack-file";
 
@@ -22,7 +28,10 @@ describe("derived Genesys facts", () => {
       { publicPath: "/t1/internal-api", backendPath: "/internal-api" },
     ]);
     expect(recordingRoutes("t7", "rp")).toEqual([{ publicPath: "/t7/rp/api", backendPath: "/api" }]);
-    expect(recordingRoutes("t1", "webdav", ["recordings", "dest2"]).map((r) => r.publicPath)).toEqual(["/t1/recordings", "/t1/dest2"]);
+    expect(recordingRoutes("t1", "webdav", ["recordings", "dest2"]).map((r) => r.publicPath)).toEqual([
+      "/t1/recordings",
+      "/t1/dest2",
+    ]);
   });
 
   it("gives the URLs an administrator types into Genesys", () => {
@@ -31,7 +40,9 @@ describe("derived Genesys facts", () => {
       htccBaseUrl: "https://recording.example.com/t1",
       rcsBaseUri: "https://recording.example.com/t1/rcs",
     });
-    expect(cobrowseServerUrl("https://cobrowse.example.com", "2")).toBe("https://cobrowse.example.com/cobrowse?co-browse-node-id=2");
+    expect(cobrowseServerUrl("https://cobrowse.example.com", "2")).toBe(
+      "https://cobrowse.example.com/cobrowse?co-browse-node-id=2",
+    );
   });
 });
 
@@ -56,7 +67,9 @@ describe("resolved prod environment", () => {
   });
 
   it("marks only the configured WebDAV member as hot standby and never an RP member", () => {
-    const members = prod.recording!.tenants.flatMap((t) => t.services.flatMap((s) => s.members.map((m) => ({ s: s.service, k: m.key, h: m.hotStandby }))));
+    const members = prod.recording!.tenants.flatMap((t) =>
+      t.services.flatMap((s) => s.members.map((m) => ({ s: s.service, k: m.key, h: m.hotStandby }))),
+    );
     expect(members.filter((m) => m.h)).toEqual([
       { s: "webdav", k: "t1webdav2", h: true },
       { s: "webdav", k: "t2webdav2", h: true },
@@ -78,7 +91,17 @@ describe("resolved prod environment", () => {
   });
 
   it("keeps hardening at its secure defaults in production and relaxes dev only where its stack file says", () => {
-    expect(prod.hardening).toEqual({ deletionProtection: true, accessLogs: true, dropInvalidHeaderFields: true, desyncMitigationMode: "defensive" });
-    expect(env("dev").hardening).toEqual({ deletionProtection: false, accessLogs: false, dropInvalidHeaderFields: true, desyncMitigationMode: "defensive" });
+    expect(prod.hardening).toEqual({
+      deletionProtection: true,
+      accessLogs: true,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: "defensive",
+    });
+    expect(env("dev").hardening).toEqual({
+      deletionProtection: false,
+      accessLogs: false,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: "defensive",
+    });
   });
 });

@@ -9,7 +9,10 @@ type Framework = {
   applicationSite?: string;
   configurationDatabase?: Record<string, unknown>;
   capacity?: { clientsPerCsProxy?: number; hostsPerScs?: number };
-  sites: Record<string, { role: string; region: string; vpcCidr: string; availabilityZones: string[]; clients?: number; hosts?: number }>;
+  sites: Record<
+    string,
+    { role: string; region: string; vpcCidr: string; availabilityZones: string[]; clients?: number; hosts?: number }
+  >;
 };
 
 /** Loads Pulumi.prod.yaml with its framework section changed by `edit`. */
@@ -21,13 +24,17 @@ function loadProd(edit: (fw: Framework) => void) {
   return loadEnvironment(raw);
 }
 
-const problemsAt = (result: ReturnType<typeof loadEnvironment>, path: string) => result.problems.filter((p) => formatKeyPath(p.path) === path);
+const problemsAt = (result: ReturnType<typeof loadEnvironment>, path: string) =>
+  result.problems.filter((p) => formatKeyPath(p.path) === path);
 
 describe("framework licences (Framework guide: Proxy and Distributed modes need special licences)", () => {
   it("accepts the production stack, which names both licences", () => {
     const result = loadProd(() => {});
     expect(result.problems).toEqual([]);
-    expect(result.environment?.framework?.licenses).toEqual({ csProxy: "LIC-CSPROXY-PROD", distributedScs: "LIC-DSCS-PROD" });
+    expect(result.environment?.framework?.licenses).toEqual({
+      csProxy: "LIC-CSPROXY-PROD",
+      distributedScs: "LIC-DSCS-PROD",
+    });
   });
 
   it("requires licenses.csProxy when any site runs a CS Proxy, naming the sites and counts", () => {
@@ -53,7 +60,10 @@ describe("framework licences (Framework guide: Proxy and Distributed modes need 
 
   it("reports both missing licences at once", () => {
     const result = loadProd((fw) => (fw.licenses = {}));
-    expect(result.problems.map((p) => formatKeyPath(p.path))).toEqual(["genesys:framework.licenses.csProxy", "genesys:framework.licenses.distributedScs"]);
+    expect(result.problems.map((p) => formatKeyPath(p.path))).toEqual([
+      "genesys:framework.licenses.csProxy",
+      "genesys:framework.licenses.distributedScs",
+    ]);
   });
 
   it("needs no licence for a role no site runs", () => {
@@ -75,7 +85,9 @@ describe("framework licences (Framework guide: Proxy and Distributed modes need 
       for (const s of Object.values(fw.sites)) s.clients = 0;
       fw.sites.amer.clients = 1;
     });
-    expect(problemsAt(result, "genesys:framework.licenses.csProxy")[0]?.message).toContain("sites amer (2) run 2 Configuration Server Proxies");
+    expect(problemsAt(result, "genesys:framework.licenses.csProxy")[0]?.message).toContain(
+      "sites amer (2) run 2 Configuration Server Proxies",
+    );
   });
 });
 
@@ -102,13 +114,21 @@ describe("framework security-group rule budget", () => {
     const result = loadProd((fw) => {
       fw.sites.emea.hosts = 3000;
       fw.sites.amer.hosts = 3000;
-      fw.sites.apac = { role: "remote", region: "ap-southeast-1", vpcCidr: "10.62.0.0/16", availabilityZones: ["ap-southeast-1a"], hosts: 3000 };
+      fw.sites.apac = {
+        role: "remote",
+        region: "ap-southeast-1",
+        vpcCidr: "10.62.0.0/16",
+        availabilityZones: ["ap-southeast-1a"],
+        hosts: 3000,
+      };
     });
     expect(result.problems).toEqual([]);
     const framework = result.warnings.filter((w) => w.path[0] === "framework").map(formatProblem);
     // Each site's SCS group: itself + 31 SCS (30 and the spare) at each of two other sites + the LCA rule = 64.
     expect(framework).toHaveLength(3);
-    expect(framework[0]).toMatch(/^genesys:framework\.sites\.amer: 64 inbound rules needed by its distributedScs security group .* exceed the 60 AWS allows by default/);
+    expect(framework[0]).toMatch(
+      /^genesys:framework\.sites\.amer: 64 inbound rules needed by its distributedScs security group .* exceed the 60 AWS allows by default/,
+    );
   });
 
   it("stays quiet at the production stack's size", () => {
@@ -117,11 +137,17 @@ describe("framework security-group rule budget", () => {
 });
 
 describe("the Framework guide's recommendations: warnings", () => {
-  const frameworkWarnings = (result: ReturnType<typeof loadEnvironment>) => result.warnings.filter((w) => w.path[0] === "framework").map(formatProblem);
+  const frameworkWarnings = (result: ReturnType<typeof loadEnvironment>) =>
+    result.warnings.filter((w) => w.path[0] === "framework").map(formatProblem);
 
   it("warns on a remote site with neither CS Proxies nor Distributed SCS", () => {
     const result = loadProd((fw) => {
-      fw.sites.apac = { role: "remote", region: "ap-southeast-1", vpcCidr: "10.62.0.0/16", availabilityZones: ["ap-southeast-1a"] };
+      fw.sites.apac = {
+        role: "remote",
+        region: "ap-southeast-1",
+        vpcCidr: "10.62.0.0/16",
+        availabilityZones: ["ap-southeast-1a"],
+      };
     });
     expect(result.problems).toEqual([]);
     expect(frameworkWarnings(result)).toEqual([
@@ -158,10 +184,18 @@ describe("Framework outcomes that cannot work: refused before any resource exist
     expect(result.problems.map(formatProblem)).toEqual([
       "genesys:framework.configurationDatabase is required in production: the master Configuration Server needs the Configuration Database; set existing (engine, address, port) or create",
     ]);
-    const both = loadProd((fw) => (fw.configurationDatabase = { existing: { engine: "mssql", address: "10.9.0.10" }, create: {} }));
-    expect(both.problems.map(formatProblem)[0]).toMatch(/^genesys:framework\.configurationDatabase: .* must set exactly one of existing .* or create/);
-    const existing = loadProd((fw) => (fw.configurationDatabase = { existing: { engine: "mssql", address: "db.example.com" } }));
-    expect(existing.problems.map(formatProblem)).toEqual(['genesys:framework.configurationDatabase.existing.address: "db.example.com" must be an IPv4 address, e.g. 10.20.1.50']);
+    const both = loadProd(
+      (fw) => (fw.configurationDatabase = { existing: { engine: "mssql", address: "10.9.0.10" }, create: {} }),
+    );
+    expect(both.problems.map(formatProblem)[0]).toMatch(
+      /^genesys:framework\.configurationDatabase: .* must set exactly one of existing .* or create/,
+    );
+    const existing = loadProd(
+      (fw) => (fw.configurationDatabase = { existing: { engine: "mssql", address: "db.example.com" } }),
+    );
+    expect(existing.problems.map(formatProblem)).toEqual([
+      'genesys:framework.configurationDatabase.existing.address: "db.example.com" must be an IPv4 address, e.g. 10.20.1.50',
+    ]);
   });
 
   it("refuses a single-zone master site for a created database and a production database without Multi-AZ", () => {
@@ -169,7 +203,10 @@ describe("Framework outcomes that cannot work: refused before any resource exist
       fw.sites.emea.availabilityZones = ["eu-west-1a"];
       fw.configurationDatabase = { create: { multiAz: false } };
     });
-    expect(result.problems.map((p) => formatKeyPath(p.path))).toEqual(["genesys:framework.sites.emea.availabilityZones", "genesys:framework.configurationDatabase.create.multiAz"]);
+    expect(result.problems.map((p) => formatKeyPath(p.path))).toEqual([
+      "genesys:framework.sites.emea.availabilityZones",
+      "genesys:framework.configurationDatabase.create.multiAz",
+    ]);
   });
 
   it("links the stack's VPC only to a site in its own region, and only where configuration is reachable", () => {
@@ -178,7 +215,9 @@ describe("Framework outcomes that cannot work: refused before any resource exist
       'genesys:framework.applicationSite: "amer" is in us-east-1, not the stack\'s region eu-west-1: the application VPC links to a Framework site in its own region only',
     ]);
     const unknown = loadProd((fw) => (fw.applicationSite = "apac"));
-    expect(unknown.problems.map(formatProblem)).toEqual(['genesys:framework.applicationSite: "apac" is not a Framework site; allowed: emea, amer']);
+    expect(unknown.problems.map(formatProblem)).toEqual([
+      'genesys:framework.applicationSite: "apac" is not a Framework site; allowed: emea, amer',
+    ]);
     const remoteWithoutProxies = loadProd((fw) => {
       fw.sites.emea.role = "remote";
       fw.sites.emea.clients = 0;

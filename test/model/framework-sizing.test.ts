@@ -91,11 +91,20 @@ describe("sizeFrameworkSite", () => {
 
   it("serves the master site's own clients with CS Proxies at that site", () => {
     const master = sizeFrameworkSite("emea", site("master", 900, 150), defaults);
-    expect([master.configServers, master.csProxies, master.csProxyUnits, master.distributedScs, master.scsInService]).toEqual([2, 4, 2, 3, 2]);
+    expect([
+      master.configServers,
+      master.csProxies,
+      master.csProxyUnits,
+      master.distributedScs,
+      master.scsInService,
+    ]).toEqual([2, 4, 2, 3, 2]);
   });
 
   it("sizes from the stack's capacities", () => {
-    const custom = framework({ capacity: { clientsPerCsProxy: 100, hostsPerScs: 10 }, sites: { x: site("master", 0, 0) } });
+    const custom = framework({
+      capacity: { clientsPerCsProxy: 100, hostsPerScs: 10 },
+      sites: { x: site("master", 0, 0) },
+    });
     const remote = sizeFrameworkSite("amer", site("remote", 1200, 240), custom);
     expect([remote.csProxies, remote.distributedScs]).toEqual([24, 25]);
   });
@@ -119,11 +128,21 @@ describe("sizeFrameworkSite", () => {
 
   it("scaling keeps existing instances' names and zones: a smaller plan is a prefix of a larger one", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 40_000 }), fc.integer({ min: 0, max: 40_000 }), fc.integer({ min: 1, max: 6 }), (a, b, zoneCount) => {
-        const zones = "abcdef".slice(0, zoneCount).split("").map((z) => `eu-west-1${z}`);
-        const [small, large] = [Math.min(a, b), Math.max(a, b)].map((clients) => sizeFrameworkSite("s", site("remote", clients, 0, zones), defaults).instances);
-        expect(large.slice(0, small.length)).toEqual(small);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 40_000 }),
+        fc.integer({ min: 0, max: 40_000 }),
+        fc.integer({ min: 1, max: 6 }),
+        (a, b, zoneCount) => {
+          const zones = "abcdef"
+            .slice(0, zoneCount)
+            .split("")
+            .map((z) => `eu-west-1${z}`);
+          const [small, large] = [Math.min(a, b), Math.max(a, b)].map(
+            (clients) => sizeFrameworkSite("s", site("remote", clients, 0, zones), defaults).instances,
+          );
+          expect(large.slice(0, small.length)).toEqual(small);
+        },
+      ),
     );
   });
 });
@@ -131,7 +150,12 @@ describe("sizeFrameworkSite", () => {
 describe("sizeFramework", () => {
   it("orders sites naturally so site2 comes before site10", () => {
     const fw = framework({
-      sites: { site10: site("remote", 0, 0), site2: site("remote", 0, 0), hq: site("master", 0, 0), site1: site("remote", 0, 0) },
+      sites: {
+        site10: site("remote", 0, 0),
+        site2: site("remote", 0, 0),
+        hq: site("master", 0, 0),
+        site1: site("remote", 0, 0),
+      },
     });
     expect(sizeFramework(fw).map((s) => s.key)).toEqual(["hq", "site1", "site2", "site10"]);
   });
@@ -142,7 +166,9 @@ describe("inboundRuleCounts", () => {
     const fw = framework({
       sites: { emea: site("master", 900, 150), amer: site("remote", 1200, 240), apac: site("remote", 0, 50) },
     });
-    const counts = Object.fromEntries(inboundRuleCounts(sizeFramework(fw)).map((c) => [`${c.site}.${c.role}`, c.rules]));
+    const counts = Object.fromEntries(
+      inboundRuleCounts(sizeFramework(fw)).map((c) => [`${c.site}.${c.role}`, c.rules]),
+    );
     // emea CS: its own proxies (1 group) + amer's 6 proxies + apac's 2 SCS (no proxies there) + LCA + applications.
     // SCS: self + the others' SCS + LCA. Proxies: site clients + applications + LCA.
     expect(counts).toEqual({
@@ -158,10 +184,23 @@ describe("inboundRuleCounts", () => {
 
 describe("formatSizingTable", () => {
   it("prints one aligned row per site with the derived counts", () => {
-    const sites: FrameworkSiteSizing[] = sizeFramework(framework({ sites: { emea: site("master", 900, 150), amer: site("remote", 12000, 240, ["us-east-1a"]) } }));
+    const sites: FrameworkSiteSizing[] = sizeFramework(
+      framework({ sites: { emea: site("master", 900, 150), amer: site("remote", 12000, 240, ["us-east-1a"]) } }),
+    );
     const [header, ...lines] = formatSizingTable(sites);
     const rows = lines.slice(0, 2);
-    expect(header.split(/\s{2,}/)).toEqual(["site", "role", "region", "clients", "hosts", "master CS", "CS Proxy", "serving", "Dist. SCS", "in service"]);
+    expect(header.split(/\s{2,}/)).toEqual([
+      "site",
+      "role",
+      "region",
+      "clients",
+      "hosts",
+      "master CS",
+      "CS Proxy",
+      "serving",
+      "Dist. SCS",
+      "in service",
+    ]);
     expect(rows.map((r) => r.split(/\s+/))).toEqual([
       ["amer", "remote", "us-east-1", "12000", "240", "0", "48", "24", "4", "3"],
       ["emea", "master", "eu-west-1", "900", "150", "2", "4", "2", "3", "2"],
@@ -172,7 +211,11 @@ describe("formatSizingTable", () => {
 
   it("says where each capacity figure comes from: project default, or set in the stack", () => {
     const sites = sizeFramework(framework({ sites: { emea: site("master", 900, 150) } }));
-    expect(formatSizingTable(sites).at(-2)).toMatch(/^capacity: 500 clients per CS Proxy \(project default\), 100 hosts per Distributed SCS \(project default\); not Genesys sizing figures/);
-    expect(formatSizingTable(sites, { clientsPerCsProxy: 800, hostsPerScs: 100 }).at(-2)).toMatch(/800 clients per CS Proxy \(set in this stack\), 100 hosts per Distributed SCS \(project default\)/);
+    expect(formatSizingTable(sites).at(-2)).toMatch(
+      /^capacity: 500 clients per CS Proxy \(project default\), 100 hosts per Distributed SCS \(project default\); not Genesys sizing figures/,
+    );
+    expect(formatSizingTable(sites, { clientsPerCsProxy: 800, hostsPerScs: 100 }).at(-2)).toMatch(
+      /800 clients per CS Proxy \(set in this stack\), 100 hosts per Distributed SCS \(project default\)/,
+    );
   });
 });

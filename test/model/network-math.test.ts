@@ -5,14 +5,19 @@ import { planSubnets } from "../../core/model/subnet-plan";
 
 describe("IPv4 and CIDR arithmetic", () => {
   it("round-trips every address", () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (n) => {
-      expect(parseIpv4(formatIpv4(n))).toBe(n);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (n) => {
+        expect(parseIpv4(formatIpv4(n))).toBe(n);
+      }),
+    );
   });
 
-  it.each(["10.0.0.0/33", "10.0.0.1/16", "256.0.0.0/8", "10.0.0/16", "01.2.3.4/32", "10.0.0.0"])("rejects %s", (text) => {
-    expect(parseCidr(text)).toBeUndefined();
-  });
+  it.each(["10.0.0.0/33", "10.0.0.1/16", "256.0.0.0/8", "10.0.0/16", "01.2.3.4/32", "10.0.0.0"])(
+    "rejects %s",
+    (text) => {
+      expect(parseCidr(text)).toBeUndefined();
+    },
+  );
 
   it("detects overlap and disjointness", () => {
     expect(cidrsOverlap(parseCidr("10.60.0.0/16")!, parseCidr("10.60.128.0/17")!)).toBe(true);
@@ -37,7 +42,8 @@ describe("subnet plan", () => {
     const six = planSubnets("10.0.0.0/20", ["a", "b", "c", "d", "e", "f"]);
     expect(six.slice(0, 2)).toEqual(two);
     const blocks = six.flatMap((z) => [z.publicCidr, z.privateCidr]).map((c) => parseCidr(c)!);
-    for (let i = 0; i < blocks.length; i++) for (let j = i + 1; j < blocks.length; j++) expect(cidrsOverlap(blocks[i], blocks[j])).toBe(false);
+    for (let i = 0; i < blocks.length; i++)
+      for (let j = i + 1; j < blocks.length; j++) expect(cidrsOverlap(blocks[i], blocks[j])).toBe(false);
     expect(formatCidr(blocks[0])).toBe("10.0.0.0/24");
   });
 });

@@ -14,8 +14,15 @@ describe("no-admin-paths-exposed", () => {
   });
 
   it.each(["/balancer-manager", "/server-status*", "/t1/server-info"])("rejects a rule forwarding %s", (path) => {
-    const exposed = editInputs(base, TYPES.rule, "recording-t1-rws", (i) => (i.conditions = [{ pathPattern: { values: ["/t1/api*", path] } }]));
-    expect(messagesOf(exposed, policy)).toEqual([`A production balancer must not forward admin paths to a backend (aws:lb/listenerRule:ListenerRule "recording-t1-rws" forwards ${path}).`]);
+    const exposed = editInputs(
+      base,
+      TYPES.rule,
+      "recording-t1-rws",
+      (i) => (i.conditions = [{ pathPattern: { values: ["/t1/api*", path] } }]),
+    );
+    expect(messagesOf(exposed, policy)).toEqual([
+      `A production balancer must not forward admin paths to a backend (aws:lb/listenerRule:ListenerRule "recording-t1-rws" forwards ${path}).`,
+    ]);
   });
 
   it("accepts a rule that answers an admin path with a fixed response", () => {
@@ -28,7 +35,12 @@ describe("no-admin-paths-exposed", () => {
 
   it("rejects the Web Engagement sample's balancer-manager open to all, found inside a base64 provisioning script", () => {
     const sample = `${PAIR_SITE}<Location /balancer-manager>\nSetHandler balancer-manager\nOrder Deny,Allow\nAllow from all\n</Location>\n`;
-    const opened = editInputs(withPair, TYPES.command, "pair-provisioning-ip1-stage-conf-httpd.conf", (i) => (i.create = stageScript(sample)));
+    const opened = editInputs(
+      withPair,
+      TYPES.command,
+      "pair-provisioning-ip1-stage-conf-httpd.conf",
+      (i) => (i.create = stageScript(sample)),
+    );
     expect(messagesOf(opened, policy)).toEqual([
       'A production httpd balancer must restrict /balancer-manager to localhost (Require local), as the recording guide does (command:remote:Command "pair-provisioning-ip1-stage-conf-httpd.conf").',
     ]);
@@ -36,7 +48,10 @@ describe("no-admin-paths-exposed", () => {
 
   it.each([
     ["<Location /server-status>\nSetHandler server-status\nRequire local\n</Location>", []],
-    ["<Location /server-status>\nSetHandler server-status\nOrder deny,allow\nDeny from all\nAllow from 127.0.0.1\n</Location>", []],
+    [
+      "<Location /server-status>\nSetHandler server-status\nOrder deny,allow\nDeny from all\nAllow from 127.0.0.1\n</Location>",
+      [],
+    ],
     ['<Location "/server-status">\nSetHandler server-status\n</Location>', ["/server-status"]],
     ["<Location /server-status>\nSetHandler server-status\nRequire all granted\n</Location>", ["/server-status"]],
     ["<Location /t1/api>\nRequire all granted\n</Location>", []],
@@ -62,13 +77,18 @@ describe("no-world-ingress-outside-balancers", () => {
     ]);
   });
 
-  it.each(["0.0.0.0/1", "128.0.0.0/2", "::/0"])("rejects a node security group opened to %s, not only the two literal 'anywhere' CIDRs", (cidr) => {
-    const open = editInputs(base, TYPES.ingress, "cobrowse-nodes-from-alb", (i) => {
-      delete i.referencedSecurityGroupId;
-      i[cidr.includes(":") ? "cidrIpv6" : "cidrIpv4"] = cidr;
-    });
-    expect(messagesOf(open, policy)).toEqual([expect.stringContaining(`opens aws:ec2/securityGroup:SecurityGroup "cobrowse-nodes" to ${cidr}).`)]);
-  });
+  it.each(["0.0.0.0/1", "128.0.0.0/2", "::/0"])(
+    "rejects a node security group opened to %s, not only the two literal 'anywhere' CIDRs",
+    (cidr) => {
+      const open = editInputs(base, TYPES.ingress, "cobrowse-nodes-from-alb", (i) => {
+        delete i.referencedSecurityGroupId;
+        i[cidr.includes(":") ? "cidrIpv6" : "cidrIpv4"] = cidr;
+      });
+      expect(messagesOf(open, policy)).toEqual([
+        expect.stringContaining(`opens aws:ec2/securityGroup:SecurityGroup "cobrowse-nodes" to ${cidr}).`),
+      ]);
+    },
+  );
 
   it("accepts a node security group opened to the VPC's private range", () => {
     const vpc = editInputs(base, TYPES.ingress, "cobrowse-nodes-from-alb", (i) => {
@@ -95,17 +115,29 @@ describe("ssh-only-from-admin-cidr", () => {
 
   it("passes SSH from the administration CIDR or a network inside it", () => {
     expect(messagesOf(base, policy)).toEqual([]);
-    expect(messagesOf(editInputs(base, TYPES.ingress, "we85-nodes-ssh", (i) => (i.cidrIpv4 = "10.20.30.0/24")), policy)).toEqual([]);
+    expect(
+      messagesOf(
+        editInputs(base, TYPES.ingress, "we85-nodes-ssh", (i) => (i.cidrIpv4 = "10.20.30.0/24")),
+        policy,
+      ),
+    ).toEqual([]);
   });
 
   it.each(["0.0.0.0/0", "192.168.1.0/24", "10.0.0.0/7"])("rejects SSH from %s", (cidr) => {
-    expect(messagesOf(editInputs(base, TYPES.ingress, "we85-nodes-ssh", (i) => (i.cidrIpv4 = cidr)), policy)).toEqual([
+    expect(
+      messagesOf(
+        editInputs(base, TYPES.ingress, "we85-nodes-ssh", (i) => (i.cidrIpv4 = cidr)),
+        policy,
+      ),
+    ).toEqual([
       `A production stack must allow SSH only from the administration CIDR 10.0.0.0/8 (aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule "we85-nodes-ssh" allows ${cidr}).`,
     ]);
   });
 
   it("counts an all-protocol rule as opening SSH", () => {
-    const all = editInputs(base, TYPES.ingress, "we85-nodes-ssh", (i) => Object.assign(i, { ipProtocol: "-1", fromPort: undefined, toPort: undefined, cidrIpv4: "172.16.0.0/12" }));
+    const all = editInputs(base, TYPES.ingress, "we85-nodes-ssh", (i) =>
+      Object.assign(i, { ipProtocol: "-1", fromPort: undefined, toPort: undefined, cidrIpv4: "172.16.0.0/12" }),
+    );
     expect(messagesOf(all, policy)).toHaveLength(1);
   });
 });

@@ -10,7 +10,9 @@ import { POLICIES } from "../../policies/catalog";
 import { mandatoryViolations } from "../../tools/policy-report";
 import { editInputs, fixtureConfig, FIXTURE_CONFIG_VALUES, productionFixture, report, TYPES } from "./fixture";
 
-const tagged = (environment: string) => ({ defaultTags: JSON.stringify({ tags: { "genesys:environment": environment } }) });
+const tagged = (environment: string) => ({
+  defaultTags: JSON.stringify({ tags: { "genesys:environment": environment } }),
+});
 
 describe("stack kind", () => {
   it.each([
@@ -47,11 +49,18 @@ describe("levels in the offline report", () => {
   const relaxed = editInputs(productionFixture(), TYPES.lb, "we85", (i) => (i.enableDeletionProtection = false));
 
   it("reports a production violation as mandatory", () => {
-    expect(mandatoryViolations(report(relaxed, fixtureConfig(POLICIES))).map((v) => [v.policy, v.resource?.name])).toEqual([["balancer-deletion-protection", "we85"]]);
+    expect(
+      mandatoryViolations(report(relaxed, fixtureConfig(POLICIES))).map((v) => [v.policy, v.resource?.name]),
+    ).toEqual([["balancer-deletion-protection", "we85"]]);
   });
 
   it("reports the same violation in a development stack as advisory", () => {
-    const dev = editInputs(productionFixture({ environment: "development" }), TYPES.lb, "we85", (i) => (i.enableDeletionProtection = false));
+    const dev = editInputs(
+      productionFixture({ environment: "development" }),
+      TYPES.lb,
+      "we85",
+      (i) => (i.enableDeletionProtection = false),
+    );
     const result = report(dev, fixtureConfig(POLICIES));
     expect(result.kind).toBe("development");
     expect(result.violations.map((v) => [v.policy, v.level])).toEqual([["balancer-deletion-protection", "advisory"]]);
@@ -59,16 +68,30 @@ describe("levels in the offline report", () => {
 
   it("lets the pack config lower one policy to advisory, or disable it, in production", () => {
     const config = fixtureConfig(POLICIES);
-    const advisory = report(relaxed, { ...config, "balancer-deletion-protection": { ...FIXTURE_CONFIG_VALUES, enforcementLevel: "advisory" } });
+    const advisory = report(relaxed, {
+      ...config,
+      "balancer-deletion-protection": { ...FIXTURE_CONFIG_VALUES, enforcementLevel: "advisory" },
+    });
     expect(advisory.violations.map((v) => v.level)).toEqual(["advisory"]);
-    const disabled = report(relaxed, { ...config, "balancer-deletion-protection": { ...FIXTURE_CONFIG_VALUES, enforcementLevel: "disabled" } });
+    const disabled = report(relaxed, {
+      ...config,
+      "balancer-deletion-protection": { ...FIXTURE_CONFIG_VALUES, enforcementLevel: "disabled" },
+    });
     expect(disabled.violations).toEqual([]);
     expect(disabled.policies.find((p) => p.name === "balancer-deletion-protection")?.level).toBe("disabled");
   });
 
   it("lets the pack config treat a development-tagged stack as production for one policy", () => {
-    const dev = editInputs(productionFixture({ environment: "development" }), TYPES.lb, "we85", (i) => (i.enableDeletionProtection = false));
-    const result = report(dev, { ...fixtureConfig(POLICIES), "balancer-deletion-protection": { ...FIXTURE_CONFIG_VALUES, environment: "production" } });
+    const dev = editInputs(
+      productionFixture({ environment: "development" }),
+      TYPES.lb,
+      "we85",
+      (i) => (i.enableDeletionProtection = false),
+    );
+    const result = report(dev, {
+      ...fixtureConfig(POLICIES),
+      "balancer-deletion-protection": { ...FIXTURE_CONFIG_VALUES, environment: "production" },
+    });
     expect(mandatoryViolations(result).map((v) => v.policy)).toEqual(["balancer-deletion-protection"]);
   });
 });
@@ -82,6 +105,13 @@ describe("the catalog", () => {
       expect(p.description).toMatch(/^Checks that /);
       expect(p.enforcementLevel).toBe("mandatory");
     }
-    expect(names).toEqual(expect.arrayContaining(["production-requires-balancers", "sticky-cookie-matches-application", "balancer-under-site-domain", "alb-quotas-respected"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "production-requires-balancers",
+        "sticky-cookie-matches-application",
+        "balancer-under-site-domain",
+        "alb-quotas-respected",
+      ]),
+    );
   });
 });

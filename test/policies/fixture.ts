@@ -91,21 +91,79 @@ export function stageScript(content: string): string {
 export function productionFixture(options: FixtureOptions = {}): MockRun {
   const b = new Builder();
   const env = options.environment ?? "production";
-  b.add(T.provider, "aws", { region: "eu-west-1", defaultTags: JSON.stringify({ tags: { owner: "contact-centre-platform", "genesys:environment": env, "managed-by": "pulumi" } }) });
-  const subnet = (name: string, az: string) => b.add(T.subnet, name, { vpcId: "vpc-1", cidrBlock: "10.50.0.0/24", availabilityZone: az });
+  b.add(T.provider, "aws", {
+    region: "eu-west-1",
+    defaultTags: JSON.stringify({
+      tags: { owner: "contact-centre-platform", "genesys:environment": env, "managed-by": "pulumi" },
+    }),
+  });
+  const subnet = (name: string, az: string) =>
+    b.add(T.subnet, name, { vpcId: "vpc-1", cidrBlock: "10.50.0.0/24", availabilityZone: az });
   const publicSubnets = [subnet("public-eu-west-1a", "eu-west-1a"), subnet("public-eu-west-1b", "eu-west-1b")];
   const privateSubnets = [subnet("private-eu-west-1a", "eu-west-1a"), subnet("private-eu-west-1b", "eu-west-1b")];
 
   const sg = (name: string, parent: Ref) => b.add(T.sg, name, { vpcId: "vpc-1", description: name }, parent);
   const allow = (name: string, group: Ref, port: number, source: { cidr: string } | { group: Ref }, parent: Ref) =>
-    b.add(T.ingress, name, { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, ...("cidr" in source ? { cidrIpv4: source.cidr } : { referencedSecurityGroupId: source.group.id }) }, parent);
+    b.add(
+      T.ingress,
+      name,
+      {
+        securityGroupId: group.id,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        ...("cidr" in source ? { cidrIpv4: source.cidr } : { referencedSecurityGroupId: source.group.id }),
+      },
+      parent,
+    );
   const node = (name: string, group: Ref, i: number, parent: Ref, tags: Record<string, string> = {}) =>
-    b.add(T.instance, name, { ami: "ami-0abc1234def567890", instanceType: "m5.large", subnetId: privateSubnets[i % 2].id, vpcSecurityGroupIds: [group.id], tags: { Name: name, ...tags } }, parent);
-  const targetGroup = (name: string, port: number, parent: Ref, stickiness?: Record<string, unknown>, tags: Record<string, string> = {}) =>
-    b.add(T.tg, name, { port, protocol: "HTTP", targetType: "instance", vpcId: "vpc-1", healthCheck: { path: "/", protocol: "HTTP" }, stickiness: stickiness ?? { enabled: false, type: "lb_cookie" }, tags }, parent);
-  const attach = (tg: Ref, target: Ref, port: number, parent: Ref) => b.add(T.attachment, `${tg.key.split("::")[1]}-${target.key.split("::")[1]}`, { targetGroupArn: tg.arn, targetId: target.id, port }, parent);
+    b.add(
+      T.instance,
+      name,
+      {
+        ami: "ami-0abc1234def567890",
+        instanceType: "m5.large",
+        subnetId: privateSubnets[i % 2].id,
+        vpcSecurityGroupIds: [group.id],
+        tags: { Name: name, ...tags },
+      },
+      parent,
+    );
+  const targetGroup = (
+    name: string,
+    port: number,
+    parent: Ref,
+    stickiness?: Record<string, unknown>,
+    tags: Record<string, string> = {},
+  ) =>
+    b.add(
+      T.tg,
+      name,
+      {
+        port,
+        protocol: "HTTP",
+        targetType: "instance",
+        vpcId: "vpc-1",
+        healthCheck: { path: "/", protocol: "HTTP" },
+        stickiness: stickiness ?? { enabled: false, type: "lb_cookie" },
+        tags,
+      },
+      parent,
+    );
+  const attach = (tg: Ref, target: Ref, port: number, parent: Ref) =>
+    b.add(
+      T.attachment,
+      `${tg.key.split("::")[1]}-${target.key.split("::")[1]}`,
+      { targetGroupArn: tg.arn, targetId: target.id, port },
+      parent,
+    );
   const rule = (name: string, listener: Ref, priority: number, conditions: unknown[], tg: Ref, parent: Ref) =>
-    b.add(T.rule, name, { listenerArn: listener.arn, priority, conditions, actions: [{ type: "forward", targetGroupArn: tg.arn }] }, parent);
+    b.add(
+      T.rule,
+      name,
+      { listenerArn: listener.arn, priority, conditions, actions: [{ type: "forward", targetGroupArn: tg.arn }] },
+      parent,
+    );
   const alb = (name: string, host: string, defaultGroup: Ref | undefined, parent: Ref) => {
     const group = sg(`${name}-alb`, parent);
     allow(`${name}-alb-https`, group, 443, { cidr: "0.0.0.0/0" }, parent);
@@ -127,16 +185,56 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
       },
       parent,
     );
-    const https = b.add(T.listener, `${name}-https`, { loadBalancerArn: lb.arn, port: 443, protocol: "HTTPS", sslPolicy: TLS_POLICY, certificateArn: CERTIFICATE, defaultActions: [defaultGroup ? { type: "forward", targetGroupArn: defaultGroup.arn } : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } }] }, parent);
-    b.add(T.listener, `${name}-http`, { loadBalancerArn: lb.arn, port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] }, parent);
-    b.add(T.record, name, { zoneId: "Z0123456789ABCDEFGHIJ", name: host, type: "A", aliases: [{ name: lb.dnsName, zoneId: "Z32O12XQLNTSW2", evaluateTargetHealth: true }] }, parent);
+    const https = b.add(
+      T.listener,
+      `${name}-https`,
+      {
+        loadBalancerArn: lb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: TLS_POLICY,
+        certificateArn: CERTIFICATE,
+        defaultActions: [
+          defaultGroup
+            ? { type: "forward", targetGroupArn: defaultGroup.arn }
+            : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } },
+        ],
+      },
+      parent,
+    );
+    b.add(
+      T.listener,
+      `${name}-http`,
+      {
+        loadBalancerArn: lb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      },
+      parent,
+    );
+    b.add(
+      T.record,
+      name,
+      {
+        zoneId: "Z0123456789ABCDEFGHIJ",
+        name: host,
+        type: "A",
+        aliases: [{ name: lb.dnsName, zoneId: "Z32O12XQLNTSW2", evaluateTargetHealth: true }],
+      },
+      parent,
+    );
     return { lb, https, group };
   };
 
   // Web Engagement 8.5: a cluster target group sticky on GWROUTEID, and per-node rules on the cookie.
   const we85 = b.add("genesys:webengagement:WebEngagement85Cluster", "we85", {});
   const we85Nodes = sg("we85-nodes", we85);
-  const we85Cluster = targetGroup("we85-cluster", 9081, we85, { enabled: true, type: "app_cookie", cookieName: "GWROUTEID" });
+  const we85Cluster = targetGroup("we85-cluster", 9081, we85, {
+    enabled: true,
+    type: "app_cookie",
+    cookieName: "GWROUTEID",
+  });
   const we85Alb = alb("we85", "gwe.example.com", we85Cluster, we85);
   allow("we85-nodes-from-alb", we85Nodes, 9081, { group: we85Alb.group }, we85);
   allow("we85-nodes-ssh", we85Nodes, 22, { cidr: ADMIN_CIDR }, we85);
@@ -145,17 +243,37 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
     const perNode = targetGroup(`we85-${key}`, 9081, we85);
     attach(we85Cluster, n, 9081, we85);
     attach(perNode, n, 9081, we85);
-    rule(`we85-${key}`, we85Alb.https, 10 + i, [{ httpHeader: { httpHeaderName: "Cookie", values: [`*GWROUTEID=.${key}*`] } }], perNode, we85);
+    rule(
+      `we85-${key}`,
+      we85Alb.https,
+      10 + i,
+      [{ httpHeader: { httpHeaderName: "Cookie", values: [`*GWROUTEID=.${key}*`] } }],
+      perNode,
+      we85,
+    );
   });
 
   // Web Engagement 8.1: a frontend balancer (URL parameter) and a backend balancer (balancer cookie).
   const we81 = b.add("genesys:webengagement:WebEngagement81Cluster", "we81", {});
   for (const tier of ["frontend", "backend"] as const) {
     const nodes = sg(`we81-${tier}-nodes`, we81);
-    const tg = targetGroup(`we81-${tier}`, tier === "frontend" ? 8081 : 9081, we81, tier === "backend" ? { enabled: true, type: "lb_cookie", cookieDuration: 86400 } : undefined, { "genesys:tier": tier });
+    const tg = targetGroup(
+      `we81-${tier}`,
+      tier === "frontend" ? 8081 : 9081,
+      we81,
+      tier === "backend" ? { enabled: true, type: "lb_cookie", cookieDuration: 86400 } : undefined,
+      { "genesys:tier": tier },
+    );
     const { group } = alb(`we81-${tier}`, `gwe81${tier === "backend" ? "-backend" : ""}.example.com`, tg, we81);
     allow(`we81-${tier}-from-alb`, nodes, tier === "frontend" ? 8081 : 9081, { group }, we81);
-    [1, 2].forEach((i) => attach(tg, node(`we81-${tier}-${i}`, nodes, i, we81, { "genesys:tier": tier }), tier === "frontend" ? 8081 : 9081, we81));
+    [1, 2].forEach((i) =>
+      attach(
+        tg,
+        node(`we81-${tier}-${i}`, nodes, i, we81, { "genesys:tier": tier }),
+        tier === "frontend" ? 8081 : 9081,
+        we81,
+      ),
+    );
   }
 
   // Co-browse: round robin for new sessions; rules on gcbSessionServer and co-browse-node-id pin them to their node.
@@ -169,18 +287,57 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
     attach(cbGroup, n, 8700, cobrowse);
     const perNode = targetGroup(`cobrowse-${key}`, 8700, cobrowse);
     attach(perNode, n, 8700, cobrowse);
-    rule(`cobrowse-${key}`, cbAlb.https, 20 + i, [{ queryStrings: [{ key: "co-browse-node-id", value: String(i + 1) }] }], perNode, cobrowse);
-    rule(`cobrowse-${key}-cookie`, cbAlb.https, 30 + i, [{ httpHeader: { httpHeaderName: "Cookie", values: [`gcbSessionServer=${i + 1}`, `gcbSessionServer=${i + 1};*`] } }], perNode, cobrowse);
+    rule(
+      `cobrowse-${key}`,
+      cbAlb.https,
+      20 + i,
+      [{ queryStrings: [{ key: "co-browse-node-id", value: String(i + 1) }] }],
+      perNode,
+      cobrowse,
+    );
+    rule(
+      `cobrowse-${key}-cookie`,
+      cbAlb.https,
+      30 + i,
+      [
+        {
+          httpHeader: {
+            httpHeaderName: "Cookie",
+            values: [`gcbSessionServer=${i + 1}`, `gcbSessionServer=${i + 1};*`],
+          },
+        },
+      ],
+      perNode,
+      cobrowse,
+    );
   });
 
   // Interaction Recording: per tenant and service, target groups tagged with their tenant.
   const recording = b.add("genesys:recording:RecordingTenants", "recording", {});
   const recNodes = sg("recording-nodes", recording);
   const services = [
-    { tenant: "t1", service: "rws", port: 8080, paths: ["/t1/api*", "/t1/internal-api*"], stickiness: { enabled: true, type: "lb_cookie", cookieDuration: 3600 } },
+    {
+      tenant: "t1",
+      service: "rws",
+      port: 8080,
+      paths: ["/t1/api*", "/t1/internal-api*"],
+      stickiness: { enabled: true, type: "lb_cookie", cookieDuration: 3600 },
+    },
     { tenant: "t1", service: "rp", port: 8889, paths: ["/t1/rp/api*"] },
-    { tenant: "t1", service: "rcs", port: 8008, paths: ["/t1/rcs*"], stickiness: { enabled: true, type: "app_cookie", cookieName: "JSESSIONID" } },
-    { tenant: "t2", service: "rws", port: 8080, paths: ["/t2/api*", "/t2/internal-api*"], stickiness: { enabled: true, type: "lb_cookie", cookieDuration: 3600 } },
+    {
+      tenant: "t1",
+      service: "rcs",
+      port: 8008,
+      paths: ["/t1/rcs*"],
+      stickiness: { enabled: true, type: "app_cookie", cookieName: "JSESSIONID" },
+    },
+    {
+      tenant: "t2",
+      service: "rws",
+      port: 8080,
+      paths: ["/t2/api*", "/t2/internal-api*"],
+      stickiness: { enabled: true, type: "lb_cookie", cookieDuration: 3600 },
+    },
   ];
   if (options.recordingBalancer === "httpdHaPair") {
     const pair = b.add("genesys:httpd:HttpdHaPair", "pair", {});
@@ -189,7 +346,12 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
     allow("pair-ssh", hosts, 22, { cidr: ADMIN_CIDR }, pair);
     for (const key of ["ip1", "ip2"]) {
       node(`pair-${key}`, hosts, 0, pair);
-      b.add(T.command, `pair-provisioning-${key}-stage-conf-httpd.conf`, { create: stageScript(PAIR_SITE), connection: { host: "10.50.1.5", user: "ec2-user" } }, pair);
+      b.add(
+        T.command,
+        `pair-provisioning-${key}-stage-conf-httpd.conf`,
+        { create: stageScript(PAIR_SITE), connection: { host: "10.50.1.5", user: "ec2-user" } },
+        pair,
+      );
     }
     for (const port of [8080, 8889, 8008]) allow(`pair-to-recording-${port}`, recNodes, port, { group: hosts }, pair);
     for (const s of services) [1, 2].forEach((i) => node(`${s.tenant}${s.service}${i}`, recNodes, i, recording));
@@ -197,10 +359,20 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
     // Only tenant paths reach a tenant: the default action answers 404.
     const recAlb = alb("recording", "recording.example.com", undefined, recording);
     services.forEach((s, i) => {
-      const tg = targetGroup(`recording-${s.tenant}-${s.service}`, s.port, recording, s.stickiness, { "genesys:tenant": s.tenant, "genesys:service": s.service });
+      const tg = targetGroup(`recording-${s.tenant}-${s.service}`, s.port, recording, s.stickiness, {
+        "genesys:tenant": s.tenant,
+        "genesys:service": s.service,
+      });
       allow(`recording-${s.tenant}-${s.service}-from-alb`, recNodes, s.port, { group: recAlb.group }, recording);
       [1, 2].forEach((n) => attach(tg, node(`${s.tenant}${s.service}${n}`, recNodes, n, recording), s.port, recording));
-      rule(`recording-${s.tenant}-${s.service}`, recAlb.https, 100 + i, [{ pathPattern: { values: s.paths } }], tg, recording);
+      rule(
+        `recording-${s.tenant}-${s.service}`,
+        recAlb.https,
+        100 + i,
+        [{ pathPattern: { values: s.paths } }],
+        tg,
+        recording,
+      );
     });
   }
   return { resources: b.resources, outputs: {} };
@@ -218,7 +390,12 @@ export function report(run: MockRun, config: PackConfig): PolicyReport {
 }
 
 /** A copy of the run with one resource's inputs changed. */
-export function editInputs(run: MockRun, type: string, name: string, edit: (inputs: Record<string, unknown>) => void): MockRun {
+export function editInputs(
+  run: MockRun,
+  type: string,
+  name: string,
+  edit: (inputs: Record<string, unknown>) => void,
+): MockRun {
   let found = false;
   const resources = run.resources.map((r) => {
     if (r.type !== type || r.name !== name) return r;
@@ -237,7 +414,11 @@ export function withoutResources(run: MockRun, drop: (r: RegisteredResource) => 
 
 /** Messages one policy reports on a run, with the fixture's pack config. */
 export function messagesOf(run: MockRun, policy: string): string[] {
-  const result = runPolicies("prod", policyResources(run, "prod"), Object.fromEntries([[policy, FIXTURE_CONFIG_VALUES]]));
+  const result = runPolicies(
+    "prod",
+    policyResources(run, "prod"),
+    Object.fromEntries([[policy, FIXTURE_CONFIG_VALUES]]),
+  );
   return result.violations.filter((v) => v.policy === policy).map((v) => v.message);
 }
 

@@ -30,7 +30,10 @@ function packGraph(entry: string): Map<string, string[]> {
     const file = queue.pop() as string;
     if (graph.has(file)) continue;
     const specifiers = importsOf(file);
-    graph.set(file, specifiers.filter((s) => !s.startsWith(".") && !s.startsWith("node:")));
+    graph.set(
+      file,
+      specifiers.filter((s) => !s.startsWith(".") && !s.startsWith("node:")),
+    );
     for (const s of specifiers.filter((x) => x.startsWith("."))) queue.push(resolve(dirname(file), `${s}.ts`));
   }
   return graph;
@@ -38,9 +41,15 @@ function packGraph(entry: string): Map<string, string[]> {
 
 describe("the pack's import graph", () => {
   it("reaches outside policies/ only modules that import no package, so policies/node_modules suffices", () => {
-    const outside = [...packGraph(join(root, "policies/index.ts")).entries()].filter(([file]) => !file.startsWith(join(root, "policies/")));
+    const outside = [...packGraph(join(root, "policies/index.ts")).entries()].filter(
+      ([file]) => !file.startsWith(join(root, "policies/")),
+    );
     expect(outside.length).toBeGreaterThan(3);
-    expect(outside.filter(([, packages]) => packages.length > 0).map(([file, packages]) => `${relative(root, file)}: ${packages.join(", ")}`)).toEqual([]);
+    expect(
+      outside
+        .filter(([, packages]) => packages.length > 0)
+        .map(([file, packages]) => `${relative(root, file)}: ${packages.join(", ")}`),
+    ).toEqual([]);
   });
 
   it("would see the defect of importing the model's schema (zod) from a policy", () => {
@@ -55,9 +64,14 @@ describe("the pack installed and started on its own", () => {
   const output: string[] = [];
 
   beforeAll(async () => {
-    const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" });
+    const listed = spawnSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(listed.status).toBe(0);
-    for (const file of listed.stdout.split("\0").filter((f) => f && !f.includes("node_modules/") && existsSync(join(root, f)))) {
+    for (const file of listed.stdout
+      .split("\0")
+      .filter((f) => f && !f.includes("node_modules/") && existsSync(join(root, f)))) {
       mkdirSync(dirname(join(copy, file)), { recursive: true });
       copyFileSync(join(root, file), join(copy, file));
     }
@@ -77,7 +91,10 @@ describe("the pack installed and started on its own", () => {
   it("starts as the CLI starts it and announces every policy", async () => {
     const packRequire = createRequire(join(packDir, "package.json"));
     const pulumiRequire = createRequire(packRequire.resolve("@pulumi/pulumi/package.json"));
-    pack = spawn(process.execPath, [packRequire.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+    pack = spawn(process.execPath, [packRequire.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], {
+      cwd: packDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     pack.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
     pack.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
     const deadline = Date.now() + 150_000;
@@ -94,7 +111,9 @@ describe("the pack installed and started on its own", () => {
     const Empty: any = pulumiRequire("google-protobuf/google/protobuf/empty_pb").Empty;
     const client = new services.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     try {
-      const info: any = await new Promise((done, fail) => client.getAnalyzerInfo(new Empty(), (error: Error | null, r: unknown) => (error ? fail(error) : done(r))));
+      const info: any = await new Promise((done, fail) =>
+        client.getAnalyzerInfo(new Empty(), (error: Error | null, r: unknown) => (error ? fail(error) : done(r))),
+      );
       expect(info.getPoliciesList().map((p: any) => p.getName())).toEqual(POLICIES.map((p) => p.name));
     } finally {
       client.close();

@@ -40,15 +40,25 @@ async function ensurePackDependencies(): Promise<void> {
 }
 
 function call<T>(method: string, request: unknown): Promise<T> {
-  return new Promise((done, fail) => client[method](request, (error: Error | null, response: T) => (error ? fail(error) : done(response))));
+  return new Promise((done, fail) =>
+    client[method](request, (error: Error | null, response: T) => (error ? fail(error) : done(response))),
+  );
 }
 
 /** Props as a preview of a new stack has them: references to other resources unknown. */
-function previewProps(props: Readonly<Record<string, unknown>>, references: ReadonlySet<string>): Record<string, unknown> {
+function previewProps(
+  props: Readonly<Record<string, unknown>>,
+  references: ReadonlySet<string>,
+): Record<string, unknown> {
   const blank = (value: unknown): unknown => {
     if (typeof value === "string") return references.has(value) ? UNKNOWN_STRING : value;
     if (Array.isArray(value)) return value.map(blank);
-    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, blank(v)]));
+    if (value !== null && typeof value === "object")
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, blank(v)]),
+      );
     return value;
   };
   return blank(props) as Record<string, unknown>;
@@ -66,7 +76,11 @@ function providerOf(resources: readonly PolicyResource[], references: ReadonlySe
 
 function toAnalyzerResources(run: MockRun) {
   const resources = policyResources(run, "prod");
-  const references = new Set(run.resources.flatMap((r) => [r.id, r.state.arn, r.state.dnsName]).filter((v): v is string => typeof v === "string" && v.length > 0));
+  const references = new Set(
+    run.resources
+      .flatMap((r) => [r.id, r.state.arn, r.state.dnsName])
+      .filter((v): v is string => typeof v === "string" && v.length > 0),
+  );
   const provider = providerOf(resources, references);
   return resources.map((r) => {
     const message = new proto.AnalyzerResource();
@@ -96,7 +110,12 @@ interface Diagnostic {
 
 function diagnostics(response: any): Diagnostic[] {
   const levels = Object.fromEntries(Object.entries(proto.EnforcementLevel).map(([k, v]) => [v, k.toLowerCase()]));
-  return response.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), level: levels[d.getEnforcementlevel()], urn: d.getUrn(), message: d.getMessage() }));
+  return response.getDiagnosticsList().map((d: any) => ({
+    policy: d.getPolicyname(),
+    level: levels[d.getEnforcementlevel()],
+    urn: d.getUrn(),
+    message: d.getMessage(),
+  }));
 }
 
 async function analyzeStack(run: MockRun): Promise<Diagnostic[]> {
@@ -139,7 +158,8 @@ async function packPort(timeoutMs: number): Promise<string> {
     const port = /^(\d+)\s*$/m.exec(packOutput.join(""))?.[1];
     if (port) return port;
     if (pack?.exitCode !== null) throw new Error(`the policy pack exited: ${packOutput.join("")}`);
-    if (Date.now() > deadline) throw new Error(`the policy pack printed no port within ${timeoutMs} ms: ${packOutput.join("")}`);
+    if (Date.now() > deadline)
+      throw new Error(`the policy pack printed no port within ${timeoutMs} ms: ${packOutput.join("")}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -154,7 +174,10 @@ beforeAll(async () => {
   Struct = pulumiRequire("google-protobuf/google/protobuf/struct_pb").Struct;
   Empty = pulumiRequire("google-protobuf/google/protobuf/empty_pb").Empty;
   // The engine starts a nodejs policy pack exactly so: run-policy-pack <engine address> <pack dir>, in the pack dir.
-  pack = spawn(process.execPath, [packRequire.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+  pack = spawn(process.execPath, [packRequire.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:1", "."], {
+    cwd: packDir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   pack.stdout?.on("data", (chunk: Buffer) => packOutput.push(chunk.toString()));
   pack.stderr?.on("data", (chunk: Buffer) => packOutput.push(chunk.toString()));
   const port = await packPort(110_000);
@@ -169,14 +192,31 @@ afterAll(() => {
 
 describe("policy pack under the analyzer protocol", () => {
   it("policies/index.ts type-checks against @pulumi/policy", async () => {
-    await expect(exec(join(root, "node_modules/.bin/tsc"), ["--noEmit", "-p", join(packDir, "tsconfig.json")], { cwd: root, timeout: 120_000 })).resolves.toBeDefined();
+    await expect(
+      exec(join(root, "node_modules/.bin/tsc"), ["--noEmit", "-p", join(packDir, "tsconfig.json")], {
+        cwd: root,
+        timeout: 120_000,
+      }),
+    ).resolves.toBeDefined();
   });
 
   it("announces every catalog policy, mandatory by default, with the shared config schema", async () => {
     const info: any = await call("getAnalyzerInfo", new Empty());
     expect(info.getName()).toBe("genesys-load-balancing");
-    const policies = info.getPoliciesList().map((p: any) => [p.getName(), p.getEnforcementlevel(), Object.keys(p.getConfigschema().getProperties().toJavaScript()).sort()]);
-    expect(policies).toEqual(POLICIES.map((p) => [p.name, proto.EnforcementLevel.MANDATORY, ["adminCidr", "environment", "screenRecordingAgents", "siteDomain"]]));
+    const policies = info
+      .getPoliciesList()
+      .map((p: any) => [
+        p.getName(),
+        p.getEnforcementlevel(),
+        Object.keys(p.getConfigschema().getProperties().toJavaScript()).sort(),
+      ]);
+    expect(policies).toEqual(
+      POLICIES.map((p) => [
+        p.name,
+        proto.EnforcementLevel.MANDATORY,
+        ["adminCidr", "environment", "screenRecordingAgents", "siteDomain"],
+      ]),
+    );
   });
 
   it("passes the production stack during a preview, with no policy skipped for unknown values", async () => {
@@ -189,25 +229,35 @@ describe("policy pack under the analyzer protocol", () => {
     try {
       expect(await analyzeStack(run)).toEqual([]);
       const noBalancer = withoutResources(run, (r) => r.type === TYPES.lb && r.name === "gwe85");
-      expect((await analyzeStack(noBalancer)).filter((d) => d.level === "mandatory").map((d) => d.policy)).toContain("production-requires-balancers");
+      expect((await analyzeStack(noBalancer)).filter((d) => d.level === "mandatory").map((d) => d.policy)).toContain(
+        "production-requires-balancers",
+      );
     } finally {
       await configure(baseConfig);
     }
   }, 120_000);
 
   it("rejects a production stack without the Web Engagement 8.5 balancer with a mandatory diagnostic", async () => {
-    const noBalancer = withoutResources(productionFixture(), (r) => ([TYPES.lb, TYPES.listener, TYPES.rule] as string[]).includes(r.type) && r.name.startsWith("we85"));
+    const noBalancer = withoutResources(
+      productionFixture(),
+      (r) => ([TYPES.lb, TYPES.listener, TYPES.rule] as string[]).includes(r.type) && r.name.startsWith("we85"),
+    );
     const found = (await analyzeStack(noBalancer)).filter((d) => d.policy === "production-requires-balancers");
     expect(found).toContainEqual({
       policy: "production-requires-balancers",
       level: "mandatory",
       urn: "urn:pulumi:prod::genesys::genesys:webengagement:WebEngagement85Cluster::we85",
-      message: expect.stringContaining('A production stack must put every Web Engagement 8.5 node behind a load balancer (nodes without one: "we85-GWE_Node_1", "we85-GWE_Node_2").'),
+      message: expect.stringContaining(
+        'A production stack must put every Web Engagement 8.5 node behind a load balancer (nodes without one: "we85-GWE_Node_1", "we85-GWE_Node_2").',
+      ),
     });
   });
 
   it("reports the same stack tagged development as advisory only", async () => {
-    const dev = withoutResources(productionFixture({ environment: "development" }), (r) => ([TYPES.lb, TYPES.listener, TYPES.rule] as string[]).includes(r.type) && r.name.startsWith("we85"));
+    const dev = withoutResources(
+      productionFixture({ environment: "development" }),
+      (r) => ([TYPES.lb, TYPES.listener, TYPES.rule] as string[]).includes(r.type) && r.name.startsWith("we85"),
+    );
     const found = await analyzeStack(dev);
     expect(found.map((d) => d.policy)).toContain("production-requires-balancers");
     expect(new Set(found.map((d) => d.level))).toEqual(new Set(["advisory"]));
@@ -216,16 +266,30 @@ describe("policy pack under the analyzer protocol", () => {
   it("checks a resource before it exists: deletion protection off is mandatory in production, advisory in development", async () => {
     const relax = (run: MockRun) => editInputs(run, TYPES.lb, "cobrowse", (i) => (i.enableDeletionProtection = false));
     expect(await analyzeResource(relax(productionFixture()), TYPES.lb, "cobrowse")).toEqual([
-      { policy: "balancer-deletion-protection", level: "mandatory", urn: "urn:pulumi:prod::genesys::genesys:cobrowse:CobrowseCluster$aws:lb/loadBalancer:LoadBalancer::cobrowse", message: expect.stringContaining("A production load balancer must set enableDeletionProtection: true.") },
+      {
+        policy: "balancer-deletion-protection",
+        level: "mandatory",
+        urn: "urn:pulumi:prod::genesys::genesys:cobrowse:CobrowseCluster$aws:lb/loadBalancer:LoadBalancer::cobrowse",
+        message: expect.stringContaining("A production load balancer must set enableDeletionProtection: true."),
+      },
     ]);
-    expect((await analyzeResource(relax(productionFixture({ environment: "development" })), TYPES.lb, "cobrowse")).map((d) => d.level)).toEqual(["advisory"]);
+    expect(
+      (await analyzeResource(relax(productionFixture({ environment: "development" })), TYPES.lb, "cobrowse")).map(
+        (d) => d.level,
+      ),
+    ).toEqual(["advisory"]);
   });
 
   it("takes a per-policy enforcementLevel from the pack config", async () => {
-    await configure({ ...baseConfig, "balancer-deletion-protection": { ...FIXTURE_CONFIG_VALUES, enforcementLevel: "advisory" } });
+    await configure({
+      ...baseConfig,
+      "balancer-deletion-protection": { ...FIXTURE_CONFIG_VALUES, enforcementLevel: "advisory" },
+    });
     try {
       const run = editInputs(productionFixture(), TYPES.lb, "cobrowse", (i) => (i.enableDeletionProtection = false));
-      expect((await analyzeResource(run, TYPES.lb, "cobrowse")).map((d) => [d.policy, d.level])).toEqual([["balancer-deletion-protection", "advisory"]]);
+      expect((await analyzeResource(run, TYPES.lb, "cobrowse")).map((d) => [d.policy, d.level])).toEqual([
+        ["balancer-deletion-protection", "advisory"],
+      ]);
     } finally {
       await configure(baseConfig);
     }

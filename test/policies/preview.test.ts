@@ -11,13 +11,25 @@ import { evaluateResourcePolicy, evaluateStackPolicy } from "../../policies/eval
 import type { PolicyResource, StackPolicy } from "../../policies/policy";
 import { sshOnlyFromAdminCidr } from "../../policies/rules/admin-surface";
 import { UNKNOWN_OUTPUT, type MockRun } from "../../tools/mock-run";
-import { loadPackConfig, policyResources, previewProps, runPolicies, type PolicyReport } from "../../tools/policy-report";
+import {
+  loadPackConfig,
+  policyResources,
+  previewProps,
+  runPolicies,
+  type PolicyReport,
+} from "../../tools/policy-report";
 import { runStack } from "../support/program";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 
 function previewResource(type: string, name: string, inputs: Record<string, unknown>): PolicyResource {
-  return { type, name, urn: `urn:pulumi:prod::genesys::${type}::${name}`, props: previewProps(inputs), propertyDependencies: {} };
+  return {
+    type,
+    name,
+    urn: `urn:pulumi:prod::genesys::${type}::${name}`,
+    props: previewProps(inputs),
+    propertyDependencies: {},
+  };
 }
 
 describe("a preview of the prod stack", () => {
@@ -31,7 +43,9 @@ describe("a preview of the prod stack", () => {
   it("registers every resource with an unknown id, and its outputs resolve to 'known after deployment' without waiting on applies", () => {
     expect(run.resources.length).toBeGreaterThan(200);
     expect(run.resources.filter((r) => r.custom && r.id !== "")).toEqual([]);
-    const addressed = run.resources.filter((r) => r.type === "aws:ec2/instance:Instance" && r.inputs.privateIp === undefined);
+    const addressed = run.resources.filter(
+      (r) => r.type === "aws:ec2/instance:Instance" && r.inputs.privateIp === undefined,
+    );
     expect(addressed.length).toBeGreaterThan(10);
     expect(addressed.filter((r) => r.state.privateIp !== undefined)).toEqual([]);
     expect(JSON.stringify(run.outputs)).toContain(UNKNOWN_OUTPUT);
@@ -53,7 +67,12 @@ describe("a preview of the prod stack", () => {
 });
 
 describe("a policy meeting an unknown input", () => {
-  const sshFromUnknown = previewResource(INGRESS, "pair-ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: pulumi.unknown });
+  const sshFromUnknown = previewResource(INGRESS, "pair-ssh", {
+    ipProtocol: "tcp",
+    fromPort: 22,
+    toPort: 22,
+    cidrIpv4: pulumi.unknown,
+  });
 
   it("ssh-only-from-admin-cidr would have passed an SSH rule whose source is unknown; it is now reported not evaluated", () => {
     const context = { kind: "production" as const, adminCidr: "10.0.0.0/8" };
@@ -65,13 +84,35 @@ describe("a policy meeting an unknown input", () => {
   });
 
   it("still judges a rule whose source is known, before it is created", () => {
-    const open = previewResource(INGRESS, "open-ssh", { ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/1", securityGroupId: pulumi.unknown });
+    const open = previewResource(INGRESS, "open-ssh", {
+      ipProtocol: "tcp",
+      fromPort: 22,
+      toPort: 22,
+      cidrIpv4: "0.0.0.0/1",
+      securityGroupId: pulumi.unknown,
+    });
     const found = evaluateResourcePolicy(sshOnlyFromAdminCidr, open, { kind: "production", adminCidr: "10.0.0.0/8" });
-    expect(found).toEqual({ violations: [{ message: `A production stack must allow SSH only from the administration CIDR 10.0.0.0/8 (${INGRESS} "open-ssh" allows 0.0.0.0/1).`, resource: open }], notEvaluated: [] });
+    expect(found).toEqual({
+      violations: [
+        {
+          message: `A production stack must allow SSH only from the administration CIDR 10.0.0.0/8 (${INGRESS} "open-ssh" allows 0.0.0.0/1).`,
+          resource: open,
+        },
+      ],
+      notEvaluated: [],
+    });
   });
 
   it("a policy that touches an unknown value directly is not evaluated, as the SDK's proxy makes it", () => {
-    const direct: StackPolicy = { name: "direct", description: "Checks that…", enforcementLevel: "mandatory", kind: "stack", check: (rs) => (String(rs[0].props.cidrIpv4).startsWith("0.") ? [{ message: "open" }] : []) };
-    expect(evaluateStackPolicy(direct, [sshFromUnknown], { kind: "production" }).notEvaluated).toEqual([{ notEvaluated: "value at .cidrIpv4 can't be known during preview", resource: undefined }]);
+    const direct: StackPolicy = {
+      name: "direct",
+      description: "Checks that…",
+      enforcementLevel: "mandatory",
+      kind: "stack",
+      check: (rs) => (String(rs[0].props.cidrIpv4).startsWith("0.") ? [{ message: "open" }] : []),
+    };
+    expect(evaluateStackPolicy(direct, [sshFromUnknown], { kind: "production" }).notEvaluated).toEqual([
+      { notEvaluated: "value at .cidrIpv4 can't be known during preview", resource: undefined },
+    ]);
   });
 });

@@ -32,21 +32,29 @@ async function ruleFailure(register: () => void): Promise<AwsInputRuleError> {
 }
 
 describe("the stack files under the strict mocks", () => {
-  it.each(["dev", "prod"])("%s registers nothing AWS or pulumi-aws would reject, and auto-names what sets no name", async (stack) => {
-    const run = await runStack(stack);
-    for (const r of [...ofType(run, TG), ...ofType(run, LB)]) {
-      expect(String(r.inputs.name).length).toBeLessThanOrEqual(32);
-      expect(r.state.name).toBe(r.inputs.name);
-    }
-    const [alb] = ofType(run, LB);
-    // The DNS name AWS gives a balancer starts with its AWS name, the auto-name.
-    expect(String(alb.state.dnsName).replace(/^internal-/, "")).toMatch(new RegExp(`^${String(alb.inputs.name)}-\\d+\\.`));
-  });
+  it.each(["dev", "prod"])(
+    "%s registers nothing AWS or pulumi-aws would reject, and auto-names what sets no name",
+    async (stack) => {
+      const run = await runStack(stack);
+      for (const r of [...ofType(run, TG), ...ofType(run, LB)]) {
+        expect(String(r.inputs.name).length).toBeLessThanOrEqual(32);
+        expect(r.state.name).toBe(r.inputs.name);
+      }
+      const [alb] = ofType(run, LB);
+      // The DNS name AWS gives a balancer starts with its AWS name, the auto-name.
+      expect(String(alb.state.dnsName).replace(/^internal-/, "")).toMatch(
+        new RegExp(`^${String(alb.inputs.name)}-\\d+\\.`),
+      );
+    },
+  );
 
   it("gives the Web Engagement 8.1 frontend node target groups explicit names that fit, and keeps every resource name", async () => {
     const run = await runStack("prod");
     const names = ofType(run, TG).map((r) => [r.name, r.inputs.name]);
-    expect(names).toContainEqual(["gwe81-frontend-node-GWE-FE-1", expect.stringMatching(/^gwe81-frontend-node-GWE-[0-9a-f]{7}$/)]);
+    expect(names).toContainEqual([
+      "gwe81-frontend-node-GWE-FE-1",
+      expect.stringMatching(/^gwe81-frontend-node-GWE-[0-9a-f]{7}$/),
+    ]);
     expect(names).toContainEqual(["gwe85-cluster", expect.stringMatching(/^gwe85-cluster-[0-9a-f]{7}$/)]);
   });
 });
@@ -56,8 +64,17 @@ describe("planted defects fail the run, naming the resource, the input and the r
     const error = await ruleFailure(() => {
       new aws.lb.TargetGroup("gwe81-frontend-node-GWE-FE-1", { vpcId: "vpc-0abc", port: 8081, protocol: "HTTP" });
     });
-    expect(error.violations).toEqual([expect.objectContaining({ type: TG, name: "gwe81-frontend-node-GWE-FE-1", path: "name", value: expect.stringMatching(/^gwe81-frontend-node-GWE-FE-1-[0-9a-f]{7}$/) })]);
-    expect(error.message).toContain('aws:lb/targetGroup:TargetGroup "gwe81-frontend-node-GWE-FE-1": input name = "gwe81-frontend-node-GWE-FE-1-');
+    expect(error.violations).toEqual([
+      expect.objectContaining({
+        type: TG,
+        name: "gwe81-frontend-node-GWE-FE-1",
+        path: "name",
+        value: expect.stringMatching(/^gwe81-frontend-node-GWE-FE-1-[0-9a-f]{7}$/),
+      }),
+    ]);
+    expect(error.message).toContain(
+      'aws:lb/targetGroup:TargetGroup "gwe81-frontend-node-GWE-FE-1": input name = "gwe81-frontend-node-GWE-FE-1-',
+    );
     expect(error.message).toContain("is 36 characters");
     expect(error.message).toContain('aws_lb_target_group "name": AutoName("name", 32, "-")');
   });
@@ -71,8 +88,13 @@ describe("planted defects fail the run, naming the resource, the input and the r
         actions: [{ type: "forward", targetGroupArn: "arn:tg" }],
       });
     });
-    expect(error.violations.map((v) => v.path)).toEqual(["conditions[0].pathPattern.values[0]", "conditions[0].pathPattern.values[1]"]);
-    expect(error.message).toContain('aws:lb/listenerRule:ListenerRule "gwe81-frontend-GWE_FE_1-path": input conditions[0].pathPattern.values[0] = "*;gwe_route=.GWE_FE_1" contains ";"');
+    expect(error.violations.map((v) => v.path)).toEqual([
+      "conditions[0].pathPattern.values[0]",
+      "conditions[0].pathPattern.values[1]",
+    ]);
+    expect(error.message).toContain(
+      'aws:lb/listenerRule:ListenerRule "gwe81-frontend-GWE_FE_1-path": input conditions[0].pathPattern.values[0] = "*;gwe_route=.GWE_FE_1" contains ";"',
+    );
     expect(error.message).toContain("API_RuleCondition.html");
   });
 
@@ -87,22 +109,44 @@ describe("planted defects fail the run, naming the resource, the input and the r
         description: "CS Proxies of emea -> master Configuration Server",
       });
     });
-    expect(error.violations).toEqual([expect.objectContaining({ name: "framework-emea-cs-from-csproxy", path: "description", detail: 'contains ">" (position 21)' })]);
+    expect(error.violations).toEqual([
+      expect.objectContaining({
+        name: "framework-emea-cs-from-csproxy",
+        path: "description",
+        detail: 'contains ">" (position 21)',
+      }),
+    ]);
     expect(error.message).toContain("API_IpRange.html");
   });
 
   it("more than 50 tags once the provider's default tags are added", async () => {
     const error = await ruleFailure(() => {
-      const provider = new aws.Provider("tagged", { region: "eu-west-1", defaultTags: { tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`team-${i}`, "x"])) } });
-      new aws.ec2.SecurityGroup("nodes", { description: "nodes", tags: { Name: "nodes", a: "1", b: "2" } }, { provider });
+      const provider = new aws.Provider("tagged", {
+        region: "eu-west-1",
+        defaultTags: { tags: Object.fromEntries(Array.from({ length: 48 }, (_, i) => [`team-${i}`, "x"])) },
+      });
+      new aws.ec2.SecurityGroup(
+        "nodes",
+        { description: "nodes", tags: { Name: "nodes", a: "1", b: "2" } },
+        { provider },
+      );
     });
-    expect(error.violations).toEqual([expect.objectContaining({ name: "nodes", path: "tags", detail: "has 51 tags (at most 50)" })]);
+    expect(error.violations).toEqual([
+      expect.objectContaining({ name: "nodes", path: "tags", detail: "has 51 tags (at most 50)" }),
+    ]);
   });
 
   it("a resource built on a rejected one is not registered either, and the run reports the violation once", async () => {
     const error = await ruleFailure(() => {
-      const group = new aws.lb.TargetGroup("a-target-group-name-of-25c", { vpcId: "vpc-0abc", port: 80, protocol: "HTTP" });
-      new aws.lb.TargetGroupAttachment("a-target-group-name-of-25c-n1", { targetGroupArn: group.arn, targetId: "i-0abc" });
+      const group = new aws.lb.TargetGroup("a-target-group-name-of-25c", {
+        vpcId: "vpc-0abc",
+        port: 80,
+        protocol: "HTTP",
+      });
+      new aws.lb.TargetGroupAttachment("a-target-group-name-of-25c-n1", {
+        targetGroupArn: group.arn,
+        targetId: "i-0abc",
+      });
     });
     expect(error.violations).toHaveLength(1);
   });
@@ -116,7 +160,9 @@ const tokenName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/);
 
 /** Renames a map's keys to `keys` (cycled), keeping the values. */
 function rekey(map: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.values(map).map((v, i) => [keys[i % keys.length] + (i >= keys.length ? `-${i}` : ""), v]));
+  return Object.fromEntries(
+    Object.values(map).map((v, i) => [keys[i % keys.length] + (i >= keys.length ? `-${i}` : ""), v]),
+  );
 }
 
 describe("any config the schema accepts registers nothing AWS would reject", () => {
@@ -125,7 +171,11 @@ describe("any config the schema accepts registers nothing AWS would reject", () 
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom("dev", "prod"),
-        fc.uniqueArray(anyKey, { minLength: 4, maxLength: 4, comparator: (a, b) => a.toLowerCase().replace(/_/g, "-") === b.toLowerCase().replace(/_/g, "-") }),
+        fc.uniqueArray(anyKey, {
+          minLength: 4,
+          maxLength: 4,
+          comparator: (a, b) => a.toLowerCase().replace(/_/g, "-") === b.toLowerCase().replace(/_/g, "-"),
+        }),
         fc.array(appName, { minLength: 2, maxLength: 2 }),
         tenantKey,
         tokenName,
@@ -134,15 +184,24 @@ describe("any config the schema accepts registers nothing AWS would reject", () 
           const values = structuredClone(stackValues(stack)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
           const fe = values.webEngagement81.frontend;
           fe.nodes = rekey(fe.nodes, keys);
-          Object.values(fe.nodes).forEach((n, i) => Object.assign(n as object, { appName: names[i % names.length] + (i >= names.length ? `${i}` : "") }));
+          Object.values(fe.nodes).forEach((n, i) =>
+            Object.assign(n as object, { appName: names[i % names.length] + (i >= names.length ? `${i}` : "") }),
+          );
           fe.stickyParameter = parameter;
           values.webEngagement81.backend.nodes = rekey(values.webEngagement81.backend.nodes, keys);
           if (stack === "dev" && balancers) values.webEngagement81.balancer = "alb";
           values.webEngagement85.nodes = rekey(values.webEngagement85.nodes, keys);
           values.cobrowse.nodes = rekey(values.cobrowse.nodes, keys);
           const tenants = values.recording.tenants;
-          values.recording.tenants = { [tenant]: Object.values(tenants)[0], ...Object.fromEntries(Object.entries(tenants).slice(1)) };
-          if (values.framework) values.framework.sites = rekey(values.framework.sites, keys.map((k) => k.toLowerCase()));
+          values.recording.tenants = {
+            [tenant]: Object.values(tenants)[0],
+            ...Object.fromEntries(Object.entries(tenants).slice(1)),
+          };
+          if (values.framework)
+            values.framework.sites = rekey(
+              values.framework.sites,
+              keys.map((k) => k.toLowerCase()),
+            );
           const loaded = loadEnvironment({ ...rawConfig(values), ...TEST_SECRETS });
           fc.pre(loaded.environment !== undefined);
           try {

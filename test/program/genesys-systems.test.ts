@@ -41,7 +41,8 @@ describe.each([
     expect(bucket !== undefined).toBe(hardening.accessLogs);
     for (const lb of lbs) {
       expect(lb.inputs).toMatchObject({ ...SECURE, enableDeletionProtection: hardening.deletionProtection });
-      if (hardening.accessLogs) expect(lb.inputs.accessLogs).toEqual({ enabled: true, bucket: bucket?.state.bucket, prefix: lb.name });
+      if (hardening.accessLogs)
+        expect(lb.inputs.accessLogs).toEqual({ enabled: true, bucket: bucket?.state.bucket, prefix: lb.name });
       else expect(lb.inputs.accessLogs).toBeUndefined();
       expect((lb.inputs.subnets as string[]).length).toBe(stack === "prod" ? 3 : 2);
     }
@@ -53,7 +54,10 @@ describe.each([
       expect(listeners.map((l) => l.inputs.protocol).sort()).toEqual(["HTTP", "HTTPS"]);
       for (const l of listeners) {
         if (l.inputs.protocol === "HTTPS") expect(l.inputs.sslPolicy).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
-        else expect(l.inputs.defaultActions).toEqual([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+        else
+          expect(l.inputs.defaultActions).toEqual([
+            { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+          ]);
       }
     }
   });
@@ -79,7 +83,9 @@ describe.each([
       for (const rule of rules) expect(ruleLimitProblems(rule.inputs.conditions as RuleCondition[])).toEqual([]);
     }
     for (const lb of all(run(), T.lb)) {
-      const rules = listenersOf(run(), lb.name).flatMap((l) => all(run(), T.rule).filter((r) => r.inputs.listenerArn === l.state.arn));
+      const rules = listenersOf(run(), lb.name).flatMap((l) =>
+        all(run(), T.rule).filter((r) => r.inputs.listenerArn === l.state.arn),
+      );
       const groups = new Set(rules.map((r) => (r.inputs.actions as { targetGroupArn: string }[])[0].targetGroupArn));
       expect(groups.size).toBeLessThanOrEqual(ALB_QUOTAS.targetGroupsPerAlb);
       for (const arn of groups) expect(byArn(run(), T.tg, arn).type).toBe(T.tg);
@@ -108,10 +114,22 @@ describe("administrator outputs", () => {
     const [sse] = all(prod, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
     expect(sse.inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
     const [block] = all(prod, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
-    expect(block.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(block.inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     const [policy] = all(prod, "aws:s3/bucketPolicy:BucketPolicy");
-    const statements = JSON.parse(String(policy.inputs.policy)).Statement as { Sid: string; Principal: unknown; Resource: unknown }[];
-    expect(statements.find((s) => s.Sid === "ElbLogDelivery")).toMatchObject({ Principal: { AWS: "arn:aws:iam::156460612806:root" }, Resource: expect.stringMatching(/\/\*\/AWSLogs\/111122223333\/\*$/) });
+    const statements = JSON.parse(String(policy.inputs.policy)).Statement as {
+      Sid: string;
+      Principal: unknown;
+      Resource: unknown;
+    }[];
+    expect(statements.find((s) => s.Sid === "ElbLogDelivery")).toMatchObject({
+      Principal: { AWS: "arn:aws:iam::156460612806:root" },
+      Resource: expect.stringMatching(/\/\*\/AWSLogs\/111122223333\/\*$/),
+    });
     expect(statements.find((s) => s.Sid === "TlsOnly")).toBeDefined();
   });
 });

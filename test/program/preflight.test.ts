@@ -40,7 +40,10 @@ function completedProd(): string {
     .replace(/111122223333/g, "492837461029")
     .replace(/sshPublicKey: .*/, `sshPublicKey: ${realPublicKey()}`)
     .replace("adminCidr: 10.0.0.0/8", "adminCidr: 81.2.69.0/28");
-  return text.replace(/^config:/m, `config:${SECURE("httpdHaPairSshPrivateKey")}${SECURE("httpdTlsPrivateKey")}${SECURE("httpdTlsCertificate")}${SECURE("httpdHaPairCorosyncAuthkey")}${SECURE("configurationDatabasePassword")}`);
+  return text.replace(
+    /^config:/m,
+    `config:${SECURE("httpdHaPairSshPrivateKey")}${SECURE("httpdTlsPrivateKey")}${SECURE("httpdTlsCertificate")}${SECURE("httpdHaPairCorosyncAuthkey")}${SECURE("configurationDatabasePassword")}`,
+  );
 }
 
 const configOf = (text: string) => (parse(text) as { config: Record<string, unknown> }).config;
@@ -50,7 +53,11 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function runCli(args: string[]): { status: number | null; stdout: string } {
-  const result = spawnSync(process.execPath, [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "scripts/preflight.ts"), ...args], { encoding: "utf8", timeout: 60_000 });
+  const result = spawnSync(
+    process.execPath,
+    [join(root, "node_modules/tsx/dist/cli.mjs"), join(root, "scripts/preflight.ts"), ...args],
+    { encoding: "utf8", timeout: 60_000 },
+  );
   return { status: result.status, stdout: result.stdout + result.stderr };
 }
 
@@ -58,15 +65,32 @@ describe("npm run preflight -- --stack prod", () => {
   it("fails on the repository's template, listing the missing secrets and every sample value, with the commands to set the secrets", () => {
     const { status, stdout } = runCli(["--stack", "prod"]);
     expect(status).toBe(1);
-    for (const key of ["genesys:httpdHaPairSshPrivateKey", "genesys:httpdTlsPrivateKey", "genesys:httpdTlsCertificate"]) {
+    for (const key of [
+      "genesys:httpdHaPairSshPrivateKey",
+      "genesys:httpdTlsPrivateKey",
+      "genesys:httpdTlsCertificate",
+    ]) {
       expect(stdout).toContain(`  - ${key}: is not set as a secret (secure:)`);
     }
-    expect(stdout).toContain("cat ~/.ssh/genesys-ha | pulumi config set --stack prod --secret genesys:httpdHaPairSshPrivateKey");
+    expect(stdout).toContain(
+      "cat ~/.ssh/genesys-ha | pulumi config set --stack prod --secret genesys:httpdHaPairSshPrivateKey",
+    );
     expect(stdout).toMatch(/genesys:site\.hostedZoneId: "Z0123456789ABCDEFGHIJ" is a sample hosted zone id/);
     expect(stdout).toMatch(/genesys:tls\.certificateArn: .* names AWS's documentation account 111122223333/);
     expect(stdout).toMatch(/genesys:httpdHaPair\.sshPublicKey: is not a well-formed OpenSSH public key/);
-    for (const key of ["site.domain", "webEngagement81.frontend.hostname", "webEngagement81.backend.hostname", "webEngagement85.hostname", "cobrowse.hostname", "recording.hostname"]) {
-      expect(stdout).toMatch(new RegExp(`genesys:${key.replace(/\./g, "\\.")}: .* is under example\\.com, a domain reserved for documentation`));
+    for (const key of [
+      "site.domain",
+      "webEngagement81.frontend.hostname",
+      "webEngagement81.backend.hostname",
+      "webEngagement85.hostname",
+      "cobrowse.hostname",
+      "recording.hostname",
+    ]) {
+      expect(stdout).toMatch(
+        new RegExp(
+          `genesys:${key.replace(/\./g, "\\.")}: .* is under example\\.com, a domain reserved for documentation`,
+        ),
+      );
     }
   });
 
@@ -88,10 +112,20 @@ describe("preflight checks, one change from a completed stack", () => {
   });
 
   it("wants a secret set in plain text moved to secure:", () => {
-    const config = { ...base(), "genesys:httpdTlsPrivateKey": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----" };
+    const config = {
+      ...base(),
+      "genesys:httpdTlsPrivateKey": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----",
+    };
     const report = preflight("prod", config);
-    expect(report.problems).toEqual([expect.objectContaining({ key: "genesys:httpdTlsPrivateKey", message: expect.stringContaining("is set in plain text") })]);
-    expect(report.commands).toEqual([expect.stringMatching(/\| pulumi config set --stack prod --secret genesys:httpdTlsPrivateKey$/)]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        key: "genesys:httpdTlsPrivateKey",
+        message: expect.stringContaining("is set in plain text"),
+      }),
+    ]);
+    expect(report.commands).toEqual([
+      expect.stringMatching(/\| pulumi config set --stack prod --secret genesys:httpdTlsPrivateKey$/),
+    ]);
   });
 
   it("asks for the corosync key only with the knet transport", () => {
@@ -99,7 +133,9 @@ describe("preflight checks, one change from a completed stack", () => {
     delete config["genesys:httpdHaPairCorosyncAuthkey"];
     const report = preflight("prod", config);
     expect(keysOf(report)).toEqual(["genesys:httpdHaPairCorosyncAuthkey"]);
-    expect(report.commands).toEqual(["corosync-keygen -k authkey && base64 -w0 authkey | pulumi config set --stack prod --secret genesys:httpdHaPairCorosyncAuthkey"]);
+    expect(report.commands).toEqual([
+      "corosync-keygen -k authkey && base64 -w0 authkey | pulumi config set --stack prod --secret genesys:httpdHaPairCorosyncAuthkey",
+    ]);
     (config["genesys:httpdHaPair"] as { corosync: Record<string, unknown> }).corosync.transport = "udpu";
     expect(preflight("prod", config).problems).toEqual([]);
   });
@@ -116,7 +152,12 @@ describe("preflight checks, one change from a completed stack", () => {
     const config = base();
     const tls = config["genesys:tls"] as Record<string, string>;
     tls.certificateArn = tls.certificateArn.replace(":eu-west-1:", ":us-east-1:");
-    expect(preflight("prod", config).problems).toEqual([expect.objectContaining({ key: "genesys:tls.certificateArn", message: expect.stringMatching(/is in us-east-1, but the stack's balancers are in eu-west-1/) })]);
+    expect(preflight("prod", config).problems).toEqual([
+      expect.objectContaining({
+        key: "genesys:tls.certificateArn",
+        message: expect.stringMatching(/is in us-east-1, but the stack's balancers are in eu-west-1/),
+      }),
+    ]);
   });
 
   it.each([
@@ -126,7 +167,9 @@ describe("preflight checks, one change from a completed stack", () => {
   ])("refuses %s", (_what, zoneId, message) => {
     const config = base();
     (config["genesys:site"] as Record<string, string>).hostedZoneId = zoneId;
-    expect(preflight("prod", config).problems).toEqual([expect.objectContaining({ key: "genesys:site.hostedZoneId", message: expect.stringMatching(message) })]);
+    expect(preflight("prod", config).problems).toEqual([
+      expect.objectContaining({ key: "genesys:site.hostedZoneId", message: expect.stringMatching(message) }),
+    ]);
   });
 
   it.each(["123456789012", "444455556666"])("refuses the documentation account %s anywhere", (account) => {
@@ -140,7 +183,12 @@ describe("preflight checks, one change from a completed stack", () => {
     const config = base();
     const pair = config["genesys:httpdHaPair"] as Record<string, unknown>;
     pair.provisioning = { existingBastion: { host: "203.0.113.7" } };
-    expect(preflight("prod", config).problems).toEqual([expect.objectContaining({ key: "genesys:httpdHaPair.provisioning.existingBastion.host", message: expect.stringContaining("RFC 5737") })]);
+    expect(preflight("prod", config).problems).toEqual([
+      expect.objectContaining({
+        key: "genesys:httpdHaPair.provisioning.existingBastion.host",
+        message: expect.stringContaining("RFC 5737"),
+      }),
+    ]);
     delete pair.provisioning;
     pair.adminCidr = "172.20.0.0/16";
     expect(keysOf(preflight("prod", config))).toEqual(["genesys:httpdHaPair.adminCidr"]);
@@ -149,19 +197,27 @@ describe("preflight checks, one change from a completed stack", () => {
   it("reports config problems with their key paths instead of checking further", () => {
     const config = base();
     (config["genesys:site"] as Record<string, string>).hostedZoneId = "not-a-zone";
-    expect(preflight("prod", config).problems).toEqual([{ key: "genesys:site.hostedZoneId", message: expect.stringMatching(/^"not-a-zone" must be a Route 53 hosted zone id/) }]);
+    expect(preflight("prod", config).problems).toEqual([
+      {
+        key: "genesys:site.hostedZoneId",
+        message: expect.stringMatching(/^"not-a-zone" must be a Route 53 hosted zone id/),
+      },
+    ]);
   });
 });
 
 describe("sample SSH public keys", () => {
-  const line = (type: string, material: Buffer) => `${type} ${Buffer.concat([sshField(Buffer.from(type)), sshField(material)]).toString("base64")} admin@host`;
+  const line = (type: string, material: Buffer) =>
+    `${type} ${Buffer.concat([sshField(Buffer.from(type)), sshField(material)]).toString("base64")} admin@host`;
 
   it("accepts a generated key", () => {
     expect(fakeSshKeyReason(realPublicKey())).toBeUndefined();
   });
 
   it("refuses well-formed keys whose material is typed text", () => {
-    expect(fakeSshKeyReason(line("ssh-ed25519", Buffer.from("genesys-ha-pair-provisioning-key")))).toMatch(/is a sample: its key material is the text "genesys-ha-pair-provisioning-key"/);
+    expect(fakeSshKeyReason(line("ssh-ed25519", Buffer.from("genesys-ha-pair-provisioning-key")))).toMatch(
+      /is a sample: its key material is the text "genesys-ha-pair-provisioning-key"/,
+    );
   });
 
   it.each([

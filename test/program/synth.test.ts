@@ -18,7 +18,11 @@ const tsx = join(root, "node_modules/.bin/tsx");
 async function synth(...args: string[]) {
   return exec(tsx, ["scripts/synth.ts", ...args], { cwd: root, timeout: 180_000 }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" }),
+    (e: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: e.code ?? 1,
+      stdout: e.stdout ?? "",
+      stderr: e.stderr ?? "",
+    }),
   );
 }
 
@@ -33,12 +37,17 @@ describe.each(["dev", "prod"])("synth --stack %s", (stack) => {
     results.set(stack, result);
     expect(result.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^Stack ${stack} \\(Pulumi\\.${stack}\\.yaml, \\w+\\): \\d+ resources registered offline`));
+    expect(result.stdout).toMatch(
+      new RegExp(`^Stack ${stack} \\(Pulumi\\.${stack}\\.yaml, \\w+\\): \\d+ resources registered offline`),
+    );
     expect(result.stdout).toContain("AWS resources (");
     // The outputs go to a file, not the screen.
     expect(result.stdout).toContain(`Stack outputs (`);
     expect(result.stdout).not.toContain('"clusterApplication"');
-    const plan = JSON.parse(readFileSync(join(outDir, stack, "plan.json"), "utf8")) as { resources: { type: string; name: string; parent: string | null; inputs: object }[]; outputs: Record<string, unknown> };
+    const plan = JSON.parse(readFileSync(join(outDir, stack, "plan.json"), "utf8")) as {
+      resources: { type: string; name: string; parent: string | null; inputs: object }[];
+      outputs: Record<string, unknown>;
+    };
     const count = Number(/^Stack \S+ \(.*?\): (\d+) resources/.exec(result.stdout)![1]);
     expect(plan.resources).toHaveLength(count);
     expect(plan.resources.map((r) => r.type)).toContain("aws:ec2/vpc:Vpc");
@@ -47,7 +56,9 @@ describe.each(["dev", "prod"])("synth --stack %s", (stack) => {
     expect(JSON.parse(readFileSync(join(outDir, stack, "outputs.json"), "utf8"))).toEqual(plan.outputs);
     expect(result.stdout).toContain("Rendered balancer configs:");
     const recordingConf = join(outDir, stack, "httpd/recording/etc/httpd/conf.d/loadbalancer_t1.conf");
-    const members = [...readFileSync(recordingConf, "utf8").matchAll(/BalancerMember https?:\/\/([\d.]+):\d+/g)].map((m) => m[1]);
+    const members = [...readFileSync(recordingConf, "utf8").matchAll(/BalancerMember https?:\/\/([\d.]+):\d+/g)].map(
+      (m) => m[1],
+    );
     expect(members.length).toBeGreaterThan(0);
     // The members are the recording instances' private addresses, inside the stack's VPC.
     const vpcPrefix = stack === "prod" ? "10.50." : "10.40.";
@@ -74,12 +85,21 @@ describe("synth --stack prod --preview", () => {
     expect(result.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Stack prod \(.*\): \d+ resources registered offline as a first preview/);
-    const report = JSON.parse(readFileSync(join(outDir, "preview", "prod", "policy-report.json"), "utf8")) as PolicyReport;
+    const report = JSON.parse(
+      readFileSync(join(outDir, "preview", "prod", "policy-report.json"), "utf8"),
+    ) as PolicyReport;
     expect(report.preview).toBe(true);
     expect(report.violations).toEqual([]);
     // Each policy passed on known values or says it could not tell; the pair's rendered httpd files are known.
     const results = Object.fromEntries(report.policies.map((p) => [p.name, p.result]));
-    for (const name of ["no-admin-paths-exposed", "recording-processor-no-standby", "recording-tenant-isolation", "recording-capacity", "ssh-only-from-admin-cidr"]) expect(results[name]).toBe("passed");
+    for (const name of [
+      "no-admin-paths-exposed",
+      "recording-processor-no-standby",
+      "recording-tenant-isolation",
+      "recording-capacity",
+      "ssh-only-from-admin-cidr",
+    ])
+      expect(results[name]).toBe("passed");
     for (const result of Object.values(results)) expect(["passed", "not evaluated"]).toContain(result);
     for (const n of report.notEvaluated) expect(n.message).toMatch(/^not evaluated: .+ unknown at preview$/);
     const plan = readFileSync(join(outDir, "preview", "prod", "plan.json"), "utf8");
@@ -90,8 +110,12 @@ describe("synth --stack prod --preview", () => {
 describe("synth --stack prod, HA pair", () => {
   it("names the secrets the pair reads and where the pair's addresses come from", () => {
     const result = results.get("prod")!;
-    expect(result.stdout).toContain("Secrets this stack reads (offline placeholders here; set them with pulumi config set --secret): genesys:configurationDatabasePassword, genesys:httpdHaPairSshPrivateKey, genesys:httpdHaPairCorosyncAuthkey, genesys:httpdTlsPrivateKey, genesys:httpdTlsCertificate\n");
-    expect(result.stdout).toContain("httpd HA pair: private subnet 10.50.128.0/20 in eu-west-1a (host addresses 10.50.128.4 to 10.50.143.254), virtual IP 10.50.140.250 (awsvip)");
+    expect(result.stdout).toContain(
+      "Secrets this stack reads (offline placeholders here; set them with pulumi config set --secret): genesys:configurationDatabasePassword, genesys:httpdHaPairSshPrivateKey, genesys:httpdHaPairCorosyncAuthkey, genesys:httpdTlsPrivateKey, genesys:httpdTlsCertificate\n",
+    );
+    expect(result.stdout).toContain(
+      "httpd HA pair: private subnet 10.50.128.0/20 in eu-west-1a (host addresses 10.50.128.4 to 10.50.143.254), virtual IP 10.50.140.250 (awsvip)",
+    );
   });
 
   it("writes the runbook with the commands for the stack's hosts", async () => {
@@ -103,7 +127,9 @@ describe("synth --stack prod, HA pair", () => {
 
 describe("synth with a broken stack file", () => {
   it("prints every problem with its key path, no stack trace, and exits non-zero", async () => {
-    const broken = readFileSync(join(root, "Pulumi.prod.yaml"), "utf8").replace("genesys:region: eu-west-1", "genesys:region: moon-1").replace("balancer: httpdHaPair", "balancer: none");
+    const broken = readFileSync(join(root, "Pulumi.prod.yaml"), "utf8")
+      .replace("genesys:region: eu-west-1", "genesys:region: moon-1")
+      .replace("balancer: httpdHaPair", "balancer: none");
     const name = `broken${process.pid}`;
     const file = join(root, `Pulumi.${name}.yaml`);
     writeFileSync(file, broken);

@@ -19,7 +19,9 @@ describe("topology.mmd", () => {
     const result = await writeTopology({ stack: "dev", dir, run: dev });
     const text = readFileSync(join(dir, "topology.mmd"), "utf8");
     expect(text.startsWith("flowchart LR\n")).toBe(true);
-    expect(result.summary.join("\n")).toContain(`${all(dev, T.lb).length} balancers, ${all(dev, T.listener).length} listeners, ${all(dev, T.rule).length} rules, ${all(dev, T.tg).length} target groups`);
+    expect(result.summary.join("\n")).toContain(
+      `${all(dev, T.lb).length} balancers, ${all(dev, T.listener).length} listeners, ${all(dev, T.rule).length} rules, ${all(dev, T.tg).length} target groups`,
+    );
   });
 
   it("shows each balancer with its hostname, every rule as a labelled edge from its listener, and tenants as subgraphs", () => {
@@ -37,13 +39,20 @@ describe("topology.mmd", () => {
     const { text } = renderTopology(dev);
     for (const line of text.split("\n").slice(1)) {
       const stripped = line.replace(/"[^"]*"/g, '""');
-      expect(stripped).toMatch(/^(\s*(subgraph \w+\[""\]|end|\w+(\[""\]|\[\[""\]\]|\(""\)|\(\[""\]\))|\w+ -->(\|""\|)? \w+))?$/);
+      expect(stripped).toMatch(
+        /^(\s*(subgraph \w+\[""\]|end|\w+(\[""\]|\[\[""\]\]|\(""\)|\(\[""\]\))|\w+ -->(\|""\|)? \w+))?$/,
+      );
     }
     expect(label('a "b"; c\nd')).toBe("a #quot;b#quot;#59; c<br/>d");
   });
 
   it("describes each kind of rule condition", () => {
-    expect(describeConditions([{ queryStrings: [{ key: "co-browse-node-id", value: "1" }] }, { hostHeader: { values: ["a.example.com"] } }])).toBe("query: co-browse-node-id=1\nhost: a.example.com");
+    expect(
+      describeConditions([
+        { queryStrings: [{ key: "co-browse-node-id", value: "1" }] },
+        { hostHeader: { values: ["a.example.com"] } },
+      ]),
+    ).toBe("query: co-browse-node-id=1\nhost: a.example.com");
   });
 });
 
@@ -78,7 +87,9 @@ describe("topology.mmd of a stack with the httpd HA pair and Framework sites", (
   it("keeps every line to Mermaid's plain forms, with labels escaped", () => {
     for (const line of renderTopology(prod).text.split("\n").slice(1)) {
       const stripped = line.replace(/"[^"]*"/g, '""');
-      expect(stripped).toMatch(/^(\s*(subgraph \w+\[""\]|end|\w+(\[""\]|\[\[""\]\]|\(""\)|\(\[""\]\))|\w+ (-->|-\.->|---)(\|""\|)? \w+))?$/);
+      expect(stripped).toMatch(
+        /^(\s*(subgraph \w+\[""\]|end|\w+(\[""\]|\[\[""\]\]|\(""\)|\(\[""\]\))|\w+ (-->|-\.->|---)(\|""\|)? \w+))?$/,
+      );
     }
   });
 });

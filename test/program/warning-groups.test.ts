@@ -8,22 +8,41 @@ import { formatProblem } from "../../core/model/problems";
 import { collectRuntimeWarnings, formatWarningGroups, groupWarnings, splitWarning } from "../../tools/warning-groups";
 
 const singleNode = (tenant: number, service: string) =>
-  formatProblem({ path: ["recording", "tenants", `t${tenant}`, service, "nodes"], value: [`t${tenant}${service}1`], message: "has a single node in production: there is nothing to fail over to" });
+  formatProblem({
+    path: ["recording", "tenants", `t${tenant}`, service, "nodes"],
+    value: [`t${tenant}${service}1`],
+    message: "has a single node in production: there is nothing to fail over to",
+  });
 
 describe("warnings in the synth summary", () => {
   it("collects pulumi.log.warn without the SDK's [runtime] prefix and lets other console output through", async () => {
     const collector = collectRuntimeWarnings();
-    await pulumi.log.warn("genesys:httpdHaPair is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config");
-    expect(collector.stop()).toEqual(["genesys:httpdHaPair is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config"]);
+    await pulumi.log.warn(
+      "genesys:httpdHaPair is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config",
+    );
+    expect(collector.stop()).toEqual([
+      "genesys:httpdHaPair is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config",
+    ]);
   });
 
   it("splits a formatted problem into the case and the rule, whatever the value holds", () => {
-    expect(splitWarning(singleNode(7, "rws"))).toEqual({ where: 'genesys:recording.tenants.t7.rws.nodes: ["t7rws1"]', rule: "has a single node in production: there is nothing to fail over to" });
-    expect(splitWarning(formatProblem({ path: ["a", "b"], value: "x y: \"z\"", message: "is odd" }))).toEqual({ where: 'genesys:a.b: "x y: \\"z\\""', rule: "is odd" });
+    expect(splitWarning(singleNode(7, "rws"))).toEqual({
+      where: 'genesys:recording.tenants.t7.rws.nodes: ["t7rws1"]',
+      rule: "has a single node in production: there is nothing to fail over to",
+    });
+    expect(splitWarning(formatProblem({ path: ["a", "b"], value: 'x y: "z"', message: "is odd" }))).toEqual({
+      where: 'genesys:a.b: "x y: \\"z\\""',
+      rule: "is odd",
+    });
     const long = formatProblem({ path: ["framework", "sites", "amer"], value: "v ".repeat(60), message: "is long" });
     expect(splitWarning(long).rule).toBe("is long");
-    expect(splitWarning(formatProblem({ path: ["httpdHaPair"], value: undefined, message: "is defined but unused" }))).toEqual({ where: "genesys:httpdHaPair", rule: "is defined but unused" });
-    expect(splitWarning("Recording tenants are spread over 3 ALBs")).toEqual({ where: "", rule: "Recording tenants are spread over 3 ALBs" });
+    expect(
+      splitWarning(formatProblem({ path: ["httpdHaPair"], value: undefined, message: "is defined but unused" })),
+    ).toEqual({ where: "genesys:httpdHaPair", rule: "is defined but unused" });
+    expect(splitWarning("Recording tenants are spread over 3 ALBs")).toEqual({
+      where: "",
+      rule: "Recording tenants are spread over 3 ALBs",
+    });
   });
 
   it("prints 1,000 single-node warnings of 200 tenants as one rule with a count and three examples", () => {

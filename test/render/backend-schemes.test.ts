@@ -12,19 +12,24 @@ import { readStackFile } from "../../tools/stack-file";
 import { allNodeAddresses, rawConfig } from "./httpd/fixtures";
 
 const prod = loadEnvironment(readStackFile("prod").config).environment!;
-const ips = (env: typeof prod) => Object.fromEntries(Object.keys(allNodeAddresses(env)).map((key, i) => [key, `10.50.1.${10 + i}`]));
+const ips = (env: typeof prod) =>
+  Object.fromEntries(Object.keys(allNodeAddresses(env)).map((key, i) => [key, `10.50.1.${10 + i}`]));
 
 /** `scheme://host:port` of every member or upstream server, with the service it serves. */
 function httpdMembers(env: typeof prod): string[] {
-  return renderHttpdSite(env, allNodeAddresses(env), { systems: ["recording"] })
-    .flatMap((f) => [...f.content.matchAll(/BalancerMember (\w+):\/\/(\S+)/g)].map((m) => `${m[1]}://${m[2]}`));
+  return renderHttpdSite(env, allNodeAddresses(env), { systems: ["recording"] }).flatMap((f) =>
+    [...f.content.matchAll(/BalancerMember (\w+):\/\/(\S+)/g)].map((m) => `${m[1]}://${m[2]}`),
+  );
 }
 
 describe("scheme and port per recording service", () => {
   it("keeps Interaction Receiver and WebDAV on http:80 while RWS, RP and RCS follow backendScheme https (production stack)", () => {
     for (const tenant of prod.recording!.tenants) {
       for (const svc of tenant.services) {
-        expect([svc.service, svc.scheme]).toEqual([svc.service, ["interactionReceiver", "webdav"].includes(svc.service) ? "http" : "https"]);
+        expect([svc.service, svc.scheme]).toEqual([
+          svc.service,
+          ["interactionReceiver", "webdav"].includes(svc.service) ? "http" : "https",
+        ]);
       }
     }
   });
@@ -33,10 +38,19 @@ describe("scheme and port per recording service", () => {
     const members = httpdMembers(prod);
     expect(members.some((m) => m.startsWith("https://"))).toBe(true);
     expect(members.filter((m) => /^https:\/\/[^/]*:80$/.test(m))).toEqual([]);
-    const nginx = renderNginxSite(prod, ips(prod)).map((f) => f.content).join("\n");
+    const nginx = renderNginxSite(prod, ips(prod))
+      .map((f) => f.content)
+      .join("\n");
     for (const tenant of prod.recording!.tenants) {
       for (const svc of tenant.services) {
-        const passes = [...nginx.matchAll(new RegExp(`proxy_pass (\\w+)://\\$?${svc.balancerName.replace(/-/g, "_")}|proxy_pass (\\w+)://${svc.balancerName}[/;]`, "g"))];
+        const passes = [
+          ...nginx.matchAll(
+            new RegExp(
+              `proxy_pass (\\w+)://\\$?${svc.balancerName.replace(/-/g, "_")}|proxy_pass (\\w+)://${svc.balancerName}[/;]`,
+              "g",
+            ),
+          ),
+        ];
         expect(passes.length, svc.balancerName).toBeGreaterThan(0);
         for (const p of passes) expect(p[1] ?? p[2], svc.balancerName).toBe(svc.scheme);
       }
@@ -49,12 +63,25 @@ describe("scheme and port per recording service", () => {
     recording.serviceSchemes = { webdav: "https" };
     const result = loadEnvironment({ ...stack, "genesys:recording": JSON.stringify(recording) });
     const messages = result.problems.map(formatProblem);
-    expect(messages.some((m) => m.startsWith("genesys:recording.tenants.t1.webdav.nodes.t1webdav1.port: 80 is the plain-HTTP port, but WebDAV is reached over https (recording.serviceSchemes.webdav)"))).toBe(true);
+    expect(
+      messages.some((m) =>
+        m.startsWith(
+          "genesys:recording.tenants.t1.webdav.nodes.t1webdav1.port: 80 is the plain-HTTP port, but WebDAV is reached over https (recording.serviceSchemes.webdav)",
+        ),
+      ),
+    ).toBe(true);
     expect(messages.every((m) => m.includes(".webdav.nodes."))).toBe(true);
   });
 
   it("keeps http for every service when backendScheme is http", () => {
-    const env = loadEnvironment(rawConfig({ recording: { hostname: "recording.example.com", tenants: { t1: { rws: { nodes: { a: {} } }, webdav: { nodes: { b: {} } } } } } })).environment!;
+    const env = loadEnvironment(
+      rawConfig({
+        recording: {
+          hostname: "recording.example.com",
+          tenants: { t1: { rws: { nodes: { a: {} } }, webdav: { nodes: { b: {} } } } },
+        },
+      }),
+    ).environment!;
     expect(httpdMembers(env).every((m) => m.startsWith("http://"))).toBe(true);
   });
 });

@@ -14,7 +14,13 @@ import { COOKIES, stickyValue } from "../../core/model/genesys-facts";
 import { startBayeuxNode, type BayeuxNode } from "../support/bayeux-node";
 import { openBrowser, until, type CometdClient, type CometdTransport } from "../support/cometd-browser";
 import { HTTPD_BUILD_TIMEOUT_MS } from "../support/apache";
-import { GWE85_BALANCERS, GWE85_HOST, gwe85Environment, type Gwe85Balancer, type RunningBalancer } from "../support/gwe85-balancers";
+import {
+  GWE85_BALANCERS,
+  GWE85_HOST,
+  gwe85Environment,
+  type Gwe85Balancer,
+  type RunningBalancer,
+} from "../support/gwe85-balancers";
 import { freePorts } from "../support/ports";
 
 const NODES = ["GWE_Node_1", "GWE_Node_2", "GWE_Node_3"];
@@ -32,7 +38,8 @@ async function startCluster(server: Gwe85Balancer, sticky: boolean): Promise<Clu
   const ports = await freePorts(NODES.length);
   const nodes = new Map<string, BayeuxNode>();
   // Polls are held 1 s, so a few seconds of session include several /meta/connect round trips.
-  for (const [i, name] of NODES.entries()) nodes.set(name, await startBayeuxNode({ name, port: ports[i], longPollSeconds: 1 }));
+  for (const [i, name] of NODES.entries())
+    nodes.set(name, await startBayeuxNode({ name, port: ports[i], longPollSeconds: 1 }));
   const addresses = Object.fromEntries(NODES.map((name, i) => [name, `127.0.0.1:${ports[i]}`]));
   try {
     const balancer = await server.start(gwe85Environment(NODES), addresses, { sticky });
@@ -91,9 +98,17 @@ async function longPollingProblems(port: number): Promise<string[]> {
     const problems = await publishAll(client, PUBLISHES);
     const polls = client.replies.filter((r) => r.channel === "/meta/connect").length;
     // Each poll is held 1 s: after 3 s the session has polled again at least twice.
-    await until(() => client.replies.filter((r) => r.channel === "/meta/connect").length >= polls + 2, 10_000, "two more polls").catch((e: Error) => problems.push(e.message));
+    await until(
+      () => client.replies.filter((r) => r.channel === "/meta/connect").length >= polls + 2,
+      10_000,
+      "two more polls",
+    ).catch((e: Error) => problems.push(e.message));
     const polled = client.replies.filter((r) => r.channel === "/meta/connect");
-    problems.push(...polled.filter((r) => !r.successful).map((r) => `a poll answered by ${r.node ?? "?"} failed: ${r.error ?? "no answer"}`));
+    problems.push(
+      ...polled
+        .filter((r) => !r.successful)
+        .map((r) => `a poll answered by ${r.node ?? "?"} failed: ${r.error ?? "no answer"}`),
+    );
     problems.push(...handshakeProblems(client));
     return problems;
   } finally {
@@ -124,13 +139,18 @@ async function webSocketProblems(port: number, nodes: ReadonlyMap<string, Bayeux
       const opened = browser.upgrades.filter((u) => u.outcome === "opened").length;
       for (const n of nodes.values()) n.dropWebSockets();
       try {
-        await until(() => browser.upgrades.filter((u) => u.outcome === "opened").length > opened, 10_000, `WebSocket reconnect ${blip}`);
+        await until(
+          () => browser.upgrades.filter((u) => u.outcome === "opened").length > opened,
+          10_000,
+          `WebSocket reconnect ${blip}`,
+        );
       } catch (error) {
         problems.push((error as Error).message);
         break;
       }
       const reached = [...nodes].filter(([name, n]) => n.upgrades() > upgrades.get(name)!).map(([name]) => name);
-      if (reached.join() !== home) problems.push(`reconnect ${blip} reached ${reached.join(", ") || "no node"} instead of ${home}`);
+      if (reached.join() !== home)
+        problems.push(`reconnect ${blip} reached ${reached.join(", ") || "no node"} instead of ${home}`);
       problems.push(...(await publishAll(client, 5)));
     }
     problems.push(...handshakeProblems(client));
@@ -163,32 +183,36 @@ describe.each(GWE85_BALANCERS)("CometD sessions through the rendered Web Engagem
     expect(await webSocketProblems(cluster.balancer.port, cluster.nodes)).toEqual([]);
   });
 
-  it.each<CometdTransport>(["long-polling", "websocket"])("re-handshakes a %s session on another node after its node dies", async (transport) => {
-    const browser = openBrowser(GWE85_HOST);
-    try {
-      const client = browser.client(cluster.balancer.port, transport, { backoffIncrement: BACKOFF_MS });
-      await client.start(5_000);
-      const dead = sessionNode(client)!;
-      expect(browser.jar.get(COOKIES.webEngagement85)).toBe(stickyValue(dead));
-      // The node dies while it holds the session's next poll (held 1 s), on a connection that served earlier requests.
-      await new Promise((r) => setTimeout(r, 300));
-      const killedAt = Date.now();
-      await cluster.nodes.get(dead)!.kill();
-      await until(() => sessionNode(client) !== dead, 10_000, `a handshake on a node other than ${dead}`);
-      // Every request the client had in flight got an HTTP answer: none ended with the connection closed on it.
-      expect(browser.requests.filter((r) => r.at >= killedAt && r.status === 0)).toEqual([]);
-      const next = sessionNode(client)!;
-      expect(NODES).toContain(next);
-      expect(browser.jar.get(COOKIES.webEngagement85)).toBe(stickyValue(next));
-      expect(await publishAll(client, 5)).toEqual([]);
-      expect(client.handshakesSent).toHaveLength(2);
-      // A WebSocket session comes back over a WebSocket, not over long polling.
-      expect(client.cometd.getTransport()?.type).toBe(transport);
-      if (transport === "websocket") expect(browser.upgrades.filter((u) => u.at >= killedAt && u.outcome === "opened").length).toBeGreaterThan(0);
-    } finally {
-      await browser.close();
-    }
-  });
+  it.each<CometdTransport>(["long-polling", "websocket"])(
+    "re-handshakes a %s session on another node after its node dies",
+    async (transport) => {
+      const browser = openBrowser(GWE85_HOST);
+      try {
+        const client = browser.client(cluster.balancer.port, transport, { backoffIncrement: BACKOFF_MS });
+        await client.start(5_000);
+        const dead = sessionNode(client)!;
+        expect(browser.jar.get(COOKIES.webEngagement85)).toBe(stickyValue(dead));
+        // The node dies while it holds the session's next poll (held 1 s), on a connection that served earlier requests.
+        await new Promise((r) => setTimeout(r, 300));
+        const killedAt = Date.now();
+        await cluster.nodes.get(dead)!.kill();
+        await until(() => sessionNode(client) !== dead, 10_000, `a handshake on a node other than ${dead}`);
+        // Every request the client had in flight got an HTTP answer: none ended with the connection closed on it.
+        expect(browser.requests.filter((r) => r.at >= killedAt && r.status === 0)).toEqual([]);
+        const next = sessionNode(client)!;
+        expect(NODES).toContain(next);
+        expect(browser.jar.get(COOKIES.webEngagement85)).toBe(stickyValue(next));
+        expect(await publishAll(client, 5)).toEqual([]);
+        expect(client.handshakesSent).toHaveLength(2);
+        // A WebSocket session comes back over a WebSocket, not over long polling.
+        expect(client.cometd.getTransport()?.type).toBe(transport);
+        if (transport === "websocket")
+          expect(browser.upgrades.filter((u) => u.at >= killedAt && u.outcome === "opened").length).toBeGreaterThan(0);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
 
 describe.each(GWE85_BALANCERS)("non-sticky control: the same config on $name without stickiness", (server) => {
@@ -208,12 +232,18 @@ describe.each(GWE85_BALANCERS)("non-sticky control: the same config on $name wit
 
   it("fails the long-polling session checks", async () => {
     const problems = await longPollingProblems(cluster.balancer.port);
-    expect(problems.filter((p) => /handshakes instead of exactly one/.test(p)), problems.join("\n")).toHaveLength(1);
+    expect(
+      problems.filter((p) => /handshakes instead of exactly one/.test(p)),
+      problems.join("\n"),
+    ).toHaveLength(1);
   });
 
   it("fails the WebSocket session checks", async () => {
     const problems = await webSocketProblems(cluster.balancer.port, cluster.nodes);
-    expect(problems.filter((p) => /handshakes instead of exactly one/.test(p)), problems.join("\n")).toHaveLength(1);
+    expect(
+      problems.filter((p) => /handshakes instead of exactly one/.test(p)),
+      problems.join("\n"),
+    ).toHaveLength(1);
     expect(problems.filter((p) => /^reconnect \d reached/.test(p)).length, problems.join("\n")).toBeGreaterThan(0);
   });
 });

@@ -42,7 +42,8 @@ export function debianHttpd(): HttpdServer {
   const binary = apacheBinary();
   const version = spawnSync(binary, ["-v"], { encoding: "utf8" }).stdout ?? "";
   const release = /Apache\/(\d+\.\d+\.\d+)/.exec(version)?.[1];
-  if (release === undefined || !isHttpdRelease(release)) throw new Error(`cannot read the httpd release from '${binary} -v': ${version}`);
+  if (release === undefined || !isHttpdRelease(release))
+    throw new Error(`cannot read the httpd release from '${binary} -v': ${version}`);
   debian = { label: `Debian httpd ${release}`, binary, modulesDir: DEBIAN_MODULES_DIR, release, ssl: true };
   return debian;
 }
@@ -68,7 +69,11 @@ export async function apacheRoot(): Promise<ApacheRoot> {
  * server's module files, rendered for the server's release unless `extra`
  * names another.
  */
-export function testSiteOptions(root: ApacheRoot, extra: HttpdSiteOptions = {}, server: HttpdServer = debianHttpd()): HttpdSiteOptions {
+export function testSiteOptions(
+  root: ApacheRoot,
+  extra: HttpdSiteOptions = {},
+  server: HttpdServer = debianHttpd(),
+): HttpdSiteOptions {
   return {
     release: server.release,
     serverRoot: root.root,
@@ -93,8 +98,15 @@ export interface ConfigCheck {
 }
 
 /** `httpd -t`: syntax and module check of a written config. */
-export function apacheConfigTest(configFile: string, extraArgs: readonly string[] = [], server: HttpdServer = debianHttpd()): ConfigCheck {
-  const result = spawnSync(server.binary, ["-t", "-f", configFile, ...extraArgs], { encoding: "utf8", timeout: 20_000 });
+export function apacheConfigTest(
+  configFile: string,
+  extraArgs: readonly string[] = [],
+  server: HttpdServer = debianHttpd(),
+): ConfigCheck {
+  const result = spawnSync(server.binary, ["-t", "-f", configFile, ...extraArgs], {
+    encoding: "utf8",
+    timeout: 20_000,
+  });
   return { ok: result.status === 0, output: `${result.stdout ?? ""}${result.stderr ?? ""}` };
 }
 
@@ -132,7 +144,10 @@ function childPids(pid: number | undefined): number[] {
   if (!existsSync(tasks)) return [];
   return readdirSync(tasks).flatMap((tid) => {
     try {
-      return readFileSync(join(tasks, tid, "children"), "utf8").split(/\s+/).filter(Boolean).map(Number);
+      return readFileSync(join(tasks, tid, "children"), "utf8")
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number);
     } catch {
       return [];
     }
@@ -162,7 +177,11 @@ function accepts(port: number): Promise<boolean> {
  * Writes the files, checks them with `apache2 -t` and starts httpd in the
  * foreground. The first file is the main config.
  */
-export async function startApache(files: readonly ConfigFile[], root: ApacheRoot, options: { asRoot?: boolean; server?: HttpdServer } = {}): Promise<ApacheInstance> {
+export async function startApache(
+  files: readonly ConfigFile[],
+  root: ApacheRoot,
+  options: { asRoot?: boolean; server?: HttpdServer } = {},
+): Promise<ApacheInstance> {
   const server = options.server ?? debianHttpd();
   writeConfigFiles(files);
   const configFile = files[0].path;
@@ -172,7 +191,9 @@ export async function startApache(files: readonly ConfigFile[], root: ApacheRoot
   const errorLog = () => (existsSync(errorLogPath) ? readFileSync(errorLogPath, "utf8") : "");
   let output = "";
   // As root, like httpd on a host (through sudo -n when the tests are not root; sudo relays SIGTERM to it).
-  const [file, args] = options.asRoot ? asRoot([server.binary, "-f", configFile, "-DFOREGROUND"]) : [server.binary, ["-f", configFile, "-DFOREGROUND"]];
+  const [file, args] = options.asRoot
+    ? asRoot([server.binary, "-f", configFile, "-DFOREGROUND"])
+    : [server.binary, ["-f", configFile, "-DFOREGROUND"]];
   const child = spawn(file, args, { detached: false, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));

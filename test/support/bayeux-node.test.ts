@@ -6,7 +6,13 @@
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COOKIES, stickyValue } from "../../core/model/genesys-facts";
-import { COMETD_PATH, startBayeuxNode, UNKNOWN_CLIENT_CONNECT, UNKNOWN_CLIENT_PUBLISH, type BayeuxNode } from "./bayeux-node";
+import {
+  COMETD_PATH,
+  startBayeuxNode,
+  UNKNOWN_CLIENT_CONNECT,
+  UNKNOWN_CLIENT_PUBLISH,
+  type BayeuxNode,
+} from "./bayeux-node";
 import { freePort } from "./ports";
 
 interface Answer {
@@ -24,7 +30,9 @@ function post(port: number, messages: unknown[], cookie?: string, method = "POST
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, setCookie: res.headers["set-cookie"] ?? [], body: text }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, setCookie: res.headers["set-cookie"] ?? [], body: text }),
+      );
     });
     req.setTimeout(5_000, () => req.destroy(new Error("no answer within 5 s")));
     req.once("error", reject);
@@ -57,20 +65,37 @@ describe("the Bayeux stand-in node", () => {
 
   it("accepts a publish from its own session and refuses one from an unknown session with 402", async () => {
     const [{ clientId }] = JSON.parse((await post(node.port, [handshake], cookie)).body) as { clientId: string }[];
-    const own = JSON.parse((await post(node.port, [{ channel: "/gwe/chat", clientId, data: { seq: 1 }, id: "2" }], cookie)).body) as { successful: boolean }[];
+    const own = JSON.parse(
+      (await post(node.port, [{ channel: "/gwe/chat", clientId, data: { seq: 1 }, id: "2" }], cookie)).body,
+    ) as { successful: boolean }[];
     expect(own[0].successful).toBe(true);
-    const stranger = JSON.parse((await post(node.port, [{ channel: "/gwe/chat", clientId: "not-from-here", data: { seq: 2 }, id: "3" }], cookie)).body) as { successful: boolean; error: string }[];
+    const stranger = JSON.parse(
+      (await post(node.port, [{ channel: "/gwe/chat", clientId: "not-from-here", data: { seq: 2 }, id: "3" }], cookie))
+        .body,
+    ) as { successful: boolean; error: string }[];
     expect(stranger[0]).toMatchObject({ successful: false, error: UNKNOWN_CLIENT_PUBLISH });
     expect(node.publishes.map((p) => p.data)).toEqual([{ seq: 1 }]);
   });
 
   it("answers a poll of an unknown session with 401 and advice to handshake at once", async () => {
-    const [reply] = JSON.parse((await post(node.port, [{ channel: "/meta/connect", clientId: "not-from-here", connectionType: "long-polling", id: "4" }], cookie)).body) as {
+    const [reply] = JSON.parse(
+      (
+        await post(
+          node.port,
+          [{ channel: "/meta/connect", clientId: "not-from-here", connectionType: "long-polling", id: "4" }],
+          cookie,
+        )
+      ).body,
+    ) as {
       successful: boolean;
       error: string;
       advice: Record<string, unknown>;
     }[];
-    expect(reply).toMatchObject({ successful: false, error: UNKNOWN_CLIENT_CONNECT, advice: { reconnect: "handshake", interval: 0 } });
+    expect(reply).toMatchObject({
+      successful: false,
+      error: UNKNOWN_CLIENT_CONNECT,
+      advice: { reconnect: "handshake", interval: 0 },
+    });
   });
 
   it("sets no cookie on a refusal", async () => {

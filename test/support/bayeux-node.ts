@@ -65,7 +65,8 @@ function isMeta(channel: string): boolean {
 
 export async function startBayeuxNode(options: BayeuxNodeOptions): Promise<BayeuxNode> {
   const cookie = `${COOKIES.webEngagement85}=${stickyValue(options.name)}`;
-  const needsCookie = (req: IncomingMessage) => parseCookies(req.headers.cookie)[COOKIES.webEngagement85] !== stickyValue(options.name);
+  const needsCookie = (req: IncomingMessage) =>
+    parseCookies(req.headers.cookie)[COOKIES.webEngagement85] !== stickyValue(options.name);
   const known = new Set<string>();
   const handshakes: BayeuxNode["handshakes"] = [];
   const publishes: AcceptedPublish[] = [];
@@ -84,7 +85,12 @@ export async function startBayeuxNode(options: BayeuxNodeOptions): Promise<Bayeu
       } else if (message.channel === "/meta/disconnect") {
         known.delete(message.clientId ?? "");
       } else if (!isMeta(message.channel)) {
-        publishes.push({ channel: message.channel, clientId: message.clientId ?? "", data: message.data, at: Date.now() });
+        publishes.push({
+          channel: message.channel,
+          clientId: message.clientId ?? "",
+          data: message.data,
+          at: Date.now(),
+        });
       }
       callback(message);
     },
@@ -148,7 +154,8 @@ export async function startBayeuxNode(options: BayeuxNodeOptions): Promise<Bayeu
       if (first) {
         first = false;
         const text = Buffer.isBuffer(chunk) ? chunk.toString("latin1") : String(chunk);
-        if (text.startsWith("HTTP/1.1 101")) return write(Buffer.from(text.replace("\r\n", `\r\n${extra}`), "latin1"), ...rest);
+        if (text.startsWith("HTTP/1.1 101"))
+          return write(Buffer.from(text.replace("\r\n", `\r\n${extra}`), "latin1"), ...rest);
       }
       return write(chunk, ...rest);
     }) as typeof socket.write;

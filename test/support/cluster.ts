@@ -15,7 +15,19 @@
  * the other node.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import type { Environment, HttpdHaPair } from "../../core/model/environment";
@@ -37,12 +49,23 @@ export interface CommandResult {
   readonly stderr: string;
 }
 
-function execTool(file: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<CommandResult> {
+function execTool(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { env, timeout: timeoutMs, killSignal: "SIGKILL", encoding: "utf8" }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== "number") return reject(new Error(`${file} ${args.join(" ")}: ${error.message}\n${stderr}`));
-      resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
-    });
+    execFile(
+      file,
+      args,
+      { env, timeout: timeoutMs, killSignal: "SIGKILL", encoding: "utf8" },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== "number")
+          return reject(new Error(`${file} ${args.join(" ")}: ${error.message}\n${stderr}`));
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -51,14 +74,16 @@ export function parseSimulatedPlacement(output: string): Record<string, string> 
   const revised = output.indexOf("Revised Cluster Status:");
   if (revised < 0) throw new Error(`crm_simulate printed no revised status:\n${output}`);
   const placement: Record<string, string> = {};
-  for (const match of output.slice(revised).matchAll(/^\s*\* (\S+)\s+\([^)]+\):\s+Started (\S+)\s*$/gm)) placement[match[1]] = match[2];
+  for (const match of output.slice(revised).matchAll(/^\s*\* (\S+)\s+\([^)]+\):\s+Started (\S+)\s*$/gm))
+    placement[match[1]] = match[2];
   return placement;
 }
 
 /** Resource id -> node, for started resources in `crm_mon --output-as=xml`. */
 export function parseMonitorPlacement(xml: string): Record<string, string> {
   const placement: Record<string, string> = {};
-  for (const match of xml.matchAll(/<resource id="([^"]+)"[^>]*\brole="Started"[^>]*>\s*<node name="([^"]+)"/g)) placement[match[1]] = match[2];
+  for (const match of xml.matchAll(/<resource id="([^"]+)"[^>]*\brole="Started"[^>]*>\s*<node name="([^"]+)"/g))
+    placement[match[1]] = match[2];
   return placement;
 }
 
@@ -88,10 +113,12 @@ export class OfflineCib {
   /** Runs a rendered `pcs …` command against the file (or a saved state); throws with pcs's message when it refuses. */
   async pcs(command: ClusterCommand, file = this.file): Promise<CommandResult> {
     const [program, ...args] = command.argv;
-    if (program !== "pcs" || command.appendTo !== undefined) throw new Error(`not a pcs command: ${command.argv.join(" ")}`);
+    if (program !== "pcs" || command.appendTo !== undefined)
+      throw new Error(`not a pcs command: ${command.argv.join(" ")}`);
     // pcs reads the agent's metadata first (fence_aws imports boto3): seconds each on a loaded machine.
     const result = await execTool(this.tools.pcs, ["-f", file, ...args], this.env, 120_000);
-    if (result.code !== 0) throw new Error(`pcs ${args.join(" ")} failed (${result.code}):\n${result.stderr}${result.stdout}`);
+    if (result.code !== 0)
+      throw new Error(`pcs ${args.join(" ")} failed (${result.code}):\n${result.stderr}${result.stdout}`);
     return result;
   }
 
@@ -110,10 +137,14 @@ export class OfflineCib {
   }
 
   /** Plays a transition from `from` (default: this CIB) and saves the resulting cluster state; returns the output and the state's path. */
-  async simulate(args: readonly string[], from = this.file): Promise<{ output: string; placement: Record<string, string>; state: string }> {
+  async simulate(
+    args: readonly string[],
+    from = this.file,
+  ): Promise<{ output: string; placement: Record<string, string>; state: string }> {
     const state = join(this.dir, `state-${++this.step}.xml`);
     const result = await execTool(this.tools.crmSimulate, ["-x", from, "-S", "-O", state, ...args], this.env);
-    if (result.code !== 0 || !existsSync(state)) throw new Error(`crm_simulate ${args.join(" ")} failed (${result.code}):\n${result.stderr}${result.stdout}`);
+    if (result.code !== 0 || !existsSync(state))
+      throw new Error(`crm_simulate ${args.join(" ")} failed (${result.code}):\n${result.stderr}${result.stdout}`);
     return { output: result.stdout, placement: parseSimulatedPlacement(result.stdout), state };
   }
 
@@ -231,7 +262,8 @@ function productionEnvironment(): Environment {
 /** Node key -> stub port for every recording node the environment balances. */
 function recordingBackends(env: Environment): Record<string, number> {
   const keys = (env.recording?.tenants ?? []).flatMap((t) => t.services.flatMap((s) => s.members.map((m) => m.key)));
-  if (keys.length === 0) throw new Error("the drill serves the recording balancer, but the environment has no recording nodes");
+  if (keys.length === 0)
+    throw new Error("the drill serves the recording balancer, but the environment has no recording nodes");
   return Object.fromEntries([...new Set(keys)].map((key, i) => [key, FIRST_BACKEND_PORT + i]));
 }
 
@@ -240,8 +272,23 @@ function hubCertificate(openssl: string, dir: string): { cert: string; key: stri
   const cert = join(dir, "hub.crt");
   const key = join(dir, "hub.key");
   run(openssl, [
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-    "-subj", `/CN=${HUB_ADDRESS}`, "-addext", `subjectAltName=IP:${HUB_ADDRESS},DNS:${HUB_ADDRESS}`, "-keyout", key, "-out", cert,
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    `/CN=${HUB_ADDRESS}`,
+    "-addext",
+    `subjectAltName=IP:${HUB_ADDRESS},DNS:${HUB_ADDRESS}`,
+    "-keyout",
+    key,
+    "-out",
+    cert,
   ]);
   return { cert, key };
 }
@@ -250,7 +297,8 @@ function hubCertificate(openssl: string, dir: string): { cert: string; key: stri
 function clusterAccount(): { uid: number; gid: number } {
   const uid = Number(run("getent", ["passwd", "hacluster"]).split(":")[2]);
   const gid = Number(run("getent", ["group", "haclient"]).split(":")[2]);
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error("the pacemaker package's hacluster user or haclient group is missing");
+  if (!Number.isInteger(uid) || !Number.isInteger(gid))
+    throw new Error("the pacemaker package's hacluster user or haclient group is missing");
   return { uid, gid };
 }
 
@@ -281,7 +329,8 @@ function drillTools() {
 /** Runs the failover drill once; every namespace and process it made is gone when it settles. */
 export async function failoverDrill(opts: FailoverDrillOptions): Promise<FailoverResult> {
   const tools = drillTools();
-  if (opts.pair.os !== "rhel8") throw new Error("the drill runs the RHEL 8 form (corosync.conf); RHEL 6's cman is not packaged for Debian");
+  if (opts.pair.os !== "rhel8")
+    throw new Error("the drill runs the RHEL 8 form (corosync.conf); RHEL 6's cman is not packaged for Debian");
   const lab = new NamespaceLab();
   const root = mkdtempSync(join(tmpdir(), "gnx-drill-"));
   try {
@@ -292,7 +341,13 @@ export async function failoverDrill(opts: FailoverDrillOptions): Promise<Failove
   }
 }
 
-async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string, tools: ReturnType<typeof drillTools>, log: (line: string) => void): Promise<FailoverResult> {
+async function drill(
+  opts: FailoverDrillOptions,
+  lab: NamespaceLab,
+  root: string,
+  tools: ReturnType<typeof drillTools>,
+  log: (line: string) => void,
+): Promise<FailoverResult> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   const remaining = (what: string) => {
     const left = deadline - Date.now();
@@ -315,19 +370,24 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   const backends = recordingBackends(environment);
   const certificate = hubCertificate(tools.openssl, root);
   // The apache agent polls its statusurl on port 80, where the rendered site listens on every address, the VIP included.
-  const site = renderHttpdSite(environment, Object.fromEntries(Object.entries(backends).map(([key, port]) => [key, `${HUB_ADDRESS}:${port}`])), {
-    systems: ["recording"],
-    listen: { port: 80 },
-    serverRoot: httpdDir,
-    modulesDir: DEBIAN_MODULES_DIR,
-    runtimeDir: "/run",
-    logDir: "/var/log",
-    runAs: { user: "www-data", group: "www-data" },
-    memberRetrySeconds: 1,
-    backendTls: { caCertificateFile: certificate.cert },
-  });
+  const site = renderHttpdSite(
+    environment,
+    Object.fromEntries(Object.entries(backends).map(([key, port]) => [key, `${HUB_ADDRESS}:${port}`])),
+    {
+      systems: ["recording"],
+      listen: { port: 80 },
+      serverRoot: httpdDir,
+      modulesDir: DEBIAN_MODULES_DIR,
+      runtimeDir: "/run",
+      logDir: "/var/log",
+      runAs: { user: "www-data", group: "www-data" },
+      memberRetrySeconds: 1,
+      backendTls: { caCertificateFile: certificate.cert },
+    },
+  );
   for (const file of site) {
-    if (relative(httpdDir, file.path).startsWith("..")) throw new Error(`the rendered site wrote ${file.path} outside ${httpdDir}`);
+    if (relative(httpdDir, file.path).startsWith(".."))
+      throw new Error(`the rendered site wrote ${file.path} outside ${httpdDir}`);
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.content);
   }
@@ -335,13 +395,21 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   run(tools.apache2, ["-t", "-f", httpdConf]);
 
   // No EC2 API here: the drill runs IPaddr2 without fencing, so it proves detection and the chain's move, not fence_aws or awsvip.
-  const pair: HttpdHaPair = { ...opts.pair, fencing: "none", virtualIp: { agent: "IPaddr2", address: VIRTUAL_IP, cidrNetmask: 24, nic: "eth0" } };
+  const pair: HttpdHaPair = {
+    ...opts.pair,
+    fencing: "none",
+    virtualIp: { agent: "IPaddr2", address: VIRTUAL_IP, cidrNetmask: 24, nic: "eth0" },
+  };
   const setup = clusterSetup(pair, { addresses: nodeAddresses, httpdConfigFile: httpdConf });
 
   const cib = join(root, "cib.xml");
   writeFileSync(cib, run(tools.cibadmin, ["--empty"]));
   // Pacemaker otherwise waits 20 s for a DC to appear at start-up.
-  const preset = spawnSync(tools.crmAttribute, ["--type", "crm_config", "--name", "dc-deadtime", "--update", "2s"], { env: { ...process.env, CIB_file: cib }, encoding: "utf8", timeout: 10_000 });
+  const preset = spawnSync(tools.crmAttribute, ["--type", "crm_config", "--name", "dc-deadtime", "--update", "2s"], {
+    env: { ...process.env, CIB_file: cib },
+    encoding: "utf8",
+    timeout: 10_000,
+  });
   if (preset.status !== 0) throw new Error(`crm_attribute could not pre-set dc-deadtime: ${preset.stderr}`);
   if (setup.sharedSecrets.includes(COROSYNC_AUTHKEY_PATH)) run(tools.keygen, ["-k", join(root, "authkey")]);
 
@@ -349,7 +417,13 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   for (const node of nodes) {
     const at = (...parts: string[]) => join(node.dir, ...parts);
     for (const dir of ["etc-corosync", "lib-corosync", "log/cluster"]) mkdirSync(at(dir), { recursive: true });
-    for (const dir of ["lib-pacemaker/cib", "lib-pacemaker/pengine", "lib-pacemaker/blackbox", "lib-pacemaker/cores", "log/pacemaker"]) {
+    for (const dir of [
+      "lib-pacemaker/cib",
+      "lib-pacemaker/pengine",
+      "lib-pacemaker/blackbox",
+      "lib-pacemaker/cores",
+      "log/pacemaker",
+    ]) {
       mkdirSync(at(dir), { recursive: true });
       chownSync(at(dir), uid, gid);
       chmodSync(at(dir), 0o750);
@@ -366,29 +440,64 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
 
   const backendsReady = join(root, "backends.ready");
   const stubs = Object.entries(backends).map(([name, port]) => ({ name, port }));
-  lab.spawnIn(hub, [process.execPath, "-e", BACKENDS_SCRIPT, HUB_ADDRESS, certificate.cert, certificate.key, backendsReady, JSON.stringify(stubs)]);
-  await waitFor(async () => existsSync(backendsReady), Math.min(5_000, remaining("the backends started")), "the recording stubs in the hub namespace");
+  lab.spawnIn(hub, [
+    process.execPath,
+    "-e",
+    BACKENDS_SCRIPT,
+    HUB_ADDRESS,
+    certificate.cert,
+    certificate.key,
+    backendsReady,
+    JSON.stringify(stubs),
+  ]);
+  await waitFor(
+    async () => existsSync(backendsReady),
+    Math.min(5_000, remaining("the backends started")),
+    "the recording stubs in the hub namespace",
+  );
 
   const started = Date.now();
   for (const node of nodes) {
     const out = openSync(join(node.dir, "node.out"), "w");
     node.child = lab.spawnIn(
       node.namespace,
-      [lab.tools.unshare, "--mount", "--pid", "--fork", "--kill-child", "--mount-proc", "--propagation", "private", "sh", "-c", NODE_SCRIPT, "sh", node.dir],
+      [
+        lab.tools.unshare,
+        "--mount",
+        "--pid",
+        "--fork",
+        "--kill-child",
+        "--mount-proc",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        NODE_SCRIPT,
+        "sh",
+        node.dir,
+      ],
       { stdio: ["ignore", out, out] },
     );
     closeSync(out);
   }
   for (const node of nodes) {
-    await waitFor(async () => {
-      const children = readFileSync(`/proc/${node.child!.pid}/task/${node.child!.pid}/children`, "utf8").trim();
-      if (children === "") return false;
-      node.initPid = Number(children.split(/\s+/)[0]);
-      return true;
-    }, 5_000, `${node.name}'s namespace init`);
+    await waitFor(
+      async () => {
+        const children = readFileSync(`/proc/${node.child!.pid}/task/${node.child!.pid}/children`, "utf8").trim();
+        if (children === "") return false;
+        node.initPid = Number(children.split(/\s+/)[0]);
+        return true;
+      },
+      5_000,
+      `${node.name}'s namespace init`,
+    );
   }
   const inNode = (node: DrillNode, argv: readonly string[], timeoutMs = 20_000) => {
-    const child = spawn(lab.tools.nsenter, ["--target", String(node.initPid), "--mount", "--net", "--pid", "--", ...argv], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(
+      lab.tools.nsenter,
+      ["--target", String(node.initPid), "--mount", "--net", "--pid", "--", ...argv],
+      { stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
     return collect(child, timeoutMs);
   };
   const onlineNodes = async (node: DrillNode) => {
@@ -396,7 +505,12 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
     return [...mon.stdout.matchAll(/<node name="([^"]+)"[^>]*\bonline="true"/g)].map((m) => m[1]);
   };
   const [first] = nodes;
-  await waitFor(async () => (await onlineNodes(first)).length === nodes.length, remaining("both nodes joined"), "both nodes online in crm_mon", 200).catch((error: Error) => {
+  await waitFor(
+    async () => (await onlineNodes(first)).length === nodes.length,
+    remaining("both nodes joined"),
+    "both nodes online in crm_mon",
+    200,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}\n${nodeDiagnostics(nodes)}`);
   });
   const startupSeconds = (Date.now() - started) / 1000;
@@ -404,29 +518,58 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
 
   for (const command of setup.oneNode) {
     const result = await inNode(first, command.argv, Math.min(30_000, remaining(command.argv.join(" "))));
-    if (result.code !== 0) throw new Error(`${command.argv.join(" ")} failed on ${first.name} (${result.code}):\n${result.stderr}${result.stdout}`);
+    if (result.code !== 0)
+      throw new Error(
+        `${command.argv.join(" ")} failed on ${first.name} (${result.code}):\n${result.stderr}${result.stdout}`,
+      );
   }
   log(`applied ${setup.oneNode.length} pcs commands`);
 
   const nodeAt = new Map(Object.entries(nodeAddresses).map(([name, address]) => [address, name]));
   const askVip = async (): Promise<VipAnswer | undefined> => {
-    const response = await lab.execIn(hub, [tools.curl, "-s", "-i", "--noproxy", "*", "--connect-timeout", "0.3", "--max-time", "1", `http://${VIRTUAL_IP}${DRILL_PATH}`], 2_000);
+    const response = await lab.execIn(
+      hub,
+      [
+        tools.curl,
+        "-s",
+        "-i",
+        "--noproxy",
+        "*",
+        "--connect-timeout",
+        "0.3",
+        "--max-time",
+        "1",
+        `http://${VIRTUAL_IP}${DRILL_PATH}`,
+      ],
+      2_000,
+    );
     return response.code === 0 ? parseVipAnswer(response.stdout, nodeAt) : undefined;
   };
   let before: VipAnswer | undefined;
-  await waitFor(async () => (before = await askVip()) !== undefined, remaining("the VIP answered"), "the VIP to answer through apache2", 200).catch((error: Error) => {
+  await waitFor(
+    async () => (before = await askVip()) !== undefined,
+    remaining("the VIP answered"),
+    "the VIP to answer through apache2",
+    200,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}\n${nodeDiagnostics(nodes)}`);
   });
   const failed = nodes.find((n) => n.name === before!.node);
   const survivor = nodes.find((n) => n.name !== before!.node);
-  if (!failed || !survivor) throw new Error(`the VIP answered from ${JSON.stringify(before!.node)}, which is not a node of the pair`);
+  if (!failed || !survivor)
+    throw new Error(`the VIP answered from ${JSON.stringify(before!.node)}, which is not a node of the pair`);
   log(`VIP ${VIRTUAL_IP} answered from ${failed.name}; failing it`);
 
   const cutAt = performance.now();
   lab.ip(failed.namespace, "link", "set", "eth0", "down");
   await lab.kill(failed.child!);
   let after: VipAnswer | undefined;
-  await waitFor(async () => (after = await askVip())?.node === survivor.name, remaining("the VIP moved"), `the VIP to answer from ${survivor.name}`, 50).catch((error: Error) => {
+  await waitFor(
+    async () => (after = await askVip())?.node === survivor.name,
+    remaining("the VIP moved"),
+    `the VIP to answer from ${survivor.name}`,
+    50,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}\n${nodeDiagnostics(nodes)}`);
   });
   const seconds = (performance.now() - cutAt) / 1000;
@@ -437,7 +580,9 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   let placement: Record<string, string> = {};
   await waitFor(
     async () => {
-      placement = parseMonitorPlacement((await inNode(survivor, [tools.crmMon, "--output-as=xml", "-1"], 5_000)).stdout);
+      placement = parseMonitorPlacement(
+        (await inNode(survivor, [tools.crmMon, "--output-as=xml", "-1"], 5_000)).stdout,
+      );
       return chain.every((resource) => placement[resource] !== undefined);
     },
     remaining("every resource was started"),
@@ -446,7 +591,15 @@ async function drill(opts: FailoverDrillOptions, lab: NamespaceLab, root: string
   ).catch((error: Error) => {
     throw new Error(`${error.message}; last placement ${JSON.stringify(placement)}`);
   });
-  return { seconds, startupSeconds, failedNode: failed.name, survivor: survivor.name, placement, before: before!, after: after! };
+  return {
+    seconds,
+    startupSeconds,
+    failedNode: failed.name,
+    survivor: survivor.name,
+    placement,
+    before: before!,
+    after: after!,
+  };
 }
 
 /** A 200 from a recording stub, relayed by one of the pair's nodes (by the address the stub saw); anything else is no answer yet. */
@@ -462,13 +615,22 @@ function parseVipAnswer(response: string, nodeAt: ReadonlyMap<string, string>): 
   }
   const node = typeof stub.from === "string" ? nodeAt.get(stub.from) : undefined;
   if (node === undefined || typeof stub.node !== "string" || typeof stub.url !== "string") return undefined;
-  return { node, backend: stub.node, backendPath: stub.url, setCookies: [...head.matchAll(/^Set-Cookie: (.*?)\r?$/gim)].map((m) => m[1]) };
+  return {
+    node,
+    backend: stub.node,
+    backendPath: stub.url,
+    setCookies: [...head.matchAll(/^Set-Cookie: (.*?)\r?$/gim)].map((m) => m[1]),
+  };
 }
 
 /** The tail of each node's logs, for a failure message. */
 function nodeDiagnostics(nodes: readonly DrillNode[]): string {
-  const tail = (path: string) => (existsSync(path) ? readFileSync(path, "utf8").split("\n").slice(-15).join("\n") : "(none)");
+  const tail = (path: string) =>
+    existsSync(path) ? readFileSync(path, "utf8").split("\n").slice(-15).join("\n") : "(none)";
   return nodes
-    .map((n) => `--- ${n.name} node.out\n${tail(join(n.dir, "node.out"))}\n--- ${n.name} corosync.log\n${tail(join(n.dir, "log", "cluster", "corosync.log"))}\n--- ${n.name} pacemaker.log\n${tail(join(n.dir, "log", "pacemaker", "pacemaker.log"))}\n--- ${n.name} httpd error_log\n${tail(join(n.dir, "log", "error_log"))}`)
+    .map(
+      (n) =>
+        `--- ${n.name} node.out\n${tail(join(n.dir, "node.out"))}\n--- ${n.name} corosync.log\n${tail(join(n.dir, "log", "cluster", "corosync.log"))}\n--- ${n.name} pacemaker.log\n${tail(join(n.dir, "log", "pacemaker", "pacemaker.log"))}\n--- ${n.name} httpd error_log\n${tail(join(n.dir, "log", "error_log"))}`,
+    )
     .join("\n");
 }

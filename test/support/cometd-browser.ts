@@ -170,7 +170,13 @@ function installGlobals(jar: CookieJar, host: string, upgrades: UpgradeAttempt[]
     }
   }
 
-  const win: CometdWindow = { setTimeout, clearTimeout, console, XMLHttpRequest: JarXMLHttpRequest, WebSocket: JarWebSocket };
+  const win: CometdWindow = {
+    setTimeout,
+    clearTimeout,
+    console,
+    XMLHttpRequest: JarXMLHttpRequest,
+    WebSocket: JarWebSocket,
+  };
   (globalThis as unknown as { window: CometdWindow }).window = win;
 }
 
@@ -219,7 +225,8 @@ export function openBrowser(host: string): Browser {
           return message;
         },
         incoming: (message) => {
-          if (message.channel === "/meta/handshake" || message.channel === "/meta/connect") replies.push(metaReply(message));
+          if (message.channel === "/meta/handshake" || message.channel === "/meta/connect")
+            replies.push(metaReply(message));
           return message;
         },
       });
@@ -229,7 +236,11 @@ export function openBrowser(host: string): Browser {
         replies,
         async start(timeoutMs = 10_000) {
           cometd.handshake();
-          await until(() => replies.some((r) => r.channel === "/meta/connect" && r.successful), timeoutMs, `a ${transport} session through port ${port}`);
+          await until(
+            () => replies.some((r) => r.channel === "/meta/connect" && r.successful),
+            timeoutMs,
+            `a ${transport} session through port ${port}`,
+          );
         },
         publish: (channel, data) =>
           new Promise<boolean>((resolve) => {

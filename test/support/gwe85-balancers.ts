@@ -24,17 +24,28 @@ export interface Gwe85Balancer {
   /** Set when this server cannot run here: suites register an explicit skip naming the reason. */
   readonly skipReason?: string;
   /** Starts the rendered config; `sticky: false` starts the control with stickiness removed. */
-  start(env: Environment, addresses: Readonly<Record<string, string>>, options: { readonly sticky: boolean }): Promise<RunningBalancer>;
+  start(
+    env: Environment,
+    addresses: Readonly<Record<string, string>>,
+    options: { readonly sticky: boolean },
+  ): Promise<RunningBalancer>;
 }
 
 /** Removes the lines `drop` selects from one rendered file, insisting that exactly `expected` go. */
-function withoutLines<F extends { readonly path: string; readonly content: string }>(files: readonly F[], fileEnd: string, drop: RegExp, expected: number): F[] {
+function withoutLines<F extends { readonly path: string; readonly content: string }>(
+  files: readonly F[],
+  fileEnd: string,
+  drop: RegExp,
+  expected: number,
+): F[] {
   return files.map((file) => {
     if (!file.path.endsWith(fileEnd)) return file;
     const lines = file.content.split("\n");
     const kept = lines.filter((line) => !drop.test(line));
     if (lines.length - kept.length !== expected) {
-      throw new Error(`the non-sticky control expected to remove ${expected} line(s) matching ${drop} from ${file.path}, found ${lines.length - kept.length}`);
+      throw new Error(
+        `the non-sticky control expected to remove ${expected} line(s) matching ${drop} from ${file.path}, found ${lines.length - kept.length}`,
+      );
     }
     return { ...file, content: kept.join("\n") };
   });
@@ -48,7 +59,11 @@ function renderedHttpd(target: HttpdUnderTest): Gwe85Balancer {
     async start(env, addresses, { sticky }) {
       const server = await target.server();
       const root = await apacheRoot();
-      let files: ConfigFile[] = renderHttpdSite(env, addresses, testSiteOptions(root, { systems: ["webEngagement85"] }, server));
+      let files: ConfigFile[] = renderHttpdSite(
+        env,
+        addresses,
+        testSiteOptions(root, { systems: ["webEngagement85"] }, server),
+      );
       // Without stickysession, mod_proxy_balancer spreads every request by its lbmethod; before
       // 2.4.47 the WebSocket twin balancer carries the same stickiness and loses it too.
       const stickyLines = releaseAtLeast(server.release, "2.4.47") ? 1 : 2;
@@ -76,7 +91,14 @@ export const RENDERED_NGINX: Gwe85Balancer = {
     startNginx(({ prefix, port }) => {
       const files = renderNginxSite(env, addresses, { prefix, listen: { address: "127.0.0.1", port } });
       // Without the cookie's map entries every request takes the map's default, the round-robin cluster.
-      return sticky ? files : withoutLines(files, "web-engagement-85.conf", /^\s*"~[^"]*"\s+gwe85\.\S+;$/, env.webEngagement85!.nodes.length);
+      return sticky
+        ? files
+        : withoutLines(
+            files,
+            "web-engagement-85.conf",
+            /^\s*"~[^"]*"\s+gwe85\.\S+;$/,
+            env.webEngagement85!.nodes.length,
+          );
     }),
 };
 
@@ -95,7 +117,11 @@ export function gwe85Environment(nodeKeys: readonly string[], webSockets = true)
     hardening: { deletionProtection: false, accessLogs: false },
     webEngagement85: { hostname: GWE85_HOST, webSockets, nodes: Object.fromEntries(nodeKeys.map((k) => [k, {}])) },
   };
-  const result = loadEnvironment(Object.fromEntries(Object.entries(config).map(([k, v]) => [`genesys:${k}`, typeof v === "string" ? v : JSON.stringify(v)])));
+  const result = loadEnvironment(
+    Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [`genesys:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    ),
+  );
   if (!result.environment) throw new Error(`GWE 8.5 test config rejected: ${JSON.stringify(result.problems)}`);
   return result.environment;
 }

@@ -21,7 +21,16 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import type { HttpdRelease } from "../../core/render/httpd/modules";
@@ -44,7 +53,8 @@ export interface HttpdServer {
   readonly ssl: boolean;
 }
 
-export type SourceLookup = { readonly found: true; readonly path: string } | { readonly found: false; readonly reason: string };
+export type SourceLookup =
+  { readonly found: true; readonly path: string } | { readonly found: false; readonly reason: string };
 
 const DEFAULT_SOURCE = resolve(__dirname, "../../../shared/vendor/httpd-2.4.37.tar.gz");
 const BUILD_DEPENDENCIES = ["libapr1-dev", "libaprutil1-dev", "libpcre3-dev", "libexpat1-dev", "build-essential"];
@@ -122,9 +132,16 @@ function step(command: string, args: readonly string[], cwd: string, log: string
 }
 
 function checkBuildDependencies(): void {
-  const missing = BUILD_DEPENDENCIES.filter((p) => spawnSync("dpkg-query", ["-W", "-f=${Status}", p], { encoding: "utf8" }).stdout?.includes("install ok installed") !== true);
+  const missing = BUILD_DEPENDENCIES.filter(
+    (p) =>
+      spawnSync("dpkg-query", ["-W", "-f=${Status}", p], { encoding: "utf8" }).stdout?.includes(
+        "install ok installed",
+      ) !== true,
+  );
   if (missing.length > 0) {
-    throw new Error(`building httpd 2.4.37 needs the Debian packages ${missing.join(", ")}: run 'sudo bash scripts/install-debian-packages.sh'`);
+    throw new Error(
+      `building httpd 2.4.37 needs the Debian packages ${missing.join(", ")}: run 'sudo bash scripts/install-debian-packages.sh'`,
+    );
   }
 }
 
@@ -183,11 +200,18 @@ async function buildOnce(): Promise<HttpdServer> {
   const prefix = join(root, `httpd-2.4.37-${key}`);
   const marker = join(prefix, ".complete");
   const lock = `${prefix}.lock`;
-  const server: HttpdServer = { label: "httpd 2.4.37 (RHEL 8's release, built from source)", binary: join(prefix, "bin", "httpd"), modulesDir: join(prefix, "modules"), release: HTTPD_2_4_37, ssl: false };
+  const server: HttpdServer = {
+    label: "httpd 2.4.37 (RHEL 8's release, built from source)",
+    binary: join(prefix, "bin", "httpd"),
+    modulesDir: join(prefix, "modules"),
+    release: HTTPD_2_4_37,
+    ssl: false,
+  };
   mkdirSync(root, { recursive: true });
   const deadline = Date.now() + HTTPD_BUILD_TIMEOUT_MS;
   while (!existsSync(marker)) {
-    if (Date.now() > deadline) throw new Error(`httpd 2.4.37 was not built within ${HTTPD_BUILD_TIMEOUT_MS / 1000} s (lock ${lock})`);
+    if (Date.now() > deadline)
+      throw new Error(`httpd 2.4.37 was not built within ${HTTPD_BUILD_TIMEOUT_MS / 1000} s (lock ${lock})`);
     let mine = false;
     try {
       mkdirSync(lock);
@@ -215,7 +239,10 @@ async function buildOnce(): Promise<HttpdServer> {
     }
     await new Promise((r) => setTimeout(r, 1_000));
   }
-  if (!existsSync(server.binary)) throw new Error(`${server.binary} is missing although ${marker} says the build completed; remove ${prefix} to rebuild`);
+  if (!existsSync(server.binary))
+    throw new Error(
+      `${server.binary} is missing although ${marker} says the build completed; remove ${prefix} to rebuild`,
+    );
   return server;
 }
 
@@ -236,6 +263,10 @@ export interface HttpdUnderTest {
 export function httpdsUnderTest(debian: () => HttpdServer): HttpdUnderTest[] {
   return [
     { label: "httpd 2.4.37 (RHEL 8)", skipReason: httpd2437SkipReason(), server: httpd2437 },
-    { label: "Debian's httpd", skipReason: REAL_SERVERS_OPTED_OUT ? "GENESYS_SKIP_REAL_SERVERS=1" : undefined, server: async () => debian() },
+    {
+      label: "Debian's httpd",
+      skipReason: REAL_SERVERS_OPTED_OUT ? "GENESYS_SKIP_REAL_SERVERS=1" : undefined,
+      server: async () => debian(),
+    },
   ];
 }

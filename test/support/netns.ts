@@ -18,9 +18,15 @@ export interface LabTools {
 /** Root and the namespace tools, or a loud error naming what is missing. */
 export function requireLabTools(): LabTools {
   if (!isRoot()) {
-    throw new Error("network-namespace tests need root (CI runs them as root); set GENESYS_SKIP_REAL_SERVERS=1 to skip real-server tests explicitly");
+    throw new Error(
+      "network-namespace tests need root (CI runs them as root); set GENESYS_SKIP_REAL_SERVERS=1 to skip real-server tests explicitly",
+    );
   }
-  return { ip: requireBinary("ip", "iproute2"), unshare: requireBinary("unshare", "util-linux"), nsenter: requireBinary("nsenter", "util-linux") };
+  return {
+    ip: requireBinary("ip", "iproute2"),
+    unshare: requireBinary("unshare", "util-linux"),
+    nsenter: requireBinary("nsenter", "util-linux"),
+  };
 }
 
 const live = new Set<NamespaceLab>();
@@ -43,7 +49,8 @@ export class NamespaceLab {
 
   /** Creates `<prefix>-<role>` with its loopback up. */
   addNamespace(role: string): string {
-    if (!/^[a-z0-9]{1,8}$/.test(role)) throw new Error(`namespace role ${JSON.stringify(role)} must be 1-8 lowercase letters or digits`);
+    if (!/^[a-z0-9]{1,8}$/.test(role))
+      throw new Error(`namespace role ${JSON.stringify(role)} must be 1-8 lowercase letters or digits`);
     const name = `${this.prefix}-${role}`;
     run(this.tools.ip, ["netns", "add", name]);
     this.namespaces.push(name);
@@ -77,14 +84,22 @@ export class NamespaceLab {
   /** Starts `argv` inside `namespace` in its own process group; the lab kills it on dispose. */
   spawnIn(namespace: string, argv: readonly string[], options: SpawnOptions = {}): ChildProcess {
     this.ensureOwn(namespace);
-    const child = spawn(this.tools.ip, ["netns", "exec", namespace, ...argv], { stdio: "ignore", ...options, detached: true });
+    const child = spawn(this.tools.ip, ["netns", "exec", namespace, ...argv], {
+      stdio: "ignore",
+      ...options,
+      detached: true,
+    });
     this.children.add(child);
     child.once("exit", () => this.children.delete(child));
     return child;
   }
 
   /** Runs `argv` inside `namespace` and collects its output; never longer than `timeoutMs`. */
-  execIn(namespace: string, argv: readonly string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  execIn(
+    namespace: string,
+    argv: readonly string[],
+    timeoutMs: number,
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const child = this.spawnIn(namespace, argv, { stdio: ["ignore", "pipe", "pipe"] });
     return collect(child, timeoutMs);
   }
@@ -124,7 +139,10 @@ export class NamespaceLab {
 }
 
 /** Output of a child that is killed by its handle when it outlives `timeoutMs`. */
-export function collect(child: ChildProcess, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function collect(
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));

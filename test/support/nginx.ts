@@ -54,8 +54,14 @@ export function writeConfig(prefix: string, files: readonly ConfigFile[]): void 
 
 /** `nginx -t` on the config in `prefix`: ok, and everything nginx said (warnings included). */
 export function checkConfig(prefix: string): { ok: boolean; output: string } {
-  const result = spawnSync(nginxBinary(), ["-t", "-q", "-p", `${prefix}/`, "-c", MAIN_CONFIG], { encoding: "utf8", timeout: 10_000 });
-  return { ok: result.status === 0, output: `${result.stderr ?? ""}${result.stdout ?? ""}${result.error ? result.error.message : ""}` };
+  const result = spawnSync(nginxBinary(), ["-t", "-q", "-p", `${prefix}/`, "-c", MAIN_CONFIG], {
+    encoding: "utf8",
+    timeout: 10_000,
+  });
+  return {
+    ok: result.status === 0,
+    output: `${result.stderr ?? ""}${result.stdout ?? ""}${result.error ? result.error.message : ""}`,
+  };
 }
 
 async function accepts(port: number): Promise<boolean> {
@@ -101,7 +107,10 @@ export async function startNginx(render: (site: NginxSite) => readonly ConfigFil
     throw new Error(`nginx -t ${check.ok ? "warned about" : "rejected"} the rendered config:\n${check.output}`);
   }
 
-  const child = spawn(binary, ["-p", `${prefix}/`, "-c", MAIN_CONFIG, "-g", "daemon off;"], { detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(binary, ["-p", `${prefix}/`, "-c", MAIN_CONFIG, "-g", "daemon off;"], {
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();

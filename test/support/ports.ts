@@ -22,7 +22,12 @@ export async function freePorts(count: number, host = "127.0.0.1"): Promise<numb
 }
 
 /** Polls `probe` until it resolves true, at most `timeoutMs`; bounded, never infinite. */
-export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, what: string, intervalMs = 50): Promise<void> {
+export async function waitFor(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -58,7 +58,8 @@ export function runAsRoot(argv: readonly string[], options: { input?: string } =
  */
 export function removeTestDir(path: string): void {
   const full = resolve(path);
-  if (!full.startsWith(join(tmpdir(), "/"))) throw new Error(`${full} is not under ${tmpdir()}; only a test's own temp directories are removed`);
+  if (!full.startsWith(join(tmpdir(), "/")))
+    throw new Error(`${full} is not under ${tmpdir()}; only a test's own temp directories are removed`);
   try {
     rmSync(full, { recursive: true, force: true });
   } catch (error) {
@@ -77,17 +78,26 @@ export const RESULT_MARKER = "--genesys-root-call-result--";
  * when this process is root) and returns its result. Arguments and result
  * travel as JSON; the callee's own output is passed through to `log`.
  */
-export async function callAsRoot<T>(module: string, exportName: string, args: readonly unknown[], timeoutMs: number, log: (text: string) => void = () => undefined): Promise<T> {
+export async function callAsRoot<T>(
+  module: string,
+  exportName: string,
+  args: readonly unknown[],
+  timeoutMs: number,
+  log: (text: string) => void = () => undefined,
+): Promise<T> {
   const path = resolve(__dirname, module);
   if (isRoot()) {
     const loaded = (await import(path)) as Record<string, (...a: unknown[]) => Promise<T>>;
     return loaded[exportName](...args);
   }
-  const [file, argv] = asRoot([process.execPath, TSX, ROOT_CALL, path, exportName, JSON.stringify(args)], { PATH: process.env.PATH ?? "/usr/bin:/bin" });
+  const [file, argv] = asRoot([process.execPath, TSX, ROOT_CALL, path, exportName, JSON.stringify(args)], {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+  });
   const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   const result = await collect(child, timeoutMs);
   const at = result.stdout.lastIndexOf(`${RESULT_MARKER}\n`);
   log(`${at < 0 ? result.stdout : result.stdout.slice(0, at)}${result.stderr}`);
-  if (result.code !== 0 || at < 0) throw new Error(`${exportName} as root exited with ${result.code}:\n${result.stderr}${result.stdout}`);
+  if (result.code !== 0 || at < 0)
+    throw new Error(`${exportName} as root exited with ${result.code}:\n${result.stderr}${result.stdout}`);
   return JSON.parse(result.stdout.slice(at + RESULT_MARKER.length + 1)) as T;
 }

@@ -36,17 +36,28 @@ export function rawConfig(values: Record<string, unknown>): Record<string, strin
 
 /** The SSH, TLS and Configuration Database secrets every run gets (the corosync key is left to the tests that need it). */
 export const TEST_SECRETS: Record<string, string> = Object.fromEntries(
-  ["httpdHaPairSshPrivateKey", "httpdTlsPrivateKey", "httpdTlsCertificate", "configurationDatabasePassword"].map((key) => [`genesys:${key}`, OFFLINE_SECRETS[`genesys:${key}`]]),
+  ["httpdHaPairSshPrivateKey", "httpdTlsPrivateKey", "httpdTlsCertificate", "configurationDatabasePassword"].map(
+    (key) => [`genesys:${key}`, OFFLINE_SECRETS[`genesys:${key}`]],
+  ),
 );
 
 /** Runs the program for Pulumi.<stack>.yaml, after `edit` changes its values. */
-export async function runStack(stack: string, edit?: ConfigEdit, options: { readonly preview?: boolean } = {}): Promise<MockRun> {
+export async function runStack(
+  stack: string,
+  edit?: ConfigEdit,
+  options: { readonly preview?: boolean } = {},
+): Promise<MockRun> {
   const values = structuredClone(stackValues(stack));
   edit?.(values);
   // A whole stack also gets the corosync key: its pair may use knet, the rhel8 default.
-  const secrets = { ...TEST_SECRETS, "genesys:httpdHaPairCorosyncAuthkey": OFFLINE_SECRETS["genesys:httpdHaPairCorosyncAuthkey"] };
+  const secrets = {
+    ...TEST_SECRETS,
+    "genesys:httpdHaPairCorosyncAuthkey": OFFLINE_SECRETS["genesys:httpdHaPairCorosyncAuthkey"],
+  };
   const config = { ...rawConfig(values), ...secrets };
-  return runUnderMocks({ stack, config, secretKeys: Object.keys(secrets), preview: options.preview }, () => deployEnvironment(readEnvironment()));
+  return runUnderMocks({ stack, config, secretKeys: Object.keys(secrets), preview: options.preview }, () =>
+    deployEnvironment(readEnvironment()),
+  );
 }
 
 export function ofType(run: MockRun, type: string): RegisteredResource[] {

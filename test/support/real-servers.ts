@@ -27,5 +27,10 @@ export function isRoot(): boolean {
 
 /** Runs a command and returns stdout; stderr is included in the thrown error. */
 export function run(command: string, args: readonly string[], options: { cwd?: string; input?: string } = {}): string {
-  return execFileSync(command, args, { cwd: options.cwd, input: options.input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+  return execFileSync(command, args, {
+    cwd: options.cwd,
+    input: options.input,
+    encoding: "utf8",
+    stdio: ["pipe", "pipe", "pipe"],
+  });
 }

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const loaded = (await import(path)) as Record<string, unknown>;
   const fn = loaded[exportName];
   if (typeof fn !== "function") throw new Error(`${module} exports no function ${exportName}`);
-  const result: unknown = await (fn as (...args: unknown[]) => Promise<unknown>)(...(JSON.parse(argsJson) as unknown[]));
+  const result: unknown = await (fn as (...args: unknown[]) => Promise<unknown>)(
+    ...(JSON.parse(argsJson) as unknown[]),
+  );
   process.stdout.write(`\n${RESULT_MARKER}\n${JSON.stringify(result)}\n`);
 }
 

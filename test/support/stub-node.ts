@@ -64,7 +64,9 @@ export async function startStubNode(options: StubNodeOptions): Promise<StubNode>
     res.setHeader("Content-Type", "application/json");
     req.resume();
     req.on("end", () => {
-      res.end(JSON.stringify({ node: options.name, method: req.method, url: req.url, cookie: req.headers.cookie ?? null }));
+      res.end(
+        JSON.stringify({ node: options.name, method: req.method, url: req.url, cookie: req.headers.cookie ?? null }),
+      );
     });
   });
   server.keepAliveTimeout = 5_000;
@@ -81,7 +83,9 @@ export async function startStubNode(options: StubNodeOptions): Promise<StubNode>
       socket.end("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
       return;
     }
-    const accept = createHash("sha1").update(key + WS_GUID).digest("base64");
+    const accept = createHash("sha1")
+      .update(key + WS_GUID)
+      .digest("base64");
     socket.write(
       `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nX-Node: ${options.name}\r\n\r\n`,
     );

@@ -16,8 +16,16 @@ declare module "faye" {
   }
 
   export interface FayeExtension {
-    incoming?(message: FayeMessage, request: IncomingMessage | undefined, callback: (message: FayeMessage) => void): void;
-    outgoing?(message: FayeMessage, request: IncomingMessage | undefined, callback: (message: FayeMessage) => void): void;
+    incoming?(
+      message: FayeMessage,
+      request: IncomingMessage | undefined,
+      callback: (message: FayeMessage) => void,
+    ): void;
+    outgoing?(
+      message: FayeMessage,
+      request: IncomingMessage | undefined,
+      callback: (message: FayeMessage) => void,
+    ): void;
   }
 
   export class NodeAdapter {

@@ -52,7 +52,9 @@ export function decodeServerFrame(buf: Buffer): { text: string; rest: Buffer } |
 
 export function openWebSocket(target: WebSocketTarget): Promise<OpenWebSocket | RefusedWebSocket> {
   const key = randomBytes(16).toString("base64");
-  const expectedAccept = createHash("sha1").update(key + WS_GUID).digest("base64");
+  const expectedAccept = createHash("sha1")
+    .update(key + WS_GUID)
+    .digest("base64");
   const timeoutMs = target.timeoutMs ?? 5_000;
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {

@@ -13,10 +13,15 @@ export const CLUSTER_CONF_PATH = "/etc/cluster/cluster.conf";
 const ccs = (...argv: string[]): ClusterCommand => ({ argv: ["ccs", "-f", CLUSTER_CONF_PATH, ...argv] });
 
 export function cmanCommands(pair: HttpdHaPair, hosts: PairHosts): ClusterCommand[] {
-  if (pair.os !== "rhel6") throw new Error(`httpdHaPair.os: ${JSON.stringify(pair.os)} has no cman; cman/ccs commands are rendered for rhel6 only`);
+  if (pair.os !== "rhel6")
+    throw new Error(
+      `httpdHaPair.os: ${JSON.stringify(pair.os)} has no cman; cman/ccs commands are rendered for rhel6 only`,
+    );
   const transport = pair.corosync.transport ?? "udp";
   if (transport !== "udp" && transport !== "udpu") {
-    throw new Error(`httpdHaPair.corosync.transport: ${JSON.stringify(transport)} is not available on rhel6 (allowed: udp, udpu)`);
+    throw new Error(
+      `httpdHaPair.corosync.transport: ${JSON.stringify(transport)} is not available on rhel6 (allowed: udp, udpu)`,
+    );
   }
   // cman names nodes, not addresses: each name must resolve on both hosts.
   const nodes = addressedNodes(pair, hosts, "/etc/hosts on RHEL 6");

@@ -17,7 +17,9 @@ export type Rhel8Transport = "knet" | "udpu";
 export function rhel8Transport(pair: HttpdHaPair): Rhel8Transport {
   const transport = pair.corosync.transport ?? "knet";
   if (transport !== "knet" && transport !== "udpu") {
-    throw new Error(`httpdHaPair.corosync.transport: ${JSON.stringify(transport)} is not available on ${pair.os} (allowed: knet, udpu)`);
+    throw new Error(
+      `httpdHaPair.corosync.transport: ${JSON.stringify(transport)} is not available on ${pair.os} (allowed: knet, udpu)`,
+    );
   }
   return transport;
 }
@@ -38,11 +40,16 @@ export function detectionMs(tokenMs: number): number {
 }
 
 export function renderCorosyncConf(pair: HttpdHaPair, addresses: Readonly<Record<string, string>>): string {
-  if (!usesPcs(pair.os)) throw new Error(`httpdHaPair.os: ${JSON.stringify(pair.os)} clusters take their corosync settings from cman's cluster.conf; corosync.conf is rendered for rhel8 and rhel9 only`);
+  if (!usesPcs(pair.os))
+    throw new Error(
+      `httpdHaPair.os: ${JSON.stringify(pair.os)} clusters take their corosync settings from cman's cluster.conf; corosync.conf is rendered for rhel8 and rhel9 only`,
+    );
   const transport = rhel8Transport(pair);
   const tokenMs = pair.corosync.tokenMs;
   if (!Number.isInteger(tokenMs) || tokenMs < 500 || tokenMs > 60000) {
-    throw new Error(`httpdHaPair.corosync.tokenMs: ${JSON.stringify(tokenMs)} must be a whole number of milliseconds from 500 to 60000`);
+    throw new Error(
+      `httpdHaPair.corosync.tokenMs: ${JSON.stringify(tokenMs)} must be a whole number of milliseconds from 500 to 60000`,
+    );
   }
   const nodes = addressedNodes(pair, { addresses } satisfies PairHosts, "corosync.conf");
   const crypto = transport === "knet" ? ["    crypto_cipher: aes256", "    crypto_hash: sha256"] : [];
@@ -60,7 +67,13 @@ export function renderCorosyncConf(pair: HttpdHaPair, addresses: Readonly<Record
     "}",
     "",
     "nodelist {",
-    ...nodes.flatMap((node) => ["    node {", `        ring0_addr: ${node.address}`, `        name: ${node.name}`, `        nodeid: ${node.nodeId}`, "    }"]),
+    ...nodes.flatMap((node) => [
+      "    node {",
+      `        ring0_addr: ${node.address}`,
+      `        name: ${node.name}`,
+      `        nodeid: ${node.nodeId}`,
+      "    }",
+    ]),
     "}",
     "",
     "quorum {",

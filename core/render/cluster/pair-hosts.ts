@@ -48,55 +48,87 @@ function reject(where: string, value: unknown, allowed: string): never {
 
 /** The pair's two nodes in model order, with addresses from `hosts` or the model. */
 export function clusterNodes(pair: HttpdHaPair, hosts: PairHosts = {}): ClusterNode[] {
-  if (pair.nodes.length !== 2) reject("httpdHaPair.nodes", pair.nodes.map((n) => n.key), "must be exactly 2 hosts; the pair is primary/backup");
+  if (pair.nodes.length !== 2)
+    reject(
+      "httpdHaPair.nodes",
+      pair.nodes.map((n) => n.key),
+      "must be exactly 2 hosts; the pair is primary/backup",
+    );
   const given = hosts.addresses ?? {};
   for (const name of Object.keys(given)) {
-    if (!pair.nodes.some((n) => n.key === name)) reject(`hosts.addresses.${name}`, given[name], `names no node of the pair (nodes: ${pair.nodes.map((n) => n.key).join(", ")})`);
+    if (!pair.nodes.some((n) => n.key === name))
+      reject(
+        `hosts.addresses.${name}`,
+        given[name],
+        `names no node of the pair (nodes: ${pair.nodes.map((n) => n.key).join(", ")})`,
+      );
   }
   const nodes = pair.nodes.map((node, i): ClusterNode => {
-    if (!KEY_PATTERN.test(node.key)) reject("httpdHaPair.nodes", node.key, "must be a node name of letters, digits, '_' or '-' starting with a letter");
+    if (!KEY_PATTERN.test(node.key))
+      reject(
+        "httpdHaPair.nodes",
+        node.key,
+        "must be a node name of letters, digits, '_' or '-' starting with a letter",
+      );
     const address = Object.hasOwn(given, node.key) ? given[node.key] : node.privateIp;
-    if (address !== undefined && parseIpv4(address) === undefined) reject(`hosts.addresses.${node.key}`, address, "must be an IPv4 address");
+    if (address !== undefined && parseIpv4(address) === undefined)
+      reject(`hosts.addresses.${node.key}`, address, "must be an IPv4 address");
     return { name: node.key, nodeId: i + 1, address };
   });
   const [a, b] = nodes;
-  if (a.address !== undefined && a.address === b.address) reject(`hosts.addresses.${b.name}`, b.address, `is also ${a.name}'s address; each node needs its own`);
+  if (a.address !== undefined && a.address === b.address)
+    reject(`hosts.addresses.${b.name}`, b.address, `is also ${a.name}'s address; each node needs its own`);
   return nodes;
 }
 
 /** Like `clusterNodes`, for renderers that cannot do without the addresses. */
-export function addressedNodes(pair: HttpdHaPair, hosts: PairHosts, needer: string): (ClusterNode & { readonly address: string })[] {
+export function addressedNodes(
+  pair: HttpdHaPair,
+  hosts: PairHosts,
+  needer: string,
+): (ClusterNode & { readonly address: string })[] {
   return clusterNodes(pair, hosts).map((node) => {
-    if (node.address === undefined) reject(`hosts.addresses.${node.name}`, undefined, `is required: ${needer} names every node's private address`);
+    if (node.address === undefined)
+      reject(`hosts.addresses.${node.name}`, undefined, `is required: ${needer} names every node's private address`);
     return { ...node, address: node.address };
   });
 }
 
 export function virtualIpNic(pair: HttpdHaPair): string {
   const nic = pair.virtualIp.nic;
-  return NIC_PATTERN.test(nic) ? nic : reject("httpdHaPair.virtualIp.nic", nic, "must be a network interface name such as eth0");
+  return NIC_PATTERN.test(nic)
+    ? nic
+    : reject("httpdHaPair.virtualIp.nic", nic, "must be a network interface name such as eth0");
 }
 
 export function virtualIpAddress(pair: HttpdHaPair): string {
   const address = pair.virtualIp.address;
-  return parseIpv4(address) !== undefined ? address : reject("httpdHaPair.virtualIp.address", address, "must be an IPv4 address");
+  return parseIpv4(address) !== undefined
+    ? address
+    : reject("httpdHaPair.virtualIp.address", address, "must be an IPv4 address");
 }
 
 export function virtualIpNetmask(pair: HttpdHaPair): number {
   const bits = pair.virtualIp.cidrNetmask;
-  return Number.isInteger(bits) && bits >= 8 && bits <= 32 ? bits : reject("httpdHaPair.virtualIp.cidrNetmask", bits, "must be a whole number of bits from 8 to 32");
+  return Number.isInteger(bits) && bits >= 8 && bits <= 32
+    ? bits
+    : reject("httpdHaPair.virtualIp.cidrNetmask", bits, "must be a whole number of bits from 8 to 32");
 }
 
 export function httpdConfigFile(hosts: PairHosts): string {
   const path = hosts.httpdConfigFile ?? RHEL_HTTPD_CONFIG;
-  return ABSOLUTE_PATH_PATTERN.test(path) ? path : reject("hosts.httpdConfigFile", path, "must be an absolute path of letters, digits, '.', '_' or '-' segments");
+  return ABSOLUTE_PATH_PATTERN.test(path)
+    ? path
+    : reject("hosts.httpdConfigFile", path, "must be an absolute path of letters, digits, '.', '_' or '-' segments");
 }
 
 export function routeTableIds(hosts: PairHosts): string[] {
   const ids = hosts.routeTableIds ?? [];
-  if (ids.length === 0) reject("hosts.routeTableIds", ids, "must list the route tables aws-vpc-move-ip updates (at least one rtb-… id)");
+  if (ids.length === 0)
+    reject("hosts.routeTableIds", ids, "must list the route tables aws-vpc-move-ip updates (at least one rtb-… id)");
   ids.forEach((id, i) => {
-    if (!ROUTE_TABLE_PATTERN.test(id)) reject(`hosts.routeTableIds[${i}]`, id, "must be a route table id such as rtb-0123456789abcdef0");
+    if (!ROUTE_TABLE_PATTERN.test(id))
+      reject(`hosts.routeTableIds[${i}]`, id, "must be a route table id such as rtb-0123456789abcdef0");
   });
   return [...ids];
 }
@@ -105,13 +137,24 @@ export function routeTableIds(hosts: PairHosts): string[] {
 export function fenceHostMap(pair: HttpdHaPair, hosts: PairHosts): string {
   const given = hosts.instanceIds ?? {};
   for (const name of Object.keys(given)) {
-    if (!pair.nodes.some((n) => n.key === name)) reject(`hosts.instanceIds.${name}`, given[name], `names no node of the pair (nodes: ${pair.nodes.map((n) => n.key).join(", ")})`);
+    if (!pair.nodes.some((n) => n.key === name))
+      reject(
+        `hosts.instanceIds.${name}`,
+        given[name],
+        `names no node of the pair (nodes: ${pair.nodes.map((n) => n.key).join(", ")})`,
+      );
   }
   return clusterNodes(pair, hosts)
     .map((node) => {
       const id = Object.hasOwn(given, node.name) ? given[node.name] : undefined;
-      if (id === undefined) reject(`hosts.instanceIds.${node.name}`, id, "is required: fence_aws stops the lost node by its EC2 instance id");
-      if (!INSTANCE_ID_PATTERN.test(id)) reject(`hosts.instanceIds.${node.name}`, id, "must be an EC2 instance id such as i-0123456789abcdef0");
+      if (id === undefined)
+        reject(
+          `hosts.instanceIds.${node.name}`,
+          id,
+          "is required: fence_aws stops the lost node by its EC2 instance id",
+        );
+      if (!INSTANCE_ID_PATTERN.test(id))
+        reject(`hosts.instanceIds.${node.name}`, id, "must be an EC2 instance id such as i-0123456789abcdef0");
       return `${node.name}:${id}`;
     })
     .join(";");
@@ -119,5 +162,11 @@ export function fenceHostMap(pair: HttpdHaPair, hosts: PairHosts): string {
 
 export function fenceRegion(hosts: PairHosts): string {
   const region = hosts.region;
-  return region !== undefined && REGION_PATTERN.test(region) ? region : reject("hosts.region", region, "must be the hosts' AWS region (e.g. eu-west-1): fence_aws calls the EC2 API there");
+  return region !== undefined && REGION_PATTERN.test(region)
+    ? region
+    : reject(
+        "hosts.region",
+        region,
+        "must be the hosts' AWS region (e.g. eu-west-1): fence_aws calls the EC2 API there",
+      );
 }

@@ -17,7 +17,16 @@
  */
 import type { HttpdHaPair } from "../../model/environment";
 import type { ClusterCommand } from "./cluster-command";
-import { fenceHostMap, fenceRegion, httpdConfigFile, routeTableIds, virtualIpAddress, virtualIpNetmask, virtualIpNic, type PairHosts } from "./pair-hosts";
+import {
+  fenceHostMap,
+  fenceRegion,
+  httpdConfigFile,
+  routeTableIds,
+  virtualIpAddress,
+  virtualIpNetmask,
+  virtualIpNic,
+  type PairHosts,
+} from "./pair-hosts";
 
 /** Resource ids; `virtual_ip` and `webserver` are the guide's names, used by operators in `pcs resource cleanup`. */
 export const CLUSTER_RESOURCES = {
@@ -78,7 +87,11 @@ export const PRIORITY_FENCING_DELAY = "15s";
  * and an operator starts it after looking at why it was lost (RUNBOOK). The
  * timeouts leave room for a stop that takes minutes.
  */
-export const FENCE_AWS_OPTIONS = { powerTimeoutSeconds: 240, operationTimeout: "300s", monitorInterval: "60s" } as const;
+export const FENCE_AWS_OPTIONS = {
+  powerTimeoutSeconds: 240,
+  operationTimeout: "300s",
+  monitorInterval: "60s",
+} as const;
 
 const pcs = (...argv: string[]): ClusterCommand => ({ argv: ["pcs", ...argv] });
 
@@ -96,21 +109,38 @@ export function managedResources(pair: HttpdHaPair): string[] {
 /** Ids of the chain's constraints (explicit, so a re-run finds and replaces exactly these). */
 export function constraintIds(pair: HttpdHaPair): string[] {
   const chain = resourceChain(pair);
-  return chain.slice(1).flatMap((dependent, i) => [`colocate-${dependent}-with-${chain[i]}`, `order-${chain[i]}-then-${dependent}`]);
+  return chain
+    .slice(1)
+    .flatMap((dependent, i) => [`colocate-${dependent}-with-${chain[i]}`, `order-${chain[i]}-then-${dependent}`]);
 }
 
 function chainResource(id: ClusterResource, agent: string, params: readonly string[]): ClusterCommand {
   const { interval, timeout } = MONITORS[id];
   const m = RESOURCE_META;
   return pcs(
-    "resource", "create", id, agent, ...params,
-    "op", "monitor", `interval=${interval}`, `timeout=${timeout}`,
-    "meta", `migration-threshold=${m.migrationThreshold}`, `failure-timeout=${m.failureTimeout}`, `resource-stickiness=${m.stickiness}`, `priority=${m.priority}`,
+    "resource",
+    "create",
+    id,
+    agent,
+    ...params,
+    "op",
+    "monitor",
+    `interval=${interval}`,
+    `timeout=${timeout}`,
+    "meta",
+    `migration-threshold=${m.migrationThreshold}`,
+    `failure-timeout=${m.failureTimeout}`,
+    `resource-stickiness=${m.stickiness}`,
+    `priority=${m.priority}`,
   );
 }
 
 function ipaddr2(pair: HttpdHaPair): ClusterCommand {
-  return chainResource(CLUSTER_RESOURCES.virtualIp, "ocf:heartbeat:IPaddr2", [`ip=${virtualIpAddress(pair)}`, `cidr_netmask=${virtualIpNetmask(pair)}`, `nic=${virtualIpNic(pair)}`]);
+  return chainResource(CLUSTER_RESOURCES.virtualIp, "ocf:heartbeat:IPaddr2", [
+    `ip=${virtualIpAddress(pair)}`,
+    `cidr_netmask=${virtualIpNetmask(pair)}`,
+    `nic=${virtualIpNic(pair)}`,
+  ]);
 }
 
 function virtualIpResources(pair: HttpdHaPair, hosts: PairHosts): ClusterCommand[] {
@@ -120,12 +150,25 @@ function virtualIpResources(pair: HttpdHaPair, hosts: PairHosts): ClusterCommand
       return [ipaddr2(pair)];
     case "awsvip":
       // awsvip only moves the address between the ENIs; the OS still has to carry it, hence IPaddr2 on top (as in Red Hat's AWS guide).
-      return [chainResource(CLUSTER_RESOURCES.secondaryIp, "ocf:heartbeat:awsvip", [`secondary_private_ip=${virtualIpAddress(pair)}`]), ipaddr2(pair)];
+      return [
+        chainResource(CLUSTER_RESOURCES.secondaryIp, "ocf:heartbeat:awsvip", [
+          `secondary_private_ip=${virtualIpAddress(pair)}`,
+        ]),
+        ipaddr2(pair),
+      ];
     case "aws-vpc-move-ip":
       // The agent both adds the overlay IP to the interface and rewrites the route tables.
-      return [chainResource(CLUSTER_RESOURCES.virtualIp, "ocf:heartbeat:aws-vpc-move-ip", [`ip=${virtualIpAddress(pair)}`, `interface=${virtualIpNic(pair)}`, `routing_table=${routeTableIds(hosts).join(",")}`])];
+      return [
+        chainResource(CLUSTER_RESOURCES.virtualIp, "ocf:heartbeat:aws-vpc-move-ip", [
+          `ip=${virtualIpAddress(pair)}`,
+          `interface=${virtualIpNic(pair)}`,
+          `routing_table=${routeTableIds(hosts).join(",")}`,
+        ]),
+      ];
     default:
-      throw new Error(`httpdHaPair.virtualIp.agent: ${JSON.stringify(agent satisfies never)} is not a supported agent (allowed: awsvip, aws-vpc-move-ip, IPaddr2)`);
+      throw new Error(
+        `httpdHaPair.virtualIp.agent: ${JSON.stringify(agent satisfies never)} is not a supported agent (allowed: awsvip, aws-vpc-move-ip, IPaddr2)`,
+      );
   }
 }
 
@@ -137,9 +180,19 @@ function fencing(pair: HttpdHaPair, hosts: PairHosts): ClusterCommand[] {
         pcs("property", "set", "stonith-enabled=true"),
         pcs("property", "set", `priority-fencing-delay=${PRIORITY_FENCING_DELAY}`),
         pcs(
-          "stonith", "create", FENCE_DEVICE, "fence_aws", `region=${fenceRegion(hosts)}`, `pcmk_host_map=${fenceHostMap(pair, hosts)}`,
-          "pcmk_reboot_action=off", `power_timeout=${o.powerTimeoutSeconds}`, `pcmk_off_timeout=${o.operationTimeout}`, `pcmk_reboot_timeout=${o.operationTimeout}`,
-          "op", "monitor", `interval=${o.monitorInterval}`,
+          "stonith",
+          "create",
+          FENCE_DEVICE,
+          "fence_aws",
+          `region=${fenceRegion(hosts)}`,
+          `pcmk_host_map=${fenceHostMap(pair, hosts)}`,
+          "pcmk_reboot_action=off",
+          `power_timeout=${o.powerTimeoutSeconds}`,
+          `pcmk_off_timeout=${o.operationTimeout}`,
+          `pcmk_reboot_timeout=${o.operationTimeout}`,
+          "op",
+          "monitor",
+          `interval=${o.monitorInterval}`,
         ),
       ];
     }
@@ -147,7 +200,9 @@ function fencing(pair: HttpdHaPair, hosts: PairHosts): ClusterCommand[] {
       // Development only (the model refuses it in production): a partition runs the service on both nodes.
       return [pcs("property", "set", "stonith-enabled=false")];
     default:
-      throw new Error(`httpdHaPair.fencing: ${JSON.stringify(pair.fencing satisfies never)} is not supported (allowed: fence_aws, none)`);
+      throw new Error(
+        `httpdHaPair.fencing: ${JSON.stringify(pair.fencing satisfies never)} is not supported (allowed: fence_aws, none)`,
+      );
   }
 }
 
@@ -155,16 +210,21 @@ export function pcsCommands(pair: HttpdHaPair, hosts: PairHosts = {}): ClusterCo
   const { webserver } = CLUSTER_RESOURCES;
   const chain = resourceChain(pair);
   const ids = constraintIds(pair);
-  const constraints = chain.slice(1).flatMap((dependent, i) => [
-    pcs("constraint", "colocation", "add", dependent, "with", chain[i], "INFINITY", `id=${ids[2 * i]}`),
-    pcs("constraint", "order", chain[i], "then", dependent, `id=${ids[2 * i + 1]}`),
-  ]);
+  const constraints = chain
+    .slice(1)
+    .flatMap((dependent, i) => [
+      pcs("constraint", "colocation", "add", dependent, "with", chain[i], "INFINITY", `id=${ids[2 * i]}`),
+      pcs("constraint", "order", chain[i], "then", dependent, `id=${ids[2 * i + 1]}`),
+    ]);
   return [
     ...fencing(pair, hosts),
     // The default, written because the guide's `ignore` may be set on a cluster this stack configured before.
     pcs("property", "set", "no-quorum-policy=stop"),
     ...virtualIpResources(pair, hosts),
-    chainResource(webserver, "ocf:heartbeat:apache", [`configfile=${httpdConfigFile(hosts)}`, `statusurl=${APACHE_STATUS_URL}`]),
+    chainResource(webserver, "ocf:heartbeat:apache", [
+      `configfile=${httpdConfigFile(hosts)}`,
+      `statusurl=${APACHE_STATUS_URL}`,
+    ]),
     ...constraints,
   ];
 }

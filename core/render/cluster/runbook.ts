@@ -27,13 +27,18 @@ export function clusterRunbook(pair: HttpdHaPair, hosts: PairHosts = {}): Runboo
   const nodes = clusterNodes(pair, hosts);
   const fenced = pair.fencing === "fence_aws";
   // pcs 0.10 (RHEL 8, and 0.11 on RHEL 9) moved standby from `pcs cluster` to `pcs node`; RHEL 6's pcs 0.9 has only the former.
-  const standby = (node: string, on: boolean) => (usesPcs(pair.os) ? pcs("node", on ? "standby" : "unstandby", node) : pcs("cluster", on ? "standby" : "unstandby", node));
+  const standby = (node: string, on: boolean) =>
+    usesPcs(pair.os)
+      ? pcs("node", on ? "standby" : "unstandby", node)
+      : pcs("cluster", on ? "standby" : "unstandby", node);
   return [
     {
       title: "Check the cluster",
       summary:
         "Both nodes should be online and every resource started on the same node" +
-        (fenced ? `, with the fencing device ${FENCE_DEVICE} started; the fencing history shows which node was stopped, and when.` : "."),
+        (fenced
+          ? `, with the fencing device ${FENCE_DEVICE} started; the fencing history shows which node was stopped, and when.`
+          : "."),
       steps: [pcs("status"), { argv: ["crm_mon", "-o", "-1"] }, ...(fenced ? [pcs("stonith", "history")] : [])],
     },
     {
@@ -78,7 +83,19 @@ function startFencedNode(pair: HttpdHaPair, hosts: PairHosts): RunbookProcedure 
       "with EC2 rights; it rejoins without taking the service back.",
     steps: [
       { instruction: "the stopped one of:" },
-      { argv: ["aws", "ec2", "describe-instances", "--instance-ids", ...instances, "--query", "Reservations[].Instances[].[InstanceId,State.Name]", "--output", "text"] },
+      {
+        argv: [
+          "aws",
+          "ec2",
+          "describe-instances",
+          "--instance-ids",
+          ...instances,
+          "--query",
+          "Reservations[].Instances[].[InstanceId,State.Name]",
+          "--output",
+          "text",
+        ],
+      },
       { instruction: "start it (replace the id with the stopped instance's):" },
       { argv: ["aws", "ec2", "start-instances", "--instance-ids", instances[0]] },
     ],
@@ -87,7 +104,8 @@ function startFencedNode(pair: HttpdHaPair, hosts: PairHosts): RunbookProcedure 
 
 function stepLine(step: RunbookStep): string {
   if ("argv" in step) return commandLine(step);
-  if (/[\r\n]/.test(step.instruction)) throw new Error(`runbook instruction ${JSON.stringify(step.instruction)} must be one line`);
+  if (/[\r\n]/.test(step.instruction))
+    throw new Error(`runbook instruction ${JSON.stringify(step.instruction)} must be one line`);
   return `# ${step.instruction}`;
 }
 
@@ -101,11 +119,22 @@ export function renderClusterRunbook(pair: HttpdHaPair, hosts: PairHosts = {}): 
     `## httpd HA pair: cluster \`${CLUSTER_NAME}\``,
     "",
     `${os} nodes ${nodes}; virtual IP ${virtualIpAddress(pair)} (${pair.virtualIp.agent}). ` +
-      `Resources start in this order and always run on the same node: ${resourceChain(pair).map((r) => `\`${r}\``).join(" → ")}. ` +
+      `Resources start in this order and always run on the same node: ${resourceChain(pair)
+        .map((r) => `\`${r}\``)
+        .join(" → ")}. ` +
       "Run the commands as root on either node.",
   ];
   for (const procedure of clusterRunbook(pair, hosts)) {
-    lines.push("", `### ${procedure.title}`, "", procedure.summary, "", "```sh", ...procedure.steps.map(stepLine), "```");
+    lines.push(
+      "",
+      `### ${procedure.title}`,
+      "",
+      procedure.summary,
+      "",
+      "```sh",
+      ...procedure.steps.map(stepLine),
+      "```",
+    );
   }
   return `${lines.join("\n")}\n`;
 }

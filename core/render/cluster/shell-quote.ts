@@ -7,7 +7,21 @@
 /** Words made only of these need no quotes in any POSIX shell position after the command name. */
 const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-const RESERVED_WORDS = new Set(["case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then", "until", "while"]);
+const RESERVED_WORDS = new Set([
+  "case",
+  "do",
+  "done",
+  "elif",
+  "else",
+  "esac",
+  "fi",
+  "for",
+  "if",
+  "in",
+  "then",
+  "until",
+  "while",
+]);
 
 /**
  * One shell word. Plain words stay readable; anything else is single-quoted,
@@ -25,6 +39,9 @@ export function shellCommand(argv: readonly string[]): string {
   if (argv.length === 0) throw new Error("a command needs at least its program name");
   const [program, ...args] = argv;
   // In command position an unquoted `NAME=value` is an assignment and `if`, `for`... are keywords.
-  const first = PLAIN_WORD.test(program) && (program.includes("=") || RESERVED_WORDS.has(program)) ? `'${program}'` : shellQuote(program);
+  const first =
+    PLAIN_WORD.test(program) && (program.includes("=") || RESERVED_WORDS.has(program))
+      ? `'${program}'`
+      : shellQuote(program);
   return [first, ...args.map(shellQuote)].join(" ");
 }

@@ -29,10 +29,14 @@ function rejectUnquotable(value: string): void {
   const control = firstControlCharacter(value);
   if (control !== undefined) {
     const code = control.charCodeAt(0).toString(16).padStart(4, "0");
-    throw new ApacheQuotingError(`${JSON.stringify(value)} contains control character U+${code}; an httpd config argument cannot hold line breaks, NUL or other control characters`);
+    throw new ApacheQuotingError(
+      `${JSON.stringify(value)} contains control character U+${code}; an httpd config argument cannot hold line breaks, NUL or other control characters`,
+    );
   }
   if (value.includes("${")) {
-    throw new ApacheQuotingError(`${JSON.stringify(value)} contains "\${", which httpd expands as a config variable on every line; no escape exists for it`);
+    throw new ApacheQuotingError(
+      `${JSON.stringify(value)} contains "\${", which httpd expands as a config variable on every line; no escape exists for it`,
+    );
   }
 }
 
@@ -55,7 +59,9 @@ export function directiveArgument(value: string | number): string {
 export function bareArgument(value: string | number): string {
   const text = String(value);
   if (!BARE.test(text)) {
-    throw new ApacheQuotingError(`${JSON.stringify(text)} cannot be an unquoted httpd argument: only letters, digits and _ . : / = + , @ ! * [ ] - are allowed`);
+    throw new ApacheQuotingError(
+      `${JSON.stringify(text)} cannot be an unquoted httpd argument: only letters, digits and _ . : / = + , @ ! * [ ] - are allowed`,
+    );
   }
   return text;
 }

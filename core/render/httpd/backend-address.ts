@@ -25,7 +25,9 @@ export function backendAddress(addresses: BackendAddresses, nodeKey: string, whe
     throw new Error(`no backend address for node "${nodeKey}" (${where}); pass one as host:port`);
   }
   if (!isBackendAddress(address)) {
-    throw new Error(`backend address ${JSON.stringify(address)} of node "${nodeKey}" (${where}) must be host:port with an IPv4 address or DNS name and a port from 1 to 65535`);
+    throw new Error(
+      `backend address ${JSON.stringify(address)} of node "${nodeKey}" (${where}) must be host:port with an IPv4 address or DNS name and a port from 1 to 65535`,
+    );
   }
   return address;
 }

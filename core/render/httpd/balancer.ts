@@ -71,7 +71,8 @@ function check(value: string, pattern: RegExp, what: string): string {
 }
 
 function wholeSeconds(value: number, what: string): number {
-  if (!Number.isInteger(value) || value < 0 || value > 86400) throw new Error(`${what} must be whole seconds from 0 to 86400, got ${value}`);
+  if (!Number.isInteger(value) || value < 0 || value > 86400)
+    throw new Error(`${what} must be whole seconds from 0 to 86400, got ${value}`);
   return value;
 }
 
@@ -90,16 +91,28 @@ function upgradesOnMembers(conf: HttpdConf): boolean {
 }
 
 export function renderBalancer(conf: HttpdConf, balancer: Balancer): void {
-  if (balancer.webSockets && !conf.does("webSocketMembers")) throw new UnsupportedFeatureError("webSockets", conf.version);
+  if (balancer.webSockets && !conf.does("webSocketMembers"))
+    throw new UnsupportedFeatureError("webSockets", conf.version);
   renderMembers(conf, balancer, "http");
   if (balancer.webSockets && !upgradesOnMembers(conf)) {
-    renderMembers(conf, { ...balancer, name: webSocketBalancerName(balancer.name), owner: `${balancer.owner} (WebSockets)`, balancerCookie: undefined, cookiePathRewrite: undefined }, "ws");
+    renderMembers(
+      conf,
+      {
+        ...balancer,
+        name: webSocketBalancerName(balancer.name),
+        owner: `${balancer.owner} (WebSockets)`,
+        balancerCookie: undefined,
+        cookiePathRewrite: undefined,
+      },
+      "ws",
+    );
   }
 }
 
 function renderMembers(conf: HttpdConf, balancer: Balancer, protocol: "http" | "ws"): void {
   if (balancer.members.length === 0) throw new Error(`balancer ${balancer.name} has no members`);
-  if (balancer.members.every((m) => m.hotStandby)) throw new Error(`balancer ${balancer.name} has only hot-standby members`);
+  if (balancer.members.every((m) => m.hotStandby))
+    throw new Error(`balancer ${balancer.name} has only hot-standby members`);
   check(balancer.name, BALANCER_NAME_PATTERN, "balancer name");
   conf.claimBalancer(balancer.name, balancer.owner);
   conf.use("balancer");
@@ -107,28 +120,46 @@ function renderMembers(conf: HttpdConf, balancer: Balancer, protocol: "http" | "
     for (const member of balancer.members) {
       conf.use(protocol === "ws" ? "webSockets" : "proxyHttp");
       if (member.scheme === "https") conf.use("backendTls");
-      if (!isBackendAddress(member.address)) throw new Error(`member address ${JSON.stringify(member.address)} of balancer ${balancer.name} must be host:port`);
+      if (!isBackendAddress(member.address))
+        throw new Error(
+          `member address ${JSON.stringify(member.address)} of balancer ${balancer.name} must be host:port`,
+        );
       const scheme = protocol === "ws" ? (member.scheme === "https" ? "wss" : "ws") : member.scheme;
       const args: string[] = [`${scheme}://${member.address}`];
       if (member.route !== undefined) args.push(`route=${check(member.route, ROUTE_PATTERN, "route")}`);
       if (member.hotStandby) args.push("status=+H");
       if (balancer.webSockets && protocol === "http" && upgradesOnMembers(conf)) args.push("upgrade=websocket");
       if (balancer.retrySeconds !== undefined) args.push(`retry=${wholeSeconds(balancer.retrySeconds, "retry")}`);
-      if (balancer.timeoutSeconds !== undefined) args.push(`timeout=${wholeSeconds(balancer.timeoutSeconds, "timeout")}`);
-      for (const [key, value] of member.parameters ?? []) args.push(check(`${key}=${value}`, PARAMETER_PATTERN, "member parameter"));
+      if (balancer.timeoutSeconds !== undefined)
+        args.push(`timeout=${wholeSeconds(balancer.timeoutSeconds, "timeout")}`);
+      for (const [key, value] of member.parameters ?? [])
+        args.push(check(`${key}=${value}`, PARAMETER_PATTERN, "member parameter"));
       conf.directive("BalancerMember", ...args);
     }
     if (balancer.balancerCookie) {
       const name = check(balancer.balancerCookie.name, TOKEN_NAME_PATTERN, "cookie name");
       const path = check(balancer.balancerCookie.path, PATH_PATTERN, "cookie path");
-      conf.directive("Header", "add", "Set-Cookie", `${name}=.%{BALANCER_WORKER_ROUTE}e; path=${path}; HttpOnly${balancer.balancerCookie.secure ? "; Secure" : ""}`, "env=BALANCER_ROUTE_CHANGED");
+      conf.directive(
+        "Header",
+        "add",
+        "Set-Cookie",
+        `${name}=.%{BALANCER_WORKER_ROUTE}e; path=${path}; HttpOnly${balancer.balancerCookie.secure ? "; Secure" : ""}`,
+        "env=BALANCER_ROUTE_CHANGED",
+      );
     }
     if (balancer.stickySession !== undefined) {
-      conf.directive("ProxySet", `stickysession=${check(balancer.stickySession, TOKEN_NAME_PATTERN, "sticky session name")}`);
+      conf.directive(
+        "ProxySet",
+        `stickysession=${check(balancer.stickySession, TOKEN_NAME_PATTERN, "sticky session name")}`,
+      );
     }
     if (balancer.cookiePathRewrite) {
       const { from, to } = balancer.cookiePathRewrite;
-      conf.directive("ProxyPassReverseCookiePath", check(from, PATH_PATTERN, "cookie path"), check(to, PATH_PATTERN, "cookie path"));
+      conf.directive(
+        "ProxyPassReverseCookiePath",
+        check(from, PATH_PATTERN, "cookie path"),
+        check(to, PATH_PATTERN, "cookie path"),
+      );
     }
   });
 }
@@ -140,12 +171,22 @@ function renderMembers(conf: HttpdConf, balancer: Balancer, protocol: "http" | "
  * Must come before the ProxyPass of the same path is needed (mod_rewrite
  * translates before mod_proxy), and needs RewriteEngine On in the host.
  */
-export function renderWebSocketRoute(conf: HttpdConf, balancer: Pick<Balancer, "name" | "webSockets">, publicPath: string, backendPath: string): void {
+export function renderWebSocketRoute(
+  conf: HttpdConf,
+  balancer: Pick<Balancer, "name" | "webSockets">,
+  publicPath: string,
+  backendPath: string,
+): void {
   if (!balancer.webSockets || upgradesOnMembers(conf)) return;
   check(publicPath, PATH_PATTERN, "public path");
   check(backendPath, PATH_PATTERN, "backend path");
   conf.directive("RewriteCond", "%{HTTP:Upgrade}", "^websocket$", "[NC]");
-  conf.directive("RewriteRule", `^${regexLiteral(publicPath)}(/.*)?$`, `${balancerUrl(webSocketBalancerName(balancer.name), backendPath)}$1`, "[P,L]");
+  conf.directive(
+    "RewriteRule",
+    `^${regexLiteral(publicPath)}(/.*)?$`,
+    `${balancerUrl(webSocketBalancerName(balancer.name), backendPath)}$1`,
+    "[P,L]",
+  );
 }
 
 /** Publishes `publicPath` as `backendPath` on the balancer, rewriting redirects back. */

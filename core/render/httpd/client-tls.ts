@@ -46,10 +46,18 @@ const TLS_FILE = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]+)+$/;
 
 export function resolveClientTls(tls: ClientTlsOptions, plainPort: number): ResolvedClientTls {
   const port = tls.port ?? HTTPS_PORT;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`clientTls.port must be a port from 1 to 65535, got ${port}`);
-  if (port === plainPort) throw new Error(`clientTls.port ${port} is also the plain listen port; https needs a port of its own`);
-  for (const [what, path] of [["certificateFile", tls.certificateFile], ["keyFile", tls.keyFile]] as const) {
-    if (!TLS_FILE.test(path)) throw new Error(`clientTls.${what} must be an absolute path of letters, digits, '.', '_' or '-' segments, got ${JSON.stringify(path)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`clientTls.port must be a port from 1 to 65535, got ${port}`);
+  if (port === plainPort)
+    throw new Error(`clientTls.port ${port} is also the plain listen port; https needs a port of its own`);
+  for (const [what, path] of [
+    ["certificateFile", tls.certificateFile],
+    ["keyFile", tls.keyFile],
+  ] as const) {
+    if (!TLS_FILE.test(path))
+      throw new Error(
+        `clientTls.${what} must be an absolute path of letters, digits, '.', '_' or '-' segments, got ${JSON.stringify(path)}`,
+      );
   }
   return { certificateFile: tls.certificateFile, keyFile: tls.keyFile, port };
 }

@@ -41,7 +41,9 @@ export function renderCobrowse(conf: HttpdConf, input: SystemInput<Cobrowse>): v
   const contextPattern = `^${regexLiteral(context)}(/.*)?$`;
   // httpd 2.2 (RHEL 6) cannot proxy WebSockets; Co-browse falls back to HTTP there.
   const webSockets = conf.does("webSocketMembers");
-  conf.comment(`Genesys Co-browse: ${model.urlStickiness ? `the ${COBROWSE_NODE_PARAMETER} URL parameter, else ` : ""}the ${model.cookie} cookie (node id) picks the node`);
+  conf.comment(
+    `Genesys Co-browse: ${model.urlStickiness ? `the ${COBROWSE_NODE_PARAMETER} URL parameter, else ` : ""}the ${model.cookie} cookie (node id) picks the node`,
+  );
   renderBalancer(conf, {
     name: COBROWSE_BALANCER,
     owner: "cobrowse",
@@ -53,7 +55,12 @@ export function renderCobrowse(conf: HttpdConf, input: SystemInput<Cobrowse>): v
     renderBalancer(conf, {
       name: cobrowseNodeBalancer(node),
       owner: `cobrowse.nodes.${node.key}`,
-      members: [memberOf(node, input), ...model.nodes.filter((other) => other !== node).map((other) => ({ ...memberOf(other, input), hotStandby: true }))],
+      members: [
+        memberOf(node, input),
+        ...model.nodes
+          .filter((other) => other !== node)
+          .map((other) => ({ ...memberOf(other, input), hotStandby: true })),
+      ],
       webSockets,
       retrySeconds: tuning.retrySeconds,
     });
@@ -64,15 +71,28 @@ export function renderCobrowse(conf: HttpdConf, input: SystemInput<Cobrowse>): v
     if (tunnelled) {
       conf.directive("RewriteCond", "%{HTTP:Upgrade}", "^websocket$", "[NC]");
       conf.directive("RewriteCond", ...condition);
-      conf.directive("RewriteRule", contextPattern, `${balancerUrl(webSocketBalancerName(cobrowseNodeBalancer(node)), context)}$1`, "[P,L]");
+      conf.directive(
+        "RewriteRule",
+        contextPattern,
+        `${balancerUrl(webSocketBalancerName(cobrowseNodeBalancer(node)), context)}$1`,
+        "[P,L]",
+      );
     }
     conf.directive("RewriteCond", ...condition);
     conf.directive("RewriteRule", contextPattern, `${balancerUrl(cobrowseNodeBalancer(node), context)}$1`, "[P,L]");
   };
   if (model.urlStickiness) {
-    for (const node of model.nodes) routeTo(node, ["%{QUERY_STRING}", `(?:^|&)${regexLiteral(COBROWSE_NODE_PARAMETER)}=${regexLiteral(node.nodeId)}(?:&|$)`]);
+    for (const node of model.nodes)
+      routeTo(node, [
+        "%{QUERY_STRING}",
+        `(?:^|&)${regexLiteral(COBROWSE_NODE_PARAMETER)}=${regexLiteral(node.nodeId)}(?:&|$)`,
+      ]);
   }
-  for (const node of model.nodes) routeTo(node, ["%{HTTP_COOKIE}", `(?:^|[;,])[ ]*${regexLiteral(model.cookie)}=${regexLiteral(node.cookieValue)}[ ]*(?:[;,]|$)`]);
+  for (const node of model.nodes)
+    routeTo(node, [
+      "%{HTTP_COOKIE}",
+      `(?:^|[;,])[ ]*${regexLiteral(model.cookie)}=${regexLiteral(node.cookieValue)}[ ]*(?:[;,]|$)`,
+    ]);
   renderWebSocketRoute(conf, { name: COBROWSE_BALANCER, webSockets }, context, context);
   renderProxyPass(conf, context, COBROWSE_BALANCER, context);
   for (const node of model.nodes) {
@@ -82,5 +102,11 @@ export function renderCobrowse(conf: HttpdConf, input: SystemInput<Cobrowse>): v
 
 export function cobrowseHosts(input: SystemInput<Cobrowse>): VirtualHostPlan[] {
   if (input.model.balancer === "none") return [];
-  return [{ system: "cobrowse", serverName: input.model.hostname, includes: [{ name: COBROWSE_FILE, render: (conf) => renderCobrowse(conf, input) }] }];
+  return [
+    {
+      system: "cobrowse",
+      serverName: input.model.hostname,
+      includes: [{ name: COBROWSE_FILE, render: (conf) => renderCobrowse(conf, input) }],
+    },
+  ];
 }

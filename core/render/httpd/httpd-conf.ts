@@ -204,7 +204,9 @@ export class HttpdConf {
   claimBalancer(name: string, owner: string): void {
     const first = this.site.balancers.get(name);
     if (first !== undefined) {
-      throw new Error(`balancer name "${name}" of ${owner} is already used by ${first}; httpd would merge both into one balancer`);
+      throw new Error(
+        `balancer name "${name}" of ${owner} is already used by ${first}; httpd would merge both into one balancer`,
+      );
     }
     this.site.balancers.set(name, owner);
   }

@@ -7,10 +7,25 @@ export { quoteArgument } from "../common/apache-quote";
 export { isBackendAddress, type BackendAddresses } from "./backend-address";
 export { CLIENT_TLS_CIPHERS, HTTPS_PORT, type ClientTlsOptions } from "./client-tls";
 export { cobrowseNodeBalancer, renderCobrowse } from "./cobrowse";
-export { generationOf, HTTPD_VERSIONS, isHttpdRelease, modulesFor, releaseAtLeast, type Feature, type HttpdRelease, type HttpdVersion, type ModuleSpec } from "./modules";
+export {
+  generationOf,
+  HTTPD_VERSIONS,
+  isHttpdRelease,
+  modulesFor,
+  releaseAtLeast,
+  type Feature,
+  type HttpdRelease,
+  type HttpdVersion,
+  type ModuleSpec,
+} from "./modules";
 export { BEHAVIOURS, type BehaviourName } from "./httpd-conf";
 export { CapacityError, mpmEventLimits, recordingConnections, type MpmLimits } from "./mpm-limits";
-export { recordingTenantFile, renderRecordingTenant, StandbyNotAllowedError, type BackendTlsOptions } from "./recording";
+export {
+  recordingTenantFile,
+  renderRecordingTenant,
+  StandbyNotAllowedError,
+  type BackendTlsOptions,
+} from "./recording";
 export { DEFAULT_HTTPD_RELEASE, renderHttpdSite, siteVirtualHosts, type HttpdSiteOptions } from "./site";
 export { HTTPD_SYSTEMS, type HttpdSystem, type VirtualHostPlan } from "./virtual-host";
 export { renderWebEngagement81Backend, renderWebEngagement81Frontend } from "./web-engagement-81";

@@ -63,7 +63,10 @@ export const FEATURE_MODULES = {
   proxy: both(mod("proxy")),
   proxyHttp: both(mod("proxy_http")),
   /** 2.4 moved the scheduler and the shared member state out of mod_proxy_balancer. */
-  balancer: { "2.4": [mod("proxy_balancer"), mod("lbmethod_byrequests"), mod("slotmem_shm")], "2.2": [mod("proxy_balancer")] },
+  balancer: {
+    "2.4": [mod("proxy_balancer"), mod("lbmethod_byrequests"), mod("slotmem_shm")],
+    "2.2": [mod("proxy_balancer")],
+  },
   headers: both(mod("headers")),
   rewrite: both(mod("rewrite")),
   /** WebSocket tunnelling exists from 2.4 on (vendor guide: mod_proxy_wstunnel). */
@@ -79,7 +82,9 @@ export const FEATURES = Object.keys(FEATURE_MODULES) as Feature[];
 
 export class UnsupportedFeatureError extends Error {
   constructor(feature: Feature, version: HttpdVersion) {
-    super(`httpd ${version} cannot provide "${feature}"${feature === "webSockets" ? ": WebSocket proxying needs httpd 2.4; disable webSockets or use the 2.4 form" : ""}`);
+    super(
+      `httpd ${version} cannot provide "${feature}"${feature === "webSockets" ? ": WebSocket proxying needs httpd 2.4; disable webSockets or use the 2.4 form" : ""}`,
+    );
     this.name = "UnsupportedFeatureError";
   }
 }

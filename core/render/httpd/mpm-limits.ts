@@ -54,5 +54,11 @@ export function mpmEventLimits(connections: number): MpmLimits {
       `${connections} concurrent connections need ${activeProcesses} httpd processes of ${threadsPerChild} threads plus as many for graceful reloads, over httpd's ServerLimit maximum of ${MAX_SERVER_LIMIT}; split the tenants over more balancer pairs`,
     );
   }
-  return { activeProcesses, serverLimit, threadLimit: threadsPerChild, threadsPerChild, maxRequestWorkers: activeProcesses * threadsPerChild };
+  return {
+    activeProcesses,
+    serverLimit,
+    threadLimit: threadsPerChild,
+    threadsPerChild,
+    maxRequestWorkers: activeProcesses * threadsPerChild,
+  };
 }

@@ -35,7 +35,11 @@ export class StandbyNotAllowedError extends Error {
   }
 }
 
-export function recordingServiceBalancer(tenant: RecordingTenant, service: RecordingServiceModel, input: SystemInput<Recording>): Balancer {
+export function recordingServiceBalancer(
+  tenant: RecordingTenant,
+  service: RecordingServiceModel,
+  input: SystemInput<Recording>,
+): Balancer {
   const { addresses, tuning, clientTls } = input;
   const facts = RECORDING_SERVICE_FACTS[service.service];
   const sticky = service.stickiness.kind === "cookie" ? service.stickiness : undefined;
@@ -43,17 +47,23 @@ export function recordingServiceBalancer(tenant: RecordingTenant, service: Recor
     name: service.balancerName,
     owner: `recording.tenants.${tenant.key}.${service.service}`,
     members: service.members.map((member) => {
-      if (member.hotStandby && !facts.standbyAllowed) throw new StandbyNotAllowedError(tenant.key, service.service, member.key);
+      if (member.hotStandby && !facts.standbyAllowed)
+        throw new StandbyNotAllowedError(tenant.key, service.service, member.key);
       return {
         scheme: service.scheme,
-        address: backendAddress(addresses, member.key, `recording.tenants.${tenant.key}.${service.service}.nodes.${member.key}`),
+        address: backendAddress(
+          addresses,
+          member.key,
+          `recording.tenants.${tenant.key}.${service.service}.nodes.${member.key}`,
+        ),
         route: sticky ? member.route : undefined,
         hotStandby: member.hotStandby,
         parameters: MEMBER_PARAMETERS[service.service],
       };
     }),
     stickySession: sticky?.cookie,
-    balancerCookie: sticky?.origin === "balancer" ? { name: sticky.cookie, path: tenant.prefix, secure: clientTls } : undefined,
+    balancerCookie:
+      sticky?.origin === "balancer" ? { name: sticky.cookie, path: tenant.prefix, secure: clientTls } : undefined,
     cookiePathRewrite: service.cookiePathRewrite,
     retrySeconds: tuning.retrySeconds,
   };
@@ -64,7 +74,8 @@ export function renderRecordingTenant(conf: HttpdConf, tenant: RecordingTenant, 
     conf.blank();
     conf.comment(`${service.label} for tenant ${tenant.key}`);
     renderBalancer(conf, recordingServiceBalancer(tenant, service, input));
-    for (const route of service.routes) renderProxyPass(conf, route.publicPath, service.balancerName, route.backendPath);
+    for (const route of service.routes)
+      renderProxyPass(conf, route.publicPath, service.balancerName, route.backendPath);
   }
 }
 
@@ -92,8 +103,13 @@ export function recordingHosts(input: SystemInput<Recording>, tls: BackendTlsOpt
     {
       system: "recording",
       serverName: model.hostname,
-      preamble: model.tenants.some((t) => t.services.some((s) => s.scheme === "https")) ? (conf) => renderBackendTls(conf, tls) : undefined,
-      includes: model.tenants.map((tenant) => ({ name: recordingTenantFile(tenant), render: (conf) => renderRecordingTenant(conf, tenant, input) })),
+      preamble: model.tenants.some((t) => t.services.some((s) => s.scheme === "https"))
+        ? (conf) => renderBackendTls(conf, tls)
+        : undefined,
+      includes: model.tenants.map((tenant) => ({
+        name: recordingTenantFile(tenant),
+        render: (conf) => renderRecordingTenant(conf, tenant, input),
+      })),
     },
   ];
 }

@@ -14,7 +14,14 @@ import type { ConfigFile } from "../common/config-file";
 import { MEMBER_REJOIN_SECONDS } from "../common/rejoin";
 import { allowLocalOnly, denyAll } from "./access";
 import type { BackendAddresses } from "./backend-address";
-import { renderHttpsRedirect, renderTlsEngine, renderTlsPolicy, resolveClientTls, type ClientTlsOptions, type ResolvedClientTls } from "./client-tls";
+import {
+  renderHttpsRedirect,
+  renderTlsEngine,
+  renderTlsPolicy,
+  resolveClientTls,
+  type ClientTlsOptions,
+  type ResolvedClientTls,
+} from "./client-tls";
 import { cobrowseHosts } from "./cobrowse";
 import { HttpdConf, newSiteState } from "./httpd-conf";
 import { generationOf, isHttpdRelease, modulesFor, type HttpdRelease, type HttpdVersion } from "./modules";
@@ -89,19 +96,28 @@ export const DEFAULT_HTTPD_RELEASE: HttpdRelease = "2.4.37";
 
 function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
   const release = opts.release ?? DEFAULT_HTTPD_RELEASE;
-  if (!isHttpdRelease(release)) throw new Error(`release must be an httpd release such as 2.4.37 or 2.2.15, got ${JSON.stringify(release)}`);
+  if (!isHttpdRelease(release))
+    throw new Error(`release must be an httpd release such as 2.4.37 or 2.2.15, got ${JSON.stringify(release)}`);
   const serverRoot = opts.serverRoot ?? "/etc/httpd";
   const port = opts.listen?.port ?? 80;
   const address = opts.listen?.address;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`listen.port must be a port from 1 to 65535, got ${port}`);
-  if (address !== undefined && !IPV4.test(address)) throw new Error(`listen.address must be an IPv4 address, got ${JSON.stringify(address)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`listen.port must be a port from 1 to 65535, got ${port}`);
+  if (address !== undefined && !IPV4.test(address))
+    throw new Error(`listen.address must be an IPv4 address, got ${JSON.stringify(address)}`);
   const runAs = opts.runAs ?? { user: "apache", group: "apache" };
-  if (!ACCOUNT.test(runAs.user) || !ACCOUNT.test(runAs.group)) throw new Error(`runAs must name a Unix user and group, got ${JSON.stringify(runAs)}`);
+  if (!ACCOUNT.test(runAs.user) || !ACCOUNT.test(runAs.group))
+    throw new Error(`runAs must name a Unix user and group, got ${JSON.stringify(runAs)}`);
   const serverName = opts.serverName ?? "localhost";
-  if (!SERVER_NAME.test(serverName)) throw new Error(`serverName must be a host name, got ${JSON.stringify(serverName)}`);
+  if (!SERVER_NAME.test(serverName))
+    throw new Error(`serverName must be a host name, got ${JSON.stringify(serverName)}`);
   const configFile = opts.configFile ?? posix.join(serverRoot, "conf", "httpd.conf");
   const includeDir = opts.includeDir ?? posix.join(serverRoot, "conf.d");
-  for (const [what, path] of [["serverRoot", serverRoot], ["configFile", configFile], ["includeDir", includeDir]] as const) {
+  for (const [what, path] of [
+    ["serverRoot", serverRoot],
+    ["configFile", configFile],
+    ["includeDir", includeDir],
+  ] as const) {
     if (!posix.isAbsolute(path)) throw new Error(`${what} must be an absolute path, got ${JSON.stringify(path)}`);
   }
   return {
@@ -122,19 +138,30 @@ function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
 }
 
 /** The virtual hosts of every selected system the environment defines, in a fixed order. */
-export function siteVirtualHosts(env: Environment, addresses: BackendAddresses, opts: HttpdSiteOptions = {}): VirtualHostPlan[] {
+export function siteVirtualHosts(
+  env: Environment,
+  addresses: BackendAddresses,
+  opts: HttpdSiteOptions = {},
+): VirtualHostPlan[] {
   const systems = new Set(opts.systems ?? HTTPD_SYSTEMS);
   const tuning: BalancerTuning = { retrySeconds: opts.memberRetrySeconds ?? MEMBER_REJOIN_SECONDS };
   const clientTls = opts.clientTls !== undefined;
   const hosts: VirtualHostPlan[] = [];
-  if (systems.has("webEngagement85") && env.webEngagement85) hosts.push(...webEngagement85Hosts({ model: env.webEngagement85, addresses, tuning, clientTls }));
-  if (systems.has("webEngagement81") && env.webEngagement81) hosts.push(...webEngagement81Hosts({ model: env.webEngagement81, addresses, tuning, clientTls }));
-  if (systems.has("cobrowse") && env.cobrowse) hosts.push(...cobrowseHosts({ model: env.cobrowse, addresses, tuning, clientTls }));
-  if (systems.has("recording") && env.recording) hosts.push(...recordingHosts({ model: env.recording, addresses, tuning, clientTls }, opts.backendTls ?? {}));
+  if (systems.has("webEngagement85") && env.webEngagement85)
+    hosts.push(...webEngagement85Hosts({ model: env.webEngagement85, addresses, tuning, clientTls }));
+  if (systems.has("webEngagement81") && env.webEngagement81)
+    hosts.push(...webEngagement81Hosts({ model: env.webEngagement81, addresses, tuning, clientTls }));
+  if (systems.has("cobrowse") && env.cobrowse)
+    hosts.push(...cobrowseHosts({ model: env.cobrowse, addresses, tuning, clientTls }));
+  if (systems.has("recording") && env.recording)
+    hosts.push(...recordingHosts({ model: env.recording, addresses, tuning, clientTls }, opts.backendTls ?? {}));
   const names = new Map<string, HttpdSystem>();
   for (const host of hosts) {
     const other = names.get(host.serverName);
-    if (other !== undefined) throw new Error(`hostname ${host.serverName} is used by both ${other} and ${host.system}; each virtual host needs its own hostname`);
+    if (other !== undefined)
+      throw new Error(
+        `hostname ${host.serverName} is used by both ${other} and ${host.system}; each virtual host needs its own hostname`,
+      );
     names.set(host.serverName, host.system);
   }
   return hosts;
@@ -182,7 +209,11 @@ function renderModules(conf: HttpdConf, o: ResolvedOptions): void {
  * Renders the site. `addresses` maps every node key of the served systems to
  * its `host:port`. Returns the main file first, then the included files.
  */
-export function renderHttpdSite(env: Environment, addresses: BackendAddresses, opts: HttpdSiteOptions = {}): ConfigFile[] {
+export function renderHttpdSite(
+  env: Environment,
+  addresses: BackendAddresses,
+  opts: HttpdSiteOptions = {},
+): ConfigFile[] {
   const o = resolveOptions(opts);
   const hosts = siteVirtualHosts(env, addresses, opts);
   const site = newSiteState();
@@ -202,7 +233,9 @@ export function renderHttpdSite(env: Environment, addresses: BackendAddresses, o
   }
 
   const head = new HttpdConf(o.release, site);
-  head.comment(`Apache httpd ${o.version} load balancer rendered from the genesys stack configuration; change the stack, not this file.`);
+  head.comment(
+    `Apache httpd ${o.version} load balancer rendered from the genesys stack configuration; change the stack, not this file.`,
+  );
   head.directive("ServerRoot", o.serverRoot);
 
   const body = new HttpdConf(o.release, site);

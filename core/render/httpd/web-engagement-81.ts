@@ -25,9 +25,14 @@ export const WEB_ENGAGEMENT_81_BACKEND_BALANCER = "gwe81-backend";
 export const WEB_ENGAGEMENT_81_FRONTEND_FILE = "web_engagement_81_frontend.conf";
 export const WEB_ENGAGEMENT_81_BACKEND_FILE = "web_engagement_81_backend.conf";
 
-export function renderWebEngagement81Frontend(conf: HttpdConf, { model, addresses, tuning }: SystemInput<WebEngagement81>): void {
+export function renderWebEngagement81Frontend(
+  conf: HttpdConf,
+  { model, addresses, tuning }: SystemInput<WebEngagement81>,
+): void {
   const frontend = model.frontend;
-  conf.comment(`Genesys Web Engagement 8.1 frontend: sticky on the ${frontend.stickyParameter} URL parameter ("." + frontend application name)`);
+  conf.comment(
+    `Genesys Web Engagement 8.1 frontend: sticky on the ${frontend.stickyParameter} URL parameter ("." + frontend application name)`,
+  );
   const spaced = frontend.nodes.filter((node) => node.appName.includes(" "));
   if (spaced.length > 0) {
     conf.directive("RewriteEngine", "On");
@@ -51,9 +56,14 @@ export function renderWebEngagement81Frontend(conf: HttpdConf, { model, addresse
   renderProxyPass(conf, "/", WEB_ENGAGEMENT_81_FRONTEND_BALANCER, "/");
 }
 
-export function renderWebEngagement81Backend(conf: HttpdConf, { model, addresses, tuning, clientTls }: SystemInput<WebEngagement81>): void {
+export function renderWebEngagement81Backend(
+  conf: HttpdConf,
+  { model, addresses, tuning, clientTls }: SystemInput<WebEngagement81>,
+): void {
   const backend = model.backend;
-  conf.comment(`Genesys Web Engagement 8.1 backend: the balancer issues the ${backend.cookie} cookie (".route") and sticks on it`);
+  conf.comment(
+    `Genesys Web Engagement 8.1 backend: the balancer issues the ${backend.cookie} cookie (".route") and sticks on it`,
+  );
   renderBalancer(conf, {
     name: WEB_ENGAGEMENT_81_BACKEND_BALANCER,
     owner: "webEngagement81.backend",
@@ -75,7 +85,9 @@ export function webEngagement81Hosts(input: SystemInput<WebEngagement81>): Virtu
     {
       system: "webEngagement81",
       serverName: input.model.frontend.hostname,
-      includes: [{ name: WEB_ENGAGEMENT_81_FRONTEND_FILE, render: (conf) => renderWebEngagement81Frontend(conf, input) }],
+      includes: [
+        { name: WEB_ENGAGEMENT_81_FRONTEND_FILE, render: (conf) => renderWebEngagement81Frontend(conf, input) },
+      ],
     },
     {
       system: "webEngagement81",

@@ -32,7 +32,9 @@ export function webEngagement85Balancer({ model, addresses, tuning }: SystemInpu
 
 export function renderWebEngagement85(conf: HttpdConf, input: SystemInput<WebEngagement85>): void {
   const { model } = input;
-  conf.comment(`Genesys Web Engagement 8.5: sticky on the ${model.cookie} cookie the GWE servers set ("." + application name)`);
+  conf.comment(
+    `Genesys Web Engagement 8.5: sticky on the ${model.cookie} cookie the GWE servers set ("." + application name)`,
+  );
   const balancer = webEngagement85Balancer(input);
   if (model.webSockets) {
     conf.comment(
@@ -58,7 +60,9 @@ export function renderWebEngagement85(conf: HttpdConf, input: SystemInput<WebEng
  * connection's first, so the client always gets an answer.
  */
 function renderClientConnections(conf: HttpdConf): void {
-  conf.comment("Every request on its own client connection: when a member dies mid-request, httpd answers 502 instead of closing the connection without a response");
+  conf.comment(
+    "Every request on its own client connection: when a member dies mid-request, httpd answers 502 instead of closing the connection without a response",
+  );
   conf.directive("KeepAlive", "Off");
 }
 

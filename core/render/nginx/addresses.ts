@@ -22,7 +22,9 @@ export function nodeAddress(addresses: NodeAddresses, node: ResolvedNode, where:
   const match = ADDRESS.exec(given);
   const port = match ? Number(match[2] ?? node.port) : NaN;
   if (!match || !(port >= 1 && port <= 65535)) {
-    throw new Error(`${where}: address ${JSON.stringify(given)} of node "${node.key}" must be an IPv4 address with an optional port from 1 to 65535, e.g. 10.0.1.5 or 10.0.1.5:9081`);
+    throw new Error(
+      `${where}: address ${JSON.stringify(given)} of node "${node.key}" must be an IPv4 address with an optional port from 1 to 65535, e.g. 10.0.1.5 or 10.0.1.5:9081`,
+    );
   }
   return `${match[1]}:${port}`;
 }

@@ -36,19 +36,36 @@ export interface BalancerNode extends ResolvedNode {
   readonly hotStandby?: boolean;
 }
 
-export function plainBalancer(name: string, nodes: readonly BalancerNode[], ctx: SiteContext, timers: UpstreamTimers = ctx.timers): Balancer {
+export function plainBalancer(
+  name: string,
+  nodes: readonly BalancerNode[],
+  ctx: SiteContext,
+  timers: UpstreamTimers = ctx.timers,
+): Balancer {
   const servers = nodes.map((n) => ({ address: nodeAddress(ctx.addresses, n, name), backup: n.hotStandby === true }));
   return { cluster: name, upstreams: [upstreamBlock(name, servers, timers)] };
 }
 
-export function stickyBalancer(name: string, nodes: readonly ResolvedNode[], ctx: SiteContext, timers: UpstreamTimers = ctx.timers): StickyBalancer {
+export function stickyBalancer(
+  name: string,
+  nodes: readonly ResolvedNode[],
+  ctx: SiteContext,
+  timers: UpstreamTimers = ctx.timers,
+): StickyBalancer {
   const addresses = nodes.map((n) => nodeAddress(ctx.addresses, n, name));
-  const pinned = pinnedUpstreamNames(name, nodes.map((n) => n.key));
+  const pinned = pinnedUpstreamNames(
+    name,
+    nodes.map((n) => n.key),
+  );
   return {
     cluster: name,
     pinned,
     upstreams: [
-      upstreamBlock(name, addresses.map((address) => ({ address, backup: false })), timers),
+      upstreamBlock(
+        name,
+        addresses.map((address) => ({ address, backup: false })),
+        timers,
+      ),
       ...nodes.map((n, i) => upstreamBlock(pinned.get(n.key)!, pinnedServers(addresses, i), timers)),
     ],
   };

@@ -21,11 +21,16 @@ const UPSTREAM_VARIABLE = "cobrowse_upstream";
 export function renderCobrowse(cob: Cobrowse, ctx: SiteContext): Line[][] {
   const balancer = stickyBalancer(COBROWSE_BALANCER, cob.nodes, ctx);
   const byId = cob.nodes.map((n) => ({ pattern: exactPattern(n.nodeId), value: balancer.pinned.get(n.key)! }));
-  const byCookieValue = cob.nodes.map((n) => ({ pattern: exactPattern(n.cookieValue), value: balancer.pinned.get(n.key)! }));
+  const byCookieValue = cob.nodes.map((n) => ({
+    pattern: exactPattern(n.cookieValue),
+    value: balancer.pinned.get(n.key)!,
+  }));
   const maps = cob.urlStickiness
     ? [
         mapBlock(cookieVariable(cob.cookie), BY_COOKIE, balancer.cluster, byCookieValue),
-        mapBlock("$args", NODE_PARAMETER, '""', [{ pattern: firstParameterCapture(COBROWSE_NODE_PARAMETER), value: "$1" }]),
+        mapBlock("$args", NODE_PARAMETER, '""', [
+          { pattern: firstParameterCapture(COBROWSE_NODE_PARAMETER), value: "$1" },
+        ]),
         mapBlock(`$${NODE_PARAMETER}`, UPSTREAM_VARIABLE, `$${BY_COOKIE}`, byId),
       ]
     : [mapBlock(cookieVariable(cob.cookie), UPSTREAM_VARIABLE, balancer.cluster, byCookieValue)];

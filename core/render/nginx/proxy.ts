@@ -13,7 +13,10 @@ export const CONNECTION_UPGRADE_VARIABLE = "genesys_connection_upgrade";
  * guide's `'' close` would close every upstream connection).
  */
 export function connectionUpgradeMap(): Line[] {
-  return block(`map $http_upgrade $${CONNECTION_UPGRADE_VARIABLE}`, [directive("default", "upgrade"), directive('""', '""')]);
+  return block(`map $http_upgrade $${CONNECTION_UPGRADE_VARIABLE}`, [
+    directive("default", "upgrade"),
+    directive('""', '""'),
+  ]);
 }
 
 export interface ProxyHeaderOptions {
@@ -28,7 +31,10 @@ export function proxyHeaders(options: ProxyHeaderOptions): Line[] {
     directive("proxy_set_header", "X-Forwarded-For", "$proxy_add_x_forwarded_for"),
     directive("proxy_set_header", "X-Forwarded-Proto", "$scheme"),
     ...(options.webSockets
-      ? [directive("proxy_set_header", "Upgrade", "$http_upgrade"), directive("proxy_set_header", "Connection", `$${CONNECTION_UPGRADE_VARIABLE}`)]
+      ? [
+          directive("proxy_set_header", "Upgrade", "$http_upgrade"),
+          directive("proxy_set_header", "Connection", `$${CONNECTION_UPGRADE_VARIABLE}`),
+        ]
       : [directive("proxy_set_header", "Connection", '""')]),
   ];
 }

@@ -18,7 +18,9 @@ function rejectControl(text: string, what: string): void {
   for (const char of text) {
     const code = char.charCodeAt(0);
     if (code < 0x20 || code === 0x7f) {
-      throw new Error(`${what} ${JSON.stringify(text)} contains control character U+${code.toString(16).padStart(4, "0")}; nginx configs accept none`);
+      throw new Error(
+        `${what} ${JSON.stringify(text)} contains control character U+${code.toString(16).padStart(4, "0")}; nginx configs accept none`,
+      );
     }
   }
 }
@@ -62,7 +64,9 @@ const BARE = /^[A-Za-z0-9_.:/-]+$/;
  */
 export function bareWord(text: string): string {
   if (!BARE.test(text)) {
-    throw new Error(`${JSON.stringify(text)} cannot be an unquoted nginx word: only letters, digits, '_', '.', ':', '/' and '-' are allowed`);
+    throw new Error(
+      `${JSON.stringify(text)} cannot be an unquoted nginx word: only letters, digits, '_', '.', ':', '/' and '-' are allowed`,
+    );
   }
   return text;
 }

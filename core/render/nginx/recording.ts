@@ -46,7 +46,10 @@ function variableName(svc: RecordingServiceModel, what: string): string {
  * proxy_pass URI that must keep it.
  */
 function boundedLocations(publicPath: string, body: (slash: "" | "/") => Line[]): Line[][] {
-  return [block(`location = ${nginxLiteral(publicPath)}`, body("")), block(`location ${nginxLiteral(`${publicPath}/`)}`, body("/"))];
+  return [
+    block(`location = ${nginxLiteral(publicPath)}`, body("")),
+    block(`location ${nginxLiteral(`${publicPath}/`)}`, body("/")),
+  ];
 }
 
 function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx: SiteContext): RecordingFiles {
@@ -56,7 +59,15 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
   const header = [comment(`${tenant.key}: ${svc.label}`)];
   const settings = [
     ...(conn ? [directive("proxy_connect_timeout", conn.connectTimeout)] : []),
-    ...(svc.cookiePathRewrite ? [directive("proxy_cookie_path", nginxLiteral(svc.cookiePathRewrite.from), nginxLiteral(svc.cookiePathRewrite.to))] : []),
+    ...(svc.cookiePathRewrite
+      ? [
+          directive(
+            "proxy_cookie_path",
+            nginxLiteral(svc.cookiePathRewrite.from),
+            nginxLiteral(svc.cookiePathRewrite.to),
+          ),
+        ]
+      : []),
     // Recordings are uploaded as they are received, not spooled to disk first.
     ...(svc.service === "webdav" ? [directive("proxy_request_buffering", "off")] : []),
   ];
@@ -66,7 +77,10 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
     return {
       upstreams: [header, ...balancer.upstreams],
       locations: svc.routes.flatMap((route) =>
-        boundedLocations(route.publicPath, (slash) => [...settings, directive("proxy_pass", bareWord(`${scheme}://${balancer.cluster}${route.backendPath}${slash}`))]),
+        boundedLocations(route.publicPath, (slash) => [
+          ...settings,
+          directive("proxy_pass", bareWord(`${scheme}://${balancer.cluster}${route.backendPath}${slash}`)),
+        ]),
       ),
     };
   }
@@ -91,7 +105,12 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
       boundedLocations(route.publicPath, () => [
         ...settings,
         // proxy_pass with a variable sends its URI as is: strip the prefix here.
-        directive("rewrite", nginxLiteral(`^${regexLiteral(route.publicPath)}(.*)$`), nginxScriptParts([route.backendPath, { variable: "1" }]), "break"),
+        directive(
+          "rewrite",
+          nginxLiteral(`^${regexLiteral(route.publicPath)}(.*)$`),
+          nginxScriptParts([route.backendPath, { variable: "1" }]),
+          "break",
+        ),
         directive("proxy_pass", `${scheme}://$${upstreamVariable}`),
         // always: the first answer may be a 401 (login), and the client must be pinned by it too.
         ...(routeCookie ? [directive("add_header", "Set-Cookie", `$${routeCookie}`, "always")] : []),
@@ -101,7 +120,13 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
 }
 
 /** `$<balancer>_route_cookie`: "ROUTEID=.<route>; Path=/<tenant>; HttpOnly[; Secure]" when the answering node is not the requested route, else empty (no header). */
-function routeCookieMaps(tenant: RecordingTenant, svc: RecordingServiceModel, cookie: string, target: string, ctx: SiteContext): Line[][] {
+function routeCookieMaps(
+  tenant: RecordingTenant,
+  svc: RecordingServiceModel,
+  cookie: string,
+  target: string,
+  ctx: SiteContext,
+): Line[][] {
   const requested = variableName(svc, "requested_route");
   const answered = variableName(svc, "answered_route");
   const seen = new Map<string, string>();
@@ -109,7 +134,9 @@ function routeCookieMaps(tenant: RecordingTenant, svc: RecordingServiceModel, co
     const address = nodeAddress(ctx.addresses, m, svc.balancerName);
     const other = seen.get(address);
     if (other !== undefined) {
-      throw new Error(`${svc.balancerName}: nodes "${other}" and "${m.key}" share address ${address}; the ${cookie} route is told apart by the answering address`);
+      throw new Error(
+        `${svc.balancerName}: nodes "${other}" and "${m.key}" share address ${address}; the ${cookie} route is told apart by the answering address`,
+      );
     }
     seen.set(address, m.key);
     // $upstream_addr lists every server tried, ", "-separated; the last one answered.
@@ -120,7 +147,14 @@ function routeCookieMaps(tenant: RecordingTenant, svc: RecordingServiceModel, co
     mapBlock("$upstream_addr", answered, '""', byAddress),
     mapBlock(`"$${requested}:$${answered}"`, target, '""', [
       { pattern: "^([^:]*):\\1$", value: '""' },
-      { pattern: "^[^:]*:(.+)$", value: nginxScriptParts([`${cookie}=.`, { variable: "1" }, `; Path=${tenant.prefix}; HttpOnly${ctx.secureCookies ? "; Secure" : ""}`]) },
+      {
+        pattern: "^[^:]*:(.+)$",
+        value: nginxScriptParts([
+          `${cookie}=.`,
+          { variable: "1" },
+          `; Path=${tenant.prefix}; HttpOnly${ctx.secureCookies ? "; Secure" : ""}`,
+        ]),
+      },
     ]),
   ];
 }

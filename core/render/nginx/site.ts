@@ -47,10 +47,17 @@ export const MAIN_FILE = "nginx.conf";
 /** stub_status, local host only: Pacemaker's nginx agent finds it by its `stub_status on`. */
 export const STATUS_PATH = "/nginx_status";
 const INCLUDE_DIR = "genesys";
-const TEMP_PATHS = ["client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"] as const;
+const TEMP_PATHS = [
+  "client_body_temp_path",
+  "proxy_temp_path",
+  "fastcgi_temp_path",
+  "uwsgi_temp_path",
+  "scgi_temp_path",
+] as const;
 
 function wholeNumber(value: number, what: string, max: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`${what} must be a whole number from 0 to ${max} (got ${value})`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new Error(`${what} must be a whole number from 0 to ${max} (got ${value})`);
   return value;
 }
 
@@ -59,13 +66,16 @@ function listenAddress(listen: NginxSiteOptions["listen"]): string {
   if (!/^(?:\d{1,3}\.){3}\d{1,3}$/.test(address) || address.split(".").some((o) => Number(o) > 255)) {
     throw new Error(`listen address ${JSON.stringify(address)} must be an IPv4 address`);
   }
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`listen port ${port} must be from 1 to 65535`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`listen port ${port} must be from 1 to 65535`);
   return `${address}:${port}`;
 }
 
 function checkedPrefix(prefix: string): string {
   if (!/^\/[A-Za-z0-9_./-]*$/.test(prefix) || prefix.split("/").includes("..")) {
-    throw new Error(`prefix ${JSON.stringify(prefix)} must be an absolute path of letters, digits, '_', '.', '-' and '/'`);
+    throw new Error(
+      `prefix ${JSON.stringify(prefix)} must be an absolute path of letters, digits, '_', '.', '-' and '/'`,
+    );
   }
   return prefix.replace(/\/+$/, "");
 }
@@ -82,14 +92,22 @@ export function workerConnections(env: Environment): number {
   return Math.max(1024, 2 * persistent + 1024);
 }
 
-export function renderNginxSite(env: Environment, addresses: NodeAddresses, options: NginxSiteOptions = {}): NginxFile[] {
+export function renderNginxSite(
+  env: Environment,
+  addresses: NodeAddresses,
+  options: NginxSiteOptions = {},
+): NginxFile[] {
   const ctx: SiteContext = {
     listen: listenAddress(options.listen),
     addresses,
     secureCookies: options.clientHttps === true,
     timers: {
       maxFails: wholeNumber(options.maxFails ?? 1, "maxFails", 1000),
-      failTimeoutSeconds: wholeNumber(options.failTimeoutSeconds ?? MEMBER_REJOIN_SECONDS, "failTimeoutSeconds", 86_400),
+      failTimeoutSeconds: wholeNumber(
+        options.failTimeoutSeconds ?? MEMBER_REJOIN_SECONDS,
+        "failTimeoutSeconds",
+        86_400,
+      ),
       keepalive: wholeNumber(options.keepaliveConnections ?? 32, "keepaliveConnections", 10_000),
     },
   };
@@ -120,7 +138,10 @@ export function renderNginxSite(env: Environment, addresses: NodeAddresses, opti
   const http: Line[][] = [
     [
       directive("server_tokens", "off"),
-      directive("access_log", env.hardening.accessLogs ? bareWord(prefix ? `${prefix}/access.log` : "/var/log/nginx/access.log") : "off"),
+      directive(
+        "access_log",
+        env.hardening.accessLogs ? bareWord(prefix ? `${prefix}/access.log` : "/var/log/nginx/access.log") : "off",
+      ),
       ...(prefix ? TEMP_PATHS.map((d) => directive(d, bareWord(`${prefix}/${d.replace(/_path$/, "")}`))) : []),
     ],
     [
@@ -131,9 +152,16 @@ export function renderNginxSite(env: Environment, addresses: NodeAddresses, opti
     defaultServer(ctx),
   ];
   const connections = workerConnections(env);
-  const workers = options.workerProcesses === undefined || options.workerProcesses === "auto" ? "auto" : wholeNumber(options.workerProcesses, "workerProcesses", 1024);
+  const workers =
+    options.workerProcesses === undefined || options.workerProcesses === "auto"
+      ? "auto"
+      : wholeNumber(options.workerProcesses, "workerProcesses", 1024);
   const main = fileText([
-    [comment(`Genesys load balancing (${env.kind}). Rendered from the stack configuration; edit the stack, not this file.`)],
+    [
+      comment(
+        `Genesys load balancing (${env.kind}). Rendered from the stack configuration; edit the stack, not this file.`,
+      ),
+    ],
     [
       directive("worker_processes", workers),
       directive("worker_rlimit_nofile", 2 * connections),
@@ -141,7 +169,10 @@ export function renderNginxSite(env: Environment, addresses: NodeAddresses, opti
       directive("error_log", bareWord(prefix ? `${prefix}/error.log` : "/var/log/nginx/error.log"), "warn"),
     ],
     block("events", [directive("worker_connections", connections)]),
-    block("http", http.filter((s) => s.length > 0).flatMap((s, i) => (i === 0 ? s : ["", ...s]))),
+    block(
+      "http",
+      http.filter((s) => s.length > 0).flatMap((s, i) => (i === 0 ? s : ["", ...s])),
+    ),
   ]);
   return [{ path: MAIN_FILE, content: main }, ...files];
 }
@@ -150,7 +181,11 @@ export function renderNginxSite(env: Environment, addresses: NodeAddresses, opti
 function defaultServer(ctx: SiteContext): Line[] {
   return block("server", [
     directive("listen", bareWord(ctx.listen), "default_server"),
-    ...block(`location = ${STATUS_PATH}`, [directive("stub_status", "on"), directive("allow", "127.0.0.1"), directive("deny", "all")]),
+    ...block(`location = ${STATUS_PATH}`, [
+      directive("stub_status", "on"),
+      directive("allow", "127.0.0.1"),
+      directive("deny", "all"),
+    ]),
     ...notPublished(),
   ]);
 }

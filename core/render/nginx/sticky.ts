@@ -47,6 +47,7 @@ export function firstParameterCapture(parameter: string): string {
 
 /** `$cookie_NAME`; nginx variable names take letters, digits and '_' only. */
 export function cookieVariable(cookie: string): string {
-  if (!/^[A-Za-z0-9_]+$/.test(cookie)) throw new Error(`cookie ${JSON.stringify(cookie)} cannot be read through $cookie_: only letters, digits and '_'`);
+  if (!/^[A-Za-z0-9_]+$/.test(cookie))
+    throw new Error(`cookie ${JSON.stringify(cookie)} cannot be read through $cookie_: only letters, digits and '_'`);
   return `$cookie_${cookie}`;
 }

@@ -28,7 +28,13 @@ export interface UpstreamServer {
 
 export function upstreamBlock(name: string, servers: readonly UpstreamServer[], timers: UpstreamTimers): Line[] {
   const body = servers.map((s) =>
-    directive("server", bareWord(s.address), `max_fails=${timers.maxFails}`, `fail_timeout=${timers.failTimeoutSeconds}s`, ...(s.backup ? ["backup"] : [])),
+    directive(
+      "server",
+      bareWord(s.address),
+      `max_fails=${timers.maxFails}`,
+      `fail_timeout=${timers.failTimeoutSeconds}s`,
+      ...(s.backup ? ["backup"] : []),
+    ),
   );
   if (timers.keepalive > 0) body.push(directive("keepalive", timers.keepalive));
   // Failure counts shared by every worker: without a zone each worker counts

@@ -33,8 +33,12 @@ function cometdLocations(): Line[] {
     directive("proxy_next_upstream", "error", "timeout", "http_502", "http_504", "non_idempotent"),
   ];
   return [
-    comment("CometD: a dead node's polls and publishes go on to the next node, POST included; a node that does not own the session refuses them, so nothing runs twice."),
-    ...block(`location = ${nginxLiteral(WEB_ENGAGEMENT_COMETD_PATH)}`, body), ...block(`location ${nginxLiteral(`${WEB_ENGAGEMENT_COMETD_PATH}/`)}`, body)];
+    comment(
+      "CometD: a dead node's polls and publishes go on to the next node, POST included; a node that does not own the session refuses them, so nothing runs twice.",
+    ),
+    ...block(`location = ${nginxLiteral(WEB_ENGAGEMENT_COMETD_PATH)}`, body),
+    ...block(`location ${nginxLiteral(`${WEB_ENGAGEMENT_COMETD_PATH}/`)}`, body),
+  ];
 }
 
 export function renderWebEngagement85(we: WebEngagement85, ctx: SiteContext): Line[][] {
@@ -59,12 +63,18 @@ export function renderWebEngagement85(we: WebEngagement85, ctx: SiteContext): Li
     directive("proxy_busy_buffers_size", "10m"),
     "",
     ...block(`location = ${nginxLiteral(we.healthPath)}`, [directive("proxy_pass", `http://${balancer.cluster}`)]),
-    ...block(`location ${nginxLiteral(WEB_ENGAGEMENT_CONTEXT_PATH)}`, [directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`)]),
+    ...block(`location ${nginxLiteral(WEB_ENGAGEMENT_CONTEXT_PATH)}`, [
+      directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
+    ]),
     ...cometdLocations(),
     ...notPublished(),
   ]);
   return [
-    [comment(`Web Engagement 8.5: sticky on ${we.cookie} = "." + application name; the route is the text after the first dot.`)],
+    [
+      comment(
+        `Web Engagement 8.5: sticky on ${we.cookie} = "." + application name; the route is the text after the first dot.`,
+      ),
+    ],
     ...balancer.upstreams,
     routeMap,
     server,

@@ -19,7 +19,15 @@ beforeAll(async () => {
 
 const request = (cookie?: string, nodeParameter?: string): AlbRequest => ({
   path: "/cobrowse/rest/session",
-  headers: cookie === undefined ? [] : [cookieHeader([["_ga", "x"], [COOKIES.cobrowse, cookie]])],
+  headers:
+    cookie === undefined
+      ? []
+      : [
+          cookieHeader([
+            ["_ga", "x"],
+            [COOKIES.cobrowse, cookie],
+          ]),
+        ],
   query: nodeParameter === undefined ? [] : [[COBROWSE_NODE_PARAMETER, nodeParameter]],
 });
 
@@ -27,7 +35,11 @@ describe("Co-browse behind an ALB (production)", () => {
   it("has a round-robin group that pins with the node's cookie, and one group per node", () => {
     const groups = under(prod, COMPONENT, "cobrowse").filter((r) => r.type === T.tg);
     expect(groups.map((g) => g.name).sort()).toEqual(["cobrowse-all", "cobrowse-node-cb1", "cobrowse-node-cb2"]);
-    expect(one(prod, T.tg, "cobrowse-all").inputs.stickiness).toMatchObject({ enabled: true, type: "app_cookie", cookieName: COOKIES.cobrowse });
+    expect(one(prod, T.tg, "cobrowse-all").inputs.stickiness).toMatchObject({
+      enabled: true,
+      type: "app_cookie",
+      cookieName: COOKIES.cobrowse,
+    });
     for (const g of groups) expect(g.inputs.healthCheck).toMatchObject({ path: HEALTH_PATHS.cobrowse });
     expect(targetsOf(prod, "cobrowse-node-cb2")).toEqual(["cobrowse-cb2"]);
   });
@@ -44,8 +56,11 @@ describe("Co-browse behind an ALB (production)", () => {
   it("evaluates URL rules before cookie rules: an agent's serverUrl beats a stale cookie", () => {
     const { rules, defaultAction, ruleResources } = clientListener(prod, "cobrowse");
     expect(routeRequest(rules, defaultAction, request("1", "2"))).toBe("cobrowse-node-cb2");
-    const priorityOf = (suffix: string) => ruleResources.filter((r) => r.name.endsWith(suffix)).map((r) => Number(r.inputs.priority));
-    expect(Math.max(...priorityOf("-url"))).toBeLessThan(Math.min(...priorityOf("-cookie-first"), ...priorityOf("-cookie-later")));
+    const priorityOf = (suffix: string) =>
+      ruleResources.filter((r) => r.name.endsWith(suffix)).map((r) => Number(r.inputs.priority));
+    expect(Math.max(...priorityOf("-url"))).toBeLessThan(
+      Math.min(...priorityOf("-cookie-first"), ...priorityOf("-cookie-later")),
+    );
   });
 
   it("tells node 1 from node 12, and adding node 12 keeps every other rule's priority", () => {
@@ -53,7 +68,8 @@ describe("Co-browse behind an ALB (production)", () => {
     expect(routeRequest(rules, defaultAction, request("1"))).toBe("cobrowse-node-cb1");
     expect(routeRequest(rules, defaultAction, request("12"))).toBe("cobrowse-node-cb12");
     expect(routeRequest(rules, defaultAction, request(undefined, "12"))).toBe("cobrowse-node-cb12");
-    const priorities = (run: MockRun) => Object.fromEntries(clientListener(run, "cobrowse").ruleResources.map((r) => [r.name, r.inputs.priority]));
+    const priorities = (run: MockRun) =>
+      Object.fromEntries(clientListener(run, "cobrowse").ruleResources.map((r) => [r.name, r.inputs.priority]));
     const after = priorities(grown);
     for (const [name, priority] of Object.entries(priorities(prod))) expect(after[name]).toBe(priority);
   });
@@ -65,7 +81,10 @@ describe("Co-browse behind an ALB (production)", () => {
   it("outputs each node's serverUrl on the balancer", () => {
     expect(prod.outputs.cobrowse).toMatchObject({
       url: "https://cobrowse.example.com/cobrowse",
-      serverUrls: { cb1: cobrowseServerUrl("https://cobrowse.example.com", "1"), cb2: cobrowseServerUrl("https://cobrowse.example.com", "2") },
+      serverUrls: {
+        cb1: cobrowseServerUrl("https://cobrowse.example.com", "1"),
+        cb2: cobrowseServerUrl("https://cobrowse.example.com", "2"),
+      },
     });
   });
 
@@ -73,7 +92,10 @@ describe("Co-browse behind an ALB (production)", () => {
     await expect(
       runStack("prod", (v) => {
         only("cobrowse")(v);
-        (v.cobrowse as { nodes: Record<string, { nodeId: string }> }).nodes = { a: { nodeId: "Node" }, b: { nodeId: "node" } };
+        (v.cobrowse as { nodes: Record<string, { nodeId: string }> }).nodes = {
+          a: { nodeId: "Node" },
+          b: { nodeId: "node" },
+        };
       }),
     ).rejects.toThrow(/genesys:cobrowse\.nodes\.b\.nodeId: "node" matches "Node" on an ALB/);
   });

@@ -90,7 +90,10 @@ const providerName = (ref: string | undefined) => (ref ? ref.split("::").at(-2) 
  * `withApplications` the stack's Genesys systems are left out, so only the
  * Framework's own resources are registered.
  */
-export async function runFramework(framework: FrameworkInput, options: { withApplications?: boolean } = {}): Promise<FrameworkRun> {
+export async function runFramework(
+  framework: FrameworkInput,
+  options: { withApplications?: boolean } = {},
+): Promise<FrameworkRun> {
   const created = vi.spyOn(RecordingMocks.prototype, "newResource");
   const called = vi.spyOn(RecordingMocks.prototype, "call");
   let run: MockRun;
@@ -99,10 +102,14 @@ export async function runFramework(framework: FrameworkInput, options: { withApp
   try {
     run = await runStack("dev", (values) => {
       values.framework = framework;
-      if (!options.withApplications) for (const system of ["webEngagement81", "webEngagement85", "cobrowse", "recording", "httpdHaPair"]) delete values[system];
+      if (!options.withApplications)
+        for (const system of ["webEngagement81", "webEngagement85", "cobrowse", "recording", "httpdHaPair"])
+          delete values[system];
     });
     providerRefs = new Map(created.mock.calls.map(([args]) => [`${args.type}::${args.name}`, args.provider]));
-    amiProviders = called.mock.calls.filter(([args]) => args.token === "aws:ec2/getAmi:getAmi").map(([args]) => args.provider);
+    amiProviders = called.mock.calls
+      .filter(([args]) => args.token === "aws:ec2/getAmi:getAmi")
+      .map(([args]) => args.provider);
   } finally {
     created.mockRestore();
     called.mockRestore();
@@ -131,18 +138,29 @@ export async function runFramework(framework: FrameworkInput, options: { withApp
     byId,
     all,
     rules: () =>
-      [...all(T.ingress).map((r) => ["ingress", r] as const), ...all(T.egress).map((r) => ["egress", r] as const)].map(([direction, r]) => {
-        if (r.inputs.ipProtocol !== "tcp" || r.inputs.fromPort !== r.inputs.toPort) throw new Error(`${r.name} is not a single TCP port`);
-        const peer = r.inputs.referencedSecurityGroupId !== undefined ? byId(r.inputs.referencedSecurityGroupId).name : String(r.inputs.cidrIpv4);
-        return { group: byId(r.inputs.securityGroupId).name, direction, port: Number(r.inputs.fromPort), peer };
-      }),
+      [...all(T.ingress).map((r) => ["ingress", r] as const), ...all(T.egress).map((r) => ["egress", r] as const)].map(
+        ([direction, r]) => {
+          if (r.inputs.ipProtocol !== "tcp" || r.inputs.fromPort !== r.inputs.toPort)
+            throw new Error(`${r.name} is not a single TCP port`);
+          const peer =
+            r.inputs.referencedSecurityGroupId !== undefined
+              ? byId(r.inputs.referencedSecurityGroupId).name
+              : String(r.inputs.cidrIpv4);
+          return { group: byId(r.inputs.securityGroupId).name, direction, port: Number(r.inputs.fromPort), peer };
+        },
+      ),
   };
 }
 
-export const zonesOf = (region: string, count = 2) => "abc".slice(0, count).split("").map((z) => `${region}${z}`);
+export const zonesOf = (region: string, count = 2) =>
+  "abc"
+    .slice(0, count)
+    .split("")
+    .map((z) => `${region}${z}`);
 
 export const LICENSES = { csProxy: "LIC-CSP-1", distributedScs: "LIC-DSCS-1" };
 /** Four different ports, so every rule shows which flow it carries. */
 export const PORTS = { configServer: 2020, csProxy: 2030, scs: 5000, lca: 4999 };
 
-export const sortRules = (rules: RuleView[]) => [...rules].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+export const sortRules = (rules: RuleView[]) =>
+  [...rules].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));

@@ -1,8 +1,23 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { printFrameworkSizing } from "../../../tools/synth-steps";
-import { LICENSES, PORTS, runFramework, sortRules, T, zonesOf, type FrameworkInput, type FrameworkRun, type RuleView } from "./framework-run";
+import {
+  LICENSES,
+  PORTS,
+  runFramework,
+  sortRules,
+  T,
+  zonesOf,
+  type FrameworkInput,
+  type FrameworkRun,
+  type RuleView,
+} from "./framework-run";
 
-const rule = (group: string, direction: RuleView["direction"], port: number, peer: string): RuleView => ({ group, direction, port, peer });
+const rule = (group: string, direction: RuleView["direction"], port: number, peer: string): RuleView => ({
+  group,
+  direction,
+  port,
+  peer,
+});
 const host = (ip: string) => `${ip}/32`;
 
 describe("one site: the master Configuration Server, CS Proxies and Distributed SCS in one VPC", () => {
@@ -11,17 +26,38 @@ describe("one site: the master Configuration Server, CS Proxies and Distributed 
     run = await runFramework({
       licenses: LICENSES,
       ports: PORTS,
-      sites: { hq: { role: "master", region: "eu-central-1", vpcCidr: "10.70.0.0/16", availabilityZones: zonesOf("eu-central-1"), clients: 600, hosts: 50 } },
+      sites: {
+        hq: {
+          role: "master",
+          region: "eu-central-1",
+          vpcCidr: "10.70.0.0/16",
+          availabilityZones: zonesOf("eu-central-1"),
+          clients: 600,
+          hosts: 50,
+        },
+      },
     });
   });
 
   it("outputs the derived counts and every instance's private IP", () => {
     const hq = run.sites.hq;
     // 600 clients: two primary/backup proxy pairs; 50 hosts: one SCS and its spare.
-    expect([hq.configServers, hq.csProxies, hq.csProxyUnits, hq.distributedScs, hq.scsInService]).toEqual([2, 4, 2, 2, 1]);
+    expect([hq.configServers, hq.csProxies, hq.csProxyUnits, hq.distributedScs, hq.scsInService]).toEqual([
+      2, 4, 2, 2, 1,
+    ]);
     const instances = run.all(T.instance);
-    expect(Object.keys(hq.privateIps).sort()).toEqual(["hq-cs-backup", "hq-cs-primary", "hq-csproxy-1", "hq-csproxy-2", "hq-csproxy-3", "hq-csproxy-4", "hq-scs-1", "hq-scs-2"]);
-    for (const i of instances) expect(hq.privateIps[String((i.inputs.tags as Record<string, string>).Name)]).toBe(i.state.privateIp);
+    expect(Object.keys(hq.privateIps).sort()).toEqual([
+      "hq-cs-backup",
+      "hq-cs-primary",
+      "hq-csproxy-1",
+      "hq-csproxy-2",
+      "hq-csproxy-3",
+      "hq-csproxy-4",
+      "hq-scs-1",
+      "hq-scs-2",
+    ]);
+    for (const i of instances)
+      expect(hq.privateIps[String((i.inputs.tags as Record<string, string>).Name)]).toBe(i.state.privateIp);
   });
 
   it("builds the VPC in the site's region, not the stack's, with one private subnet per zone", () => {
@@ -39,7 +75,12 @@ describe("one site: the master Configuration Server, CS Proxies and Distributed 
   it("puts each pair in two zones and tags the licence each mode needs", () => {
     const placed = run.all(T.instance).map((i) => {
       const tags = i.inputs.tags as Record<string, string>;
-      return [tags.Name, run.byId(i.inputs.subnetId).inputs.availabilityZone, tags["genesys:license"] ?? "-", tags["genesys:ha-role"] ?? "-"];
+      return [
+        tags.Name,
+        run.byId(i.inputs.subnetId).inputs.availabilityZone,
+        tags["genesys:license"] ?? "-",
+        tags["genesys:ha-role"] ?? "-",
+      ];
     });
     expect(placed.sort()).toEqual([
       ["hq-cs-backup", "eu-central-1b", "-", "backup"],
@@ -98,9 +139,30 @@ const threeSites = (connectivity: FrameworkInput["connectivity"]): FrameworkInpu
   ports: PORTS,
   connectivity,
   sites: {
-    emea: { role: "master", region: "eu-west-1", vpcCidr: "10.60.0.0/16", availabilityZones: zonesOf("eu-west-1"), clients: 900, hosts: 150 },
-    amer: { role: "remote", region: "us-east-1", vpcCidr: "10.61.0.0/16", availabilityZones: zonesOf("us-east-1", 3), clients: 1200, hosts: 240 },
-    apac: { role: "remote", region: "ap-southeast-1", vpcCidr: "10.62.0.0/16", availabilityZones: zonesOf("ap-southeast-1", 1), clients: 300, hosts: 20 },
+    emea: {
+      role: "master",
+      region: "eu-west-1",
+      vpcCidr: "10.60.0.0/16",
+      availabilityZones: zonesOf("eu-west-1"),
+      clients: 900,
+      hosts: 150,
+    },
+    amer: {
+      role: "remote",
+      region: "us-east-1",
+      vpcCidr: "10.61.0.0/16",
+      availabilityZones: zonesOf("us-east-1", 3),
+      clients: 1200,
+      hosts: 240,
+    },
+    apac: {
+      role: "remote",
+      region: "ap-southeast-1",
+      vpcCidr: "10.62.0.0/16",
+      availabilityZones: zonesOf("ap-southeast-1", 1),
+      clients: 300,
+      hosts: 20,
+    },
   },
 });
 
@@ -108,8 +170,15 @@ const SITE_REGIONS: Record<string, string> = { emea: "eu-west-1", amer: "us-east
 const SITE_CIDRS: Record<string, string> = { emea: "10.60.0.0/16", amer: "10.61.0.0/16", apac: "10.62.0.0/16" };
 
 function expectSitesInTheirRegions(run: FrameworkRun): void {
-  expect(run.all(T.provider).map((p) => p.inputs.region).sort()).toEqual(["ap-southeast-1", "eu-west-1", "us-east-1"]);
-  const siteResources = run.resources.filter((r) => r.custom && r.type.startsWith("aws:") && r.parent?.startsWith(`${T.site}::`));
+  expect(
+    run
+      .all(T.provider)
+      .map((p) => p.inputs.region)
+      .sort(),
+  ).toEqual(["ap-southeast-1", "eu-west-1", "us-east-1"]);
+  const siteResources = run.resources.filter(
+    (r) => r.custom && r.type.startsWith("aws:") && r.parent?.startsWith(`${T.site}::`),
+  );
   expect(siteResources.length).toBeGreaterThan(60);
   for (const r of siteResources) {
     const site = (r.parent as string).slice(`${T.site}::framework-`.length);
@@ -131,10 +200,17 @@ function expectCrossSiteRules(run: FrameworkRun): void {
       .sort();
 
   // Master CS: its own site's proxies by group, every remote proxy by address, on the configServer port only.
-  expect(peersOf("framework-emea-cs", "ingress", PORTS.configServer)).toEqual(["framework-emea-csproxy", ...ips("amer", "csproxy"), ...ips("apac", "csproxy")].sort());
-  expect(rules.filter((r) => r.group === "framework-emea-cs").every((r) => (r.port === PORTS.configServer || r.port === PORTS.lca) && r.direction === "ingress")).toBe(true);
+  expect(peersOf("framework-emea-cs", "ingress", PORTS.configServer)).toEqual(
+    ["framework-emea-csproxy", ...ips("amer", "csproxy"), ...ips("apac", "csproxy")].sort(),
+  );
+  expect(
+    rules
+      .filter((r) => r.group === "framework-emea-cs")
+      .every((r) => (r.port === PORTS.configServer || r.port === PORTS.lca) && r.direction === "ingress"),
+  ).toBe(true);
   for (const site of ["emea", "amer", "apac"]) {
-    for (const role of ["csproxy", "scs", ...(site === "emea" ? ["cs"] : [])]) expect(peersOf(`framework-${site}-${role}`, "ingress", PORTS.lca)).toEqual([`framework-${site}-scs`]);
+    for (const role of ["csproxy", "scs", ...(site === "emea" ? ["cs"] : [])])
+      expect(peersOf(`framework-${site}-${role}`, "ingress", PORTS.lca)).toEqual([`framework-${site}-scs`]);
   }
   // Remote proxies reach the master pair and nothing else across sites.
   expect(peersOf("framework-amer-csproxy", "egress", PORTS.configServer)).toEqual(ips("emea", "cs").sort());
@@ -143,7 +219,9 @@ function expectCrossSiteRules(run: FrameworkRun): void {
   for (const site of ["emea", "amer", "apac"]) {
     const others = ["emea", "amer", "apac"].filter((s) => s !== site).flatMap((s) => ips(s, "scs"));
     for (const direction of ["ingress", "egress"] as const) {
-      expect(peersOf(`framework-${site}-scs`, direction, PORTS.scs)).toEqual([`framework-${site}-scs`, ...others].sort());
+      expect(peersOf(`framework-${site}-scs`, direction, PORTS.scs)).toEqual(
+        [`framework-${site}-scs`, ...others].sort(),
+      );
     }
     // LCA stays inside the site; clients reach the proxies from the site only.
     expect(peersOf(`framework-${site}-scs`, "egress", PORTS.lca)).toEqual([SITE_CIDRS[site]]);
@@ -160,7 +238,9 @@ describe("three sites over VPC peering", () => {
   });
 
   it("sizes each site", () => {
-    const counts = Object.fromEntries(Object.entries(run.sites).map(([k, s]) => [k, [s.configServers, s.csProxies, s.distributedScs]]));
+    const counts = Object.fromEntries(
+      Object.entries(run.sites).map(([k, s]) => [k, [s.configServers, s.csProxies, s.distributedScs]]),
+    );
     expect(counts).toEqual({ emea: [2, 4, 3], amer: [0, 6, 4], apac: [0, 2, 2] });
   });
 
@@ -188,7 +268,12 @@ describe("three sites over VPC peering", () => {
     for (const link of run.links) {
       const [requester, accepter] = link.split(".");
       const peering = run.all(T.peering).find((p) => p.name === `framework-${link}`);
-      expect(peering?.inputs).toMatchObject({ vpcId: vpcOf(requester), peerVpcId: vpcOf(accepter), peerRegion: SITE_REGIONS[accepter], autoAccept: false });
+      expect(peering?.inputs).toMatchObject({
+        vpcId: vpcOf(requester),
+        peerVpcId: vpcOf(accepter),
+        peerRegion: SITE_REGIONS[accepter],
+        autoAccept: false,
+      });
       expect(run.regionOf(peering!)).toBe(SITE_REGIONS[requester]);
       const accept = run.all(T.peeringAccepter).find((a) => a.inputs.vpcPeeringConnectionId === peering!.id);
       expect(accept?.inputs.autoAccept).toBe(true);
@@ -216,19 +301,39 @@ describe("three sites over VPC peering", () => {
     );
   });
 
-  it("lets CS Proxies reach only the master pair and SCS reach each other across sites, by address", () => expectCrossSiteRules(run));
+  it("lets CS Proxies reach only the master pair and SCS reach each other across sites, by address", () =>
+    expectCrossSiteRules(run));
 
   it("prints the per-site sizing table in the synth summary", async () => {
     const { summary } = await printFrameworkSizing({ stack: "dev", dir: "/nonexistent", run });
     expect(summary.slice(0, 2)).toEqual(["", "Framework sites (peering):"]);
     expect(summary.slice(2, 6).map((line) => line.trim().split(/\s+/))).toEqual([
-      ["site", "role", "region", "clients", "hosts", "master", "CS", "CS", "Proxy", "serving", "Dist.", "SCS", "in", "service"],
+      [
+        "site",
+        "role",
+        "region",
+        "clients",
+        "hosts",
+        "master",
+        "CS",
+        "CS",
+        "Proxy",
+        "serving",
+        "Dist.",
+        "SCS",
+        "in",
+        "service",
+      ],
       ["amer", "remote", "us-east-1", "1200", "240", "0", "6", "3", "4", "3"],
       ["apac", "remote", "ap-southeast-1", "300", "20", "0", "2", "1", "2", "1"],
       ["emea", "master", "eu-west-1", "900", "150", "2", "4", "2", "3", "2"],
     ]);
-    expect(summary[6]).toContain("500 clients per CS Proxy (project default), 100 hosts per Distributed SCS (project default)");
-    expect((await printFrameworkSizing({ stack: "dev", dir: "/nonexistent", run: { resources: [], outputs: {} } })).summary).toEqual([]);
+    expect(summary[6]).toContain(
+      "500 clients per CS Proxy (project default), 100 hosts per Distributed SCS (project default)",
+    );
+    expect(
+      (await printFrameworkSizing({ stack: "dev", dir: "/nonexistent", run: { resources: [], outputs: {} } })).summary,
+    ).toEqual([]);
   });
 });
 
@@ -243,8 +348,13 @@ describe("three sites over transit gateways", () => {
   it("runs one transit gateway per region with its own route table and no default association", () => {
     const gateways = run.all(T.tgw);
     expect(gateways.map((g) => run.regionOf(g)).sort()).toEqual(["ap-southeast-1", "eu-west-1", "us-east-1"]);
-    for (const g of gateways) expect(g.inputs).toMatchObject({ defaultRouteTableAssociation: "disable", defaultRouteTablePropagation: "disable" });
-    for (const table of run.all(T.tgwRouteTable)) expect(run.regionOf(run.byId(table.inputs.transitGatewayId))).toBe(run.regionOf(table));
+    for (const g of gateways)
+      expect(g.inputs).toMatchObject({
+        defaultRouteTableAssociation: "disable",
+        defaultRouteTablePropagation: "disable",
+      });
+    for (const table of run.all(T.tgwRouteTable))
+      expect(run.regionOf(run.byId(table.inputs.transitGatewayId))).toBe(run.regionOf(table));
     expect(run.all(T.peering)).toEqual([]);
   });
 
@@ -253,7 +363,14 @@ describe("three sites over transit gateways", () => {
       const attachment = run.all(T.tgwVpcAttachment).find((a) => a.inputs.vpcId === run.sites[site].vpcId)!;
       expect(run.regionOf(run.byId(attachment.inputs.transitGatewayId))).toBe(SITE_REGIONS[site]);
       const subnets = (attachment.inputs.subnetIds as string[]).map((id) => run.byId(id));
-      expect(subnets.every((s) => s.inputs.vpcId === run.sites[site].vpcId && s.inputs.tags && (s.inputs.tags as Record<string, string>).tier === "private")).toBe(true);
+      expect(
+        subnets.every(
+          (s) =>
+            s.inputs.vpcId === run.sites[site].vpcId &&
+            s.inputs.tags &&
+            (s.inputs.tags as Record<string, string>).tier === "private",
+        ),
+      ).toBe(true);
       expect(subnets).toHaveLength({ emea: 2, amer: 3, apac: 1 }[site]!);
       for (const type of [T.tgwAssociation, T.tgwPropagation]) {
         const bound = run.all(type).filter((a) => a.inputs.transitGatewayAttachmentId === attachment.id);
@@ -269,7 +386,11 @@ describe("three sites over transit gateways", () => {
       expect(run.regionOf(run.byId(p.inputs.peerTransitGatewayId))).toBe(p.inputs.peerRegion);
       return `${run.regionOf(p)} -> ${run.regionOf(accepter)}`;
     });
-    expect(pairs.sort()).toEqual(["ap-southeast-1 -> eu-west-1", "ap-southeast-1 -> us-east-1", "eu-west-1 -> us-east-1"]);
+    expect(pairs.sort()).toEqual([
+      "ap-southeast-1 -> eu-west-1",
+      "ap-southeast-1 -> us-east-1",
+      "eu-west-1 -> us-east-1",
+    ]);
   });
 
   it("routes every other site's CIDR statically across the peering towards that site's region", () => {
@@ -304,7 +425,14 @@ describe("three sites over transit gateways", () => {
       expect(run.regionOf(run.byId(r.inputs.transitGatewayId))).toBe(SITE_REGIONS[from]);
       return `${from} -> ${r.inputs.destinationCidrBlock}`;
     });
-    expect(routes.sort()).toEqual(["amer -> 10.60.0.0/16", "amer -> 10.62.0.0/16", "apac -> 10.60.0.0/16", "apac -> 10.61.0.0/16", "emea -> 10.61.0.0/16", "emea -> 10.62.0.0/16"]);
+    expect(routes.sort()).toEqual([
+      "amer -> 10.60.0.0/16",
+      "amer -> 10.62.0.0/16",
+      "apac -> 10.60.0.0/16",
+      "apac -> 10.61.0.0/16",
+      "emea -> 10.61.0.0/16",
+      "emea -> 10.62.0.0/16",
+    ]);
   });
 
   it("keeps the same security rules as peering", () => expectCrossSiteRules(run));
@@ -336,7 +464,14 @@ describe("ten sites in five regions, without high availability", () => {
       sites: Object.fromEntries(
         table.map(([clients, hosts], i) => [
           key(i),
-          { role: i === 0 ? "master" : "remote", region: regionOfSite(i), vpcCidr: `10.${100 + i}.0.0/16`, availabilityZones: zonesOf(regionOfSite(i), 2), clients, hosts },
+          {
+            role: i === 0 ? "master" : "remote",
+            region: regionOfSite(i),
+            vpcCidr: `10.${100 + i}.0.0/16`,
+            availabilityZones: zonesOf(regionOfSite(i), 2),
+            clients,
+            hosts,
+          },
         ]),
       ),
     });
@@ -352,7 +487,12 @@ describe("ten sites in five regions, without high availability", () => {
   });
 
   it("uses one provider per region and puts every instance in a subnet of its own site, zones alternating", () => {
-    expect(run.all(T.provider).map((p) => p.inputs.region).sort()).toEqual([...regions].sort());
+    expect(
+      run
+        .all(T.provider)
+        .map((p) => p.inputs.region)
+        .sort(),
+    ).toEqual([...regions].sort());
     for (const instance of run.all(T.instance)) {
       const [, site, , index] = /^framework-(site\d+)-(cs|csproxy|scs)-(\d+|primary|backup)$/.exec(instance.name)!;
       const i = Number(site.slice(4)) - 1;
@@ -365,7 +505,12 @@ describe("ten sites in five regions, without high availability", () => {
   });
 
   it("links the nine remote sites to the master and every two remote sites that both run SCS", () => {
-    expect(run.links.filter((l) => l.endsWith(".site1")).sort()).toEqual(table.slice(1).map((_, i) => `${key(i + 1)}.site1`).sort());
+    expect(run.links.filter((l) => l.endsWith(".site1")).sort()).toEqual(
+      table
+        .slice(1)
+        .map((_, i) => `${key(i + 1)}.site1`)
+        .sort(),
+    );
     expect(run.links.filter((l) => !l.endsWith(".site1"))).toEqual(["site2.site3", "site2.site5", "site3.site5"]);
     expect(run.all(T.peering)).toHaveLength(12);
     expect(run.all(T.route)).toHaveLength(24);
@@ -373,10 +518,23 @@ describe("ten sites in five regions, without high availability", () => {
 
   it("gives the lone master Configuration Server every remote proxy and the SCS of sites without one, and nothing to a site with no servers", () => {
     const rules = run.rules();
-    const clients = Object.entries(run.sites).flatMap(([, s]) => Object.entries(s.privateIps).filter(([n]) => n.includes("-csproxy-") || (s.csProxies === 0 && n.includes("-scs-"))));
+    const clients = Object.entries(run.sites).flatMap(([, s]) =>
+      Object.entries(s.privateIps).filter(
+        ([n]) => n.includes("-csproxy-") || (s.csProxies === 0 && n.includes("-scs-")),
+      ),
+    );
     expect(clients.filter(([n]) => n.includes("-scs-")).map(([n]) => n)).toEqual(["site5-scs-1"]);
-    expect(rules.filter((r) => r.group === "framework-site1-cs").map((r) => r.peer).sort()).toEqual(clients.map(([, ip]) => host(ip)).sort());
-    expect(rules.filter((r) => r.group === "framework-site5-scs" && r.direction === "egress" && r.port === PORTS.configServer).map((r) => r.peer)).toEqual([host(run.sites.site1.privateIps["site1-cs-primary"])]);
+    expect(
+      rules
+        .filter((r) => r.group === "framework-site1-cs")
+        .map((r) => r.peer)
+        .sort(),
+    ).toEqual(clients.map(([, ip]) => host(ip)).sort());
+    expect(
+      rules
+        .filter((r) => r.group === "framework-site5-scs" && r.direction === "egress" && r.port === PORTS.configServer)
+        .map((r) => r.peer),
+    ).toEqual([host(run.sites.site1.privateIps["site1-cs-primary"])]);
     expect(run.all(T.sg).filter((g) => g.name.startsWith("framework-site7-"))).toEqual([]);
   });
 });

@@ -13,13 +13,27 @@ import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyConfigScript, pathUnderRoot, sha256Hex, stageFileScript, stageOutsideFileScript, type StagedFile } from "../../../components/httpd-ha-pair/host-scripts";
+import {
+  applyConfigScript,
+  pathUnderRoot,
+  sha256Hex,
+  stageFileScript,
+  stageOutsideFileScript,
+  type StagedFile,
+} from "../../../components/httpd-ha-pair/host-scripts";
 import type { Environment } from "../../../core/model/environment";
 import { loadEnvironment } from "../../../core/model/load";
 import { formatProblem } from "../../../core/model/problems";
 import type { ConfigFile } from "../../../core/render/common/config-file";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
-import { apacheBinary, apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
+import {
+  apacheBinary,
+  apacheRoot,
+  startApache,
+  testSiteOptions,
+  type ApacheInstance,
+  type ApacheRoot,
+} from "../../support/apache";
 import { freePorts, waitFor } from "../../support/ports";
 import { asRoot, removeTestDir, requirePrivileges, runAsRoot } from "../../support/privileged";
 import { requireBinary, run } from "../../support/real-servers";
@@ -34,9 +48,19 @@ function environment(tenants: Record<string, unknown>): Environment {
     network: { vpcCidr: "10.40.0.0/16", availabilityZones: ["eu-west-1a"] },
     site: { domain: "example.com" },
     recording: { balancer: "httpdHaPair", hostname: HOST, tenants },
-    httpdHaPair: { availabilityZone: "eu-west-1a", nodes: { ip1: {}, ip2: {} }, virtualIp: { address: "10.40.130.250" }, corosync: { transport: "udpu" }, adminCidr: "10.0.0.0/8" },
+    httpdHaPair: {
+      availabilityZone: "eu-west-1a",
+      nodes: { ip1: {}, ip2: {} },
+      virtualIp: { address: "10.40.130.250" },
+      corosync: { transport: "udpu" },
+      adminCidr: "10.0.0.0/8",
+    },
   };
-  const result = loadEnvironment(Object.fromEntries(Object.entries(config).map(([k, v]) => [`genesys:${k}`, typeof v === "string" ? v : JSON.stringify(v)])));
+  const result = loadEnvironment(
+    Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [`genesys:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    ),
+  );
   if (!result.environment) throw new Error(result.problems.map(formatProblem).join("\n"));
   return result.environment;
 }
@@ -69,7 +93,9 @@ describe("config step on a live httpd", () => {
   /** Stages `files` (optionally with `tamper` applied to what is written) and runs the config step. */
   function deploy(files: readonly ConfigFile[], tamper: (file: ConfigFile) => string = (f) => f.content) {
     for (const file of files) {
-      const staged = spawnSync(...asRoot(["/bin/sh", "-c", stageFileScript(relative(file), tamper(file), state)]), { encoding: "utf8" });
+      const staged = spawnSync(...asRoot(["/bin/sh", "-c", stageFileScript(relative(file), tamper(file), state)]), {
+        encoding: "utf8",
+      });
       if (staged.status !== 0) throw new Error(staged.stderr);
     }
     const script = applyConfigScript({
@@ -88,9 +114,13 @@ describe("config step on a live httpd", () => {
     root = await apacheRoot();
     state = mkdtempSync(join(tmpdir(), "genesys-httpd-state-"));
     const [p1, p2] = await freePorts(2);
-    stubs = [await startStubNode({ name: "t1webdav1", port: p1 }), await startStubNode({ name: "t2webdav1", port: p2 })];
+    stubs = [
+      await startStubNode({ name: "t1webdav1", port: p1 }),
+      await startStubNode({ name: "t2webdav1", port: p2 }),
+    ];
     const addresses = { t1webdav1: `127.0.0.1:${p1}`, t2webdav1: `127.0.0.1:${p2}` };
-    render = (tenants) => renderHttpdSite(environment(tenants), addresses, testSiteOptions(root, { systems: ["recording"] }));
+    render = (tenants) =>
+      renderHttpdSite(environment(tenants), addresses, testSiteOptions(root, { systems: ["recording"] }));
     apache = await startApache(render({ t1: T1 }), root, { asRoot: true });
   });
 
@@ -113,7 +143,11 @@ describe("config step on a live httpd", () => {
     expect(result.stderr).toContain("Syntax OK");
     expect(result.status).toBe(0);
     for (const file of files) expect(liveText(file)).toBe(file.content);
-    await waitFor(async () => (await get(root.port, "/t2/recordings/a")).node === "t2webdav1", 10_000, "t2 served after the graceful reload");
+    await waitFor(
+      async () => (await get(root.port, "/t2/recordings/a")).node === "t2webdav1",
+      10_000,
+      "t2 served after the graceful reload",
+    );
     expect(readFileSync(pidFile(), "utf8").trim()).toBe(pid);
     expect(apache.process.exitCode).toBeNull();
   });
@@ -121,7 +155,8 @@ describe("config step on a live httpd", () => {
   it("refuses a rendering that fails httpd -t: nothing live changes and both tenants keep being served", async () => {
     const files = render({ t1: T1, t2: T2 });
     const before = files.map(liveText);
-    const broken = (f: ConfigFile) => (f.path.endsWith("loadbalancer_t2.conf") ? `${f.content}<Proxy balancer://unclosed>\n` : f.content);
+    const broken = (f: ConfigFile) =>
+      f.path.endsWith("loadbalancer_t2.conf") ? `${f.content}<Proxy balancer://unclosed>\n` : f.content;
     const brokenFiles = files.map((f) => ({ path: f.path, content: broken(f) }));
     const result = deploy(brokenFiles);
     expect(result.status).toBe(1);
@@ -132,7 +167,9 @@ describe("config step on a live httpd", () => {
 
   it("refuses staged files that are not the ones this deployment rendered", () => {
     const files = render({ t1: T1, t2: T2 });
-    const result = deploy(files, (f) => (f.path.endsWith("loadbalancer_t1.conf") ? `${f.content}# edited on the host\n` : f.content));
+    const result = deploy(files, (f) =>
+      f.path.endsWith("loadbalancer_t1.conf") ? `${f.content}# edited on the host\n` : f.content,
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("staged httpd files differ");
     expect(files.map(liveText)).toEqual(files.map((f) => f.content));
@@ -144,7 +181,11 @@ describe("config step on a live httpd", () => {
     const result = deploy(files);
     expect(result.status).toBe(0);
     expect(existsSync(t2File.path)).toBe(false);
-    await waitFor(async () => (await get(root.port, "/t2/recordings/a")).node === undefined, 10_000, "t2 gone after the graceful reload");
+    await waitFor(
+      async () => (await get(root.port, "/t2/recordings/a")).node === undefined,
+      10_000,
+      "t2 gone after the graceful reload",
+    );
     expect(await get(root.port, "/t2/recordings/a")).toEqual({ status: 403, node: undefined });
     expect(await get(root.port, "/t1/recordings/a")).toMatchObject({ status: 200, node: "t1webdav1" });
   });
@@ -177,14 +218,23 @@ describe("config step turning on client TLS, certificate and key outside the ser
   let outside: OutsideFile[];
 
   /** Stages the files (outside ones as `tamper` has them) and runs the config step with the hashes of the untampered set. */
-  function deploy(files: readonly ConfigFile[], outsideFiles: readonly OutsideFile[], tamper: (file: OutsideFile) => string = (f) => f.content) {
+  function deploy(
+    files: readonly ConfigFile[],
+    outsideFiles: readonly OutsideFile[],
+    tamper: (file: OutsideFile) => string = (f) => f.content,
+  ) {
     const relative = (file: ConfigFile) => pathUnderRoot(root.root, file.path);
     for (const file of files) {
-      const staged = spawnSync(...asRoot(["/bin/sh", "-c", stageFileScript(relative(file), file.content, state)]), { encoding: "utf8" });
+      const staged = spawnSync(...asRoot(["/bin/sh", "-c", stageFileScript(relative(file), file.content, state)]), {
+        encoding: "utf8",
+      });
       if (staged.status !== 0) throw new Error(staged.stderr);
     }
     for (const file of outsideFiles) {
-      const staged = spawnSync(...asRoot(["/bin/sh", "-c", stageOutsideFileScript(file.path, file.mode, state)]), { encoding: "utf8", input: Buffer.from(tamper(file)).toString("base64") });
+      const staged = spawnSync(...asRoot(["/bin/sh", "-c", stageOutsideFileScript(file.path, file.mode, state)]), {
+        encoding: "utf8",
+        input: Buffer.from(tamper(file)).toString("base64"),
+      });
       if (staged.status !== 0) throw new Error(staged.stderr);
     }
     const hashes: StagedFile[] = outsideFiles.map((f) => ({ path: f.path, sha256: sha256Hex(f.content) }));
@@ -202,10 +252,23 @@ describe("config step turning on client TLS, certificate and key outside the ser
 
   function getTls(ca: string): Promise<{ status: number; node?: string }> {
     return new Promise((resolve, reject) => {
-      const req = httpsRequest({ host: "127.0.0.1", port: tlsPort, path: "/t1/recordings/a", servername: HOST, ca, headers: { host: HOST }, agent: false }, (res) => {
-        res.resume();
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, node: res.headers["x-node"] as string | undefined }));
-      });
+      const req = httpsRequest(
+        {
+          host: "127.0.0.1",
+          port: tlsPort,
+          path: "/t1/recordings/a",
+          servername: HOST,
+          ca,
+          headers: { host: HOST },
+          agent: false,
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, node: res.headers["x-node"] as string | undefined }),
+          );
+        },
+      );
       req.on("error", reject);
       req.end();
     });
@@ -217,17 +280,46 @@ describe("config step turning on client TLS, certificate and key outside the ser
     state = mkdtempSync(join(tmpdir(), "genesys-httpd-state-"));
     tlsDir = mkdtempSync(join(tmpdir(), "genesys-httpd-pki-"));
     const scratch = join(state, "openssl");
-    run(requireBinary("openssl", "openssl"), ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${HOST}`, "-addext", `subjectAltName=DNS:${HOST}`, "-keyout", `${scratch}.key`, "-out", `${scratch}.crt`]);
+    run(requireBinary("openssl", "openssl"), [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${HOST}`,
+      "-addext",
+      `subjectAltName=DNS:${HOST}`,
+      "-keyout",
+      `${scratch}.key`,
+      "-out",
+      `${scratch}.crt`,
+    ]);
     // Directories that do not exist yet on the live host: the first deployment creates them.
     outside = [
-      { path: join(tlsDir, "certs", "genesys-recording.crt"), mode: "0644", content: readFileSync(`${scratch}.crt`, "utf8") },
-      { path: join(tlsDir, "private", "genesys-recording.key"), mode: "0600", content: readFileSync(`${scratch}.key`, "utf8") },
+      {
+        path: join(tlsDir, "certs", "genesys-recording.crt"),
+        mode: "0644",
+        content: readFileSync(`${scratch}.crt`, "utf8"),
+      },
+      {
+        path: join(tlsDir, "private", "genesys-recording.key"),
+        mode: "0600",
+        content: readFileSync(`${scratch}.key`, "utf8"),
+      },
     ];
     const [p1, p2] = await freePorts(2);
     tlsPort = p2;
     stub = await startStubNode({ name: "t1webdav1", port: p1 });
     const clientTls = { certificateFile: outside[0].path, keyFile: outside[1].path, port: tlsPort };
-    render = (tls) => renderHttpdSite(environment({ t1: T1 }), { t1webdav1: `127.0.0.1:${p1}` }, testSiteOptions(root, { systems: ["recording"], clientTls: tls ? clientTls : undefined }));
+    render = (tls) =>
+      renderHttpdSite(
+        environment({ t1: T1 }),
+        { t1webdav1: `127.0.0.1:${p1}` },
+        testSiteOptions(root, { systems: ["recording"], clientTls: tls ? clientTls : undefined }),
+      );
     apache = await startApache(render(false), root, { asRoot: true });
   });
 
@@ -249,7 +341,9 @@ describe("config step turning on client TLS, certificate and key outside the ser
   });
 
   it("refuses a staged key that is not the one this deployment rendered", () => {
-    const result = deploy(render(true), outside, (f) => (f.mode === "0600" ? `${f.content}# edited on the host\n` : f.content));
+    const result = deploy(render(true), outside, (f) =>
+      f.mode === "0600" ? `${f.content}# edited on the host\n` : f.content,
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("staged httpd files differ");
     expect(existsSync(outside[1].path)).toBe(false);
@@ -266,7 +360,11 @@ describe("config step turning on client TLS, certificate and key outside the ser
       expect(runAsRoot(["cat", file.path])).toBe(file.content);
       expect((statSync(file.path).mode & 0o777).toString(8)).toBe(file.mode.slice(1));
     }
-    await waitFor(async () => (await getTls(outside[0].content).catch(() => ({ status: 0 }))).status === 200, 10_000, "https served after the graceful reload");
+    await waitFor(
+      async () => (await getTls(outside[0].content).catch(() => ({ status: 0 }))).status === 200,
+      10_000,
+      "https served after the graceful reload",
+    );
     expect(await getTls(outside[0].content)).toMatchObject({ status: 200, node: "t1webdav1" });
     expect(await get(root.port, "/t1/recordings/a")).toEqual({ status: 301, node: undefined });
     expect(readFileSync(join(root.root, "run", "httpd.pid"), "utf8").trim()).toBe(pid);

@@ -10,14 +10,27 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyConfigScript, clusterNodeScript, clusterResourcesScript, installScript, pathUnderRoot, stageFileScript, stageOutsideFileScript } from "../../../components/httpd-ha-pair/host-scripts";
+import {
+  applyConfigScript,
+  clusterNodeScript,
+  clusterResourcesScript,
+  installScript,
+  pathUnderRoot,
+  stageFileScript,
+  stageOutsideFileScript,
+} from "../../../components/httpd-ha-pair/host-scripts";
 import { checkPem, decodeAuthkey } from "../../../components/httpd-ha-pair/provisioning";
 import { asRoot, removeTestDir, requirePrivileges } from "../../support/privileged";
 import { requireBinary } from "../../support/real-servers";
 import { TEST_AUTHKEY } from "./pair-harness";
 
 function sh(script: string, options: { env?: NodeJS.ProcessEnv; input?: string } = {}) {
-  const result = spawnSync("/bin/sh", ["-c", script], { encoding: "utf8", env: options.env ?? process.env, input: options.input, timeout: 20_000 });
+  const result = spawnSync("/bin/sh", ["-c", script], {
+    encoding: "utf8",
+    env: options.env ?? process.env,
+    input: options.input,
+    timeout: 20_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -29,14 +42,29 @@ describe("staging a rendered file", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("writes any text byte for byte: quotes, $(...), backquotes, newlines and NUL cannot break out", () => {
-    const nasty = fc.constantFrom("'", '"', "$(touch pwned)", "`id`", "\\", "\n", "%s", "\0", "'\\''", "EOF\n", "</VirtualHost>");
+    const nasty = fc.constantFrom(
+      "'",
+      '"',
+      "$(touch pwned)",
+      "`id`",
+      "\\",
+      "\n",
+      "%s",
+      "\0",
+      "'\\''",
+      "EOF\n",
+      "</VirtualHost>",
+    );
     fc.assert(
-      fc.property(fc.array(fc.oneof(nasty, fc.string({ unit: "grapheme", maxLength: 20 })), { maxLength: 12 }), (parts) => {
-        const content = parts.join("");
-        const result = sh(stageFileScript("conf.d/loadbalancer_t1.conf", content, dir));
-        expect(result.status).toBe(0);
-        expect(readFileSync(join(dir, "stage/conf.d/loadbalancer_t1.conf"), "utf8")).toBe(content);
-      }),
+      fc.property(
+        fc.array(fc.oneof(nasty, fc.string({ unit: "grapheme", maxLength: 20 })), { maxLength: 12 }),
+        (parts) => {
+          const content = parts.join("");
+          const result = sh(stageFileScript("conf.d/loadbalancer_t1.conf", content, dir));
+          expect(result.status).toBe(0);
+          expect(readFileSync(join(dir, "stage/conf.d/loadbalancer_t1.conf"), "utf8")).toBe(content);
+        },
+      ),
       { numRuns: 60 },
     );
     expect(spawnSync("ls", [dir], { encoding: "utf8" }).stdout.trim()).toBe("stage");
@@ -68,7 +96,15 @@ describe("staging a rendered file", () => {
     ["/etc/pki/a b.crt", "has a space"],
   ])("refuses the outside path %s (%s)", (path) => {
     expect(() => stageOutsideFileScript(path, "0600")).toThrow(/segments without '\.\.'/);
-    expect(() => applyConfigScript({ serverRoot: "/etc/httpd", mainConfig: "conf/httpd.conf", files: [{ path: "conf/httpd.conf", sha256: "0".repeat(64) }], outsideFiles: [{ path, sha256: "0".repeat(64) }], pidFile: "/run/httpd.pid" })).toThrow();
+    expect(() =>
+      applyConfigScript({
+        serverRoot: "/etc/httpd",
+        mainConfig: "conf/httpd.conf",
+        files: [{ path: "conf/httpd.conf", sha256: "0".repeat(64) }],
+        outsideFiles: [{ path, sha256: "0".repeat(64) }],
+        pidFile: "/run/httpd.pid",
+      }),
+    ).toThrow();
   });
 
   it("takes rendered files only from under the server root", () => {
@@ -79,7 +115,11 @@ describe("staging a rendered file", () => {
 });
 
 describe("installing a host", () => {
-  const pair = (os: "rhel8" | "rhel6", agent: "awsvip" | "IPaddr2") => ({ os, fencing: os === "rhel8" ? ("fence_aws" as const) : ("none" as const), virtualIp: { agent, address: "10.0.0.9", cidrNetmask: 32, nic: "eth0" } });
+  const pair = (os: "rhel8" | "rhel6", agent: "awsvip" | "IPaddr2") => ({
+    os,
+    fencing: os === "rhel8" ? ("fence_aws" as const) : ("none" as const),
+    virtualIp: { agent, address: "10.0.0.9", cidrNetmask: 32, nic: "eth0" },
+  });
 
   it.each([
     ["rhel8", "awsvip"],
@@ -93,7 +133,9 @@ describe("installing a host", () => {
   });
 
   it("refuses a region that is not a region code before it reaches a script", () => {
-    expect(() => installScript(pair("rhel8", "awsvip"), "eu-west-1; reboot", { backend: false, client: false })).toThrow(/must be an AWS region code/);
+    expect(() =>
+      installScript(pair("rhel8", "awsvip"), "eu-west-1; reboot", { backend: false, client: false }),
+    ).toThrow(/must be an AWS region code/);
   });
 });
 
@@ -116,7 +158,10 @@ function fakeTools(dir: string, tools: Record<string, string>): string {
   const bin = join(dir, "bin");
   mkdirSync(bin, { recursive: true });
   for (const [name, body] of Object.entries(tools)) {
-    writeFileSync(join(bin, name), `#!/bin/sh\n{ echo ${name}; printf '%s\\n' "$@"; echo --; } >> ${join(dir, "calls.log")}\n${body}\n`);
+    writeFileSync(
+      join(bin, name),
+      `#!/bin/sh\n{ echo ${name}; printf '%s\\n' "$@"; echo --; } >> ${join(dir, "calls.log")}\n${body}\n`,
+    );
     chmodSync(join(bin, name), 0o755);
   }
   return bin;
@@ -139,10 +184,20 @@ describe("converging the cluster resources on one node", () => {
 
   it("gives up with a message, touching nothing, when the two nodes do not come online in time", () => {
     const run = join(dir, "alone");
-    const bin = fakeTools(run, { crm_mon: "echo 'CLUSTER WARN: offline node: ip2'", cibadmin: "exit 0", pcs: "exit 0" });
-    const result = sh(clusterResourcesScript([{ argv: ["pcs", "resource", "create", "virtual_ip", "ocf:heartbeat:IPaddr2", "ip=10.0.0.9"] }], { resources: ["virtual_ip"], constraints: [], waitSeconds: 5 }), {
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+    const bin = fakeTools(run, {
+      crm_mon: "echo 'CLUSTER WARN: offline node: ip2'",
+      cibadmin: "exit 0",
+      pcs: "exit 0",
     });
+    const result = sh(
+      clusterResourcesScript(
+        [{ argv: ["pcs", "resource", "create", "virtual_ip", "ocf:heartbeat:IPaddr2", "ip=10.0.0.9"] }],
+        { resources: ["virtual_ip"], constraints: [], waitSeconds: 5 },
+      ),
+      {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      },
+    );
     expect(result.status).toBe(1);
     expect(result.stderr).toContain("did not both come online within 5 s");
     expect(calls(run).filter((c) => c[0] !== "crm_mon")).toEqual([]);
@@ -150,7 +205,9 @@ describe("converging the cluster resources on one node", () => {
 
   it("refuses ids and commands that are not what it manages", () => {
     expect(() => clusterResourcesScript([], { resources: ["x'; reboot"], constraints: [] })).toThrow(/resource id/);
-    expect(() => clusterResourcesScript([{ argv: ["crm", "configure"] }], { resources: [], constraints: [] })).toThrow(/not a pcs command/);
+    expect(() => clusterResourcesScript([{ argv: ["crm", "configure"] }], { resources: [], constraints: [] })).toThrow(
+      /not a pcs command/,
+    );
   });
 });
 
@@ -175,8 +232,21 @@ describe("joining a node (in a private mount namespace over /etc/corosync)", () 
       systemctl: "exit 0",
       "corosync-cfgtool": "exit 0",
     });
-    const inspect = "stat -c '%a %n' /etc/corosync/authkey /etc/corosync/corosync.conf; base64 -w0 /etc/corosync/authkey; echo; cat /etc/corosync/corosync.conf";
-    const [file, args] = asRoot(["unshare", "-m", "/bin/sh", "-c", 'mount -t tmpfs genesys-test /etc/corosync && /bin/sh -c "$1" && /bin/sh -c "$2"', "member", script, inspect], { PATH: `${bin}:${process.env.PATH}` });
+    const inspect =
+      "stat -c '%a %n' /etc/corosync/authkey /etc/corosync/corosync.conf; base64 -w0 /etc/corosync/authkey; echo; cat /etc/corosync/corosync.conf";
+    const [file, args] = asRoot(
+      [
+        "unshare",
+        "-m",
+        "/bin/sh",
+        "-c",
+        'mount -t tmpfs genesys-test /etc/corosync && /bin/sh -c "$1" && /bin/sh -c "$2"',
+        "member",
+        script,
+        inspect,
+      ],
+      { PATH: `${bin}:${process.env.PATH}` },
+    );
     const result = spawnSync(file, args, { encoding: "utf8", input: TEST_AUTHKEY, timeout: 20_000 });
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
@@ -184,20 +254,44 @@ describe("joining a node (in a private mount namespace over /etc/corosync)", () 
     expect([modes1, modes2]).toEqual(["400 /etc/corosync/authkey", "644 /etc/corosync/corosync.conf"]);
     expect(key).toBe(TEST_AUTHKEY);
     expect(`${rest.join("\n")}`).toBe(`${conf}`);
-    expect(calls(dir).map((c) => c.join(" "))).toEqual(["corosync-cfgtool -s", "corosync-cfgtool -R", "systemctl enable --now corosync pacemaker"]);
+    expect(calls(dir).map((c) => c.join(" "))).toEqual([
+      "corosync-cfgtool -s",
+      "corosync-cfgtool -R",
+      "systemctl enable --now corosync pacemaker",
+    ]);
   });
 
   it("refuses a transport change while corosync runs, before writing anything, and says how to roll it out", () => {
     const run = join(dir, "transport");
-    const bin = fakeTools(run, { "corosync-cmapctl": "echo 'totem.transport (str) = udpu'", "corosync-cfgtool": "exit 0", systemctl: "exit 0" });
-    const script = clusterNodeScript([{ path: "/etc/corosync/corosync.conf", content: "totem {\n    transport: knet\n}\n", mode: "0644" }], [{ argv: ["systemctl", "enable", "--now", "corosync", "pacemaker"] }]);
-    const result = spawnSync("unshare", ["-m", "/bin/sh", "-c", 'mount -t tmpfs genesys-test /etc/corosync && echo old > /etc/corosync/corosync.conf && /bin/sh -c "$1"; rc=$?; cat /etc/corosync/corosync.conf; exit $rc', "member", script], {
-      encoding: "utf8",
-      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-      timeout: 20_000,
+    const bin = fakeTools(run, {
+      "corosync-cmapctl": "echo 'totem.transport (str) = udpu'",
+      "corosync-cfgtool": "exit 0",
+      systemctl: "exit 0",
     });
+    const script = clusterNodeScript(
+      [{ path: "/etc/corosync/corosync.conf", content: "totem {\n    transport: knet\n}\n", mode: "0644" }],
+      [{ argv: ["systemctl", "enable", "--now", "corosync", "pacemaker"] }],
+    );
+    const result = spawnSync(
+      "unshare",
+      [
+        "-m",
+        "/bin/sh",
+        "-c",
+        'mount -t tmpfs genesys-test /etc/corosync && echo old > /etc/corosync/corosync.conf && /bin/sh -c "$1"; rc=$?; cat /etc/corosync/corosync.conf; exit $rc',
+        "member",
+        script,
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+        timeout: 20_000,
+      },
+    );
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain("httpdHaPair.corosync.transport: corosync runs udpu and cannot switch to knet while running; nothing was changed");
+    expect(result.stderr).toContain(
+      "httpdHaPair.corosync.transport: corosync runs udpu and cannot switch to knet while running; nothing was changed",
+    );
     expect(result.stdout).toBe("old\n");
     expect(calls(run).map((c) => c[0])).toEqual(["corosync-cmapctl"]);
   });
@@ -209,13 +303,27 @@ describe("TLS secrets", () => {
     expect(checkPem(cert, "CERTIFICATE", "httpdTlsCertificate")).toBe(`${cert}\n`);
     expect(checkPem(`${cert}\n${cert}\n`, "CERTIFICATE", "httpdTlsCertificate")).toBe(`${cert}\n${cert}\n`);
     for (const label of ["PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"]) {
-      expect(checkPem(`-----BEGIN ${label}-----\nMIIE\n-----END ${label}-----\n`, "(?:RSA |EC )?PRIVATE KEY", "httpdTlsPrivateKey")).toContain(label);
+      expect(
+        checkPem(
+          `-----BEGIN ${label}-----\nMIIE\n-----END ${label}-----\n`,
+          "(?:RSA |EC )?PRIVATE KEY",
+          "httpdTlsPrivateKey",
+        ),
+      ).toContain(label);
     }
   });
 
   it.each([
-    ["a certificate where the key belongs", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----", "(?:RSA |EC )?PRIVATE KEY"],
-    ["mismatched markers", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END EC PRIVATE KEY-----", "(?:RSA |EC )?PRIVATE KEY"],
+    [
+      "a certificate where the key belongs",
+      "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+      "(?:RSA |EC )?PRIVATE KEY",
+    ],
+    [
+      "mismatched markers",
+      "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END EC PRIVATE KEY-----",
+      "(?:RSA |EC )?PRIVATE KEY",
+    ],
     ["a file path", "/etc/pki/tls/private/k.key", "(?:RSA |EC )?PRIVATE KEY"],
   ])("refuses %s, naming the config key", (_what, text, label) => {
     expect(() => checkPem(text, label, "httpdTlsPrivateKey")).toThrow(/genesys:httpdTlsPrivateKey must be PEM text/);

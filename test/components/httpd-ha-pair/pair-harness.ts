@@ -38,7 +38,10 @@ export async function runPair(edit?: ConfigEdit, options: PairRunOptions = {}): 
   const values = structuredClone(stackValues("prod"));
   for (const key of UNRELATED) delete values[key];
   edit?.(values);
-  const secrets: Record<string, string> = { ...TEST_SECRETS, ...(options.secrets ?? { [AUTHKEY_CONFIG]: TEST_AUTHKEY }) };
+  const secrets: Record<string, string> = {
+    ...TEST_SECRETS,
+    ...(options.secrets ?? { [AUTHKEY_CONFIG]: TEST_AUTHKEY }),
+  };
   for (const [key, value] of Object.entries(secrets)) if (value === "") delete secrets[key];
   const config = { ...rawConfig(values), ...secrets };
   const dependsOn = new Map<string, string[]>();
@@ -46,14 +49,21 @@ export async function runPair(edit?: ConfigEdit, options: PairRunOptions = {}): 
     pulumi.runtime.registerStackTransformation((args) => {
       const deps = args.opts.dependsOn;
       const list = (Array.isArray(deps) ? deps : deps === undefined ? [] : [deps]) as Named[];
-      dependsOn.set(args.name, list.map((d) => d.__name ?? "?"));
+      dependsOn.set(
+        args.name,
+        list.map((d) => d.__name ?? "?"),
+      );
       return undefined;
     });
     return deployEnvironment(readEnvironment());
   });
   const recordingIps = Object.fromEntries(
     run.resources
-      .filter((r) => r.type === "aws:ec2/instance:Instance" && (r.inputs.tags as Record<string, string> | undefined)?.["genesys:system"] === "recording")
+      .filter(
+        (r) =>
+          r.type === "aws:ec2/instance:Instance" &&
+          (r.inputs.tags as Record<string, string> | undefined)?.["genesys:system"] === "recording",
+      )
       .map((r) => [(r.inputs.tags as Record<string, string>)["genesys:node"], String(r.state.privateIp)]),
   );
   return { ...run, dependsOn, recordingIps };
@@ -65,13 +75,22 @@ export function byType(run: MockRun, type: string): RegisteredResource[] {
 
 export function byName(run: MockRun, type: string, name: string): RegisteredResource {
   const found = run.resources.find((r) => r.type === type && r.name === name);
-  if (!found) throw new Error(`no ${type} named ${name}; have: ${byType(run, type).map((r) => r.name).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no ${type} named ${name}; have: ${byType(run, type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
   return found;
 }
 
 /** Whether a recorded input value is a secret (the envelope the SDK serializes secrets in). */
 export function isSecret(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig
+  );
 }
 
 /** The value inside a secret envelope, or the value itself. */
@@ -84,6 +103,7 @@ export function plainStrings(value: unknown, path = ""): { path: string; text: s
   if (isSecret(value)) return [];
   if (typeof value === "string") return [{ path, text: value }];
   if (Array.isArray(value)) return value.flatMap((v, i) => plainStrings(v, `${path}[${i}]`));
-  if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => plainStrings(v, `${path}.${k}`));
+  if (value !== null && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => plainStrings(v, `${path}.${k}`));
   return [];
 }

@@ -28,7 +28,11 @@ function environment(change: (pair: Record<string, unknown>) => void = () => {})
     site: { domain: "example.com" },
     httpdHaPair: pair,
   };
-  const result = loadEnvironment(Object.fromEntries(Object.entries(config).map(([k, v]) => [`genesys:${k}`, typeof v === "string" ? v : JSON.stringify(v)])));
+  const result = loadEnvironment(
+    Object.fromEntries(
+      Object.entries(config).map(([k, v]) => [`genesys:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    ),
+  );
   if (!result.environment) throw new Error(result.problems.map(formatProblem).join("\n"));
   return result.environment;
 }
@@ -42,18 +46,73 @@ describe("pair placement on AWS", () => {
   });
 
   it.each([
-    ["a host outside the subnet", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip2 = { privateIp: "10.40.0.11" }), 'genesys:httpdHaPair.nodes.ip2.privateIp: "10.40.0.11" must be inside the pair\'s subnet 10.40.128.0/20'],
-    ["a host on an AWS-reserved address", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip1 = { privateIp: "10.40.128.3" }), 'genesys:httpdHaPair.nodes.ip1.privateIp: "10.40.128.3" is reserved by AWS in 10.40.128.0/20'],
-    ["a host on the subnet's last address", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip1 = { privateIp: "10.40.143.255" }), "is reserved by AWS in 10.40.128.0/20 (the first four addresses and 10.40.143.255 are)"],
-    ["both hosts on one address", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip2 = { privateIp: "10.40.128.10" }), "genesys:httpdHaPair.nodes.ip2.privateIp: \"10.40.128.10\" is also host ip1's address"],
-    ["a host on the VIP", (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip1 = { privateIp: "10.40.128.250" }), "is the virtual IP; the hosts need addresses of their own"],
+    [
+      "a host outside the subnet",
+      (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip2 = { privateIp: "10.40.0.11" }),
+      'genesys:httpdHaPair.nodes.ip2.privateIp: "10.40.0.11" must be inside the pair\'s subnet 10.40.128.0/20',
+    ],
+    [
+      "a host on an AWS-reserved address",
+      (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip1 = { privateIp: "10.40.128.3" }),
+      'genesys:httpdHaPair.nodes.ip1.privateIp: "10.40.128.3" is reserved by AWS in 10.40.128.0/20',
+    ],
+    [
+      "a host on the subnet's last address",
+      (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip1 = { privateIp: "10.40.143.255" }),
+      "is reserved by AWS in 10.40.128.0/20 (the first four addresses and 10.40.143.255 are)",
+    ],
+    [
+      "both hosts on one address",
+      (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip2 = { privateIp: "10.40.128.10" }),
+      'genesys:httpdHaPair.nodes.ip2.privateIp: "10.40.128.10" is also host ip1\'s address',
+    ],
+    [
+      "a host on the VIP",
+      (p: Record<string, unknown>) => ((p.nodes as Record<string, unknown>).ip1 = { privateIp: "10.40.128.250" }),
+      "is the virtual IP; the hosts need addresses of their own",
+    ],
     // The model already refuses udp with the AWS agents; on AWS hosts it cannot work with IPaddr2 either.
-    ["multicast corosync", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.fencing = "none"), (p.corosync = { transport: "udp" }), (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb")), 'genesys:httpdHaPair.corosync.transport: "udp" cannot work in an AWS VPC, which carries no multicast'],
-    ["rhel6's default transport (multicast)", (p: Record<string, unknown>) => ((p.os = "rhel6"), (p.fencing = "none"), (p.corosync = {}), (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb")), "udp (the rhel6 default)"],
+    [
+      "multicast corosync",
+      (p: Record<string, unknown>) => (
+        (p.os = "rhel6"),
+        (p.fencing = "none"),
+        (p.corosync = { transport: "udp" }),
+        (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }),
+        (p.fronting = "nlb")
+      ),
+      'genesys:httpdHaPair.corosync.transport: "udp" cannot work in an AWS VPC, which carries no multicast',
+    ],
+    [
+      "rhel6's default transport (multicast)",
+      (p: Record<string, unknown>) => (
+        (p.os = "rhel6"),
+        (p.fencing = "none"),
+        (p.corosync = {}),
+        (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }),
+        (p.fronting = "nlb")
+      ),
+      "udp (the rhel6 default)",
+    ],
     // Rules that must hold for the pair to work at all are errors, not warnings.
-    ["an awsvip VIP outside the pair's subnet", (p: Record<string, unknown>) => (p.virtualIp = { agent: "awsvip", address: "10.40.10.250" }), 'genesys:httpdHaPair.virtualIp.address: "10.40.10.250" must be inside the pair\'s subnet 10.40.128.0/20'],
-    ["IPaddr2 with only a VIP in front", (p: Record<string, unknown>) => ((p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fencing = "none")), "an AWS VPC delivers no traffic to it"],
-    ["no public key and no image that has it", (p: Record<string, unknown>) => delete p.sshPublicKey, "genesys:httpdHaPair.sshPublicKey is not set; with no amiId either"],
+    [
+      "an awsvip VIP outside the pair's subnet",
+      (p: Record<string, unknown>) => (p.virtualIp = { agent: "awsvip", address: "10.40.10.250" }),
+      'genesys:httpdHaPair.virtualIp.address: "10.40.10.250" must be inside the pair\'s subnet 10.40.128.0/20',
+    ],
+    [
+      "IPaddr2 with only a VIP in front",
+      (p: Record<string, unknown>) => (
+        (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }),
+        (p.fencing = "none")
+      ),
+      "an AWS VPC delivers no traffic to it",
+    ],
+    [
+      "no public key and no image that has it",
+      (p: Record<string, unknown>) => delete p.sshPublicKey,
+      "genesys:httpdHaPair.sshPublicKey is not set; with no amiId either",
+    ],
   ])("refuses %s", (_what, change, message) => {
     const { errors, warnings } = awsPlacementProblems(environment(change));
     expect(texts(errors).join("\n")).toContain(message);
@@ -62,13 +121,27 @@ describe("pair placement on AWS", () => {
   });
 
   it("does not warn about IPaddr2 behind an NLB, which reaches the hosts' own addresses", () => {
-    const env = environment((p) => ((p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }), (p.fronting = "nlb"), (p.fencing = "none")));
+    const env = environment(
+      (p) => (
+        (p.virtualIp = { agent: "IPaddr2", address: "10.40.128.250" }),
+        (p.fronting = "nlb"),
+        (p.fencing = "none")
+      ),
+    );
     expect(awsPlacementProblems(env)).toEqual({ errors: [], warnings: [] });
   });
 
   it("cannot check addresses against an existing VPC's subnets it does not plan, and does not pretend to", () => {
-    const env = environment((p) => (p.nodes = { ip1: { privateIp: "192.168.1.10" }, ip2: { privateIp: "192.168.1.11" } }));
-    const existing: Environment = { ...env, network: { existingVpc: { vpcId: "vpc-0a1b2c3d", publicSubnetIds: {}, privateSubnetIds: {} }, availabilityZones: ["eu-west-1a"] } };
+    const env = environment(
+      (p) => (p.nodes = { ip1: { privateIp: "192.168.1.10" }, ip2: { privateIp: "192.168.1.11" } }),
+    );
+    const existing: Environment = {
+      ...env,
+      network: {
+        existingVpc: { vpcId: "vpc-0a1b2c3d", publicSubnetIds: {}, privateSubnetIds: {} },
+        availabilityZones: ["eu-west-1a"],
+      },
+    };
     expect(pairSubnetCidr(existing.network, "eu-west-1a")).toBeUndefined();
     expect(awsPlacementProblems(existing).errors).toEqual([]);
   });

@@ -4,17 +4,20 @@ import { ofType, runStack } from "../../support/program";
 describe("Network", () => {
   it("builds public and private subnets per zone, NAT per zone in production", async () => {
     const run = await runStack("prod", (v) => {
-      for (const key of ["webEngagement81", "webEngagement85", "cobrowse", "recording", "httpdHaPair", "framework"]) delete v[key];
+      for (const key of ["webEngagement81", "webEngagement85", "cobrowse", "recording", "httpdHaPair", "framework"])
+        delete v[key];
     });
     const subnets = ofType(run, "aws:ec2/subnet:Subnet").filter((s) => s.parent === "genesys:network:Network::genesys");
-    expect(subnets.map((s) => [s.inputs.availabilityZone, s.inputs.cidrBlock]).sort()).toEqual([
-      ["eu-west-1a", "10.50.0.0/20"],
-      ["eu-west-1a", "10.50.128.0/20"],
-      ["eu-west-1b", "10.50.16.0/20"],
-      ["eu-west-1b", "10.50.144.0/20"],
-      ["eu-west-1c", "10.50.32.0/20"],
-      ["eu-west-1c", "10.50.160.0/20"],
-    ].sort());
+    expect(subnets.map((s) => [s.inputs.availabilityZone, s.inputs.cidrBlock]).sort()).toEqual(
+      [
+        ["eu-west-1a", "10.50.0.0/20"],
+        ["eu-west-1a", "10.50.128.0/20"],
+        ["eu-west-1b", "10.50.16.0/20"],
+        ["eu-west-1b", "10.50.144.0/20"],
+        ["eu-west-1c", "10.50.32.0/20"],
+        ["eu-west-1c", "10.50.160.0/20"],
+      ].sort(),
+    );
     expect(subnets.every((s) => s.inputs.mapPublicIpOnLaunch !== true)).toBe(true);
     expect(ofType(run, "aws:ec2/natGateway:NatGateway")).toHaveLength(3);
   });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { withGeneratedRecording } from "../../../bench/generated-tenants";
 import { planTenantRules } from "../../../components/recording/tenant-rules";
-import { ALB_QUOTAS, albHostname, albLowerBound, packTenants, type TenantDemand, type TenantPacking } from "../../../core/model/alb-packing";
+import {
+  ALB_QUOTAS,
+  albHostname,
+  albLowerBound,
+  packTenants,
+  type TenantDemand,
+  type TenantPacking,
+} from "../../../core/model/alb-packing";
 import type { RecordingTenant } from "../../../core/model/environment";
 import { loadEnvironment } from "../../../core/model/load";
 import { encodeConfigValue, readStackFile } from "../../../tools/stack-file";
@@ -17,14 +24,23 @@ function decode(text: string): unknown {
 
 /** Tenants t1..t<count> with all five services, through the real schema and model. */
 function tenants(count: number): RecordingTenant[] {
-  const values = Object.fromEntries(Object.entries(readStackFile("dev").config).map(([k, v]) => [k.replace(/^genesys:/, ""), decode(v)]));
+  const values = Object.fromEntries(
+    Object.entries(readStackFile("dev").config).map(([k, v]) => [k.replace(/^genesys:/, ""), decode(v)]),
+  );
   withGeneratedRecording(values, count);
-  const loaded = loadEnvironment(Object.fromEntries(Object.entries(values).map(([k, v]) => [`genesys:${k}`, encodeConfigValue(v)])));
+  const loaded = loadEnvironment(
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [`genesys:${k}`, encodeConfigValue(v)])),
+  );
   if (!loaded.environment?.recording) throw new Error(JSON.stringify(loaded.problems));
   return [...loaded.environment.recording.tenants];
 }
 
-const demandOf = (t: RecordingTenant, pinnedAlb?: number): TenantDemand => ({ key: t.key, rules: planTenantRules(t).length, targetGroups: t.services.length, pinnedAlb });
+const demandOf = (t: RecordingTenant, pinnedAlb?: number): TenantDemand => ({
+  key: t.key,
+  rules: planTenantRules(t).length,
+  targetGroups: t.services.length,
+  pinnedAlb,
+});
 
 function packed(demands: readonly TenantDemand[]): TenantPacking {
   const result = packTenants(demands);
@@ -44,7 +60,9 @@ describe.each([1, 17, 100, 500])("%i tenants with 5 services each", (count) => {
     for (const alb of packing.albs) {
       expect(alb.rules).toBeLessThanOrEqual(ALB_QUOTAS.rulesPerAlb);
       expect(alb.targetGroups).toBeLessThanOrEqual(ALB_QUOTAS.targetGroupsPerAlb);
-      const sum = alb.tenants.map((k) => demands.find((d) => d.key === k) as TenantDemand).reduce((s, d) => ({ r: s.r + d.rules, g: s.g + d.targetGroups }), { r: 0, g: 0 });
+      const sum = alb.tenants
+        .map((k) => demands.find((d) => d.key === k) as TenantDemand)
+        .reduce((s, d) => ({ r: s.r + d.rules, g: s.g + d.targetGroups }), { r: 0, g: 0 });
       expect([alb.rules, alb.targetGroups]).toEqual([sum.r, sum.g]);
     }
     expect(packing.albs.flatMap((a) => a.tenants).sort()).toEqual(demands.map((d) => d.key).sort());
@@ -96,7 +114,9 @@ describe("problems", () => {
 
   it("rejects a tenant larger than one ALB: tenants are never split", () => {
     const result = packTenants([{ key: "huge", rules: 101, targetGroups: 5 }]);
-    expect(result.problems.map((p) => [p.path, p.message])).toEqual([[["recording", "tenants", "huge"], expect.stringMatching(/never split/)]]);
+    expect(result.problems.map((p) => [p.path, p.message])).toEqual([
+      [["recording", "tenants", "huge"], expect.stringMatching(/never split/)],
+    ]);
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { overlappingRoutes, planTenantRules, rewriteFor, type TenantRule } from "../../../components/recording/tenant-rules";
+import {
+  overlappingRoutes,
+  planTenantRules,
+  rewriteFor,
+  type TenantRule,
+} from "../../../components/recording/tenant-rules";
 import { ruleLimitProblems } from "../../../components/shared/alb-conditions";
 import type { RecordingTenant } from "../../../core/model/environment";
 import { loadEnvironment } from "../../../core/model/load";
@@ -12,7 +17,9 @@ const t1 = prod.recording!.tenants.find((t) => t.key === "t1")!;
 /** What Apache's `ProxyPass <public> balancer://x<backend>` sends upstream for `path`. */
 function proxyPass(tenant: RecordingTenant, path: string): { service: string; upstream: string } | undefined {
   for (const s of tenant.services) {
-    for (const r of s.routes) if (path.startsWith(r.publicPath)) return { service: s.service, upstream: r.backendPath + path.slice(r.publicPath.length) };
+    for (const r of s.routes)
+      if (path.startsWith(r.publicPath))
+        return { service: s.service, upstream: r.backendPath + path.slice(r.publicPath.length) };
   }
   return undefined;
 }
@@ -20,7 +27,9 @@ function proxyPass(tenant: RecordingTenant, path: string): { service: string; up
 /** What the ALB sends upstream: the first rule whose path condition matches, with its rewrite applied. */
 function alb(rules: readonly TenantRule[], path: string): { service: string; upstream: string } | undefined {
   const rule = rules.find((r) => conditionMatches(r.condition, { path }));
-  return rule && { service: rule.service, upstream: path.replace(new RegExp(rule.rewrite.regex), rule.rewrite.replace) };
+  return (
+    rule && { service: rule.service, upstream: path.replace(new RegExp(rule.rewrite.regex), rule.rewrite.replace) }
+  );
 }
 
 describe("planTenantRules", () => {
@@ -30,7 +39,10 @@ describe("planTenantRules", () => {
     expect(rules.map((r) => r.key)).toEqual(["rws", "rp", "rcs", "ir", "webdav"]);
     for (const r of rules) expect(ruleLimitProblems([r.condition])).toEqual([]);
     expect(rules.find((r) => r.key === "rws")?.condition.pathPattern.values).toEqual(["/t1/api*", "/t1/internal-api*"]);
-    expect(rules.find((r) => r.key === "webdav")?.condition.pathPattern.values).toEqual(["/t1/recordings*", "/t1/dest2*"]);
+    expect(rules.find((r) => r.key === "webdav")?.condition.pathPattern.values).toEqual([
+      "/t1/recordings*",
+      "/t1/dest2*",
+    ]);
   });
 
   it.each([
@@ -53,7 +65,14 @@ describe("planTenantRules", () => {
   });
 
   it("splits a service's prefixes into rules of at most three", () => {
-    const many = { ...t1, services: t1.services.map((s) => (s.service === "webdav" ? { ...s, routes: ["a", "b", "c", "d"].map((p) => ({ publicPath: `/t1/${p}`, backendPath: `/${p}` })) } : s)) };
+    const many = {
+      ...t1,
+      services: t1.services.map((s) =>
+        s.service === "webdav"
+          ? { ...s, routes: ["a", "b", "c", "d"].map((p) => ({ publicPath: `/t1/${p}`, backendPath: `/${p}` })) }
+          : s,
+      ),
+    };
     const webdav = planTenantRules(many).filter((r) => r.service === "webdav");
     expect(webdav.map((r) => [r.key, r.condition.pathPattern.values.length])).toEqual([
       ["webdav-1", 3],
@@ -64,7 +83,10 @@ describe("planTenantRules", () => {
 
 describe("rewriteFor", () => {
   it("strips the tenant prefix, or maps a public path onto a different backend path", () => {
-    expect(rewriteFor({ publicPath: "/t1/rp/api", backendPath: "/api" })).toEqual({ regex: "^\\/t1\\/rp(/.*)$", replace: "$1" });
+    expect(rewriteFor({ publicPath: "/t1/rp/api", backendPath: "/api" })).toEqual({
+      regex: "^\\/t1\\/rp(/.*)$",
+      replace: "$1",
+    });
     const odd = rewriteFor({ publicPath: "/t1/files", backendPath: "/webdav" });
     expect("/t1/files/x".replace(new RegExp(odd.regex), odd.replace)).toBe("/webdav/x");
   });
@@ -72,8 +94,19 @@ describe("rewriteFor", () => {
 
 describe("overlappingRoutes", () => {
   it("rejects a WebDAV path that another service of the tenant already publishes", () => {
-    const clash = { ...t1, services: t1.services.map((s) => (s.service === "webdav" ? { ...s, routes: [{ publicPath: "/t1/apidocs", backendPath: "/apidocs" }] } : s)) };
-    expect(overlappingRoutes(clash)).toEqual([{ path: ["recording", "tenants", "t1", "webdav"], value: "/t1/apidocs", message: expect.stringMatching(/overlaps rws's \/t1\/api/) }]);
+    const clash = {
+      ...t1,
+      services: t1.services.map((s) =>
+        s.service === "webdav" ? { ...s, routes: [{ publicPath: "/t1/apidocs", backendPath: "/apidocs" }] } : s,
+      ),
+    };
+    expect(overlappingRoutes(clash)).toEqual([
+      {
+        path: ["recording", "tenants", "t1", "webdav"],
+        value: "/t1/apidocs",
+        message: expect.stringMatching(/overlaps rws's \/t1\/api/),
+      },
+    ]);
     expect(overlappingRoutes(t1)).toEqual([]);
   });
 });

@@ -17,7 +17,10 @@ import { conditionMatches, cookieHeader, routeRequest, wildcardMatches, type Alb
 
 /** A request matches a node's cookie rules when any one of them matches in full. */
 const cookieRoutes = (rules: RuleCondition[], request: AlbRequest) => rules.some((c) => conditionMatches(c, request));
-const withCookies = (...pairs: [string, string][]): AlbRequest => ({ path: "/cobrowse/x", headers: [cookieHeader(pairs)] });
+const withCookies = (...pairs: [string, string][]): AlbRequest => ({
+  path: "/cobrowse/x",
+  headers: [cookieHeader(pairs)],
+});
 
 describe("the wildcard matcher follows ALB semantics", () => {
   it.each([
@@ -34,7 +37,12 @@ describe("the wildcard matcher follows ALB semantics", () => {
 
   it("compares paths with case and headers without", () => {
     expect(conditionMatches({ pathPattern: { values: ["/t1/api*"] } }, { path: "/T1/api" })).toBe(false);
-    expect(conditionMatches({ httpHeader: { httpHeaderName: "cookie", values: ["x=1"] } }, { path: "/", headers: [["Cookie", "X=1"]] })).toBe(true);
+    expect(
+      conditionMatches(
+        { httpHeader: { httpHeaderName: "cookie", values: ["x=1"] } },
+        { path: "/", headers: [["Cookie", "X=1"]] },
+      ),
+    ).toBe(true);
   });
 });
 
@@ -43,18 +51,49 @@ describe("exactCookieConditions", () => {
 
   it.each([
     ["alone", [["gcbSessionServer", "1"]]],
-    ["first", [["gcbSessionServer", "1"], ["JSESSIONID", "abc"]]],
-    ["in the middle", [["a", "b"], ["gcbSessionServer", "1"], ["c", "d"]]],
-    ["last", [["a", "b"], ["gcbSessionServer", "1"]]],
+    [
+      "first",
+      [
+        ["gcbSessionServer", "1"],
+        ["JSESSIONID", "abc"],
+      ],
+    ],
+    [
+      "in the middle",
+      [
+        ["a", "b"],
+        ["gcbSessionServer", "1"],
+        ["c", "d"],
+      ],
+    ],
+    [
+      "last",
+      [
+        ["a", "b"],
+        ["gcbSessionServer", "1"],
+      ],
+    ],
   ] as [string, [string, string][]][])("routes the cookie %s in the header", (_, pairs) => {
     expect(cookieRoutes(rules, withCookies(...pairs))).toBe(true);
   });
 
   it.each([
     ["a longer value", [["gcbSessionServer", "12"]]],
-    ["a longer value, not last", [["gcbSessionServer", "12"], ["a", "b"]]],
+    [
+      "a longer value, not last",
+      [
+        ["gcbSessionServer", "12"],
+        ["a", "b"],
+      ],
+    ],
     ["a longer cookie name", [["xgcbSessionServer", "1"]]],
-    ["a longer cookie name after another", [["a", "b"], ["oldgcbSessionServer", "1"]]],
+    [
+      "a longer cookie name after another",
+      [
+        ["a", "b"],
+        ["oldgcbSessionServer", "1"],
+      ],
+    ],
     ["the value in another cookie", [["note", "gcbSessionServer=1"]]],
     ["no cookie", [["a", "b"]]],
   ] as [string, [string, string][]][])("does not route %s", (_, pairs) => {
@@ -62,25 +101,40 @@ describe("exactCookieConditions", () => {
   });
 
   it("routes HTTP/2 requests that send each cookie in its own header", () => {
-    expect(cookieRoutes(rules, { path: "/", headers: [["cookie", "a=b"], ["cookie", "gcbSessionServer=1"]] })).toBe(true);
+    expect(
+      cookieRoutes(rules, {
+        path: "/",
+        headers: [
+          ["cookie", "a=b"],
+          ["cookie", "gcbSessionServer=1"],
+        ],
+      }),
+    ).toBe(true);
   });
 
   it("routes exactly one node for any pair of distinct ids (property)", () => {
     const id = fc.stringMatching(STICKY_ID_PATTERN);
     fc.assert(
-      fc.property(id, id, fc.array(fc.tuple(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[a-z0-9]{0,6}$/)), { maxLength: 3 }), fc.nat(3), (mine, other, extra, at) => {
-        fc.pre(mine.toLowerCase() !== other.toLowerCase());
-        const pairs = [...extra] as [string, string][];
-        pairs.splice(Math.min(at, pairs.length), 0, ["gcbSessionServer", mine]);
-        const request = withCookies(...pairs);
-        expect(cookieRoutes(exactCookieConditions("gcbSessionServer", mine), request)).toBe(true);
-        expect(cookieRoutes(exactCookieConditions("gcbSessionServer", other), request)).toBe(false);
-      }),
+      fc.property(
+        id,
+        id,
+        fc.array(fc.tuple(fc.stringMatching(/^[a-z]{1,6}$/), fc.stringMatching(/^[a-z0-9]{0,6}$/)), { maxLength: 3 }),
+        fc.nat(3),
+        (mine, other, extra, at) => {
+          fc.pre(mine.toLowerCase() !== other.toLowerCase());
+          const pairs = [...extra] as [string, string][];
+          pairs.splice(Math.min(at, pairs.length), 0, ["gcbSessionServer", mine]);
+          const request = withCookies(...pairs);
+          expect(cookieRoutes(exactCookieConditions("gcbSessionServer", mine), request)).toBe(true);
+          expect(cookieRoutes(exactCookieConditions("gcbSessionServer", other), request)).toBe(false);
+        },
+      ),
     );
   });
 
   it("keeps each rule within the ALB's per-rule quotas", () => {
-    for (const rule of exactCookieConditions("GWROUTEID", `.${"N".repeat(64)}`)) expect(ruleLimitProblems([rule])).toEqual([]);
+    for (const rule of exactCookieConditions("GWROUTEID", `.${"N".repeat(64)}`))
+      expect(ruleLimitProblems([rule])).toEqual([]);
   });
 
   it("refuses values an ALB pattern would read as wildcards", () => {
@@ -94,7 +148,15 @@ describe("exactQueryCondition and exactPathParameterCondition", () => {
   const path = exactPathParameterCondition("gwe_route", ".GWE_FE_1");
 
   it("matches the parameter's whole value in the query string", () => {
-    expect(conditionMatches(query, { path: "/", query: [["a", "b"], ["gwe_route", ".GWE_FE_1"]] })).toBe(true);
+    expect(
+      conditionMatches(query, {
+        path: "/",
+        query: [
+          ["a", "b"],
+          ["gwe_route", ".GWE_FE_1"],
+        ],
+      }),
+    ).toBe(true);
     expect(conditionMatches(query, { path: "/", query: [["gwe_route", ".GWE_FE_10"]] })).toBe(false);
     expect(conditionMatches(query, { path: "/", query: [["other", ".GWE_FE_1"]] })).toBe(false);
   });
@@ -128,8 +190,16 @@ describe("pathPrefixConditions", () => {
 describe("ruleLimitProblems", () => {
   it("names every quota a rule breaks", () => {
     const tooMany: RuleCondition = { httpHeader: { httpHeaderName: "Cookie", values: ["*a*", "*b*", "*c*", "*d*"] } };
-    expect(ruleLimitProblems([tooMany])).toEqual([`a condition has 4 values (at most ${RULE_LIMITS.valuesPerCondition})`, "the rule has 8 wildcards (at most 5)"]);
-    expect(ruleLimitProblems([{ pathPattern: { values: ["/a", "/b", "/c"] } }, { pathPattern: { values: ["/d", "/e", "/f"] } }])).toEqual(["the rule has 6 match values (at most 5)"]);
+    expect(ruleLimitProblems([tooMany])).toEqual([
+      `a condition has 4 values (at most ${RULE_LIMITS.valuesPerCondition})`,
+      "the rule has 8 wildcards (at most 5)",
+    ]);
+    expect(
+      ruleLimitProblems([
+        { pathPattern: { values: ["/a", "/b", "/c"] } },
+        { pathPattern: { values: ["/d", "/e", "/f"] } },
+      ]),
+    ).toEqual(["the rule has 6 match values (at most 5)"]);
   });
 });
 
@@ -184,6 +254,12 @@ describe("caseCollisions", () => {
       { path: ["cobrowse", "nodes", "b", "nodeId"], value: "node" },
       { path: ["cobrowse", "nodes", "c", "nodeId"], value: "other" },
     ]);
-    expect(problems).toEqual([{ path: ["cobrowse", "nodes", "b", "nodeId"], value: "node", message: expect.stringContaining('matches "Node" on an ALB') }]);
+    expect(problems).toEqual([
+      {
+        path: ["cobrowse", "nodes", "b", "nodeId"],
+        value: "node",
+        message: expect.stringContaining('matches "Node" on an ALB'),
+      },
+    ]);
   });
 });

@@ -44,7 +44,9 @@ export function conditionMatches(condition: RuleCondition, request: AlbRequest):
   if ("pathPattern" in condition) {
     const path = condition.pathPattern;
     // A regex condition matches where its expression finds a match (anchors are the author's).
-    return "regexValues" in path ? path.regexValues.some((r) => new RegExp(r).test(request.path)) : path.values.some((p) => wildcardMatches(p, request.path, false));
+    return "regexValues" in path
+      ? path.regexValues.some((r) => new RegExp(r).test(request.path))
+      : path.values.some((p) => wildcardMatches(p, request.path, false));
   }
   if ("httpHeader" in condition) {
     const name = condition.httpHeader.httpHeaderName.toLowerCase();
@@ -53,12 +55,19 @@ export function conditionMatches(condition: RuleCondition, request: AlbRequest):
   }
   const pairs = request.query ?? [];
   return condition.queryStrings.some((want) =>
-    pairs.some(([key, value]) => (want.key === undefined || wildcardMatches(want.key, key, true)) && wildcardMatches(want.value, value, true)),
+    pairs.some(
+      ([key, value]) =>
+        (want.key === undefined || wildcardMatches(want.key, key, true)) && wildcardMatches(want.value, value, true),
+    ),
   );
 }
 
 /** The action the balancer takes for `request`: the first rule (by priority) whose conditions all match. */
-export function routeRequest<Action>(rules: readonly MatchableRule<Action>[], defaultAction: Action, request: AlbRequest): Action {
+export function routeRequest<Action>(
+  rules: readonly MatchableRule<Action>[],
+  defaultAction: Action,
+  request: AlbRequest,
+): Action {
   const ordered = [...rules].sort((a, b) => a.priority - b.priority);
   return ordered.find((rule) => rule.conditions.every((c) => conditionMatches(c, request)))?.action ?? defaultAction;
 }

@@ -47,7 +47,8 @@ interface Block {
 
 function ip(text: string): number {
   const parts = text.split(".").map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new Error(`not an IPv4 address: ${text}`);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
+    throw new Error(`not an IPv4 address: ${text}`);
   return ((parts[0] * 256 + parts[1]) * 256 + parts[2]) * 256 + parts[3];
 }
 
@@ -59,7 +60,8 @@ function block(text: string): Block {
   return { base, size };
 }
 
-const within = (inner: Block, outer: Block) => inner.base >= outer.base && inner.base + inner.size <= outer.base + outer.size;
+const within = (inner: Block, outer: Block) =>
+  inner.base >= outer.base && inner.base + inner.size <= outer.base + outer.size;
 
 /** One end of a connection: where it sits and which groups it wears. */
 export interface Endpoint {
@@ -114,12 +116,21 @@ export class NetworkPaths {
 
   /** An RDS instance: one endpoint per subnet of its subnet group (it may run in any of them). */
   database(resource: RegisteredResource): Endpoint[] {
-    const group = this.all(TYPES.dbSubnetGroup).find((g) => g.state.name === resource.inputs.dbSubnetGroupName || g.inputs.name === resource.inputs.dbSubnetGroupName);
-    if (!group) throw new Error(`${resource.name}: subnet group ${str(resource.inputs.dbSubnetGroupName)} is not registered`);
+    const group = this.all(TYPES.dbSubnetGroup).find(
+      (g) => g.state.name === resource.inputs.dbSubnetGroupName || g.inputs.name === resource.inputs.dbSubnetGroupName,
+    );
+    if (!group)
+      throw new Error(`${resource.name}: subnet group ${str(resource.inputs.dbSubnetGroupName)} is not registered`);
     return (group.inputs.subnetIds as string[]).map((id) => {
       const subnet = this.byId(TYPES.subnet, id);
       if (!subnet) throw new Error(`${resource.name}: subnet ${id} is not registered`);
-      return { name: `${resource.name}@${subnet.name}`, block: block(str(subnet.inputs.cidrBlock)), vpcId: str(subnet.inputs.vpcId), subnetId: subnet.id, groupIds: (resource.inputs.vpcSecurityGroupIds as string[]) ?? [] };
+      return {
+        name: `${resource.name}@${subnet.name}`,
+        block: block(str(subnet.inputs.cidrBlock)),
+        vpcId: str(subnet.inputs.vpcId),
+        subnetId: subnet.id,
+        groupIds: (resource.inputs.vpcSecurityGroupIds as string[]) ?? [],
+      };
     });
   }
 
@@ -135,27 +146,35 @@ export class NetworkPaths {
       const back = this.route(to, from.block, from.vpcId);
       if (!back.ok) return { ok: false, why: `${to.name} answering ${from.name}: ${back.why}` };
     }
-    if (!this.allows("egress", from, to, port)) return { ok: false, why: `no egress rule on ${from.name}'s groups admits tcp/${port} to ${to.name}` };
-    if (to.subnetId !== "(outside)" && !this.allows("ingress", to, from, port)) return { ok: false, why: `no ingress rule on ${to.name}'s groups admits tcp/${port} from ${from.name}` };
+    if (!this.allows("egress", from, to, port))
+      return { ok: false, why: `no egress rule on ${from.name}'s groups admits tcp/${port} to ${to.name}` };
+    if (to.subnetId !== "(outside)" && !this.allows("ingress", to, from, port))
+      return { ok: false, why: `no ingress rule on ${to.name}'s groups admits tcp/${port} from ${from.name}` };
     return { ok: true, why: "" };
   }
 
   /** Whether a rule of `direction` on `own`'s groups admits `port` with `peer` on the other side. */
   private allows(direction: "ingress" | "egress", own: Endpoint, peer: Endpoint, port: number): boolean {
-    const rules = this.all(direction === "ingress" ? TYPES.ingress : TYPES.egress).filter((r) => own.groupIds.includes(str(r.inputs.securityGroupId)));
+    const rules = this.all(direction === "ingress" ? TYPES.ingress : TYPES.egress).filter((r) =>
+      own.groupIds.includes(str(r.inputs.securityGroupId)),
+    );
     return rules.some((r) => {
       const protocol = str(r.inputs.ipProtocol);
-      const portOk = protocol === "-1" || (protocol === "tcp" && Number(r.inputs.fromPort) <= port && port <= Number(r.inputs.toPort));
+      const portOk =
+        protocol === "-1" ||
+        (protocol === "tcp" && Number(r.inputs.fromPort) <= port && port <= Number(r.inputs.toPort));
       if (!portOk) return false;
       if (r.inputs.cidrIpv4 !== undefined) return within(peer.block, block(str(r.inputs.cidrIpv4)));
-      if (r.inputs.referencedSecurityGroupId !== undefined) return own.vpcId === peer.vpcId && peer.groupIds.includes(str(r.inputs.referencedSecurityGroupId));
+      if (r.inputs.referencedSecurityGroupId !== undefined)
+        return own.vpcId === peer.vpcId && peer.groupIds.includes(str(r.inputs.referencedSecurityGroupId));
       return false;
     });
   }
 
   /** The route table a subnet uses: its explicit association (these VPCs have no main-table subnets). */
   private routeTableOf(subnetId: string): string | undefined {
-    return this.all(TYPES.association).find((a) => a.inputs.subnetId === subnetId)?.inputs.routeTableId as string | undefined;
+    return this.all(TYPES.association).find((a) => a.inputs.subnetId === subnetId)?.inputs.routeTableId as
+      string | undefined;
   }
 
   private route(from: Endpoint, to: Block, toVpc: string): Reach {
@@ -167,8 +186,10 @@ export class NetworkPaths {
       .sort((a, b) => block(str(a.inputs.destinationCidrBlock)).size - block(str(b.inputs.destinationCidrBlock)).size);
     const best = candidates[0];
     if (!best) return { ok: false, why: `route table ${table} has no route towards ${describe(to)}` };
-    if (best.inputs.vpcPeeringConnectionId !== undefined) return this.viaPeering(str(best.inputs.vpcPeeringConnectionId), from.vpcId, toVpc);
-    if (best.inputs.transitGatewayId !== undefined) return this.viaTransit(str(best.inputs.transitGatewayId), from.vpcId, to, toVpc);
+    if (best.inputs.vpcPeeringConnectionId !== undefined)
+      return this.viaPeering(str(best.inputs.vpcPeeringConnectionId), from.vpcId, toVpc);
+    if (best.inputs.transitGatewayId !== undefined)
+      return this.viaTransit(str(best.inputs.transitGatewayId), from.vpcId, to, toVpc);
     return { ok: false, why: `route ${best.name} leaves through a gateway that is not a private path` };
   }
 
@@ -176,8 +197,13 @@ export class NetworkPaths {
     const peering = this.byId(TYPES.peering, id);
     if (!peering) return { ok: false, why: `peering ${id} is not registered` };
     const ends = [str(peering.inputs.vpcId), str(peering.inputs.peerVpcId)];
-    if (!ends.includes(fromVpc) || !ends.includes(toVpc)) return { ok: false, why: `peering ${peering.name} does not join ${fromVpc} and ${toVpc}` };
-    const accepted = peering.inputs.autoAccept === true || this.all(TYPES.peeringAccepter).some((a) => a.inputs.vpcPeeringConnectionId === id && a.inputs.autoAccept === true);
+    if (!ends.includes(fromVpc) || !ends.includes(toVpc))
+      return { ok: false, why: `peering ${peering.name} does not join ${fromVpc} and ${toVpc}` };
+    const accepted =
+      peering.inputs.autoAccept === true ||
+      this.all(TYPES.peeringAccepter).some(
+        (a) => a.inputs.vpcPeeringConnectionId === id && a.inputs.autoAccept === true,
+      );
     return accepted ? { ok: true, why: "" } : { ok: false, why: `peering ${peering.name} is never accepted` };
   }
 
@@ -187,14 +213,28 @@ export class NetworkPaths {
    * associates it with its own table.
    */
   private viaTransit(tgwId: string, fromVpc: string, to: Block, toVpc: string): Reach {
-    const attachment = this.all(TYPES.tgwAttachment).find((a) => a.inputs.transitGatewayId === tgwId && a.inputs.vpcId === fromVpc);
+    const attachment = this.all(TYPES.tgwAttachment).find(
+      (a) => a.inputs.transitGatewayId === tgwId && a.inputs.vpcId === fromVpc,
+    );
     if (!attachment) return { ok: false, why: `VPC ${fromVpc} is not attached to transit gateway ${tgwId}` };
     let gateway = tgwId;
     let entry = attachment.id;
     for (let hop = 0; hop < 4; hop++) {
-      const tablesOfGateway = new Set(this.all(TYPES.tgwTable).filter((t) => t.inputs.transitGatewayId === gateway).map((t) => t.id));
-      const table = this.all(TYPES.tgwAssociation).find((a) => a.inputs.transitGatewayAttachmentId === entry && tablesOfGateway.has(str(a.inputs.transitGatewayRouteTableId)))?.inputs.transitGatewayRouteTableId;
-      if (table === undefined) return { ok: false, why: `attachment ${entry} is associated with no route table of transit gateway ${gateway}` };
+      const tablesOfGateway = new Set(
+        this.all(TYPES.tgwTable)
+          .filter((t) => t.inputs.transitGatewayId === gateway)
+          .map((t) => t.id),
+      );
+      const table = this.all(TYPES.tgwAssociation).find(
+        (a) =>
+          a.inputs.transitGatewayAttachmentId === entry &&
+          tablesOfGateway.has(str(a.inputs.transitGatewayRouteTableId)),
+      )?.inputs.transitGatewayRouteTableId;
+      if (table === undefined)
+        return {
+          ok: false,
+          why: `attachment ${entry} is associated with no route table of transit gateway ${gateway}`,
+        };
       const routes: { dest: Block; attachment: string }[] = [
         ...this.all(TYPES.tgwPropagation)
           .filter((p) => p.inputs.transitGatewayRouteTableId === table)
@@ -205,18 +245,34 @@ export class NetworkPaths {
           }),
         ...this.all(TYPES.tgwRoute)
           .filter((r) => r.inputs.transitGatewayRouteTableId === table)
-          .map((r) => ({ dest: block(str(r.inputs.destinationCidrBlock)), attachment: str(r.inputs.transitGatewayAttachmentId) })),
+          .map((r) => ({
+            dest: block(str(r.inputs.destinationCidrBlock)),
+            attachment: str(r.inputs.transitGatewayAttachmentId),
+          })),
       ];
       const best = routes.filter((r) => within(to, r.dest)).sort((a, b) => a.dest.size - b.dest.size)[0];
       if (!best) return { ok: false, why: `transit route table ${str(table)} has no route towards ${describe(to)}` };
       const vpcAttachment = this.byId(TYPES.tgwAttachment, best.attachment);
       if (vpcAttachment) {
-        return vpcAttachment.inputs.vpcId === toVpc ? { ok: true, why: "" } : { ok: false, why: `transit route towards ${describe(to)} lands in ${str(vpcAttachment.inputs.vpcId)}, not ${toVpc}` };
+        return vpcAttachment.inputs.vpcId === toVpc
+          ? { ok: true, why: "" }
+          : {
+              ok: false,
+              why: `transit route towards ${describe(to)} lands in ${str(vpcAttachment.inputs.vpcId)}, not ${toVpc}`,
+            };
       }
       const peering = this.byId(TYPES.tgwPeering, best.attachment);
-      const accepted = peering && this.all(TYPES.tgwPeeringAccepter).some((a) => a.inputs.transitGatewayAttachmentId === peering.id);
-      if (!peering || !accepted) return { ok: false, why: `transit route targets ${best.attachment}, which is neither a VPC attachment nor an accepted gateway peering` };
-      gateway = peering.inputs.transitGatewayId === gateway ? str(peering.inputs.peerTransitGatewayId) : str(peering.inputs.transitGatewayId);
+      const accepted =
+        peering && this.all(TYPES.tgwPeeringAccepter).some((a) => a.inputs.transitGatewayAttachmentId === peering.id);
+      if (!peering || !accepted)
+        return {
+          ok: false,
+          why: `transit route targets ${best.attachment}, which is neither a VPC attachment nor an accepted gateway peering`,
+        };
+      gateway =
+        peering.inputs.transitGatewayId === gateway
+          ? str(peering.inputs.peerTransitGatewayId)
+          : str(peering.inputs.transitGatewayId);
       entry = peering.id;
     }
     return { ok: false, why: "transit routing loops" };
@@ -224,7 +280,9 @@ export class NetworkPaths {
 
   /** Instances by a predicate on their tags. */
   instancesTagged(predicate: (tags: Record<string, string>) => boolean): RegisteredResource[] {
-    return this.all(TYPES.instance).filter((i) => predicate((i.inputs.tags as Record<string, string> | undefined) ?? {}));
+    return this.all(TYPES.instance).filter((i) =>
+      predicate((i.inputs.tags as Record<string, string> | undefined) ?? {}),
+    );
   }
 
   databases(): RegisteredResource[] {

@@ -26,7 +26,12 @@ export const all = (run: MockRun, type: string) => run.resources.filter((r) => r
 
 export function one(run: MockRun, type: string, name: string): RegisteredResource {
   const found = run.resources.find((r) => r.type === type && r.name === name);
-  if (!found) throw new Error(`no ${type} named ${name}; have ${all(run, type).map((r) => r.name).join(", ")}`);
+  if (!found)
+    throw new Error(
+      `no ${type} named ${name}; have ${all(run, type)
+        .map((r) => r.name)
+        .join(", ")}`,
+    );
   return found;
 }
 
@@ -77,7 +82,9 @@ export interface ListenerRoutes {
 /** The client-facing listener of a balancer (HTTPS, else the one that does not redirect) with its rules. */
 export function clientListener(run: MockRun, lbName: string): ListenerRoutes {
   const listeners = listenersOf(run, lbName);
-  const listener = listeners.find((l) => l.inputs.protocol === "HTTPS") ?? listeners.find((l) => (l.inputs.defaultActions as ActionInput[])[0].type !== "redirect");
+  const listener =
+    listeners.find((l) => l.inputs.protocol === "HTTPS") ??
+    listeners.find((l) => (l.inputs.defaultActions as ActionInput[])[0].type !== "redirect");
   if (!listener) throw new Error(`balancer ${lbName} has no client listener`);
   const ruleResources = all(run, T.rule).filter((r) => r.inputs.listenerArn === arnOf(listener));
   return {
@@ -108,7 +115,12 @@ export function ingressOf(run: MockRun, sgName: string): [number, string][] {
   const groups = all(run, T.sg);
   return all(run, T.ingress)
     .filter((r) => r.inputs.securityGroupId === sg.id)
-    .map((r): [number, string] => [Number(r.inputs.fromPort), r.inputs.cidrIpv4 !== undefined ? String(r.inputs.cidrIpv4) : (groups.find((g) => g.id === r.inputs.referencedSecurityGroupId)?.name ?? "?")])
+    .map((r): [number, string] => [
+      Number(r.inputs.fromPort),
+      r.inputs.cidrIpv4 !== undefined
+        ? String(r.inputs.cidrIpv4)
+        : (groups.find((g) => g.id === r.inputs.referencedSecurityGroupId)?.name ?? "?"),
+    ])
     .sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
 }
 

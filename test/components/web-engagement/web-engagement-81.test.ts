@@ -18,9 +18,14 @@ beforeAll(async () => {
 describe("Web Engagement 8.1 with balancers (production)", () => {
   it("puts an internet-facing frontend balancer and an internal backend balancer under the component", () => {
     const lbs = under(prod, COMPONENT, "gwe81").filter((r) => r.type === T.lb);
-    expect(Object.fromEntries(lbs.map((lb) => [lb.name, lb.inputs.internal]))).toEqual({ "gwe81-frontend": false, "gwe81-backend": true });
+    expect(Object.fromEntries(lbs.map((lb) => [lb.name, lb.inputs.internal]))).toEqual({
+      "gwe81-frontend": false,
+      "gwe81-backend": true,
+    });
     const privateSubnets = all(prod, T.subnet).filter((s) => s.name.startsWith("genesys-private-"));
-    expect([...(one(prod, T.lb, "gwe81-backend").inputs.subnets as string[])].sort()).toEqual(privateSubnets.map((s) => s.id).sort());
+    expect([...(one(prod, T.lb, "gwe81-backend").inputs.subnets as string[])].sort()).toEqual(
+      privateSubnets.map((s) => s.id).sort(),
+    );
   });
 
   it("routes the frontend's sticky URL parameter, in the query or the path, to that node; other requests round robin", () => {
@@ -29,13 +34,21 @@ describe("Web Engagement 8.1 with balancers (production)", () => {
     expect(one(prod, T.tg, "gwe81-frontend-all").inputs.stickiness).toMatchObject({ enabled: false });
     for (const node of ["GWE_FE_1", "GWE_FE_2"]) {
       const group = `gwe81-frontend-node-${node.replace(/_/g, "-")}`;
-      expect(routeRequest(rules, defaultAction, { path: "/server/chat", query: [[PARAMETER, stickyValue(node)]] })).toBe(group);
-      expect(routeRequest(rules, defaultAction, { path: `/server/chat;${PARAMETER}=${stickyValue(node)}` })).toBe(group);
+      expect(
+        routeRequest(rules, defaultAction, { path: "/server/chat", query: [[PARAMETER, stickyValue(node)]] }),
+      ).toBe(group);
+      expect(routeRequest(rules, defaultAction, { path: `/server/chat;${PARAMETER}=${stickyValue(node)}` })).toBe(
+        group,
+      );
       expect(targetsOf(prod, group)).toEqual([`gwe81-frontend-${node}`]);
     }
-    expect(routeRequest(rules, defaultAction, { path: "/server/chat", query: [[PARAMETER, ".GWE_FE_3"]] })).toBe("gwe81-frontend-all");
+    expect(routeRequest(rules, defaultAction, { path: "/server/chat", query: [[PARAMETER, ".GWE_FE_3"]] })).toBe(
+      "gwe81-frontend-all",
+    );
     expect(routeRequest(rules, defaultAction, { path: "/server/chat" })).toBe("gwe81-frontend-all");
-    expect(one(prod, T.tg, "gwe81-frontend-all").inputs.healthCheck).toMatchObject({ path: HEALTH_PATHS.webEngagement81 });
+    expect(one(prod, T.tg, "gwe81-frontend-all").inputs.healthCheck).toMatchObject({
+      path: HEALTH_PATHS.webEngagement81,
+    });
   });
 
   it("makes the backend's stickiness cookie at the balancer (lb_cookie)", () => {
@@ -55,7 +68,11 @@ describe("Web Engagement 8.1 with balancers (production)", () => {
   });
 
   it("outputs each tier's balancer URL", () => {
-    expect(prod.outputs.webEngagement81).toMatchObject({ wiring: "balancers", frontendUrls: { balancer: "https://gwe81.example.com" }, backendUrls: { balancer: "https://gwe81-backend.example.com" } });
+    expect(prod.outputs.webEngagement81).toMatchObject({
+      wiring: "balancers",
+      frontendUrls: { balancer: "https://gwe81.example.com" },
+      backendUrls: { balancer: "https://gwe81-backend.example.com" },
+    });
   });
 });
 
@@ -63,7 +80,12 @@ describe("Web Engagement 8.1 without balancers (development)", () => {
   it("builds no balancer at all", () => {
     const mine = under(dev, COMPONENT, "gwe81");
     expect(mine.filter((r) => [T.lb, T.tg, T.listener, T.rule].includes(r.type as never))).toEqual([]);
-    expect(mine.filter((r) => r.type === T.instance).map((i) => i.name).sort()).toEqual(["gwe81-backend-GWE_BE_1", "gwe81-frontend-GWE_FE_1"]);
+    expect(
+      mine
+        .filter((r) => r.type === T.instance)
+        .map((i) => i.name)
+        .sort(),
+    ).toEqual(["gwe81-backend-GWE_BE_1", "gwe81-frontend-GWE_FE_1"]);
   });
 
   it("lets the frontend servers reach the backend servers directly, and VPC clients reach the frontend", () => {
@@ -88,15 +110,22 @@ describe("Web Engagement 8.1 frontend application names with spaces on the ALB",
     await expect(
       runStack("prod", (values) => {
         only("webEngagement81")(values);
-        (values.webEngagement81 as { frontend: { nodes: Record<string, { appName?: string }> } }).frontend.nodes.GWE_FE_1.appName = "GWE FE 1";
+        (
+          values.webEngagement81 as { frontend: { nodes: Record<string, { appName?: string }> } }
+        ).frontend.nodes.GWE_FE_1.appName = "GWE FE 1";
       }),
-    ).rejects.toThrow(/genesys:webEngagement81\.frontend\.nodes\.GWE_FE_1\.appName: "GWE FE 1" cannot be routed by an ALB: .*%20 or \+.*cannot hold '%'/);
+    ).rejects.toThrow(
+      /genesys:webEngagement81\.frontend\.nodes\.GWE_FE_1\.appName: "GWE FE 1" cannot be routed by an ALB: .*%20 or \+.*cannot hold '%'/,
+    );
   });
 
   it("sets each tier's idle timeout from the stack", async () => {
     const run = await runStack("prod", (values) => {
       only("webEngagement81")(values);
-      const we81 = values.webEngagement81 as { frontend: { idleTimeoutSeconds?: number }; backend: { idleTimeoutSeconds?: number } };
+      const we81 = values.webEngagement81 as {
+        frontend: { idleTimeoutSeconds?: number };
+        backend: { idleTimeoutSeconds?: number };
+      };
       we81.frontend.idleTimeoutSeconds = 300;
       we81.backend.idleTimeoutSeconds = 900;
     });

@@ -3,7 +3,18 @@ import { COOKIES, HEALTH_PATHS, stickyValue } from "../../../core/model/genesys-
 import type { MockRun } from "../../../tools/mock-run";
 import { runStack } from "../../support/program";
 import { cookieHeader, routeRequest } from "../support/alb-match";
-import { all, clientListener, groupsOf, ingressOf, listenersOf, one, only, T, targetsOf, under } from "../support/registered";
+import {
+  all,
+  clientListener,
+  groupsOf,
+  ingressOf,
+  listenersOf,
+  one,
+  only,
+  T,
+  targetsOf,
+  under,
+} from "../support/registered";
 
 const COMPONENT = "genesys:webengagement:WebEngagement85Cluster";
 const NODES = ["GWE_Node_1", "GWE_Node_2", "GWE_Node_3"];
@@ -23,21 +34,39 @@ beforeAll(async () => {
   });
 });
 
-const withCookie = (value: string) => ({ path: "/server/cometd", headers: [cookieHeader([["JSESSIONID", "x"], [COOKIES.webEngagement85, value]])] });
+const withCookie = (value: string) => ({
+  path: "/server/cometd",
+  headers: [
+    cookieHeader([
+      ["JSESSIONID", "x"],
+      [COOKIES.webEngagement85, value],
+    ]),
+  ],
+});
 
 describe("Web Engagement 8.5 in the production stack", () => {
   it("builds one cluster component holding the balancer, target groups, rules and nodes", () => {
     expect(all(prod, COMPONENT).map((c) => c.name)).toEqual(["gwe85"]);
     const mine = under(prod, COMPONENT, "gwe85");
     const count = (type: string) => mine.filter((r) => r.type === type).length;
-    expect([count(T.lb), count(T.tg), count(T.rule), count(T.instance), count("genesys:alb:ApplicationLoadBalancer")]).toEqual([1, 1 + NODES.length, 2 * NODES.length, NODES.length, 1]);
+    expect([
+      count(T.lb),
+      count(T.tg),
+      count(T.rule),
+      count(T.instance),
+      count("genesys:alb:ApplicationLoadBalancer"),
+    ]).toEqual([1, 1 + NODES.length, 2 * NODES.length, NODES.length, 1]);
     expect(one(prod, T.lb, "gwe85").parent).toBe("genesys:alb:ApplicationLoadBalancer::gwe85");
     expect(one(prod, T.tg, "gwe85-cluster").parent).toBe(`${COMPONENT}::gwe85`);
   });
 
   it("sticks the cluster target group on the server's GWROUTEID cookie and checks /server/isAlive", () => {
     const cluster = one(prod, T.tg, "gwe85-cluster");
-    expect(cluster.inputs.stickiness).toMatchObject({ enabled: true, type: "app_cookie", cookieName: COOKIES.webEngagement85 });
+    expect(cluster.inputs.stickiness).toMatchObject({
+      enabled: true,
+      type: "app_cookie",
+      cookieName: COOKIES.webEngagement85,
+    });
     expect(cluster.inputs.healthCheck).toMatchObject({ path: HEALTH_PATHS.webEngagement85, matcher: "200" });
     expect(targetsOf(prod, "gwe85-cluster")).toEqual(NODES.map((n) => `gwe85-${n}`));
   });
@@ -59,7 +88,8 @@ describe("Web Engagement 8.5 in the production stack", () => {
     const { rules, defaultAction } = clientListener(grown, "gwe85");
     expect(routeRequest(rules, defaultAction, withCookie(".GWE_Node_1"))).toBe("gwe85-node-GWE-Node-1");
     expect(routeRequest(rules, defaultAction, withCookie(".GWE_Node_10"))).toBe("gwe85-node-GWE-Node-10");
-    const priorities = (run: MockRun) => Object.fromEntries(clientListener(run, "gwe85").ruleResources.map((r) => [r.name, r.inputs.priority]));
+    const priorities = (run: MockRun) =>
+      Object.fromEntries(clientListener(run, "gwe85").ruleResources.map((r) => [r.name, r.inputs.priority]));
     const before = priorities(prod);
     const after = priorities(grown);
     for (const [name, priority] of Object.entries(before)) expect(after[name]).toBe(priority);
@@ -67,16 +97,34 @@ describe("Web Engagement 8.5 in the production stack", () => {
 
   it("keeps CometD long polls open for the configured idle timeout and applies production hardening", () => {
     const lb = one(prod, T.lb, "gwe85");
-    expect(lb.inputs).toMatchObject({ loadBalancerType: "application", internal: false, idleTimeout: 120, enableDeletionProtection: true, dropInvalidHeaderFields: true, desyncMitigationMode: "defensive" });
-    expect(lb.inputs.accessLogs).toMatchObject({ enabled: true, prefix: "gwe85", bucket: one(prod, "aws:s3/bucket:Bucket", "genesys-lb-logs").state.bucket });
+    expect(lb.inputs).toMatchObject({
+      loadBalancerType: "application",
+      internal: false,
+      idleTimeout: 120,
+      enableDeletionProtection: true,
+      dropInvalidHeaderFields: true,
+      desyncMitigationMode: "defensive",
+    });
+    expect(lb.inputs.accessLogs).toMatchObject({
+      enabled: true,
+      prefix: "gwe85",
+      bucket: one(prod, "aws:s3/bucket:Bucket", "genesys-lb-logs").state.bucket,
+    });
     const publicSubnets = all(prod, T.subnet).filter((s) => s.name.startsWith("genesys-public-"));
     expect([...(lb.inputs.subnets as string[])].sort()).toEqual(publicSubnets.map((s) => s.id).sort());
   });
 
   it("serves HTTPS with the stack's TLS policy and redirects HTTP", () => {
     const byProtocol = Object.fromEntries(listenersOf(prod, "gwe85").map((l) => [String(l.inputs.protocol), l.inputs]));
-    expect(byProtocol.HTTPS).toMatchObject({ port: 443, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: expect.stringMatching(/^arn:aws:acm:/) });
-    expect(byProtocol.HTTP).toMatchObject({ port: 80, defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] });
+    expect(byProtocol.HTTPS).toMatchObject({
+      port: 443,
+      sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      certificateArn: expect.stringMatching(/^arn:aws:acm:/),
+    });
+    expect(byProtocol.HTTP).toMatchObject({
+      port: 80,
+      defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    });
   });
 
   it("lets only the balancer reach the nodes, on the node port", () => {
@@ -92,11 +140,19 @@ describe("Web Engagement 8.5 in the production stack", () => {
   it("points gwe.example.com at the balancer", () => {
     const record = one(prod, T.record, "gwe85");
     const lb = one(prod, T.lb, "gwe85");
-    expect(record.inputs).toMatchObject({ zoneId: "Z0123456789ABCDEFGHIJ", name: "gwe.example.com", type: "A", aliases: [{ name: lb.state.dnsName, evaluateTargetHealth: true }] });
+    expect(record.inputs).toMatchObject({
+      zoneId: "Z0123456789ABCDEFGHIJ",
+      name: "gwe.example.com",
+      type: "A",
+      aliases: [{ name: lb.state.dnsName, evaluateTargetHealth: true }],
+    });
   });
 
   it("outputs the host and port the administrator types into the GWE cluster application", () => {
-    expect((prod.outputs.webEngagement85 as Record<string, unknown>).clusterApplication).toEqual({ host: "gwe.example.com", port: 443 });
+    expect((prod.outputs.webEngagement85 as Record<string, unknown>).clusterApplication).toEqual({
+      host: "gwe.example.com",
+      port: 443,
+    });
     expect((prod.outputs.webEngagement85 as Record<string, unknown>).serverUrl).toBe("https://gwe.example.com/server");
   });
 });
@@ -104,9 +160,14 @@ describe("Web Engagement 8.5 in the production stack", () => {
 describe("Web Engagement 8.5 in development without TLS", () => {
   it("serves plain HTTP on port 80 with no redirect, and says so in the cluster application's address", () => {
     const listeners = listenersOf(plain, "gwe85");
-    expect(listeners.map((l) => [l.inputs.protocol, l.inputs.port, (l.inputs.defaultActions as { type: string }[])[0].type])).toEqual([["HTTP", 80, "forward"]]);
+    expect(
+      listeners.map((l) => [l.inputs.protocol, l.inputs.port, (l.inputs.defaultActions as { type: string }[])[0].type]),
+    ).toEqual([["HTTP", 80, "forward"]]);
     expect(ingressOf(plain, "gwe85-alb")).toEqual([[80, "0.0.0.0/0"]]);
-    expect(plain.outputs.webEngagement85).toMatchObject({ clusterApplication: { host: "gwe.dev.example.com", port: 80 }, serverUrl: "http://gwe.dev.example.com/server" });
+    expect(plain.outputs.webEngagement85).toMatchObject({
+      clusterApplication: { host: "gwe.dev.example.com", port: 80 },
+      serverUrl: "http://gwe.dev.example.com/server",
+    });
   });
 });
 
@@ -124,9 +185,14 @@ describe("Genesys nodes", () => {
         rootBlockDevice: { encrypted: true },
       });
       const key = i.name.replace("gwe85-", "");
-      expect(i.inputs.tags).toMatchObject({ "genesys:system": "webEngagement85", "genesys:node": key, "genesys:appName": key });
+      expect(i.inputs.tags).toMatchObject({
+        "genesys:system": "webEngagement85",
+        "genesys:node": key,
+        "genesys:appName": key,
+      });
     }
-    const zoneOf = (node: string) => subnets.find((s) => s.id === one(prod, T.instance, `gwe85-${node}`).inputs.subnetId)?.inputs.availabilityZone;
+    const zoneOf = (node: string) =>
+      subnets.find((s) => s.id === one(prod, T.instance, `gwe85-${node}`).inputs.subnetId)?.inputs.availabilityZone;
     expect(NODES.map(zoneOf)).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
   });
 });

@@ -8,8 +8,17 @@ import { pcsCommands } from "../../../core/render/cluster/pcs-commands";
 import { readStackFile } from "../../../tools/stack-file";
 
 const prodPair = loadEnvironment(readStackFile("prod").config).environment!.httpdHaPair!;
-const hosts = { addresses: { ip1: "192.168.33.18", ip2: "192.168.33.19" }, instanceIds: { ip1: "i-0123456789abcdef0", ip2: "i-0fedcba9876543210" }, region: "eu-west-1" };
-const rhel6 = (transport?: "udp" | "udpu"): HttpdHaPair => ({ ...prodPair, os: "rhel6", fencing: "none", corosync: { transport, tokenMs: 3000 } });
+const hosts = {
+  addresses: { ip1: "192.168.33.18", ip2: "192.168.33.19" },
+  instanceIds: { ip1: "i-0123456789abcdef0", ip2: "i-0fedcba9876543210" },
+  region: "eu-west-1",
+};
+const rhel6 = (transport?: "udp" | "udpu"): HttpdHaPair => ({
+  ...prodPair,
+  os: "rhel6",
+  fencing: "none",
+  corosync: { transport, tokenMs: 3000 },
+});
 
 describe("RHEL 6 (cman) node commands", () => {
   it("follow the guide: httpd off, hosts, ccs cluster with fence_pcmk redirect, two-node cman, no quorum wait, services on", () => {
@@ -42,7 +51,9 @@ describe("RHEL 6 (cman) node commands", () => {
   it("needs both addresses (cman resolves node names) and refuses rhel8 or knet", () => {
     expect(() => cmanCommands(rhel6(), { addresses: { ip1: "192.168.33.18" } })).toThrow(/hosts\.addresses\.ip2/);
     expect(() => cmanCommands(prodPair, hosts)).toThrow(/rhel6 only/);
-    expect(() => cmanCommands({ ...rhel6(), corosync: { transport: "knet", tokenMs: 3000 } }, hosts)).toThrow(/not available on rhel6/);
+    expect(() => cmanCommands({ ...rhel6(), corosync: { transport: "knet", tokenMs: 3000 } }, hosts)).toThrow(
+      /not available on rhel6/,
+    );
   });
 });
 
@@ -58,15 +69,26 @@ describe("clusterSetup", () => {
     const setup = clusterSetup(prodPair, hosts);
     expect(setup.files.map((f) => [f.path, f.mode])).toEqual([["/etc/corosync/corosync.conf", "0644"]]);
     expect(setup.files[0].content).toContain("ring0_addr: 192.168.33.19");
-    expect(setup.eachNode.map(commandLine)).toEqual(["systemctl disable --now httpd", "systemctl enable --now corosync pacemaker"]);
+    expect(setup.eachNode.map(commandLine)).toEqual([
+      "systemctl disable --now httpd",
+      "systemctl enable --now corosync pacemaker",
+    ]);
     expect(setup.sharedSecrets).toEqual(["/etc/corosync/authkey"]);
-    expect(clusterSetup({ ...prodPair, corosync: { transport: "udpu", tokenMs: 15000 } }, hosts).sharedSecrets).toEqual([]);
+    expect(clusterSetup({ ...prodPair, corosync: { transport: "udpu", tokenMs: 15000 } }, hosts).sharedSecrets).toEqual(
+      [],
+    );
   });
 
   it("renders scripts that stop at the first failing command", () => {
     const scripts = renderSetupScripts(clusterSetup(prodPair, hosts));
-    expect(scripts.oneNode.split("\n").slice(0, 3)).toEqual(["#!/bin/sh", "# Run once, on one node, after both nodes have joined the cluster.", "set -eu"]);
-    expect(scripts.oneNode).toContain("pcs constraint order virtual_ip then webserver id=order-virtual_ip-then-webserver\n");
+    expect(scripts.oneNode.split("\n").slice(0, 3)).toEqual([
+      "#!/bin/sh",
+      "# Run once, on one node, after both nodes have joined the cluster.",
+      "set -eu",
+    ]);
+    expect(scripts.oneNode).toContain(
+      "pcs constraint order virtual_ip then webserver id=order-virtual_ip-then-webserver\n",
+    );
     expect(scripts.eachNode).toContain("systemctl enable --now corosync pacemaker\n");
   });
 });

@@ -10,7 +10,10 @@ import { REAL_SERVERS_OPTED_OUT, requireBinary } from "../../support/real-server
 import { readStackFile } from "../../../tools/stack-file";
 
 const prodPair = loadEnvironment(readStackFile("prod").config).environment!.httpdHaPair!;
-const withTransport = (transport: "knet" | "udpu" | undefined, tokenMs = 3000): HttpdHaPair => ({ ...prodPair, corosync: { transport, tokenMs } });
+const withTransport = (transport: "knet" | "udpu" | undefined, tokenMs = 3000): HttpdHaPair => ({
+  ...prodPair,
+  corosync: { transport, tokenMs },
+});
 const addresses = { ip1: "10.50.10.11", ip2: "10.50.10.12" };
 
 /** `section { … }` bodies by name, one level deep, as key -> value lines. */
@@ -29,7 +32,9 @@ describe("renderCorosyncConf", () => {
     expect(value(totem, "cluster_name")).toBe("webcluster");
     expect(value(totem, "transport")).toBe("udpu");
     expect(value(totem, "token")).toBe("2500");
-    const nodes = [...section(conf, "nodelist").matchAll(/node \{\s*ring0_addr: (\S+)\s*name: (\S+)\s*nodeid: (\d+)\s*\}/g)].map((m) => m.slice(1));
+    const nodes = [
+      ...section(conf, "nodelist").matchAll(/node \{\s*ring0_addr: (\S+)\s*name: (\S+)\s*nodeid: (\d+)\s*\}/g),
+    ].map((m) => m.slice(1));
     expect(nodes).toEqual([
       ["10.50.10.11", "ip1", "1"],
       ["10.50.10.12", "ip2", "2"],
@@ -54,18 +59,30 @@ describe("renderCorosyncConf", () => {
   });
 
   it("refuses missing, extra, duplicate or malformed addresses", () => {
-    expect(() => renderCorosyncConf(prodPair, { ip1: "10.50.10.11" })).toThrow(/hosts\.addresses\.ip2: undefined is required/);
-    expect(() => renderCorosyncConf(prodPair, { ...addresses, ip3: "10.50.10.13" })).toThrow(/hosts\.addresses\.ip3: .* names no node of the pair/);
-    expect(() => renderCorosyncConf(prodPair, { ip1: "10.50.10.11", ip2: "10.50.10.11" })).toThrow(/each node needs its own/);
-    expect(() => renderCorosyncConf(prodPair, { ip1: "10.50.10.11\n}", ip2: "10.50.10.12" })).toThrow(/must be an IPv4 address/);
+    expect(() => renderCorosyncConf(prodPair, { ip1: "10.50.10.11" })).toThrow(
+      /hosts\.addresses\.ip2: undefined is required/,
+    );
+    expect(() => renderCorosyncConf(prodPair, { ...addresses, ip3: "10.50.10.13" })).toThrow(
+      /hosts\.addresses\.ip3: .* names no node of the pair/,
+    );
+    expect(() => renderCorosyncConf(prodPair, { ip1: "10.50.10.11", ip2: "10.50.10.11" })).toThrow(
+      /each node needs its own/,
+    );
+    expect(() => renderCorosyncConf(prodPair, { ip1: "10.50.10.11\n}", ip2: "10.50.10.12" })).toThrow(
+      /must be an IPv4 address/,
+    );
   });
 
   it("refuses what the config file could not carry safely", () => {
     const badKey: HttpdHaPair = { ...prodPair, nodes: [{ key: "ip1" }, { key: "ip2\n}" }] };
     expect(() => renderCorosyncConf(badKey, { ip1: "10.50.10.11" })).toThrow(/httpdHaPair\.nodes/);
-    expect(() => renderCorosyncConf({ ...prodPair, corosync: { transport: "udpu", tokenMs: 1.5 } }, addresses)).toThrow(/tokenMs/);
+    expect(() => renderCorosyncConf({ ...prodPair, corosync: { transport: "udpu", tokenMs: 1.5 } }, addresses)).toThrow(
+      /tokenMs/,
+    );
     expect(() => renderCorosyncConf({ ...prodPair, os: "rhel6" }, addresses)).toThrow(/cluster\.conf/);
-    expect(() => renderCorosyncConf({ ...prodPair, corosync: { transport: "udp", tokenMs: 3000 } }, addresses)).toThrow(/not available on rhel8/);
+    expect(() => renderCorosyncConf({ ...prodPair, corosync: { transport: "udp", tokenMs: 3000 } }, addresses)).toThrow(
+      /not available on rhel8/,
+    );
   });
 });
 

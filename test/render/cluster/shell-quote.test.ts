@@ -12,8 +12,39 @@ function shellWords(words: string): string[] {
   return out.split("\0").slice(0, -1);
 }
 
-const SHELL_SPECIALS = ["'", '"', "\\", "$", "`", "\n", "\t", " ", "*", "?", "[", "~", "#", "!", "&", ";", "|", "(", ")", "{", "}", "<", ">", "=", "%", "$(id)", "'\\''"];
-const unit = fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...SHELL_SPECIALS) }, { weight: 3, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) });
+const SHELL_SPECIALS = [
+  "'",
+  '"',
+  "\\",
+  "$",
+  "`",
+  "\n",
+  "\t",
+  " ",
+  "*",
+  "?",
+  "[",
+  "~",
+  "#",
+  "!",
+  "&",
+  ";",
+  "|",
+  "(",
+  ")",
+  "{",
+  "}",
+  "<",
+  ">",
+  "=",
+  "%",
+  "$(id)",
+  "'\\''",
+];
+const unit = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom(...SHELL_SPECIALS) },
+  { weight: 3, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
+);
 const argument = fc.string({ unit, maxLength: 12 }).filter((s) => !s.includes("\0"));
 
 describe("shellQuote", () => {
@@ -44,14 +75,20 @@ describe("shellCommand", () => {
   afterAll(() => rmSync(bin, { recursive: true, force: true }));
 
   // Program names that a shell would otherwise read as a keyword, an assignment or several words.
-  it.each(["if", "then", "while", "a=b", "two words", "it's"])("runs a program named %j with its arguments intact", (name) => {
-    const program = join(bin, name);
-    writeFileSync(program, "#!/bin/sh\nprintf '%s\\0' \"$@\"\n");
-    chmodSync(program, 0o755);
-    const args = ["x y", "$HOME", "'"];
-    const out = execFileSync("sh", ["-c", shellCommand([name, ...args])], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
-    expect(out.split("\0").slice(0, -1)).toEqual(args);
-  });
+  it.each(["if", "then", "while", "a=b", "two words", "it's"])(
+    "runs a program named %j with its arguments intact",
+    (name) => {
+      const program = join(bin, name);
+      writeFileSync(program, "#!/bin/sh\nprintf '%s\\0' \"$@\"\n");
+      chmodSync(program, 0o755);
+      const args = ["x y", "$HOME", "'"];
+      const out = execFileSync("sh", ["-c", shellCommand([name, ...args])], {
+        encoding: "utf8",
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      });
+      expect(out.split("\0").slice(0, -1)).toEqual(args);
+    },
+  );
 
   it("refuses an empty command", () => {
     expect(() => shellCommand([])).toThrow(/program name/);

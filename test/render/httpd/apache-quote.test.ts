@@ -7,7 +7,13 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bareArgument, directiveArgument, quoteArgument, regexLiteral } from "../../../core/render/common/apache-quote";
-import { apacheRoot, DEBIAN_MODULES_DIR, startApache, type ApacheInstance, type ApacheRoot } from "../../support/apache";
+import {
+  apacheRoot,
+  DEBIAN_MODULES_DIR,
+  startApache,
+  type ApacheInstance,
+  type ApacheRoot,
+} from "../../support/apache";
 import { send } from "./fixtures";
 
 describe("quoteArgument", () => {
@@ -21,7 +27,15 @@ describe("quoteArgument", () => {
     expect(quoteArgument(value)).toBe(quoted);
   });
 
-  it.each(["a\nProxyPass / http://evil/", "a\rb", "nul\u0000", "bell\u0007", "del\u007f", "${APACHE_LOG_DIR}", "x${y}"])("rejects %j", (value) => {
+  it.each([
+    "a\nProxyPass / http://evil/",
+    "a\rb",
+    "nul\u0000",
+    "bell\u0007",
+    "del\u007f",
+    "${APACHE_LOG_DIR}",
+    "x${y}",
+  ])("rejects %j", (value) => {
     expect(() => quoteArgument(value)).toThrow(/control character|config variable/);
   });
 
@@ -41,39 +55,56 @@ describe("directiveArgument and bareArgument", () => {
 
   it("refuses to leave anything but a safe word unquoted", () => {
     expect(bareArgument("!proxy_module")).toBe("!proxy_module");
-    for (const value of ["a b", "a>b", '"x"', "a\nb", "${X}", "#x"]) expect(() => bareArgument(value)).toThrow(/unquoted/);
+    for (const value of ["a b", "a>b", '"x"', "a\nb", "${X}", "#x"])
+      expect(() => bareArgument(value)).toThrow(/unquoted/);
   });
 });
 
 describe("regexLiteral", () => {
   it("matches its text literally", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "binary-ascii", maxLength: 20 }), fc.string({ unit: "binary-ascii", maxLength: 5 }), (text, noise) => {
-        const pattern = new RegExp(`^${regexLiteral(text)}$`);
-        expect(pattern.test(text)).toBe(true);
-        if (noise.length > 0) expect(pattern.test(text + noise)).toBe(false);
-      }),
+      fc.property(
+        fc.string({ unit: "binary-ascii", maxLength: 20 }),
+        fc.string({ unit: "binary-ascii", maxLength: 5 }),
+        (text, noise) => {
+          const pattern = new RegExp(`^${regexLiteral(text)}$`);
+          expect(pattern.test(text)).toBe(true);
+          if (noise.length > 0) expect(pattern.test(text + noise)).toBe(false);
+        },
+      ),
     );
   });
 });
 
 /** Printable ASCII (what an HTTP header carries back unchanged), no leading/trailing blanks, no "${". */
 const headerSafe = fc
-  .string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 40 })
+  .string({
+    unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+    minLength: 1,
+    maxLength: 40,
+  })
   .filter((s) => s.trim() === s && !s.includes("${"));
 
 describe("quoteArgument through the real httpd", () => {
-  const values = fc.sample(headerSafe, { numRuns: 40, seed: 20240611 }).concat(['"', "\\", '\\"', 'a\\\\"b', "</Location>", "# x", "%{X}e", "\\n"]);
+  const values = fc
+    .sample(headerSafe, { numRuns: 40, seed: 20240611 })
+    .concat(['"', "\\", '\\"', 'a\\\\"b', "</Location>", "# x", "%{X}e", "\\n"]);
   let root: ApacheRoot;
   let apache: ApacheInstance;
 
   beforeAll(async () => {
     root = await apacheRoot();
     const modules = ["mpm_event", "unixd", "authz_core", "env", "headers"]
-      .map((m) => `<IfModule !${m}_module>\nLoadModule ${m}_module ${join(DEBIAN_MODULES_DIR, `mod_${m}.so`)}\n</IfModule>`)
+      .map(
+        (m) =>
+          `<IfModule !${m}_module>\nLoadModule ${m}_module ${join(DEBIAN_MODULES_DIR, `mod_${m}.so`)}\n</IfModule>`,
+      )
       .join("\n");
     const locations = values
-      .map((value, i) => `<Location /echo/${i}>\n    Require all granted\n    SetEnv ECHO_VALUE ${quoteArgument(value)}\n    Header always set X-Echo "%{ECHO_VALUE}e"\n</Location>`)
+      .map(
+        (value, i) =>
+          `<Location /echo/${i}>\n    Require all granted\n    SetEnv ECHO_VALUE ${quoteArgument(value)}\n    Header always set X-Echo "%{ECHO_VALUE}e"\n</Location>`,
+      )
       .join("\n");
     const config = [
       `ServerRoot ${quoteArgument(root.root)}`,

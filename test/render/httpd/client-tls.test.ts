@@ -20,7 +20,10 @@ import { startStubNode, type StubNode } from "../../support/stub-node";
 import { environmentFrom, send, setCookie, type Reply } from "./fixtures";
 
 const HOST = "recording.example.com";
-const RECORDING = { hostname: HOST, tenants: { t1: { rws: { nodes: { t1rws1: { appName: "T1RWS1" }, t1rws2: { appName: "T1RWS2" } } } } } };
+const RECORDING = {
+  hostname: HOST,
+  tenants: { t1: { rws: { nodes: { t1rws1: { appName: "T1RWS1" }, t1rws2: { appName: "T1RWS2" } } } } },
+};
 
 describe("recording balancer with client TLS on httpd 2.4", () => {
   let dir: string;
@@ -35,15 +38,24 @@ describe("recording balancer with client TLS on httpd 2.4", () => {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { Host: HOST };
       if (cookie) headers.Cookie = cookie;
-      const req = httpsRequest({ host: "127.0.0.1", port: tlsPort, path, servername: HOST, ca: cert, headers, agent: false, localAddress }, (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (body += chunk));
-        res.on("end", () => {
-          const node = res.headers["x-node"];
-          resolve({ status: res.statusCode ?? 0, node: typeof node === "string" ? node : undefined, headers: res.headers, setCookies: res.headers["set-cookie"] ?? [], body });
-        });
-      });
+      const req = httpsRequest(
+        { host: "127.0.0.1", port: tlsPort, path, servername: HOST, ca: cert, headers, agent: false, localAddress },
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (body += chunk));
+          res.on("end", () => {
+            const node = res.headers["x-node"];
+            resolve({
+              status: res.statusCode ?? 0,
+              node: typeof node === "string" ? node : undefined,
+              headers: res.headers,
+              setCookies: res.headers["set-cookie"] ?? [],
+              body,
+            });
+          });
+        },
+      );
       req.setTimeout(10_000, () => req.destroy(new Error(`no answer for ${path} within 10 s`)));
       req.once("error", reject);
       req.end();
@@ -51,7 +63,10 @@ describe("recording balancer with client TLS on httpd 2.4", () => {
   }
 
   /** The negotiated protocol, or the error the handshake ended with. */
-  function handshake(options: { minVersion?: "TLSv1" | "TLSv1.2" | "TLSv1.3"; maxVersion: "TLSv1.1" | "TLSv1.2" | "TLSv1.3" }): Promise<string> {
+  function handshake(options: {
+    minVersion?: "TLSv1" | "TLSv1.2" | "TLSv1.3";
+    maxVersion: "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
+  }): Promise<string> {
     return new Promise((resolve) => {
       const socket = tlsConnect({ host: "127.0.0.1", port: tlsPort, servername: HOST, ca: cert, ...options }, () => {
         resolve(socket.getProtocol() ?? "none");
@@ -67,16 +82,40 @@ describe("recording balancer with client TLS on httpd 2.4", () => {
     const certFile = join(dir, "recording.crt");
     const keyFile = join(dir, "recording.key");
     run(requireBinary("openssl", "openssl"), [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${HOST}`, "-addext", `subjectAltName=DNS:${HOST}`, "-keyout", keyFile, "-out", certFile,
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      `/CN=${HOST}`,
+      "-addext",
+      `subjectAltName=DNS:${HOST}`,
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
     ]);
     cert = readFileSync(certFile);
     const ports = await freePorts(3);
     tlsPort = ports[2];
-    stubs = [await startStubNode({ name: "t1rws1", port: ports[0] }), await startStubNode({ name: "t1rws2", port: ports[1] })];
+    stubs = [
+      await startStubNode({ name: "t1rws1", port: ports[0] }),
+      await startStubNode({ name: "t1rws2", port: ports[1] }),
+    ];
     env = environmentFrom({ recording: RECORDING });
     root = await apacheRoot();
     const addresses = { t1rws1: `127.0.0.1:${ports[0]}`, t1rws2: `127.0.0.1:${ports[1]}` };
-    apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { clientTls: { certificateFile: certFile, keyFile, port: tlsPort } })), root);
+    apache = await startApache(
+      renderHttpdSite(
+        env,
+        addresses,
+        testSiteOptions(root, { clientTls: { certificateFile: certFile, keyFile, port: tlsPort } }),
+      ),
+      root,
+    );
   });
 
   afterAll(async () => {
@@ -92,9 +131,13 @@ describe("recording balancer with client TLS on httpd 2.4", () => {
     expect(["t1rws1", "t1rws2"]).toContain(first.node);
     expect(stubs.find((s) => s.name === first.node)!.requests.at(-1)?.url).toBe("/api/v2/me?x=1");
     const route = env.recording!.tenants[0].services[0].members.find((m) => m.key === first.node)!.route;
-    expect(setCookie(first, COOKIES.recordingRws)).toEqual({ value: stickyValue(route), attributes: "path=/t1; HttpOnly; Secure" });
+    expect(setCookie(first, COOKIES.recordingRws)).toEqual({
+      value: stickyValue(route),
+      attributes: "path=/t1; HttpOnly; Secure",
+    });
     const nodes = new Set<string | undefined>();
-    for (let i = 0; i < 10; i++) nodes.add((await sendTls("/t1/api/v2/me", `${COOKIES.recordingRws}=${stickyValue(route)}`)).node);
+    for (let i = 0; i < 10; i++)
+      nodes.add((await sendTls("/t1/api/v2/me", `${COOKIES.recordingRws}=${stickyValue(route)}`)).node);
     expect([...nodes]).toEqual([first.node]);
   });
 
@@ -132,7 +175,10 @@ describe("client TLS config text", () => {
   it("2.2 form: TLS 1.2 only (RHEL 6's OpenSSL has no TLS 1.3), name-based hosts on both ports; 2.4 adds TLS 1.3; mod_ssl from the table", () => {
     const env = environmentFrom({ recording: RECORDING });
     const addresses = { t1rws1: "127.0.0.1:9001", t1rws2: "127.0.0.1:9002" };
-    const clientTls = { certificateFile: "/etc/pki/tls/certs/genesys-recording.crt", keyFile: "/etc/pki/tls/private/genesys-recording.key" };
+    const clientTls = {
+      certificateFile: "/etc/pki/tls/certs/genesys-recording.crt",
+      keyFile: "/etc/pki/tls/private/genesys-recording.key",
+    };
     const [main22] = renderHttpdSite(env, addresses, { release: "2.2.15", clientTls });
     expect(main22.content).toContain("SSLProtocol -all +TLSv1.2\n");
     expect(main22.content).toMatch(/NameVirtualHost \*:80\nNameVirtualHost \*:443\n/);
@@ -150,6 +196,8 @@ describe("client TLS config text", () => {
     ["the plain port", { certificateFile: "/a.crt", keyFile: "/k.key", port: 80 }],
   ])("refuses %s", (_what, clientTls) => {
     const env = environmentFrom({ recording: RECORDING });
-    expect(() => renderHttpdSite(env, { t1rws1: "127.0.0.1:9001", t1rws2: "127.0.0.1:9002" }, { clientTls })).toThrow(/clientTls/);
+    expect(() => renderHttpdSite(env, { t1rws1: "127.0.0.1:9001", t1rws2: "127.0.0.1:9002" }, { clientTls })).toThrow(
+      /clientTls/,
+    );
   });
 });

@@ -5,7 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COBROWSE_NODE_PARAMETER, COOKIES, HEALTH_PATHS } from "../../../core/model/genesys-facts";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
-import { apacheRoot, debianHttpd, HTTPD_BUILD_TIMEOUT_MS, httpdsUnderTest, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot, type HttpdServer } from "../../support/apache";
+import {
+  apacheRoot,
+  debianHttpd,
+  HTTPD_BUILD_TIMEOUT_MS,
+  httpdsUnderTest,
+  startApache,
+  testSiteOptions,
+  type ApacheInstance,
+  type ApacheRoot,
+  type HttpdServer,
+} from "../../support/apache";
 import { freePorts } from "../../support/ports";
 import { startStubNode, type StubNode } from "../../support/stub-node";
 import { openWebSocket } from "../../support/websocket-client";
@@ -24,24 +34,44 @@ interface CobrowseSite {
  * Nodes as key -> node id; each sets gcbSessionServer=<its cookie value> (its
  * id unless `cookieValues` says otherwise) when it creates a session.
  */
-async function startSite(ids: Record<string, string>, server: HttpdServer, cookieValues: Record<string, string> = {}): Promise<CobrowseSite> {
+async function startSite(
+  ids: Record<string, string>,
+  server: HttpdServer,
+  cookieValues: Record<string, string> = {},
+): Promise<CobrowseSite> {
   const keys = Object.keys(ids);
   const ports = await freePorts(keys.length);
   const stubs = await Promise.all(
     keys.map((key, i) =>
-      startStubNode({ name: key, port: ports[i], setCookies: (req) => ((req.url ?? "").startsWith(SESSION_PATH) ? [`${COOKIES.cobrowse}=${cookieValues[key] ?? ids[key]}; Path=/`] : []) }),
+      startStubNode({
+        name: key,
+        port: ports[i],
+        setCookies: (req) =>
+          (req.url ?? "").startsWith(SESSION_PATH)
+            ? [`${COOKIES.cobrowse}=${cookieValues[key] ?? ids[key]}; Path=/`]
+            : [],
+      }),
     ),
   );
   const env = environmentFrom({
     cobrowse: {
       hostname: HOST,
       agentSide: "workspaceWebEdition",
-      nodes: Object.fromEntries(keys.map((key, i) => [key, { nodeId: ids[key], port: ports[i], ...(cookieValues[key] ? { cookieValue: cookieValues[key] } : {}) }])),
+      nodes: Object.fromEntries(
+        keys.map((key, i) => [
+          key,
+          { nodeId: ids[key], port: ports[i], ...(cookieValues[key] ? { cookieValue: cookieValues[key] } : {}) },
+        ]),
+      ),
     },
   });
   const root = await apacheRoot();
   const addresses = Object.fromEntries(stubs.map((s) => [s.name, `127.0.0.1:${s.port}`]));
-  const apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)), root, { server });
+  const apache = await startApache(
+    renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)),
+    root,
+    { server },
+  );
   return { stubs, root, apache };
 }
 
@@ -70,19 +100,30 @@ describe.each(TARGETS)("Co-browse balancer on %s", (_, target) => {
   afterAll(() => stopSite(site));
 
   it("spreads requests without cookie or parameter over every node", async () => {
-    expect(Object.keys(await tally(30, site.apache.port, "/cobrowse/js/gcb.min.js", { host: HOST })).sort()).toEqual(["cb1", "cb2", "cb3"]);
+    expect(Object.keys(await tally(30, site.apache.port, "/cobrowse/js/gcb.min.js", { host: HOST })).sort()).toEqual([
+      "cb1",
+      "cb2",
+      "cb3",
+    ]);
   });
 
   it("sticks a customer to the node that created the session, by its gcbSessionServer cookie", async () => {
     const created = await send(site.apache.port, SESSION_PATH, { host: HOST });
     const issued = setCookie(created, COOKIES.cobrowse);
     expect(issued?.value).toBe(ids[created.node as keyof typeof ids]);
-    expect(await tally(50, site.apache.port, "/cobrowse/rest/session/1/events", { host: HOST, cookie: `${COOKIES.cobrowse}=${issued!.value}` })).toEqual({ [created.node!]: 50 });
+    expect(
+      await tally(50, site.apache.port, "/cobrowse/rest/session/1/events", {
+        host: HOST,
+        cookie: `${COOKIES.cobrowse}=${issued!.value}`,
+      }),
+    ).toEqual({ [created.node!]: 50 });
   });
 
   it("routes each node's cookie to that node only", async () => {
     for (const [key, id] of Object.entries(ids)) {
-      expect(await tally(50, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: `other=1; ${cookie(id)}; more=2` })).toEqual({ [key]: 50 });
+      expect(
+        await tally(50, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: `other=1; ${cookie(id)}; more=2` }),
+      ).toEqual({ [key]: 50 });
     }
   });
 
@@ -95,12 +136,17 @@ describe.each(TARGETS)("Co-browse balancer on %s", (_, target) => {
   });
 
   it("spreads an unknown node id like no id at all", async () => {
-    const counts = await tally(30, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=99`, { host: HOST, cookie: cookie("99") });
+    const counts = await tally(30, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=99`, {
+      host: HOST,
+      cookie: cookie("99"),
+    });
     expect(Object.keys(counts).sort()).toEqual(["cb1", "cb2", "cb3"]);
   });
 
   it("passes the health path through", async () => {
-    const reply = await send(site.apache.port, `${HEALTH_PATHS.cobrowse}?${COBROWSE_NODE_PARAMETER}=12`, { host: HOST });
+    const reply = await send(site.apache.port, `${HEALTH_PATHS.cobrowse}?${COBROWSE_NODE_PARAMETER}=12`, {
+      host: HOST,
+    });
     expect([reply.status, reply.node]).toEqual([200, "cb2"]);
   });
 
@@ -119,7 +165,10 @@ describe.each(TARGETS)("Co-browse balancer on %s", (_, target) => {
         const node = String(ws.headers["x-node"]);
         if (c.node !== undefined) expect(node).toBe(c.node);
         expect(await ws.echo("dom")).toBe(`${node}:dom`);
-        expect(site.stubs.find((s) => s.name === node)?.requests.at(-1)).toMatchObject({ method: "UPGRADE", url: c.path });
+        expect(site.stubs.find((s) => s.name === node)?.requests.at(-1)).toMatchObject({
+          method: "UPGRADE",
+          url: c.path,
+        });
       } finally {
         ws.close();
       }
@@ -128,7 +177,10 @@ describe.each(TARGETS)("Co-browse balancer on %s", (_, target) => {
 
   it("answers a dead node's sessions from another node without errors", async () => {
     await site.stubs[0].close();
-    const counts = await tally(20, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=1`, { host: HOST, cookie: cookie("1") });
+    const counts = await tally(20, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=1`, {
+      host: HOST,
+      cookie: cookie("1"),
+    });
     expect(Object.keys(counts).every((k) => k === "cb2" || k === "cb3")).toBe(true);
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(20);
   });
@@ -147,8 +199,12 @@ describe.each(TARGETS)("Co-browse balancer with a single node on %s", (_, target
   afterAll(() => stopSite(site));
 
   it("routes the URL parameter, the cookie and plain requests to it", async () => {
-    expect(await tally(10, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=7`, { host: HOST })).toEqual({ solo: 10 });
-    expect(await tally(10, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: cookie("7") })).toEqual({ solo: 10 });
+    expect(await tally(10, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=7`, { host: HOST })).toEqual({
+      solo: 10,
+    });
+    expect(await tally(10, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: cookie("7") })).toEqual({
+      solo: 10,
+    });
     expect(await tally(10, site.apache.port, "/cobrowse/rest/x", { host: HOST })).toEqual({ solo: 10 });
   });
 });
@@ -157,7 +213,10 @@ describe("Co-browse balancer on Debian's httpd when the cookie holds something o
   let site: CobrowseSite;
 
   beforeAll(async () => {
-    site = await startSite({ cb1: "1", cb2: "2" }, debianHttpd(), { cb1: "Co-browse_Server_1", cb2: "Co-browse_Server_2" });
+    site = await startSite({ cb1: "1", cb2: "2" }, debianHttpd(), {
+      cb1: "Co-browse_Server_1",
+      cb2: "Co-browse_Server_2",
+    });
   }, HTTPD_BUILD_TIMEOUT_MS);
   afterAll(() => stopSite(site));
 
@@ -165,7 +224,14 @@ describe("Co-browse balancer on Debian's httpd when the cookie holds something o
     const created = await send(site.apache.port, SESSION_PATH, { host: HOST });
     const issued = setCookie(created, COOKIES.cobrowse);
     expect(issued?.value).toMatch(/^Co-browse_Server_\d$/);
-    expect(await tally(30, site.apache.port, "/cobrowse/rest/x", { host: HOST, cookie: `${COOKIES.cobrowse}=${issued!.value}` })).toEqual({ [created.node!]: 30 });
-    expect(await tally(30, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=2`, { host: HOST })).toEqual({ cb2: 30 });
+    expect(
+      await tally(30, site.apache.port, "/cobrowse/rest/x", {
+        host: HOST,
+        cookie: `${COOKIES.cobrowse}=${issued!.value}`,
+      }),
+    ).toEqual({ [created.node!]: 30 });
+    expect(await tally(30, site.apache.port, `/cobrowse/rest/x?${COBROWSE_NODE_PARAMETER}=2`, { host: HOST })).toEqual({
+      cb2: 30,
+    });
   });
 });

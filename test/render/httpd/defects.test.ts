@@ -22,7 +22,10 @@ const stacks: [string, Environment][] = [
 const variants = stacks.flatMap(([stack, env]) =>
   (["2.4.51", "2.4.37", "2.2.15"] as const).map((release) => {
     const systems = release === "2.2.15" ? (["recording", "cobrowse", "webEngagement81"] as const) : undefined;
-    return { name: `${stack} stack, httpd ${release}`, files: renderHttpdSite(env, allNodeAddresses(env), { release, systems }) };
+    return {
+      name: `${stack} stack, httpd ${release}`,
+      files: renderHttpdSite(env, allNodeAddresses(env), { release, systems }),
+    };
   }),
 );
 
@@ -39,9 +42,13 @@ describe("cookie names come from one definition", () => {
   });
 
   it("reach the rendered Web Engagement 8.5 balancer exactly as defined", () => {
-    const text = renderHttpdSite(stacks[0][1], allNodeAddresses(stacks[0][1]), { systems: ["webEngagement85"] })[1].content;
+    const text = renderHttpdSite(stacks[0][1], allNodeAddresses(stacks[0][1]), { systems: ["webEngagement85"] })[1]
+      .content;
     // The http balancer and, for RHEL 8's 2.4.37, its ws:// twin.
-    expect(text.match(/stickysession=(\S+)/g)).toEqual([`stickysession=${COOKIES.webEngagement85}`, `stickysession=${COOKIES.webEngagement85}`]);
+    expect(text.match(/stickysession=(\S+)/g)).toEqual([
+      `stickysession=${COOKIES.webEngagement85}`,
+      `stickysession=${COOKIES.webEngagement85}`,
+    ]);
   });
 });
 
@@ -53,8 +60,12 @@ describe("balancer names are unique across every file of a site", () => {
   });
 
   it("refuses two node keys that httpd would fold into one balancer name", () => {
-    const env = environmentFrom({ cobrowse: { hostname: "cobrowse.example.com", nodes: { CB1: { nodeId: "1" }, cb1: { nodeId: "2" } } } });
-    expect(() => renderHttpdSite(env, { CB1: "127.0.0.1:8700", cb1: "127.0.0.1:8701" })).toThrow(/balancer name "cobrowse-node-cb1" .* already used/);
+    const env = environmentFrom({
+      cobrowse: { hostname: "cobrowse.example.com", nodes: { CB1: { nodeId: "1" }, cb1: { nodeId: "2" } } },
+    });
+    expect(() => renderHttpdSite(env, { CB1: "127.0.0.1:8700", cb1: "127.0.0.1:8701" })).toThrow(
+      /balancer name "cobrowse-node-cb1" .* already used/,
+    );
   });
 
   it("refuses two systems on one hostname even when handed a model the loader would reject", () => {
@@ -63,7 +74,9 @@ describe("balancer names are unique across every file of a site", () => {
       cobrowse: { hostname: "cobrowse.example.com", nodes: { cb1: { nodeId: "1" } } },
     });
     const clash: Environment = { ...env, cobrowse: { ...env.cobrowse!, hostname: "lb.example.com" } };
-    expect(() => renderHttpdSite(clash, { n1: "127.0.0.1:9081", cb1: "127.0.0.1:8700" })).toThrow(/lb\.example\.com is used by both webEngagement85 and cobrowse/);
+    expect(() => renderHttpdSite(clash, { n1: "127.0.0.1:9081", cb1: "127.0.0.1:8700" })).toThrow(
+      /lb\.example\.com is used by both webEngagement85 and cobrowse/,
+    );
   });
 });
 

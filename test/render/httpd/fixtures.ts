@@ -13,7 +13,12 @@ const BASE = {
 
 /** Stack config map (the `genesys:` keys), as Pulumi hands it to the program. */
 export function rawConfig(sections: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries({ ...BASE, ...sections }).map(([k, v]) => [`genesys:${k}`, typeof v === "string" ? v : JSON.stringify(v)]));
+  return Object.fromEntries(
+    Object.entries({ ...BASE, ...sections }).map(([k, v]) => [
+      `genesys:${k}`,
+      typeof v === "string" ? v : JSON.stringify(v),
+    ]),
+  );
 }
 
 export function environmentFrom(sections: Record<string, unknown>): Environment {
@@ -42,15 +47,24 @@ export function send(port: number, path: string, options: SendOptions = {}): Pro
     const headers: Record<string, string> = {};
     if (options.host) headers.Host = options.host;
     if (options.cookie) headers.Cookie = options.cookie;
-    const req = request({ host: "127.0.0.1", port, path, headers, agent: false, localAddress: options.localAddress }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => {
-        const node = res.headers["x-node"];
-        resolve({ status: res.statusCode ?? 0, node: typeof node === "string" ? node : undefined, headers: res.headers, setCookies: res.headers["set-cookie"] ?? [], body });
-      });
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path, headers, agent: false, localAddress: options.localAddress },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => {
+          const node = res.headers["x-node"];
+          resolve({
+            status: res.statusCode ?? 0,
+            node: typeof node === "string" ? node : undefined,
+            headers: res.headers,
+            setCookies: res.headers["set-cookie"] ?? [],
+            body,
+          });
+        });
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error(`no answer for ${path} within 10 s`)));
     req.once("error", reject);
     req.end();
@@ -58,7 +72,12 @@ export function send(port: number, path: string, options: SendOptions = {}): Pro
 }
 
 /** Sends `count` requests one after another and counts answers per node ("error" for non-2xx). */
-export async function tally(count: number, port: number, path: string, options: SendOptions = {}): Promise<Record<string, number>> {
+export async function tally(
+  count: number,
+  port: number,
+  path: string,
+  options: SendOptions = {},
+): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (let i = 0; i < count; i++) {
     const reply = await send(port, path, options);
@@ -73,7 +92,8 @@ export function setCookie(reply: Reply, name: string): { value: string; attribut
   for (const header of reply.setCookies) {
     const [pair, ...attributes] = header.split(";");
     const eq = pair.indexOf("=");
-    if (pair.slice(0, eq).trim() === name) return { value: pair.slice(eq + 1).trim(), attributes: attributes.join(";").trim() };
+    if (pair.slice(0, eq).trim() === name)
+      return { value: pair.slice(eq + 1).trim(), attributes: attributes.join(";").trim() };
   }
   return undefined;
 }

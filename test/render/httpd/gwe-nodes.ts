@@ -16,7 +16,10 @@ export async function startGweNodes(names: readonly string[]): Promise<StubNode[
       startStubNode({
         name,
         port: ports[i],
-        setCookies: (req) => (parseCookies(req.headers.cookie)[COOKIES.webEngagement85] === stickyValue(name) ? [] : [`${COOKIES.webEngagement85}=${stickyValue(name)}; Path=/`]),
+        setCookies: (req) =>
+          parseCookies(req.headers.cookie)[COOKIES.webEngagement85] === stickyValue(name)
+            ? []
+            : [`${COOKIES.webEngagement85}=${stickyValue(name)}; Path=/`],
       }),
     ),
   );

@@ -14,7 +14,8 @@ import { apacheConfigTest, apacheRoot, testSiteOptions, writeConfigFiles } from 
 import { environmentFrom } from "./fixtures";
 
 describe("recordingConnections", () => {
-  const tenants = (...agents: number[]) => agents.map((screenRecordingAgents, i) => ({ key: `t${i}`, prefix: `/t${i}`, screenRecordingAgents, services: [] }));
+  const tenants = (...agents: number[]) =>
+    agents.map((screenRecordingAgents, i) => ({ key: `t${i}`, prefix: `/t${i}`, screenRecordingAgents, services: [] }));
 
   it.each([
     [[400, 150], 25, 688],
@@ -32,12 +33,24 @@ describe("recordingConnections", () => {
 describe("mpmEventLimits", () => {
   it("keeps httpd's defaults up to 400 connections", () => {
     for (const connections of [0, 1, 399, 400]) {
-      expect(mpmEventLimits(connections)).toEqual({ activeProcesses: 16, serverLimit: 32, threadLimit: 25, threadsPerChild: 25, maxRequestWorkers: 400 });
+      expect(mpmEventLimits(connections)).toEqual({
+        activeProcesses: 16,
+        serverLimit: 32,
+        threadLimit: 25,
+        threadsPerChild: 25,
+        maxRequestWorkers: 400,
+      });
     }
   });
 
   it("moves to 64 threads per process just above the defaults", () => {
-    expect(mpmEventLimits(DEFAULT_MAX_REQUEST_WORKERS + 1)).toEqual({ activeProcesses: 7, serverLimit: 14, threadLimit: 64, threadsPerChild: 64, maxRequestWorkers: 448 });
+    expect(mpmEventLimits(DEFAULT_MAX_REQUEST_WORKERS + 1)).toEqual({
+      activeProcesses: 7,
+      serverLimit: 14,
+      threadLimit: 64,
+      threadsPerChild: 64,
+      maxRequestWorkers: 448,
+    });
   });
 
   it("adds a process exactly when the last one is full", () => {
@@ -63,7 +76,9 @@ describe("mpmEventLimits", () => {
         expect(l.maxRequestWorkers).toBeGreaterThanOrEqual(connections);
         expect(l.maxRequestWorkers).toBeLessThanOrEqual(l.serverLimit * l.threadsPerChild);
         expect(l.maxRequestWorkers % l.threadsPerChild).toBe(0);
-        expect(l.maxRequestWorkers - connections).toBeLessThan(Math.max(l.threadsPerChild, DEFAULT_MAX_REQUEST_WORKERS - connections + 1));
+        expect(l.maxRequestWorkers - connections).toBeLessThan(
+          Math.max(l.threadsPerChild, DEFAULT_MAX_REQUEST_WORKERS - connections + 1),
+        );
         expect(l.threadsPerChild).toBeLessThanOrEqual(l.threadLimit);
         expect(l.serverLimit).toBeLessThanOrEqual(MAX_SERVER_LIMIT);
       }),
@@ -74,7 +89,11 @@ describe("mpmEventLimits", () => {
 describe("rendered worker limits on the real httpd", () => {
   it.each([0, 688, 20_000])("httpd takes the limits for %i agents as written", async (agents) => {
     const env = environmentFrom({
-      recording: { hostname: "recording.example.com", connectionHeadroomPercent: 0, tenants: { t1: { screenRecordingAgents: agents, rp: { nodes: { rp1: {} } } } } },
+      recording: {
+        hostname: "recording.example.com",
+        connectionHeadroomPercent: 0,
+        tenants: { t1: { screenRecordingAgents: agents, rp: { nodes: { rp1: {} } } } },
+      },
     });
     const root = await apacheRoot();
     try {

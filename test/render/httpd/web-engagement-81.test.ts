@@ -25,7 +25,9 @@ describe("Web Engagement 8.1 balancers on httpd", () => {
   beforeAll(async () => {
     const ports = await freePorts(4);
     frontends = await Promise.all(["GWE_FE_1", "GWE_FE_2"].map((name, i) => startStubNode({ name, port: ports[i] })));
-    backends = await Promise.all(["GWE_BE_1", "GWE_BE_2"].map((name, i) => startStubNode({ name, port: ports[2 + i] })));
+    backends = await Promise.all(
+      ["GWE_BE_1", "GWE_BE_2"].map((name, i) => startStubNode({ name, port: ports[2 + i] })),
+    );
     const nodes = (stubs: StubNode[]) => Object.fromEntries(stubs.map((s) => [s.name, { port: s.port }]));
     const env = environmentFrom({
       webEngagement81: {
@@ -45,7 +47,10 @@ describe("Web Engagement 8.1 balancers on httpd", () => {
   });
 
   it("spreads frontend requests without the parameter over both frontend servers", async () => {
-    expect(Object.keys(await tally(20, apache.port, "/frontend/gwe.js", { host: FRONTEND })).sort()).toEqual(["GWE_FE_1", "GWE_FE_2"]);
+    expect(Object.keys(await tally(20, apache.port, "/frontend/gwe.js", { host: FRONTEND })).sort()).toEqual([
+      "GWE_FE_1",
+      "GWE_FE_2",
+    ]);
   });
 
   it("sends frontend requests carrying ?gwe_route=.<application> to that server, query intact", async () => {
@@ -60,18 +65,25 @@ describe("Web Engagement 8.1 balancers on httpd", () => {
     const first = await send(apache.port, "/backend/engage", { host: BACKEND });
     const issued = setCookie(first, COOKIE);
     expect(issued).toEqual({ value: stickyValue(first.node!), attributes: "path=/; HttpOnly" });
-    expect(await tally(50, apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${issued!.value}` })).toEqual({ [first.node!]: 50 });
+    expect(
+      await tally(50, apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${issued!.value}` }),
+    ).toEqual({ [first.node!]: 50 });
     const again = await send(apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${issued!.value}` });
     expect(setCookie(again, COOKIE)).toBeUndefined();
 
     await backends.find((s) => s.name === first.node)!.close();
     const survivor = backends.find((s) => s.name !== first.node)!.name;
     const failedOver = [];
-    for (let i = 0; i < 20; i++) failedOver.push(await send(apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${issued!.value}` }));
+    for (let i = 0; i < 20; i++)
+      failedOver.push(
+        await send(apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${issued!.value}` }),
+      );
     expect(failedOver.map((r) => `${r.status} ${r.node}`)).toEqual(Array(20).fill(`200 ${survivor}`));
     const repinned = setCookie(failedOver[0], COOKIE);
     expect(repinned?.value).toBe(stickyValue(survivor));
-    expect(await tally(50, apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${repinned!.value}` })).toEqual({ [survivor]: 50 });
+    expect(
+      await tally(50, apache.port, "/backend/engage", { host: BACKEND, cookie: `${COOKIE}=${repinned!.value}` }),
+    ).toEqual({ [survivor]: 50 });
   });
 
   it("routes a request for any other host name nowhere", async () => {
@@ -117,12 +129,26 @@ describe("Web Engagement 8.1 frontend on httpd with an application name containi
     frontends = await Promise.all(["GWE FE 1", "GWE FE 2"].map((name, i) => startStubNode({ name, port: ports[i] })));
     const env = environmentFrom({
       webEngagement81: {
-        frontend: { hostname: FRONTEND, stickyParameter: PARAMETER, nodes: { fe1: { appName: "GWE FE 1", port: frontends[0].port }, fe2: { appName: "GWE FE 2", port: frontends[1].port } } },
+        frontend: {
+          hostname: FRONTEND,
+          stickyParameter: PARAMETER,
+          nodes: {
+            fe1: { appName: "GWE FE 1", port: frontends[0].port },
+            fe2: { appName: "GWE FE 2", port: frontends[1].port },
+          },
+        },
         backend: { hostname: BACKEND, nodes: { be1: { port: ports[2] } } },
       },
     });
     root = await apacheRoot();
-    apache = await startApache(renderHttpdSite(env, { fe1: `127.0.0.1:${frontends[0].port}`, fe2: `127.0.0.1:${frontends[1].port}`, be1: `127.0.0.1:${ports[2]}` }, testSiteOptions(root, { memberRetrySeconds: 1 })), root);
+    apache = await startApache(
+      renderHttpdSite(
+        env,
+        { fe1: `127.0.0.1:${frontends[0].port}`, fe2: `127.0.0.1:${frontends[1].port}`, be1: `127.0.0.1:${ports[2]}` },
+        testSiteOptions(root, { memberRetrySeconds: 1 }),
+      ),
+      root,
+    );
   });
 
   afterAll(async () => {
@@ -143,6 +169,8 @@ describe("Web Engagement 8.1 frontend on httpd with an application name containi
   });
 
   it("does not take the recording guide's underscore form for the name", async () => {
-    expect(Object.keys(await tally(20, apache.port, `/frontend/gwe.js?${PARAMETER}=.GWE_FE_1`, { host: FRONTEND })).sort()).toEqual(["GWE FE 1", "GWE FE 2"]);
+    expect(
+      Object.keys(await tally(20, apache.port, `/frontend/gwe.js?${PARAMETER}=.GWE_FE_1`, { host: FRONTEND })).sort(),
+    ).toEqual(["GWE FE 1", "GWE FE 2"]);
   });
 });

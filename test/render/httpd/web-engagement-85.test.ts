@@ -13,14 +13,23 @@ import { GWE_NODES as NODES, startGweNodes } from "./gwe-nodes";
 
 const HOST = "gwe.example.com";
 
-
-async function startSite(stubs: StubNode[], webSockets: boolean): Promise<{ root: ApacheRoot; apache: ApacheInstance }> {
+async function startSite(
+  stubs: StubNode[],
+  webSockets: boolean,
+): Promise<{ root: ApacheRoot; apache: ApacheInstance }> {
   const env = environmentFrom({
-    webEngagement85: { hostname: HOST, webSockets, nodes: Object.fromEntries(stubs.map((s) => [s.name, { port: s.port }])) },
+    webEngagement85: {
+      hostname: HOST,
+      webSockets,
+      nodes: Object.fromEntries(stubs.map((s) => [s.name, { port: s.port }])),
+    },
   });
   const root = await apacheRoot();
   const addresses = Object.fromEntries(stubs.map((s) => [s.name, `127.0.0.1:${s.port}`]));
-  const apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 })), root);
+  const apache = await startApache(
+    renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 })),
+    root,
+  );
   return { root, apache };
 }
 
@@ -50,7 +59,9 @@ describe("Web Engagement 8.5 balancer on httpd", () => {
 
   it("sends every request carrying a node's GWROUTEID to that node", async () => {
     for (const name of NODES) {
-      expect(await tally(50, apache.port, "/server/api/engagement", { host: HOST, cookie: cookie(name) })).toEqual({ [name]: 50 });
+      expect(await tally(50, apache.port, "/server/api/engagement", { host: HOST, cookie: cookie(name) })).toEqual({
+        [name]: 50,
+      });
     }
   });
 
@@ -62,7 +73,12 @@ describe("Web Engagement 8.5 balancer on httpd", () => {
   });
 
   it("tunnels a WebSocket upgrade to the sticky node and echoes frames", async () => {
-    const ws = await openWebSocket({ port: apache.port, path: "/server/cometd", host: HOST, cookie: cookie("GWE_Node_2") });
+    const ws = await openWebSocket({
+      port: apache.port,
+      path: "/server/cometd",
+      host: HOST,
+      cookie: cookie("GWE_Node_2"),
+    });
     expect(ws.upgraded).toBe(true);
     if (!ws.upgraded) return;
     try {
@@ -77,12 +93,16 @@ describe("Web Engagement 8.5 balancer on httpd", () => {
   it("fails a dead node's sessions over without errors and re-pins them to the node that answers", async () => {
     await stubs[0].close();
     const replies = [];
-    for (let i = 0; i < 20; i++) replies.push(await send(apache.port, "/server/api/engagement", { host: HOST, cookie: cookie("GWE_Node_1") }));
+    for (let i = 0; i < 20; i++)
+      replies.push(await send(apache.port, "/server/api/engagement", { host: HOST, cookie: cookie("GWE_Node_1") }));
     expect(replies.filter((r) => r.status !== 200)).toEqual([]);
     expect(replies.filter((r) => r.node === "GWE_Node_1")).toEqual([]);
     const reissued = setCookie(replies[0], COOKIES.webEngagement85);
     expect(reissued?.value).toBe(stickyValue(replies[0].node!));
-    const pinned = await tally(50, apache.port, "/server/api/engagement", { host: HOST, cookie: `${COOKIES.webEngagement85}=${reissued!.value}` });
+    const pinned = await tally(50, apache.port, "/server/api/engagement", {
+      host: HOST,
+      cookie: `${COOKIES.webEngagement85}=${reissued!.value}`,
+    });
     expect(pinned).toEqual({ [replies[0].node!]: 50 });
   });
 });
@@ -104,7 +124,12 @@ describe("Web Engagement 8.5 balancer on httpd with WebSockets disabled", () => 
   });
 
   it("does not upgrade: the node sees a plain request", async () => {
-    const ws = await openWebSocket({ port: apache.port, path: "/server/cometd", host: HOST, cookie: cookie("GWE_Node_2") });
+    const ws = await openWebSocket({
+      port: apache.port,
+      path: "/server/cometd",
+      host: HOST,
+      cookie: cookie("GWE_Node_2"),
+    });
     expect(ws.upgraded).toBe(false);
     expect(stubs[1].requests.at(-1)).toMatchObject({ method: "GET", url: "/server/cometd" });
     expect(stubs.flatMap((s) => s.requests).filter((r) => r.method === "UPGRADE")).toEqual([]);

@@ -22,10 +22,22 @@ async function cobrowseSite(nodes: Record<string, { nodeId: string; cookieValue?
   const stubs = new Map<string, StubNode>();
   for (const node of env.cobrowse!.nodes) {
     // A Co-browse node sets gcbSessionServer = its cookie value (the node id unless the stack says otherwise) when a session starts.
-    stubs.set(node.key, await startStubNode({ name: node.key, port: ports.get(node.key)!, setCookies: () => [`${COOKIE}=${node.cookieValue}; Path=/`] }));
+    stubs.set(
+      node.key,
+      await startStubNode({
+        name: node.key,
+        port: ports.get(node.key)!,
+        setCookies: () => [`${COOKIE}=${node.cookieValue}; Path=/`],
+      }),
+    );
   }
   const nginx = await startNginx(({ prefix, port }) =>
-    renderNginxSite(env, addressesOf(ports), { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: 1, failTimeoutSeconds: 2 }),
+    renderNginxSite(env, addressesOf(ports), {
+      prefix,
+      listen: { address: "127.0.0.1", port },
+      workerProcesses: 1,
+      failTimeoutSeconds: 2,
+    }),
   );
   return { env, stubs, nginx };
 }
@@ -33,7 +45,8 @@ async function cobrowseSite(nodes: Record<string, { nodeId: string; cookieValue?
 describe("Co-browse behind the rendered nginx", () => {
   let site: Awaited<ReturnType<typeof cobrowseSite>>;
   let nginx: RunningNginx;
-  const nodesFor = (count: number, path: string, cookie?: string) => answeringNodes(count, nginx.port, path, { host: HOST, cookie });
+  const nodesFor = (count: number, path: string, cookie?: string) =>
+    answeringNodes(count, nginx.port, path, { host: HOST, cookie });
 
   beforeAll(async () => {
     site = await cobrowseSite({ cb1: { nodeId: "1" }, cb2: { nodeId: "2" }, cb3: { nodeId: "node-c" } });
@@ -51,7 +64,9 @@ describe("Co-browse behind the rendered nginx", () => {
 
   it("sends 100% of 50 requests with a node's cookie to that node", async () => {
     for (const node of site.env.cobrowse!.nodes) {
-      expect(tally(await nodesFor(50, "/cobrowse/rest/session", `${COOKIE}=${node.nodeId}`))).toEqual({ [node.key]: 50 });
+      expect(tally(await nodesFor(50, "/cobrowse/rest/session", `${COOKIE}=${node.nodeId}`))).toEqual({
+        [node.key]: 50,
+      });
     }
   });
 
@@ -112,8 +127,12 @@ describe("Co-browse with a single node", () => {
 
   it("serves URL-sticky, cookie-sticky and new requests from the node", async () => {
     const port = site.nginx.port;
-    expect(tally(await answeringNodes(10, port, `/cobrowse/agent?${param("7")}`, { host: HOST }))).toEqual({ only: 10 });
-    expect(tally(await answeringNodes(10, port, "/cobrowse/x", { host: HOST, cookie: `${COOKIE}=7` }))).toEqual({ only: 10 });
+    expect(tally(await answeringNodes(10, port, `/cobrowse/agent?${param("7")}`, { host: HOST }))).toEqual({
+      only: 10,
+    });
+    expect(tally(await answeringNodes(10, port, "/cobrowse/x", { host: HOST, cookie: `${COOKIE}=7` }))).toEqual({
+      only: 10,
+    });
     expect(tally(await answeringNodes(10, port, "/cobrowse/x", { host: HOST }))).toEqual({ only: 10 });
   });
 });
@@ -122,7 +141,10 @@ describe("Co-browse when the gcbSessionServer cookie holds something other than 
   let site: Awaited<ReturnType<typeof cobrowseSite>>;
 
   beforeAll(async () => {
-    site = await cobrowseSite({ cb1: { nodeId: "1", cookieValue: "Co-browse_Server_1" }, cb2: { nodeId: "2", cookieValue: "Co-browse_Server_2" } });
+    site = await cobrowseSite({
+      cb1: { nodeId: "1", cookieValue: "Co-browse_Server_1" },
+      cb2: { nodeId: "2", cookieValue: "Co-browse_Server_2" },
+    });
   });
 
   afterAll(async () => {
@@ -132,8 +154,19 @@ describe("Co-browse when the gcbSessionServer cookie holds something other than 
 
   it("sticks by the configured cookie value, and by the node id in the URL", async () => {
     const port = site.nginx.port;
-    expect(tally(await answeringNodes(20, port, "/cobrowse/x", { host: HOST, cookie: `${COOKIE}=Co-browse_Server_2` }))).toEqual({ cb2: 20 });
-    expect(tally(await answeringNodes(20, port, `/cobrowse/agent?${param("1")}`, { host: HOST, cookie: `${COOKIE}=Co-browse_Server_2` }))).toEqual({ cb1: 20 });
-    expect(Object.keys(tally(await answeringNodes(20, port, "/cobrowse/x", { host: HOST, cookie: `${COOKIE}=2` }))).sort()).toEqual(["cb1", "cb2"]);
+    expect(
+      tally(await answeringNodes(20, port, "/cobrowse/x", { host: HOST, cookie: `${COOKIE}=Co-browse_Server_2` })),
+    ).toEqual({ cb2: 20 });
+    expect(
+      tally(
+        await answeringNodes(20, port, `/cobrowse/agent?${param("1")}`, {
+          host: HOST,
+          cookie: `${COOKIE}=Co-browse_Server_2`,
+        }),
+      ),
+    ).toEqual({ cb1: 20 });
+    expect(
+      Object.keys(tally(await answeringNodes(20, port, "/cobrowse/x", { host: HOST, cookie: `${COOKIE}=2` }))).sort(),
+    ).toEqual(["cb1", "cb2"]);
   });
 });

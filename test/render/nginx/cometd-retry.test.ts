@@ -27,19 +27,25 @@ function locations(text: string): { readonly location: string; readonly lines: s
 
 describe("nginx resends a POST to the next node only on the CometD path", () => {
   const env = loadEnvironment(readStackFile("prod").config).environment!;
-  const addresses = Object.fromEntries([...new Set(allNodes(env).map((n) => n.key))].map((key, i) => [key, `127.0.0.1:${22_000 + i}`]));
+  const addresses = Object.fromEntries(
+    [...new Set(allNodes(env).map((n) => n.key))].map((key, i) => [key, `127.0.0.1:${22_000 + i}`]),
+  );
   const files = renderNginxSite(env, addresses);
   const all = files.map((f) => f.content).join("\n");
 
   it("retries the CometD endpoint and the paths under it on the next node, POST included", () => {
-    const cometd = locations(all).filter((l) => [`= "${WEB_ENGAGEMENT_COMETD_PATH}"`, `"${WEB_ENGAGEMENT_COMETD_PATH}/"`].includes(l.location));
+    const cometd = locations(all).filter((l) =>
+      [`= "${WEB_ENGAGEMENT_COMETD_PATH}"`, `"${WEB_ENGAGEMENT_COMETD_PATH}/"`].includes(l.location),
+    );
     expect(cometd.map((l) => l.location)).toHaveLength(2);
-    for (const l of cometd) expect(l.lines).toContain("proxy_next_upstream error timeout http_502 http_504 non_idempotent;");
+    for (const l of cometd)
+      expect(l.lines).toContain("proxy_next_upstream error timeout http_502 http_504 non_idempotent;");
   });
 
   it("never says non_idempotent anywhere else, recording included", () => {
     const elsewhere = all.split("\n").filter((line) => line.includes("non_idempotent"));
     expect(elsewhere).toHaveLength(2);
-    for (const file of files.filter((f) => f.path.includes("recording"))) expect(file.content).not.toContain("non_idempotent");
+    for (const file of files.filter((f) => f.path.includes("recording")))
+      expect(file.content).not.toContain("non_idempotent");
   });
 });

@@ -64,7 +64,10 @@ interface Node {
 /** One line per directive, each level's siblings in a canonical order, so the order of keys does not matter. */
 function lines(nodes: readonly Node[], depth: number): string[] {
   return nodes
-    .map((n) => [`${"  ".repeat(depth)}${n.label}${n.children.length > 0 ? " {" : ""}`, ...lines(n.children, depth + 1)])
+    .map((n) => [
+      `${"  ".repeat(depth)}${n.label}${n.children.length > 0 ? " {" : ""}`,
+      ...lines(n.children, depth + 1),
+    ])
     .sort((a, b) => a.join("\n").localeCompare(b.join("\n")))
     .flat();
 }

@@ -17,7 +17,10 @@ const BASE: Record<string, unknown> = {
 /** `genesys:<key>` -> config text, as the Pulumi engine hands it over. */
 export function rawConfig(sections: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries({ ...BASE, ...sections }).map(([key, value]) => [`genesys:${key}`, typeof value === "string" ? value : JSON.stringify(value)]),
+    Object.entries({ ...BASE, ...sections }).map(([key, value]) => [
+      `genesys:${key}`,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
   );
 }
 

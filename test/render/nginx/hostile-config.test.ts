@@ -24,7 +24,11 @@ type Config = {
 
 const base = (): Config => ({
   webEngagement85: { hostname: "gwe.example.com", nodes: { GWE_Node_1: {}, GWE_Node_2: {} } },
-  cobrowse: { hostname: "cobrowse.example.com", agentSide: "workspaceWebEdition", nodes: { cb1: { nodeId: "1" }, cb2: { nodeId: "2" } } },
+  cobrowse: {
+    hostname: "cobrowse.example.com",
+    agentSide: "workspaceWebEdition",
+    nodes: { cb1: { nodeId: "1" }, cb2: { nodeId: "2" } },
+  },
   recording: {
     hostname: "recording.example.com",
     tenants: {
@@ -39,7 +43,12 @@ const base = (): Config => ({
   },
 });
 
-const t1 = (c: Config) => c.recording.tenants.t1 as { rws: { nodes: Record<string, { appName?: string }> }; rcs: { nodes: Record<string, { appName?: string }> }; webdav: { paths: string[] } };
+const t1 = (c: Config) =>
+  c.recording.tenants.t1 as {
+    rws: { nodes: Record<string, { appName?: string }> };
+    rcs: { nodes: Record<string, { appName?: string }> };
+    webdav: { paths: string[] };
+  };
 
 interface Injection {
   readonly where: string;
@@ -52,26 +61,110 @@ interface Injection {
   readonly existing?: (config: Config) => string[];
 }
 
-const HOSTNAMES = [["webEngagement85", "hostname"], ["cobrowse", "hostname"], ["recording", "hostname"]];
+const HOSTNAMES = [
+  ["webEngagement85", "hostname"],
+  ["cobrowse", "hostname"],
+  ["recording", "hostname"],
+];
 
 /** Application names are unique across the stack: a clash is reported at either node. */
-const NODE_SETS = [["webEngagement85", "nodes"], ["cobrowse", "nodes"], ["recording", "tenants"]];
+const NODE_SETS = [
+  ["webEngagement85", "nodes"],
+  ["cobrowse", "nodes"],
+  ["recording", "tenants"],
+];
 
 const INJECTIONS: readonly Injection[] = [
-  { where: "Web Engagement hostname", paths: HOSTNAMES, put: (c, v) => void (c.webEngagement85.hostname = v), harmless: "gwe2.example.com" },
-  { where: "Web Engagement node key", paths: [["webEngagement85", "nodes"]], put: (c, v) => void (c.webEngagement85.nodes[v] = {}), harmless: "Harmless1", existing: (c) => Object.keys(c.webEngagement85.nodes) },
-  { where: "Web Engagement application name", paths: NODE_SETS, put: (c, v) => void (c.webEngagement85.nodes.GWE_Node_1.appName = v), harmless: "Harmless App" },
-  { where: "Co-browse node id", paths: [["cobrowse", "nodes"]], put: (c, v) => void (c.cobrowse.nodes.cb1.nodeId = v), harmless: "harmless" },
-  { where: "Co-browse node key", paths: [["cobrowse", "nodes"]], put: (c, v) => void (c.cobrowse.nodes[v] = { nodeId: "9" }), harmless: "harmless", existing: (c) => Object.keys(c.cobrowse.nodes) },
-  { where: "tenant key", paths: [["recording", "tenants"]], put: (c, v) => void (c.recording.tenants[v] = { webdav: { nodes: { w9: {} } } }), harmless: "t9", existing: (c) => Object.keys(c.recording.tenants) },
-  { where: "RWS application name (route cookie)", paths: NODE_SETS, put: (c, v) => void (t1(c).rws.nodes.t1rws1.appName = v), harmless: "Harmless RWS" },
-  { where: "RCS application name", paths: NODE_SETS, put: (c, v) => void (t1(c).rcs.nodes.t1rcs1.appName = v), harmless: "RCS 9" },
-  { where: "WebDAV path", paths: [["recording", "tenants", "t1", "webdav", "paths"]], put: (c, v) => void (t1(c).webdav.paths[0] = v), harmless: "harmless" },
-  { where: "recording hostname", paths: HOSTNAMES, put: (c, v) => void (c.recording.hostname = v), harmless: "rec2.example.com" },
+  {
+    where: "Web Engagement hostname",
+    paths: HOSTNAMES,
+    put: (c, v) => void (c.webEngagement85.hostname = v),
+    harmless: "gwe2.example.com",
+  },
+  {
+    where: "Web Engagement node key",
+    paths: [["webEngagement85", "nodes"]],
+    put: (c, v) => void (c.webEngagement85.nodes[v] = {}),
+    harmless: "Harmless1",
+    existing: (c) => Object.keys(c.webEngagement85.nodes),
+  },
+  {
+    where: "Web Engagement application name",
+    paths: NODE_SETS,
+    put: (c, v) => void (c.webEngagement85.nodes.GWE_Node_1.appName = v),
+    harmless: "Harmless App",
+  },
+  {
+    where: "Co-browse node id",
+    paths: [["cobrowse", "nodes"]],
+    put: (c, v) => void (c.cobrowse.nodes.cb1.nodeId = v),
+    harmless: "harmless",
+  },
+  {
+    where: "Co-browse node key",
+    paths: [["cobrowse", "nodes"]],
+    put: (c, v) => void (c.cobrowse.nodes[v] = { nodeId: "9" }),
+    harmless: "harmless",
+    existing: (c) => Object.keys(c.cobrowse.nodes),
+  },
+  {
+    where: "tenant key",
+    paths: [["recording", "tenants"]],
+    put: (c, v) => void (c.recording.tenants[v] = { webdav: { nodes: { w9: {} } } }),
+    harmless: "t9",
+    existing: (c) => Object.keys(c.recording.tenants),
+  },
+  {
+    where: "RWS application name (route cookie)",
+    paths: NODE_SETS,
+    put: (c, v) => void (t1(c).rws.nodes.t1rws1.appName = v),
+    harmless: "Harmless RWS",
+  },
+  {
+    where: "RCS application name",
+    paths: NODE_SETS,
+    put: (c, v) => void (t1(c).rcs.nodes.t1rcs1.appName = v),
+    harmless: "RCS 9",
+  },
+  {
+    where: "WebDAV path",
+    paths: [["recording", "tenants", "t1", "webdav", "paths"]],
+    put: (c, v) => void (t1(c).webdav.paths[0] = v),
+    harmless: "harmless",
+  },
+  {
+    where: "recording hostname",
+    paths: HOSTNAMES,
+    put: (c, v) => void (c.recording.hostname = v),
+    harmless: "rec2.example.com",
+  },
 ];
 
 /** Values that collide with names already in the config, or sit on a grammar's edge. */
-const TRICKY = ["api", "dest2", "rp", "rcs", "internal-api", "GWE_Node_2", "gwe_node_1", "GWE_NODE_1", "RCS 2", "RCS_1", "2", "t1", "T1", "recordings", "a b", "x.y", "node-c", "Z", "cobrowse.example.com", "gwe.example.com", "x.example.com", "example.com"];
+const TRICKY = [
+  "api",
+  "dest2",
+  "rp",
+  "rcs",
+  "internal-api",
+  "GWE_Node_2",
+  "gwe_node_1",
+  "GWE_NODE_1",
+  "RCS 2",
+  "RCS_1",
+  "2",
+  "t1",
+  "T1",
+  "recordings",
+  "a b",
+  "x.y",
+  "node-c",
+  "Z",
+  "cobrowse.example.com",
+  "gwe.example.com",
+  "x.example.com",
+  "example.com",
+];
 /** Always checked: collisions a renderer cannot survive unless the model rejects them. */
 const EDGE_CASES: readonly [string, string][] = [
   ["Web Engagement hostname", "cobrowse.example.com"],
@@ -85,7 +178,30 @@ const EDGE_CASES: readonly [string, string][] = [
   ["Co-browse node id", "2"],
   ["tenant key", "t1"],
 ];
-const HOSTILE_UNIT = fc.constantFrom('"', "'", "\\", "$", "{", "}", ";", "#", " ", "\n", "\u0000", ".", "~", "*", "a", "Z", "1", "-", "_", "/", ":", "é");
+const HOSTILE_UNIT = fc.constantFrom(
+  '"',
+  "'",
+  "\\",
+  "$",
+  "{",
+  "}",
+  ";",
+  "#",
+  " ",
+  "\n",
+  "\u0000",
+  ".",
+  "~",
+  "*",
+  "a",
+  "Z",
+  "1",
+  "-",
+  "_",
+  "/",
+  ":",
+  "é",
+);
 const value = fc.oneof(
   fc.constantFrom(...TRICKY),
   fc.string({ unit: HOSTILE_UNIT, minLength: 1, maxLength: 12 }),
@@ -101,7 +217,8 @@ function render(env: Environment, prefix: string): NginxFile[] {
   return renderNginxSite(env, addresses, { prefix, listen: { address: "127.0.0.1", port: 8080 } });
 }
 
-const startsWith = (path: readonly (string | number)[], prefix: readonly (string | number)[]) => prefix.every((segment, i) => path[i] === segment);
+const startsWith = (path: readonly (string | number)[], prefix: readonly (string | number)[]) =>
+  prefix.every((segment, i) => path[i] === segment);
 
 describe("hostile names through loadEnvironment and nginx -t", () => {
   it("are rejected with their key path, or rendered into a config nginx accepts with only the rendered directives", async () => {
@@ -113,7 +230,10 @@ describe("hostile names through loadEnvironment and nginx -t", () => {
         const result = loadEnvironment(rawConfig(config));
         if (!result.environment) {
           expect(result.problems.length).toBeGreaterThan(0);
-          expect(result.problems.some((p) => injection.paths.some((prefix) => startsWith(p.path, prefix))), JSON.stringify(result.problems)).toBe(true);
+          expect(
+            result.problems.some((p) => injection.paths.some((prefix) => startsWith(p.path, prefix))),
+            JSON.stringify(result.problems),
+          ).toBe(true);
           return;
         }
         rendered++;
@@ -132,7 +252,12 @@ describe("hostile names through loadEnvironment and nginx -t", () => {
         const shape = (f: readonly NginxFile[]) => skeleton(new Map(f.map((x) => [x.path, x.content])));
         expect(shape(files)).toEqual(shape(render(twinEnv, prefix)));
       }),
-      { numRuns: 50, examples: EDGE_CASES.map(([where, hostile]) => [INJECTIONS.find((i) => i.where === where)!, hostile] as [Injection, string]) },
+      {
+        numRuns: 50,
+        examples: EDGE_CASES.map(
+          ([where, hostile]) => [INJECTIONS.find((i) => i.where === where)!, hostile] as [Injection, string],
+        ),
+      },
     );
     // The run must have exercised the renderer, not only the validation.
     expect(rendered).toBeGreaterThan(5);

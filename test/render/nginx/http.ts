@@ -23,13 +23,27 @@ export function fetchVia(port: number, path: string, options: RequestOptions = {
     if (options.host) headers.Host = options.host;
     if (options.cookie) headers.Cookie = options.cookie;
     const req = request(
-      { host: "127.0.0.1", port, path, method: options.method ?? "GET", headers, agent: false, localAddress: options.localAddress, timeout: 5_000 },
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: options.method ?? "GET",
+        headers,
+        agent: false,
+        localAddress: options.localAddress,
+        timeout: 5_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           const node = res.headers["x-node"];
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8"), node: typeof node === "string" ? node : undefined });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+            node: typeof node === "string" ? node : undefined,
+          });
         });
         res.on("error", reject);
       },
@@ -41,7 +55,12 @@ export function fetchVia(port: number, path: string, options: RequestOptions = {
 }
 
 /** `count` sequential requests; the answering node of each (or `status:<code>` when no node answered). */
-export async function answeringNodes(count: number, port: number, path: string, options: RequestOptions = {}): Promise<string[]> {
+export async function answeringNodes(
+  count: number,
+  port: number,
+  path: string,
+  options: RequestOptions = {},
+): Promise<string[]> {
   const seen: string[] = [];
   for (let i = 0; i < count; i++) {
     const reply = await fetchVia(port, path, options);

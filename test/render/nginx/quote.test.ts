@@ -7,12 +7,49 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { block, directive, fileText } from "../../../core/render/nginx/conf-text";
-import { bareWord, DOLLAR_DECLARATION, nginxLiteral, nginxScriptParts, regexLiteral } from "../../../core/render/nginx/quote";
+import {
+  bareWord,
+  DOLLAR_DECLARATION,
+  nginxLiteral,
+  nginxScriptParts,
+  regexLiteral,
+} from "../../../core/render/nginx/quote";
 import { startNginx } from "../../support/nginx";
 import { fetchVia } from "./http";
 
-const hostileUnit = fc.constantFrom('"', "'", "\\", "$", "{", "}", ";", "#", " ", "~", "^", "(", ")", "*", "1", "a", "é", "😀", "${x}", "$1", "\\n", '\\"', "\t", "\n", "\r", "\u0000", "\u007f");
-const hostileString = fc.oneof(fc.string({ unit: hostileUnit, maxLength: 24 }), fc.string({ unit: "binary", maxLength: 24 }));
+const hostileUnit = fc.constantFrom(
+  '"',
+  "'",
+  "\\",
+  "$",
+  "{",
+  "}",
+  ";",
+  "#",
+  " ",
+  "~",
+  "^",
+  "(",
+  ")",
+  "*",
+  "1",
+  "a",
+  "é",
+  "😀",
+  "${x}",
+  "$1",
+  "\\n",
+  '\\"',
+  "\t",
+  "\n",
+  "\r",
+  "\u0000",
+  "\u007f",
+);
+const hostileString = fc.oneof(
+  fc.string({ unit: hostileUnit, maxLength: 24 }),
+  fc.string({ unit: "binary", maxLength: 24 }),
+);
 
 const hasControl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 
@@ -22,7 +59,9 @@ function echoSite(strings: readonly string[], prefix: string, port: number) {
     block("events", [directive("worker_connections", 64)]),
     block("http", [
       directive("access_log", "off"),
-      ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => directive(`${t}_temp_path`, `${prefix}/${t}_temp`)),
+      ...["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) =>
+        directive(`${t}_temp_path`, `${prefix}/${t}_temp`),
+      ),
       DOLLAR_DECLARATION,
       ...strings.flatMap((s, i) => block(`geo $literal_${i}`, [directive("default", nginxLiteral(s))])),
       ...block("server", [
@@ -52,7 +91,10 @@ describe("nginx quoting", () => {
             for (const kind of ["script", "literal"]) {
               const reply = await fetchVia(nginx.port, `/${kind}/${i}`);
               expect(reply.status).toBe(200);
-              expect(Buffer.from(reply.body, "utf8").equals(Buffer.from(s, "utf8")), `${kind} ${JSON.stringify(s)}`).toBe(true);
+              expect(
+                Buffer.from(reply.body, "utf8").equals(Buffer.from(s, "utf8")),
+                `${kind} ${JSON.stringify(s)}`,
+              ).toBe(true);
             }
           }
         } finally {
@@ -75,11 +117,15 @@ describe("nginx quoting", () => {
 
   it("escapes text so a regex matches exactly that text", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 30 }), fc.string({ unit: "binary", maxLength: 30 }), (text, other) => {
-        const exact = new RegExp(`^${regexLiteral(text)}$`, "s");
-        expect(exact.test(text)).toBe(true);
-        expect(exact.test(other)).toBe(other === text);
-      }),
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 30 }),
+        fc.string({ unit: "binary", maxLength: 30 }),
+        (text, other) => {
+          const exact = new RegExp(`^${regexLiteral(text)}$`, "s");
+          expect(exact.test(text)).toBe(true);
+          expect(exact.test(other)).toBe(other === text);
+        },
+      ),
       { numRuns: 500 },
     );
   });

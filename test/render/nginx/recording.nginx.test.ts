@@ -45,7 +45,8 @@ describe("Interaction Recording behind the rendered nginx", () => {
   const stubs = new Map<string, StubNode>();
   let nginx: RunningNginx;
   const via = (path: string, cookie?: string) => fetchVia(nginx.port, path, { host: HOST, cookie });
-  const nodesFor = (count: number, path: string, cookie?: string) => answeringNodes(count, nginx.port, path, { host: HOST, cookie });
+  const nodesFor = (count: number, path: string, cookie?: string) =>
+    answeringNodes(count, nginx.port, path, { host: HOST, cookie });
 
   beforeAll(async () => {
     const ports = await loopbackPorts(env);
@@ -56,14 +57,21 @@ describe("Interaction Recording behind the rendered nginx", () => {
           const setCookies =
             svc.service === "rcs"
               ? (req: { headers: { cookie?: string } }) =>
-                  JSESSIONID in parseCookies(req.headers.cookie) ? [] : [`${JSESSIONID}=${randomBytes(8).toString("hex")}.${member.route}; Path=/rcs; HttpOnly`]
+                  JSESSIONID in parseCookies(req.headers.cookie)
+                    ? []
+                    : [`${JSESSIONID}=${randomBytes(8).toString("hex")}.${member.route}; Path=/rcs; HttpOnly`]
               : undefined;
           stubs.set(member.key, await startStubNode({ name: member.key, port: ports.get(member.key)!, setCookies }));
         }
       }
     }
     nginx = await startNginx(({ prefix, port }) =>
-      renderNginxSite(env, addressesOf(ports), { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: 1, failTimeoutSeconds: 2 }),
+      renderNginxSite(env, addressesOf(ports), {
+        prefix,
+        listen: { address: "127.0.0.1", port },
+        workerProcesses: 1,
+        failTimeoutSeconds: 2,
+      }),
     );
   });
 
@@ -90,7 +98,11 @@ describe("Interaction Recording behind the rendered nginx", () => {
   });
 
   it("passes WebDAV uploads to the node", async () => {
-    const reply = await fetchVia(nginx.port, "/t1/recordings/up.mp3", { host: HOST, method: "PUT", body: "x".repeat(200_000) });
+    const reply = await fetchVia(nginx.port, "/t1/recordings/up.mp3", {
+      host: HOST,
+      method: "PUT",
+      body: "x".repeat(200_000),
+    });
     expect([reply.status, reply.node, JSON.parse(reply.body).method]).toEqual([200, "t1webdav1", "PUT"]);
   });
 
@@ -103,7 +115,15 @@ describe("Interaction Recording behind the rendered nginx", () => {
   it("ends each published prefix at a path boundary, as httpd does: /t1/apix never reaches RWS as /apix", async () => {
     const seen = () => [...stubs.values()].reduce((n, s) => n + s.requests.length, 0);
     const before = seen();
-    for (const path of ["/t1/apix", "/t1/apix/v2", "/t1/internal-apix", "/t1/rp/apix", "/t1/rcsx", "/t1/recordingsx/a.mp3", "/t1/interactionreceiverx"]) {
+    for (const path of [
+      "/t1/apix",
+      "/t1/apix/v2",
+      "/t1/internal-apix",
+      "/t1/rp/apix",
+      "/t1/rcsx",
+      "/t1/recordingsx/a.mp3",
+      "/t1/interactionreceiverx",
+    ]) {
       expect((await via(path)).status, path).toBe(404);
     }
     expect(seen()).toBe(before);
@@ -122,7 +142,9 @@ describe("Interaction Recording behind the rendered nginx", () => {
 
   it("pins 100% of 50 RWS requests to each route's node", async () => {
     for (const member of service("t1", "rws").members) {
-      expect(tally(await nodesFor(50, "/t1/internal-api/x", `${ROUTEID}=.${member.route}`))).toEqual({ [member.key]: 50 });
+      expect(tally(await nodesFor(50, "/t1/internal-api/x", `${ROUTEID}=.${member.route}`))).toEqual({
+        [member.key]: 50,
+      });
     }
   });
 

@@ -8,7 +8,13 @@ import { describe, expect, it } from "vitest";
 import { loadEnvironment } from "../../../core/model/load";
 import type { Environment } from "../../../core/model/environment";
 import { COBROWSE_NODE_PARAMETER, COOKIES } from "../../../core/model/genesys-facts";
-import { MAIN_FILE, renderNginxSite, workerConnections, type NginxFile, type NginxSiteOptions } from "../../../core/render/nginx";
+import {
+  MAIN_FILE,
+  renderNginxSite,
+  workerConnections,
+  type NginxFile,
+  type NginxSiteOptions,
+} from "../../../core/render/nginx";
 import { readStackFile } from "../../../tools/stack-file";
 import { checkConfig, makePrefix, writeConfig } from "../../support/nginx";
 import { allNodes, environmentOf } from "./fixtures";
@@ -25,7 +31,10 @@ function text(files: readonly NginxFile[]): string {
 function nginxAccepts(env: Environment, addresses: Record<string, string>, options: NginxSiteOptions = {}) {
   const prefix = makePrefix();
   try {
-    writeConfig(prefix, renderNginxSite(env, addresses, { listen: { address: "127.0.0.1", port: 8080 }, ...options, prefix }));
+    writeConfig(
+      prefix,
+      renderNginxSite(env, addresses, { listen: { address: "127.0.0.1", port: 8080 }, ...options, prefix }),
+    );
     return checkConfig(prefix);
   } finally {
     rmSync(prefix, { recursive: true, force: true });
@@ -64,15 +73,30 @@ describe("renderNginxSite", () => {
 
   it("names the balancer and node of a missing or malformed address", () => {
     const env = environmentOf(we({ GWE_Node_1: {}, GWE_Node_2: {} }));
-    expect(() => renderNginxSite(env, { GWE_Node_1: "127.0.0.1:1" })).toThrow('gwe85: no address for node "GWE_Node_2"');
-    for (const bad of ["gwe1.internal:9081", "127.0.0.1:70000", "127.0.0.1:1; evil", "256.0.0.1", "127.0.0.1:0", " 127.0.0.1"]) {
-      expect(() => renderNginxSite(env, { GWE_Node_1: "127.0.0.1:1", GWE_Node_2: bad })).toThrow(/address .* of node "GWE_Node_2" must be an IPv4 address/);
+    expect(() => renderNginxSite(env, { GWE_Node_1: "127.0.0.1:1" })).toThrow(
+      'gwe85: no address for node "GWE_Node_2"',
+    );
+    for (const bad of [
+      "gwe1.internal:9081",
+      "127.0.0.1:70000",
+      "127.0.0.1:1; evil",
+      "256.0.0.1",
+      "127.0.0.1:0",
+      " 127.0.0.1",
+    ]) {
+      expect(() => renderNginxSite(env, { GWE_Node_1: "127.0.0.1:1", GWE_Node_2: bad })).toThrow(
+        /address .* of node "GWE_Node_2" must be an IPv4 address/,
+      );
     }
   });
 
   it("refuses two RWS nodes on one address: the route cookie is told apart by the answering address", () => {
-    const env = environmentOf({ recording: { hostname: "rec.example.com", tenants: { t1: { rws: { nodes: { a: {}, b: {} } } } } } });
-    expect(() => renderNginxSite(env, { a: "10.0.0.1:8080", b: "10.0.0.1:8080" })).toThrow(/t1-rws: nodes "a" and "b" share address 10.0.0.1:8080/);
+    const env = environmentOf({
+      recording: { hostname: "rec.example.com", tenants: { t1: { rws: { nodes: { a: {}, b: {} } } } } },
+    });
+    expect(() => renderNginxSite(env, { a: "10.0.0.1:8080", b: "10.0.0.1:8080" })).toThrow(
+      /t1-rws: nodes "a" and "b" share address 10.0.0.1:8080/,
+    );
   });
 
   it("uses Debian's layout without a prefix, and keeps every runtime file under a prefix", () => {
@@ -81,9 +105,13 @@ describe("renderNginxSite", () => {
     expect(debian).toContain("pid /run/nginx.pid;");
     expect(debian).toContain("error_log /var/log/nginx/error.log warn;");
     expect(debian).not.toContain("_temp_path");
-    const own = renderNginxSite(env, { GWE_Node_1: "10.0.0.1" }, { prefix: "/srv/lb/" }).find((f) => f.path === MAIN_FILE)!.content;
+    const own = renderNginxSite(env, { GWE_Node_1: "10.0.0.1" }, { prefix: "/srv/lb/" }).find(
+      (f) => f.path === MAIN_FILE,
+    )!.content;
     expect([...own.matchAll(/^\s*(\w+_temp_path) (\S+);/gm)].map((m) => [m[1], m[2].startsWith("/srv/lb/")])).toEqual(
-      ["client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"].map((d) => [d, true]),
+      ["client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"].map(
+        (d) => [d, true],
+      ),
     );
     expect(own).toContain("pid /srv/lb/nginx.pid;");
   });
@@ -110,16 +138,27 @@ describe("renderNginxSite", () => {
 
   it("sizes worker connections for the screen-recording agents' persistent connections plus headroom", () => {
     const env = environmentOf({
-      recording: { hostname: "rec.example.com", connectionHeadroomPercent: 50, tenants: { t1: { screenRecordingAgents: 600, rws: { nodes: { a: {} } } }, t2: { screenRecordingAgents: 200, rp: { nodes: { b: {} } } } } },
+      recording: {
+        hostname: "rec.example.com",
+        connectionHeadroomPercent: 50,
+        tenants: {
+          t1: { screenRecordingAgents: 600, rws: { nodes: { a: {} } } },
+          t2: { screenRecordingAgents: 200, rp: { nodes: { b: {} } } },
+        },
+      },
     });
     // 800 agents + 50% = 1200 persistent proxied connections, two sockets each, over the 1024 base.
     expect(workerConnections(env)).toBe(2 * 1200 + 1024);
-    expect(text(renderNginxSite(env, { a: "10.0.0.1", b: "10.0.0.2" }))).toContain(`worker_connections ${2 * 1200 + 1024};`);
+    expect(text(renderNginxSite(env, { a: "10.0.0.1", b: "10.0.0.2" }))).toContain(
+      `worker_connections ${2 * 1200 + 1024};`,
+    );
   });
 
   it("talks HTTPS to RWS, RP and RCS when the stack says so, and http to Interaction Receiver and WebDAV on port 80", () => {
     const env = loadEnvironment(readStackFile("prod").config).environment!;
-    const proxyPasses = [...text(renderNginxSite(env, loopback(env))).matchAll(/proxy_pass (\w+):\/\/\$?(t\d)[-_](\w+)/g)].map((m) => `${m[3]} ${m[1]}`);
+    const proxyPasses = [
+      ...text(renderNginxSite(env, loopback(env))).matchAll(/proxy_pass (\w+):\/\/\$?(t\d)[-_](\w+)/g),
+    ].map((m) => `${m[3]} ${m[1]}`);
     expect(proxyPasses.length).toBeGreaterThan(0);
     for (const pass of proxyPasses) expect(pass).toMatch(/^(?:(?:rws|rp|rcs)\w* https|(?:ir|webdav)\w* http)$/);
   });
@@ -136,7 +175,8 @@ describe("renderNginxSite", () => {
   });
 
   it("reads the co-browse node parameter only when URL stickiness is on", () => {
-    const cob = (urlStickiness: boolean) => environmentOf({ cobrowse: { hostname: "cb.example.com", urlStickiness, nodes: { cb1: { nodeId: "1" } } } });
+    const cob = (urlStickiness: boolean) =>
+      environmentOf({ cobrowse: { hostname: "cb.example.com", urlStickiness, nodes: { cb1: { nodeId: "1" } } } });
     expect(text(renderNginxSite(cob(true), { cb1: "10.0.0.1" }))).toContain(COBROWSE_NODE_PARAMETER);
     expect(text(renderNginxSite(cob(false), { cb1: "10.0.0.1" }))).not.toContain(COBROWSE_NODE_PARAMETER);
   });

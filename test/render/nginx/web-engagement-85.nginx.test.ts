@@ -28,16 +28,29 @@ describe("Web Engagement 8.5 behind the rendered nginx", () => {
   let ports: Map<string, number>;
   let nginx: RunningNginx;
   const via = (path: string, cookie?: string) => fetchVia(nginx.port, path, { host: HOST, cookie });
-  const nodesFor = (count: number, cookie?: string) => answeringNodes(count, nginx.port, "/server/cometd", { host: HOST, cookie });
+  const nodesFor = (count: number, cookie?: string) =>
+    answeringNodes(count, nginx.port, "/server/cometd", { host: HOST, cookie });
 
   beforeAll(async () => {
     ports = await loopbackPorts(env);
     for (const node of nodes) {
       // The GWE server sets GWROUTEID = "." + its application name.
-      stubs.set(node.route, await startStubNode({ name: node.route, port: ports.get(node.key)!, setCookies: () => [`${COOKIE}=${stickyValue(node.route)}; Path=/`] }));
+      stubs.set(
+        node.route,
+        await startStubNode({
+          name: node.route,
+          port: ports.get(node.key)!,
+          setCookies: () => [`${COOKIE}=${stickyValue(node.route)}; Path=/`],
+        }),
+      );
     }
     nginx = await startNginx(({ prefix, port }) =>
-      renderNginxSite(env, addressesOf(ports), { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: 1, failTimeoutSeconds: 1 }),
+      renderNginxSite(env, addressesOf(ports), {
+        prefix,
+        listen: { address: "127.0.0.1", port },
+        workerProcesses: 1,
+        failTimeoutSeconds: 1,
+      }),
     );
   });
 
@@ -81,7 +94,12 @@ describe("Web Engagement 8.5 behind the rendered nginx", () => {
   });
 
   it("passes a WebSocket upgrade to the cookie's node and echoes frames", async () => {
-    const ws = await openWebSocket({ port: nginx.port, path: "/server/cometd", host: HOST, cookie: `${COOKIE}=.GWE_Node_3` });
+    const ws = await openWebSocket({
+      port: nginx.port,
+      path: "/server/cometd",
+      host: HOST,
+      cookie: `${COOKIE}=.GWE_Node_3`,
+    });
     if (!ws.upgraded) throw new Error(`not upgraded: ${ws.status}`);
     try {
       expect(ws.headers["x-node"]).toBe("GWE_Node_3");
@@ -103,8 +121,19 @@ describe("Web Engagement 8.5 behind the rendered nginx", () => {
 
   it("gives the node its sessions back once it is up again and its fail timeout has passed", async () => {
     const node = nodes.find((n) => n.route === "GWE_Node_2")!;
-    stubs.set(node.route, await startStubNode({ name: node.route, port: ports.get(node.key)!, setCookies: () => [`${COOKIE}=${stickyValue(node.route)}; Path=/`] }));
-    await waitFor(async () => (await via("/server/cometd", `${COOKIE}=.GWE_Node_2`)).node === "GWE_Node_2", 10_000, "GWE_Node_2 to take its sessions back");
+    stubs.set(
+      node.route,
+      await startStubNode({
+        name: node.route,
+        port: ports.get(node.key)!,
+        setCookies: () => [`${COOKIE}=${stickyValue(node.route)}; Path=/`],
+      }),
+    );
+    await waitFor(
+      async () => (await via("/server/cometd", `${COOKIE}=.GWE_Node_2`)).node === "GWE_Node_2",
+      10_000,
+      "GWE_Node_2 to take its sessions back",
+    );
     expect(tally(await nodesFor(50, `${COOKIE}=.GWE_Node_2`))).toEqual({ GWE_Node_2: 50 });
   });
 });
@@ -121,7 +150,13 @@ describe("Web Engagement 8.5 proxy headers and node connections", () => {
     probe = createServer((req, res) => {
       sockets.add(req.socket);
       const header = (name: string) => req.headers[name]?.toString();
-      seen.push({ realIp: header("x-real-ip"), forwardedFor: header("x-forwarded-for"), host: header("host"), connection: header("connection"), upgrade: header("upgrade") });
+      seen.push({
+        realIp: header("x-real-ip"),
+        forwardedFor: header("x-forwarded-for"),
+        host: header("host"),
+        connection: header("connection"),
+        upgrade: header("upgrade"),
+      });
       res.setHeader("X-Node", "probe");
       res.end("ok");
     });
@@ -129,7 +164,11 @@ describe("Web Engagement 8.5 proxy headers and node connections", () => {
     await new Promise<void>((r) => probe.listen(port, "127.0.0.1", r));
     const env = environmentOf(weConfig(false, { GWE_Node_1: {} }));
     nginx = await startNginx(({ prefix, port: listen }) =>
-      renderNginxSite(env, { GWE_Node_1: `127.0.0.1:${port}` }, { prefix, listen: { address: "127.0.0.1", port: listen }, workerProcesses: 1 }),
+      renderNginxSite(
+        env,
+        { GWE_Node_1: `127.0.0.1:${port}` },
+        { prefix, listen: { address: "127.0.0.1", port: listen }, workerProcesses: 1 },
+      ),
     );
   });
 
@@ -141,7 +180,13 @@ describe("Web Engagement 8.5 proxy headers and node connections", () => {
 
   it("tells the node the client address and reuses one kept-alive connection", async () => {
     for (let i = 0; i < 20; i++) expect((await fetchVia(nginx.port, "/server/x", { host: HOST })).status).toBe(200);
-    expect(seen[0]).toEqual({ realIp: "127.0.0.1", forwardedFor: "127.0.0.1", host: HOST, connection: undefined, upgrade: undefined });
+    expect(seen[0]).toEqual({
+      realIp: "127.0.0.1",
+      forwardedFor: "127.0.0.1",
+      host: HOST,
+      connection: undefined,
+      upgrade: undefined,
+    });
     expect(sockets.size).toBe(1);
   });
 
