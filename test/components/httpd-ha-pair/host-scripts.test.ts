@@ -272,9 +272,9 @@ describe("joining a node (in a private mount namespace over /etc/corosync)", () 
       [{ path: "/etc/corosync/corosync.conf", content: "totem {\n    transport: knet\n}\n", mode: "0644" }],
       [{ argv: ["systemctl", "enable", "--now", "corosync", "pacemaker"] }],
     );
-    const result = spawnSync(
-      "unshare",
+    const [file, args] = asRoot(
       [
+        "unshare",
         "-m",
         "/bin/sh",
         "-c",
@@ -282,12 +282,9 @@ describe("joining a node (in a private mount namespace over /etc/corosync)", () 
         "member",
         script,
       ],
-      {
-        encoding: "utf8",
-        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
-        timeout: 20_000,
-      },
+      { PATH: `${bin}:${process.env.PATH}` },
     );
+    const result = spawnSync(file, args, { encoding: "utf8", timeout: 20_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       "httpdHaPair.corosync.transport: corosync runs udpu and cannot switch to knet while running; nothing was changed",
