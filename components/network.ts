@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../core/model/environment";
-import { planSubnets } from "../core/model/subnet-plan";
+import { distinctTables, planSubnets } from "../core/model/subnet-plan";
 
 export interface NetworkArgs {
   readonly network: Environment["network"];
@@ -20,7 +20,7 @@ export class Network extends pulumi.ComponentResource {
   /** Subnet ids keyed by availability zone. */
   readonly publicSubnetIds: Readonly<Record<string, pulumi.Output<string>>>;
   readonly privateSubnetIds: Readonly<Record<string, pulumi.Output<string>>>;
-  /** Route table of each private subnet, keyed by availability zone (overlay VIP routes go here). */
+  /** The private subnets' route tables, each once, keyed by the first zone that uses it (routes to add go here). */
   readonly privateRouteTableIds: Readonly<Record<string, pulumi.Output<string>>>;
   readonly availabilityZones: readonly string[];
 
@@ -34,11 +34,10 @@ export class Network extends pulumi.ComponentResource {
       this.vpcCidr = aws.ec2.getVpcOutput({ id: existing.vpcId }, { parent: this }).cidrBlock;
       this.publicSubnetIds = Object.fromEntries(zones.map((az) => [az, pulumi.output(existing.publicSubnetIds[az])]));
       this.privateSubnetIds = Object.fromEntries(zones.map((az) => [az, pulumi.output(existing.privateSubnetIds[az])]));
+      // Zones often share one private route table (one NAT): each table appears once, under its first zone,
+      // so routes added to it are added once (EC2 refuses a second route to the same destination).
       this.privateRouteTableIds = Object.fromEntries(
-        zones.map((az) => [
-          az,
-          aws.ec2.getRouteTableOutput({ subnetId: existing.privateSubnetIds[az] }, { parent: this }).routeTableId,
-        ]),
+        distinctTables(zones, existing.privateRouteTableIds ?? {}).map(([az, id]) => [az, pulumi.output(id)]),
       );
     } else {
       const cidr = args.network.vpcCidr as string;

@@ -182,6 +182,7 @@ const T = {
   policy: "aws:iam/policy:Policy",
   profile: "aws:iam/instanceProfile:InstanceProfile",
   record: "aws:route53/record:Record",
+  route: "aws:ec2/route:Route",
 } as const;
 
 const ELB_API = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference";
@@ -725,6 +726,15 @@ export const INPUT_RULES: readonly InputRule[] = [
     source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html",
     check: (v) =>
       isString(v) && Buffer.byteLength(v) > 16384 ? `is ${Buffer.byteLength(v)} bytes (at most 16384)` : undefined,
+  },
+  // VPC routes
+  {
+    types: [T.route],
+    path: "destinationCidrBlock",
+    rule: "one route per destination in a route table",
+    source: `${EC2_API}/API_CreateRoute.html (RouteAlreadyExists)`,
+    check: () => undefined,
+    uniqueWithin: "routeTableId",
   },
   // S3
   {

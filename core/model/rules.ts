@@ -43,6 +43,17 @@ export function nodeSets(config: StackConfig): NodeSet[] {
   return sets;
 }
 
+/** What adds routes to the private route tables of the stack's VPC, in the operator's words (none: no tables needed). */
+function existingVpcRouteUsers(config: StackConfig): string[] {
+  const users: string[] = [];
+  const hasNodes = [config.webEngagement81, config.webEngagement85, config.cobrowse, config.recording].some(
+    (s) => s !== undefined,
+  );
+  if (config.framework && hasNodes) users.push("the Framework sites linked to the Genesys nodes");
+  if (config.httpdHaPair?.virtualIp.agent === "aws-vpc-move-ip") users.push("the httpd pair's aws-vpc-move-ip agent");
+  return users;
+}
+
 /** Every hostname clients use, with its key path; absent systems give undefined. */
 function clientHostnames(config: StackConfig): [PathSegment[], string | undefined][] {
   return [
@@ -186,6 +197,19 @@ export const zonesInRegion: Rule = (config) => {
             path: ["network", "existingVpc", kind],
             value: existing[kind],
             message: `has no subnet for availability zone ${az}; give one per zone in network.availabilityZones`,
+          });
+        }
+      }
+    }
+    const routed = existingVpcRouteUsers(config);
+    if (routed.length > 0) {
+      const tables = existing.privateRouteTableIds ?? {};
+      for (const az of zones) {
+        if (!(az in tables)) {
+          problems.push({
+            path: ["network", "existingVpc", "privateRouteTableIds"],
+            value: existing.privateRouteTableIds,
+            message: `has no route table for availability zone ${az}, and ${routed.join(" and ")} add routes to the private route tables; give the route table id of each zone's private subnet (zones may share one)`,
           });
         }
       }

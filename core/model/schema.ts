@@ -96,6 +96,12 @@ export const networkSchema = z
           .describe(
             "Subnet id per availability zone for the Genesys nodes, internal balancers and the httpd HA pair; one for every zone in availabilityZones. The pair's addresses must come from its zone's subnet, which this stack cannot check offline.",
           ),
+        privateRouteTableIds: z
+          .record(availabilityZone(), z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { message: "must be a route table id" }))
+          .optional()
+          .describe(
+            "Route table id per availability zone that the private subnets use (e.g. eu-west-1a: rtb-0a1b2c3d; zones may share one table). Needed when this stack adds routes there: Framework sites linked to the Genesys nodes, or the httpd pair's aws-vpc-move-ip agent. Each table gets one route per destination, however many zones share it.",
+          ),
       })
       .optional()
       .describe(

@@ -58,3 +58,16 @@ export function subnetLayoutReference(): string[] {
     "the pair's addresses must come from its zone's private subnet; synth cannot check that offline.",
   ];
 }
+
+/** Each route table once, keyed by the first zone (in `zones` order) that uses it. */
+export function distinctTables(zones: readonly string[], tables: Readonly<Record<string, string>>): [string, string][] {
+  const seen = new Set<string>();
+  const out: [string, string][] = [];
+  for (const az of zones) {
+    const id = tables[az];
+    if (id === undefined || seen.has(id)) continue;
+    seen.add(id);
+    out.push([az, id]);
+  }
+  return out;
+}
