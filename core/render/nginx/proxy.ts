@@ -48,7 +48,11 @@ export function failover(): Line[] {
   return [directive("proxy_next_upstream", "error", "timeout", "http_502", "http_504")];
 }
 
-/** Paths a server does not publish answer 404 instead of files from nginx's html root. */
+/**
+ * Paths a server does not publish answer 403, as httpd's `Require all denied`
+ * on the file system does, instead of files from nginx's html root: a client
+ * gets the same answer from either balancer.
+ */
 export function notPublished(): Line[] {
-  return block("location /", [directive("return", 404)]);
+  return block("location /", [directive("return", 403)]);
 }
