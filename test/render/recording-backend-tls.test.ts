@@ -142,10 +142,14 @@ describe("verified TLS to the recording servers", () => {
     }
   });
 
-  it("sends the node's own name as Host and the public host as X-Forwarded-Host (httpd)", async () => {
+  it("sends the node's own name as Host (httpd) and the public host as X-Forwarded-Host (both)", async () => {
     seen.length = 0;
     await send(apache.port, "/t1/api/v2/me", { host: HOST });
     expect(seen.map((s) => [s.host, s.forwardedHost])).toEqual([[`${dnsName("t1rws1")}:${ports.get("t1rws1")}`, HOST]]);
+    // nginx writes the request before it picks the node, so it cannot send the node's name (README, Host header).
+    seen.length = 0;
+    await send(nginx.port, "/t1/api/v2/me", { host: HOST });
+    expect(seen.map((s) => s.forwardedHost)).toEqual([HOST]);
   });
 
   it("refuses a node whose certificate names another host, and one with a self-signed certificate", async () => {

@@ -30,6 +30,8 @@ export function proxyHeaders(options: ProxyHeaderOptions): Line[] {
     directive("proxy_set_header", "X-Real-IP", "$remote_addr"),
     directive("proxy_set_header", "X-Forwarded-For", "$proxy_add_x_forwarded_for"),
     directive("proxy_set_header", "X-Forwarded-Proto", "$scheme"),
+    // The public host, as httpd's mod_proxy adds it by itself.
+    directive("proxy_set_header", "X-Forwarded-Host", "$host"),
     ...(options.webSockets
       ? [
           directive("proxy_set_header", "Upgrade", "$http_upgrade"),
