@@ -5,6 +5,7 @@
  * the stack file's parsed content in, problems and the commands that fix the
  * missing secrets out.
  */
+import { X509Certificate } from "node:crypto";
 import { loadEnvironment } from "../core/model/load";
 import { parseCidr, parseIpv4, cidrContains } from "../core/model/network-math";
 import { CONFIG_NAMESPACE, describeValue, formatKeyPath } from "../core/model/problems";
@@ -85,6 +86,19 @@ export function fakeSshKeyReason(line: string): string | undefined {
   return undefined;
 }
 
+/** The subject of a PEM certificate in `text` that the stack files mark as a sample (O=... (sample)). */
+function sampleCertificateSubject(text: string): string | undefined {
+  for (const [pem] of text.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)) {
+    try {
+      const subject = new X509Certificate(pem).subject;
+      if (/\(sample\)/i.test(subject)) return subject.replace(/\n/g, ", ");
+    } catch {
+      // Not a certificate: the config schema says so with the key path.
+    }
+  }
+  return undefined;
+}
+
 function placeholderProblems(key: string, value: unknown): PreflightProblem[] {
   const problems: PreflightProblem[] = [];
   for (const { path, text } of strings(value, key)) {
@@ -114,6 +128,12 @@ function placeholderProblems(key: string, value: unknown): PreflightProblem[] {
     const net = DOCUMENTATION_NETWORKS.find((n) => ip !== undefined && cidrContains(n, ip));
     if (net)
       problems.push({ key: path, message: `${JSON.stringify(text)} is in a documentation address block (RFC 5737)` });
+    const sample = sampleCertificateSubject(text);
+    if (sample)
+      problems.push({
+        key: path,
+        message: `holds the stack file's sample certificate (${sample}); use the PEM of the CA that signs your recording servers' certificates`,
+      });
     if (/^(?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) /.test(text)) {
       const reason = fakeSshKeyReason(text);
       if (reason)

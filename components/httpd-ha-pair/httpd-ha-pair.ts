@@ -14,11 +14,11 @@ import { renderClusterRunbook } from "../../core/render/cluster/runbook";
 import { BASTION_USER, ProvisioningBastion } from "./bastion";
 import { hostReplacementRunbook } from "./host-replacement";
 import { NetworkLoadBalancerFront } from "./nlb-front";
-import { createPairRecord } from "./pair-dns";
+import { createNodeRecords, createPairRecord } from "./pair-dns";
 import { createsBastion, pairIngressRules, type TrafficSource } from "./pair-traffic";
 import { awsPlacementProblems } from "./placement";
 import { PairProvisioning } from "./provisioning";
-import { pairTlsSecrets, recordingMemberPorts } from "./site-files";
+import { httpsMembers, pairTlsSecrets, recordingMemberPorts } from "./site-files";
 import { agentUsesAwsApi, fencingStatements, PAIR_TAG, vipAgentStatements } from "./vip-permissions";
 
 /** The parts of the stack's network the pair uses. */
@@ -359,6 +359,7 @@ export class HttpdHaPair extends pulumi.ComponentResource {
         },
         parent,
       );
+      createNodeRecords(`${name}-node`, this.recordingRecord.zoneId, httpsMembers(env), args.backendAddresses, parent);
     }
     this.runbook = pulumi
       .all([pulumi.all(this.privateIps), pulumi.all(routeTableIds), pulumi.all(this.instanceIds)])

@@ -57,3 +57,39 @@ export function createPairRecord(name: string, args: PairRecordArgs, opts: pulum
   );
   return { zoneId, fqdn: record.fqdn };
 }
+
+/**
+ * One A record per recording node reached over https, `<node>.<recording
+ * hostname>` -> its private address, in the pair's private zone: the name the
+ * pair's httpd connects to, sends as SNI and checks the node's certificate
+ * against. The VPC resolver answers it to the pair's hosts.
+ */
+export function createNodeRecords(
+  name: string,
+  zoneId: pulumi.Input<string>,
+  nodes: readonly { readonly key: string; readonly dnsName: string }[],
+  privateIps: pulumi.Input<Record<string, pulumi.Input<string>>>,
+  opts: pulumi.CustomResourceOptions,
+): aws.route53.Record[] {
+  const ips = pulumi.output(privateIps);
+  return nodes.map(
+    (node) =>
+      new aws.route53.Record(
+        `${name}-${node.key}`,
+        {
+          zoneId,
+          name: node.dnsName,
+          type: "A",
+          ttl: PAIR_RECORD_TTL,
+          records: [
+            ips.apply((all) => {
+              const ip = Object.hasOwn(all, node.key) ? all[node.key] : undefined;
+              if (ip === undefined) throw new Error(`no private address for recording node "${node.key}"`);
+              return ip;
+            }),
+          ],
+        },
+        opts,
+      ),
+  );
+}

@@ -12,6 +12,7 @@ import { CONFIG_NAMESPACE } from "../../core/model/problems";
 import { SECRET_CONFIG_KEYS } from "../../core/model/schema";
 import type { ConfigFile } from "../../core/render/common/config-file";
 import type { BackendAddresses } from "../../core/render/httpd/backend-address";
+import { backendCaFile } from "../../core/render/httpd/recording";
 import { renderHttpdSite, siteVirtualHosts, type HttpdSiteOptions } from "../../core/render/httpd/site";
 import { RHEL_HTTPD_CONFIG } from "../../core/render/cluster/pair-hosts";
 import { HTTP_PORT, HTTPS_PORT } from "./pair-traffic";
@@ -70,7 +71,7 @@ export function siteOptions(env: Environment, clientTls: boolean): HttpdSiteOpti
   };
 }
 
-/** Absolute paths of the site's files, main config first. */
+/** Absolute paths of the site's files, main config first, then the includes and the recording servers' CA bundle. */
 export function siteFilePaths(env: Environment, clientTls: boolean): string[] {
   const opts = siteOptions(env, clientTls);
   const includeDir = opts.includeDir as string;
@@ -78,7 +79,17 @@ export function siteFilePaths(env: Environment, clientTls: boolean): string[] {
   const includes = siteVirtualHosts(env, {}, opts).flatMap((host) =>
     host.includes.map((inc) => posix.join(includeDir, inc.name)),
   );
-  return [opts.configFile as string, ...includes];
+  const ca = env.recording && opts.systems?.includes("recording") ? backendCaFile(env.recording, {}, SERVER_ROOT) : {};
+  return [opts.configFile as string, ...includes, ...(ca.bundle !== undefined && ca.path ? [ca.path] : [])];
+}
+
+/** Recording nodes the pair reaches over https, each once: they get a DNS record of their name. */
+export function httpsMembers(env: Environment): { key: string; dnsName: string }[] {
+  const members = new Map<string, string>();
+  for (const tenant of env.recording?.tenants ?? [])
+    for (const service of tenant.services)
+      if (service.scheme === "https") for (const m of service.members) members.set(m.key, m.dnsName);
+  return [...members].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, dnsName]) => ({ key, dnsName }));
 }
 
 /** Recording node key -> `ip:port` for every balancer member, from node key -> private IP. */

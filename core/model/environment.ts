@@ -3,6 +3,7 @@
  * every derived fact (routes, cookies, URI prefixes, placement) computed once.
  * Components, renderers and policies read this, never the raw config.
  */
+import { recordingNodeDnsName } from "./backend-tls";
 import {
   COOKIES,
   HEALTH_PATHS,
@@ -95,6 +96,8 @@ export interface Cobrowse {
 export interface RecordingMember extends ResolvedNode {
   /** Takes traffic only when every other member is down. */
   readonly hotStandby: boolean;
+  /** The name its certificate carries and the balancer checks over https: `<key>.<recording hostname>`. */
+  readonly dnsName: string;
 }
 
 export interface RecordingServiceModel {
@@ -127,6 +130,8 @@ export interface Recording {
   readonly backendScheme: "http" | "https";
   readonly idleTimeoutSeconds: number;
   readonly connectionHeadroomPercent: number;
+  /** PEM CA bundle the recording servers' certificates are verified against; absent: not verified. */
+  readonly backendCaBundle?: string;
   readonly tenants: readonly RecordingTenant[];
 }
 
@@ -255,6 +260,7 @@ export function resolveEnvironment(config: StackConfig): Environment {
       backendScheme: rec.backendScheme,
       idleTimeoutSeconds: rec.idleTimeoutSeconds,
       connectionHeadroomPercent: rec.connectionHeadroomPercent,
+      backendCaBundle: rec.backendTls.caBundle,
       tenants: Object.keys(rec.tenants)
         .sort(naturalOrder)
         .map((tenantKey) => {
@@ -276,7 +282,11 @@ export function resolveEnvironment(config: StackConfig): Environment {
                 cookiePathRewrite: facts.rewriteCookiePath
                   ? { from: `/${service}`, to: `${tenantPrefix(tenantKey)}/${service}` }
                   : undefined,
-                members: nodesOf(section.nodes).map((n) => ({ ...n, hotStandby: n.key === standbyKey })),
+                members: nodesOf(section.nodes).map((n) => ({
+                  ...n,
+                  hotStandby: n.key === standbyKey,
+                  dnsName: recordingNodeDnsName(n.key, rec.hostname),
+                })),
               },
             ];
           });

@@ -2,6 +2,7 @@
  * Cross-field rules over a schema-valid stack config. Each rule is a pure
  * function returning problems (hard errors) or warnings, with key paths.
  */
+import { isDnsName, recordingNodeDnsName } from "./backend-tls";
 import { applicationSiteKey, configurationSourceOf, sitesConnected } from "./framework-paths";
 import {
   DEFAULT_INBOUND_RULES_PER_SECURITY_GROUP,
@@ -645,6 +646,73 @@ export const frameworkConfigurationDatabase: Rule = (config) => {
   return problems;
 };
 
+function recordingScheme(rec: NonNullable<StackConfig["recording"]>, service: (typeof RECORDING_SERVICES)[number]) {
+  return (
+    rec.serviceSchemes[service] ??
+    (RECORDING_SERVICE_FACTS[service].defaultScheme === "http" ? "http" : rec.backendScheme)
+  );
+}
+
+/**
+ * Every recording node has a DNS name of its own (`<key>.<hostname>`): its
+ * certificate names it and the stack publishes it, so two keys may not fold
+ * into one name (`a_b` and `a-b`, `N1` and `n1`) and the name must be a DNS name.
+ */
+export const recordingNodeNames: Rule = (config) => {
+  const rec = config.recording;
+  if (!rec) return [];
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const [tenant, t] of Object.entries(rec.tenants)) {
+    for (const service of RECORDING_SERVICES) {
+      for (const node of Object.keys(t[service]?.nodes ?? {})) {
+        const path: PathSegment[] = ["recording", "tenants", tenant, service, "nodes", node];
+        const name = recordingNodeDnsName(node, rec.hostname);
+        const where = `recording.tenants.${tenant}.${service}.nodes.${node}`;
+        const other = seen.get(name);
+        if (other !== undefined && other !== where) {
+          problems.push({
+            path,
+            value: node,
+            message: `has the DNS name ${name}, as ${other} does (names are lowercase, '_' as '-'); rename one of the nodes`,
+          });
+        } else if (!isDnsName(name)) {
+          problems.push({
+            path,
+            value: node,
+            message: `gives the DNS name ${name}, which is not a DNS name of at most 253 characters; shorten the node key or recording.hostname`,
+          });
+        }
+        seen.set(name, where);
+      }
+    }
+  }
+  return problems;
+};
+
+/**
+ * An https member is only authenticated against a CA: without one the
+ * connection is encrypted to whoever answers. Production through the pair
+ * must name the CA.
+ */
+export const productionVerifiesRecordingServers: Rule = (config) => {
+  const rec = config.recording;
+  if (!rec || config.environment !== "production" || rec.balancer !== "httpdHaPair") return [];
+  if (rec.backendTls.caBundle !== undefined) return [];
+  const https = RECORDING_SERVICES.filter(
+    (service) =>
+      recordingScheme(rec, service) === "https" && Object.values(rec.tenants).some((t) => t[service] !== undefined),
+  );
+  if (https.length === 0) return [];
+  return [
+    {
+      path: ["recording", "backendTls", "caBundle"],
+      value: undefined,
+      message: `is required in production: ${https.map((s) => RECORDING_SERVICE_FACTS[s].label).join(", ")} ${https.length === 1 ? "is" : "are"} reached over https, and the httpd HA pair verifies their certificates against this CA (PEM, e.g. the text of ca.pem); each node's certificate must name <node key>.${rec.hostname}`,
+    },
+  ];
+};
+
 export const RULES: readonly Rule[] = [
   hostnamesUnderSiteDomain,
   distinctHostnames,
@@ -659,6 +727,8 @@ export const RULES: readonly Rule[] = [
   haPairVirtualIp,
   haPairOsCanMoveVip,
   recordingSchemePorts,
+  recordingNodeNames,
+  productionVerifiesRecordingServers,
   frameworkSites,
   frameworkLicences,
   frameworkSizeLimits,

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { PROJECT_DEFAULT_CAPACITY } from "./framework-sizing";
+import { caBundle } from "./backend-tls";
 import { RECORDING_SERVICE_FACTS } from "./genesys-facts";
 import { RECORDING_SERVICES, type RecordingService } from "./recording-services";
 import { parseCidr, parseIpv4 } from "./network-math";
@@ -402,6 +403,16 @@ export const recordingSchema = z.strictObject({
     .describe(
       "Scheme per service, over backendScheme: e.g. { webdav: https }. Interaction Receiver and WebDAV default to http (port 80) whatever backendScheme is; an https service needs its nodes' ports set to their TLS port.",
     ),
+  backendTls: z
+    .strictObject({
+      caBundle: caBundle()
+        .optional()
+        .describe(
+          "PEM certificates of the CA(s) that sign the recording servers' certificates. With it, a self-run balancer (httpd HA pair, rendered nginx) verifies every https member's chain and name: each node's certificate must name <node key>.<recording.hostname> (lowercase, '_' as '-'), the name the stack publishes for the node in the pair's private zone. Required in production when recording.balancer is httpdHaPair and a service is reached over https.",
+        ),
+    })
+    .default({})
+    .describe("Verification of the recording servers' certificates when a service is reached over https."),
   connectionHeadroomPercent: intIn(0, 400, "percent")
     .default(25)
     .describe("Extra worker headroom over one connection per screen-recording agent, percent. @default 25"),

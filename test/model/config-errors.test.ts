@@ -409,6 +409,27 @@ const CASES: Case[] = [
     edit: (v) => (v.framework.sites.amer.availabilityZones = ["eu-west-1a"]),
     expect: 'genesys:framework.sites.amer.availabilityZones[0]: "eu-west-1a" is not in the site\'s region "us-east-1"',
   },
+  {
+    name: "production https recording servers without a CA to verify them",
+    stack: "prod",
+    edit: (v) => delete v.recording.backendTls,
+    expect: "genesys:recording.backendTls.caBundle is required in production",
+    mentions: "each node's certificate must name <node key>.recording.example.com",
+  },
+  {
+    name: "a CA bundle that is not PEM certificates",
+    stack: "prod",
+    edit: (v) => (v.recording.backendTls.caBundle = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"),
+    expect: 'genesys:recording.backendTls.caBundle: "-----BEGIN PRIVATE KEY-----',
+    mentions: "must be PEM certificates only",
+  },
+  {
+    name: "two recording nodes whose keys fold into one DNS name",
+    stack: "prod",
+    edit: (v) => (v.recording.tenants.t1.rws.nodes.T1RWS1 = { appName: "T1RWS1B" }),
+    expect:
+      'genesys:recording.tenants.t1.rws.nodes.T1RWS1: "T1RWS1" has the DNS name t1rws1.recording.example.com, as recording.tenants.t1.rws.nodes.t1rws1 does',
+  },
 ];
 
 function problemsFor(c: Case): string[] {

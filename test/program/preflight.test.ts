@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { fakeSshKeyReason, preflight } from "../../tools/preflight";
+import { requireBinary } from "../support/real-servers";
 
 const root = join(__dirname, "..", "..");
 const prodText = readFileSync(join(root, "Pulumi.prod.yaml"), "utf8");
@@ -32,9 +33,33 @@ function realPublicKey(): string {
 
 const SECURE = (tag: string) => `\n  genesys:${tag}:\n    secure: v1:c2VjcmV0LXZhbHVlLWVuY3J5cHRlZA==`;
 
-/** Pulumi.prod.yaml as an operator completes it: own domain, zone, account and key, and the secrets set. */
+/** An operator's own CA certificate, PEM, made by openssl. */
+function ownCa(): string {
+  const dir = mkdtempSync(join(tmpdir(), "genesys-preflight-ca-"));
+  dirs.push(dir);
+  const result = spawnSync(
+    requireBinary("openssl", "openssl"),
+    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1"].concat([
+      "-subj",
+      "/O=Acme Retail/CN=Acme Recording Servers CA",
+      "-keyout",
+      join(dir, "ca.key"),
+    ]),
+    { encoding: "utf8" },
+  );
+  if (result.status !== 0) throw new Error(`openssl could not make a CA: ${result.stderr}`);
+  return result.stdout;
+}
+
+/** Pulumi.prod.yaml as an operator completes it: own domain, zone, account, key and CA, and the secrets set. */
 function completedProd(): string {
+  const ca = ownCa()
+    .trim()
+    .split("\n")
+    .map((line) => `        ${line}`)
+    .join("\n");
   const text = prodText
+    .replace(/caBundle: \|\n(?: {8}.*\n)+/, `caBundle: |\n${ca}\n`)
     .replace(/example\.com/g, "contact.acme-retail.co.uk")
     .replace("Z0123456789ABCDEFGHIJ", "Z06143982KQ2V9SAMW3RP")
     .replace(/111122223333/g, "492837461029")
@@ -78,6 +103,7 @@ describe("npm run preflight -- --stack prod", () => {
     expect(stdout).toMatch(/genesys:site\.hostedZoneId: "Z0123456789ABCDEFGHIJ" is a sample hosted zone id/);
     expect(stdout).toMatch(/genesys:tls\.certificateArn: .* names AWS's documentation account 111122223333/);
     expect(stdout).toMatch(/genesys:httpdHaPair\.sshPublicKey: is not a well-formed OpenSSH public key/);
+    expect(stdout).toContain("genesys:recording.backendTls.caBundle: holds the stack file's sample certificate");
     for (const key of [
       "site.domain",
       "webEngagement81.frontend.hostname",

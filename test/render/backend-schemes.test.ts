@@ -85,3 +85,33 @@ describe("scheme and port per recording service", () => {
     expect(httpdMembers(env).every((m) => m.startsWith("http://"))).toBe(true);
   });
 });
+
+describe("verification of the recording servers' certificates", () => {
+  const withoutCa = { ...prod, recording: { ...prod.recording!, backendCaBundle: undefined } };
+  const text = (files: readonly { content: string }[]) => files.map((f) => f.content).join("\n");
+
+  it("verifies every https member in both servers when the stack names a CA", () => {
+    const httpd = text(renderHttpdSite(prod, allNodeAddresses(prod), { systems: ["recording"] }));
+    expect(httpd).toMatch(/SSLProxyVerify require\n/);
+    expect(httpd).not.toMatch(/SSLProxyVerify none/);
+    const nginx = renderNginxSite(prod, ips(prod));
+    const rws = nginx.find((f) => f.path === "genesys/recording-t1-locations.conf")!.content;
+    expect(rws).toContain("proxy_ssl_verify on;");
+    expect(rws).toContain("proxy_ssl_trusted_certificate genesys/recording-servers-ca.pem;");
+    expect(rws).toMatch(/proxy_ssl_name \$t1_rws_node_name;/);
+    expect(nginx.find((f) => f.path === "genesys/recording-servers-ca.pem")?.content).toBe(
+      `${prod.recording!.backendCaBundle!.trim()}\n`,
+    );
+    // Each node's name by the address nginx connects to.
+    const upstreams = nginx.find((f) => f.path === "genesys/recording-t1.conf")!.content;
+    expect(upstreams).toMatch(/map \$upstream_addr \$t1_rws_node_name \{[^}]*"t1rws1\.recording\.example\.com";/);
+  });
+
+  it("says in the config that nothing is verified without a CA (development), in both servers", () => {
+    const httpd = text(renderHttpdSite(withoutCa, allNodeAddresses(withoutCa), { systems: ["recording"] }));
+    expect(httpd).toMatch(/# No recording\.backendTls\.caBundle: [^\n]*not verified[^\n]*\n\s+SSLProxyVerify none\n/);
+    const nginx = text(renderNginxSite(withoutCa, ips(withoutCa)));
+    expect(nginx).toMatch(/# No recording\.backendTls\.caBundle: [^\n]*not verified[^\n]*\n\s+proxy_ssl_verify off;/);
+    expect(nginx).not.toContain("recording-servers-ca.pem");
+  });
+});

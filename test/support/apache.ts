@@ -177,10 +177,41 @@ function accepts(port: number): Promise<boolean> {
  * Writes the files, checks them with `apache2 -t` and starts httpd in the
  * foreground. The first file is the main config.
  */
+/**
+ * The command that runs httpd seeing `hosts` (name -> address) as its
+ * /etc/hosts, in a mount namespace of its own: member names resolve for it
+ * the way the rendered config expects (on AWS, through the VPC resolver) while
+ * the machine's /etc/hosts stays untouched.
+ */
+function withHostsFile(argv: readonly string[], root: ApacheRoot, hosts: Readonly<Record<string, string>>): string[] {
+  const file = join(root.root, "hosts");
+  const lines = ["127.0.0.1 localhost", ...Object.entries(hosts).map(([name, address]) => `${address} ${name}`)];
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  const unshare = requireBinary("unshare", "util-linux");
+  // unshare execs the shell and the shell execs httpd: the child's handle is httpd itself.
+  return [
+    unshare,
+    "--mount",
+    "--propagation",
+    "private",
+    "--",
+    "sh",
+    "-c",
+    'mount --bind "$0" /etc/hosts && exec "$@"',
+    file,
+    ...argv,
+  ];
+}
+
 export async function startApache(
   files: readonly ConfigFile[],
   root: ApacheRoot,
-  options: { asRoot?: boolean; server?: HttpdServer } = {},
+  options: {
+    asRoot?: boolean;
+    server?: HttpdServer;
+    /** Name -> address httpd resolves through its own /etc/hosts (needs root: a mount namespace). */
+    hosts?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<ApacheInstance> {
   const server = options.server ?? debianHttpd();
   writeConfigFiles(files);
@@ -191,9 +222,9 @@ export async function startApache(
   const errorLog = () => (existsSync(errorLogPath) ? readFileSync(errorLogPath, "utf8") : "");
   let output = "";
   // As root, like httpd on a host (through sudo -n when the tests are not root; sudo relays SIGTERM to it).
-  const [file, args] = options.asRoot
-    ? asRoot([server.binary, "-f", configFile, "-DFOREGROUND"])
-    : [server.binary, ["-f", configFile, "-DFOREGROUND"]];
+  const httpd = [server.binary, "-f", configFile, "-DFOREGROUND"];
+  const argv = options.hosts ? withHostsFile(httpd, root, options.hosts) : httpd;
+  const [file, args] = options.asRoot || options.hosts ? asRoot(argv) : [argv[0], argv.slice(1)];
   const child = spawn(file, args, { detached: false, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));

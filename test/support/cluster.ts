@@ -240,6 +240,7 @@ mount --bind "$node_dir/etc-corosync" /etc/corosync
 mount --bind "$node_dir/lib-pacemaker" /var/lib/pacemaker
 mount --bind "$node_dir/lib-corosync" /var/lib/corosync
 mount --bind "$node_dir/log" /var/log
+mount --bind "$node_dir/hosts" /etc/hosts
 mkdir -p /run/crm
 corosync -f &
 tries=0
@@ -267,8 +268,12 @@ function recordingBackends(env: Environment): Record<string, number> {
   return Object.fromEntries([...new Set(keys)].map((key, i) => [key, FIRST_BACKEND_PORT + i]));
 }
 
-/** A self-signed certificate for the hub's address: the stubs serve it and httpd trusts it as their CA. */
-function hubCertificate(openssl: string, dir: string): { cert: string; key: string } {
+/**
+ * A self-signed certificate for the recording nodes' DNS names, which all
+ * resolve to the hub inside the drill: the stubs serve it and httpd trusts it
+ * as their CA.
+ */
+function hubCertificate(openssl: string, dir: string, names: readonly string[]): { cert: string; key: string } {
   const cert = join(dir, "hub.crt");
   const key = join(dir, "hub.key");
   run(openssl, [
@@ -284,7 +289,7 @@ function hubCertificate(openssl: string, dir: string): { cert: string; key: stri
     "-subj",
     `/CN=${HUB_ADDRESS}`,
     "-addext",
-    `subjectAltName=IP:${HUB_ADDRESS},DNS:${HUB_ADDRESS}`,
+    `subjectAltName=${[`IP:${HUB_ADDRESS}`, ...names.map((n) => `DNS:${n}`)].join(",")}`,
     "-keyout",
     key,
     "-out",
@@ -366,9 +371,20 @@ async function drill(
 
   const nodeAddresses = Object.fromEntries(nodes.map((n, i) => [n.name, `${SUBNET}.${i + 1}`]));
   const httpdDir = join(root, "httpd");
-  const environment = opts.environment ?? productionEnvironment();
-  const backends = recordingBackends(environment);
-  const certificate = hubCertificate(tools.openssl, root);
+  const stack = opts.environment ?? productionEnvironment();
+  const backends = recordingBackends(stack);
+  const names = [
+    ...new Set(
+      (stack.recording?.tenants ?? []).flatMap((t) => t.services.flatMap((s) => s.members.map((m) => m.dnsName))),
+    ),
+  ];
+  const certificate = hubCertificate(tools.openssl, root, names);
+  // The drill's stubs are signed by the drill's own CA, not the stack's.
+  const environment: Environment = stack.recording
+    ? { ...stack, recording: { ...stack.recording, backendCaBundle: readFileSync(certificate.cert, "utf8") } }
+    : stack;
+  // The nodes resolve the recording nodes' names to the hub, as the pair's hosts resolve them through the VPC.
+  const hostsFile = ["127.0.0.1 localhost", ...names.map((n) => `${HUB_ADDRESS} ${n}`)].join("\n") + "\n";
   // The apache agent polls its statusurl on port 80, where the rendered site listens on every address, the VIP included.
   const site = renderHttpdSite(
     environment,
@@ -382,7 +398,6 @@ async function drill(
       logDir: "/var/log",
       runAs: { user: "www-data", group: "www-data" },
       memberRetrySeconds: 1,
-      backendTls: { caCertificateFile: certificate.cert },
     },
   );
   for (const file of site) {
@@ -433,6 +448,7 @@ async function drill(
       writeFileSync(at("etc-corosync", "corosync.conf"), file.content, { mode: parseInt(file.mode, 8) });
     }
     if (setup.sharedSecrets.length > 0) copyFileSync(join(root, "authkey"), at("etc-corosync", "authkey"));
+    writeFileSync(at("hosts"), hostsFile);
     copyFileSync(cib, at("lib-pacemaker", "cib", "cib.xml"));
     chownSync(at("lib-pacemaker", "cib", "cib.xml"), uid, gid);
     chmodSync(at("lib-pacemaker", "cib", "cib.xml"), 0o600);

@@ -90,6 +90,8 @@ const DIRECTIVES = {
   SSLProxyCACertificateFile: { feature: "backendTls" },
   SSLProxyCheckPeerName: { feature: "backendTls", only: "2.4", since: "2.4.5" },
   SSLProxyCheckPeerCN: { feature: "backendTls" },
+  SSLProxyCheckPeerExpire: { feature: "backendTls" },
+  SSLProxyVerifyDepth: { feature: "backendTls" },
   ProxyPreserveHost: { feature: "proxy" },
   SSLEngine: { feature: "clientTls" },
   SSLCertificateFile: { feature: "clientTls" },

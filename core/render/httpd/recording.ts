@@ -5,6 +5,7 @@
  * path rewrites and standby members come from the model; the Recording
  * Processor never gets a standby member (no warm standby for RP balancers).
  */
+import { posix } from "node:path";
 import type { Recording, RecordingServiceModel, RecordingTenant } from "../../model/environment";
 import { RECORDING_SERVICE_FACTS } from "../../model/genesys-facts";
 import type { RecordingService } from "../../model/schema";
@@ -49,13 +50,12 @@ export function recordingServiceBalancer(
     members: service.members.map((member) => {
       if (member.hotStandby && !facts.standbyAllowed)
         throw new StandbyNotAllowedError(tenant.key, service.service, member.key);
+      const where = `recording.tenants.${tenant.key}.${service.service}.nodes.${member.key}`;
+      const address = backendAddress(addresses, member.key, where);
       return {
         scheme: service.scheme,
-        address: backendAddress(
-          addresses,
-          member.key,
-          `recording.tenants.${tenant.key}.${service.service}.nodes.${member.key}`,
-        ),
+        // Over https the member is its DNS name: the name httpd sends as SNI and checks the certificate against.
+        address: service.scheme === "https" ? `${member.dnsName}:${portOf(address)}` : address,
         route: sticky ? member.route : undefined,
         hotStandby: member.hotStandby,
         parameters: MEMBER_PARAMETERS[service.service],
@@ -79,33 +79,98 @@ export function renderRecordingTenant(conf: HttpdConf, tenant: RecordingTenant, 
   }
 }
 
-/** TLS towards the recording servers; without a CA file the members' certificates are not verified. */
+function portOf(address: string): string {
+  return address.slice(address.lastIndexOf(":") + 1);
+}
+
+/** TLS towards the recording servers. */
 export interface BackendTlsOptions {
-  /** PEM bundle of the CA(s) that signed the recording servers' certificates. */
+  /**
+   * Absolute path of the PEM CA bundle the members' certificates are verified
+   * against. With recording.backendTls.caBundle in the model, the site writes
+   * the bundle there. @default <serverRoot>/conf/recording-servers-ca.pem
+   * when the model has a bundle; without either, nothing is verified.
+   */
   readonly caCertificateFile?: string;
 }
 
-export function renderBackendTls(conf: HttpdConf, tls: BackendTlsOptions): void {
+/** CAs signing a server certificate: a root and up to two intermediates. */
+export const BACKEND_VERIFY_DEPTH = 3;
+
+/**
+ * Verification of every https member: its chain against the CA file, its
+ * name (subjectAltName, or CN without one) against the member's DNS name, and
+ * its validity dates. `ProxyPreserveHost Off` (httpd's default, and the
+ * recording guide's) is written out because it decides the name: with it On,
+ * httpd sends the client's Host as SNI and checks the certificate against
+ * that, so no node's own certificate could pass. See hostHeaderPolicy.
+ */
+export function renderBackendTls(conf: HttpdConf, caCertificateFile: string | undefined): void {
   conf.directive("SSLProxyEngine", "on");
-  if (tls.caCertificateFile !== undefined) {
-    conf.directive("SSLProxyVerify", "require");
-    conf.directive("SSLProxyCACertificateFile", tls.caCertificateFile);
-    if (conf.version === "2.4") conf.directive("SSLProxyCheckPeerName", "on");
-  } else {
+  if (caCertificateFile === undefined) {
+    conf.comment(
+      "No recording.backendTls.caBundle: the members' certificates are not verified (encrypted, not authenticated).",
+    );
     conf.directive("SSLProxyVerify", "none");
+    return;
   }
+  conf.directive("SSLProxyVerify", "require");
+  conf.directive("SSLProxyVerifyDepth", BACKEND_VERIFY_DEPTH);
+  conf.directive("SSLProxyCACertificateFile", caCertificateFile);
+  // 2.2 compares the CN only; 2.4 the subjectAltName DNS names, then the CN.
+  if (conf.does("peerNameCheck")) conf.directive("SSLProxyCheckPeerName", "on");
+  else conf.directive("SSLProxyCheckPeerCN", "on");
+  conf.directive("SSLProxyCheckPeerExpire", "on");
 }
 
-export function recordingHosts(input: SystemInput<Recording>, tls: BackendTlsOptions): VirtualHostPlan[] {
+/**
+ * The Host header the Genesys servers get, the same from httpd and nginx: the
+ * member's own name and port, as the recording guide's configuration sends
+ * (ProxyPreserveHost is not set there). The servers are told their public
+ * URLs by configuration (RPS URL, htcc.baseurl, rcs.base_uri), so none needs
+ * the client's Host; a TLS server that checks Host against its certificate
+ * accepts only its own name. The public host travels in X-Forwarded-Host,
+ * which mod_proxy adds by itself.
+ */
+export function renderHostHeaderPolicy(conf: HttpdConf): void {
+  conf.directive("ProxyPreserveHost", "Off");
+}
+
+/** Where the model's CA bundle goes unless the site names another file. */
+export function defaultCaCertificateFile(serverRoot: string): string {
+  return posix.join(serverRoot, "conf", "recording-servers-ca.pem");
+}
+
+/** The CA file the site verifies members against, and the bundle it writes there (from the model), if any. */
+export function backendCaFile(
+  model: Recording,
+  tls: BackendTlsOptions,
+  serverRoot: string,
+): { readonly path?: string; readonly bundle?: string } {
+  if (!model.tenants.some((t) => t.services.some((s) => s.scheme === "https"))) return {};
+  const path =
+    tls.caCertificateFile ?? (model.backendCaBundle !== undefined ? defaultCaCertificateFile(serverRoot) : undefined);
+  if (path !== undefined && !CA_FILE.test(path))
+    throw new Error(
+      `backendTls.caCertificateFile must be an absolute path of letters, digits, '.', '_' or '-' segments, got ${JSON.stringify(path)}`,
+    );
+  return { path, bundle: path === undefined ? undefined : model.backendCaBundle };
+}
+
+const CA_FILE = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9._-]+)+$/;
+
+export function recordingHosts(input: SystemInput<Recording>, caFile: string | undefined): VirtualHostPlan[] {
   const { model } = input;
   if (model.balancer === "none") return [];
+  const https = model.tenants.some((t) => t.services.some((s) => s.scheme === "https"));
   return [
     {
       system: "recording",
       serverName: model.hostname,
-      preamble: model.tenants.some((t) => t.services.some((s) => s.scheme === "https"))
-        ? (conf) => renderBackendTls(conf, tls)
-        : undefined,
+      preamble: (conf) => {
+        renderHostHeaderPolicy(conf);
+        if (https) renderBackendTls(conf, caFile);
+      },
       includes: model.tenants.map((tenant) => ({
         name: recordingTenantFile(tenant),
         render: (conf) => renderRecordingTenant(conf, tenant, input),

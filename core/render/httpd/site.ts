@@ -26,7 +26,7 @@ import { cobrowseHosts } from "./cobrowse";
 import { HttpdConf, newSiteState } from "./httpd-conf";
 import { generationOf, isHttpdRelease, modulesFor, type HttpdRelease, type HttpdVersion } from "./modules";
 import { MAX_SERVER_LIMIT, mpmEventLimits, recordingConnections } from "./mpm-limits";
-import { recordingHosts, type BackendTlsOptions } from "./recording";
+import { backendCaFile, recordingHosts, type BackendTlsOptions } from "./recording";
 import { HTTPD_SYSTEMS, type BalancerTuning, type HttpdSystem, type VirtualHostPlan } from "./virtual-host";
 import { webEngagement81Hosts } from "./web-engagement-81";
 import { webEngagement85Hosts } from "./web-engagement-85";
@@ -61,7 +61,7 @@ export interface HttpdSiteOptions {
   readonly systems?: readonly HttpdSystem[];
   /** Seconds a failed member rests before it is tried again (`retry=`). @default 30, nginx's fail_timeout (MEMBER_REJOIN_SECONDS) */
   readonly memberRetrySeconds?: number;
-  /** Verification of the recording servers' certificates when recording.backendScheme is https. */
+  /** Where the recording servers' CA bundle is read from when a recording service is reached over https. */
   readonly backendTls?: BackendTlsOptions;
   /**
    * https for the clients: the virtual hosts move to the TLS port, the plain
@@ -94,11 +94,15 @@ const SERVER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/;
 /** The release rendered for when none is given: RHEL 8's, the pair's default OS. */
 export const DEFAULT_HTTPD_RELEASE: HttpdRelease = "2.4.37";
 
+function serverRootOf(opts: HttpdSiteOptions): string {
+  return opts.serverRoot ?? "/etc/httpd";
+}
+
 function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
   const release = opts.release ?? DEFAULT_HTTPD_RELEASE;
   if (!isHttpdRelease(release))
     throw new Error(`release must be an httpd release such as 2.4.37 or 2.2.15, got ${JSON.stringify(release)}`);
-  const serverRoot = opts.serverRoot ?? "/etc/httpd";
+  const serverRoot = serverRootOf(opts);
   const port = opts.listen?.port ?? 80;
   const address = opts.listen?.address;
   if (!Number.isInteger(port) || port < 1 || port > 65535)
@@ -154,7 +158,12 @@ export function siteVirtualHosts(
   if (systems.has("cobrowse") && env.cobrowse)
     hosts.push(...cobrowseHosts({ model: env.cobrowse, addresses, tuning, clientTls }));
   if (systems.has("recording") && env.recording)
-    hosts.push(...recordingHosts({ model: env.recording, addresses, tuning, clientTls }, opts.backendTls ?? {}));
+    hosts.push(
+      ...recordingHosts(
+        { model: env.recording, addresses, tuning, clientTls },
+        backendCaFile(env.recording, opts.backendTls ?? {}, serverRootOf(opts)).path,
+      ),
+    );
   const names = new Map<string, HttpdSystem>();
   for (const host of hosts) {
     const other = names.get(host.serverName);
@@ -311,5 +320,12 @@ export function renderHttpdSite(
   renderModules(modules, o);
 
   const main: ConfigFile = { path: o.configFile, content: [head.text(), modules.text(), body.text()].join("\n") };
-  return [main, ...includes];
+  // The recording servers' CA bundle from the model, staged with the configs that read it.
+  const ca =
+    env.recording && hosts.some((h) => h.system === "recording")
+      ? backendCaFile(env.recording, opts.backendTls ?? {}, o.serverRoot)
+      : {};
+  const caFiles: ConfigFile[] =
+    ca.path !== undefined && ca.bundle !== undefined ? [{ path: ca.path, content: `${ca.bundle.trim()}\n` }] : [];
+  return [main, ...includes, ...caFiles];
 }

@@ -15,6 +15,8 @@ export interface SiteContext {
   readonly addresses: NodeAddresses;
   /** Clients reach the site over https: cookies nginx makes are marked Secure. */
   readonly secureCookies: boolean;
+  /** The recording servers' CA bundle, relative to nginx.conf; absent: https nodes are not verified. */
+  readonly backendCaFile?: string;
 }
 
 export function serverIdentity(ctx: SiteContext, hostname: string): Line[] {

@@ -30,6 +30,8 @@ export function proxyHeaders(options: ProxyHeaderOptions): Line[] {
     directive("proxy_set_header", "X-Real-IP", "$remote_addr"),
     directive("proxy_set_header", "X-Forwarded-For", "$proxy_add_x_forwarded_for"),
     directive("proxy_set_header", "X-Forwarded-Proto", "$scheme"),
+    // The public host, as httpd's mod_proxy adds it by itself.
+    directive("proxy_set_header", "X-Forwarded-Host", "$host"),
     ...(options.webSockets
       ? [
           directive("proxy_set_header", "Upgrade", "$http_upgrade"),
@@ -48,7 +50,11 @@ export function failover(): Line[] {
   return [directive("proxy_next_upstream", "error", "timeout", "http_502", "http_504")];
 }
 
-/** Paths a server does not publish answer 404 instead of files from nginx's html root. */
+/**
+ * Paths a server does not publish answer 403, as httpd's `Require all denied`
+ * on the file system does, instead of files from nginx's html root: a client
+ * gets the same answer from either balancer.
+ */
 export function notPublished(): Line[] {
-  return block("location /", [directive("return", 404)]);
+  return block("location /", [directive("return", 403)]);
 }

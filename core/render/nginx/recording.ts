@@ -22,6 +22,8 @@ import { bareWord, nginxLiteral, nginxScriptParts, regexLiteral } from "./quote"
 import { cookieVariable, firstDotRoutePattern, FIRST_DOT_ROUTE_CAPTURE, mapBlock } from "./sticky";
 
 const CONNECT_TIMEOUT = "5s";
+/** CAs signing a node certificate: a root and up to two intermediates (as httpd's SSLProxyVerifyDepth). */
+const BACKEND_VERIFY_DEPTH = 3;
 
 /** Where Apache's sample departs from the defaults: RCS has `disablereuse=On connectiontimeout=10000ms`. */
 const CONNECTIONS: Partial<Record<RecordingService, { readonly reuse: boolean; readonly connectTimeout: string }>> = {
@@ -57,7 +59,8 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
   const timers = conn && !conn.reuse ? { ...ctx.timers, keepalive: 0 } : ctx.timers;
   const scheme = svc.scheme;
   const header = [comment(`${tenant.key}: ${svc.label}`)];
-  const settings = [
+  const upstreamTls: Line[][] = [];
+  const settings: Line[] = [
     ...(conn ? [directive("proxy_connect_timeout", conn.connectTimeout)] : []),
     ...(svc.cookiePathRewrite
       ? [
@@ -72,10 +75,15 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
     ...(svc.service === "webdav" ? [directive("proxy_request_buffering", "off")] : []),
   ];
 
+  if (scheme === "https") {
+    upstreamTls.push(...nodeNameMap(svc, ctx));
+    settings.push(...backendTls(svc, ctx));
+  }
+
   if (svc.stickiness.kind === "none") {
     const balancer = plainBalancer(svc.balancerName, svc.members, ctx, timers);
     return {
-      upstreams: [header, ...balancer.upstreams],
+      upstreams: [header, ...balancer.upstreams, ...upstreamTls],
       locations: svc.routes.flatMap((route) =>
         boundedLocations(route.publicPath, (slash) => [
           ...settings,
@@ -100,7 +108,7 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
   if (routeCookie) maps.push(...routeCookieMaps(tenant, svc, cookie, routeCookie, ctx));
 
   return {
-    upstreams: [header, ...balancer.upstreams, ...maps],
+    upstreams: [header, ...balancer.upstreams, ...maps, ...upstreamTls],
     locations: svc.routes.flatMap((route) =>
       boundedLocations(route.publicPath, () => [
         ...settings,
@@ -117,6 +125,51 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
       ]),
     ),
   };
+}
+
+/** Node DNS name by the address nginx connects to: the last of `$upstream_addr`. */
+function nodeNameMap(svc: RecordingServiceModel, ctx: SiteContext): Line[][] {
+  return [
+    mapBlock(
+      "$upstream_addr",
+      variableName(svc, "node_name"),
+      '""',
+      svc.members.map((m) => ({
+        pattern: `(?:^|, )${regexLiteral(nodeAddress(ctx.addresses, m, svc.balancerName))}$`,
+        value: nginxLiteral(m.dnsName),
+      })),
+    ),
+  ];
+}
+
+/**
+ * Verification of the node nginx connects to: its chain against the CA
+ * bundle, its name against the node's DNS name (sent as SNI too). The name is
+ * looked up from the address being connected to, so a request that moves to
+ * another node after a refused or timed-out connection is checked against
+ * that node's name. nginx evaluates the name once per request: a retry after
+ * a node completed a handshake (a 502 from the node itself) is checked against
+ * the first node's name and fails closed.
+ */
+function backendTls(svc: RecordingServiceModel, ctx: SiteContext): Line[] {
+  const name = [
+    directive("proxy_ssl_server_name", "on"),
+    directive("proxy_ssl_name", `$${variableName(svc, "node_name")}`),
+  ];
+  if (ctx.backendCaFile === undefined)
+    return [
+      comment(
+        "No recording.backendTls.caBundle: the nodes' certificates are not verified (encrypted, not authenticated).",
+      ),
+      directive("proxy_ssl_verify", "off"),
+      ...name,
+    ];
+  return [
+    directive("proxy_ssl_verify", "on"),
+    directive("proxy_ssl_verify_depth", BACKEND_VERIFY_DEPTH),
+    directive("proxy_ssl_trusted_certificate", bareWord(ctx.backendCaFile)),
+    ...name,
+  ];
 }
 
 /** `$<balancer>_route_cookie`: "ROUTEID=.<route>; Path=/<tenant>; HttpOnly[; Secure]" when the answering node is not the requested route, else empty (no header). */

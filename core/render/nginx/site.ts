@@ -47,6 +47,8 @@ export const MAIN_FILE = "nginx.conf";
 /** stub_status, local host only: Pacemaker's nginx agent finds it by its `stub_status on`. */
 export const STATUS_PATH = "/nginx_status";
 const INCLUDE_DIR = "genesys";
+/** recording.backendTls.caBundle, written beside the configs that read it. */
+export const BACKEND_CA_FILE = `${INCLUDE_DIR}/recording-servers-ca.pem`;
 const TEMP_PATHS = [
   "client_body_temp_path",
   "proxy_temp_path",
@@ -97,7 +99,10 @@ export function renderNginxSite(
   addresses: NodeAddresses,
   options: NginxSiteOptions = {},
 ): NginxFile[] {
+  const https = env.recording?.tenants.some((t) => t.services.some((s) => s.scheme === "https")) === true;
+  const caBundle = https ? env.recording?.backendCaBundle : undefined;
   const ctx: SiteContext = {
+    backendCaFile: caBundle === undefined ? undefined : BACKEND_CA_FILE,
     listen: listenAddress(options.listen),
     addresses,
     secureCookies: options.clientHttps === true,
@@ -133,6 +138,7 @@ export function renderNginxSite(
     }
     add("recording.conf", [renderRecordingServer(env.recording, ctx, locationIncludes)], true);
   }
+  const extra: NginxFile[] = caBundle === undefined ? [] : [{ path: BACKEND_CA_FILE, content: `${caBundle.trim()}\n` }];
 
   const rendered = files.map((f) => f.content).join("\n");
   const http: Line[][] = [
@@ -174,7 +180,7 @@ export function renderNginxSite(
       http.filter((s) => s.length > 0).flatMap((s, i) => (i === 0 ? s : ["", ...s])),
     ),
   ]);
-  return [{ path: MAIN_FILE, content: main }, ...files];
+  return [{ path: MAIN_FILE, content: main }, ...files, ...extra];
 }
 
 /** Requests for no known hostname, and the local status page. */

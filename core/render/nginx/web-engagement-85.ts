@@ -63,7 +63,11 @@ export function renderWebEngagement85(we: WebEngagement85, ctx: SiteContext): Li
     directive("proxy_busy_buffers_size", "10m"),
     "",
     ...block(`location = ${nginxLiteral(we.healthPath)}`, [directive("proxy_pass", `http://${balancer.cluster}`)]),
-    ...block(`location ${nginxLiteral(WEB_ENGAGEMENT_CONTEXT_PATH)}`, [
+    // `= /server` and `/server/`: the prefix ends at a path boundary, as httpd's ProxyPass does, so /serverx is not published.
+    ...block(`location = ${nginxLiteral(WEB_ENGAGEMENT_CONTEXT_PATH)}`, [
+      directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
+    ]),
+    ...block(`location ${nginxLiteral(`${WEB_ENGAGEMENT_CONTEXT_PATH}/`)}`, [
       directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
     ]),
     ...cometdLocations(),

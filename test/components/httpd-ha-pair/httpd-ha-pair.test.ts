@@ -237,7 +237,7 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
       const stages = byType(run, COMMAND)
         .filter((c) => c.name.startsWith(`${STEP}-${node}-stage-`))
         .map((c) => c.name);
-      expect(stages.length).toBe(5);
+      expect(stages.length).toBe(6);
       for (const stage of stages) expect(run.dependsOn.get(stage)).toEqual([`${STEP}-${node}-install`]);
       expect([...deps(`${node}-validate`)].sort()).toEqual([...stages].sort());
       expect([...deps(`${node}-config`)].sort()).toEqual([`${STEP}-ip1-validate`, `${STEP}-ip2-validate`]);
@@ -263,6 +263,7 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
       .map((c) => c.name.replace(`${STEP}-ip1-stage-`, ""));
     expect(stages.sort()).toEqual([
       "conf-httpd.conf",
+      "conf-recording-servers-ca.pem",
       "conf.d-loadbalancer_t1.conf",
       "conf.d-loadbalancer_t2.conf",
       "tls-certificate",
@@ -271,8 +272,10 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
     const script = commandText(run, "ip1-stage-conf.d-loadbalancer_t1.conf");
     const encoded = /printf '\\''%s'\\'' ([A-Za-z0-9+/=]+) \| base64 -d/.exec(script)![1];
     const template = Buffer.from(encoded, "base64").toString("utf8");
-    // The script carries the file with placeholder addresses; standard input carries the sed substitutions.
-    expect(template).toMatch(/BalancerMember https:\/\/member-\d+\.address\.invalid:8080/);
+    // https members are their DNS names, known from the model; http members' addresses are placeholders
+    // in the script, filled in from the sed substitutions on standard input.
+    expect(template).toContain("BalancerMember https://t1rws1.recording.example.com:8080");
+    expect(template).toMatch(/BalancerMember http:\/\/member-\d+\.address\.invalid:80 /);
     const stdin = String(
       byType(run, COMMAND).find((c) => c.name === `${STEP}-ip1-stage-conf.d-loadbalancer_t1.conf`)!.inputs.stdin,
     );
@@ -280,9 +283,37 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
       (t, [, from, to]) => t.replace(new RegExp(from, "g"), to),
       template,
     );
-    expect(text).toContain(`BalancerMember https://${run.recordingIps.t1rws1}:8080`);
+    expect(text).toContain(`BalancerMember http://${run.recordingIps.t1ir1}:80 `);
     expect(text).not.toContain(".address.invalid");
     expect(text).not.toContain("t2rws1");
+  });
+
+  it("publishes each https recording node's name in the pair's private zone, at the node's private address", () => {
+    const records = byType(run, "aws:route53/record:Record").filter((r) => r.name.startsWith("recording-pair-node-"));
+    expect(records.map((r) => [r.name, r.inputs.name, r.inputs.type, r.inputs.records]).sort()).toContainEqual([
+      "recording-pair-node-t1rws1",
+      "t1rws1.recording.example.com",
+      "A",
+      [run.recordingIps.t1rws1],
+    ]);
+    // Interaction Receiver and WebDAV are reached over http: addressed by IP, no name needed.
+    expect(records.map((r) => r.name)).not.toContain("recording-pair-node-t1ir1");
+    const zone = byName(run, "aws:route53/record:Record", "recording-pair-recording").inputs.zoneId;
+    for (const record of records) expect(record.inputs.zoneId).toBe(zone);
+  });
+
+  it("stages the recording servers' CA bundle from recording.backendTls.caBundle, which httpd verifies members against", () => {
+    const script = commandText(run, "ip1-stage-conf-recording-servers-ca.pem");
+    const encoded = /printf '\\''%s'\\'' ([A-Za-z0-9+/=]+) \| base64 -d/.exec(script)![1];
+    expect(Buffer.from(encoded, "base64").toString("utf8")).toMatch(
+      /^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/,
+    );
+    const main = Buffer.from(
+      /printf '\\''%s'\\'' ([A-Za-z0-9+/=]+) \| base64 -d/.exec(commandText(run, "ip1-stage-conf-httpd.conf"))![1],
+      "base64",
+    ).toString("utf8");
+    expect(main).toContain("SSLProxyCACertificateFile /etc/httpd/conf/recording-servers-ca.pem");
+    expect(main).toContain("SSLProxyVerify require");
   });
 
   it("keeps secrets out of every plain input, and hands the SSH key only to the connection, as a secret", () => {

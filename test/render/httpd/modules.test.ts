@@ -136,7 +136,10 @@ describe("modules of rendered sites", () => {
       writeConfigFiles(files);
       const loaded = new Set(loadedModules(files[0].path));
       const used = new Set<Feature>();
-      for (const name of sectionNames(files.map((f) => f.content).join("\n"))) {
+      // Config files only: the recording servers' CA bundle is staged with them but is not httpd syntax.
+      const configs = files.filter((f) => f.path.endsWith(".conf"));
+      expect(configs.length).toBeGreaterThanOrEqual(files.length - 1);
+      for (const name of sectionNames(configs.map((f) => f.content).join("\n"))) {
         const feature = featureOf(name);
         expect(feature, `${name} is written by a renderer`).toBeDefined();
         used.add(feature!);

@@ -28,6 +28,7 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
       "/etc/httpd/conf/httpd.conf",
       "/etc/httpd/conf.d/loadbalancer_t1.conf",
       "/etc/httpd/conf.d/loadbalancer_t2.conf",
+      "/etc/httpd/conf/recording-servers-ca.pem",
     ]);
   });
 
@@ -35,7 +36,12 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
     const vhost =
       /<VirtualHost \*:80>\n\s+ServerName recording\.example\.com\n([\s\S]*?)<\/VirtualHost>/.exec(main.content)?.[1] ??
       "";
-    expect([...vhost.matchAll(/Include (\S+)/g)].map((m) => m[1])).toEqual(files.slice(1).map((f) => f.path));
+    expect([...vhost.matchAll(/Include (\S+)/g)].map((m) => m[1])).toEqual(
+      files
+        .filter((f) => f.path.endsWith(".conf"))
+        .slice(1)
+        .map((f) => f.path),
+    );
     expect(main.content.match(/^\s*Include /gm)).toHaveLength(2);
   });
 
@@ -84,8 +90,14 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
   });
 
   it("proxies to RWS, RP and RCS over TLS when backendScheme is https, to Interaction Receiver and WebDAV over http", () => {
-    expect(main.content).toMatch(/ServerName recording\.example\.com\n\s+SSLProxyEngine on\n/);
+    const peerName = version === "2.4" ? "SSLProxyCheckPeerName on" : "SSLProxyCheckPeerCN on";
+    expect(main.content).toMatch(
+      new RegExp(
+        `ServerName recording\\.example\\.com\\n\\s+ProxyPreserveHost Off\\n\\s+SSLProxyEngine on\\n\\s+SSLProxyVerify require\\n\\s+SSLProxyVerifyDepth 3\\n\\s+SSLProxyCACertificateFile /etc/httpd/conf/recording-servers-ca\\.pem\\n\\s+${peerName}\\n\\s+SSLProxyCheckPeerExpire on\\n`,
+      ),
+    );
     const members = files
+      .filter((f) => f.path.endsWith(".conf"))
       .slice(1)
       .flatMap((f) =>
         [...f.content.matchAll(/<Proxy balancer:\/\/t\d+-(\w+)>([\s\S]*?)<\/Proxy>/g)].flatMap((m) =>

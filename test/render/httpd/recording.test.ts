@@ -4,9 +4,7 @@
  * cookie path rewrite, WebDAV hot standby, worker sizing, local-only status.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Environment, RecordingServiceModel } from "../../../core/model/environment";
@@ -23,7 +21,6 @@ import {
   type ApacheRoot,
 } from "../../support/apache";
 import { freePorts } from "../../support/ports";
-import { requireBinary, run } from "../../support/real-servers";
 import { parseCookies, startStubNode, type StubNode } from "../../support/stub-node";
 import { environmentFrom, send, setCookie, tally } from "./fixtures";
 
@@ -252,103 +249,3 @@ describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))(
     });
   },
 );
-
-/** A self-signed certificate for 127.0.0.1 (its own CA), written under `dir`. */
-function selfSigned(dir: string, name: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  run(requireBinary("openssl", "openssl"), [
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=127.0.0.1",
-    "-addext",
-    "subjectAltName=IP:127.0.0.1,DNS:127.0.0.1",
-    "-keyout",
-    key,
-    "-out",
-    cert,
-  ]);
-  return { cert, key };
-}
-
-describe("recording balancers on httpd with TLS to the recording servers", () => {
-  let dir: string;
-  let servers: HttpsServer[];
-  let seen: string[];
-  const sites: { root: ApacheRoot; apache: ApacheInstance }[] = [];
-  let trusted: ApacheInstance;
-  let untrusted: ApacheInstance;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "genesys-tls-"));
-    const server = selfSigned(dir, "rws");
-    const stranger = selfSigned(dir, "stranger");
-    const ports = await freePorts(2);
-    seen = [];
-    servers = await Promise.all(
-      ["t1rws1", "t1rws2"].map(
-        (name, i) =>
-          new Promise<HttpsServer>((resolve) => {
-            const https = createHttpsServer(
-              { cert: readFileSync(server.cert), key: readFileSync(server.key) },
-              (req, res) => {
-                seen.push(`${name} ${req.url}`);
-                res.setHeader("X-Node", name);
-                res.end("{}");
-              },
-            );
-            https.listen(ports[i], "127.0.0.1", () => resolve(https));
-          }),
-      ),
-    );
-    const env = environmentFrom({
-      recording: {
-        hostname: HOST,
-        backendScheme: "https",
-        tenants: { t1: { rws: { nodes: { t1rws1: { appName: "T1RWS1" }, t1rws2: { appName: "T1RWS2" } } } } },
-      },
-    });
-    const addresses = { t1rws1: `127.0.0.1:${ports[0]}`, t1rws2: `127.0.0.1:${ports[1]}` };
-    for (const caCertificateFile of [server.cert, stranger.cert]) {
-      const root = await apacheRoot();
-      sites.push({
-        root,
-        apache: await startApache(
-          renderHttpdSite(env, addresses, testSiteOptions(root, { backendTls: { caCertificateFile } })),
-          root,
-        ),
-      });
-    }
-    [trusted, untrusted] = sites.map((s) => s.apache);
-  });
-
-  afterAll(async () => {
-    for (const site of sites) {
-      await site.apache.stop();
-      site.root.remove();
-    }
-    await Promise.all((servers ?? []).map((s) => new Promise((resolve) => s.close(resolve))));
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("reaches https members whose certificate the CA file vouches for", async () => {
-    expect(await tally(10, trusted.port, "/t1/api/v2/me", { host: HOST })).toEqual({ t1rws1: 5, t1rws2: 5 });
-    expect(seen.every((line) => line.endsWith(" /api/v2/me"))).toBe(true);
-  });
-
-  it("refuses members whose certificate the CA file does not vouch for", async () => {
-    seen.length = 0;
-    const reply = await send(untrusted.port, "/t1/api/v2/me", { host: HOST });
-    expect(reply.status).toBeGreaterThanOrEqual(500);
-    expect(reply.node).toBeUndefined();
-    expect(seen).toEqual([]);
-  });
-});

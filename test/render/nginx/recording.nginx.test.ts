@@ -108,7 +108,7 @@ describe("Interaction Recording behind the rendered nginx", () => {
 
   it("answers nothing outside the tenants' published paths", async () => {
     for (const path of ["/t1/other", "/t3/api/v2/me", "/api/v2/me", "/t1"]) {
-      expect((await via(path)).status, path).toBe(404);
+      expect((await via(path)).status, path).toBe(403);
     }
   });
 
@@ -124,7 +124,7 @@ describe("Interaction Recording behind the rendered nginx", () => {
       "/t1/recordingsx/a.mp3",
       "/t1/interactionreceiverx",
     ]) {
-      expect((await via(path)).status, path).toBe(404);
+      expect((await via(path)).status, path).toBe(403);
     }
     expect(seen()).toBe(before);
     const exact = await via("/t1/rp/api");
@@ -178,7 +178,7 @@ describe("Interaction Recording behind the rendered nginx", () => {
     expect(local.status).toBe(200);
     expect(local.body).toMatch(/Reading: \d+ Writing: \d+ Waiting: \d+/);
     expect((await fetchVia(nginx.port, STATUS_PATH, { localAddress: "127.0.0.2" })).status).toBe(403);
-    expect((await fetchVia(nginx.port, STATUS_PATH, { host: HOST })).status).toBe(404);
+    expect((await fetchVia(nginx.port, STATUS_PATH, { host: HOST })).status).toBe(403);
   });
 
   it("re-pins an RWS client whose node died, without an error", async () => {

@@ -89,7 +89,7 @@ describe("Web Engagement 8.5 behind the rendered nginx", () => {
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body).url).toBe(HEALTH_PATHS.webEngagement85);
     const seen = [...stubs.values()].reduce((n, s) => n + s.requests.length, 0);
-    expect((await via("/admin")).status).toBe(404);
+    expect((await via("/admin")).status).toBe(403);
     expect([...stubs.values()].reduce((n, s) => n + s.requests.length, 0)).toBe(seen);
   });
 
