@@ -9,40 +9,66 @@ import type { Environment, ResolvedNode } from "../core/model/environment";
 import { HA_OS_FACTS } from "../core/model/ha-os";
 import { DEFAULT_HTTPD_RELEASE, renderHttpdSite, type HttpdSystem } from "../core/render/httpd";
 import { renderNginxSite } from "../core/render/nginx/site";
+import { RECORDING_SERVICE_FACTS } from "../core/model/genesys-facts";
+import { TAG } from "../components/shared/platform";
 import type { MockRun } from "./mock-run";
 import type { SynthStep } from "./synth-steps";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 
+/** A node and the tags its instance carries besides the system's (recording: tenant and service). */
+interface TaggedNode {
+  readonly node: ResolvedNode;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
 /**
- * Every system with a balancer, its nodes and the system name the instances are tagged
- * with. A system wired directly (`balancer: none`) has nothing for a balancer to proxy.
+ * Every system with a balancer, and its nodes with the tags that tell their instances
+ * apart. A system wired directly (`balancer: none`) has nothing for a balancer to proxy.
  */
-function nodesBySystem(env: Environment): [HttpdSystem, readonly ResolvedNode[]][] {
-  const systems: [HttpdSystem, readonly ResolvedNode[]][] = [];
+function nodesBySystem(env: Environment): [HttpdSystem, readonly TaggedNode[]][] {
+  const untagged = (nodes: readonly ResolvedNode[]) => nodes.map((node) => ({ node, tags: {} }));
+  const systems: [HttpdSystem, readonly TaggedNode[]][] = [];
   if (env.webEngagement85 && env.webEngagement85.balancer !== "none")
-    systems.push(["webEngagement85", env.webEngagement85.nodes]);
+    systems.push(["webEngagement85", untagged(env.webEngagement85.nodes)]);
   if (env.webEngagement81 && env.webEngagement81.balancer !== "none")
-    systems.push(["webEngagement81", [...env.webEngagement81.frontend.nodes, ...env.webEngagement81.backend.nodes]]);
-  if (env.cobrowse && env.cobrowse.balancer !== "none") systems.push(["cobrowse", env.cobrowse.nodes]);
+    systems.push([
+      "webEngagement81",
+      [
+        ...env.webEngagement81.frontend.nodes.map((node) => ({ node, tags: { [TAG.tier]: "frontend" } })),
+        ...env.webEngagement81.backend.nodes.map((node) => ({ node, tags: { [TAG.tier]: "backend" } })),
+      ],
+    ]);
+  if (env.cobrowse && env.cobrowse.balancer !== "none") systems.push(["cobrowse", untagged(env.cobrowse.nodes)]);
   if (env.recording && env.recording.balancer !== "none")
-    systems.push(["recording", env.recording.tenants.flatMap((t) => t.services.flatMap((s) => s.members))]);
+    systems.push([
+      "recording",
+      env.recording.tenants.flatMap((t) =>
+        t.services.flatMap((s) =>
+          s.members.map((node) => ({
+            node,
+            tags: { [TAG.tenant]: t.key, [TAG.service]: RECORDING_SERVICE_FACTS[s.service].short },
+          })),
+        ),
+      ),
+    ]);
   return systems;
 }
 
-/** node key -> ip:port for one system, from the instances the program registered. */
-export function systemAddresses(run: MockRun, system: string, nodes: readonly ResolvedNode[]): Record<string, string> {
-  const ips = new Map<string, string>();
-  for (const r of run.resources) {
-    if (r.type !== INSTANCE) continue;
-    const tags = (r.inputs.tags ?? {}) as Record<string, string>;
-    if (tags["genesys:system"] === system && typeof r.state.privateIp === "string")
-      ips.set(tags["genesys:node"], r.state.privateIp);
-  }
+/** Node id -> ip:port for one system's nodes, from the instances the program registered and tagged. */
+export function systemAddresses(run: MockRun, system: string, nodes: readonly TaggedNode[]): Record<string, string> {
+  const instances = run.resources.filter(
+    (r) => r.type === INSTANCE && (r.inputs.tags as Record<string, string> | undefined)?.[TAG.system] === system,
+  );
   const addresses: Record<string, string> = {};
-  for (const node of nodes) {
-    const ip = ips.get(node.key);
-    if (ip !== undefined) addresses[node.key] = `${ip}:${node.port}`;
+  for (const { node, tags } of nodes) {
+    const wanted = { ...tags, [TAG.node]: node.key };
+    const found = instances.filter((r) =>
+      Object.entries(wanted).every(([k, v]) => (r.inputs.tags as Record<string, string>)[k] === v),
+    );
+    if (found.length > 1) throw new Error(`${found.length} instances are tagged as ${system} node ${node.id}`);
+    const ip = found[0]?.state.privateIp;
+    if (typeof ip === "string") addresses[node.id] = `${ip}:${node.port}`;
   }
   return addresses;
 }
