@@ -51,7 +51,7 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
       isProduction: env.isProduction,
       deletionProtection: env.hardening.deletionProtection,
     });
-  // The vendor guide's httpd cluster; it balances the recording nodes when recording.balancer is httpdHaPair.
+  // The vendor guide's httpd cluster, in the model only when recording.balancer is httpdHaPair: it balances those nodes.
   const pair =
     env.httpdHaPair &&
     new HttpdHaPair(

@@ -158,8 +158,14 @@ export interface Environment {
   readonly webEngagement85?: WebEngagement85;
   readonly cobrowse?: Cobrowse;
   readonly recording?: Recording;
+  /** The httpd HA pair, only when a system uses it (a configured section nothing uses is left out, with a warning). */
   readonly httpdHaPair?: HttpdHaPair;
   readonly framework?: FrameworkConfig;
+}
+
+/** Whether a system is served by the httpd HA pair: only recording can be (recording.balancer: httpdHaPair). */
+export function usesHttpdHaPair(config: Pick<StackConfig, "recording">): boolean {
+  return config.recording?.balancer === "httpdHaPair";
 }
 
 /** `t1/rws/`: what a recording member's id starts with (see ResolvedNode.id). */
@@ -212,7 +218,8 @@ export function resolveEnvironment(config: StackConfig): Environment {
   const we81 = config.webEngagement81;
   const cob = config.cobrowse;
   const rec = config.recording;
-  const pair = config.httpdHaPair;
+  // Only recording can use the pair; an unused section builds nothing (configWarnings says so).
+  const pair = usesHttpdHaPair(config) ? config.httpdHaPair : undefined;
 
   return {
     kind: config.environment,
