@@ -25,6 +25,8 @@ export interface SynthContext {
   readonly projectDir?: string;
   /** The validated model of the stack file; steps that need it print nothing without it. */
   readonly environment?: Environment;
+  /** The stack config the program ran with (`genesys:key` -> text; offline placeholders for unset secrets). */
+  readonly config?: Readonly<Record<string, string>>;
 }
 
 export interface SynthStepResult {

@@ -61,11 +61,17 @@ export function stagedHostFiles(run: MockRun, host: string, pairName = "recordin
         });
         if (result.status !== 0) throw new Error(`${command.name} failed: ${result.stderr}`);
       } else if (command.name === `${prefix}member`) {
-        // printf '%s' <base64> | base64 -d > '<path>.genesys-tmp'
-        for (const [, encoded, path] of create.matchAll(
-          /printf '\\''%s'\\'' ([A-Za-z0-9+/=]+) \| base64 -d > '\\''([^']+)\.genesys-tmp'\\''/g,
-        ))
+        // The cluster's files: printf '%s' <base64> | base64 -d > <path>.genesys-tmp (the path quoted when it needs it).
+        const quote = "(?:'\\\\'')?";
+        const written = new RegExp(
+          `printf '\\\\''%s'\\\\'' ([A-Za-z0-9+/=]+) \\| base64 -d > ${quote}([^'\\s]+)\\.genesys-tmp`,
+          "g",
+        );
+        for (const [, encoded, path] of create.matchAll(written))
           files.set(path, Buffer.from(encoded, "base64").toString("utf8"));
+        // The shared secret: (umask 077; base64 -d > <path>.genesys-tmp), read from standard input.
+        const secret = new RegExp(`\\(umask 077; base64 -d > ${quote}([^'\\s)]+)\\.genesys-tmp`).exec(create);
+        if (secret) files.set(secret[1], Buffer.from(String(reveal(command.inputs.stdin)), "base64").toString("utf8"));
       }
     }
     const stage = join(state, "stage");
