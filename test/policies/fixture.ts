@@ -364,7 +364,19 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
         "genesys:service": s.service,
       });
       allow(`recording-${s.tenant}-${s.service}-from-alb`, recNodes, s.port, { group: recAlb.group }, recording);
-      [1, 2].forEach((n) => attach(tg, node(`${s.tenant}${s.service}${n}`, recNodes, n, recording), s.port, recording));
+      [1, 2].forEach((n) =>
+        attach(
+          tg,
+          node(`${s.tenant}${s.service}${n}`, recNodes, n, recording, {
+            "genesys:system": "recording",
+            "genesys:tenant": s.tenant,
+            "genesys:service": s.service,
+            "genesys:node": `${s.tenant}${s.service}${n}`,
+          }),
+          s.port,
+          recording,
+        ),
+      );
       rule(
         `recording-${s.tenant}-${s.service}`,
         recAlb.https,
