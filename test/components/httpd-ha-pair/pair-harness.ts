@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { deployEnvironment } from "../../../components/genesys-environment";
-import { readEnvironment } from "../../../components/stack-config";
+import { readStack } from "../../../components/stack-config";
 import { runUnderMocks, type MockRun } from "../../../tools/mock-run";
 import type { RegisteredResource } from "../../../tools/mocks";
 import { rawConfig, stackValues, TEST_SECRETS, type ConfigEdit } from "../../support/program";
@@ -55,7 +55,7 @@ export async function runPair(edit?: ConfigEdit, options: PairRunOptions = {}): 
       );
       return undefined;
     });
-    return deployEnvironment(readEnvironment());
+    return deployEnvironment(readStack());
   });
   const recordingIps = Object.fromEntries(
     run.resources
