@@ -19,8 +19,9 @@ import { pairTlsSecrets } from "../components/httpd-ha-pair/site-files";
 import { TAG } from "../components/shared/platform";
 import type { MockRun } from "./mock-run";
 import type { SynthStep } from "./synth-steps";
+import { AWS_TYPE } from "../policies/aws-types";
 
-const INSTANCE = "aws:ec2/instance:Instance";
+const INSTANCE = AWS_TYPE.instance;
 
 /** A node and the tags its instance carries besides the system's (recording: tenant and service). */
 interface TaggedNode {

@@ -13,6 +13,7 @@ import { printNetwork } from "./synth-network";
 import { writeServerConfigs } from "./synth-server-configs";
 import { writePolicyReport } from "./policy-report";
 import { writeTopology } from "./topology";
+import { AWS_TYPE } from "../policies/aws-types";
 
 export interface SynthContext {
   readonly stack: string;
@@ -36,7 +37,7 @@ export interface SynthStepResult {
 
 export type SynthStep = (context: SynthContext) => SynthStepResult | Promise<SynthStepResult>;
 
-const BALANCER_TYPE = "aws:lb/loadBalancer:LoadBalancer";
+const BALANCER_TYPE = AWS_TYPE.loadBalancer;
 
 /** `aws:ec2/instance:Instance` -> `ec2 Instance`. */
 function shortType(type: string): string {
