@@ -1,4 +1,4 @@
 import { deployEnvironment } from "./components/genesys-environment";
-import { readEnvironment } from "./components/stack-config";
+import { readStack } from "./components/stack-config";
 
-export = deployEnvironment(readEnvironment());
+export = deployEnvironment(readStack());

@@ -127,11 +127,11 @@ async function main(): Promise<void> {
   const config = stackConfig(tenants);
   const manifest = mode === "flat" ? (JSON.parse(readFileSync(manifestPath, "utf8")) as ManifestEntry[]) : [];
   const { deployEnvironment } = await import("../components/genesys-environment");
-  const { readEnvironment } = await import("../components/stack-config");
+  const { readStack } = await import("../components/stack-config");
   const started = process.hrtime.bigint();
   const cpuBefore = process.cpuUsage();
   const run = await runUnderMocks({ stack: "dev", config }, () =>
-    mode === "components" ? deployEnvironment(readEnvironment()) : (registerFlat(manifest), {}),
+    mode === "components" ? deployEnvironment(readStack()) : (registerFlat(manifest), {}),
   );
   const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
   const cpu = process.cpuUsage(cpuBefore);

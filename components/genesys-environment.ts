@@ -11,6 +11,7 @@ import { applicationSiteKey } from "../core/model/framework-paths";
 import { sizeFramework } from "../core/model/framework-sizing";
 import { deployGenesysSystems, hasGenesysNodes } from "./genesys-systems";
 import { HttpdHaPair } from "./httpd-ha-pair/httpd-ha-pair";
+import type { StackInput } from "./stack-config";
 
 /** The application site's VPC CIDR when its Distributed SCS control the stack's Genesys nodes. */
 function frameworkControl(env: Environment): { cidr: string; lcaPort: number } | undefined {
@@ -21,7 +22,7 @@ function frameworkControl(env: Environment): { cidr: string; lcaPort: number } |
   return site && site.distributedScs > 0 ? { cidr: site.vpcCidr, lcaPort: fw.ports.lca } : undefined;
 }
 
-export function deployEnvironment(env: Environment): Record<string, unknown> {
+export function deployEnvironment({ environment: env, secrets }: StackInput): Record<string, unknown> {
   const provider = new aws.Provider("aws", {
     region: env.region as aws.Region,
     defaultTags: { tags: { ...env.tags, "genesys:environment": env.kind, "managed-by": "pulumi" } },
@@ -31,7 +32,7 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
     { network: env.network, natPerZone: env.isProduction },
     { providers: { aws: provider } },
   );
-  const systems = deployGenesysSystems(env, network, { providers: { aws: provider } }, frameworkControl(env));
+  const systems = deployGenesysSystems(env, secrets, network, { providers: { aws: provider } }, frameworkControl(env));
   // Framework sites span regions: the topology brings one provider per region, tagged like the stack's.
   const framework =
     env.framework &&
@@ -50,14 +51,16 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
         : undefined,
       isProduction: env.isProduction,
       deletionProtection: env.hardening.deletionProtection,
+      databasePassword: secrets.configurationDatabasePassword,
     });
-  // The vendor guide's httpd cluster; it balances the recording nodes when recording.balancer is httpdHaPair.
+  // The vendor guide's httpd cluster, in the model only when recording.balancer is httpdHaPair: it balances those nodes.
   const pair =
     env.httpdHaPair &&
     new HttpdHaPair(
       "recording-pair",
       {
         environment: env,
+        secrets,
         network,
         backendAddresses: systems.recording?.privateIps ?? {},
         backendSecurityGroupId: systems.recording?.nodeSecurityGroupId,

@@ -6,7 +6,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../core/model/environment";
-import { SECRET_CONFIG_KEYS } from "../core/model/schema";
 import { CobrowseCluster } from "./cobrowse/cobrowse-cluster";
 import { pairTlsSecrets } from "./httpd-ha-pair/site-files";
 import type { Network } from "./network";
@@ -14,6 +13,7 @@ import { RecordingTenants } from "./recording/recording-tenants";
 import { AccessLogBucket } from "./shared/access-log-bucket";
 import { lookupGenesysAmi } from "./shared/genesys-nodes";
 import type { PlatformArgs } from "./shared/platform";
+import type { StackSecrets } from "./stack-config";
 import { WebEngagement81 } from "./web-engagement/web-engagement-81";
 import { WebEngagement85Cluster } from "./web-engagement/web-engagement-85-cluster";
 
@@ -36,13 +36,9 @@ function usesAlb(env: Environment): boolean {
 }
 
 /** Whether the httpd pair serves recording clients https, decided where the pair decides it. */
-function pairScheme(env: Environment): "http" | "https" {
-  const config = new pulumi.Config("genesys");
+function pairScheme(env: Environment, secrets: StackSecrets): "http" | "https" {
   try {
-    return pairTlsSecrets(env, {
-      certificate: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsCertificate),
-      privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsPrivateKey),
-    })
+    return pairTlsSecrets(env, { certificate: secrets.httpdTlsCertificate, privateKey: secrets.httpdTlsPrivateKey })
       ? "https"
       : "http";
   } catch (error) {
@@ -52,6 +48,7 @@ function pairScheme(env: Environment): "http" | "https" {
 
 export function deployGenesysSystems(
   env: Environment,
+  secrets: StackSecrets,
   network: Network,
   opts: pulumi.ComponentResourceOptions,
   frameworkControl?: PlatformArgs["frameworkControl"],
@@ -83,7 +80,7 @@ export function deployGenesysSystems(
     env.recording &&
     new RecordingTenants(
       "recording",
-      { platform, recording: env.recording, siteDomain: env.site.domain, pairScheme: pairScheme(env) },
+      { platform, recording: env.recording, siteDomain: env.site.domain, pairScheme: pairScheme(env, secrets) },
       opts,
     );
 

@@ -124,13 +124,6 @@ export class Topology {
     return [...found.values()];
   }
 
-  /** Rules (and listeners, by their default action) that forward to the target group. */
-  routesTo(targetGroup: PolicyResource): PolicyResource[] {
-    return [...this.listeners, ...this.rules].filter((r) =>
-      this.forwardedTargetGroups(r).some((tg) => tg.urn === targetGroup.urn),
-    );
-  }
-
   targetGroupsOfNode(node: PolicyResource): PolicyResource[] {
     return this.attachments
       .filter((a) => dependenciesOf(a, "targetId").some((t) => t.urn === node.urn))

@@ -122,7 +122,15 @@ async function synth(
   let failed = false;
   try {
     for (const step of args.preview ? PREVIEW_STEPS : SYNTH_STEPS) {
-      const result = await step({ stack: args.stack, dir: staged.dir, shownDir, run, environment, projectDir });
+      const result = await step({
+        stack: args.stack,
+        dir: staged.dir,
+        shownDir,
+        run,
+        environment,
+        projectDir,
+        config: secrets.config,
+      });
       lines.push(...result.summary);
       failed ||= result.failed === true;
     }

@@ -12,6 +12,7 @@
  * parsed once, and a value's path is only spelled out when it breaks a rule.
  */
 import { createHash } from "node:crypto";
+import { AWS_TYPE } from "../policies/aws-types";
 
 // ---------------------------------------------------------------------------
 // Auto-naming (pulumi-aws)
@@ -34,55 +35,55 @@ const PULUMI_AWS = "pulumi-aws provider/resources.go";
 const DEFAULT_AUTO_NAME = `${PULUMI_AWS}: setAutonaming (maxLength 255, separator "-")`;
 
 export const AUTO_NAMES: Readonly<Record<string, AutoNameRule>> = {
-  "aws:lb/targetGroup:TargetGroup": {
+  [AWS_TYPE.targetGroup]: {
     property: "name",
     maxLength: 32,
     prefixProperty: "namePrefix",
     source: `${PULUMI_AWS}: aws_lb_target_group "name": AutoName("name", 32, "-")`,
   },
-  "aws:lb/loadBalancer:LoadBalancer": {
+  [AWS_TYPE.loadBalancer]: {
     property: "name",
     maxLength: 255,
     prefixProperty: "namePrefix",
     source: DEFAULT_AUTO_NAME,
   },
-  "aws:ec2/securityGroup:SecurityGroup": {
+  [AWS_TYPE.securityGroup]: {
     property: "name",
     maxLength: 255,
     prefixProperty: "namePrefix",
     source: DEFAULT_AUTO_NAME,
   },
-  "aws:iam/role:Role": {
+  [AWS_TYPE.iamRole]: {
     property: "name",
     maxLength: 64,
     prefixProperty: "namePrefix",
     source: `${PULUMI_AWS}: aws_iam_role "name": AutoName("name", 64, "-")`,
   },
-  "aws:iam/instanceProfile:InstanceProfile": {
+  [AWS_TYPE.instanceProfile]: {
     property: "name",
     maxLength: 255,
     prefixProperty: "namePrefix",
     source: DEFAULT_AUTO_NAME,
   },
-  "aws:iam/policy:Policy": {
+  [AWS_TYPE.iamPolicy]: {
     property: "name",
     maxLength: 255,
     prefixProperty: "namePrefix",
     source: DEFAULT_AUTO_NAME,
   },
-  "aws:iam/rolePolicy:RolePolicy": {
+  [AWS_TYPE.iamRolePolicy]: {
     property: "name",
     maxLength: 255,
     prefixProperty: "namePrefix",
     source: DEFAULT_AUTO_NAME,
   },
-  "aws:ec2/keyPair:KeyPair": {
+  [AWS_TYPE.keyPair]: {
     property: "keyName",
     maxLength: 255,
     prefixProperty: "keyNamePrefix",
     source: `${PULUMI_AWS}: aws_key_pair "key_name": AutoName("keyName", 255, "-")`,
   },
-  "aws:s3/bucket:Bucket": {
+  [AWS_TYPE.bucket]: {
     property: "bucket",
     maxLength: 63,
     lowercase: true,
@@ -166,23 +167,23 @@ export interface InputRule {
 }
 
 const T = {
-  lb: "aws:lb/loadBalancer:LoadBalancer",
-  tg: "aws:lb/targetGroup:TargetGroup",
-  listener: "aws:lb/listener:Listener",
-  rule: "aws:lb/listenerRule:ListenerRule",
-  tgAttachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  instance: "aws:ec2/instance:Instance",
-  keyPair: "aws:ec2/keyPair:KeyPair",
-  bucket: "aws:s3/bucket:Bucket",
-  role: "aws:iam/role:Role",
-  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-  policy: "aws:iam/policy:Policy",
-  profile: "aws:iam/instanceProfile:InstanceProfile",
-  record: "aws:route53/record:Record",
-  route: "aws:ec2/route:Route",
+  lb: AWS_TYPE.loadBalancer,
+  tg: AWS_TYPE.targetGroup,
+  listener: AWS_TYPE.listener,
+  rule: AWS_TYPE.listenerRule,
+  tgAttachment: AWS_TYPE.targetGroupAttachment,
+  sg: AWS_TYPE.securityGroup,
+  ingress: AWS_TYPE.ingressRule,
+  egress: AWS_TYPE.egressRule,
+  instance: AWS_TYPE.instance,
+  keyPair: AWS_TYPE.keyPair,
+  bucket: AWS_TYPE.bucket,
+  role: AWS_TYPE.iamRole,
+  rolePolicy: AWS_TYPE.iamRolePolicy,
+  policy: AWS_TYPE.iamPolicy,
+  profile: AWS_TYPE.instanceProfile,
+  record: AWS_TYPE.dnsRecord,
+  route: AWS_TYPE.route,
 } as const;
 
 const ELB_API = "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference";
@@ -385,14 +386,14 @@ const TAGGED_OTHER = [
   T.role,
   T.policy,
   T.profile,
-  "aws:ec2/vpc:Vpc",
-  "aws:ec2/subnet:Subnet",
-  "aws:ec2/routeTable:RouteTable",
-  "aws:ec2/internetGateway:InternetGateway",
-  "aws:ec2/natGateway:NatGateway",
-  "aws:ec2/eip:Eip",
-  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
-  "aws:ec2transitgateway/transitGateway:TransitGateway",
+  AWS_TYPE.vpc,
+  AWS_TYPE.subnet,
+  AWS_TYPE.routeTable,
+  AWS_TYPE.internetGateway,
+  AWS_TYPE.natGateway,
+  AWS_TYPE.eip,
+  AWS_TYPE.vpcPeeringConnection,
+  AWS_TYPE.transitGateway,
 ];
 const SG_RULES = [T.ingress, T.egress];
 const isTcpOrUdp = (inputs: Readonly<Record<string, unknown>>) =>

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrSize, formatIpv4, parseCidr } from "../core/model/network-math";
 import { AwsInputRuleError, autoName, checkInputs, type InputViolation, type UniquenessLedger } from "./aws-rules";
+import { AWS_TYPE } from "../policies/aws-types";
 
 export interface RegisteredResource {
   readonly type: string;
@@ -63,7 +64,7 @@ function computedState(
   const key = `${type}::${name}`;
   const arn = `arn:aws:${type.split(":")[1]?.split("/")[0] ?? "mock"}:${region}:${MOCK_ACCOUNT}:${name}`;
   switch (type) {
-    case "aws:lb/loadBalancer:LoadBalancer": {
+    case AWS_TYPE.loadBalancer: {
       const lbName = String(inputs.name ?? name);
       const kind = inputs.loadBalancerType === "network" ? "net" : "app";
       const suffix = `${kind}/${lbName}/${digest(key).toString("hex").slice(0, 16)}`;
@@ -74,16 +75,16 @@ function computedState(
         zoneId: "Z32O12XQLNTSW2",
       };
     }
-    case "aws:lb/targetGroup:TargetGroup": {
+    case AWS_TYPE.targetGroup: {
       const suffix = `targetgroup/${String(inputs.name ?? name)}/${digest(key).toString("hex").slice(0, 16)}`;
       return { arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:${suffix}`, arnSuffix: suffix };
     }
-    case "aws:lb/listener:Listener":
-    case "aws:lb/listenerRule:ListenerRule":
+    case AWS_TYPE.listener:
+    case AWS_TYPE.listenerRule:
       return {
         arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:listener/${digest(key).toString("hex").slice(0, 16)}`,
       };
-    case "aws:ec2/instance:Instance":
+    case AWS_TYPE.instance:
       return {
         arn,
         privateIp: inputs.privateIp ?? addressIn(subnets.get(String(inputs.subnetId)), key),
@@ -91,21 +92,21 @@ function computedState(
         // EC2 gives an instance a public address only when asked (a documentation address, RFC 5737, here).
         ...(inputs.associatePublicIpAddress === true ? { publicIp: `203.0.113.${(digest(key)[0] % 250) + 1}` } : {}),
       };
-    case "aws:route53/zone:Zone":
+    case AWS_TYPE.dnsZone:
       // Route 53 zone ids: Z followed by upper-case letters and digits.
       return { arn, zoneId: `Z${digest(key).toString("hex").slice(0, 20).toUpperCase()}` };
-    case "aws:ec2/networkInterface:NetworkInterface":
+    case AWS_TYPE.networkInterface:
       return { arn, privateIp: mockPrivateIp(key) };
-    case "aws:ec2/vpc:Vpc":
+    case AWS_TYPE.vpc:
       return { arn, defaultRouteTableId: hexId("rtb", key), mainRouteTableId: hexId("rtb", `${key}/main`) };
-    case "aws:s3/bucket:Bucket":
-    case "aws:s3/bucketV2:BucketV2": {
+    case AWS_TYPE.bucket:
+    case AWS_TYPE.bucketV2: {
       const bucket = String(inputs.bucket ?? name);
       return { bucket, arn: `arn:aws:s3:::${bucket}` };
     }
-    case "aws:iam/role:Role":
-    case "aws:iam/policy:Policy":
-    case "aws:iam/instanceProfile:InstanceProfile":
+    case AWS_TYPE.iamRole:
+    case AWS_TYPE.iamPolicy:
+    case AWS_TYPE.instanceProfile:
       return { arn: `arn:aws:iam::${MOCK_ACCOUNT}:${type.split(":")[2].toLowerCase()}/${String(inputs.name ?? name)}` };
     default:
       return { arn };
@@ -115,16 +116,16 @@ function computedState(
 function idFor(type: string, name: string): string {
   const key = `${type}::${name}`;
   const prefixes: Record<string, string> = {
-    "aws:ec2/vpc:Vpc": "vpc",
-    "aws:ec2/subnet:Subnet": "subnet",
-    "aws:ec2/securityGroup:SecurityGroup": "sg",
-    "aws:ec2/instance:Instance": "i",
-    "aws:ec2/internetGateway:InternetGateway": "igw",
-    "aws:ec2/natGateway:NatGateway": "nat",
-    "aws:ec2/routeTable:RouteTable": "rtb",
-    "aws:ec2/eip:Eip": "eipalloc",
-    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
-    "aws:ec2transitgateway/transitGateway:TransitGateway": "tgw",
+    [AWS_TYPE.vpc]: "vpc",
+    [AWS_TYPE.subnet]: "subnet",
+    [AWS_TYPE.securityGroup]: "sg",
+    [AWS_TYPE.instance]: "i",
+    [AWS_TYPE.internetGateway]: "igw",
+    [AWS_TYPE.natGateway]: "nat",
+    [AWS_TYPE.routeTable]: "rtb",
+    [AWS_TYPE.eip]: "eipalloc",
+    [AWS_TYPE.vpcPeeringConnection]: "pcx",
+    [AWS_TYPE.transitGateway]: "tgw",
   };
   const prefix = prefixes[type];
   return prefix ? hexId(prefix, key) : `${name}-id`;
@@ -208,8 +209,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     const computed = args.custom !== false && !this.preview;
     const id = computed ? idFor(args.type, args.name) : "";
     const state = { ...inputs, ...(computed ? computedState(args.type, args.name, inputs, region, this.subnets) : {}) };
-    if (args.type === "aws:ec2/subnet:Subnet" && typeof inputs.cidrBlock === "string")
-      this.subnets.set(id, inputs.cidrBlock);
+    if (args.type === AWS_TYPE.subnet && typeof inputs.cidrBlock === "string") this.subnets.set(id, inputs.cidrBlock);
     if (args.type === "pulumi:providers:aws") this.noteDefaultTags(id, inputs.defaultTags);
     this.resources.push({
       type: args.type,

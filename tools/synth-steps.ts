@@ -13,6 +13,7 @@ import { printNetwork } from "./synth-network";
 import { writeServerConfigs } from "./synth-server-configs";
 import { writePolicyReport } from "./policy-report";
 import { writeTopology } from "./topology";
+import { AWS_TYPE } from "../policies/aws-types";
 
 export interface SynthContext {
   readonly stack: string;
@@ -25,6 +26,8 @@ export interface SynthContext {
   readonly projectDir?: string;
   /** The validated model of the stack file; steps that need it print nothing without it. */
   readonly environment?: Environment;
+  /** The stack config the program ran with (`genesys:key` -> text; offline placeholders for unset secrets). */
+  readonly config?: Readonly<Record<string, string>>;
 }
 
 export interface SynthStepResult {
@@ -34,7 +37,7 @@ export interface SynthStepResult {
 
 export type SynthStep = (context: SynthContext) => SynthStepResult | Promise<SynthStepResult>;
 
-const BALANCER_TYPE = "aws:lb/loadBalancer:LoadBalancer";
+const BALANCER_TYPE = AWS_TYPE.loadBalancer;
 
 /** `aws:ec2/instance:Instance` -> `ec2 Instance`. */
 function shortType(type: string): string {

@@ -10,14 +10,15 @@ import { join } from "node:path";
 import type { RegisteredResource } from "./mocks";
 import type { MockRun } from "./mock-run";
 import type { SynthStep } from "./synth-steps";
+import { AWS_TYPE } from "../policies/aws-types";
 
 const TYPE = {
-  lb: "aws:lb/loadBalancer:LoadBalancer",
-  listener: "aws:lb/listener:Listener",
-  rule: "aws:lb/listenerRule:ListenerRule",
-  tg: "aws:lb/targetGroup:TargetGroup",
-  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-  instance: "aws:ec2/instance:Instance",
+  lb: AWS_TYPE.loadBalancer,
+  listener: AWS_TYPE.listener,
+  rule: AWS_TYPE.listenerRule,
+  tg: AWS_TYPE.targetGroup,
+  attachment: AWS_TYPE.targetGroupAttachment,
+  instance: AWS_TYPE.instance,
 } as const;
 
 type Inputs = Record<string, unknown>;

@@ -11,7 +11,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DATABASE_ENGINE_PORTS, SECRET_CONFIG_KEYS, type FrameworkConfig } from "../../core/model/schema";
+import { DATABASE_ENGINE_PORTS, type FrameworkConfig } from "../../core/model/schema";
+import { missingSecretMessage } from "../../core/model/secrets";
 import type { FrameworkSite } from "./framework-site";
 import { allowTcp } from "./security-rules";
 
@@ -25,6 +26,8 @@ export interface ConfigurationDatabaseArgs {
   readonly isProduction: boolean;
   /** Deletion protection and a final snapshot on delete (the stack's hardening.deletionProtection). */
   readonly deletionProtection: boolean;
+  /** Master user password of a database the stack creates (the secret genesys:configurationDatabasePassword). */
+  readonly masterPassword?: pulumi.Input<string>;
 }
 
 /** RDS licence model per engine: SQL Server and Oracle SE2 are licence-included, Oracle EE brings its own. */
@@ -125,7 +128,7 @@ export class ConfigurationDatabase extends pulumi.ComponentResource {
           multiAz,
           port: this.port,
           username: create.username,
-          password: new pulumi.Config("genesys").requireSecret(SECRET_CONFIG_KEYS.configurationDatabasePassword),
+          password: requiredPassword(args.masterPassword),
           dbSubnetGroupName: subnets.name,
           vpcSecurityGroupIds: [group.id],
           publiclyAccessible: false,
@@ -146,4 +149,12 @@ export class ConfigurationDatabase extends pulumi.ComponentResource {
     }
     this.registerOutputs({ origin: this.origin, engine: this.engine, address: this.address, port: this.port });
   }
+}
+
+function requiredPassword(password: pulumi.Input<string> | undefined): pulumi.Input<string> {
+  if (password === undefined)
+    throw new pulumi.RunError(
+      missingSecretMessage("configurationDatabasePassword", "the Configuration Database the stack creates"),
+    );
+  return password;
 }

@@ -38,6 +38,8 @@ export interface FrameworkTopologyArgs {
   readonly isProduction: boolean;
   /** The stack's hardening.deletionProtection, for a created Configuration Database. */
   readonly deletionProtection: boolean;
+  /** The secret genesys:configurationDatabasePassword: master password of a database the stack creates. */
+  readonly databasePassword?: pulumi.Input<string>;
 }
 
 export interface ApplicationNetwork {
@@ -146,6 +148,7 @@ export class FrameworkTopology extends pulumi.ComponentResource {
               configServerGroupId: masterCs,
               isProduction: args.isProduction,
               deletionProtection: args.deletionProtection,
+              masterPassword: args.databasePassword,
             },
             { parent: sites[master.key] },
           )

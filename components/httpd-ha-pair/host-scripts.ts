@@ -64,8 +64,6 @@ function writeFileLines(path: string, content: string, mode: string): string[] {
 
 const script = (lines: readonly string[]) => ["set -eu", ...lines, ""].join("\n");
 
-export type HaOs = HttpdHaPair["os"];
-
 /** Where the site speaks TLS: to the recording servers (backend), to the clients (client). */
 export interface SiteTls {
   readonly backend: boolean;

@@ -9,8 +9,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, HttpdHaPair as PairModel } from "../../core/model/environment";
 import { formatProblem } from "../../core/model/problems";
-import { SECRET_CONFIG_KEYS } from "../../core/model/schema";
 import { renderClusterRunbook } from "../../core/render/cluster/runbook";
+import { requiredSecret, type StackSecrets } from "../stack-config";
 import { BASTION_USER, ProvisioningBastion } from "./bastion";
 import { hostReplacementRunbook } from "./host-replacement";
 import { NetworkLoadBalancerFront } from "./nlb-front";
@@ -36,6 +36,8 @@ export interface PairNetwork {
 export interface HttpdHaPairArgs {
   /** The resolved environment; its `httpdHaPair` section defines the pair, its `recording` section what it serves. */
   readonly environment: Environment;
+  /** The stack's secrets: the SSH keys, the client TLS certificate and key, the corosync authkey. */
+  readonly secrets: StackSecrets;
   readonly network: PairNetwork;
   /** Recording node key -> private IPv4; every recording member needs one when the pair serves recording. */
   readonly backendAddresses: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -84,12 +86,12 @@ export class HttpdHaPair extends pulumi.ComponentResource {
     }
     for (const warning of placement.warnings) pulumi.log.warn(formatProblem(warning), this);
 
-    const config = new pulumi.Config("genesys");
+    const secrets = args.secrets;
     let clientTls: { certificate: pulumi.Output<string>; privateKey: pulumi.Output<string> } | undefined;
     try {
       clientTls = pairTlsSecrets(env, {
-        certificate: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsCertificate),
-        privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsPrivateKey),
+        certificate: secrets.httpdTlsCertificate,
+        privateKey: secrets.httpdTlsPrivateKey,
       });
     } catch (error) {
       throw new pulumi.RunError((error as Error).message);
@@ -187,7 +189,11 @@ export class HttpdHaPair extends pulumi.ComponentResource {
         )
       : undefined;
     this.bastionPublicIp = bastion?.publicIp;
-    const sshPrivateKey = config.requireSecret(SECRET_CONFIG_KEYS.httpdHaPairSshPrivateKey);
+    const sshPrivateKey = requiredSecret(
+      secrets,
+      "httpdHaPairSshPrivateKey",
+      "provisioning the httpd HA pair over SSH",
+    );
     const existing = pair.provisioning.via === "bastion" ? pair.provisioning.existingBastion : undefined;
     const proxy = bastion
       ? { host: bastion.publicIp, user: BASTION_USER, privateKey: sshPrivateKey }
@@ -195,7 +201,7 @@ export class HttpdHaPair extends pulumi.ComponentResource {
           host: existing.host,
           user: existing.user,
           port: existing.port,
-          privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdHaPairBastionSshPrivateKey) ?? sshPrivateKey,
+          privateKey: secrets.httpdHaPairBastionSshPrivateKey ?? sshPrivateKey,
         };
 
     const front =
@@ -340,6 +346,7 @@ export class HttpdHaPair extends pulumi.ComponentResource {
         reachableAfter: [...(bastion?.ready ?? []), ...sshRules],
         vipResources,
         clientTls,
+        corosyncAuthkey: secrets.httpdHaPairCorosyncAuthkey,
       },
       parent,
     );

@@ -67,7 +67,7 @@ export function createPairRecord(name: string, args: PairRecordArgs, opts: pulum
 export function createNodeRecords(
   name: string,
   zoneId: pulumi.Input<string>,
-  nodes: readonly { readonly key: string; readonly dnsName: string }[],
+  nodes: readonly { readonly key: string; readonly id: string; readonly dnsName: string }[],
   privateIps: pulumi.Input<Record<string, pulumi.Input<string>>>,
   opts: pulumi.CustomResourceOptions,
 ): aws.route53.Record[] {
@@ -83,8 +83,8 @@ export function createNodeRecords(
           ttl: PAIR_RECORD_TTL,
           records: [
             ips.apply((all) => {
-              const ip = Object.hasOwn(all, node.key) ? all[node.key] : undefined;
-              if (ip === undefined) throw new Error(`no private address for recording node "${node.key}"`);
+              const ip = Object.hasOwn(all, node.id) ? all[node.id] : undefined;
+              if (ip === undefined) throw new Error(`no private address for recording node "${node.id}"`);
               return ip;
             }),
           ],

@@ -19,6 +19,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment, HttpdHaPair } from "../../core/model/environment";
 import { SECRET_CONFIG_KEYS } from "../../core/model/schema";
+import { missingSecretMessage } from "../../core/model/secrets";
 import { clusterSetup, type ClusterSetup } from "../../core/render/cluster/cluster-setup";
 import { COROSYNC_AUTHKEY_PATH, needsAuthkey } from "../../core/render/cluster/corosync-conf";
 import { RHEL_HTTPD_CONFIG } from "../../core/render/cluster/pair-hosts";
@@ -66,6 +67,8 @@ export interface PairProvisioningArgs {
   readonly proxy?: pulumi.Input<command.types.input.remote.ProxyConnectionArgs>;
   /** What must exist before the hosts can be reached (the bastion and its rules). */
   readonly reachableAfter?: readonly pulumi.Resource[];
+  /** The secret genesys:httpdHaPairCorosyncAuthkey (base64), which the knet transport needs. */
+  readonly corosyncAuthkey?: pulumi.Output<string>;
   /** PEM certificate chain and private key httpd serves the clients https with; absent: plain HTTP only. */
   readonly clientTls?: { readonly certificate: pulumi.Output<string>; readonly privateKey: pulumi.Output<string> };
 }
@@ -197,9 +200,7 @@ export class PairProvisioning extends pulumi.ComponentResource {
         pair,
       ),
     );
-    const authkey = needsAuthkey(pair)
-      ? new pulumi.Config("genesys").requireSecret(SECRET_CONFIG_KEYS.httpdHaPairCorosyncAuthkey).apply(decodeAuthkey)
-      : undefined;
+    const authkey = needsAuthkey(pair) ? requiredAuthkey(args.corosyncAuthkey).apply(decodeAuthkey) : undefined;
     const memberScript = setup.apply((s) =>
       asRoot(clusterNodeScript(s.files, s.eachNode, authkey ? COROSYNC_AUTHKEY_PATH : undefined)),
     );
@@ -294,4 +295,12 @@ export class PairProvisioning extends pulumi.ComponentResource {
     this.clusterReady = cluster.id;
     this.registerOutputs({ clusterReady: this.clusterReady });
   }
+}
+
+function requiredAuthkey(authkey: pulumi.Output<string> | undefined): pulumi.Output<string> {
+  if (authkey === undefined)
+    throw new pulumi.RunError(
+      missingSecretMessage("httpdHaPairCorosyncAuthkey", "the knet transport, which encrypts cluster traffic,"),
+    );
+  return authkey;
 }

@@ -84,15 +84,16 @@ export function siteFilePaths(env: Environment, clientTls: boolean): string[] {
 }
 
 /** Recording nodes the pair reaches over https, each once: they get a DNS record of their name. */
-export function httpsMembers(env: Environment): { key: string; dnsName: string }[] {
-  const members = new Map<string, string>();
+export function httpsMembers(env: Environment): { key: string; id: string; dnsName: string }[] {
+  const members = new Map<string, { key: string; id: string; dnsName: string }>();
   for (const tenant of env.recording?.tenants ?? [])
     for (const service of tenant.services)
-      if (service.scheme === "https") for (const m of service.members) members.set(m.key, m.dnsName);
-  return [...members].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, dnsName]) => ({ key, dnsName }));
+      if (service.scheme === "https")
+        for (const m of service.members) members.set(m.key, { key: m.key, id: m.id, dnsName: m.dnsName });
+  return [...members].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, member]) => member);
 }
 
-/** Recording node key -> `ip:port` for every balancer member, from node key -> private IP. */
+/** Recording member id (`t1/rws/t1rws1`) -> `ip:port` for every balancer member, from member id -> private IP. */
 export function recordingBackendAddresses(
   env: Environment,
   privateIps: Readonly<Record<string, string>>,
@@ -101,8 +102,8 @@ export function recordingBackendAddresses(
   for (const tenant of env.recording?.tenants ?? []) {
     for (const service of tenant.services) {
       for (const member of service.members) {
-        const ip = Object.hasOwn(privateIps, member.key) ? privateIps[member.key] : undefined;
-        if (ip !== undefined) addresses[member.key] = `${ip}:${member.port}`;
+        const ip = Object.hasOwn(privateIps, member.id) ? privateIps[member.id] : undefined;
+        if (ip !== undefined) addresses[member.id] = `${ip}:${member.port}`;
       }
     }
   }
@@ -110,13 +111,13 @@ export function recordingBackendAddresses(
 }
 
 /**
- * Recording member key -> the placeholder host that stands for its address in
- * the site's template (`member-3.address.invalid`), numbered in key order.
+ * Recording member id -> the placeholder host that stands for its address in
+ * the site's template (`member-3.address.invalid`), numbered in id order.
  */
 export function memberAddressPlaceholders(env: Environment): Record<string, string> {
   const keys = new Set<string>();
   for (const tenant of env.recording?.tenants ?? [])
-    for (const service of tenant.services) for (const member of service.members) keys.add(member.key);
+    for (const service of tenant.services) for (const member of service.members) keys.add(member.id);
   return Object.fromEntries([...keys].sort().map((key, i) => [key, `member-${i + 1}.address.invalid`]));
 }
 

@@ -13,7 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { albHostname, packTenants, type TenantPacking } from "../../core/model/alb-packing";
-import type { Recording, RecordingServiceModel, RecordingTenant } from "../../core/model/environment";
+import type { Recording, RecordingServiceModel, RecordingTenant, ResolvedNode } from "../../core/model/environment";
 import { RECORDING_SERVICE_FACTS, recordingTenantUrls, type Stickiness } from "../../core/model/genesys-facts";
 import { ConfigError } from "../../core/model/problems";
 import { priorityBands, stablePriorities } from "../shared/alb-conditions";
@@ -72,14 +72,14 @@ export class RecordingTenants extends pulumi.ComponentResource {
   readonly tenantUrls: pulumi.Output<Record<string, TenantUrls>>;
   /** ALBs by number (balancer alb). */
   readonly albs: pulumi.Output<Record<string, RecordingAlbSummary>>;
-  /** Private IPv4 of every recording node by node key, when another balancer (the httpd pair) or none serves them. */
+  /** Private IPv4 of every recording node by member id (`t1/rws/t1rws1`), when another balancer (the httpd pair) or none serves them. */
   readonly privateIps?: pulumi.Output<Record<string, string>>;
   /** Security group of the nodes when another balancer (the httpd pair) serves them. */
   readonly nodeSecurityGroupId?: pulumi.Output<string>;
   readonly limitations: readonly string[];
 
-  /** Instances by `tenant/service/node` key: node keys need not be unique across tenants. */
-  private readonly instances = new Map<string, { readonly nodeKey: string; readonly instance: aws.ec2.Instance }>();
+  /** Instances by member id (`tenant/service/node`): node keys need not be unique across tenants. */
+  private readonly instances = new Map<string, aws.ec2.Instance>();
 
   constructor(name: string, args: RecordingTenantsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("genesys:recording:RecordingTenants", name, {}, opts);
@@ -265,8 +265,7 @@ export class RecordingTenants extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      for (const [key, instance] of Object.entries(built))
-        this.instances.set(memberId(tenant.key, service.service, key), { nodeKey: key, instance });
+      for (const member of service.members) this.instances.set(member.id, built[member.key]);
     }
   }
 
@@ -288,7 +287,7 @@ export class RecordingTenants extends pulumi.ComponentResource {
         stickiness: albStickiness(service.stickiness),
         targets: service.members
           .filter((m) => !m.hotStandby)
-          .map((m) => ({ key: m.key, instanceId: this.instance(tenant.key, service.service, m.key).id, port: m.port })),
+          .map((m) => ({ key: m.key, instanceId: this.instance(m).id, port: m.port })),
         tags: { [TAG.system]: "recording", [TAG.tenant]: tenant.key, [TAG.service]: short },
       },
       { parent: this },
@@ -317,16 +316,15 @@ export class RecordingTenants extends pulumi.ComponentResource {
     );
   }
 
-  private instance(tenant: string, service: RecordingServiceModel["service"], nodeKey: string): aws.ec2.Instance {
-    const found = this.instances.get(memberId(tenant, service, nodeKey));
-    if (!found) throw new Error(`recording node ${tenant}/${service}/${nodeKey} was not built`);
-    return found.instance;
+  private instance(member: ResolvedNode): aws.ec2.Instance {
+    const found = this.instances.get(member.id);
+    if (!found) throw new Error(`recording node ${member.id} was not built`);
+    return found;
   }
 
+  /** Member id -> private IP: each tenant's balancer configs get that tenant's own nodes. */
   private addresses(): pulumi.Output<Record<string, string>> {
-    return pulumi.all(
-      Object.fromEntries([...this.instances.values()].map(({ nodeKey, instance }) => [nodeKey, instance.privateIp])),
-    );
+    return pulumi.all(Object.fromEntries([...this.instances].map(([id, instance]) => [id, instance.privateIp])));
   }
 
   /** Development without a balancer: each URL points at the first member of its service, on the backend path. */
@@ -334,9 +332,7 @@ export class RecordingTenants extends pulumi.ComponentResource {
     const firstMember = (t: RecordingTenant, service: RecordingServiceModel["service"], path: string) => {
       const s = t.services.find((x) => x.service === service);
       const m = s?.members[0];
-      return m
-        ? pulumi.interpolate`http://${this.instance(t.key, service, m.key).privateIp}:${m.port}${path}`
-        : undefined;
+      return m ? pulumi.interpolate`http://${this.instance(m).privateIp}:${m.port}${path}` : undefined;
     };
     return pulumi.all(
       Object.fromEntries(
@@ -361,8 +357,6 @@ interface TenantWork {
   readonly nodeGroupId: pulumi.Input<string>;
   readonly priorities: ReadonlyMap<string, number>;
 }
-
-const memberId = (tenant: string, service: string, nodeKey: string) => `${tenant}/${service}/${nodeKey}`;
 
 /** The tenant's URLs behind `baseUrl`, for the services it has. */
 function urlsOf(tenant: RecordingTenant, baseUrl: string): TenantUrls {

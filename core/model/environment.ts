@@ -29,6 +29,11 @@ import { RECORDING_SERVICES } from "./schema";
 export interface ResolvedNode {
   /** Stable map key; resource names derive from it. */
   readonly key: string;
+  /**
+   * Unique within its system: the key, or `tenant/service/key` for a recording member (a node key may repeat
+   * across tenants). Balancer address maps are keyed by it, so each tenant's balancers get its own nodes.
+   */
+  readonly id: string;
   /** Application name in Genesys Administrator. */
   readonly appName: string;
   /** Balancer route: appName with spaces replaced by '_'. */
@@ -153,9 +158,18 @@ export interface Environment {
   readonly webEngagement85?: WebEngagement85;
   readonly cobrowse?: Cobrowse;
   readonly recording?: Recording;
+  /** The httpd HA pair, only when a system uses it (a configured section nothing uses is left out, with a warning). */
   readonly httpdHaPair?: HttpdHaPair;
   readonly framework?: FrameworkConfig;
 }
+
+/** Whether a system is served by the httpd HA pair: only recording can be (recording.balancer: httpdHaPair). */
+export function usesHttpdHaPair(config: Pick<StackConfig, "recording">): boolean {
+  return config.recording?.balancer === "httpdHaPair";
+}
+
+/** `t1/rws/`: what a recording member's id starts with (see ResolvedNode.id). */
+export const recordingMemberIdPrefix = (tenant: string, service: RecordingService) => `${tenant}/${service}/`;
 
 /** Secure by default in every environment; a stack file relaxes explicitly. */
 const HARDENING_DEFAULTS: Hardening = {
@@ -175,6 +189,7 @@ export function resolveNodes(
   nodes: Readonly<Record<string, NodeConfig>>,
   zones: readonly string[],
   defaultType: string,
+  idPrefix = "",
 ): ResolvedNode[] {
   return Object.keys(nodes)
     .sort(naturalOrder)
@@ -183,6 +198,7 @@ export function resolveNodes(
       const appName = node.appName ?? key;
       return {
         key,
+        id: `${idPrefix}${key}`,
         appName,
         route: routeName(appName),
         port: node.port,
@@ -195,13 +211,15 @@ export function resolveNodes(
 export function resolveEnvironment(config: StackConfig): Environment {
   const zones = config.network.availabilityZones;
   const type = config.instances.defaultType;
-  const nodesOf = (n: Readonly<Record<string, NodeConfig>>) => resolveNodes(n, zones, type);
+  const nodesOf = (n: Readonly<Record<string, NodeConfig>>, idPrefix?: string) =>
+    resolveNodes(n, zones, type, idPrefix);
 
   const we85 = config.webEngagement85;
   const we81 = config.webEngagement81;
   const cob = config.cobrowse;
   const rec = config.recording;
-  const pair = config.httpdHaPair;
+  // Only recording can use the pair; an unused section builds nothing (configWarnings says so).
+  const pair = usesHttpdHaPair(config) ? config.httpdHaPair : undefined;
 
   return {
     kind: config.environment,
@@ -282,7 +300,7 @@ export function resolveEnvironment(config: StackConfig): Environment {
                 cookiePathRewrite: facts.rewriteCookiePath
                   ? { from: `/${service}`, to: `${tenantPrefix(tenantKey)}/${service}` }
                   : undefined,
-                members: nodesOf(section.nodes).map((n) => ({
+                members: nodesOf(section.nodes, recordingMemberIdPrefix(tenantKey, service)).map((n) => ({
                   ...n,
                   hotStandby: n.key === standbyKey,
                   dnsName: recordingNodeDnsName(n.key, rec.hostname),

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { resolveEnvironment, type Environment } from "./environment";
-import { CONFIG_NAMESPACE, ConfigError, type ConfigProblem, type PathSegment } from "./problems";
+import { CONFIG_NAMESPACE, type ConfigProblem, type PathSegment } from "./problems";
 import { configWarnings, RULES } from "./rules";
 import { SECRET_CONFIG_KEYS, stackConfigSchema, type StackConfig } from "./schema";
 
@@ -191,14 +191,4 @@ export function loadEnvironment(raw: Readonly<Record<string, string>>): LoadResu
   const problems = RULES.flatMap((rule) => rule(config));
   if (problems.length > 0) return { problems, warnings: [] };
   return { environment: resolveEnvironment(config), problems: [], warnings: configWarnings(config) };
-}
-
-/** Like loadEnvironment but throws one ConfigError carrying every problem. */
-export function requireEnvironment(raw: Readonly<Record<string, string>>): {
-  environment: Environment;
-  warnings: readonly ConfigProblem[];
-} {
-  const result = loadEnvironment(raw);
-  if (!result.environment) throw new ConfigError(result.problems);
-  return { environment: result.environment, warnings: result.warnings };
 }

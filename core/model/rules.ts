@@ -15,6 +15,7 @@ import { COOKIES, RECORDING_SERVICE_FACTS, routeName } from "./genesys-facts";
 import { isUnderDomain } from "./names";
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from "./network-math";
 import type { ConfigProblem, PathSegment } from "./problems";
+import { usesHttpdHaPair } from "./environment";
 import { HA_OS_FACTS } from "./ha-os";
 import { reachesWorld, WORLD_RULE } from "./public-reach";
 import { HA_OS, RECORDING_SERVICES, type NodeConfig, type StackConfig } from "./schema";
@@ -791,11 +792,11 @@ export function frameworkWarnings(config: StackConfig): ConfigProblem[] {
 /** Soft problems: reported with pulumi.log.warn, never blocking. */
 export function configWarnings(config: StackConfig): ConfigProblem[] {
   const warnings: ConfigProblem[] = [];
-  if (config.httpdHaPair && config.recording?.balancer !== "httpdHaPair") {
+  if (config.httpdHaPair && !usesHttpdHaPair(config)) {
     warnings.push({
       path: ["httpdHaPair"],
       value: undefined,
-      message: "is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config",
+      message: `is configured but no system uses balancer: httpdHaPair (recording.balancer is ${config.recording ? JSON.stringify(config.recording.balancer) : "not set: the stack has no recording"}); the pair is not built. Remove the section, or set recording.balancer: httpdHaPair`,
     });
   }
   warnings.push(...frameworkWarnings(config));

@@ -755,7 +755,7 @@ export const frameworkSchema = z.strictObject({
 });
 
 /**
- * Secret stack config keys, read by components with `requireSecret` and never
+ * Secret stack config keys, read once as Pulumi secrets (components/stack-config.ts) and never
  * part of the plain model: `pulumi config set --secret genesys:<key> ...`.
  */
 export const SECRET_CONFIG_KEYS = {

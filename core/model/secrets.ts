@@ -1,6 +1,6 @@
 /**
  * Which secret config keys a stack needs, from its validated model: the
- * program reads them with `requireSecret` (or refuses to run without them),
+ * program reads them as Pulumi secrets (components/stack-config.ts) and refuses to run without one it needs,
  * and offline synth fills them with stand-ins, so only `pulumi up` would stop
  * on a missing one. Preflight reads this list to say so before.
  */
@@ -81,4 +81,10 @@ export function secretNeeds(env: Environment): SecretNeed[] {
     );
   }
   return needs;
+}
+
+/** What the program says when a secret it needs is not set: the key, what needs it, the command that sets it. */
+export function missingSecretMessage(key: keyof typeof SECRET_CONFIG_KEYS, neededFor: string): string {
+  const full = `${CONFIG_NAMESPACE}:${SECRET_CONFIG_KEYS[key]}`;
+  return `${full} is not set; ${neededFor} needs it: pulumi config set --secret ${full}`;
 }

@@ -7,7 +7,7 @@
  */
 import { tenantPrefix } from "../../core/model/genesys-facts";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
-import { label, lineage, read, readArray, readStrings } from "../props";
+import { label, lineage, read, readArray, readStrings, tagsOf } from "../props";
 import { renderedConfigs } from "../rendered-configs";
 import { HTTPD_PAIR_COMPONENT, recordingIdentity, systemOf } from "../systems";
 import { Topology } from "../topology";
@@ -83,7 +83,7 @@ function underTenant(path: string, tenant: string): boolean {
 export const recordingTenantIsolation: StackPolicy = {
   name: "recording-tenant-isolation",
   description:
-    "Checks that each recording tenant's target groups (and rendered httpd balancers) are reached only through listener rules whose paths are under that tenant's prefix /<tenant>/.",
+    "Checks that each recording tenant's target groups (and rendered httpd balancers) are reached only through listener rules whose paths are under that tenant's prefix /<tenant>/, and that a tenant's target groups register only that tenant's nodes.",
   enforcementLevel: "mandatory",
   kind: "stack",
   check: (resources) => {
@@ -102,6 +102,21 @@ export const recordingTenantIsolation: StackPolicy = {
           violations.push({
             resource: route,
             message: `A recording tenant's target groups must be reached only under its prefix ${tenantPrefix(tenant)}/ (${label(route)} forwards to ${label(tg)} of tenant ${tenant} ${what}).`,
+          });
+        }
+      }
+    }
+    for (const tg of topology.targetGroups) {
+      if (systemOf(tg)?.facts.kind !== "recording") continue;
+      const tenant = recordingIdentity(tg).tenant;
+      if (!tenant) continue;
+      // Node keys may repeat across tenants: a node of the same key in another tenant is another tenant's server.
+      for (const node of topology.nodesOfTargetGroup(tg)) {
+        const nodeTenant = tagsOf(node)["genesys:tenant"];
+        if (nodeTenant !== undefined && nodeTenant !== tenant) {
+          violations.push({
+            resource: tg,
+            message: `A recording tenant's target group must register only that tenant's nodes (${label(tg)} of tenant ${tenant} registers ${label(node)} of tenant ${nodeTenant}).`,
           });
         }
       }

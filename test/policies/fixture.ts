@@ -7,6 +7,7 @@
 import type { MockRun } from "../../tools/mock-run";
 import type { RegisteredResource } from "../../tools/mocks";
 import { policyResources, runPolicies, type PackConfig, type PolicyReport } from "../../tools/policy-report";
+import { AWS_TYPE } from "../../policies/aws-types";
 
 export interface Ref {
   readonly key: string;
@@ -17,16 +18,16 @@ export interface Ref {
 
 const T = {
   provider: "pulumi:providers:aws",
-  subnet: "aws:ec2/subnet:Subnet",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  instance: "aws:ec2/instance:Instance",
-  lb: "aws:lb/loadBalancer:LoadBalancer",
-  tg: "aws:lb/targetGroup:TargetGroup",
-  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-  listener: "aws:lb/listener:Listener",
-  rule: "aws:lb/listenerRule:ListenerRule",
-  record: "aws:route53/record:Record",
+  subnet: AWS_TYPE.subnet,
+  sg: AWS_TYPE.securityGroup,
+  ingress: AWS_TYPE.ingressRule,
+  instance: AWS_TYPE.instance,
+  lb: AWS_TYPE.loadBalancer,
+  tg: AWS_TYPE.targetGroup,
+  attachment: AWS_TYPE.targetGroupAttachment,
+  listener: AWS_TYPE.listener,
+  rule: AWS_TYPE.listenerRule,
+  record: AWS_TYPE.dnsRecord,
   command: "command:remote:Command",
 } as const;
 export const TYPES = T;
@@ -364,7 +365,19 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
         "genesys:service": s.service,
       });
       allow(`recording-${s.tenant}-${s.service}-from-alb`, recNodes, s.port, { group: recAlb.group }, recording);
-      [1, 2].forEach((n) => attach(tg, node(`${s.tenant}${s.service}${n}`, recNodes, n, recording), s.port, recording));
+      [1, 2].forEach((n) =>
+        attach(
+          tg,
+          node(`${s.tenant}${s.service}${n}`, recNodes, n, recording, {
+            "genesys:system": "recording",
+            "genesys:tenant": s.tenant,
+            "genesys:service": s.service,
+            "genesys:node": `${s.tenant}${s.service}${n}`,
+          }),
+          s.port,
+          recording,
+        ),
+      );
       rule(
         `recording-${s.tenant}-${s.service}`,
         recAlb.https,

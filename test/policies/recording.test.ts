@@ -85,6 +85,14 @@ describe("recording-tenant-isolation", () => {
     ]);
   });
 
+  it("rejects a tenant's target group that registers another tenant's node", () => {
+    const instanceId = albRun.resources.find((r) => r.type === TYPES.instance && r.name === "t2rws1")!.id;
+    const crossed = editInputs(albRun, TYPES.attachment, "recording-t1-rws-t1rws1", (i) => (i.targetId = instanceId));
+    expect(messagesOf(crossed, policy)).toEqual([
+      'A recording tenant\'s target group must register only that tenant\'s nodes (aws:lb/targetGroup:TargetGroup "recording-t1-rws" of tenant t1 registers aws:ec2/instance:Instance "t2rws1" of tenant t2).',
+    ]);
+  });
+
   it("rejects a prefix that only looks like the tenant's (/t10/ is not /t1/)", () => {
     const lookalike = editInputs(
       albRun,

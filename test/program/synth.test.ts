@@ -3,11 +3,13 @@
  * mocks for the real stack files and writes out/<stack>/plan.json.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
+import type { MockRun } from "../../tools/mock-run";
 import type { PolicyReport } from "../../tools/policy-report";
+import { stagedHostFiles } from "../support/staged-files";
 import { afterAll, describe, expect, it } from "vitest";
 
 const root = resolve(__dirname, "../..");
@@ -27,6 +29,13 @@ async function synth(...args: string[]) {
 }
 
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
 
 /** Each stack's synth result, kept for the summary checks below. */
 const results = new Map<string, { code: number; stdout: string; stderr: string }>();
@@ -55,7 +64,13 @@ describe.each(["dev", "prod"])("synth --stack %s", (stack) => {
     expect(plan.outputs.environment).toBe(stack === "prod" ? "production" : "development");
     expect(JSON.parse(readFileSync(join(outDir, stack, "outputs.json"), "utf8"))).toEqual(plan.outputs);
     expect(result.stdout).toContain("Rendered balancer configs:");
-    const recordingConf = join(outDir, stack, "httpd/recording/etc/httpd/conf.d/loadbalancer_t1.conf");
+    // prod serves recording from the httpd HA pair: its file is the one the pair's hosts get.
+    const recordingConf = join(
+      outDir,
+      stack,
+      stack === "prod" ? "httpd-ha-pair" : "httpd/recording",
+      "etc/httpd/conf.d/loadbalancer_t1.conf",
+    );
     const members = [...readFileSync(recordingConf, "utf8").matchAll(/BalancerMember https?:\/\/([\d.]+):\d+/g)].map(
       (m) => m[1],
     );
@@ -116,6 +131,41 @@ describe("synth --stack prod, HA pair", () => {
     expect(result.stdout).toContain(
       "httpd HA pair: private subnet 10.50.128.0/20 in eu-west-1a (host addresses 10.50.128.4 to 10.50.143.254), virtual IP 10.50.140.250 (awsvip)",
     );
+  });
+
+  it("writes exactly the files provisioning stages on each host, byte for byte, secrets as a line naming them", () => {
+    const plan = JSON.parse(readFileSync(join(outDir, "prod", "plan.json"), "utf8")) as MockRun;
+    const pairDir = join(outDir, "prod", "httpd-ha-pair");
+    const written = new Map(
+      filesUnder(pairDir).map((path) => [`/${relative(pairDir, path)}`, readFileSync(path, "utf8")]),
+    );
+    const hosts = ["ip1", "ip2"].map((host) => stagedHostFiles(plan, host));
+    expect(hosts[1]).toEqual(hosts[0]);
+    const staged = hosts[0];
+    expect([...written.keys()].sort()).toEqual([...staged.keys()].sort());
+    const secrets = new Map([
+      ["/etc/pki/tls/certs/genesys-recording.crt", "genesys:httpdTlsCertificate"],
+      ["/etc/pki/tls/private/genesys-recording.key", "genesys:httpdTlsPrivateKey"],
+      ["/etc/corosync/authkey", "genesys:httpdHaPairCorosyncAuthkey"],
+    ]);
+    for (const [path, text] of staged) {
+      const secret = secrets.get(path);
+      if (secret) {
+        expect(written.get(path)).toContain(`holds the secret ${secret}`);
+        expect(written.get(path)).not.toContain(text.trim().split("\n")[1] ?? text.trim());
+      } else expect(written.get(path), path).toBe(text);
+    }
+    // What the issue found missing from out/: the TLS vhost, the redirect to it and Secure cookies.
+    const main = written.get("/etc/httpd/conf/httpd.conf")!;
+    expect(main).toMatch(/^<VirtualHost \*:443>$/m);
+    expect(main).toMatch(/Redirect|RewriteRule/);
+    expect(written.get("/etc/httpd/conf.d/loadbalancer_t1.conf")).toMatch(/; Secure/);
+    const stdout = results.get("prod")!.stdout;
+    expect(stdout).toMatch(
+      /^ {2}httpd-ha-pair\/: on both hosts of the httpd HA pair \(ip1 [\d.]+, ip2 [\d.]+\), at these paths:$/m,
+    );
+    for (const path of staged.keys()) expect(stdout).toMatch(new RegExp(`^ {4}${path.replace(/\./g, "\\.")}\\b`, "m"));
+    expect(stdout).not.toContain("httpd/recording");
   });
 
   it("writes the runbook with the commands for the stack's hosts", async () => {

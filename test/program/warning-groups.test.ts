@@ -18,10 +18,10 @@ describe("warnings in the synth summary", () => {
   it("collects pulumi.log.warn without the SDK's [runtime] prefix and lets other console output through", async () => {
     const collector = collectRuntimeWarnings();
     await pulumi.log.warn(
-      "genesys:httpdHaPair is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config",
+      'genesys:httpdHaPair is configured but no system uses balancer: httpdHaPair (recording.balancer is "alb"); the pair is not built',
     );
     expect(collector.stop()).toEqual([
-      "genesys:httpdHaPair is defined but recording.balancer is not httpdHaPair; the pair serves no balancer config",
+      'genesys:httpdHaPair is configured but no system uses balancer: httpdHaPair (recording.balancer is "alb"); the pair is not built',
     ]);
   });
 

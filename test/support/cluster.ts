@@ -261,11 +261,12 @@ function productionEnvironment(): Environment {
 }
 
 /** Node key -> stub port for every recording node the environment balances. */
-function recordingBackends(env: Environment): Record<string, number> {
-  const keys = (env.recording?.tenants ?? []).flatMap((t) => t.services.flatMap((s) => s.members.map((m) => m.key)));
-  if (keys.length === 0)
+/** A stub port per recording member, by member id (what the renderer looks addresses up by); stubs answer with the node key. */
+function recordingBackends(env: Environment): { id: string; name: string; port: number }[] {
+  const members = (env.recording?.tenants ?? []).flatMap((t) => t.services.flatMap((s) => s.members));
+  if (members.length === 0)
     throw new Error("the drill serves the recording balancer, but the environment has no recording nodes");
-  return Object.fromEntries([...new Set(keys)].map((key, i) => [key, FIRST_BACKEND_PORT + i]));
+  return members.map((m, i) => ({ id: m.id, name: m.key, port: FIRST_BACKEND_PORT + i }));
 }
 
 /**
@@ -388,7 +389,7 @@ async function drill(
   // The apache agent polls its statusurl on port 80, where the rendered site listens on every address, the VIP included.
   const site = renderHttpdSite(
     environment,
-    Object.fromEntries(Object.entries(backends).map(([key, port]) => [key, `${HUB_ADDRESS}:${port}`])),
+    Object.fromEntries(backends.map(({ id, port }) => [id, `${HUB_ADDRESS}:${port}`])),
     {
       systems: ["recording"],
       listen: { port: 80 },
@@ -455,7 +456,7 @@ async function drill(
   }
 
   const backendsReady = join(root, "backends.ready");
-  const stubs = Object.entries(backends).map(([name, port]) => ({ name, port }));
+  const stubs = backends.map(({ name, port }) => ({ name, port }));
   lab.spawnIn(hub, [
     process.execPath,
     "-e",

@@ -3,7 +3,7 @@
  * way index.ts runs it, and returns every registered resource and the outputs.
  */
 import { deployEnvironment } from "../../components/genesys-environment";
-import { readEnvironment } from "../../components/stack-config";
+import { readStack } from "../../components/stack-config";
 import { runUnderMocks, type MockRun } from "../../tools/mock-run";
 import type { RegisteredResource } from "../../tools/mocks";
 import { OFFLINE_SECRETS } from "../../tools/offline-secrets";
@@ -56,7 +56,7 @@ export async function runStack(
   };
   const config = { ...rawConfig(values), ...secrets };
   return runUnderMocks({ stack, config, secretKeys: Object.keys(secrets), preview: options.preview }, () =>
-    deployEnvironment(readEnvironment()),
+    deployEnvironment(readStack()),
   );
 }
 

@@ -28,12 +28,18 @@ export interface ClusterSetup {
   readonly oneNode: readonly ClusterCommand[];
 }
 
+/** The files written on both nodes (corosync.conf; none on RHEL 6, whose cman commands write cluster.conf). */
+export function clusterFiles(pair: HttpdHaPair, hosts: Pick<PairHosts, "addresses">): ClusterFile[] {
+  if (pair.os === "rhel6") return [];
+  const addresses = Object.fromEntries(addressedNodes(pair, hosts, "corosync.conf").map((n) => [n.name, n.address]));
+  return [{ path: COROSYNC_CONF_PATH, content: renderCorosyncConf(pair, addresses), mode: "0644" }];
+}
+
 export function clusterSetup(pair: HttpdHaPair, hosts: PairHosts): ClusterSetup {
   const oneNode = pcsCommands(pair, hosts);
   if (pair.os === "rhel6") return { files: [], sharedSecrets: [], eachNode: cmanCommands(pair, hosts), oneNode };
-  const addresses = Object.fromEntries(addressedNodes(pair, hosts, "corosync.conf").map((n) => [n.name, n.address]));
   return {
-    files: [{ path: COROSYNC_CONF_PATH, content: renderCorosyncConf(pair, addresses), mode: "0644" }],
+    files: clusterFiles(pair, hosts),
     sharedSecrets: needsAuthkey(pair) ? [COROSYNC_AUTHKEY_PATH] : [],
     eachNode: [
       // Pacemaker starts httpd; systemd must not.

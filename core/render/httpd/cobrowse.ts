@@ -30,7 +30,7 @@ export function cobrowseNodeBalancer(node: Pick<CobrowseNode, "key">): string {
 function memberOf(node: CobrowseNode, input: SystemInput<Cobrowse>) {
   return {
     scheme: "http" as const,
-    address: backendAddress(input.addresses, node.key, `cobrowse.nodes.${node.key}`),
+    address: backendAddress(input.addresses, node.id, `cobrowse.nodes.${node.key}`),
     route: node.nodeId,
   };
 }

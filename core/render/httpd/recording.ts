@@ -51,7 +51,7 @@ export function recordingServiceBalancer(
       if (member.hotStandby && !facts.standbyAllowed)
         throw new StandbyNotAllowedError(tenant.key, service.service, member.key);
       const where = `recording.tenants.${tenant.key}.${service.service}.nodes.${member.key}`;
-      const address = backendAddress(addresses, member.key, where);
+      const address = backendAddress(addresses, member.id, where);
       return {
         scheme: service.scheme,
         // Over https the member is its DNS name: the name httpd sends as SNI and checks the certificate against.

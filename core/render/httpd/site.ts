@@ -215,7 +215,7 @@ function renderModules(conf: HttpdConf, o: ResolvedOptions): void {
 }
 
 /**
- * Renders the site. `addresses` maps every node key of the served systems to
+ * Renders the site. `addresses` maps every node id (ResolvedNode.id) of the served systems to
  * its `host:port`. Returns the main file first, then the included files.
  */
 export function renderHttpdSite(

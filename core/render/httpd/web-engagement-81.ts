@@ -47,7 +47,7 @@ export function renderWebEngagement81Frontend(
     owner: "webEngagement81.frontend",
     members: frontend.nodes.map((node) => ({
       scheme: "http",
-      address: backendAddress(addresses, node.key, `webEngagement81.frontend.nodes.${node.key}`),
+      address: backendAddress(addresses, node.id, `webEngagement81.frontend.nodes.${node.key}`),
       route: queryValueForms(node.appName).at(-1),
     })),
     stickySession: frontend.stickyParameter,
@@ -69,7 +69,7 @@ export function renderWebEngagement81Backend(
     owner: "webEngagement81.backend",
     members: backend.nodes.map((node) => ({
       scheme: "http",
-      address: backendAddress(addresses, node.key, `webEngagement81.backend.nodes.${node.key}`),
+      address: backendAddress(addresses, node.id, `webEngagement81.backend.nodes.${node.key}`),
       route: node.route,
     })),
     balancerCookie: { name: backend.cookie, path: "/", secure: clientTls },

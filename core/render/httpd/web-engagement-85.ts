@@ -19,7 +19,7 @@ export function webEngagement85Balancer({ model, addresses, tuning }: SystemInpu
     owner: "webEngagement85",
     members: model.nodes.map((node) => ({
       scheme: "http",
-      address: backendAddress(addresses, node.key, `webEngagement85.nodes.${node.key}`),
+      address: backendAddress(addresses, node.id, `webEngagement85.nodes.${node.key}`),
       route: node.route,
     })),
     stickySession: model.cookie,

@@ -5,7 +5,7 @@
 import type { ResolvedNode } from "../../model/environment";
 
 /**
- * Node key -> IPv4 address, optionally with a port (`10.0.1.5` or
+ * Node id (ResolvedNode.id) -> IPv4 address, optionally with a port (`10.0.1.5` or
  * `127.0.0.1:18081`). Without a port the node's configured port is used.
  * IP addresses only: nginx resolves upstream hostnames once at start-up and
  * reports the IP in `$upstream_addr`, which the RWS route cookie is built from.
@@ -17,13 +17,13 @@ const ADDRESS = new RegExp(`^(${IPV4})(?::(\\d{1,5}))?$`);
 
 /** `ip:port` of a node, or throws naming the node and what was given. */
 export function nodeAddress(addresses: NodeAddresses, node: ResolvedNode, where: string): string {
-  const given = Object.prototype.hasOwnProperty.call(addresses, node.key) ? addresses[node.key] : undefined;
-  if (given === undefined) throw new Error(`${where}: no address for node "${node.key}"`);
+  const given = Object.prototype.hasOwnProperty.call(addresses, node.id) ? addresses[node.id] : undefined;
+  if (given === undefined) throw new Error(`${where}: no address for node "${node.id}"`);
   const match = ADDRESS.exec(given);
   const port = match ? Number(match[2] ?? node.port) : NaN;
   if (!match || !(port >= 1 && port <= 65535)) {
     throw new Error(
-      `${where}: address ${JSON.stringify(given)} of node "${node.key}" must be an IPv4 address with an optional port from 1 to 65535, e.g. 10.0.1.5 or 10.0.1.5:9081`,
+      `${where}: address ${JSON.stringify(given)} of node "${node.id}" must be an IPv4 address with an optional port from 1 to 65535, e.g. 10.0.1.5 or 10.0.1.5:9081`,
     );
   }
   return `${match[1]}:${port}`;

@@ -8,28 +8,29 @@ import { vi } from "vitest";
 import type { MockRun } from "../../../tools/mock-run";
 import { RecordingMocks, type RegisteredResource } from "../../../tools/mocks";
 import { ofType, runStack } from "../../support/program";
+import { AWS_TYPE } from "../../../policies/aws-types";
 
 export const T = {
   provider: "pulumi:providers:aws",
   site: "genesys:framework:FrameworkSite",
-  vpc: "aws:ec2/vpc:Vpc",
-  subnet: "aws:ec2/subnet:Subnet",
-  routeTable: "aws:ec2/routeTable:RouteTable",
-  route: "aws:ec2/route:Route",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  instance: "aws:ec2/instance:Instance",
-  peering: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
-  peeringAccepter: "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
-  tgw: "aws:ec2transitgateway/transitGateway:TransitGateway",
-  tgwRouteTable: "aws:ec2transitgateway/routeTable:RouteTable",
-  tgwVpcAttachment: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
-  tgwAssociation: "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation",
-  tgwPropagation: "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
-  tgwPeering: "aws:ec2transitgateway/peeringAttachment:PeeringAttachment",
-  tgwPeeringAccepter: "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter",
-  tgwRoute: "aws:ec2transitgateway/route:Route",
+  vpc: AWS_TYPE.vpc,
+  subnet: AWS_TYPE.subnet,
+  routeTable: AWS_TYPE.routeTable,
+  route: AWS_TYPE.route,
+  sg: AWS_TYPE.securityGroup,
+  ingress: AWS_TYPE.ingressRule,
+  egress: AWS_TYPE.egressRule,
+  instance: AWS_TYPE.instance,
+  peering: AWS_TYPE.vpcPeeringConnection,
+  peeringAccepter: AWS_TYPE.vpcPeeringConnectionAccepter,
+  tgw: AWS_TYPE.transitGateway,
+  tgwRouteTable: AWS_TYPE.transitGatewayRouteTable,
+  tgwVpcAttachment: AWS_TYPE.transitGatewayVpcAttachment,
+  tgwAssociation: AWS_TYPE.transitGatewayRouteTableAssociation,
+  tgwPropagation: AWS_TYPE.transitGatewayRouteTablePropagation,
+  tgwPeering: AWS_TYPE.transitGatewayPeeringAttachment,
+  tgwPeeringAccepter: AWS_TYPE.transitGatewayPeeringAttachmentAccepter,
+  tgwRoute: AWS_TYPE.transitGatewayRoute,
 } as const;
 
 export interface SiteInput {

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { deployEnvironment } from "../../../components/genesys-environment";
-import { readEnvironment } from "../../../components/stack-config";
+import { readStack } from "../../../components/stack-config";
 import { runUnderMocks, type MockRun } from "../../../tools/mock-run";
 import type { RegisteredResource } from "../../../tools/mocks";
 import { rawConfig, stackValues, TEST_SECRETS, type ConfigEdit } from "../../support/program";
@@ -17,7 +17,7 @@ export const AUTHKEY_CONFIG = "genesys:httpdHaPairCorosyncAuthkey";
 export interface PairRun extends MockRun {
   /** Resource name -> names of the resources in its `dependsOn`. */
   readonly dependsOn: ReadonlyMap<string, readonly string[]>;
-  /** Recording node key -> the private IP of its instance. */
+  /** `tenant/service/node` (the instance's tags) -> the private IP of its instance. */
   readonly recordingIps: Readonly<Record<string, string>>;
 }
 
@@ -55,7 +55,7 @@ export async function runPair(edit?: ConfigEdit, options: PairRunOptions = {}): 
       );
       return undefined;
     });
-    return deployEnvironment(readEnvironment());
+    return deployEnvironment(readStack());
   });
   const recordingIps = Object.fromEntries(
     run.resources
@@ -64,7 +64,13 @@ export async function runPair(edit?: ConfigEdit, options: PairRunOptions = {}): 
           r.type === "aws:ec2/instance:Instance" &&
           (r.inputs.tags as Record<string, string> | undefined)?.["genesys:system"] === "recording",
       )
-      .map((r) => [(r.inputs.tags as Record<string, string>)["genesys:node"], String(r.state.privateIp)]),
+      .map((r) => {
+        const tags = r.inputs.tags as Record<string, string>;
+        return [
+          `${tags["genesys:tenant"]}/${tags["genesys:service"]}/${tags["genesys:node"]}`,
+          String(r.state.privateIp),
+        ];
+      }),
   );
   return { ...run, dependsOn, recordingIps };
 }

@@ -26,6 +26,12 @@ function environment(change: (pair: Record<string, unknown>) => void = () => {})
     region: "eu-west-1",
     network: { vpcCidr: "10.40.0.0/16", availabilityZones: ["eu-west-1a", "eu-west-1b"] },
     site: { domain: "example.com" },
+    // The pair is built, and so placed, only when a system uses it.
+    recording: {
+      balancer: "httpdHaPair",
+      hostname: "recording.example.com",
+      tenants: { t1: { rws: { nodes: { t1rws1: {} } } } },
+    },
     httpdHaPair: pair,
   };
   const result = loadEnvironment(

@@ -17,26 +17,27 @@
  */
 import type { MockRun } from "../../../tools/mock-run";
 import type { RegisteredResource } from "../../../tools/mocks";
+import { AWS_TYPE } from "../../../policies/aws-types";
 
 const TYPES = {
-  vpc: "aws:ec2/vpc:Vpc",
-  subnet: "aws:ec2/subnet:Subnet",
-  association: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-  route: "aws:ec2/route:Route",
-  peering: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
-  peeringAccepter: "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
-  tgwAttachment: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
-  tgwAssociation: "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation",
-  tgwPropagation: "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
-  tgwRoute: "aws:ec2transitgateway/route:Route",
-  tgwTable: "aws:ec2transitgateway/routeTable:RouteTable",
-  tgwPeering: "aws:ec2transitgateway/peeringAttachment:PeeringAttachment",
-  tgwPeeringAccepter: "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  instance: "aws:ec2/instance:Instance",
-  dbInstance: "aws:rds/instance:Instance",
-  dbSubnetGroup: "aws:rds/subnetGroup:SubnetGroup",
+  vpc: AWS_TYPE.vpc,
+  subnet: AWS_TYPE.subnet,
+  association: AWS_TYPE.routeTableAssociation,
+  route: AWS_TYPE.route,
+  peering: AWS_TYPE.vpcPeeringConnection,
+  peeringAccepter: AWS_TYPE.vpcPeeringConnectionAccepter,
+  tgwAttachment: AWS_TYPE.transitGatewayVpcAttachment,
+  tgwAssociation: AWS_TYPE.transitGatewayRouteTableAssociation,
+  tgwPropagation: AWS_TYPE.transitGatewayRouteTablePropagation,
+  tgwRoute: AWS_TYPE.transitGatewayRoute,
+  tgwTable: AWS_TYPE.transitGatewayRouteTable,
+  tgwPeering: AWS_TYPE.transitGatewayPeeringAttachment,
+  tgwPeeringAccepter: AWS_TYPE.transitGatewayPeeringAttachmentAccepter,
+  ingress: AWS_TYPE.ingressRule,
+  egress: AWS_TYPE.egressRule,
+  instance: AWS_TYPE.instance,
+  dbInstance: AWS_TYPE.rdsInstance,
+  dbSubnetGroup: AWS_TYPE.rdsSubnetGroup,
 } as const;
 
 /** An address block: a host is /32, a database the whole of one of its subnets. */

@@ -7,19 +7,20 @@ import type { RuleCondition } from "../../../components/shared/alb-conditions";
 import type { MockRun } from "../../../tools/mock-run";
 import type { RegisteredResource } from "../../../tools/mocks";
 import type { MatchableRule } from "./alb-match";
+import { AWS_TYPE } from "../../../policies/aws-types";
 
 export const T = {
-  lb: "aws:lb/loadBalancer:LoadBalancer",
-  listener: "aws:lb/listener:Listener",
-  rule: "aws:lb/listenerRule:ListenerRule",
-  tg: "aws:lb/targetGroup:TargetGroup",
-  attachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
-  instance: "aws:ec2/instance:Instance",
-  sg: "aws:ec2/securityGroup:SecurityGroup",
-  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-  record: "aws:route53/record:Record",
-  subnet: "aws:ec2/subnet:Subnet",
+  lb: AWS_TYPE.loadBalancer,
+  listener: AWS_TYPE.listener,
+  rule: AWS_TYPE.listenerRule,
+  tg: AWS_TYPE.targetGroup,
+  attachment: AWS_TYPE.targetGroupAttachment,
+  instance: AWS_TYPE.instance,
+  sg: AWS_TYPE.securityGroup,
+  ingress: AWS_TYPE.ingressRule,
+  egress: AWS_TYPE.egressRule,
+  record: AWS_TYPE.dnsRecord,
+  subnet: AWS_TYPE.subnet,
 } as const;
 
 export const all = (run: MockRun, type: string) => run.resources.filter((r) => r.type === type);

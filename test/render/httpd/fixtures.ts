@@ -98,7 +98,7 @@ export function setCookie(reply: Reply, name: string): { value: string; attribut
   return undefined;
 }
 
-/** Every balanced node of an environment at a distinct loopback port (for renders that are only checked). */
+/** Every balanced node of an environment (by ResolvedNode.id) at a distinct loopback port (for renders that are only checked). */
 export function allNodeAddresses(env: Environment, firstPort = 20000): Record<string, string> {
   const keys = [
     ...(env.webEngagement85?.nodes ?? []),
@@ -106,7 +106,7 @@ export function allNodeAddresses(env: Environment, firstPort = 20000): Record<st
     ...(env.webEngagement81?.backend.nodes ?? []),
     ...(env.cobrowse?.nodes ?? []),
     ...(env.recording?.tenants.flatMap((t) => t.services.flatMap((s) => s.members)) ?? []),
-  ].map((n) => n.key);
+  ].map((n) => n.id);
   return Object.fromEntries([...new Set(keys)].map((key, i) => [key, `127.0.0.1:${firstPort + i}`]));
 }
 

@@ -82,7 +82,7 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
     const t1 = byName(files, "loadbalancer_t1.conf").content;
     const standby: string[] = t1.match(/^.*status=\+H.*$/gm) ?? [];
     expect(standby).toHaveLength(1);
-    const webdav2 = allNodeAddresses(prod).t1webdav2;
+    const webdav2 = allNodeAddresses(prod)["t1/webdav/t1webdav2"];
     // WebDAV stays on http (its port 80) although backendScheme is https.
     expect(standby[0].trim()).toBe(`BalancerMember http://${webdav2} status=+H retry=30`);
     const rp = /<Proxy balancer:\/\/t1-rp>([\s\S]*?)<\/Proxy>/.exec(t1)?.[1] ?? "";
@@ -205,7 +205,7 @@ describe("recording with balancer none", () => {
         },
       }),
     ).environment!;
-    const files = renderHttpdSite(env, { rws1: "127.0.0.1:8080" });
+    const files = renderHttpdSite(env, { "t1/rws/rws1": "127.0.0.1:8080" });
     expect(files).toHaveLength(1);
     expect(files[0].content).toContain("MaxRequestWorkers 400\n");
     expect(files[0].content).not.toMatch(/loadbalancer_|balancer:\/\//);

@@ -104,7 +104,11 @@ describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))(
         ),
       );
       root = await apacheRoot();
-      const addresses = Object.fromEntries(keys.map((k) => [k, `127.0.0.1:${portOf.get(k)}`]));
+      const addresses = Object.fromEntries(
+        env.recording!.tenants.flatMap((t) =>
+          t.services.flatMap((s) => s.members.map((m) => [m.id, `127.0.0.1:${portOf.get(m.key)}`])),
+        ),
+      );
       apache = await startApache(
         renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)),
         root,

@@ -26,7 +26,7 @@ async function cobrowseSite(nodes: Record<string, { nodeId: string; cookieValue?
       node.key,
       await startStubNode({
         name: node.key,
-        port: ports.get(node.key)!,
+        port: ports.get(node.id)!,
         setCookies: () => [`${COOKIE}=${node.cookieValue}; Path=/`],
       }),
     );

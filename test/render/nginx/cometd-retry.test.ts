@@ -28,7 +28,7 @@ function locations(text: string): { readonly location: string; readonly lines: s
 describe("nginx resends a POST to the next node only on the CometD path", () => {
   const env = loadEnvironment(readStackFile("prod").config).environment!;
   const addresses = Object.fromEntries(
-    [...new Set(allNodes(env).map((n) => n.key))].map((key, i) => [key, `127.0.0.1:${22_000 + i}`]),
+    [...new Set(allNodes(env).map((n) => n.id))].map((key, i) => [key, `127.0.0.1:${22_000 + i}`]),
   );
   const files = renderNginxSite(env, addresses);
   const all = files.map((f) => f.content).join("\n");

@@ -39,9 +39,9 @@ export function allNodes(env: Environment): ResolvedNode[] {
   ];
 }
 
-/** A free loopback port per node key. */
+/** A free loopback port per node id (ResolvedNode.id, what renderers look addresses up by). */
 export async function loopbackPorts(env: Environment): Promise<Map<string, number>> {
-  const keys = [...new Set(allNodes(env).map((n) => n.key))];
+  const keys = [...new Set(allNodes(env).map((n) => n.id))];
   const ports = await freePorts(keys.length);
   return new Map(keys.map((key, i) => [key, ports[i]]));
 }

@@ -212,7 +212,7 @@ const value = fc.oneof(
 );
 
 function render(env: Environment, prefix: string): NginxFile[] {
-  const keys = [...new Set(allNodes(env).map((n) => n.key))];
+  const keys = [...new Set(allNodes(env).map((n) => n.id))];
   const addresses = Object.fromEntries(keys.map((key, i) => [key, `127.0.0.1:${20_000 + i}`]));
   return renderNginxSite(env, addresses, { prefix, listen: { address: "127.0.0.1", port: 8080 } });
 }

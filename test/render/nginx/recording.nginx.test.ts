@@ -61,7 +61,7 @@ describe("Interaction Recording behind the rendered nginx", () => {
                     ? []
                     : [`${JSESSIONID}=${randomBytes(8).toString("hex")}.${member.route}; Path=/rcs; HttpOnly`]
               : undefined;
-          stubs.set(member.key, await startStubNode({ name: member.key, port: ports.get(member.key)!, setCookies }));
+          stubs.set(member.key, await startStubNode({ name: member.key, port: ports.get(member.id)!, setCookies }));
         }
       }
     }

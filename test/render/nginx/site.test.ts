@@ -20,7 +20,7 @@ import { checkConfig, makePrefix, writeConfig } from "../../support/nginx";
 import { allNodes, environmentOf } from "./fixtures";
 
 function loopback(env: Environment): Record<string, string> {
-  const keys = [...new Set(allNodes(env).map((n) => n.key))];
+  const keys = [...new Set(allNodes(env).map((n) => n.id))];
   return Object.fromEntries(keys.map((key, i) => [key, `127.0.0.1:${21_000 + i}`]));
 }
 
@@ -94,7 +94,7 @@ describe("renderNginxSite", () => {
     const env = environmentOf({
       recording: { hostname: "rec.example.com", tenants: { t1: { rws: { nodes: { a: {}, b: {} } } } } },
     });
-    expect(() => renderNginxSite(env, { a: "10.0.0.1:8080", b: "10.0.0.1:8080" })).toThrow(
+    expect(() => renderNginxSite(env, { "t1/rws/a": "10.0.0.1:8080", "t1/rws/b": "10.0.0.1:8080" })).toThrow(
       /t1-rws: nodes "a" and "b" share address 10.0.0.1:8080/,
     );
   });
@@ -149,7 +149,7 @@ describe("renderNginxSite", () => {
     });
     // 800 agents + 50% = 1200 persistent proxied connections, two sockets each, over the 1024 base.
     expect(workerConnections(env)).toBe(2 * 1200 + 1024);
-    expect(text(renderNginxSite(env, { a: "10.0.0.1", b: "10.0.0.2" }))).toContain(
+    expect(text(renderNginxSite(env, { "t1/rws/a": "10.0.0.1", "t2/rp/b": "10.0.0.2" }))).toContain(
       `worker_connections ${2 * 1200 + 1024};`,
     );
   });

@@ -39,7 +39,7 @@ describe("Web Engagement 8.5 behind the rendered nginx", () => {
         node.route,
         await startStubNode({
           name: node.route,
-          port: ports.get(node.key)!,
+          port: ports.get(node.id)!,
           setCookies: () => [`${COOKIE}=${stickyValue(node.route)}; Path=/`],
         }),
       );
@@ -125,7 +125,7 @@ describe("Web Engagement 8.5 behind the rendered nginx", () => {
       node.route,
       await startStubNode({
         name: node.route,
-        port: ports.get(node.key)!,
+        port: ports.get(node.id)!,
         setCookies: () => [`${COOKIE}=${stickyValue(node.route)}; Path=/`],
       }),
     );
