@@ -59,8 +59,8 @@ export function deployEnvironment(env: Environment): Record<string, unknown> {
       {
         environment: env,
         network,
-        backendAddresses: systems.recording?.privateIps ?? {},
-        backendSecurityGroupId: systems.recording?.nodeSecurityGroupId,
+        backendAddresses: systems.pairBackends?.privateIps ?? {},
+        backendSecurityGroupId: systems.pairBackends?.nodeSecurityGroupId,
       },
       { providers: { aws: provider } },
     );
