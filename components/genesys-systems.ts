@@ -7,15 +7,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../core/model/environment";
-import { SECRET_CONFIG_KEYS } from "../core/model/schema";
 import { SYSTEM_KEYS, type SystemKey } from "../core/plan/plan";
 import { planSystems } from "../core/plan/registry";
 import { BalancedSystem } from "./balanced-system";
-import { pairTlsSecrets } from "./httpd-ha-pair/site-files";
 import type { Network } from "./network";
 import { AccessLogBucket } from "./shared/access-log-bucket";
 import { lookupGenesysAmi } from "./shared/genesys-nodes";
 import type { PlatformArgs } from "./shared/platform";
+import { pairScheme } from "./stack-config";
 
 export interface GenesysSystems {
   /** The realised system per registry key, for the systems the environment has. */
@@ -37,21 +36,6 @@ export function hasGenesysNodes(env: Environment): boolean {
 function usesAlb(env: Environment): boolean {
   return SYSTEM_KEYS.some((key) => env[key]?.balancer === "alb");
 }
-/** Whether the httpd pair serves recording clients https, decided where the pair decides it. */
-function pairScheme(env: Environment): "http" | "https" {
-  const config = new pulumi.Config("genesys");
-  try {
-    return pairTlsSecrets(env, {
-      certificate: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsCertificate),
-      privateKey: config.getSecret(SECRET_CONFIG_KEYS.httpdTlsPrivateKey),
-    })
-      ? "https"
-      : "http";
-  } catch (error) {
-    throw new pulumi.RunError((error as Error).message);
-  }
-}
-
 export function deployGenesysSystems(
   env: Environment,
   network: Network,
