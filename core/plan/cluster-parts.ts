@@ -77,3 +77,47 @@ export function targetGroupOver(name: string, nodes: readonly PlanNode[], args: 
     ...(args.batch === undefined ? {} : { batch: args.batch }),
   };
 }
+
+export interface StickyClusterArgs {
+  readonly name: string;
+  /** The cluster target group's resource name. */
+  readonly targetGroup: string;
+  readonly group: NodeGroupPlan;
+  readonly health: Omit<TargetGroupArgs, "stickiness">;
+  readonly tls: boolean;
+}
+
+/** What a clustered system's model section says about its balancer. */
+export interface ClusterBalancing {
+  readonly hostname: string;
+  readonly idleTimeoutSeconds: number;
+  /** The cookie the nodes set: the ALB pins a client once it sees it (app_cookie). */
+  readonly cookie: string;
+  readonly listenerPort?: number;
+}
+
+/**
+ * A target group over every node of `group`, sticky on the nodes' own cookie
+ * through the ALB's app cookie, and the ALB that sends it whatever no rule
+ * takes: a dead node's clients move to a healthy node, which sets its own cookie.
+ */
+export function stickyCluster(
+  args: StickyClusterArgs,
+  cluster: ClusterBalancing,
+): { clusterGroup: TargetGroupPlan; alb: BalancerPlan } {
+  const clusterGroup = targetGroupOver(args.targetGroup, args.group.nodes, {
+    ...args.health,
+    stickiness: { type: "app_cookie", cookieName: cluster.cookie },
+  });
+  const alb = albInFrontOf({
+    name: args.name,
+    hostname: cluster.hostname,
+    tls: args.tls,
+    listenerPort: cluster.listenerPort,
+    idleTimeoutSeconds: cluster.idleTimeoutSeconds,
+    tags: args.health.tags,
+    defaultAction: { kind: "forward", targetGroup: clusterGroup.name },
+    group: args.group,
+  });
+  return { clusterGroup, alb };
+}

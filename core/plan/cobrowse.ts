@@ -17,8 +17,8 @@ import type { Cobrowse, Environment } from "../model/environment";
 import { COBROWSE_CONTEXT_PATH, COBROWSE_NODE_PARAMETER, cobrowseServerUrl } from "../model/genesys-facts";
 import type { ConfigProblem } from "../model/problems";
 import { caseCollisions, exactQueryCondition, priorityBands, stablePriorities } from "./alb-conditions";
-import { albInFrontOf, directFromVpc, nodeGroup, targetGroupOver } from "./cluster-parts";
-import { COOKIE_RULE_SHAPES, cookieRoutes, perNodeRouting, type NodeRoute } from "./node-routing";
+import { directFromVpc, nodeGroup, stickyCluster } from "./cluster-parts";
+import { COOKIE_RULE_SHAPES, cookieRouting, perNodeRouting, type NodeRoute } from "./node-routing";
 import { emptyPlan, planNodes, TAG, type BalancingPlan, type PlanValue } from "./plan";
 
 const COMPONENT_TYPE = "genesys:cobrowse:CobrowseCluster";
@@ -67,45 +67,28 @@ export function planCobrowse(cluster: Cobrowse, env: Environment): BalancingPlan
   const health = { healthPath: cluster.healthPath, tags };
   // Sessions start here; once a node sets its cookie the ALB pins the client to it, which also
   // covers a Cookie header the exact-value rules do not recognise (pairs joined by ";" alone).
-  const all = targetGroupOver(`${NAME}-all`, nodes, {
-    ...health,
-    stickiness: { type: "app_cookie", cookieName: cluster.cookie },
-  });
-  const alb = albInFrontOf({
-    name: NAME,
-    hostname: cluster.hostname,
-    tls: env.tls !== undefined,
-    idleTimeoutSeconds: cluster.idleTimeoutSeconds,
-    defaultAction: { kind: "forward", targetGroup: all.name },
-    tags,
-    group,
-  });
+  const { clusterGroup: all, alb } = stickyCluster(
+    { name: NAME, targetGroup: `${NAME}-all`, group, health, tls: env.tls !== undefined },
+    cluster,
+  );
   const byCookie = cluster.albStickiness === "perNodeValue";
   const [urlBand, cookieBand] = priorityBands(2);
   const urlPriorities = stablePriorities(cluster.urlStickiness ? cluster.nodes.map((n) => n.key) : [], urlBand);
-  const cookiePriorities = stablePriorities(
-    byCookie ? cluster.nodes.flatMap((n) => COOKIE_RULE_SHAPES.map((shape) => `${n.key}/${shape}`)) : [],
-    cookieBand,
-  );
-  const routes: NodeRoute[] = cluster.nodes.flatMap((n, i) => [
-    ...(cluster.urlStickiness
-      ? [
-          {
-            node: nodes[i],
-            suffix: "url",
-            priority: urlPriorities.get(n.key) as number,
-            condition: exactQueryCondition(COBROWSE_NODE_PARAMETER, n.nodeId),
-          },
-        ]
-      : []),
-    ...(byCookie
-      ? cookieRoutes(cluster.cookie, n.cookieValue).map((route, j) => ({
-          node: nodes[i],
-          ...route,
-          priority: cookiePriorities.get(`${n.key}/${COOKIE_RULE_SHAPES[j]}`) as number,
-        }))
-      : []),
-  ]);
+  const routes: NodeRoute[] = [
+    ...cluster.nodes.flatMap((n, i) =>
+      cluster.urlStickiness
+        ? [
+            {
+              node: nodes[i],
+              suffix: "url",
+              priority: urlPriorities.get(n.key) as number,
+              condition: exactQueryCondition(COBROWSE_NODE_PARAMETER, n.nodeId),
+            },
+          ]
+        : [],
+    ),
+    ...(byCookie ? cookieRouting(nodes, cluster.cookie, (i) => cluster.nodes[i].cookieValue, cookieBand) : []),
+  ];
   const routing = perNodeRouting(NAME, alb.name, routes, health);
   return {
     ...plan,

@@ -4,20 +4,12 @@
  * value to it. Such a target group has no other node to fail over to, which
  * each system's limitations say.
  */
-import { exactCookieConditions, type RuleCondition } from "./alb-conditions";
+import { exactCookieConditions, stablePriorities, type PriorityBand, type RuleCondition } from "./alb-conditions";
 import { targetGroupOver, type TargetGroupArgs } from "./cluster-parts";
 import { TAG, type PlanNode, type RulePlan, type TargetGroupPlan } from "./plan";
 
 /** Cookie rules per node: the cookie first in the header (or alone), or after another one. */
 export const COOKIE_RULE_SHAPES = ["first", "later"] as const;
-
-/** The cookie rules of one node's value, keyed `cookie-first`, `cookie-later`. */
-export function cookieRoutes(cookie: string, value: string): { suffix: string; condition: RuleCondition }[] {
-  return exactCookieConditions(cookie, value).map((condition, i) => ({
-    suffix: `cookie-${COOKIE_RULE_SHAPES[i]}`,
-    condition,
-  }));
-}
 
 export interface NodeRoute {
   readonly node: PlanNode;
@@ -25,6 +17,32 @@ export interface NodeRoute {
   readonly suffix: string;
   readonly priority: number;
   readonly condition: RuleCondition;
+}
+
+/**
+ * Each node's cookie rules (see exactCookieConditions), suffixed `cookie-first`
+ * and `cookie-later`, with priorities from `band` keyed by node and shape, so
+ * adding a node leaves every other rule's priority alone.
+ */
+export function cookieRouting(
+  nodes: readonly PlanNode[],
+  cookie: string,
+  valueOf: (index: number) => string,
+  band: PriorityBand,
+): NodeRoute[] {
+  const key = (node: PlanNode, shape: string) => `${node.key}/${shape}`;
+  const priorities = stablePriorities(
+    nodes.flatMap((n) => COOKIE_RULE_SHAPES.map((shape) => key(n, shape))),
+    band,
+  );
+  return nodes.flatMap((node, i) =>
+    exactCookieConditions(cookie, valueOf(i)).map((condition, j) => ({
+      node,
+      suffix: `cookie-${COOKIE_RULE_SHAPES[j]}`,
+      priority: priorities.get(key(node, COOKIE_RULE_SHAPES[j])) as number,
+      condition,
+    })),
+  );
 }
 
 /** `<prefix>-node-<key>` target groups for the routed nodes and one rule per route. */

@@ -15,9 +15,9 @@
 import { singleAlbProblems } from "../model/alb-packing";
 import type { Environment, WebEngagement85 } from "../model/environment";
 import { stickyValue, WEB_ENGAGEMENT_CONTEXT_PATH } from "../model/genesys-facts";
-import { caseCollisions, priorityBands, stablePriorities } from "./alb-conditions";
-import { albInFrontOf, directFromVpc, nodeGroup, targetGroupOver } from "./cluster-parts";
-import { COOKIE_RULE_SHAPES, cookieRoutes, perNodeRouting } from "./node-routing";
+import { caseCollisions, priorityBands } from "./alb-conditions";
+import { directFromVpc, nodeGroup, stickyCluster } from "./cluster-parts";
+import { COOKIE_RULE_SHAPES, cookieRouting, perNodeRouting } from "./node-routing";
 import { emptyPlan, planNodes, TAG, type BalancingPlan } from "./plan";
 
 const COMPONENT_TYPE = "genesys:webengagement:WebEngagement85Cluster";
@@ -64,37 +64,17 @@ export function planWebEngagement85(cluster: WebEngagement85, env: Environment):
 
   const tags = { [TAG.system]: "webEngagement85" };
   const health = { healthPath: cluster.healthPath, healthyCodes: "200", tags };
-  const clusterGroup = targetGroupOver(`${NAME}-cluster`, nodes, {
-    ...health,
-    stickiness: { type: "app_cookie", cookieName: cluster.cookie },
-  });
-  const alb = albInFrontOf({
-    name: NAME,
-    hostname: cluster.hostname,
-    tls: env.tls !== undefined,
+  const { clusterGroup, alb } = stickyCluster(
+    { name: NAME, targetGroup: `${NAME}-cluster`, group, health, tls: env.tls !== undefined },
     // Without TLS (development) the default 443 would carry plain HTTP; use 80 unless a port was chosen.
-    listenerPort: env.tls || cluster.listenerPort !== 443 ? cluster.listenerPort : undefined,
-    idleTimeoutSeconds: cluster.idleTimeoutSeconds,
-    defaultAction: { kind: "forward", targetGroup: clusterGroup.name },
-    tags,
-    group,
-  });
-  const perNode = cluster.albStickiness === "perNodeValue";
-  const priorities = stablePriorities(
-    perNode ? nodes.flatMap((n) => COOKIE_RULE_SHAPES.map((shape) => `${n.key}/${shape}`)) : [],
-    priorityBands(1)[0],
+    { ...cluster, listenerPort: env.tls || cluster.listenerPort !== 443 ? cluster.listenerPort : undefined },
   );
+  const perNode = cluster.albStickiness === "perNodeValue";
   const routing = perNodeRouting(
     NAME,
     alb.name,
     perNode
-      ? cluster.nodes.flatMap((n, i) =>
-          cookieRoutes(cluster.cookie, stickyValue(n.route)).map((route, j) => ({
-            node: nodes[i],
-            ...route,
-            priority: priorities.get(`${n.key}/${COOKIE_RULE_SHAPES[j]}`) as number,
-          })),
-        )
+      ? cookieRouting(nodes, cluster.cookie, (i) => stickyValue(cluster.nodes[i].route), priorityBands(1)[0])
       : [],
     health,
   );
