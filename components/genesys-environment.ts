@@ -62,8 +62,8 @@ export function deployEnvironment({ environment: env, secrets }: StackInput): Re
         environment: env,
         secrets,
         network,
-        backendAddresses: systems.recording?.privateIps ?? {},
-        backendSecurityGroupId: systems.recording?.nodeSecurityGroupId,
+        backendAddresses: systems.pairBackends?.privateIps ?? {},
+        backendSecurityGroupId: systems.pairBackends?.nodeSecurityGroupId,
       },
       { providers: { aws: provider } },
     );

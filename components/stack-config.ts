@@ -11,6 +11,7 @@ import { loadEnvironment } from "../core/model/load";
 import { CONFIG_NAMESPACE, ConfigError, formatProblem } from "../core/model/problems";
 import { SECRET_CONFIG_KEYS } from "../core/model/schema";
 import { missingSecretMessage } from "../core/model/secrets";
+import { pairTlsSecrets } from "./httpd-ha-pair/site-files";
 import { awsProblems } from "./preflight";
 
 export type SecretKey = keyof typeof SECRET_CONFIG_KEYS;
@@ -29,13 +30,15 @@ export function readStack(): StackInput {
   if (!result.environment) throw new ConfigError(result.problems);
   const problems = awsProblems(result.environment);
   if (problems.length > 0) throw new ConfigError(problems);
-  for (const warning of result.warnings) pulumi.log.warn(formatProblem(warning));
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const secrets: Partial<Record<SecretKey, pulumi.Output<string>>> = {};
   for (const key of Object.keys(SECRET_CONFIG_KEYS) as SecretKey[]) {
     const value = config.getSecret(SECRET_CONFIG_KEYS[key]);
     if (value !== undefined) secrets[key] = value;
   }
+  // The pair's TLS secrets are not in the model; a production pair without them is refused here, before any resource.
+  pairScheme(result.environment, secrets);
+  for (const warning of result.warnings) pulumi.log.warn(formatProblem(warning));
   return { environment: result.environment, secrets };
 }
 
@@ -44,4 +47,15 @@ export function requiredSecret(secrets: StackSecrets, key: SecretKey, neededFor:
   const value = secrets[key];
   if (value === undefined) throw new pulumi.RunError(missingSecretMessage(key, neededFor));
   return value;
+}
+
+/** Whether the httpd pair serves recording clients https: it does when its TLS secrets are set. */
+export function pairScheme(env: Environment, secrets: StackSecrets): "http" | "https" {
+  try {
+    return pairTlsSecrets(env, { certificate: secrets.httpdTlsCertificate, privateKey: secrets.httpdTlsPrivateKey })
+      ? "https"
+      : "http";
+  } catch (error) {
+    throw new pulumi.RunError((error as Error).message);
+  }
 }

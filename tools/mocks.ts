@@ -9,11 +9,22 @@ import { cidrSize, formatIpv4, parseCidr } from "../core/model/network-math";
 import { AwsInputRuleError, autoName, checkInputs, type InputViolation, type UniquenessLedger } from "./aws-rules";
 import { AWS_TYPE } from "../policies/aws-types";
 
+/** An earlier identity of a resource (`aliases` option): what differs from today's, or an old URN as is. */
+export interface ResourceAlias {
+  readonly type?: string;
+  readonly name?: string;
+  /** `type::name` of the earlier parent. */
+  readonly parent?: string;
+  readonly urn?: string;
+}
+
 export interface RegisteredResource {
   readonly type: string;
   readonly name: string;
   /** `type::name` of the parent, or undefined for stack-level resources. */
   readonly parent?: string;
+  /** The resource's `aliases`, when it has any: the engine matches deployed resources by these too. */
+  readonly aliases?: readonly ResourceAlias[];
   readonly custom: boolean;
   readonly inputs: Record<string, unknown>;
   /** Id and computed state the mock returned ("" and the inputs alone in a preview). */
@@ -146,10 +157,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     this.preview = options.preview === true;
   }
 
-  /** Called by a stack transformation, which sees parents (mock args do not). */
-  noteParent(type: string, name: string, parent: string | undefined): void {
+  /** Called by a stack transformation, which sees parents and aliases (mock args do not). */
+  noteParent(type: string, name: string, parent: string | undefined, aliases: readonly ResourceAlias[] = []): void {
     if (parent) this.parents.set(`${type}::${name}`, parent);
+    if (aliases.length > 0) this.aliases.set(`${type}::${name}`, aliases);
   }
+
+  private readonly aliases = new Map<string, readonly ResourceAlias[]>();
 
   /** Every input-rule violation of this run, in registration order. */
   readonly violations: InputViolation[] = [];
@@ -215,6 +229,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       type: args.type,
       name: args.name,
       parent: this.parents.get(`${args.type}::${args.name}`),
+      ...(this.aliases.has(`${args.type}::${args.name}`)
+        ? { aliases: this.aliases.get(`${args.type}::${args.name}`) }
+        : {}),
       custom: args.custom !== false,
       inputs,
       id,
@@ -272,12 +289,28 @@ export async function installMocks(mocks: RecordingMocks, stack: string, project
   await pulumi.runtime.setMocks(mocks, project, stack, mocks.preview);
 }
 
-/** Inside the root stack: a transformation that tells the mocks each resource's parent. */
+/** `type::name` of a resource object, from the SDK's internal fields. */
+function keyOf(resource: unknown): string | undefined {
+  const r = resource as (pulumi.Resource & ResourceInternals) | undefined;
+  return r?.__pulumiType && r.__name ? `${r.__pulumiType}::${r.__name}` : undefined;
+}
+
+/** An `aliases` entry as plain data; inputs that are Outputs are kept out (offline they are not known). */
+function aliasOf(alias: unknown): ResourceAlias {
+  if (typeof alias === "string") return { urn: alias };
+  const a = alias as { type?: unknown; name?: unknown; parent?: unknown };
+  return {
+    ...(typeof a.type === "string" ? { type: a.type } : {}),
+    ...(typeof a.name === "string" ? { name: a.name } : {}),
+    ...(a.parent !== undefined && keyOf(a.parent) ? { parent: keyOf(a.parent) } : {}),
+  };
+}
+
+/** Inside the root stack: a transformation that tells the mocks each resource's parent and aliases. */
 export function recordParents(mocks: RecordingMocks): void {
   pulumi.runtime.registerStackTransformation((args) => {
-    const parent = args.opts.parent as (pulumi.Resource & ResourceInternals) | undefined;
-    const parentKey = parent?.__pulumiType && parent.__name ? `${parent.__pulumiType}::${parent.__name}` : undefined;
-    mocks.noteParent(args.type, args.name, parentKey);
+    const aliases = (args.opts.aliases ?? []) as unknown[];
+    mocks.noteParent(args.type, args.name, keyOf(args.opts.parent), aliases.map(aliasOf));
     return undefined;
   });
 }

@@ -5,8 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { ResolvedNode } from "../../core/model/environment";
-import { TAG, type GenesysSystem } from "./platform";
+import { TAG, type PlanNode, type SystemKey } from "../../core/plan/plan";
 
 /** The newest Amazon-owned AMI whose name matches the environment's filter. */
 export function lookupGenesysAmi(amiNameFilter: string, opts: pulumi.InvokeOutputOptions): pulumi.Output<string> {
@@ -23,58 +22,47 @@ export function lookupGenesysAmi(amiNameFilter: string, opts: pulumi.InvokeOutpu
   ).id;
 }
 
-export interface GenesysNodesArgs {
-  readonly system: GenesysSystem;
-  /** Web Engagement 8.1 `frontend`/`backend`; absent for single-tier systems. */
-  readonly tier?: string;
-  /** Recording tenant key, for tenant-scoped nodes. */
-  readonly tenant?: string;
-  /** Recording service (`rws`, `rcs`...), for service-scoped nodes. */
-  readonly service?: string;
-  readonly nodes: readonly ResolvedNode[];
+export interface GenesysNodeArgs {
+  readonly system: SystemKey;
   readonly imageId: pulumi.Input<string>;
   /** Private subnet per availability zone; every node's zone must have one. */
   readonly privateSubnetIds: Readonly<Record<string, pulumi.Input<string>>>;
-  /** Security group of these nodes (see allowBalancerToNodes). */
+  /** Security group of the node (see allowBalancerToNodes). */
   readonly securityGroupId: pulumi.Input<string>;
   /** Root volume size, GiB. @default 30 */
   readonly rootVolumeGiB?: number;
 }
 
-/** Instances keyed by node key; each named `${name}-${node.key}` under `opts.parent`. */
-export function createGenesysNodes(
-  name: string,
-  args: GenesysNodesArgs,
+/** The instance of one plan node, named as the plan says, tagged with its system, scope, key and application name. */
+export function createGenesysNode(
+  node: PlanNode,
+  args: GenesysNodeArgs,
   opts: pulumi.CustomResourceOptions,
-): Record<string, aws.ec2.Instance> {
-  const instances: Record<string, aws.ec2.Instance> = {};
-  for (const node of args.nodes) {
-    const subnetId = args.privateSubnetIds[node.availabilityZone];
-    if (subnetId === undefined)
-      throw new Error(`node ${node.key} is in ${node.availabilityZone}, which has no private subnet`);
-    const tags: Record<string, string> = {
-      Name: `${name}-${node.key}`,
-      [TAG.system]: args.system,
-      [TAG.node]: node.key,
-      [TAG.appName]: node.appName,
-    };
-    if (args.tier) tags[TAG.tier] = args.tier;
-    if (args.tenant) tags[TAG.tenant] = args.tenant;
-    if (args.service) tags[TAG.service] = args.service;
-    instances[node.key] = new aws.ec2.Instance(
-      `${name}-${node.key}`,
-      {
-        ami: args.imageId,
-        instanceType: node.instanceType,
-        subnetId,
-        vpcSecurityGroupIds: [args.securityGroupId],
-        associatePublicIpAddress: false,
-        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-        rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: args.rootVolumeGiB ?? 30 },
-        tags,
-      },
-      opts,
-    );
-  }
-  return instances;
+): aws.ec2.Instance {
+  const subnetId = args.privateSubnetIds[node.availabilityZone];
+  if (subnetId === undefined)
+    throw new Error(`node ${node.key} is in ${node.availabilityZone}, which has no private subnet`);
+  const tags: Record<string, string> = {
+    Name: node.resourceName,
+    [TAG.system]: args.system,
+    [TAG.node]: node.key,
+    [TAG.appName]: node.appName,
+  };
+  if (node.scope.tier) tags[TAG.tier] = node.scope.tier;
+  if (node.scope.tenant) tags[TAG.tenant] = node.scope.tenant;
+  if (node.scope.service) tags[TAG.service] = node.scope.service;
+  return new aws.ec2.Instance(
+    node.resourceName,
+    {
+      ami: args.imageId,
+      instanceType: node.instanceType,
+      subnetId,
+      vpcSecurityGroupIds: [args.securityGroupId],
+      associatePublicIpAddress: false,
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+      rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: args.rootVolumeGiB ?? 30 },
+      tags,
+    },
+    opts,
+  );
 }

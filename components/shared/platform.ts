@@ -32,17 +32,7 @@ export interface PlatformArgs {
   readonly frameworkControl?: { readonly cidr: string; readonly lcaPort: number };
 }
 
-/** Tag keys every Genesys resource carries, namespaced so they never clash with a site's own tags. */
-export const TAG = {
-  system: "genesys:system",
-  tier: "genesys:tier",
-  tenant: "genesys:tenant",
-  service: "genesys:service",
-  node: "genesys:node",
-  appName: "genesys:appName",
-  /** The hostname clients use for a balancer. */
-  hostname: "genesys:hostname",
-} as const;
+export { TAG } from "../../core/plan/plan";
 
 /** Which Genesys system a resource serves. */
-export type GenesysSystem = "webEngagement81" | "webEngagement85" | "cobrowse" | "recording";
+export type { SystemKey as GenesysSystem } from "../../core/plan/plan";

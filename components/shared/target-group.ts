@@ -5,20 +5,9 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { fittedName } from "../../core/model/names";
+import type { AlbStickiness } from "../../core/plan/plan";
 
-/** Target group stickiness an ALB supports; the AWS API spells the types in snake case. */
-export type AlbStickiness =
-  /** The balancer makes its own cookie (AWSALB): the ALB form of a balancer-made ROUTEID. */
-  | {
-      readonly type: "lb_cookie";
-      /** Cookie lifetime, seconds (1-604800). @default 86400 */ readonly durationSeconds?: number;
-    }
-  /** The balancer pins a client once the application sets `cookieName` (it issues AWSALBAPP; it does not read the value). */
-  | {
-      readonly type: "app_cookie";
-      readonly cookieName: string;
-      /** Seconds (1-604800). @default 86400 */ readonly durationSeconds?: number;
-    };
+export type { AlbStickiness } from "../../core/plan/plan";
 
 export type BackendProtocol = "HTTP" | "HTTPS";
 

@@ -16,6 +16,7 @@ import {
   type Stickiness,
 } from "./genesys-facts";
 import type {
+  AlbStickinessKind,
   CobrowseConfig,
   EnvironmentKind,
   FrameworkConfig,
@@ -56,6 +57,7 @@ export interface WebEngagement85 {
   readonly listenerPort: number;
   readonly webSockets: boolean;
   readonly idleTimeoutSeconds: number;
+  readonly albStickiness: AlbStickinessKind;
   readonly cookie: typeof COOKIES.webEngagement85;
   readonly healthPath: string;
   readonly nodes: readonly ResolvedNode[];
@@ -93,6 +95,7 @@ export interface Cobrowse {
   /** serverUrl per node: Workspace Web Edition needs it, Workspace Desktop Edition must not have it. */
   readonly urlStickiness: boolean;
   readonly idleTimeoutSeconds: number;
+  readonly albStickiness: AlbStickinessKind;
   readonly cookie: typeof COOKIES.cobrowse;
   readonly healthPath: string;
   readonly nodes: readonly CobrowseNode[];
@@ -237,6 +240,7 @@ export function resolveEnvironment(config: StackConfig): Environment {
       listenerPort: we85.listenerPort,
       webSockets: we85.webSockets,
       idleTimeoutSeconds: we85.idleTimeoutSeconds,
+      albStickiness: we85.albStickiness,
       cookie: COOKIES.webEngagement85,
       healthPath: HEALTH_PATHS.webEngagement85,
       nodes: nodesOf(we85.nodes),
@@ -264,6 +268,7 @@ export function resolveEnvironment(config: StackConfig): Environment {
       agentSide: cob.agentSide,
       urlStickiness: cob.urlStickiness ?? cob.agentSide === "workspaceWebEdition",
       idleTimeoutSeconds: cob.idleTimeoutSeconds,
+      albStickiness: cob.albStickiness,
       cookie: COOKIES.cobrowse,
       healthPath: HEALTH_PATHS.cobrowse,
       nodes: nodesOf(cob.nodes).map((n) => ({

@@ -1,8 +1,10 @@
 /**
  * Stack config -> validated Environment. Pure: takes the raw `genesys:*`
- * config strings and returns the model or every problem at once.
+ * config strings and returns the model or every problem at once, including
+ * what the systems' balancing plans (core/plan) cannot build.
  */
 import { z } from "zod";
+import { planProblems } from "../plan/registry";
 import { resolveEnvironment, type Environment } from "./environment";
 import { CONFIG_NAMESPACE, type ConfigProblem, type PathSegment } from "./problems";
 import { configWarnings, RULES } from "./rules";
@@ -190,5 +192,9 @@ export function loadEnvironment(raw: Readonly<Record<string, string>>): LoadResu
   const config: StackConfig = parsed.data;
   const problems = RULES.flatMap((rule) => rule(config));
   if (problems.length > 0) return { problems, warnings: [] };
-  return { environment: resolveEnvironment(config), problems: [], warnings: configWarnings(config) };
+  const environment = resolveEnvironment(config);
+  // What a balancer cannot route as configured (ALB quotas, values equal without case) is a config error too.
+  const planned = planProblems(environment);
+  if (planned.length > 0) return { problems: planned, warnings: [] };
+  return { environment, problems: [], warnings: configWarnings(config) };
 }

@@ -63,6 +63,9 @@ const unixUser = () => z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "
 
 /** Balancer kinds a Genesys system can sit behind. `none` wires clients to nodes directly. */
 export const BALANCER_KINDS = ["alb", "none"] as const;
+/** How an ALB keeps a client on its node (webEngagement85.albStickiness, cobrowse.albStickiness). */
+export const ALB_STICKINESS_KINDS = ["cluster", "perNodeValue"] as const;
+export type AlbStickinessKind = (typeof ALB_STICKINESS_KINDS)[number];
 export const RECORDING_BALANCER_KINDS = ["alb", "httpdHaPair", "none"] as const;
 
 export const TLS_POLICIES = [
@@ -196,6 +199,14 @@ const nodes = (defaultPort: number) =>
     .record(key(), node(defaultPort))
     .refine((m) => Object.keys(m).length > 0, { message: "must define at least one node" });
 
+const albStickiness = (cookie: string) =>
+  z
+    .enum(ALB_STICKINESS_KINDS)
+    .default("cluster")
+    .describe(
+      `ALB stickiness. \`cluster\`: the ALB's app cookie on the cluster target group; a client whose node is down moves to a healthy node, which sets its own ${cookie}. \`perNodeValue\`: listener rules route each ${cookie} value to its node's target group alone, like the guide's Apache balancer; a client whose node is down gets errors until its browser drops the cookie (the end of the browser session). @default cluster`,
+    );
+
 export const webEngagement85Schema = z.strictObject({
   balancer: z
     .enum(BALANCER_KINDS)
@@ -210,6 +221,7 @@ export const webEngagement85Schema = z.strictObject({
   idleTimeoutSeconds: intIn(60, 4000, "seconds")
     .default(120)
     .describe("Idle timeout for CometD long polling, seconds. @default 120"),
+  albStickiness: albStickiness("GWROUTEID"),
   nodes: nodes(9081),
 });
 
@@ -264,6 +276,7 @@ export const cobrowseSchema = z.strictObject({
   idleTimeoutSeconds: intIn(1, 4000, "seconds")
     .default(60)
     .describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
+  albStickiness: albStickiness("gcbSessionServer"),
   nodes: z
     .record(
       key(),

@@ -4,7 +4,7 @@
  * half-way when one is exceeded.
  */
 import { ALB_QUOTAS } from "../../core/model/alb-packing";
-import { RULE_LIMITS } from "../../components/shared/alb-conditions";
+import { RULE_LIMITS } from "../../core/plan/alb-conditions";
 import { LISTENER_RULE, isOneOf } from "../aws-types";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
 import { label, read, readArray, readString } from "../props";

@@ -7,8 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { loadEnvironment } from "../../core/model/load";
 import { formatProblem } from "../../core/model/problems";
-import { ProgramFailure } from "../../tools/mock-run";
-import { rawConfig, runStack, stackValues } from "../support/program";
+import { deployEnvironment } from "../../components/genesys-environment";
+import { readStack } from "../../components/stack-config";
+import { ProgramFailure, runUnderMocks } from "../../tools/mock-run";
+import { OFFLINE_SECRETS } from "../../tools/offline-secrets";
+import { rawConfig, runStack, stackValues, TEST_SECRETS } from "../support/program";
+
+/** The corosync key the production pair's knet transport needs. */
+const KNET_KEY = {
+  "genesys:httpdHaPairCorosyncAuthkey": OFFLINE_SECRETS["genesys:httpdHaPairCorosyncAuthkey"],
+};
 
 type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -430,6 +438,92 @@ const CASES: Case[] = [
     expect:
       'genesys:recording.tenants.t1.rws.nodes.T1RWS1: "T1RWS1" has the DNS name t1rws1.recording.example.com, as recording.tenants.t1.rws.nodes.t1rws1 does',
   },
+  // What the systems' balancing plans cannot build (core/plan): refused by the loader like any config error.
+  {
+    name: "WE 8.5 routes equal without case, routed by value on an ALB",
+    stack: "prod",
+    edit: (v) =>
+      Object.assign(v.webEngagement85, {
+        albStickiness: "perNodeValue",
+        nodes: { a: { appName: "GWE_A" }, b: { appName: "gwe_a" } },
+      }),
+    expect: 'genesys:webEngagement85.nodes.b.appName: "gwe_a" matches "GWE_A" on an ALB',
+    mentions: "make them differ in more than case",
+  },
+  {
+    name: "WE 8.5 per-node value routing beyond one ALB's rules",
+    stack: "prod",
+    edit: (v) =>
+      Object.assign(v.webEngagement85, {
+        albStickiness: "perNodeValue",
+        nodes: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`n${i + 1}`, {}])),
+      }),
+    expect: 'genesys:webEngagement85.nodes: {"rules":102,"targetGroups":52} need more listener rules',
+    mentions: "one ALB holds (100 rules, 100 target groups)",
+  },
+  {
+    name: "Co-browse node ids equal without case, routed by URL on an ALB",
+    stack: "prod",
+    edit: (v) => (v.cobrowse.nodes = { a: { nodeId: "Node" }, b: { nodeId: "node" } }),
+    expect: 'genesys:cobrowse.nodes.b.nodeId: "node" matches "Node" on an ALB',
+    mentions: "make them differ in more than case",
+  },
+  {
+    name: "Co-browse cookie values equal without case, routed by value on an ALB",
+    stack: "prod",
+    edit: (v) =>
+      Object.assign(v.cobrowse, {
+        albStickiness: "perNodeValue",
+        nodes: { a: { nodeId: "1", cookieValue: "Srv" }, b: { nodeId: "2", cookieValue: "srv" } },
+      }),
+    expect: 'genesys:cobrowse.nodes.b.cookieValue: "srv" matches "Srv" on an ALB',
+  },
+  {
+    name: "Co-browse URL stickiness beyond one ALB's target groups",
+    stack: "prod",
+    edit: (v) =>
+      (v.cobrowse.nodes = Object.fromEntries(
+        Array.from({ length: 100 }, (_, i) => [`cb${i + 1}`, { nodeId: String(i + 1) }]),
+      )),
+    expect: 'genesys:cobrowse.nodes: {"rules":100,"targetGroups":101} need more listener rules',
+    mentions: "use fewer nodes",
+  },
+  {
+    name: "WE 8.1 frontend name with a space behind an ALB",
+    stack: "prod",
+    edit: (v) => (v.webEngagement81.frontend.nodes.GWE_FE_1.appName = "GWE FE 1"),
+    expect: 'genesys:webEngagement81.frontend.nodes.GWE_FE_1.appName: "GWE FE 1" cannot be routed by an ALB',
+    mentions: "use a name without spaces",
+  },
+  {
+    name: "WE 8.1 frontend names equal without case",
+    stack: "prod",
+    edit: (v) => (v.webEngagement81.frontend.nodes.GWE_FE_2.appName = "gwe_fe_1"),
+    expect: 'genesys:webEngagement81.frontend.nodes.GWE_FE_2.appName: "gwe_fe_1" matches "GWE_FE_1" on an ALB',
+  },
+  {
+    name: "WE 8.1 frontend beyond one ALB's rules",
+    stack: "prod",
+    edit: (v) =>
+      (v.webEngagement81.frontend.nodes = Object.fromEntries(
+        Array.from({ length: 51 }, (_, i) => [`fe${i + 1}`, { port: 8081 }]),
+      )),
+    expect: 'genesys:webEngagement81.frontend.nodes: {"rules":102,"targetGroups":52} need more listener rules',
+  },
+  {
+    name: "recording paths of two services that shadow each other on an ALB",
+    stack: "dev",
+    edit: (v) => (v.recording.tenants.t1.webdav.paths = ["api2"]),
+    expect: 'genesys:recording.tenants.t1.webdav: "/t1/api2" overlaps rws\'s /t1/api',
+    mentions: "give each service of a tenant a distinct first path segment",
+  },
+  {
+    name: "recording tenant larger than one ALB",
+    stack: "dev",
+    edit: (v) => (v.recording.tenants.t1.webdav.paths = Array.from({ length: 300 }, (_, i) => `collection${i + 1}`)),
+    expect: 'genesys:recording.tenants.t1: {"rules":104,"targetGroups":5} needs more than one ALB holds',
+    mentions: "a tenant is never split across ALBs",
+  },
 ];
 
 function problemsFor(c: Case): string[] {
@@ -460,6 +554,30 @@ describe("malformed stack configs", () => {
     // What Pulumi's program runner checks to print the message without a stack trace.
     expect(pulumi.RunError.isInstance(cause)).toBe(true);
     expect((cause as Error).message).toContain(c.expect);
+    expect(resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+
+  it("a production pair serving recording without its TLS secrets: the program registers no resource", async () => {
+    const secrets = Object.fromEntries(
+      Object.entries(TEST_SECRETS).filter(([key]) => !/httpdTls(PrivateKey|Certificate)$/.test(key)),
+    );
+    const failure = await runUnderMocks(
+      {
+        stack: "prod",
+        config: { ...rawConfig(stackValues("prod")), ...secrets, ...KNET_KEY },
+        secretKeys: [...Object.keys(secrets), ...Object.keys(KNET_KEY)],
+      },
+      () => deployEnvironment(readStack()),
+    ).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ProgramFailure);
+    const { cause, resources } = failure as ProgramFailure;
+    expect(pulumi.RunError.isInstance(cause)).toBe(true);
+    expect((cause as Error).message).toMatch(
+      /production httpd HA pair serves recording over https only: set the secrets genesys:httpdTlsPrivateKey/,
+    );
     expect(resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 

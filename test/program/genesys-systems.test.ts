@@ -4,7 +4,7 @@
  * outputs an administrator types into Genesys.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { ruleLimitProblems, type RuleCondition } from "../../components/shared/alb-conditions";
+import { ruleLimitProblems, type RuleCondition } from "../../core/plan/alb-conditions";
 import { ALB_QUOTAS } from "../../core/model/alb-packing";
 import type { MockRun } from "../../tools/mock-run";
 import { all, byArn, groupsOf, listenersOf, T } from "../components/support/registered";

@@ -157,6 +157,7 @@ const CASES: Case[] = [
     name: "values one ALB cannot tell apart (differ only in case)",
     stack: () =>
       stackFile("caseclash", "dev", (c) => {
+        c["genesys:webEngagement85"].albStickiness = "perNodeValue";
         c["genesys:webEngagement85"].nodes.GWE_Node_1.appName = "Gwe_A";
         c["genesys:webEngagement85"].nodes.GWE_Node_2.appName = "gwe_a";
       }),
@@ -168,13 +169,11 @@ const CASES: Case[] = [
   {
     name: "a cluster with more rules than one ALB holds",
     stack: () =>
-      stackFile(
-        "manyrules",
-        "dev",
-        (c) =>
-          (c["genesys:cobrowse"].nodes = Object.fromEntries(
-            Array.from({ length: 40 }, (_, i) => [`cb${i + 1}`, { nodeId: String(i + 1) }]),
-          )),
+      stackFile("manyrules", "dev", (c) =>
+        Object.assign(c["genesys:cobrowse"], {
+          albStickiness: "perNodeValue",
+          nodes: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`cb${i + 1}`, { nodeId: String(i + 1) }])),
+        }),
       ),
     says: [
       /^ {2}- genesys:cobrowse\.nodes: \{"rules":\d+,"targetGroups":41\} need more listener rules or target groups than one ALB holds \(100 rules, 100 target groups\)/m,

@@ -10,7 +10,11 @@ import { runStack } from "../support/program";
 let dev: MockRun;
 const dir = mkdtempSync(join(tmpdir(), "genesys-topology-"));
 beforeAll(async () => {
-  dev = await runStack("dev", only("recording", "cobrowse", "webEngagement85"));
+  // Per-node cookie rules too, so every kind of rule label is drawn.
+  dev = await runStack("dev", (v) => {
+    only("recording", "cobrowse", "webEngagement85")(v);
+    (v.webEngagement85 as Record<string, unknown>).albStickiness = "perNodeValue";
+  });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

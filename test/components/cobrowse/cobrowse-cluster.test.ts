@@ -8,11 +8,17 @@ import { clientListener, ingressOf, one, only, T, targetsOf, under } from "../su
 const COMPONENT = "genesys:cobrowse:CobrowseCluster";
 
 let prod: MockRun;
+let perNode: MockRun;
 let grown: MockRun;
+const perNodeValue = (v: Record<string, unknown>) => {
+  only("cobrowse")(v);
+  (v.cobrowse as Record<string, unknown>).albStickiness = "perNodeValue";
+};
 beforeAll(async () => {
   prod = await runStack("prod", only("cobrowse"));
+  perNode = await runStack("prod", perNodeValue);
   grown = await runStack("prod", (v) => {
-    only("cobrowse")(v);
+    perNodeValue(v);
     (v.cobrowse as { nodes: Record<string, unknown> }).nodes.cb12 = { nodeId: "12" };
   });
 });
@@ -44,8 +50,17 @@ describe("Co-browse behind an ALB (production)", () => {
     expect(targetsOf(prod, "cobrowse-node-cb2")).toEqual(["cobrowse-cb2"]);
   });
 
-  it("routes the gcbSessionServer cookie and the co-browse-node-id parameter to the named node", () => {
-    const { rules, defaultAction } = clientListener(prod, "cobrowse");
+  it("by default leaves the gcbSessionServer cookie to the cluster group's app cookie, so a dead node's customers fail over", () => {
+    const { rules, defaultAction, ruleResources } = clientListener(prod, "cobrowse");
+    expect(ruleResources.map((r) => r.name).sort()).toEqual(["cobrowse-cb1-url", "cobrowse-cb2-url"]);
+    for (const cookie of ["1", "2", "3", undefined])
+      expect(routeRequest(rules, defaultAction, request(cookie))).toBe("cobrowse-all");
+    expect(routeRequest(rules, defaultAction, request("1", "2"))).toBe("cobrowse-node-cb2");
+    expect(targetsOf(prod, "cobrowse-all")).toEqual(["cobrowse-cb1", "cobrowse-cb2"]);
+  });
+
+  it("with albStickiness perNodeValue routes the gcbSessionServer cookie and the co-browse-node-id parameter to the named node", () => {
+    const { rules, defaultAction } = clientListener(perNode, "cobrowse");
     expect(routeRequest(rules, defaultAction, request("1"))).toBe("cobrowse-node-cb1");
     expect(routeRequest(rules, defaultAction, request("2"))).toBe("cobrowse-node-cb2");
     expect(routeRequest(rules, defaultAction, request(undefined, "2"))).toBe("cobrowse-node-cb2");
@@ -54,7 +69,8 @@ describe("Co-browse behind an ALB (production)", () => {
   });
 
   it("evaluates URL rules before cookie rules: an agent's serverUrl beats a stale cookie", () => {
-    const { rules, defaultAction, ruleResources } = clientListener(prod, "cobrowse");
+    const { rules, defaultAction, ruleResources } = clientListener(perNode, "cobrowse");
+    expect(ruleResources.filter((r) => r.name.includes("-cookie-"))).toHaveLength(4);
     expect(routeRequest(rules, defaultAction, request("1", "2"))).toBe("cobrowse-node-cb2");
     const priorityOf = (suffix: string) =>
       ruleResources.filter((r) => r.name.endsWith(suffix)).map((r) => Number(r.inputs.priority));
@@ -71,7 +87,16 @@ describe("Co-browse behind an ALB (production)", () => {
     const priorities = (run: MockRun) =>
       Object.fromEntries(clientListener(run, "cobrowse").ruleResources.map((r) => [r.name, r.inputs.priority]));
     const after = priorities(grown);
-    for (const [name, priority] of Object.entries(priorities(prod))) expect(after[name]).toBe(priority);
+    for (const [name, priority] of Object.entries(priorities(perNode))) expect(after[name]).toBe(priority);
+  });
+
+  it("states in the limitations output what a dead node means for customers and agents, per stickiness", () => {
+    const limitations = (run: MockRun) => (run.outputs.cobrowse as { limitations: string[] }).limitations.join("\n");
+    expect(limitations(prod)).toMatch(/when their node is down they move to a healthy node/);
+    expect(limitations(prod)).toMatch(/agent's requests for it get 502 or 504/);
+    expect(limitations(perNode)).toMatch(
+      /perNodeValue: customers .* get errors .* for the rest of the browser session/,
+    );
   });
 
   it("lets only the balancer reach the nodes", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { withGeneratedRecording } from "../../../bench/generated-tenants";
-import { planTenantRules } from "../../../components/recording/tenant-rules";
+import { planTenantRules } from "../../../core/plan/recording-rules";
 import {
   ALB_QUOTAS,
   albHostname,

@@ -3,7 +3,7 @@ import { generatedTenants } from "../../../bench/generated-tenants";
 import { COOKIES, recordingTenantUrls } from "../../../core/model/genesys-facts";
 import type { MockRun } from "../../../tools/mock-run";
 import { runStack } from "../../support/program";
-import type { RuleCondition } from "../../../components/shared/alb-conditions";
+import type { RuleCondition } from "../../../core/plan/alb-conditions";
 import { conditionMatches } from "../support/alb-match";
 import {
   all,

@@ -7,7 +7,7 @@
  * comparisons ignore case, path comparisons do not. A path `regexValues`
  * expression is evaluated as a regular expression.
  */
-import type { RuleCondition } from "../../../components/shared/alb-conditions";
+import type { RuleCondition } from "../../../core/plan/alb-conditions";
 
 export interface AlbRequest {
   /** Path without the query string, e.g. `/t1/api/v2/me`. */

@@ -3,7 +3,7 @@
  * rules to listeners, actions to target groups, attachments to instances,
  * security-group rules to groups, all by the ids and ARNs the mocks returned.
  */
-import type { RuleCondition } from "../../../components/shared/alb-conditions";
+import type { RuleCondition } from "../../../core/plan/alb-conditions";
 import type { MockRun } from "../../../tools/mock-run";
 import type { RegisteredResource } from "../../../tools/mocks";
 import type { MatchableRule } from "./alb-match";

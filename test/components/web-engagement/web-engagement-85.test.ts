@@ -20,12 +20,18 @@ const COMPONENT = "genesys:webengagement:WebEngagement85Cluster";
 const NODES = ["GWE_Node_1", "GWE_Node_2", "GWE_Node_3"];
 
 let prod: MockRun;
+let perNode: MockRun;
 let grown: MockRun;
 let plain: MockRun;
+const perNodeValue = (v: Record<string, unknown>) => {
+  only("webEngagement85")(v);
+  (v.webEngagement85 as Record<string, unknown>).albStickiness = "perNodeValue";
+};
 beforeAll(async () => {
   prod = await runStack("prod", only("webEngagement85"));
+  perNode = await runStack("prod", perNodeValue);
   grown = await runStack("prod", (v) => {
-    only("webEngagement85")(v);
+    perNodeValue(v);
     (v.webEngagement85 as { nodes: Record<string, unknown> }).nodes.GWE_Node_10 = { port: 9081 };
   });
   plain = await runStack("dev", (v) => {
@@ -45,17 +51,13 @@ const withCookie = (value: string) => ({
 });
 
 describe("Web Engagement 8.5 in the production stack", () => {
-  it("builds one cluster component holding the balancer, target groups, rules and nodes", () => {
+  it("builds one cluster component holding the balancer, the cluster target group and the nodes, and no rule by default", () => {
     expect(all(prod, COMPONENT).map((c) => c.name)).toEqual(["gwe85"]);
-    const mine = under(prod, COMPONENT, "gwe85");
-    const count = (type: string) => mine.filter((r) => r.type === type).length;
-    expect([
-      count(T.lb),
-      count(T.tg),
-      count(T.rule),
-      count(T.instance),
-      count("genesys:alb:ApplicationLoadBalancer"),
-    ]).toEqual([1, 1 + NODES.length, 2 * NODES.length, NODES.length, 1]);
+    const count = (run: MockRun, type: string) => under(run, COMPONENT, "gwe85").filter((r) => r.type === type).length;
+    const counts = (run: MockRun) =>
+      [T.lb, T.tg, T.rule, T.instance, "genesys:alb:ApplicationLoadBalancer"].map((t) => count(run, t));
+    expect(counts(prod)).toEqual([1, 1, 0, NODES.length, 1]);
+    expect(counts(perNode)).toEqual([1, 1 + NODES.length, 2 * NODES.length, NODES.length, 1]);
     expect(one(prod, T.lb, "gwe85").parent).toBe("genesys:alb:ApplicationLoadBalancer::gwe85");
     expect(one(prod, T.tg, "gwe85-cluster").parent).toBe(`${COMPONENT}::gwe85`);
   });
@@ -71,13 +73,26 @@ describe("Web Engagement 8.5 in the production stack", () => {
     expect(targetsOf(prod, "gwe85-cluster")).toEqual(NODES.map((n) => `gwe85-${n}`));
   });
 
-  it("routes each node's GWROUTEID value to that node alone, anything else to the cluster", () => {
+  it("by default sends every GWROUTEID value to the cluster group, whose app cookie moves a dead node's clients to a healthy one", () => {
     const { rules, defaultAction } = clientListener(prod, "gwe85");
+    expect(rules).toEqual([]);
+    for (const node of NODES)
+      expect(routeRequest(rules, defaultAction, withCookie(stickyValue(node)))).toBe("gwe85-cluster");
+    const limitations = (prod.outputs.webEngagement85 as { limitations: string[] }).limitations.join("\n");
+    expect(limitations).toMatch(
+      /When that node is down the client moves to a healthy node, which sets its own GWROUTEID/,
+    );
+  });
+
+  it("with albStickiness perNodeValue routes each node's GWROUTEID value to that node alone, anything else to the cluster, and says what a dead node means", () => {
+    const limitations = (perNode.outputs.webEngagement85 as { limitations: string[] }).limitations.join("\n");
+    expect(limitations).toMatch(/perNodeValue: .* gets an error .* for the rest of the browser session/);
+    const { rules, defaultAction } = clientListener(perNode, "gwe85");
     expect(defaultAction).toBe("gwe85-cluster");
     for (const node of NODES) {
       const group = routeRequest(rules, defaultAction, withCookie(stickyValue(node)));
       expect(group).toBe(`gwe85-node-${node.replace(/_/g, "-")}`);
-      expect(targetsOf(prod, group)).toEqual([`gwe85-${node}`]);
+      expect(targetsOf(perNode, group)).toEqual([`gwe85-${node}`]);
     }
     expect(routeRequest(rules, defaultAction, { path: "/server/about" })).toBe("gwe85-cluster");
     expect(routeRequest(rules, defaultAction, withCookie(".GWE_Node_9"))).toBe("gwe85-cluster");
@@ -90,7 +105,7 @@ describe("Web Engagement 8.5 in the production stack", () => {
     expect(routeRequest(rules, defaultAction, withCookie(".GWE_Node_10"))).toBe("gwe85-node-GWE-Node-10");
     const priorities = (run: MockRun) =>
       Object.fromEntries(clientListener(run, "gwe85").ruleResources.map((r) => [r.name, r.inputs.priority]));
-    const before = priorities(prod);
+    const before = priorities(perNode);
     const after = priorities(grown);
     for (const [name, priority] of Object.entries(before)) expect(after[name]).toBe(priority);
   });

@@ -1,8 +1,10 @@
 /** Shared pieces of the httpd renderer tests: environments from inline stack config, and an HTTP client. */
 import { request, type IncomingHttpHeaders } from "node:http";
-import type { Environment } from "../../../core/model/environment";
-import { loadEnvironment } from "../../../core/model/load";
+import { resolveEnvironment, type Environment } from "../../../core/model/environment";
+import { loadEnvironment, namespaceValues } from "../../../core/model/load";
 import { formatProblem } from "../../../core/model/problems";
+import { RULES } from "../../../core/model/rules";
+import { stackConfigSchema } from "../../../core/model/schema";
 
 const BASE = {
   environment: "development",
@@ -25,6 +27,19 @@ export function environmentFrom(sections: Record<string, unknown>): Environment 
   const result = loadEnvironment(rawConfig(sections));
   if (!result.environment) throw new Error(result.problems.map(formatProblem).join("\n"));
   return result.environment;
+}
+
+/**
+ * The model of a config that only an ALB cannot balance: schema and rules
+ * checked, the balancing plans' ALB limits not (the loader refuses those for
+ * the stack), as an operator's own httpd balancer would be given it.
+ */
+export function modelBeyondAlb(sections: Record<string, unknown>): Environment {
+  const values = namespaceValues(rawConfig(sections));
+  const config = stackConfigSchema.parse(values);
+  const problems = RULES.flatMap((rule) => rule(config));
+  if (problems.length > 0) throw new Error(problems.map(formatProblem).join("\n"));
+  return resolveEnvironment(config);
 }
 
 export interface Reply {

@@ -9,7 +9,7 @@ import { renderHttpdSite } from "../../../core/render/httpd/site";
 import { apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../../support/apache";
 import { freePorts } from "../../support/ports";
 import { startStubNode, type StubNode } from "../../support/stub-node";
-import { environmentFrom, send, setCookie, tally } from "./fixtures";
+import { environmentFrom, modelBeyondAlb, send, setCookie, tally } from "./fixtures";
 
 const FRONTEND = "gwe81.example.com";
 const BACKEND = "gwe81-backend.example.com";
@@ -127,7 +127,8 @@ describe("Web Engagement 8.1 frontend on httpd with an application name containi
   beforeAll(async () => {
     const ports = await freePorts(3);
     frontends = await Promise.all(["GWE FE 1", "GWE FE 2"].map((name, i) => startStubNode({ name, port: ports[i] })));
-    const env = environmentFrom({
+    // An ALB cannot route these names (the loader refuses them for the stack); httpd routes both encodings.
+    const env = modelBeyondAlb({
       webEngagement81: {
         frontend: {
           hostname: FRONTEND,

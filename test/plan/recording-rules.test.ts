@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
-import {
-  overlappingRoutes,
-  planTenantRules,
-  rewriteFor,
-  type TenantRule,
-} from "../../../components/recording/tenant-rules";
-import { ruleLimitProblems } from "../../../components/shared/alb-conditions";
-import type { RecordingTenant } from "../../../core/model/environment";
-import { loadEnvironment } from "../../../core/model/load";
-import { readStackFile } from "../../../tools/stack-file";
-import { conditionMatches } from "../support/alb-match";
+import { overlappingRoutes, planTenantRules, rewriteFor, type TenantRule } from "../../core/plan/recording-rules";
+import { ruleLimitProblems } from "../../core/plan/alb-conditions";
+import type { RecordingTenant } from "../../core/model/environment";
+import { loadEnvironment } from "../../core/model/load";
+import { readStackFile } from "../../tools/stack-file";
+import { conditionMatches } from "../components/support/alb-match";
 
 const prod = loadEnvironment(readStackFile("prod").config).environment!;
 const t1 = prod.recording!.tenants.find((t) => t.key === "t1")!;

@@ -5,16 +5,14 @@
  * stripping the tenant's part of the path. Pulumi-free, so tenant placement
  * can count rules before any resource exists.
  */
-import type { RecordingTenant } from "../../core/model/environment";
-import { RECORDING_SERVICE_FACTS, type ProxyRoute } from "../../core/model/genesys-facts";
-import type { ConfigProblem } from "../../core/model/problems";
-import type { RecordingService } from "../../core/model/schema";
-import { pathPrefixConditions, type PathPatternCondition } from "../shared/alb-conditions";
+import type { RecordingTenant } from "../model/environment";
+import { RECORDING_SERVICE_FACTS, type ProxyRoute } from "../model/genesys-facts";
+import type { ConfigProblem } from "../model/problems";
+import type { RecordingService } from "../model/schema";
+import { pathPrefixConditions, type PathPatternCondition } from "./alb-conditions";
+import type { UrlRewrite } from "./plan";
 
-export interface UrlRewrite {
-  readonly regex: string;
-  readonly replace: string;
-}
+export type { UrlRewrite } from "./plan";
 
 export interface TenantRule {
   /** Unique within the tenant (`rws`, `webdav-2`); names the rule resource and seeds its priority. */

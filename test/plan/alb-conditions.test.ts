@@ -11,9 +11,15 @@ import {
   ruleLimitProblems,
   stablePriorities,
   type RuleCondition,
-} from "../../../components/shared/alb-conditions";
-import { STICKY_ID_PATTERN } from "../../../core/model/names";
-import { conditionMatches, cookieHeader, routeRequest, wildcardMatches, type AlbRequest } from "../support/alb-match";
+} from "../../core/plan/alb-conditions";
+import { STICKY_ID_PATTERN } from "../../core/model/names";
+import {
+  conditionMatches,
+  cookieHeader,
+  routeRequest,
+  wildcardMatches,
+  type AlbRequest,
+} from "../components/support/alb-match";
 
 /** A request matches a node's cookie rules when any one of them matches in full. */
 const cookieRoutes = (rules: RuleCondition[], request: AlbRequest) => rules.some((c) => conditionMatches(c, request));

@@ -4,7 +4,7 @@
  * quotas those rules live under. Pulumi-free: the shapes are the ones
  * `aws.lb.ListenerRule` takes, so tests can evaluate the registered inputs.
  */
-import type { ConfigProblem, PathSegment } from "../../core/model/problems";
+import type { ConfigProblem, PathSegment } from "../model/problems";
 
 /** Per-rule limits of ALB listener rules (AWS: "Condition types for listener rules"). */
 export const RULE_LIMITS = {
