@@ -7,7 +7,7 @@
  * node to the hub, where the emulator tells the instances apart by their
  * address. Nothing leaves the lab's namespaces.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
