@@ -169,6 +169,9 @@ export interface ProdChainDrillResult {
   readonly partition?: PartitionResult;
 }
 
+/** Sends signal $1 to httpd's process group, named by the pid file; refuses when httpd does not lead its group. */
+const HTTPD_GROUP_SIGNAL = `pid=$(cat /run/httpd.pid) && pgid=$(ps -o pgid= -p "$pid" | tr -d ' ') && [ "$pgid" = "$pid" ] && kill -"$1" -- "-$pgid"`;
+
 const REGION_ACCOUNT = "111122223333";
 const PAIR_NAME = "recording-ha";
 /** Force stop and boot, in the emulator: short, so the drill measures the cluster rather than EC2's own pace. */
@@ -627,7 +630,9 @@ async function drill(
       const other = nodes.find((n) => n !== hung)!;
       if (!other.poweredOn) throw new Error("hung needs both nodes up");
       const since = Date.now();
-      const frozen = await inNode(hung, ["sh", "-c", 'kill -STOP "$(cat /run/httpd.pid)"']);
+      // httpd's parent leads the process group of its workers (it detached with setsid): stopping only the parent
+      // leaves the workers serving, so the whole group, found by the pid file, is frozen.
+      const frozen = await inNode(hung, ["sh", "-c", HTTPD_GROUP_SIGNAL, "sh", "STOP"]);
       if (frozen.code !== 0) throw new Error(`could not freeze httpd on ${hung.name}: ${frozen.stderr}`);
       await waitFor(
         async () => (await askVip())?.node === other.name,
@@ -650,7 +655,7 @@ async function drill(
       log(`hung: ${JSON.stringify(result.hung)}`);
       if (hung.poweredOn) {
         // The operator clears the failure once the cause is gone; the chain stays where it is (stickiness).
-        await inNode(hung, ["sh", "-c", 'kill -CONT "$(cat /run/httpd.pid)" 2>/dev/null; true']);
+        await inNode(hung, ["sh", "-c", `${HTTPD_GROUP_SIGNAL} || true`, "sh", "CONT"]);
         await inNode(other, ["crm_resource", "--cleanup", "--resource", CLUSTER_RESOURCES.webserver], 60_000);
         await inNode(other, ["crm_resource", "--wait", "--timeout", "120"], 130_000);
       }
