@@ -170,7 +170,7 @@ export interface ProdChainDrillResult {
 }
 
 /** Sends signal $1 to httpd's process group, named by the pid file; refuses when httpd does not lead its group. */
-const HTTPD_GROUP_SIGNAL = `pid=$(cat /run/httpd.pid) && pgid=$(ps -o pgid= -p "$pid" | tr -d ' ') && [ "$pgid" = "$pid" ] && kill -"$1" -- "-$pgid"`;
+const HTTPD_GROUP_SIGNAL = `pid=$(cat /run/httpd.pid) && pgid=$(ps -o pgid= -p "$pid" | tr -d ' ') && [ "$pgid" = "$pid" ] && kill -"$1" "-$pgid"`;
 
 const REGION_ACCOUNT = "111122223333";
 const PAIR_NAME = "recording-ha";
