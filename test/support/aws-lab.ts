@@ -8,7 +8,7 @@
  * address. Nothing leaves the lab's namespaces.
  */
 import type { ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Ec2Snapshot, Ec2World, EmulatorEvent, EmulatorListen } from "./ec2-emulator";
@@ -26,7 +26,10 @@ export function awsTools() {
     fenceAws: requireBinary("fence_aws", "fence-agents (with python3-boto3)"),
     awsvip: (() => {
       const agent = "/usr/lib/ocf/resource.d/heartbeat/awsvip";
-      run("test", ["-x", agent]);
+      if (!existsSync(agent))
+        throw new Error(
+          `${agent} is not installed (Debian package resource-agents). Run 'sudo bash scripts/install-debian-packages.sh', or set GENESYS_SKIP_REAL_SERVERS=1 to skip real-server tests explicitly.`,
+        );
       return agent;
     })(),
     openssl: requireBinary("openssl", "openssl"),
