@@ -9,7 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { cometdFailoverFigures } from "./cometd-failover";
 import { benchDataPlane } from "./data-plane";
-import { failoverFigures } from "./failover";
+import { failoverFigures, prodChainFigures } from "./failover";
 import { renderedHttpd } from "./httpd-target";
 import { renderSvg } from "./plot";
 import { median, meets, renderTable, type Figure } from "./results";
@@ -59,6 +59,7 @@ async function onlyParts(wanted: readonly string[]): Promise<number> {
       "HA pair failover (Pacemaker/Corosync)",
       () => failoverFigures({ transports: ["udpu"], log: (l) => console.log(`  ${l}`) }),
     ],
+    ["HA pair production chain (awsvip, fence_aws)", () => prodChainFigures({ log: (l) => console.log(`  ${l}`) })],
   ];
   const chosen = parts.filter(([name]) => wanted.some((w) => name.toLowerCase().includes(w.toLowerCase())));
   if (chosen.length === 0)
@@ -91,6 +92,11 @@ async function main(): Promise<number> {
       ...(await section(
         "HA pair failover (Pacemaker/Corosync)",
         () => failoverFigures({ transports: ["udpu"], log: (l) => console.log(`  ${l}`) }),
+        timings,
+      )),
+      ...(await section(
+        "HA pair production chain (awsvip, fence_aws)",
+        () => prodChainFigures({ log: (l) => console.log(`  ${l}`) }),
         timings,
       )),
     );

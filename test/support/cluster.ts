@@ -200,9 +200,9 @@ export interface VipAnswer {
 export const DRILL_PATH = "/t1/api/drill";
 
 /** Private test subnet; it exists only inside the drill's namespaces. */
-const SUBNET = "10.213.7";
-const HUB_ADDRESS = `${SUBNET}.254`;
-const VIRTUAL_IP = `${SUBNET}.100`;
+export const SUBNET = "10.213.7";
+export const HUB_ADDRESS = `${SUBNET}.254`;
+export const VIRTUAL_IP = `${SUBNET}.100`;
 const FIRST_BACKEND_PORT = 8443;
 
 /**
@@ -210,7 +210,7 @@ const FIRST_BACKEND_PORT = 8443;
  * stub answers with its node key, the path it received and the address the
  * request came from; the ready file appears once all of them listen.
  */
-const BACKENDS_SCRIPT = `
+export const BACKENDS_SCRIPT = `
 const { readFileSync, writeFileSync } = require("node:fs");
 const [host, cert, key, ready, nodes] = process.argv.slice(1);
 const tls = { cert: readFileSync(cert), key: readFileSync(key) };
@@ -231,7 +231,7 @@ Promise.all(listening).then(() => writeFileSync(ready, ""));
  * the node, apache2 included. Both nodes read the same httpd config; its
  * runtime files go to the node's own /run and its logs to the node's /var/log.
  */
-const NODE_SCRIPT = `
+export const NODE_SCRIPT = `
 set -eu
 node_dir=$1
 mount -t tmpfs -o mode=0755 tmpfs /run
@@ -254,7 +254,7 @@ wait
 `;
 
 /** The production stack's environment, read from the repository's stack file. */
-function productionEnvironment(): Environment {
+export function productionEnvironment(): Environment {
   const loaded = loadEnvironment(readStackFile("prod", join(__dirname, "..", "..")).config);
   if (!loaded.environment) throw new Error(`Pulumi.prod.yaml does not load: ${JSON.stringify(loaded)}`);
   return loaded.environment;
@@ -262,7 +262,7 @@ function productionEnvironment(): Environment {
 
 /** Node key -> stub port for every recording node the environment balances. */
 /** A stub port per recording member, by member id (what the renderer looks addresses up by); stubs answer with the node key. */
-function recordingBackends(env: Environment): { id: string; name: string; port: number }[] {
+export function recordingBackends(env: Environment): { id: string; name: string; port: number }[] {
   const members = (env.recording?.tenants ?? []).flatMap((t) => t.services.flatMap((s) => s.members));
   if (members.length === 0)
     throw new Error("the drill serves the recording balancer, but the environment has no recording nodes");
@@ -274,7 +274,7 @@ function recordingBackends(env: Environment): { id: string; name: string; port: 
  * resolve to the hub inside the drill: the stubs serve it and httpd trusts it
  * as their CA.
  */
-function hubCertificate(openssl: string, dir: string, names: readonly string[]): { cert: string; key: string } {
+export function hubCertificate(openssl: string, dir: string, names: readonly string[]): { cert: string; key: string } {
   const cert = join(dir, "hub.crt");
   const key = join(dir, "hub.key");
   run(openssl, [
@@ -299,8 +299,58 @@ function hubCertificate(openssl: string, dir: string, names: readonly string[]):
   return { cert, key };
 }
 
+/**
+ * The rendered recording balancer for the drills, under `root`/httpd: its
+ * members are TLS stubs in the hub (one port per recording node), signed by
+ * the drill's own CA, which the site trusts instead of the stack's; the nodes
+ * resolve the recording nodes' names to the hub (`hostsFile`), as the pair's
+ * hosts resolve them through the VPC.
+ */
+export function drillSite(
+  stack: Environment,
+  root: string,
+  tools: Pick<ReturnType<typeof drillTools>, "openssl" | "apache2">,
+) {
+  const httpdDir = join(root, "httpd");
+  const backends = recordingBackends(stack);
+  const names = [
+    ...new Set(
+      (stack.recording?.tenants ?? []).flatMap((t) => t.services.flatMap((s) => s.members.map((m) => m.dnsName))),
+    ),
+  ];
+  const certificate = hubCertificate(tools.openssl, root, names);
+  const environment: Environment = stack.recording
+    ? { ...stack, recording: { ...stack.recording, backendCaBundle: readFileSync(certificate.cert, "utf8") } }
+    : stack;
+  const hostsFile = ["127.0.0.1 localhost", ...names.map((n) => `${HUB_ADDRESS} ${n}`)].join("\n") + "\n";
+  // The apache agent polls its statusurl on port 80, where the rendered site listens on every address, the VIP included.
+  const site = renderHttpdSite(
+    environment,
+    Object.fromEntries(backends.map(({ id, port }) => [id, `${HUB_ADDRESS}:${port}`])),
+    {
+      systems: ["recording"],
+      listen: { port: 80 },
+      serverRoot: httpdDir,
+      modulesDir: DEBIAN_MODULES_DIR,
+      runtimeDir: "/run",
+      logDir: "/var/log",
+      runAs: { user: "www-data", group: "www-data" },
+      memberRetrySeconds: 1,
+    },
+  );
+  for (const file of site) {
+    if (relative(httpdDir, file.path).startsWith(".."))
+      throw new Error(`the rendered site wrote ${file.path} outside ${httpdDir}`);
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.content);
+  }
+  const httpdConf = site[0].path;
+  run(tools.apache2, ["-t", "-f", httpdConf]);
+  return { httpdConf, certificate, backends, hostsFile };
+}
+
 /** uid of hacluster and gid of haclient, the owners Pacemaker's daemons expect on their directories. */
-function clusterAccount(): { uid: number; gid: number } {
+export function clusterAccount(): { uid: number; gid: number } {
   const uid = Number(run("getent", ["passwd", "hacluster"]).split(":")[2]);
   const gid = Number(run("getent", ["group", "haclient"]).split(":")[2]);
   if (!Number.isInteger(uid) || !Number.isInteger(gid))
@@ -308,7 +358,7 @@ function clusterAccount(): { uid: number; gid: number } {
   return { uid, gid };
 }
 
-interface DrillNode {
+export interface DrillNode {
   readonly name: string;
   readonly namespace: string;
   readonly dir: string;
@@ -317,7 +367,7 @@ interface DrillNode {
 }
 
 /** Every program the drill runs, or a loud error naming the missing package. */
-function drillTools() {
+export function drillTools() {
   return {
     corosync: requireBinary("corosync", "corosync"),
     keygen: requireBinary("corosync-keygen", "corosync"),
@@ -371,44 +421,11 @@ async function drill(
   log(`namespaces ${lab.prefix}-{hub,a,b} on ${SUBNET}.0/24`);
 
   const nodeAddresses = Object.fromEntries(nodes.map((n, i) => [n.name, `${SUBNET}.${i + 1}`]));
-  const httpdDir = join(root, "httpd");
-  const stack = opts.environment ?? productionEnvironment();
-  const backends = recordingBackends(stack);
-  const names = [
-    ...new Set(
-      (stack.recording?.tenants ?? []).flatMap((t) => t.services.flatMap((s) => s.members.map((m) => m.dnsName))),
-    ),
-  ];
-  const certificate = hubCertificate(tools.openssl, root, names);
-  // The drill's stubs are signed by the drill's own CA, not the stack's.
-  const environment: Environment = stack.recording
-    ? { ...stack, recording: { ...stack.recording, backendCaBundle: readFileSync(certificate.cert, "utf8") } }
-    : stack;
-  // The nodes resolve the recording nodes' names to the hub, as the pair's hosts resolve them through the VPC.
-  const hostsFile = ["127.0.0.1 localhost", ...names.map((n) => `${HUB_ADDRESS} ${n}`)].join("\n") + "\n";
-  // The apache agent polls its statusurl on port 80, where the rendered site listens on every address, the VIP included.
-  const site = renderHttpdSite(
-    environment,
-    Object.fromEntries(backends.map(({ id, port }) => [id, `${HUB_ADDRESS}:${port}`])),
-    {
-      systems: ["recording"],
-      listen: { port: 80 },
-      serverRoot: httpdDir,
-      modulesDir: DEBIAN_MODULES_DIR,
-      runtimeDir: "/run",
-      logDir: "/var/log",
-      runAs: { user: "www-data", group: "www-data" },
-      memberRetrySeconds: 1,
-    },
+  const { httpdConf, certificate, backends, hostsFile } = drillSite(
+    opts.environment ?? productionEnvironment(),
+    root,
+    tools,
   );
-  for (const file of site) {
-    if (relative(httpdDir, file.path).startsWith(".."))
-      throw new Error(`the rendered site wrote ${file.path} outside ${httpdDir}`);
-    mkdirSync(dirname(file.path), { recursive: true });
-    writeFileSync(file.path, file.content);
-  }
-  const httpdConf = site[0].path;
-  run(tools.apache2, ["-t", "-f", httpdConf]);
 
   // No EC2 API here: the drill runs IPaddr2 without fencing, so it proves detection and the chain's move, not fence_aws or awsvip.
   const pair: HttpdHaPair = {
@@ -620,7 +637,7 @@ async function drill(
 }
 
 /** A 200 from a recording stub, relayed by one of the pair's nodes (by the address the stub saw); anything else is no answer yet. */
-function parseVipAnswer(response: string, nodeAt: ReadonlyMap<string, string>): VipAnswer | undefined {
+export function parseVipAnswer(response: string, nodeAt: ReadonlyMap<string, string>): VipAnswer | undefined {
   const split = response.indexOf("\r\n\r\n");
   if (split < 0 || !/^HTTP\/1\.1 200 /.test(response)) return undefined;
   const head = response.slice(0, split);
@@ -641,7 +658,7 @@ function parseVipAnswer(response: string, nodeAt: ReadonlyMap<string, string>): 
 }
 
 /** The tail of each node's logs, for a failure message. */
-function nodeDiagnostics(nodes: readonly DrillNode[]): string {
+export function nodeDiagnostics(nodes: readonly DrillNode[]): string {
   const tail = (path: string) =>
     existsSync(path) ? readFileSync(path, "utf8").split("\n").slice(-15).join("\n") : "(none)";
   return nodes

@@ -326,3 +326,80 @@ describe("TLS secrets", () => {
     expect(() => checkPem(text, label, "httpdTlsPrivateKey")).toThrow(/genesys:httpdTlsPrivateKey must be PEM text/);
   });
 });
+
+describe("installing a host, run by /bin/sh in a private mount namespace (package manager and services stubbed)", () => {
+  let dir: string;
+  beforeAll(() => {
+    requirePrivileges("mounting a tmpfs over /root in a private mount namespace");
+    requireBinary("unshare", "util-linux");
+    dir = mkdtempSync(join(tmpdir(), "genesys-install-"));
+  });
+  afterAll(() => dir && removeTestDir(dir));
+
+  // As strict as the real tools where the script depends on them: dnf and yum abort without -y when nobody can answer
+  // their prompt, firewall-cmd refuses a service it does not define, and firewalld here is running.
+  const STUBS = {
+    dnf: 'case " $* " in *" -y "*) exit 0;; *) echo "Operation aborted." >&2; exit 1;; esac',
+    yum: 'case " $* " in *" -y "*) exit 0;; *) echo "Exiting on user command" >&2; exit 1;; esac',
+    systemctl: 'if [ "$1" = "-q" ] && [ "$2" = "is-active" ]; then [ "$3" = firewalld ]; exit $?; fi; exit 0',
+    "firewall-cmd":
+      'for a in "$@"; do case "$a" in --add-service=*) case "${a#*=}" in http|https|high-availability) ;; *) echo "Error: INVALID_SERVICE: ${a#*=}" >&2; exit 101;; esac;; esac; done; exit 0',
+    selinuxenabled: "exit 0",
+    setsebool: "exit 0",
+  };
+
+  function install(os: "rhel8" | "rhel9", tls: { backend: boolean; client: boolean }) {
+    const run = join(dir, `${os}-${tls.client}`);
+    const bin = fakeTools(run, STUBS);
+    const script = installScript(
+      { os, fencing: "fence_aws", virtualIp: { agent: "awsvip", address: "10.0.0.9", cidrNetmask: 32, nic: "eth0" } },
+      "eu-west-1",
+      tls,
+    );
+    const [file, args] = asRoot(
+      [
+        "unshare",
+        "-m",
+        "--propagation",
+        "private",
+        "/bin/sh",
+        "-c",
+        'mount -t tmpfs genesys-test /root && /bin/sh -c "$1" && stat -c "%a %n" /root/.aws/config && cat /root/.aws/config',
+        "install",
+        script,
+      ],
+      { PATH: `${bin}:${process.env.PATH}` },
+    );
+    const result = spawnSync(file, args, { encoding: "utf8", timeout: 20_000 });
+    return { ...result, calls: calls(run).map((c) => c.join(" ").trim()) };
+  }
+
+  it("installs the production pair's packages, leaves httpd to Pacemaker, opens corosync and http only, and gives the AWS CLI its region", () => {
+    const result = install("rhel8", { backend: true, client: false });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.calls).toEqual([
+      "dnf -y install httpd mod_ssl pacemaker pcs resource-agents awscli fence-agents-aws",
+      "systemctl disable --now httpd",
+      "systemctl -q is-active firewalld",
+      "firewall-cmd --permanent --add-port=5404-5406/udp --add-service=http",
+      "firewall-cmd --reload",
+      "selinuxenabled",
+      "setsebool -P httpd_can_network_connect 1",
+    ]);
+    // Read by `aws --profile default` in awsvip, as root, with no region argument; nothing else (no keys: the role's).
+    expect(result.stdout).toBe("600 /root/.aws/config\n[default]\nregion = eu-west-1\n");
+  });
+
+  it("on RHEL 9 takes the AWS agents from resource-agents-cloud and awscli2, and admits https when clients speak TLS", () => {
+    const result = install("rhel9", { backend: true, client: true });
+    expect(result.status).toBe(0);
+    expect(result.calls[0]).toBe(
+      "dnf -y install httpd mod_ssl pacemaker pcs resource-agents resource-agents-cloud awscli2 fence-agents-aws",
+    );
+    expect(result.calls).toContain(
+      "firewall-cmd --permanent --add-port=5404-5406/udp --add-service=http --add-service=https",
+    );
+    expect(result.calls.join("\n")).not.toMatch(/2224|high-availability/);
+  });
+});

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Environment, RecordingServiceModel } from "../../../core/model/environment";
 import { COOKIES, stickyValue } from "../../../core/model/genesys-facts";
+import { APACHE_STATUS_URL } from "../../../core/render/cluster/pcs-commands";
 import { mpmEventLimits, recordingConnections } from "../../../core/render/httpd/mpm-limits";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
 import {
@@ -224,8 +225,10 @@ describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))(
       ).toEqual({ [replies[0].node!]: 50 });
     });
 
-    it("answers server-status from 127.0.0.1 only, with as many worker slots as the agents need", async () => {
-      const local = await send(apache.port, "/server-status?auto");
+    it("answers the apache agent's status URL from 127.0.0.1 only, with as many worker slots as the agents need", async () => {
+      // The path the cluster's webserver resource polls (its statusurl), so a renderer that changes one without the other fails here.
+      const statusPath = new URL(APACHE_STATUS_URL).pathname;
+      const local = await send(apache.port, `${statusPath}?auto`);
       expect(local.status).toBe(200);
       const limits = mpmEventLimits(recordingConnections(env.recording!));
       expect(recordingConnections(env.recording!)).toBe(688);
@@ -234,7 +237,7 @@ describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))(
       expect(scoreboard.length).toBe(limits.maxRequestWorkers);
       expect(limits.maxRequestWorkers).toBeGreaterThanOrEqual(688);
       for (const host of [undefined, HOST, "10.40.10.250"]) {
-        expect((await send(apache.port, "/server-status", { host, localAddress: "127.0.0.2" })).status).toBe(403);
+        expect((await send(apache.port, statusPath, { host, localAddress: "127.0.0.2" })).status).toBe(403);
       }
     });
 
