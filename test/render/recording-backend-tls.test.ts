@@ -19,7 +19,7 @@ import type { TLSSocket } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Environment } from "../../core/model/environment";
+import { recordingMemberIdPrefix, type Environment } from "../../core/model/environment";
 import { renderHttpdSite } from "../../core/render/httpd/site";
 import { renderNginxSite } from "../../core/render/nginx/site";
 import { apacheRoot, startApache, testSiteOptions, type ApacheInstance, type ApacheRoot } from "../support/apache";
@@ -41,6 +41,8 @@ interface Seen {
 
 /** What each node serves: t1 the CA's certificate for its name, t2 the CA's for another name, t3 its own. */
 const NODES = ["t1rws1", "t2rws1", "t3rws1", "t4rws1", "t4rws2"] as const;
+/** The renderers key recording members by `tenant/service/node`; each node here is its tenant's RWS node. */
+const memberId = (key: string) => `${recordingMemberIdPrefix(/^t\d+/.exec(key)![0], "rws")}${key}`;
 type NodeKey = (typeof NODES)[number];
 const dnsName = (key: string) => `${key}.${HOST}`;
 
@@ -100,7 +102,7 @@ describe("verified TLS to the recording servers", () => {
         tenants: { t1: rws(["t1rws1"]), t2: rws(["t2rws1"]), t3: rws(["t3rws1"]), t4: rws(["t4rws1", "t4rws2"]) },
       },
     });
-    const addresses = Object.fromEntries(NODES.map((key) => [key, `127.0.0.1:${ports.get(key)}`]));
+    const addresses = Object.fromEntries(NODES.map((key) => [memberId(key), `127.0.0.1:${ports.get(key)}`]));
 
     const root = await apacheRoot();
     sites.push({ root, apache: undefined as unknown as ApacheInstance });
@@ -174,7 +176,7 @@ describe("verified TLS to the recording servers", () => {
   });
 
   it("renders https members by DNS name in httpd and the CA bundle beside each config", () => {
-    const addresses = Object.fromEntries(NODES.map((key) => [key, `10.0.0.1:${ports.get(key)}`]));
+    const addresses = Object.fromEntries(NODES.map((key) => [memberId(key), `10.0.0.1:${ports.get(key)}`]));
     const httpd = renderHttpdSite(env, addresses, { systems: ["recording"] });
     const t1 = httpd.find((f) => f.path.endsWith("loadbalancer_t1.conf"))!.content;
     expect(t1).toMatch(/BalancerMember https:\/\/t1rws1\.recording\.example\.com:\d+ /);
