@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { cometdFailoverFigures } from "./cometd-failover";
 import { benchDataPlane } from "./data-plane";
 import { failoverFigures, prodChainFigures } from "./failover";
-import { renderedHttpd } from "./httpd-target";
+import { httpdWithClientKeepAlive, renderedHttpd } from "./httpd-target";
 import { renderSvg } from "./plot";
 import { median, meets, renderTable, type Figure } from "./results";
 import { synthScaleFigures } from "./synth-scale";
@@ -52,7 +52,7 @@ async function section(name: string, run: () => Promise<Figure[]>, log: string[]
  */
 async function onlyParts(wanted: readonly string[]): Promise<number> {
   const parts: [string, () => Promise<Figure[]>][] = [
-    ["data plane (wrk)", () => benchDataPlane({ extraTargets: [renderedHttpd] })],
+    ["data plane (wrk)", () => benchDataPlane({ extraTargets: [renderedHttpd, httpdWithClientKeepAlive] })],
     ["CometD failover", () => cometdFailoverFigures({ log: (l) => console.log(`  ${l}`) })],
     ["synth scale", () => synthScaleFigures()],
     [
@@ -79,7 +79,11 @@ async function main(): Promise<number> {
   const timings: string[] = [];
   const figures: Figure[] = [];
   figures.push(
-    ...(await section("data plane (wrk)", () => benchDataPlane({ extraTargets: [renderedHttpd] }), timings)),
+    ...(await section(
+      "data plane (wrk)",
+      () => benchDataPlane({ extraTargets: [renderedHttpd, httpdWithClientKeepAlive] }),
+      timings,
+    )),
   );
   figures.push(
     ...(await section("CometD failover", () => cometdFailoverFigures({ log: (l) => console.log(`  ${l}`) }), timings)),
