@@ -46,6 +46,15 @@ export const FENCE_DEVICE = "aws_fence";
 export const APACHE_STATUS_URL = "http://localhost/server-status";
 
 /**
+ * What the apache agent must find in the status URL's answer (its
+ * `testregex`, an extended regular expression, case-insensitive): the
+ * heading of mod_status's page, in every httpd from 2.2 on. The agent's own
+ * default, `</ *html *>`, accepts any HTML page, so a 403 or 404 error page,
+ * or a page proxied from a Genesys node, would count as a healthy httpd.
+ */
+export const APACHE_STATUS_PAGE_REGEX = "Apache Server Status for";
+
+/**
  * How the chain's resources behave, chosen rather than defaulted:
  * - one failure of any of them moves the whole chain to the other node (a hung
  *   httpd is as bad as a lost address), and the ban that leaves on the failed
@@ -224,6 +233,7 @@ export function pcsCommands(pair: HttpdHaPair, hosts: PairHosts = {}): ClusterCo
     chainResource(webserver, "ocf:heartbeat:apache", [
       `configfile=${httpdConfigFile(hosts)}`,
       `statusurl=${APACHE_STATUS_URL}`,
+      `testregex=${APACHE_STATUS_PAGE_REGEX}`,
     ]),
     ...constraints,
   ];
