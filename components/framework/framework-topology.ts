@@ -16,7 +16,7 @@ import {
   applicationLink,
   applicationSiteKey,
   configurationPort,
-  configurationSourceOf,
+  crossSiteRules,
   type ApplicationLink,
 } from "../../core/model/framework-paths";
 import { sizeFramework, type FrameworkSiteSizing } from "../../core/model/framework-sizing";
@@ -126,7 +126,7 @@ export class FrameworkTopology extends pulumi.ComponentResource {
     }
     this.sites = sites;
 
-    this.crossSiteRules(name, fw, Object.values(sites));
+    this.crossSiteRules(name, fw, sites);
     this.links = siteLinks(sizing);
     const apps = args.applications;
     const appKey = apps && applicationSiteKey(fw, apps.region);
@@ -184,109 +184,26 @@ export class FrameworkTopology extends pulumi.ComponentResource {
   }
 
   /**
-   * Rules towards instances at other sites: one /32 per peer instance, owned
-   * by (and in the region of) the site whose security group carries it.
+   * Rules towards instances at other sites (crossSiteRules): one /32 per peer
+   * instance, owned by (and in the region of) the site whose security group
+   * carries it.
    */
-  private crossSiteRules(name: string, fw: FrameworkConfig, sites: readonly FrameworkSite[]): void {
-    const { configServer: csPort, scs: scsPort } = fw.ports;
-    const sizing = sites.map((s) => s.site);
-    for (const site of sites) {
-      const own = site.securityGroupIds;
-      const child = { parent: site };
-      const siteName = `${name}-${site.site.key}`;
-      for (const other of sites.filter((s) => s !== site)) {
-        if (own.configServer) {
-          for (const proxy of other.instancesOf("csProxy")) {
-            allowTcp(
-              `${siteName}-cs-from-${proxy.plan.name}`,
-              {
-                direction: "ingress",
-                securityGroupId: own.configServer,
-                port: csPort,
-                peer: { cidr: hostCidr(proxy.privateIp) },
-                description: `CS Proxy ${proxy.plan.name} to the master Configuration Server`,
-              },
-              child,
-            );
-          }
-        }
-        if (own.csProxy) {
-          for (const cs of other.instancesOf("configServer")) {
-            allowTcp(
-              `${siteName}-csproxy-to-${cs.plan.name}`,
-              {
-                direction: "egress",
-                securityGroupId: own.csProxy,
-                port: csPort,
-                peer: { cidr: hostCidr(cs.privateIp) },
-                description: `CS Proxies of ${site.site.key} to the master Configuration Server ${cs.plan.name}`,
-              },
-              child,
-            );
-          }
-        }
-        // SCS at a site without proxies read configuration from the master CS across the site link.
-        if (
-          own.configServer &&
-          other.site.distributedScs > 0 &&
-          configurationSourceOf(other.site, sizing)?.role === "configServer"
-        ) {
-          for (const scs of other.instancesOf("distributedScs")) {
-            allowTcp(
-              `${siteName}-cs-from-${scs.plan.name}`,
-              {
-                direction: "ingress",
-                securityGroupId: own.configServer,
-                port: csPort,
-                peer: { cidr: hostCidr(scs.privateIp) },
-                description: `Distributed SCS ${scs.plan.name} to the master Configuration Server (configuration)`,
-              },
-              child,
-            );
-          }
-        }
-        if (own.distributedScs && !own.csProxy) {
-          for (const cs of other.instancesOf("configServer")) {
-            allowTcp(
-              `${siteName}-scs-to-${cs.plan.name}`,
-              {
-                direction: "egress",
-                securityGroupId: own.distributedScs,
-                port: csPort,
-                peer: { cidr: hostCidr(cs.privateIp) },
-                description: `Distributed SCS of ${site.site.key} to the master Configuration Server ${cs.plan.name} (configuration)`,
-              },
-              child,
-            );
-          }
-        }
-        if (own.distributedScs) {
-          for (const scs of other.instancesOf("distributedScs")) {
-            allowTcp(
-              `${siteName}-scs-from-${scs.plan.name}`,
-              {
-                direction: "ingress",
-                securityGroupId: own.distributedScs,
-                port: scsPort,
-                peer: { cidr: hostCidr(scs.privateIp) },
-                description: `Distributed SCS ${scs.plan.name} to the Distributed SCS of ${site.site.key}`,
-              },
-              child,
-            );
-            allowTcp(
-              `${siteName}-scs-to-${scs.plan.name}`,
-              {
-                direction: "egress",
-                securityGroupId: own.distributedScs,
-                port: scsPort,
-                peer: { cidr: hostCidr(scs.privateIp) },
-                description: `Distributed SCS of ${site.site.key} to Distributed SCS ${scs.plan.name}`,
-              },
-              child,
-            );
-          }
-        }
-      }
+  private crossSiteRules(name: string, fw: FrameworkConfig, sites: Readonly<Record<string, FrameworkSite>>): void {
+    const sizing = Object.values(sites).map((s) => s.site);
+    for (const rule of crossSiteRules(sizing, fw.ports)) {
+      const site = sites[rule.site];
+      const peer = sites[rule.peerSite].instances.find((i) => i.plan.name === rule.peer)!;
+      allowTcp(
+        `${name}-${rule.name}`,
+        {
+          direction: rule.direction,
+          securityGroupId: site.securityGroupIds[rule.role]!,
+          port: rule.port,
+          peer: { cidr: hostCidr(peer.privateIp) },
+          description: rule.description,
+        },
+        { parent: site },
+      );
     }
   }
 

@@ -8,7 +8,7 @@
  * The stack's Genesys nodes (Web Engagement, Co-browse, recording) are
  * clients of one Framework site in the stack's region: the application site.
  */
-import type { FrameworkSiteSizing } from "./framework-sizing";
+import type { FrameworkRole, FrameworkSiteSizing } from "./framework-sizing";
 import type { FrameworkConfig } from "./schema";
 import { siteLinks } from "./site-links";
 
@@ -73,4 +73,131 @@ export function applicationLink(
 ): ApplicationLink | undefined {
   const configuration = configurationSourceOf(site, sites);
   return configuration && { site, configuration, controlled: site.distributedScs > 0 };
+}
+
+/** One rule towards an instance at another site: a /32, since security groups cannot be referenced across regions. */
+export interface CrossSiteRule {
+  /** Resource name below the topology's: `<site>-<flow>-<peer instance>`. */
+  readonly name: string;
+  /** The site whose security group of `role` carries the rule. */
+  readonly site: string;
+  readonly role: FrameworkRole;
+  readonly direction: "ingress" | "egress";
+  readonly port: number;
+  /** The peer instance (FrameworkInstancePlan.name) at `peerSite`. */
+  readonly peerSite: string;
+  readonly peer: string;
+  readonly description: string;
+}
+
+interface CrossSiteFlow {
+  /** The role whose group carries the rule at the own site. */
+  readonly role: FrameworkRole;
+  readonly direction: "ingress" | "egress";
+  /** The role of the instances at the other site. */
+  readonly peerRole: FrameworkRole;
+  readonly port: "configServer" | "scs";
+  /** Name part between the site and the peer instance. */
+  readonly flow: string;
+  /** Whether the flow exists from `site` towards `other`, beyond both roles being deployed. */
+  readonly applies?: (
+    site: FrameworkSiteSizing,
+    other: FrameworkSiteSizing,
+    sites: readonly FrameworkSiteSizing[],
+  ) => boolean;
+  readonly description: (site: string, peer: string) => string;
+}
+
+/**
+ * The Framework flows between sites, from the own site's point of view: CS
+ * Proxies read from the master Configuration Server; Distributed SCS read
+ * configuration from it where their site runs no proxies, and talk to every
+ * other site's Distributed SCS.
+ */
+const CROSS_SITE_FLOWS: readonly CrossSiteFlow[] = [
+  {
+    role: "configServer",
+    direction: "ingress",
+    peerRole: "csProxy",
+    port: "configServer",
+    flow: "cs-from",
+    description: (_, peer) => `CS Proxy ${peer} to the master Configuration Server`,
+  },
+  {
+    role: "csProxy",
+    direction: "egress",
+    peerRole: "configServer",
+    port: "configServer",
+    flow: "csproxy-to",
+    description: (site, peer) => `CS Proxies of ${site} to the master Configuration Server ${peer}`,
+  },
+  {
+    role: "configServer",
+    direction: "ingress",
+    peerRole: "distributedScs",
+    port: "configServer",
+    flow: "cs-from",
+    // SCS at a site without proxies read configuration from the master CS across the site link.
+    applies: (_, other, sites) => configurationSourceOf(other, sites)?.role === "configServer",
+    description: (_, peer) => `Distributed SCS ${peer} to the master Configuration Server (configuration)`,
+  },
+  {
+    role: "distributedScs",
+    direction: "egress",
+    peerRole: "configServer",
+    port: "configServer",
+    flow: "scs-to",
+    applies: (site) => !deploys(site, "csProxy"),
+    description: (site, peer) =>
+      `Distributed SCS of ${site} to the master Configuration Server ${peer} (configuration)`,
+  },
+  {
+    role: "distributedScs",
+    direction: "ingress",
+    peerRole: "distributedScs",
+    port: "scs",
+    flow: "scs-from",
+    description: (site, peer) => `Distributed SCS ${peer} to the Distributed SCS of ${site}`,
+  },
+  {
+    role: "distributedScs",
+    direction: "egress",
+    peerRole: "distributedScs",
+    port: "scs",
+    flow: "scs-to",
+    description: (site, peer) => `Distributed SCS of ${site} to Distributed SCS ${peer}`,
+  },
+];
+
+function deploys(site: FrameworkSiteSizing, role: FrameworkRole): boolean {
+  return site.instances.some((i) => i.role === role);
+}
+
+/** Every cross-site rule of the Framework, site by site, other site by other site, flow by flow. */
+export function crossSiteRules(
+  sites: readonly FrameworkSiteSizing[],
+  ports: FrameworkConfig["ports"],
+): CrossSiteRule[] {
+  return sites.flatMap((site) =>
+    sites
+      .filter((other) => other !== site)
+      .flatMap((other) =>
+        CROSS_SITE_FLOWS.filter(
+          (f) => deploys(site, f.role) && (f.applies === undefined || f.applies(site, other, sites)),
+        ).flatMap((f) =>
+          other.instances
+            .filter((i) => i.role === f.peerRole)
+            .map((peer) => ({
+              name: `${site.key}-${f.flow}-${peer.name}`,
+              site: site.key,
+              role: f.role,
+              direction: f.direction,
+              port: ports[f.port],
+              peerSite: other.key,
+              peer: peer.name,
+              description: f.description(site.key, peer.name),
+            })),
+        ),
+      ),
+  );
 }
