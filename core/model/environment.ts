@@ -188,7 +188,7 @@ const naturalOrder = (a: string, b: string) => a.localeCompare(b, "en", { numeri
  * Resolves a node map in natural key order. A node without an explicit zone
  * takes the zones round-robin in that order; pin `availabilityZone` to freeze it.
  */
-export function resolveNodes(
+function resolveNodes(
   nodes: Readonly<Record<string, NodeConfig>>,
   zones: readonly string[],
   defaultType: string,

@@ -12,10 +12,10 @@ import type { FrameworkRole, FrameworkSiteSizing } from "./framework-sizing";
 import type { FrameworkConfig } from "./schema";
 import { siteLinks } from "./site-links";
 
-export type ConfigurationRole = "csProxy" | "configServer";
+type ConfigurationRole = "csProxy" | "configServer";
 
 /** Where a client at `site` reads configuration: the site's proxies, else the master CS. */
-export interface ConfigurationSource {
+interface ConfigurationSource {
   readonly site: FrameworkSiteSizing;
   readonly role: ConfigurationRole;
 }

@@ -15,7 +15,7 @@ export const ENVIRONMENT_KINDS = ["development", "production"] as const;
 export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
 
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-export const AZ_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
+const AZ_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
 
 const region = () => z.string().regex(REGION_PATTERN, { message: "must be an AWS region code such as eu-west-1" });
 const availabilityZone = () =>
@@ -62,13 +62,13 @@ const hostOrAddress = () =>
 const unixUser = () => z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "must be a Unix user name" });
 
 /** Balancer kinds a Genesys system can sit behind. `none` wires clients to nodes directly. */
-export const BALANCER_KINDS = ["alb", "none"] as const;
+const BALANCER_KINDS = ["alb", "none"] as const;
 /** How an ALB keeps a client on its node (webEngagement85.albStickiness, cobrowse.albStickiness). */
-export const ALB_STICKINESS_KINDS = ["cluster", "perNodeValue"] as const;
+const ALB_STICKINESS_KINDS = ["cluster", "perNodeValue"] as const;
 export type AlbStickinessKind = (typeof ALB_STICKINESS_KINDS)[number];
-export const RECORDING_BALANCER_KINDS = ["alb", "httpdHaPair", "none"] as const;
+const RECORDING_BALANCER_KINDS = ["alb", "httpdHaPair", "none"] as const;
 
-export const TLS_POLICIES = [
+const TLS_POLICIES = [
   "ELBSecurityPolicy-TLS13-1-2-2021-06",
   "ELBSecurityPolicy-TLS13-1-3-2021-06",
   "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
@@ -77,7 +77,7 @@ export const TLS_POLICIES = [
 
 export const DESYNC_MODES = ["monitor", "defensive", "strictest"] as const;
 
-export const networkSchema = z
+const networkSchema = z
   .strictObject({
     vpcCidr: cidr(16, 24)
       .optional()
@@ -139,7 +139,7 @@ export const networkSchema = z
     });
   });
 
-export const siteSchema = z.strictObject({
+const siteSchema = z.strictObject({
   domain: hostname().describe(
     "The public website's domain. Balancers live under it so stickiness cookies are first-party (Safari).",
   ),
@@ -148,7 +148,7 @@ export const siteSchema = z.strictObject({
     .describe("Route 53 hosted zone id for `domain`; DNS records are created when set."),
 });
 
-export const tlsSchema = z.strictObject({
+const tlsSchema = z.strictObject({
   certificateArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
@@ -161,14 +161,14 @@ export const tlsSchema = z.strictObject({
     .describe("HTTPS listener policy. @default ELBSecurityPolicy-TLS13-1-2-2021-06"),
 });
 
-export const hardeningSchema = z.strictObject({
+const hardeningSchema = z.strictObject({
   deletionProtection: z.boolean().optional().describe("Balancer deletion protection. Secure default: true."),
   accessLogs: z.boolean().optional().describe("Balancer access logs to an encrypted S3 bucket. Secure default: true."),
   dropInvalidHeaderFields: z.boolean().optional().describe("Drop invalid HTTP header fields. Secure default: true."),
   desyncMitigationMode: z.enum(DESYNC_MODES).optional().describe("HTTP desync mitigation. Secure default: defensive."),
 });
 
-export const instancesSchema = z.strictObject({
+const instancesSchema = z.strictObject({
   defaultType: instanceType().default("m5.large").describe("EC2 instance type of Genesys hosts without their own."),
   amiNameFilter: z
     .string()
@@ -207,7 +207,7 @@ const albStickiness = (cookie: string) =>
       `ALB stickiness. \`cluster\`: the ALB's app cookie on the cluster target group; a client whose node is down moves to a healthy node, which sets its own ${cookie}. \`perNodeValue\`: listener rules route each ${cookie} value to its node's target group alone, like the guide's Apache balancer; a client whose node is down gets errors until its browser drops the cookie (the end of the browser session). @default cluster`,
     );
 
-export const webEngagement85Schema = z.strictObject({
+const webEngagement85Schema = z.strictObject({
   balancer: z
     .enum(BALANCER_KINDS)
     .default("alb")
@@ -225,7 +225,7 @@ export const webEngagement85Schema = z.strictObject({
   nodes: nodes(9081),
 });
 
-export const webEngagement81Schema = z.strictObject({
+const webEngagement81Schema = z.strictObject({
   balancer: z
     .enum(BALANCER_KINDS)
     .default("alb")
@@ -256,9 +256,9 @@ export const webEngagement81Schema = z.strictObject({
   }),
 });
 
-export const AGENT_SIDES = ["workspaceWebEdition", "workspaceDesktopEdition", "other"] as const;
+const AGENT_SIDES = ["workspaceWebEdition", "workspaceDesktopEdition", "other"] as const;
 
-export const cobrowseSchema = z.strictObject({
+const cobrowseSchema = z.strictObject({
   balancer: z.enum(BALANCER_KINDS).default("alb"),
   hostname: hostname(),
   agentSide: z
@@ -293,7 +293,7 @@ export const cobrowseSchema = z.strictObject({
 });
 
 export { RECORDING_SERVICES, type RecordingService } from "./recording-services";
-export const BACKEND_SCHEMES = ["http", "https"] as const;
+const BACKEND_SCHEMES = ["http", "https"] as const;
 
 const recordingTenant = z
   .strictObject({
@@ -393,7 +393,7 @@ const recordingTenant = z
     });
   });
 
-export const recordingSchema = z.strictObject({
+const recordingSchema = z.strictObject({
   balancer: z.enum(RECORDING_BALANCER_KINDS).default("alb"),
   hostname: hostname(),
   idleTimeoutSeconds: intIn(1, 4000, "seconds")
@@ -434,7 +434,7 @@ export const recordingSchema = z.strictObject({
     .refine((m) => Object.keys(m).length > 0, { message: "must define at least one tenant" }),
 });
 
-export const PROVISIONING_PATHS = ["bastion", "direct"] as const;
+const PROVISIONING_PATHS = ["bastion", "direct"] as const;
 
 /**
  * The pair's hosts have private addresses only. `bastion` (the default) jumps
@@ -442,7 +442,7 @@ export const PROVISIONING_PATHS = ["bastion", "direct"] as const;
  * existing one (existingBastion). `direct` dials the private addresses and
  * works only where `pulumi up` runs inside the VPC (or a network routed to it).
  */
-export const pairProvisioningSchema = z.strictObject({
+const pairProvisioningSchema = z.strictObject({
   via: z
     .enum(PROVISIONING_PATHS)
     .default("bastion")
@@ -464,11 +464,11 @@ export const pairProvisioningSchema = z.strictObject({
     ),
 });
 
-export const VIP_AGENTS = ["awsvip", "aws-vpc-move-ip", "IPaddr2"] as const;
+const VIP_AGENTS = ["awsvip", "aws-vpc-move-ip", "IPaddr2"] as const;
 export const HA_OS = ["rhel8", "rhel9", "rhel6"] as const;
 export type HaOs = (typeof HA_OS)[number];
-export const COROSYNC_TRANSPORTS = ["knet", "udpu", "udp"] as const;
-export const FENCE_AGENTS = ["fence_aws", "none"] as const;
+const COROSYNC_TRANSPORTS = ["knet", "udpu", "udp"] as const;
+const FENCE_AGENTS = ["fence_aws", "none"] as const;
 /**
  * Red Hat's guidance for clusters on virtual machines and in clouds, which may
  * pause for the provider's own work: a totem token of 15000 to 30000 ms ("How
@@ -476,9 +476,9 @@ export const FENCE_AGENTS = ["fence_aws", "none"] as const;
  * Availability cluster?", Red Hat Knowledgebase solution 221263). The low end
  * keeps failover as short as that guidance allows.
  */
-export const CLOUD_TOKEN_MS = 15000;
+const CLOUD_TOKEN_MS = 15000;
 
-export const httpdHaPairSchema = z
+const httpdHaPairSchema = z
   .strictObject({
     os: z
       .enum(HA_OS)
@@ -610,7 +610,7 @@ export const httpdHaPairSchema = z
   });
 
 /** RDS engines for a Configuration Database the stack creates: DBMS families Configuration Server supports. */
-export const CONFIGURATION_DATABASE_ENGINES = [
+const CONFIGURATION_DATABASE_ENGINES = [
   "postgres",
   "sqlserver-se",
   "sqlserver-ee",
@@ -618,7 +618,7 @@ export const CONFIGURATION_DATABASE_ENGINES = [
   "oracle-ee",
 ] as const;
 /** DBMS families of an existing Configuration Database (Configuration Server's `dbengine` families). */
-export const EXISTING_DATABASE_ENGINES = ["postgresql", "mssql", "oracle", "db2"] as const;
+const EXISTING_DATABASE_ENGINES = ["postgresql", "mssql", "oracle", "db2"] as const;
 
 /** Per-engine listening port when the stack config gives none (each DBMS's own default). */
 export const DATABASE_ENGINE_PORTS: Readonly<
@@ -635,7 +635,7 @@ export const DATABASE_ENGINE_PORTS: Readonly<
   db2: 50000,
 };
 
-export const configurationDatabaseSchema = z
+const configurationDatabaseSchema = z
   .strictObject({
     existing: z
       .strictObject({
@@ -837,12 +837,7 @@ export const stackConfigSchema = z.strictObject({
 });
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
-export type StackConfigInput = z.input<typeof stackConfigSchema>;
-export type WebEngagement85Config = z.output<typeof webEngagement85Schema>;
-export type WebEngagement81Config = z.output<typeof webEngagement81Schema>;
 export type CobrowseConfig = z.output<typeof cobrowseSchema>;
-export type RecordingConfig = z.output<typeof recordingSchema>;
-export type RecordingTenantConfig = RecordingConfig["tenants"][string];
 export type HttpdHaPairConfig = z.output<typeof httpdHaPairSchema>;
 export type FrameworkConfig = z.output<typeof frameworkSchema>;
 export type NodeConfig = z.output<ReturnType<typeof node>>;
