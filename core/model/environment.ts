@@ -171,6 +171,11 @@ export function usesHttpdHaPair(config: Pick<StackConfig, "recording">): boolean
   return config.recording?.balancer === "httpdHaPair";
 }
 
+/** Provisioning goes through a bastion the stack creates (the default), rather than an existing one or directly. */
+export function createsBastion(pair: Pick<HttpdHaPairConfig, "provisioning">): boolean {
+  return pair.provisioning.via === "bastion" && pair.provisioning.existingBastion === undefined;
+}
+
 /** `t1/rws/`: what a recording member's id starts with (see ResolvedNode.id). */
 export const recordingMemberIdPrefix = (tenant: string, service: RecordingService) => `${tenant}/${service}/`;
 

@@ -15,7 +15,7 @@ import { COOKIES, RECORDING_SERVICE_FACTS, routeName } from "./genesys-facts";
 import { isUnderDomain } from "./names";
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from "./network-math";
 import type { ConfigProblem, PathSegment } from "./problems";
-import { usesHttpdHaPair } from "./environment";
+import { createsBastion, usesHttpdHaPair } from "./environment";
 import { HA_OS_FACTS } from "./ha-os";
 import { reachesWorld, WORLD_RULE } from "./public-reach";
 import { HA_OS, RECORDING_SERVICES, type NodeConfig, type StackConfig } from "./schema";
@@ -131,6 +131,24 @@ const recordingPairExists: Rule = (config) =>
         },
       ]
     : [];
+
+/**
+ * The bastion the stack creates for provisioning lives in the public subnet of the pair's zone:
+ * an existing VPC must give one there, or provisioning must go another way.
+ */
+const pairBastionHasPublicSubnet: Rule = (config) => {
+  const pair = config.httpdHaPair;
+  const existing = config.network.existingVpc;
+  if (!pair || !existing || !usesHttpdHaPair(config) || !createsBastion(pair)) return [];
+  if (pair.availabilityZone in existing.publicSubnetIds) return [];
+  return [
+    {
+      path: ["httpdHaPair", "provisioning", "via"],
+      value: pair.provisioning.via,
+      message: `needs a public subnet for the bastion the stack creates in ${pair.availabilityZone}, and network.existingVpc.publicSubnetIds has none there; add one, set provisioning.existingBastion, or choose via: direct`,
+    },
+  ];
+};
 
 const productionIsMultiAz: Rule = (config) =>
   config.environment === "production" && config.network.availabilityZones.length < 2
@@ -719,6 +737,7 @@ export const RULES: readonly Rule[] = [
   distinctHostnames,
   productionRequiresBalancers,
   recordingPairExists,
+  pairBastionHasPublicSubnet,
   productionIsMultiAz,
   productionNeedsTls,
   zonesInRegion,
