@@ -231,6 +231,55 @@ function expectCrossSiteRules(run: FrameworkRun): void {
   expect(new Set(rules.map((r) => r.port))).toEqual(new Set(Object.values(PORTS)));
 }
 
+describe("a master site without CS Proxies: its SCS read configuration from the master Configuration Server", () => {
+  let run: FrameworkRun;
+  beforeAll(async () => {
+    run = await runFramework({
+      licenses: LICENSES,
+      ports: PORTS,
+      sites: {
+        hq: {
+          role: "master",
+          region: "eu-central-1",
+          vpcCidr: "10.70.0.0/16",
+          availabilityZones: zonesOf("eu-central-1"),
+          clients: 0,
+          hosts: 50,
+        },
+      },
+    });
+  });
+
+  it("opens the configuration port between the SCS and the master pair, both ways, under their own names", () => {
+    const cs = "framework-hq-cs";
+    const scs = "framework-hq-scs";
+    expect(sortRules(run.rules())).toEqual(
+      sortRules([
+        rule(cs, "ingress", PORTS.configServer, scs),
+        rule(scs, "egress", PORTS.configServer, cs),
+        rule(scs, "ingress", PORTS.scs, scs),
+        rule(scs, "egress", PORTS.scs, scs),
+        rule(scs, "egress", PORTS.lca, "10.70.0.0/16"),
+        rule(cs, "ingress", PORTS.lca, scs),
+        rule(scs, "ingress", PORTS.lca, scs),
+      ]),
+    );
+    // Names are what Pulumi keys the rules by: a renamed rule is replaced.
+    const names = (type: string) => run.all(type).map((r) => r.name);
+    expect(names(T.ingress).sort()).toEqual([
+      "framework-hq-cs-from-scs",
+      "framework-hq-cs-lca-from-scs",
+      "framework-hq-scs-from-scs",
+      "framework-hq-scs-lca-from-scs",
+    ]);
+    expect(names(T.egress).sort()).toEqual([
+      "framework-hq-scs-to-cs",
+      "framework-hq-scs-to-lca",
+      "framework-hq-scs-to-scs",
+    ]);
+  });
+});
+
 describe("three sites over VPC peering", () => {
   let run: FrameworkRun;
   beforeAll(async () => {
