@@ -179,14 +179,6 @@ export function createsBastion(pair: Pick<HttpdHaPairConfig, "provisioning">): b
 /** `t1/rws/`: what a recording member's id starts with (see ResolvedNode.id). */
 export const recordingMemberIdPrefix = (tenant: string, service: RecordingService) => `${tenant}/${service}/`;
 
-/** Secure by default in every environment; a stack file relaxes explicitly. */
-const HARDENING_DEFAULTS: Hardening = {
-  deletionProtection: true,
-  accessLogs: true,
-  dropInvalidHeaderFields: true,
-  desyncMitigationMode: "defensive",
-};
-
 const naturalOrder = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
 
 /**
@@ -236,7 +228,7 @@ export function resolveEnvironment(config: StackConfig): Environment {
     network: config.network,
     site: config.site,
     tls: config.tls,
-    hardening: { ...HARDENING_DEFAULTS, ...stripUndefined(config.hardening) },
+    hardening: config.hardening,
     instances: config.instances,
     tags: config.tags,
     webEngagement85: we85 && {
@@ -335,8 +327,4 @@ export function resolveEnvironment(config: StackConfig): Environment {
     },
     framework: config.framework,
   };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -155,17 +155,14 @@ const tlsSchema = z.strictObject({
       message: "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
     })
     .describe("ACM certificate covering every balancer hostname."),
-  sslPolicy: z
-    .enum(TLS_POLICIES)
-    .default("ELBSecurityPolicy-TLS13-1-2-2021-06")
-    .describe("HTTPS listener policy. @default ELBSecurityPolicy-TLS13-1-2-2021-06"),
+  sslPolicy: z.enum(TLS_POLICIES).default("ELBSecurityPolicy-TLS13-1-2-2021-06").describe("HTTPS listener policy."),
 });
 
 const hardeningSchema = z.strictObject({
-  deletionProtection: z.boolean().optional().describe("Balancer deletion protection. Secure default: true."),
-  accessLogs: z.boolean().optional().describe("Balancer access logs to an encrypted S3 bucket. Secure default: true."),
-  dropInvalidHeaderFields: z.boolean().optional().describe("Drop invalid HTTP header fields. Secure default: true."),
-  desyncMitigationMode: z.enum(DESYNC_MODES).optional().describe("HTTP desync mitigation. Secure default: defensive."),
+  deletionProtection: z.boolean().default(true).describe("Balancer deletion protection."),
+  accessLogs: z.boolean().default(true).describe("Balancer access logs to an encrypted S3 bucket."),
+  dropInvalidHeaderFields: z.boolean().default(true).describe("Drop invalid HTTP header fields."),
+  desyncMitigationMode: z.enum(DESYNC_MODES).default("defensive").describe("HTTP desync mitigation."),
 });
 
 const instancesSchema = z.strictObject({
@@ -176,7 +173,7 @@ const instancesSchema = z.strictObject({
       message: "must be an AMI name filter of letters, digits, '*', '.', '_' or '-'",
     })
     .default("al2023-ami-2023.*-x86_64")
-    .describe("AMI name filter for the Genesys hosts (owner amazon). @default al2023-ami-2023.*-x86_64"),
+    .describe("AMI name filter for the Genesys hosts (owner amazon)."),
 });
 
 /** A Genesys server node: keyed by a stable name, named in Genesys by `appName` (default: the key). */
@@ -204,7 +201,7 @@ const albStickiness = (cookie: string) =>
     .enum(ALB_STICKINESS_KINDS)
     .default("cluster")
     .describe(
-      `ALB stickiness. \`cluster\`: the ALB's app cookie on the cluster target group; a client whose node is down moves to a healthy node, which sets its own ${cookie}. \`perNodeValue\`: listener rules route each ${cookie} value to its node's target group alone, like the guide's Apache balancer; a client whose node is down gets errors until its browser drops the cookie (the end of the browser session). @default cluster`,
+      `ALB stickiness. \`cluster\`: the ALB's app cookie on the cluster target group; a client whose node is down moves to a healthy node, which sets its own ${cookie}. \`perNodeValue\`: listener rules route each ${cookie} value to its node's target group alone, like the guide's Apache balancer; a client whose node is down gets errors until its browser drops the cookie (the end of the browser session).`,
     );
 
 const webEngagement85Schema = z.strictObject({
@@ -213,14 +210,11 @@ const webEngagement85Schema = z.strictObject({
     .default("alb")
     .describe("Balancer kind; `none` (development only) wires clients to nodes directly."),
   hostname: hostname().describe("Public hostname of the balancer; the GWE cluster application's host."),
-  listenerPort: port().default(443).describe("Balancer port; the GWE cluster application's default port. @default 443"),
-  webSockets: z
-    .boolean()
-    .default(true)
-    .describe("Proxy WebSockets (CometD). Disable on the client side when false. @default true"),
+  listenerPort: port().default(443).describe("Balancer port; the GWE cluster application's default port."),
+  webSockets: z.boolean().default(true).describe("Proxy WebSockets (CometD). Disable on the client side when false."),
   idleTimeoutSeconds: intIn(60, 4000, "seconds")
     .default(120)
-    .describe("Idle timeout for CometD long polling, seconds. @default 120"),
+    .describe("Idle timeout for CometD long polling, seconds."),
   albStickiness: albStickiness("GWROUTEID"),
   nodes: nodes(9081),
 });
@@ -235,11 +229,11 @@ const webEngagement81Schema = z.strictObject({
     stickyParameter: tokenName()
       .default("gwe_route")
       .describe(
-        'URL parameter carrying "." + frontend application name, as your Frontend Server writes it. @default gwe_route (project default: the Web Engagement 8.1 load-balancing guide gives the value, not the parameter\'s name)',
+        'URL parameter carrying "." + frontend application name, as your Frontend Server writes it. @default (project default: the Web Engagement 8.1 load-balancing guide gives the value, not the parameter\'s name)',
       ),
     idleTimeoutSeconds: intIn(1, 4000, "seconds")
       .default(60)
-      .describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
+      .describe("ALB idle timeout, seconds. @default (the ALB's own default)"),
     nodes: nodes(8081),
   }),
   backend: z.strictObject({
@@ -247,11 +241,11 @@ const webEngagement81Schema = z.strictObject({
     cookie: tokenName()
       .default("ROUTEID")
       .describe(
-        "Balancer-made stickiness cookie (httpd and nginx; the ALB issues its own). @default ROUTEID (project default; the guide's example name is RouteId)",
+        "Balancer-made stickiness cookie (httpd and nginx; the ALB issues its own). @default (project default; the guide's example name is RouteId)",
       ),
     idleTimeoutSeconds: intIn(1, 4000, "seconds")
       .default(60)
-      .describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
+      .describe("ALB idle timeout, seconds. @default (the ALB's own default)"),
     nodes: nodes(9081),
   }),
 });
@@ -265,7 +259,7 @@ const cobrowseSchema = z.strictObject({
     .enum(AGENT_SIDES)
     .default("other")
     .describe(
-      "Agent desktop. Co-browse's cluster options: Workspace Web Edition needs serverUrl (URL stickiness only), Workspace Desktop Edition must leave it empty (cookie stickiness). @default other",
+      "Agent desktop. Co-browse's cluster options: Workspace Web Edition needs serverUrl (URL stickiness only), Workspace Desktop Edition must leave it empty (cookie stickiness).",
     ),
   urlStickiness: z
     .boolean()
@@ -275,7 +269,7 @@ const cobrowseSchema = z.strictObject({
     ),
   idleTimeoutSeconds: intIn(1, 4000, "seconds")
     .default(60)
-    .describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
+    .describe("ALB idle timeout, seconds. @default (the ALB's own default)"),
   albStickiness: albStickiness("gcbSessionServer"),
   nodes: z
     .record(
@@ -338,7 +332,7 @@ const recordingTenant = z
           .array(pathSegment())
           .min(1)
           .default(["recordings"])
-          .describe('Collections published under /<tenant>/. @default ["recordings"]'),
+          .describe("Collections published under /<tenant>/."),
       })
       .optional(),
   })
@@ -398,12 +392,12 @@ const recordingSchema = z.strictObject({
   hostname: hostname(),
   idleTimeoutSeconds: intIn(1, 4000, "seconds")
     .default(60)
-    .describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
+    .describe("ALB idle timeout, seconds. @default (the ALB's own default)"),
   backendScheme: z
     .enum(BACKEND_SCHEMES)
     .default("http")
     .describe(
-      "Scheme the balancer uses towards RWS, RP and RCS (https enables SSLProxyEngine). Interaction Receiver and WebDAV keep http unless serviceSchemes sets theirs. @default http",
+      "Scheme the balancer uses towards RWS, RP and RCS (https enables SSLProxyEngine). Interaction Receiver and WebDAV keep http unless serviceSchemes sets theirs.",
     ),
   serviceSchemes: z
     .strictObject(
@@ -428,7 +422,7 @@ const recordingSchema = z.strictObject({
     .describe("Verification of the recording servers' certificates when a service is reached over https."),
   connectionHeadroomPercent: intIn(0, 400, "percent")
     .default(25)
-    .describe("Extra worker headroom over one connection per screen-recording agent, percent. @default 25"),
+    .describe("Extra worker headroom over one connection per screen-recording agent, percent."),
   tenants: z
     .record(tenantKey(), recordingTenant)
     .refine((m) => Object.keys(m).length > 0, { message: "must define at least one tenant" }),
@@ -447,16 +441,14 @@ const pairProvisioningSchema = z.strictObject({
     .enum(PROVISIONING_PATHS)
     .default("bastion")
     .describe(
-      "bastion: SSH through a bastion host (created by the stack unless existingBastion is set); direct: only for runners inside the VPC or a network routed to it. @default bastion",
+      "bastion: SSH through a bastion host (created by the stack unless existingBastion is set); direct: only for runners inside the VPC or a network routed to it.",
     ),
-  bastionInstanceType: instanceType()
-    .default("t3.micro")
-    .describe("Instance type of the bastion the stack creates. @default t3.micro"),
+  bastionInstanceType: instanceType().default("t3.micro").describe("Instance type of the bastion the stack creates."),
   existingBastion: z
     .strictObject({
       host: hostOrAddress().describe("DNS name or address `pulumi up` reaches the bastion at."),
-      user: unixUser().default("ec2-user").describe("@default ec2-user"),
-      port: port().default(22).describe("@default 22"),
+      user: unixUser().default("ec2-user"),
+      port: port().default(22),
     })
     .optional()
     .describe(
@@ -484,7 +476,7 @@ const httpdHaPairSchema = z
       .enum(HA_OS)
       .default("rhel8")
       .describe(
-        "rhel8: pcs + httpd 2.4.37 (WebSockets through mod_proxy_wstunnel); rhel9: pcs + httpd 2.4.51 or later; rhel6: cman/ccs + httpd 2.2.15, on-premises only (virtualIp.agent IPaddr2). Configs are rendered for the httpd release the OS ships. @default rhel8",
+        "rhel8: pcs + httpd 2.4.37 (WebSockets through mod_proxy_wstunnel); rhel9: pcs + httpd 2.4.51 or later; rhel6: cman/ccs + httpd 2.2.15, on-premises only (virtualIp.agent IPaddr2). Configs are rendered for the httpd release the OS ships.",
       ),
     instanceType: instanceType().default("c5.large"),
     availabilityZone: availabilityZone().describe("The pair shares one subnet in this zone."),
@@ -506,12 +498,12 @@ const httpdHaPairSchema = z
       address: ipv4().describe(
         "The address clients use. awsvip: a free host address of the pair's private subnet (the private subnet of httpdHaPair.availabilityZone, see Subnet layout; synth prints it), not a host's. aws-vpc-move-ip: an address outside the VPC CIDR. IPaddr2: an address of the hosts' own network segment.",
       ),
-      cidrNetmask: intIn(8, 32, "bits").default(32).describe("@default 32"),
+      cidrNetmask: intIn(8, 32, "bits").default(32),
       nic: z
         .string()
         .regex(/^[a-z][a-z0-9]{0,14}$/, { message: "must be a network interface name such as eth0" })
         .default("eth0")
-        .describe("Interface that carries the VIP. @default eth0"),
+        .describe("Interface that carries the VIP."),
     }),
     corosync: z
       .strictObject({
@@ -522,23 +514,23 @@ const httpdHaPairSchema = z
         tokenMs: intIn(500, 60000, "milliseconds")
           .default(CLOUD_TOKEN_MS)
           .describe(
-            "Token timeout, milliseconds; consensus is 1.2 x token. Red Hat's guidance for clouds is 15000 to 30000. @default 15000",
+            "Token timeout, milliseconds; consensus is 1.2 x token. Red Hat's guidance for clouds is 15000 to 30000.",
           ),
       })
-      .default({ tokenMs: CLOUD_TOKEN_MS }),
+      .prefault({}),
     fencing: z
       .enum(FENCE_AGENTS)
       .default("fence_aws")
       .describe(
-        "fence_aws: the survivor stops the lost host through the EC2 API before taking over (required in production); none: no fencing, development only (a partition runs the service on both hosts). @default fence_aws",
+        "fence_aws: the survivor stops the lost host through the EC2 API before taking over (required in production); none: no fencing, development only (a partition runs the service on both hosts).",
       ),
     fronting: z
       .enum(["vip", "nlb"])
       .default("vip")
       .describe(
-        "vip: clients use the virtual IP. nlb: an internal network load balancer in front of the pair, whose health checks follow httpd to the active host. @default vip",
+        "vip: clients use the virtual IP. nlb: an internal network load balancer in front of the pair, whose health checks follow httpd to the active host.",
       ),
-    sshUser: unixUser().default("ec2-user").describe("SSH login for provisioning. @default ec2-user"),
+    sshUser: unixUser().default("ec2-user").describe("SSH login for provisioning."),
     adminCidr: cidr(0, 32).describe(
       "The network provisioning connects from over SSH (your administration network or CI runner range), e.g. 10.0.0.0/8: into the bastion the stack creates (where `pulumi up` runs from), or straight into the hosts with direct or an existing bastion. Never 0.0.0.0/0 in production.",
     ),
@@ -562,13 +554,13 @@ const httpdHaPairSchema = z
         "Image of both hosts. @default the newest Red Hat RHEL_HA-8 image (rhel8), RHEL_HA-9 image (rhel9) or RHEL-6.10 image (rhel6)",
       ),
     provisioning: pairProvisioningSchema
-      .default({ via: "bastion", bastionInstanceType: "t3.micro" })
+      .prefault({})
       .describe("How `pulumi up` reaches the hosts' private addresses over SSH."),
     allowHostReplacement: z
       .boolean()
       .default(false)
       .describe(
-        "Lets `pulumi up` terminate the hosts despite termination protection (sets forceDestroy). Turn on and run `pulumi up` BEFORE the change that replaces a host (a new sshPublicKey, amiId or instanceType), or before `pulumi destroy`; turn off afterwards. @default false",
+        "Lets `pulumi up` terminate the hosts despite termination protection (sets forceDestroy). Turn on and run `pulumi up` BEFORE the change that replaces a host (a new sshPublicKey, amiId or instanceType), or before `pulumi destroy`; turn off afterwards.",
       ),
     privateHostedZoneId: hostedZoneId()
       .optional()
@@ -610,13 +602,7 @@ const httpdHaPairSchema = z
   });
 
 /** RDS engines for a Configuration Database the stack creates: DBMS families Configuration Server supports. */
-const CONFIGURATION_DATABASE_ENGINES = [
-  "postgres",
-  "sqlserver-se",
-  "sqlserver-ee",
-  "oracle-se2",
-  "oracle-ee",
-] as const;
+const CONFIGURATION_DATABASE_ENGINES = ["postgres", "sqlserver-se", "sqlserver-ee", "oracle-se2", "oracle-ee"] as const;
 /** DBMS families of an existing Configuration Database (Configuration Server's `dbengine` families). */
 const EXISTING_DATABASE_ENGINES = ["postgresql", "mssql", "oracle", "db2"] as const;
 
@@ -651,7 +637,7 @@ const configurationDatabaseSchema = z
       .describe("Reference a Configuration Database that already exists (on premises or in another stack)."),
     create: z
       .strictObject({
-        engine: z.enum(CONFIGURATION_DATABASE_ENGINES).default("postgres").describe("RDS engine. @default postgres"),
+        engine: z.enum(CONFIGURATION_DATABASE_ENGINES).default("postgres").describe("RDS engine."),
         engineVersion: z
           .string()
           .regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, { message: "must be an RDS engine version such as 16.4" })
@@ -661,8 +647,8 @@ const configurationDatabaseSchema = z
           .string()
           .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: "must be an RDS instance class such as db.m6g.large" })
           .default("db.m6g.large")
-          .describe("@default db.m6g.large (project default)"),
-        allocatedStorageGiB: intIn(20, 65536, "GiB").default(100).describe("@default 100 (project default)"),
+          .describe("@default (project default)"),
+        allocatedStorageGiB: intIn(20, 65536, "GiB").default(100).describe("@default (project default)"),
         multiAz: z
           .boolean()
           .optional()
@@ -673,9 +659,7 @@ const configurationDatabaseSchema = z
             message: "must be a database user name: a letter, then letters, digits or '_' (at most 16)",
           })
           .default("genesys")
-          .describe(
-            "Master user name; its password is the secret genesys:configurationDatabasePassword. @default genesys",
-          ),
+          .describe("Master user name; its password is the secret genesys:configurationDatabasePassword."),
       })
       .optional()
       .describe(
@@ -705,40 +689,38 @@ export const frameworkSchema = z.strictObject({
   capacity: z
     .strictObject({
       clientsPerCsProxy: intIn(1, 100000, "clients")
-        .default(500)
+        .default(PROJECT_DEFAULT_CAPACITY.clientsPerCsProxy)
         .describe(
-          "Clients one Configuration Server Proxy (primary/backup pair) serves. @default 500 (project default, not a Genesys sizing figure)",
+          "Clients one Configuration Server Proxy (primary/backup pair) serves. @default (project default, not a Genesys sizing figure)",
         ),
       hostsPerScs: intIn(1, 100000, "hosts")
-        .default(100)
+        .default(PROJECT_DEFAULT_CAPACITY.hostsPerScs)
         .describe(
-          "Hosts one Distributed Solution Control Server controls. @default 100 (project default, not a Genesys sizing figure)",
+          "Hosts one Distributed Solution Control Server controls. @default (project default, not a Genesys sizing figure)",
         ),
     })
-    .default({ ...PROJECT_DEFAULT_CAPACITY }),
+    .prefault({}),
   highAvailability: z
     .boolean()
     .default(true)
     .describe(
-      "CS Proxies as primary/backup pairs and one spare Distributed SCS per site (N+1); spares add no capacity. @default true",
+      "CS Proxies as primary/backup pairs and one spare Distributed SCS per site (N+1); spares add no capacity.",
     ),
   /** Framework listening ports (project defaults; match your Genesys applications). */
   ports: z
     .strictObject({
-      configServer: port().default(2020).describe("@default 2020 (project default)"),
-      csProxy: port().default(2020).describe("@default 2020 (project default)"),
+      configServer: port().default(2020).describe("@default (project default)"),
+      csProxy: port().default(2020).describe("@default (project default)"),
       scs: port()
         .default(5000)
-        .describe(
-          "Solution Control Server. @default 5000 (project default; must differ from lca, which every host runs)",
-        ),
-      lca: port().default(4999).describe("Local Control Agent on every Genesys host. @default 4999 (project default)"),
+        .describe("Solution Control Server. @default (project default; must differ from lca, which every host runs)"),
+      lca: port().default(4999).describe("Local Control Agent on every Genesys host. @default (project default)"),
     })
-    .default({ configServer: 2020, csProxy: 2020, scs: 5000, lca: 4999 }),
+    .prefault({}),
   connectivity: z
     .enum(["peering", "transitGateway"])
     .default("peering")
-    .describe("How remote sites reach the master site, and the application VPC its Framework site. @default peering"),
+    .describe("How remote sites reach the master site, and the application VPC its Framework site."),
   applicationSite: key()
     .optional()
     .describe(
@@ -796,11 +778,9 @@ export const stackConfigSchema = z.strictObject({
   site: siteSchema.describe("The public website the Genesys systems serve."),
   tls: tlsSchema.optional().describe("HTTPS on the balancers; required in production."),
   hardening: hardeningSchema
-    .default({})
+    .prefault({})
     .describe("Balancer hardening; every flag defaults to the secure value, development may relax explicitly."),
-  instances: instancesSchema
-    .default({ defaultType: "m5.large", amiNameFilter: "al2023-ami-2023.*-x86_64" })
-    .describe("EC2 defaults for Genesys hosts."),
+  instances: instancesSchema.prefault({}).describe("EC2 defaults for Genesys hosts."),
   tags: z
     .record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { message: "must be a tag key" }), z.string().max(256))
     .default({}),
