@@ -20,23 +20,27 @@ const rule = (group: string, direction: RuleView["direction"], port: number, pee
 });
 const host = (ip: string) => `${ip}/32`;
 
+/** A stack whose Framework is one master site, hq, with these clients and hosts. */
+const masterSiteOnly = (clients: number, hosts: number) =>
+  runFramework({
+    licenses: LICENSES,
+    ports: PORTS,
+    sites: {
+      hq: {
+        role: "master",
+        region: "eu-central-1",
+        vpcCidr: "10.70.0.0/16",
+        availabilityZones: zonesOf("eu-central-1"),
+        clients,
+        hosts,
+      },
+    },
+  });
+
 describe("one site: the master Configuration Server, CS Proxies and Distributed SCS in one VPC", () => {
   let run: FrameworkRun;
   beforeAll(async () => {
-    run = await runFramework({
-      licenses: LICENSES,
-      ports: PORTS,
-      sites: {
-        hq: {
-          role: "master",
-          region: "eu-central-1",
-          vpcCidr: "10.70.0.0/16",
-          availabilityZones: zonesOf("eu-central-1"),
-          clients: 600,
-          hosts: 50,
-        },
-      },
-    });
+    run = await masterSiteOnly(600, 50);
   });
 
   it("outputs the derived counts and every instance's private IP", () => {
@@ -234,20 +238,7 @@ function expectCrossSiteRules(run: FrameworkRun): void {
 describe("a master site without CS Proxies: its SCS read configuration from the master Configuration Server", () => {
   let run: FrameworkRun;
   beforeAll(async () => {
-    run = await runFramework({
-      licenses: LICENSES,
-      ports: PORTS,
-      sites: {
-        hq: {
-          role: "master",
-          region: "eu-central-1",
-          vpcCidr: "10.70.0.0/16",
-          availabilityZones: zonesOf("eu-central-1"),
-          clients: 0,
-          hosts: 50,
-        },
-      },
-    });
+    run = await masterSiteOnly(0, 50);
   });
 
   it("opens the configuration port between the SCS and the master pair, both ways, under their own names", () => {
