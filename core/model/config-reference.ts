@@ -123,7 +123,7 @@ export function effectiveDefault(schema: JsonSchema): unknown {
  * ("@default (project default)") or, for a key the schema gives no default, what the program
  * chooses ("@default the engine's own"). A key with a schema default never states it again.
  */
-export function defaultTag(description: string | undefined): { rest: string; tag?: string } {
+function defaultTag(description: string | undefined): { rest: string; tag?: string } {
   const text = description ?? "";
   const match = /\s*@default (.*)$/.exec(text);
   return match ? { rest: text.slice(0, match.index), tag: match[1] } : { rest: text };

@@ -76,7 +76,7 @@ export function applicationLink(
 }
 
 /** One rule towards an instance at another site: a /32, since security groups cannot be referenced across regions. */
-export interface CrossSiteRule {
+interface CrossSiteRule {
   /** Resource name below the topology's: `<site>-<flow>-<peer instance>`. */
   readonly name: string;
   /** The site whose security group of `role` carries the rule. */
