@@ -51,11 +51,7 @@ export function requiredSecret(secrets: StackSecrets, key: SecretKey, neededFor:
 
 /** Whether the httpd pair serves recording clients https: it does when its TLS secrets are set. */
 export function pairScheme(env: Environment, secrets: StackSecrets): "http" | "https" {
-  try {
-    return pairTlsSecrets(env, { certificate: secrets.httpdTlsCertificate, privateKey: secrets.httpdTlsPrivateKey })
-      ? "https"
-      : "http";
-  } catch (error) {
-    throw new pulumi.RunError((error as Error).message);
-  }
+  return pairTlsSecrets(env, { certificate: secrets.httpdTlsCertificate, privateKey: secrets.httpdTlsPrivateKey })
+    ? "https"
+    : "http";
 }

@@ -20,7 +20,7 @@ import {
 } from "../../core/model/framework-sizing";
 import type { FrameworkConfig } from "../../core/model/schema";
 import { planSubnets } from "../../core/model/subnet-plan";
-import { allowTcp, type TcpRule } from "./security-rules";
+import { allowTcp, type RulePeer, type TcpRule } from "./security-rules";
 
 export interface FrameworkSiteArgs {
   /** The site's sizing: role, region, CIDR, zones and derived instance plans. */
@@ -166,119 +166,52 @@ export class FrameworkSite extends pulumi.ComponentResource {
   ): [string, TcpRule][] {
     const { ports, site } = args;
     const rules: [string, TcpRule][] = [];
-    const { configServer: cs, csProxy: proxy, distributedScs: scs } = groups;
-    if (cs && proxy) {
-      rules.push([
-        `${name}-cs-from-csproxy`,
-        {
-          direction: "ingress",
-          securityGroupId: cs.id,
-          port: ports.configServer,
-          peer: { securityGroupId: proxy.id },
-          description: `CS Proxies of ${site.key} to the master Configuration Server`,
-        },
-      ]);
-      rules.push([
-        `${name}-csproxy-to-cs`,
-        {
-          direction: "egress",
-          securityGroupId: proxy.id,
-          port: ports.configServer,
-          peer: { securityGroupId: cs.id },
-          description: `CS Proxies of ${site.key} to the master Configuration Server`,
-        },
-      ]);
-    }
+    const allow = (
+      ruleName: string,
+      direction: TcpRule["direction"],
+      group: aws.ec2.SecurityGroup,
+      port: number,
+      peer: RulePeer,
+      description: string,
+    ) => rules.push([`${name}-${ruleName}`, { direction, securityGroupId: group.id, port, peer, description }]);
+    /** Both ends of a flow between two roles present at the site: egress on the sender's group, ingress on the receiver's. */
+    const flow = (from: FrameworkRole, to: FrameworkRole, port: number, description: string) => {
+      const [sender, receiver] = [groups[from], groups[to]];
+      if (!sender || !receiver) return;
+      const [fromLabel, toLabel] = [ROLE_LABELS[from], ROLE_LABELS[to]];
+      allow(`${toLabel}-from-${fromLabel}`, "ingress", receiver, port, { securityGroupId: sender.id }, description);
+      allow(`${fromLabel}-to-${toLabel}`, "egress", sender, port, { securityGroupId: receiver.id }, description);
+    };
+    const { csProxy: proxy, distributedScs: scs } = groups;
+    flow("csProxy", "configServer", ports.configServer, `CS Proxies of ${site.key} to the master Configuration Server`);
     if (proxy) {
-      rules.push([
-        `${name}-csproxy-from-clients`,
-        {
-          direction: "ingress",
-          securityGroupId: proxy.id,
-          port: ports.csProxy,
-          peer: { cidr: site.vpcCidr },
-          description: `Configuration clients of ${site.key} to the CS Proxies`,
-        },
-      ]);
+      const clients = `Configuration clients of ${site.key} to the CS Proxies`;
+      allow("csproxy-from-clients", "ingress", proxy, ports.csProxy, { cidr: site.vpcCidr }, clients);
     }
     if (scs) {
-      rules.push([
-        `${name}-scs-from-scs`,
-        {
-          direction: "ingress",
-          securityGroupId: scs.id,
-          port: ports.scs,
-          peer: { securityGroupId: scs.id },
-          description: `Distributed SCS of ${site.key} with each other`,
-        },
-      ]);
-      rules.push([
-        `${name}-scs-to-scs`,
-        {
-          direction: "egress",
-          securityGroupId: scs.id,
-          port: ports.scs,
-          peer: { securityGroupId: scs.id },
-          description: `Distributed SCS of ${site.key} with each other`,
-        },
-      ]);
-      rules.push([
-        `${name}-scs-to-lca`,
-        {
-          direction: "egress",
-          securityGroupId: scs.id,
-          port: ports.lca,
-          peer: { cidr: site.vpcCidr },
-          description: `Distributed SCS to the Local Control Agents on the hosts of ${site.key}`,
-        },
-      ]);
+      flow("distributedScs", "distributedScs", ports.scs, `Distributed SCS of ${site.key} with each other`);
+      const agents = `Distributed SCS to the Local Control Agents on the hosts of ${site.key}`;
+      allow("scs-to-lca", "egress", scs, ports.lca, { cidr: site.vpcCidr }, agents);
       if (proxy) {
         // The SCS reads its configuration like any other client of the site.
-        rules.push([
-          `${name}-scs-to-csproxy`,
-          {
-            direction: "egress",
-            securityGroupId: scs.id,
-            port: ports.csProxy,
-            peer: { securityGroupId: proxy.id },
-            description: `Distributed SCS of ${site.key} to the CS Proxies (configuration)`,
-          },
-        ]);
-      } else if (cs) {
+        const configuration = `Distributed SCS of ${site.key} to the CS Proxies (configuration)`;
+        allow("scs-to-csproxy", "egress", scs, ports.csProxy, { securityGroupId: proxy.id }, configuration);
+      } else {
         // No proxy at the master site: its SCS read configuration from the master CS itself.
-        rules.push([
-          `${name}-scs-to-cs`,
-          {
-            direction: "egress",
-            securityGroupId: scs.id,
-            port: ports.configServer,
-            peer: { securityGroupId: cs.id },
-            description: `Distributed SCS of ${site.key} to the master Configuration Server (configuration)`,
-          },
-        ]);
-        rules.push([
-          `${name}-cs-from-scs`,
-          {
-            direction: "ingress",
-            securityGroupId: cs.id,
-            port: ports.configServer,
-            peer: { securityGroupId: scs.id },
-            description: `Distributed SCS of ${site.key} to the master Configuration Server (configuration)`,
-          },
-        ]);
+        const configuration = `Distributed SCS of ${site.key} to the master Configuration Server (configuration)`;
+        flow("distributedScs", "configServer", ports.configServer, configuration);
       }
       // Every Framework server runs a Local Control Agent that the site's SCS control.
       for (const [role, group] of Object.entries(groups) as [FrameworkRole, aws.ec2.SecurityGroup][]) {
-        rules.push([
-          `${name}-${ROLE_LABELS[role]}-lca-from-scs`,
-          {
-            direction: "ingress",
-            securityGroupId: group.id,
-            port: ports.lca,
-            peer: { securityGroupId: scs.id },
-            description: `Distributed SCS of ${site.key} to the Local Control Agents of its ${ROLE_GROUPS[role]}`,
-          },
-        ]);
+        const description = `Distributed SCS of ${site.key} to the Local Control Agents of its ${ROLE_GROUPS[role]}`;
+        allow(
+          `${ROLE_LABELS[role]}-lca-from-scs`,
+          "ingress",
+          group,
+          ports.lca,
+          { securityGroupId: scs.id },
+          description,
+        );
       }
     }
     return rules;

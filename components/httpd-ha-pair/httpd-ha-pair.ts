@@ -7,7 +7,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment, HttpdHaPair as PairModel } from "../../core/model/environment";
+import { createsBastion, type Environment, type HttpdHaPair as PairModel } from "../../core/model/environment";
 import { formatProblem } from "../../core/model/problems";
 import { renderClusterRunbook } from "../../core/render/cluster/runbook";
 import { requiredSecret, type StackSecrets } from "../stack-config";
@@ -15,7 +15,7 @@ import { BASTION_USER, ProvisioningBastion } from "./bastion";
 import { hostReplacementRunbook } from "./host-replacement";
 import { NetworkLoadBalancerFront } from "./nlb-front";
 import { createNodeRecords, createPairRecord } from "./pair-dns";
-import { createsBastion, pairIngressRules, type TrafficSource } from "./pair-traffic";
+import { pairIngressRules, type TrafficSource } from "./pair-traffic";
 import { awsPlacementProblems } from "./placement";
 import { PairProvisioning } from "./provisioning";
 import { httpsMembers, pairTlsSecrets, recordingMemberPorts } from "./site-files";
@@ -87,15 +87,10 @@ export class HttpdHaPair extends pulumi.ComponentResource {
     for (const warning of placement.warnings) pulumi.log.warn(formatProblem(warning), this);
 
     const secrets = args.secrets;
-    let clientTls: { certificate: pulumi.Output<string>; privateKey: pulumi.Output<string> } | undefined;
-    try {
-      clientTls = pairTlsSecrets(env, {
-        certificate: secrets.httpdTlsCertificate,
-        privateKey: secrets.httpdTlsPrivateKey,
-      });
-    } catch (error) {
-      throw new pulumi.RunError((error as Error).message);
-    }
+    const clientTls = pairTlsSecrets(env, {
+      certificate: secrets.httpdTlsCertificate,
+      privateKey: secrets.httpdTlsPrivateKey,
+    });
 
     const parent = { parent: this };
     const agent = pair.virtualIp.agent;
@@ -387,12 +382,12 @@ export class HttpdHaPair extends pulumi.ComponentResource {
   }
 }
 
-/** The public subnet of the pair's zone, or of the first zone that has one. */
+/**
+ * The public subnet of the pair's zone. The loader refuses a bastion without one
+ * (genesys:httpdHaPair.provisioning.via), so a missing one here is a fault of the program.
+ */
 function publicSubnetFor(network: PairNetwork, availabilityZone: string): pulumi.Input<string> {
-  const subnet = network.publicSubnetIds[availabilityZone] ?? Object.values(network.publicSubnetIds)[0];
-  if (subnet === undefined)
-    throw new pulumi.RunError(
-      'genesys:httpdHaPair.provisioning.via: "bastion" needs a public subnet for the bastion, and the network has none; add network.existingVpc.publicSubnetIds or choose via: direct',
-    );
+  const subnet = network.publicSubnetIds[availabilityZone];
+  if (subnet === undefined) throw new Error(`the network has no public subnet in ${availabilityZone}`);
   return subnet;
 }

@@ -6,7 +6,7 @@
  * them), SSH only from the provisioning bastion (or, without one the stack
  * creates, from the administration CIDR).
  */
-import type { HttpdHaPair } from "../../core/model/environment";
+import { createsBastion, type HttpdHaPair } from "../../core/model/environment";
 import { corosyncTransport } from "./placement";
 
 /** Port httpd listens on for plain HTTP (the first rendered `Listen`; the Pacemaker agent polls it). */
@@ -42,11 +42,6 @@ export interface IngressRule {
  */
 export function corosyncPorts(pair: HttpdHaPair): { fromPort: number; toPort: number } {
   return corosyncTransport(pair) === "udp" ? { fromPort: 5404, toPort: 5405 } : { fromPort: 5404, toPort: 5406 };
-}
-
-/** Provisioning goes through a bastion the stack creates (the default), rather than an existing one or directly. */
-export function createsBastion(pair: Pick<HttpdHaPair, "provisioning">): boolean {
-  return pair.provisioning.via === "bastion" && pair.provisioning.existingBastion === undefined;
 }
 
 export function pairIngressRules(pair: HttpdHaPair, clientTls: boolean): IngressRule[] {

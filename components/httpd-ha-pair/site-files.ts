@@ -8,7 +8,7 @@
 import { posix } from "node:path";
 import type { Environment } from "../../core/model/environment";
 import { HA_OS_FACTS } from "../../core/model/ha-os";
-import { CONFIG_NAMESPACE } from "../../core/model/problems";
+import { CONFIG_NAMESPACE, ConfigError } from "../../core/model/problems";
 import { SECRET_CONFIG_KEYS } from "../../core/model/schema";
 import type { ConfigFile } from "../../core/render/common/config-file";
 import type { BackendAddresses } from "../../core/render/httpd/backend-address";
@@ -31,7 +31,8 @@ const TLS_KEYS = `${CONFIG_NAMESPACE}:${SECRET_CONFIG_KEYS.httpdTlsPrivateKey} a
  * The certificate and key the pair serves its clients https with, or
  * undefined for plain HTTP: https always in production, and elsewhere
  * whenever the stack sets both TLS secrets. Only the recording balancer is
- * served, so a pair that serves nothing needs no certificate.
+ * served, so a pair that serves nothing needs no certificate. A refusal is a
+ * ConfigError naming recording.balancer, the setting that needs the secrets.
  */
 export function pairTlsSecrets<T>(
   env: Environment,
@@ -40,15 +41,17 @@ export function pairTlsSecrets<T>(
   if (env.recording?.balancer !== "httpdHaPair") return undefined;
   const { certificate, privateKey } = secrets;
   if (certificate !== undefined && privateKey !== undefined) return { certificate, privateKey };
+  const refuse = (message: string) =>
+    new ConfigError([{ path: ["recording", "balancer"], value: "httpdHaPair", message }]);
   if (env.isProduction) {
-    throw new Error(
-      `a production httpd HA pair serves recording over https only: set the secrets ${TLS_KEYS} (pulumi config set --secret) to the PEM private key and certificate chain of ${env.recording.hostname}`,
+    throw refuse(
+      `needs the secrets ${TLS_KEYS} in production, where the httpd HA pair serves recording over https only: set them (pulumi config set --secret) to the PEM private key and certificate chain of ${env.recording.hostname}`,
     );
   }
   if (certificate !== undefined || privateKey !== undefined) {
     const missing =
       certificate === undefined ? SECRET_CONFIG_KEYS.httpdTlsCertificate : SECRET_CONFIG_KEYS.httpdTlsPrivateKey;
-    throw new Error(`the httpd HA pair's TLS needs both ${TLS_KEYS}; ${CONFIG_NAMESPACE}:${missing} is not set`);
+    throw refuse(`needs both ${TLS_KEYS} for the pair's TLS, or neither; ${CONFIG_NAMESPACE}:${missing} is not set`);
   }
   return undefined;
 }

@@ -30,12 +30,12 @@ export const ALB_QUOTAS = {
   targetGroupsPerAction: 5,
 } as const;
 
-export interface AlbCapacity {
+interface AlbCapacity {
   readonly rules: number;
   readonly targetGroups: number;
 }
 
-export const DEFAULT_ALB_CAPACITY: AlbCapacity = {
+const DEFAULT_ALB_CAPACITY: AlbCapacity = {
   rules: ALB_QUOTAS.rulesPerAlb,
   targetGroups: ALB_QUOTAS.targetGroupsPerAlb,
 };
@@ -49,7 +49,7 @@ export interface TenantDemand {
   readonly pinnedAlb?: number;
 }
 
-export interface PackedAlb {
+interface PackedAlb {
   /** 1-based; ALB 1 serves the configured hostname. */
   readonly number: number;
   readonly tenants: readonly string[];
@@ -64,7 +64,7 @@ export interface TenantPacking {
   readonly unpinned: readonly string[];
 }
 
-export type PackingResult =
+type PackingResult =
   | { readonly packing: TenantPacking; readonly problems: readonly [] }
   | { readonly packing?: undefined; readonly problems: readonly ConfigProblem[] };
 

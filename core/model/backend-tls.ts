@@ -20,7 +20,7 @@ export function isDnsName(name: string): boolean {
 
 const PEM_CERTIFICATE = "-----BEGIN CERTIFICATE-----\\r?\\n(?:[A-Za-z0-9+/=]{1,76}\\r?\\n)+-----END CERTIFICATE-----";
 /** One or more PEM certificates and nothing else (no key, no stray text). */
-export const PEM_BUNDLE_PATTERN = new RegExp(`^\\s*(?:${PEM_CERTIFICATE}\\s*)+$`);
+const PEM_BUNDLE_PATTERN = new RegExp(`^\\s*(?:${PEM_CERTIFICATE}\\s*)+$`);
 
 export const caBundle = () =>
   z.string().regex(PEM_BUNDLE_PATTERN, {

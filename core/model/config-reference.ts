@@ -22,7 +22,7 @@ const SECRET_DESCRIPTIONS: Record<keyof typeof SECRET_CONFIG_KEYS, string> = {
     'master password (8 to 41 characters, no `/`, `"`, `@` or spaces) of the Configuration Database the stack creates (`framework.configurationDatabase.create`).',
 };
 
-interface JsonSchema {
+export interface JsonSchema {
   type?: string | string[];
   description?: string;
   default?: unknown;
@@ -100,23 +100,50 @@ function allowedOf(schema: JsonSchema): string {
   return parts.join("; ");
 }
 
+/** A default as the description column writes it: strings bare, anything else as JSON. */
+const literal = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+
 /**
- * The description without its `@default` tag, unless the tag says more than
- * the default column (where the value comes from, "project default"): then
- * that text stays, as "Default: ...".
+ * The default the schema gives a key: its `.default()`, or for a `.prefault({})` object the
+ * object its fields' own defaults make (what parsing an absent key produces).
  */
-function describeDefault(schema: JsonSchema): string {
-  const text = schema.description ?? "";
-  const tag = /\s*@default (.*)$/.exec(text);
-  if (!tag) return text;
-  const rest = text.slice(0, tag.index);
-  const literal =
-    schema.default === undefined
-      ? undefined
-      : typeof schema.default === "string"
-        ? schema.default
-        : JSON.stringify(schema.default);
-  return tag[1] === literal ? rest : `${rest}${rest ? " " : ""}Default: ${tag[1]}.`;
+export function effectiveDefault(schema: JsonSchema): unknown {
+  const given = schema.default;
+  if (given === null || typeof given !== "object" || Array.isArray(given) || !schema.properties) return given;
+  const filled: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(schema.properties)) {
+    const value = key in given ? (given as Record<string, unknown>)[key] : effectiveDefault(child);
+    if (value !== undefined) filled[key] = value;
+  }
+  return filled;
+}
+
+/**
+ * A description's `@default` tag, which says what the schema cannot: where a default comes from
+ * ("@default (project default)") or, for a key the schema gives no default, what the program
+ * chooses ("@default the engine's own"). A key with a schema default never states it again.
+ */
+function defaultTag(description: string | undefined): { rest: string; tag?: string } {
+  const text = description ?? "";
+  const match = /\s*@default (.*)$/.exec(text);
+  return match ? { rest: text.slice(0, match.index), tag: match[1] } : { rest: text };
+}
+
+/** A tag that restates the schema's default (or another value), as a problem; undefined when the tag is a note. */
+export function restatedDefault(schema: JsonSchema): string | undefined {
+  const { tag } = defaultTag(schema.description);
+  if (tag === undefined || schema.default === undefined || tag.startsWith("(")) return undefined;
+  return `states "@default ${tag}", but the schema's default is ${literal(effectiveDefault(schema))}: give the value once, in .default(), and keep only a note in parentheses`;
+}
+
+/** The description, its `@default` note turned into "Default: <the schema's default> (note)." */
+function describeDefault(schema: JsonSchema, path: string): string {
+  const { rest, tag } = defaultTag(schema.description);
+  if (tag === undefined) return rest;
+  const restated = restatedDefault(schema);
+  if (restated !== undefined) throw new Error(`${path}: the description ${restated}`);
+  const text = schema.default === undefined ? tag : `${literal(effectiveDefault(schema))} ${tag}`;
+  return `${rest}${rest ? " " : ""}Default: ${text}.`;
 }
 
 /** Where the guides' values come from, and which values are the project's own. */
@@ -160,9 +187,9 @@ function walk(schema: JsonSchema, path: string, required: boolean, rows: Row[]):
     path,
     type: typeOf(schema),
     required,
-    defaultValue: schema.default,
+    defaultValue: effectiveDefault(schema),
     allowed: allowedOf(schema),
-    description: describeDefault(schema),
+    description: describeDefault(schema, path),
   });
   if (schema.properties) {
     for (const [key, child] of Object.entries(schema.properties)) {

@@ -171,16 +171,13 @@ export function usesHttpdHaPair(config: Pick<StackConfig, "recording">): boolean
   return config.recording?.balancer === "httpdHaPair";
 }
 
+/** Provisioning goes through a bastion the stack creates (the default), rather than an existing one or directly. */
+export function createsBastion(pair: Pick<HttpdHaPairConfig, "provisioning">): boolean {
+  return pair.provisioning.via === "bastion" && pair.provisioning.existingBastion === undefined;
+}
+
 /** `t1/rws/`: what a recording member's id starts with (see ResolvedNode.id). */
 export const recordingMemberIdPrefix = (tenant: string, service: RecordingService) => `${tenant}/${service}/`;
-
-/** Secure by default in every environment; a stack file relaxes explicitly. */
-const HARDENING_DEFAULTS: Hardening = {
-  deletionProtection: true,
-  accessLogs: true,
-  dropInvalidHeaderFields: true,
-  desyncMitigationMode: "defensive",
-};
 
 const naturalOrder = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
 
@@ -188,7 +185,7 @@ const naturalOrder = (a: string, b: string) => a.localeCompare(b, "en", { numeri
  * Resolves a node map in natural key order. A node without an explicit zone
  * takes the zones round-robin in that order; pin `availabilityZone` to freeze it.
  */
-export function resolveNodes(
+function resolveNodes(
   nodes: Readonly<Record<string, NodeConfig>>,
   zones: readonly string[],
   defaultType: string,
@@ -231,7 +228,7 @@ export function resolveEnvironment(config: StackConfig): Environment {
     network: config.network,
     site: config.site,
     tls: config.tls,
-    hardening: { ...HARDENING_DEFAULTS, ...stripUndefined(config.hardening) },
+    hardening: config.hardening,
     instances: config.instances,
     tags: config.tags,
     webEngagement85: we85 && {
@@ -330,8 +327,4 @@ export function resolveEnvironment(config: StackConfig): Environment {
     },
     framework: config.framework,
   };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -12,10 +12,10 @@ import type { FrameworkRole, FrameworkSiteSizing } from "./framework-sizing";
 import type { FrameworkConfig } from "./schema";
 import { siteLinks } from "./site-links";
 
-export type ConfigurationRole = "csProxy" | "configServer";
+type ConfigurationRole = "csProxy" | "configServer";
 
 /** Where a client at `site` reads configuration: the site's proxies, else the master CS. */
-export interface ConfigurationSource {
+interface ConfigurationSource {
   readonly site: FrameworkSiteSizing;
   readonly role: ConfigurationRole;
 }
@@ -76,7 +76,7 @@ export function applicationLink(
 }
 
 /** One rule towards an instance at another site: a /32, since security groups cannot be referenced across regions. */
-export interface CrossSiteRule {
+interface CrossSiteRule {
   /** Resource name below the topology's: `<site>-<flow>-<peer instance>`. */
   readonly name: string;
   /** The site whose security group of `role` carries the rule. */

@@ -104,7 +104,7 @@ export function distributedScsFor(hosts: number, perScs: number, highAvailabilit
  * a pair always straddles two zones when the site has two, and adding an
  * instance never moves an existing one.
  */
-export function zoneFor(zones: readonly string[], index: number): string {
+function zoneFor(zones: readonly string[], index: number): string {
   return zones[(index - 1) % zones.length];
 }
 
@@ -177,7 +177,7 @@ export function sizeFramework(framework: FrameworkConfig): FrameworkSiteSizing[]
     .map((key) => sizeFrameworkSite(key, framework.sites[key], framework));
 }
 
-export interface InboundRuleCount {
+interface InboundRuleCount {
   readonly site: string;
   readonly role: FrameworkRole;
   readonly rules: number;

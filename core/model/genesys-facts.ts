@@ -18,7 +18,7 @@ export const COOKIES = {
 } as const;
 
 /** Who creates a stickiness cookie: the Genesys server, or the balancer itself. */
-export type CookieOrigin = "server" | "balancer";
+type CookieOrigin = "server" | "balancer";
 
 export const COBROWSE_NODE_PARAMETER = "co-browse-node-id";
 export const COBROWSE_CONTEXT_PATH = "/cobrowse";
@@ -82,7 +82,7 @@ export interface ProxyRoute {
   readonly backendPath: string;
 }
 
-export interface RecordingServiceFacts {
+interface RecordingServiceFacts {
   readonly label: string;
   readonly short: string;
   readonly stickiness: Stickiness;

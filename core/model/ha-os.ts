@@ -5,7 +5,7 @@
  */
 import type { HaOs } from "./schema";
 
-export interface HaOsFacts {
+interface HaOsFacts {
   readonly label: string;
   /**
    * httpd release of the OS's packages. RHEL 9.0 shipped 2.4.51 and later

@@ -12,7 +12,7 @@ import { SECRET_CONFIG_KEYS, stackConfigSchema, type StackConfig } from "./schem
 
 const SECRET_KEYS = new Set<string>(Object.values(SECRET_CONFIG_KEYS));
 
-export interface LoadResult {
+interface LoadResult {
   readonly environment?: Environment;
   readonly problems: readonly ConfigProblem[];
   readonly warnings: readonly ConfigProblem[];
@@ -43,7 +43,7 @@ export function namespaceValues(raw: Readonly<Record<string, string>>): Record<s
 type AnySchema = z.core.$ZodType;
 
 /** The schema that validates the value at `path`, unwrapped from optional/default wrappers. */
-export function schemaAt(schema: AnySchema, path: readonly PathSegment[]): AnySchema | undefined {
+function schemaAt(schema: AnySchema, path: readonly PathSegment[]): AnySchema | undefined {
   let current: AnySchema | undefined = schema;
   let rest = [...path];
   for (let guard = 0; current && guard < 64; guard++) {
@@ -87,7 +87,7 @@ function objectShape(schema: AnySchema | undefined): Record<string, AnySchema> |
 }
 
 /** The object keys a schema accepts at `path`, for "allowed:" hints on unknown keys. */
-export function allowedKeysAt(schema: AnySchema, path: readonly PathSegment[]): string[] | undefined {
+function allowedKeysAt(schema: AnySchema, path: readonly PathSegment[]): string[] | undefined {
   const shape = objectShape(schemaAt(schema, path));
   return shape ? Object.keys(shape) : undefined;
 }
@@ -114,7 +114,7 @@ const A_TYPE: Record<string, string> = {
 };
 
 /** "is required …" for a missing key: what it is and what to set, in the operator's words. */
-export function requiredMessage(path: readonly PathSegment[], expected: string): string {
+function requiredMessage(path: readonly PathSegment[], expected: string): string {
   const schema = schemaAt(stackConfigSchema, path);
   const described = descriptionOf(schema);
   const about = described ? ` (${described})` : "";

@@ -11,7 +11,7 @@ import { z } from "zod";
 /** A map key that names resources: `t1`, `GWE_Node_1`, `emea`. */
 export const KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 /** Tenant keys become URL path prefixes and AWS names: lowercase. */
-export const TENANT_KEY_PATTERN = /^[a-z][a-z0-9]{0,11}$/;
+const TENANT_KEY_PATTERN = /^[a-z][a-z0-9]{0,11}$/;
 /**
  * A Genesys application name as typed in Genesys Administrator. Spaces are
  * allowed (they become `_` in routes); dots are not, because balancers take the

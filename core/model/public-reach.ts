@@ -14,8 +14,8 @@
  * public /24 office range do not.
  */
 
-export const WORLD_THRESHOLD_IPV4 = 2 ** 16;
-export const WORLD_THRESHOLD_IPV6 = 2n ** 80n;
+const WORLD_THRESHOLD_IPV4 = 2 ** 16;
+const WORLD_THRESHOLD_IPV6 = 2n ** 80n;
 
 interface Block {
   readonly base: bigint;
@@ -59,7 +59,7 @@ function parseIpv6(text: string): bigint | undefined {
 }
 
 /** `10.0.0.0/8` or `2001:db8::/32`, with the family's width; undefined when malformed or host bits are set. */
-export function parseAnyCidr(text: string): (Block & { readonly bits: 32 | 128 }) | undefined {
+function parseAnyCidr(text: string): (Block & { readonly bits: 32 | 128 }) | undefined {
   const match = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
   if (!match) return undefined;
   const v6 = match[1].includes(":");

@@ -15,7 +15,7 @@ import { COOKIES, RECORDING_SERVICE_FACTS, routeName } from "./genesys-facts";
 import { isUnderDomain } from "./names";
 import { cidrContains, cidrsOverlap, parseCidr, parseIpv4 } from "./network-math";
 import type { ConfigProblem, PathSegment } from "./problems";
-import { usesHttpdHaPair } from "./environment";
+import { createsBastion, usesHttpdHaPair } from "./environment";
 import { HA_OS_FACTS } from "./ha-os";
 import { reachesWorld, WORLD_RULE } from "./public-reach";
 import { HA_OS, RECORDING_SERVICES, type NodeConfig, type StackConfig } from "./schema";
@@ -28,7 +28,7 @@ interface NodeSet {
 }
 
 /** Every balanced node set with its key path. */
-export function nodeSets(config: StackConfig): NodeSet[] {
+function nodeSets(config: StackConfig): NodeSet[] {
   const sets: NodeSet[] = [];
   if (config.webEngagement85) sets.push({ path: ["webEngagement85", "nodes"], nodes: config.webEngagement85.nodes });
   if (config.webEngagement81) {
@@ -68,7 +68,7 @@ function clientHostnames(config: StackConfig): [PathSegment[], string | undefine
 }
 
 /** Hostnames that clients use must be the website's domain or under it (Safari third-party cookies). */
-export const hostnamesUnderSiteDomain: Rule = (config) => {
+const hostnamesUnderSiteDomain: Rule = (config) => {
   const domain = config.site.domain;
   const hosts = clientHostnames(config);
   return hosts
@@ -81,7 +81,7 @@ export const hostnamesUnderSiteDomain: Rule = (config) => {
 };
 
 /** Balancers tell systems apart by the Host header: each hostname can name one system only. */
-export const distinctHostnames: Rule = (config) => {
+const distinctHostnames: Rule = (config) => {
   const hosts = clientHostnames(config);
   const first = new Map<string, PathSegment[]>();
   const problems: ConfigProblem[] = [];
@@ -121,7 +121,7 @@ export const productionRequiresBalancers: Rule = (config) => {
   return problems;
 };
 
-export const recordingPairExists: Rule = (config) =>
+const recordingPairExists: Rule = (config) =>
   config.recording?.balancer === "httpdHaPair" && !config.httpdHaPair
     ? [
         {
@@ -132,7 +132,25 @@ export const recordingPairExists: Rule = (config) =>
       ]
     : [];
 
-export const productionIsMultiAz: Rule = (config) =>
+/**
+ * The bastion the stack creates for provisioning lives in the public subnet of the pair's zone:
+ * an existing VPC must give one there, or provisioning must go another way.
+ */
+const pairBastionHasPublicSubnet: Rule = (config) => {
+  const pair = config.httpdHaPair;
+  const existing = config.network.existingVpc;
+  if (!pair || !existing || !usesHttpdHaPair(config) || !createsBastion(pair)) return [];
+  if (pair.availabilityZone in existing.publicSubnetIds) return [];
+  return [
+    {
+      path: ["httpdHaPair", "provisioning", "via"],
+      value: pair.provisioning.via,
+      message: `needs a public subnet for the bastion the stack creates in ${pair.availabilityZone}, and network.existingVpc.publicSubnetIds has none there; add one, set provisioning.existingBastion, or choose via: direct`,
+    },
+  ];
+};
+
+const productionIsMultiAz: Rule = (config) =>
   config.environment === "production" && config.network.availabilityZones.length < 2
     ? [
         {
@@ -143,7 +161,7 @@ export const productionIsMultiAz: Rule = (config) =>
       ]
     : [];
 
-export const productionNeedsTls: Rule = (config) => {
+const productionNeedsTls: Rule = (config) => {
   const usesAlb = [config.webEngagement81, config.webEngagement85, config.cobrowse, config.recording].some(
     (s) => s?.balancer === "alb",
   );
@@ -159,7 +177,7 @@ export const productionNeedsTls: Rule = (config) => {
 };
 
 /** Zones must belong to the stack's region and, for nodes, be one of the network's zones. */
-export const zonesInRegion: Rule = (config) => {
+const zonesInRegion: Rule = (config) => {
   const problems: ConfigProblem[] = [];
   config.network.availabilityZones.forEach((az, i) => {
     if (!az.startsWith(config.region)) {
@@ -225,7 +243,7 @@ export const zonesInRegion: Rule = (config) => {
  * application name set explicitly must be unique across the stack (Genesys
  * application names are unique in the Configuration Database).
  */
-export const uniqueApplicationNames: Rule = (config) => {
+const uniqueApplicationNames: Rule = (config) => {
   const problems: ConfigProblem[] = [];
   const explicit = new Map<string, PathSegment[]>();
   for (const set of nodeSets(config)) {
@@ -259,7 +277,7 @@ export const uniqueApplicationNames: Rule = (config) => {
 };
 
 /** Co-browse node ids are cookie values and URL parameters: unique; WWE needs URL stickiness. */
-export const cobrowseStickiness: Rule = (config) => {
+const cobrowseStickiness: Rule = (config) => {
   const cob = config.cobrowse;
   if (!cob) return [];
   const problems: ConfigProblem[] = [];
@@ -308,7 +326,7 @@ export const cobrowseStickiness: Rule = (config) => {
   return problems;
 };
 
-export const webEngagement85HasCluster: Rule = (config) => {
+const webEngagement85HasCluster: Rule = (config) => {
   const we = config.webEngagement85;
   if (!we || config.environment !== "production") return [];
   const count = Object.keys(we.nodes).length;
@@ -325,7 +343,7 @@ export const webEngagement85HasCluster: Rule = (config) => {
 };
 
 /** The HA pair's VIP placement depends on the resource agent. */
-export const haPairVirtualIp: Rule = (config) => {
+const haPairVirtualIp: Rule = (config) => {
   const pair = config.httpdHaPair;
   if (!pair) return [];
   const problems: ConfigProblem[] = [];
@@ -371,7 +389,7 @@ export const haPairVirtualIp: Rule = (config) => {
  * resource-agents predate awsvip and aws-vpc-move-ip, it packages no AWS CLI,
  * it ships httpd 2.2.15 (no WebSockets), and it is past its end of life.
  */
-export const haPairOsCanMoveVip: Rule = (config) => {
+const haPairOsCanMoveVip: Rule = (config) => {
   const pair = config.httpdHaPair;
   if (!pair || HA_OS_FACTS[pair.os].awsAgents || pair.virtualIp.agent === "IPaddr2") return [];
   const usable = HA_OS.filter((os) => HA_OS_FACTS[os].awsAgents).join(", ");
@@ -385,7 +403,7 @@ export const haPairOsCanMoveVip: Rule = (config) => {
 };
 
 /** https towards a member on port 80 is always a mistake: the node's TLS port must be set. */
-export const recordingSchemePorts: Rule = (config) => {
+const recordingSchemePorts: Rule = (config) => {
   const rec = config.recording;
   if (!rec) return [];
   const problems: ConfigProblem[] = [];
@@ -496,7 +514,7 @@ const siteCounts = (sites: readonly FrameworkSiteSizing[], count: (s: FrameworkS
     .join(", ");
 
 /** Framework guide "Sharing the Load Configurations": Configuration Server in Proxy mode and Solution Control Server in Distributed mode need special licences. */
-export const frameworkLicences: Rule = (config) => {
+const frameworkLicences: Rule = (config) => {
   const fw = config.framework;
   if (!fw) return [];
   const sites = sizeFramework(fw);
@@ -521,7 +539,7 @@ export const frameworkLicences: Rule = (config) => {
 };
 
 /** Derived counts stay within MAX_INSTANCES_PER_ROLE per site, so a typo cannot plan thousands of servers. */
-export const frameworkSizeLimits: Rule = (config) => {
+const frameworkSizeLimits: Rule = (config) => {
   const fw = config.framework;
   if (!fw) return [];
   const problems: ConfigProblem[] = [];
@@ -545,7 +563,7 @@ export const frameworkSizeLimits: Rule = (config) => {
 };
 
 /** Every Genesys host runs a Local Control Agent, Distributed SCS hosts too: SCS cannot listen on the LCA's port. */
-export const frameworkPorts: Rule = (config) => {
+const frameworkPorts: Rule = (config) => {
   const ports = config.framework?.ports;
   if (!ports || ports.scs !== ports.lca) return [];
   return [
@@ -565,7 +583,7 @@ const hasApplicationNodes = (config: StackConfig) => nodeSets(config).length > 0
  * Framework site in the stack's region, and that site (or, without proxies,
  * the master site) must be reachable from it.
  */
-export const frameworkApplicationSite: Rule = (config) => {
+const frameworkApplicationSite: Rule = (config) => {
   const fw = config.framework;
   if (!fw || !hasApplicationNodes(config)) return [];
   const path = ["framework", "applicationSite"];
@@ -608,7 +626,7 @@ export const frameworkApplicationSite: Rule = (config) => {
 };
 
 /** The guide's one Configuration Database: referenced or created, required in production. */
-export const frameworkConfigurationDatabase: Rule = (config) => {
+const frameworkConfigurationDatabase: Rule = (config) => {
   const fw = config.framework;
   if (!fw) return [];
   const db = fw.configurationDatabase;
@@ -659,7 +677,7 @@ function recordingScheme(rec: NonNullable<StackConfig["recording"]>, service: (t
  * certificate names it and the stack publishes it, so two keys may not fold
  * into one name (`a_b` and `a-b`, `N1` and `n1`) and the name must be a DNS name.
  */
-export const recordingNodeNames: Rule = (config) => {
+const recordingNodeNames: Rule = (config) => {
   const rec = config.recording;
   if (!rec) return [];
   const problems: ConfigProblem[] = [];
@@ -696,7 +714,7 @@ export const recordingNodeNames: Rule = (config) => {
  * connection is encrypted to whoever answers. Production through the pair
  * must name the CA.
  */
-export const productionVerifiesRecordingServers: Rule = (config) => {
+const productionVerifiesRecordingServers: Rule = (config) => {
   const rec = config.recording;
   if (!rec || config.environment !== "production" || rec.balancer !== "httpdHaPair") return [];
   if (rec.backendTls.caBundle !== undefined) return [];
@@ -719,6 +737,7 @@ export const RULES: readonly Rule[] = [
   distinctHostnames,
   productionRequiresBalancers,
   recordingPairExists,
+  pairBastionHasPublicSubnet,
   productionIsMultiAz,
   productionNeedsTls,
   zonesInRegion,

@@ -15,7 +15,7 @@ export const ENVIRONMENT_KINDS = ["development", "production"] as const;
 export type EnvironmentKind = (typeof ENVIRONMENT_KINDS)[number];
 
 export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-export const AZ_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
+const AZ_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d[a-z]$/;
 
 const region = () => z.string().regex(REGION_PATTERN, { message: "must be an AWS region code such as eu-west-1" });
 const availabilityZone = () =>
@@ -62,13 +62,13 @@ const hostOrAddress = () =>
 const unixUser = () => z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, { message: "must be a Unix user name" });
 
 /** Balancer kinds a Genesys system can sit behind. `none` wires clients to nodes directly. */
-export const BALANCER_KINDS = ["alb", "none"] as const;
+const BALANCER_KINDS = ["alb", "none"] as const;
 /** How an ALB keeps a client on its node (webEngagement85.albStickiness, cobrowse.albStickiness). */
-export const ALB_STICKINESS_KINDS = ["cluster", "perNodeValue"] as const;
+const ALB_STICKINESS_KINDS = ["cluster", "perNodeValue"] as const;
 export type AlbStickinessKind = (typeof ALB_STICKINESS_KINDS)[number];
-export const RECORDING_BALANCER_KINDS = ["alb", "httpdHaPair", "none"] as const;
+const RECORDING_BALANCER_KINDS = ["alb", "httpdHaPair", "none"] as const;
 
-export const TLS_POLICIES = [
+const TLS_POLICIES = [
   "ELBSecurityPolicy-TLS13-1-2-2021-06",
   "ELBSecurityPolicy-TLS13-1-3-2021-06",
   "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
@@ -77,7 +77,7 @@ export const TLS_POLICIES = [
 
 export const DESYNC_MODES = ["monitor", "defensive", "strictest"] as const;
 
-export const networkSchema = z
+const networkSchema = z
   .strictObject({
     vpcCidr: cidr(16, 24)
       .optional()
@@ -139,7 +139,7 @@ export const networkSchema = z
     });
   });
 
-export const siteSchema = z.strictObject({
+const siteSchema = z.strictObject({
   domain: hostname().describe(
     "The public website's domain. Balancers live under it so stickiness cookies are first-party (Safari).",
   ),
@@ -148,27 +148,24 @@ export const siteSchema = z.strictObject({
     .describe("Route 53 hosted zone id for `domain`; DNS records are created when set."),
 });
 
-export const tlsSchema = z.strictObject({
+const tlsSchema = z.strictObject({
   certificateArn: z
     .string()
     .regex(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
       message: "must be an ACM certificate ARN, arn:aws:acm:<region>:<account>:certificate/<uuid>",
     })
     .describe("ACM certificate covering every balancer hostname."),
-  sslPolicy: z
-    .enum(TLS_POLICIES)
-    .default("ELBSecurityPolicy-TLS13-1-2-2021-06")
-    .describe("HTTPS listener policy. @default ELBSecurityPolicy-TLS13-1-2-2021-06"),
+  sslPolicy: z.enum(TLS_POLICIES).default("ELBSecurityPolicy-TLS13-1-2-2021-06").describe("HTTPS listener policy."),
 });
 
-export const hardeningSchema = z.strictObject({
-  deletionProtection: z.boolean().optional().describe("Balancer deletion protection. Secure default: true."),
-  accessLogs: z.boolean().optional().describe("Balancer access logs to an encrypted S3 bucket. Secure default: true."),
-  dropInvalidHeaderFields: z.boolean().optional().describe("Drop invalid HTTP header fields. Secure default: true."),
-  desyncMitigationMode: z.enum(DESYNC_MODES).optional().describe("HTTP desync mitigation. Secure default: defensive."),
+const hardeningSchema = z.strictObject({
+  deletionProtection: z.boolean().default(true).describe("Balancer deletion protection."),
+  accessLogs: z.boolean().default(true).describe("Balancer access logs to an encrypted S3 bucket."),
+  dropInvalidHeaderFields: z.boolean().default(true).describe("Drop invalid HTTP header fields."),
+  desyncMitigationMode: z.enum(DESYNC_MODES).default("defensive").describe("HTTP desync mitigation."),
 });
 
-export const instancesSchema = z.strictObject({
+const instancesSchema = z.strictObject({
   defaultType: instanceType().default("m5.large").describe("EC2 instance type of Genesys hosts without their own."),
   amiNameFilter: z
     .string()
@@ -176,7 +173,7 @@ export const instancesSchema = z.strictObject({
       message: "must be an AMI name filter of letters, digits, '*', '.', '_' or '-'",
     })
     .default("al2023-ami-2023.*-x86_64")
-    .describe("AMI name filter for the Genesys hosts (owner amazon). @default al2023-ami-2023.*-x86_64"),
+    .describe("AMI name filter for the Genesys hosts (owner amazon)."),
 });
 
 /** A Genesys server node: keyed by a stable name, named in Genesys by `appName` (default: the key). */
@@ -204,28 +201,25 @@ const albStickiness = (cookie: string) =>
     .enum(ALB_STICKINESS_KINDS)
     .default("cluster")
     .describe(
-      `ALB stickiness. \`cluster\`: the ALB's app cookie on the cluster target group; a client whose node is down moves to a healthy node, which sets its own ${cookie}. \`perNodeValue\`: listener rules route each ${cookie} value to its node's target group alone, like the guide's Apache balancer; a client whose node is down gets errors until its browser drops the cookie (the end of the browser session). @default cluster`,
+      `ALB stickiness. \`cluster\`: the ALB's app cookie on the cluster target group; a client whose node is down moves to a healthy node, which sets its own ${cookie}. \`perNodeValue\`: listener rules route each ${cookie} value to its node's target group alone, like the guide's Apache balancer; a client whose node is down gets errors until its browser drops the cookie (the end of the browser session).`,
     );
 
-export const webEngagement85Schema = z.strictObject({
+const webEngagement85Schema = z.strictObject({
   balancer: z
     .enum(BALANCER_KINDS)
     .default("alb")
     .describe("Balancer kind; `none` (development only) wires clients to nodes directly."),
   hostname: hostname().describe("Public hostname of the balancer; the GWE cluster application's host."),
-  listenerPort: port().default(443).describe("Balancer port; the GWE cluster application's default port. @default 443"),
-  webSockets: z
-    .boolean()
-    .default(true)
-    .describe("Proxy WebSockets (CometD). Disable on the client side when false. @default true"),
+  listenerPort: port().default(443).describe("Balancer port; the GWE cluster application's default port."),
+  webSockets: z.boolean().default(true).describe("Proxy WebSockets (CometD). Disable on the client side when false."),
   idleTimeoutSeconds: intIn(60, 4000, "seconds")
     .default(120)
-    .describe("Idle timeout for CometD long polling, seconds. @default 120"),
+    .describe("Idle timeout for CometD long polling, seconds."),
   albStickiness: albStickiness("GWROUTEID"),
   nodes: nodes(9081),
 });
 
-export const webEngagement81Schema = z.strictObject({
+const webEngagement81Schema = z.strictObject({
   balancer: z
     .enum(BALANCER_KINDS)
     .default("alb")
@@ -235,11 +229,11 @@ export const webEngagement81Schema = z.strictObject({
     stickyParameter: tokenName()
       .default("gwe_route")
       .describe(
-        'URL parameter carrying "." + frontend application name, as your Frontend Server writes it. @default gwe_route (project default: the Web Engagement 8.1 load-balancing guide gives the value, not the parameter\'s name)',
+        'URL parameter carrying "." + frontend application name, as your Frontend Server writes it. @default (project default: the Web Engagement 8.1 load-balancing guide gives the value, not the parameter\'s name)',
       ),
     idleTimeoutSeconds: intIn(1, 4000, "seconds")
       .default(60)
-      .describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
+      .describe("ALB idle timeout, seconds. @default (the ALB's own default)"),
     nodes: nodes(8081),
   }),
   backend: z.strictObject({
@@ -247,25 +241,25 @@ export const webEngagement81Schema = z.strictObject({
     cookie: tokenName()
       .default("ROUTEID")
       .describe(
-        "Balancer-made stickiness cookie (httpd and nginx; the ALB issues its own). @default ROUTEID (project default; the guide's example name is RouteId)",
+        "Balancer-made stickiness cookie (httpd and nginx; the ALB issues its own). @default (project default; the guide's example name is RouteId)",
       ),
     idleTimeoutSeconds: intIn(1, 4000, "seconds")
       .default(60)
-      .describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
+      .describe("ALB idle timeout, seconds. @default (the ALB's own default)"),
     nodes: nodes(9081),
   }),
 });
 
-export const AGENT_SIDES = ["workspaceWebEdition", "workspaceDesktopEdition", "other"] as const;
+const AGENT_SIDES = ["workspaceWebEdition", "workspaceDesktopEdition", "other"] as const;
 
-export const cobrowseSchema = z.strictObject({
+const cobrowseSchema = z.strictObject({
   balancer: z.enum(BALANCER_KINDS).default("alb"),
   hostname: hostname(),
   agentSide: z
     .enum(AGENT_SIDES)
     .default("other")
     .describe(
-      "Agent desktop. Co-browse's cluster options: Workspace Web Edition needs serverUrl (URL stickiness only), Workspace Desktop Edition must leave it empty (cookie stickiness). @default other",
+      "Agent desktop. Co-browse's cluster options: Workspace Web Edition needs serverUrl (URL stickiness only), Workspace Desktop Edition must leave it empty (cookie stickiness).",
     ),
   urlStickiness: z
     .boolean()
@@ -275,7 +269,7 @@ export const cobrowseSchema = z.strictObject({
     ),
   idleTimeoutSeconds: intIn(1, 4000, "seconds")
     .default(60)
-    .describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
+    .describe("ALB idle timeout, seconds. @default (the ALB's own default)"),
   albStickiness: albStickiness("gcbSessionServer"),
   nodes: z
     .record(
@@ -293,7 +287,7 @@ export const cobrowseSchema = z.strictObject({
 });
 
 export { RECORDING_SERVICES, type RecordingService } from "./recording-services";
-export const BACKEND_SCHEMES = ["http", "https"] as const;
+const BACKEND_SCHEMES = ["http", "https"] as const;
 
 const recordingTenant = z
   .strictObject({
@@ -338,7 +332,7 @@ const recordingTenant = z
           .array(pathSegment())
           .min(1)
           .default(["recordings"])
-          .describe('Collections published under /<tenant>/. @default ["recordings"]'),
+          .describe("Collections published under /<tenant>/."),
       })
       .optional(),
   })
@@ -393,17 +387,17 @@ const recordingTenant = z
     });
   });
 
-export const recordingSchema = z.strictObject({
+const recordingSchema = z.strictObject({
   balancer: z.enum(RECORDING_BALANCER_KINDS).default("alb"),
   hostname: hostname(),
   idleTimeoutSeconds: intIn(1, 4000, "seconds")
     .default(60)
-    .describe("ALB idle timeout, seconds. @default 60 (the ALB's own default)"),
+    .describe("ALB idle timeout, seconds. @default (the ALB's own default)"),
   backendScheme: z
     .enum(BACKEND_SCHEMES)
     .default("http")
     .describe(
-      "Scheme the balancer uses towards RWS, RP and RCS (https enables SSLProxyEngine). Interaction Receiver and WebDAV keep http unless serviceSchemes sets theirs. @default http",
+      "Scheme the balancer uses towards RWS, RP and RCS (https enables SSLProxyEngine). Interaction Receiver and WebDAV keep http unless serviceSchemes sets theirs.",
     ),
   serviceSchemes: z
     .strictObject(
@@ -428,13 +422,13 @@ export const recordingSchema = z.strictObject({
     .describe("Verification of the recording servers' certificates when a service is reached over https."),
   connectionHeadroomPercent: intIn(0, 400, "percent")
     .default(25)
-    .describe("Extra worker headroom over one connection per screen-recording agent, percent. @default 25"),
+    .describe("Extra worker headroom over one connection per screen-recording agent, percent."),
   tenants: z
     .record(tenantKey(), recordingTenant)
     .refine((m) => Object.keys(m).length > 0, { message: "must define at least one tenant" }),
 });
 
-export const PROVISIONING_PATHS = ["bastion", "direct"] as const;
+const PROVISIONING_PATHS = ["bastion", "direct"] as const;
 
 /**
  * The pair's hosts have private addresses only. `bastion` (the default) jumps
@@ -442,21 +436,19 @@ export const PROVISIONING_PATHS = ["bastion", "direct"] as const;
  * existing one (existingBastion). `direct` dials the private addresses and
  * works only where `pulumi up` runs inside the VPC (or a network routed to it).
  */
-export const pairProvisioningSchema = z.strictObject({
+const pairProvisioningSchema = z.strictObject({
   via: z
     .enum(PROVISIONING_PATHS)
     .default("bastion")
     .describe(
-      "bastion: SSH through a bastion host (created by the stack unless existingBastion is set); direct: only for runners inside the VPC or a network routed to it. @default bastion",
+      "bastion: SSH through a bastion host (created by the stack unless existingBastion is set); direct: only for runners inside the VPC or a network routed to it.",
     ),
-  bastionInstanceType: instanceType()
-    .default("t3.micro")
-    .describe("Instance type of the bastion the stack creates. @default t3.micro"),
+  bastionInstanceType: instanceType().default("t3.micro").describe("Instance type of the bastion the stack creates."),
   existingBastion: z
     .strictObject({
       host: hostOrAddress().describe("DNS name or address `pulumi up` reaches the bastion at."),
-      user: unixUser().default("ec2-user").describe("@default ec2-user"),
-      port: port().default(22).describe("@default 22"),
+      user: unixUser().default("ec2-user"),
+      port: port().default(22),
     })
     .optional()
     .describe(
@@ -464,11 +456,11 @@ export const pairProvisioningSchema = z.strictObject({
     ),
 });
 
-export const VIP_AGENTS = ["awsvip", "aws-vpc-move-ip", "IPaddr2"] as const;
+const VIP_AGENTS = ["awsvip", "aws-vpc-move-ip", "IPaddr2"] as const;
 export const HA_OS = ["rhel8", "rhel9", "rhel6"] as const;
 export type HaOs = (typeof HA_OS)[number];
-export const COROSYNC_TRANSPORTS = ["knet", "udpu", "udp"] as const;
-export const FENCE_AGENTS = ["fence_aws", "none"] as const;
+const COROSYNC_TRANSPORTS = ["knet", "udpu", "udp"] as const;
+const FENCE_AGENTS = ["fence_aws", "none"] as const;
 /**
  * Red Hat's guidance for clusters on virtual machines and in clouds, which may
  * pause for the provider's own work: a totem token of 15000 to 30000 ms ("How
@@ -476,15 +468,15 @@ export const FENCE_AGENTS = ["fence_aws", "none"] as const;
  * Availability cluster?", Red Hat Knowledgebase solution 221263). The low end
  * keeps failover as short as that guidance allows.
  */
-export const CLOUD_TOKEN_MS = 15000;
+const CLOUD_TOKEN_MS = 15000;
 
-export const httpdHaPairSchema = z
+const httpdHaPairSchema = z
   .strictObject({
     os: z
       .enum(HA_OS)
       .default("rhel8")
       .describe(
-        "rhel8: pcs + httpd 2.4.37 (WebSockets through mod_proxy_wstunnel); rhel9: pcs + httpd 2.4.51 or later; rhel6: cman/ccs + httpd 2.2.15, on-premises only (virtualIp.agent IPaddr2). Configs are rendered for the httpd release the OS ships. @default rhel8",
+        "rhel8: pcs + httpd 2.4.37 (WebSockets through mod_proxy_wstunnel); rhel9: pcs + httpd 2.4.51 or later; rhel6: cman/ccs + httpd 2.2.15, on-premises only (virtualIp.agent IPaddr2). Configs are rendered for the httpd release the OS ships.",
       ),
     instanceType: instanceType().default("c5.large"),
     availabilityZone: availabilityZone().describe("The pair shares one subnet in this zone."),
@@ -506,12 +498,12 @@ export const httpdHaPairSchema = z
       address: ipv4().describe(
         "The address clients use. awsvip: a free host address of the pair's private subnet (the private subnet of httpdHaPair.availabilityZone, see Subnet layout; synth prints it), not a host's. aws-vpc-move-ip: an address outside the VPC CIDR. IPaddr2: an address of the hosts' own network segment.",
       ),
-      cidrNetmask: intIn(8, 32, "bits").default(32).describe("@default 32"),
+      cidrNetmask: intIn(8, 32, "bits").default(32),
       nic: z
         .string()
         .regex(/^[a-z][a-z0-9]{0,14}$/, { message: "must be a network interface name such as eth0" })
         .default("eth0")
-        .describe("Interface that carries the VIP. @default eth0"),
+        .describe("Interface that carries the VIP."),
     }),
     corosync: z
       .strictObject({
@@ -522,23 +514,23 @@ export const httpdHaPairSchema = z
         tokenMs: intIn(500, 60000, "milliseconds")
           .default(CLOUD_TOKEN_MS)
           .describe(
-            "Token timeout, milliseconds; consensus is 1.2 x token. Red Hat's guidance for clouds is 15000 to 30000. @default 15000",
+            "Token timeout, milliseconds; consensus is 1.2 x token. Red Hat's guidance for clouds is 15000 to 30000.",
           ),
       })
-      .default({ tokenMs: CLOUD_TOKEN_MS }),
+      .prefault({}),
     fencing: z
       .enum(FENCE_AGENTS)
       .default("fence_aws")
       .describe(
-        "fence_aws: the survivor stops the lost host through the EC2 API before taking over (required in production); none: no fencing, development only (a partition runs the service on both hosts). @default fence_aws",
+        "fence_aws: the survivor stops the lost host through the EC2 API before taking over (required in production); none: no fencing, development only (a partition runs the service on both hosts).",
       ),
     fronting: z
       .enum(["vip", "nlb"])
       .default("vip")
       .describe(
-        "vip: clients use the virtual IP. nlb: an internal network load balancer in front of the pair, whose health checks follow httpd to the active host. @default vip",
+        "vip: clients use the virtual IP. nlb: an internal network load balancer in front of the pair, whose health checks follow httpd to the active host.",
       ),
-    sshUser: unixUser().default("ec2-user").describe("SSH login for provisioning. @default ec2-user"),
+    sshUser: unixUser().default("ec2-user").describe("SSH login for provisioning."),
     adminCidr: cidr(0, 32).describe(
       "The network provisioning connects from over SSH (your administration network or CI runner range), e.g. 10.0.0.0/8: into the bastion the stack creates (where `pulumi up` runs from), or straight into the hosts with direct or an existing bastion. Never 0.0.0.0/0 in production.",
     ),
@@ -562,13 +554,13 @@ export const httpdHaPairSchema = z
         "Image of both hosts. @default the newest Red Hat RHEL_HA-8 image (rhel8), RHEL_HA-9 image (rhel9) or RHEL-6.10 image (rhel6)",
       ),
     provisioning: pairProvisioningSchema
-      .default({ via: "bastion", bastionInstanceType: "t3.micro" })
+      .prefault({})
       .describe("How `pulumi up` reaches the hosts' private addresses over SSH."),
     allowHostReplacement: z
       .boolean()
       .default(false)
       .describe(
-        "Lets `pulumi up` terminate the hosts despite termination protection (sets forceDestroy). Turn on and run `pulumi up` BEFORE the change that replaces a host (a new sshPublicKey, amiId or instanceType), or before `pulumi destroy`; turn off afterwards. @default false",
+        "Lets `pulumi up` terminate the hosts despite termination protection (sets forceDestroy). Turn on and run `pulumi up` BEFORE the change that replaces a host (a new sshPublicKey, amiId or instanceType), or before `pulumi destroy`; turn off afterwards.",
       ),
     privateHostedZoneId: hostedZoneId()
       .optional()
@@ -610,15 +602,9 @@ export const httpdHaPairSchema = z
   });
 
 /** RDS engines for a Configuration Database the stack creates: DBMS families Configuration Server supports. */
-export const CONFIGURATION_DATABASE_ENGINES = [
-  "postgres",
-  "sqlserver-se",
-  "sqlserver-ee",
-  "oracle-se2",
-  "oracle-ee",
-] as const;
+const CONFIGURATION_DATABASE_ENGINES = ["postgres", "sqlserver-se", "sqlserver-ee", "oracle-se2", "oracle-ee"] as const;
 /** DBMS families of an existing Configuration Database (Configuration Server's `dbengine` families). */
-export const EXISTING_DATABASE_ENGINES = ["postgresql", "mssql", "oracle", "db2"] as const;
+const EXISTING_DATABASE_ENGINES = ["postgresql", "mssql", "oracle", "db2"] as const;
 
 /** Per-engine listening port when the stack config gives none (each DBMS's own default). */
 export const DATABASE_ENGINE_PORTS: Readonly<
@@ -635,7 +621,7 @@ export const DATABASE_ENGINE_PORTS: Readonly<
   db2: 50000,
 };
 
-export const configurationDatabaseSchema = z
+const configurationDatabaseSchema = z
   .strictObject({
     existing: z
       .strictObject({
@@ -651,7 +637,7 @@ export const configurationDatabaseSchema = z
       .describe("Reference a Configuration Database that already exists (on premises or in another stack)."),
     create: z
       .strictObject({
-        engine: z.enum(CONFIGURATION_DATABASE_ENGINES).default("postgres").describe("RDS engine. @default postgres"),
+        engine: z.enum(CONFIGURATION_DATABASE_ENGINES).default("postgres").describe("RDS engine."),
         engineVersion: z
           .string()
           .regex(/^[0-9][0-9A-Za-z.-]{0,31}$/, { message: "must be an RDS engine version such as 16.4" })
@@ -661,8 +647,8 @@ export const configurationDatabaseSchema = z
           .string()
           .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: "must be an RDS instance class such as db.m6g.large" })
           .default("db.m6g.large")
-          .describe("@default db.m6g.large (project default)"),
-        allocatedStorageGiB: intIn(20, 65536, "GiB").default(100).describe("@default 100 (project default)"),
+          .describe("@default (project default)"),
+        allocatedStorageGiB: intIn(20, 65536, "GiB").default(100).describe("@default (project default)"),
         multiAz: z
           .boolean()
           .optional()
@@ -673,9 +659,7 @@ export const configurationDatabaseSchema = z
             message: "must be a database user name: a letter, then letters, digits or '_' (at most 16)",
           })
           .default("genesys")
-          .describe(
-            "Master user name; its password is the secret genesys:configurationDatabasePassword. @default genesys",
-          ),
+          .describe("Master user name; its password is the secret genesys:configurationDatabasePassword."),
       })
       .optional()
       .describe(
@@ -705,40 +689,38 @@ export const frameworkSchema = z.strictObject({
   capacity: z
     .strictObject({
       clientsPerCsProxy: intIn(1, 100000, "clients")
-        .default(500)
+        .default(PROJECT_DEFAULT_CAPACITY.clientsPerCsProxy)
         .describe(
-          "Clients one Configuration Server Proxy (primary/backup pair) serves. @default 500 (project default, not a Genesys sizing figure)",
+          "Clients one Configuration Server Proxy (primary/backup pair) serves. @default (project default, not a Genesys sizing figure)",
         ),
       hostsPerScs: intIn(1, 100000, "hosts")
-        .default(100)
+        .default(PROJECT_DEFAULT_CAPACITY.hostsPerScs)
         .describe(
-          "Hosts one Distributed Solution Control Server controls. @default 100 (project default, not a Genesys sizing figure)",
+          "Hosts one Distributed Solution Control Server controls. @default (project default, not a Genesys sizing figure)",
         ),
     })
-    .default({ ...PROJECT_DEFAULT_CAPACITY }),
+    .prefault({}),
   highAvailability: z
     .boolean()
     .default(true)
     .describe(
-      "CS Proxies as primary/backup pairs and one spare Distributed SCS per site (N+1); spares add no capacity. @default true",
+      "CS Proxies as primary/backup pairs and one spare Distributed SCS per site (N+1); spares add no capacity.",
     ),
   /** Framework listening ports (project defaults; match your Genesys applications). */
   ports: z
     .strictObject({
-      configServer: port().default(2020).describe("@default 2020 (project default)"),
-      csProxy: port().default(2020).describe("@default 2020 (project default)"),
+      configServer: port().default(2020).describe("@default (project default)"),
+      csProxy: port().default(2020).describe("@default (project default)"),
       scs: port()
         .default(5000)
-        .describe(
-          "Solution Control Server. @default 5000 (project default; must differ from lca, which every host runs)",
-        ),
-      lca: port().default(4999).describe("Local Control Agent on every Genesys host. @default 4999 (project default)"),
+        .describe("Solution Control Server. @default (project default; must differ from lca, which every host runs)"),
+      lca: port().default(4999).describe("Local Control Agent on every Genesys host. @default (project default)"),
     })
-    .default({ configServer: 2020, csProxy: 2020, scs: 5000, lca: 4999 }),
+    .prefault({}),
   connectivity: z
     .enum(["peering", "transitGateway"])
     .default("peering")
-    .describe("How remote sites reach the master site, and the application VPC its Framework site. @default peering"),
+    .describe("How remote sites reach the master site, and the application VPC its Framework site."),
   applicationSite: key()
     .optional()
     .describe(
@@ -796,11 +778,9 @@ export const stackConfigSchema = z.strictObject({
   site: siteSchema.describe("The public website the Genesys systems serve."),
   tls: tlsSchema.optional().describe("HTTPS on the balancers; required in production."),
   hardening: hardeningSchema
-    .default({})
+    .prefault({})
     .describe("Balancer hardening; every flag defaults to the secure value, development may relax explicitly."),
-  instances: instancesSchema
-    .default({ defaultType: "m5.large", amiNameFilter: "al2023-ami-2023.*-x86_64" })
-    .describe("EC2 defaults for Genesys hosts."),
+  instances: instancesSchema.prefault({}).describe("EC2 defaults for Genesys hosts."),
   tags: z
     .record(z.string().regex(/^[A-Za-z0-9 _.:/=+@-]{1,128}$/, { message: "must be a tag key" }), z.string().max(256))
     .default({}),
@@ -837,12 +817,7 @@ export const stackConfigSchema = z.strictObject({
 });
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
-export type StackConfigInput = z.input<typeof stackConfigSchema>;
-export type WebEngagement85Config = z.output<typeof webEngagement85Schema>;
-export type WebEngagement81Config = z.output<typeof webEngagement81Schema>;
 export type CobrowseConfig = z.output<typeof cobrowseSchema>;
-export type RecordingConfig = z.output<typeof recordingSchema>;
-export type RecordingTenantConfig = RecordingConfig["tenants"][string];
 export type HttpdHaPairConfig = z.output<typeof httpdHaPairSchema>;
 export type FrameworkConfig = z.output<typeof frameworkSchema>;
 export type NodeConfig = z.output<ReturnType<typeof node>>;

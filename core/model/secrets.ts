@@ -9,7 +9,7 @@ import type { Environment } from "./environment";
 import { CONFIG_NAMESPACE } from "./problems";
 import { SECRET_CONFIG_KEYS } from "./schema";
 
-export interface SecretNeed {
+interface SecretNeed {
   /** Full config key, `genesys:httpdHaPairSshPrivateKey`. */
   readonly key: string;
   /** Why the stack needs it. */

@@ -37,7 +37,7 @@ export function siteLinks(sites: readonly FrameworkSiteSizing[]): SiteLink[] {
   return links;
 }
 
-export interface RegionPair {
+interface RegionPair {
   /** First region in alphabetical order: its transit gateway requests the peering. */
   readonly requester: string;
   readonly accepter: string;
@@ -56,7 +56,7 @@ export function regionPairs(links: readonly SiteLink[]): RegionPair[] {
   return [...pairs.values()];
 }
 
-export interface TransitRoute {
+interface TransitRoute {
   /** Region whose transit gateway carries the route. */
   readonly region: string;
   /** Site reached through the region-pair peering. */

@@ -5,13 +5,13 @@
  */
 import { cidrSize, formatCidr, formatIpv4, parseCidr, subnetOf } from "./network-math";
 
-export interface ZoneSubnets {
+interface ZoneSubnets {
   readonly availabilityZone: string;
   readonly publicCidr: string;
   readonly privateCidr: string;
 }
 
-export const MAX_ZONES = 6;
+const MAX_ZONES = 6;
 
 export function planSubnets(vpcCidr: string, zones: readonly string[]): ZoneSubnets[] {
   const vpc = parseCidr(vpcCidr);

@@ -24,27 +24,14 @@
  * - partition: the link between the nodes is cut, both stay alive and reach
  *   the EC2 API; one node is fenced and the VIP is never held twice.
  */
-import { execFile, spawn } from "node:child_process";
-import {
-  chmodSync,
-  chownSync,
-  closeSync,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { clusterResourcesScript, installScript } from "../../components/httpd-ha-pair/host-scripts";
 import { fencingStatements, vipAgentStatements } from "../../components/httpd-ha-pair/vip-permissions";
 import type { Environment, HttpdHaPair } from "../../core/model/environment";
 import { clusterSetup } from "../../core/render/cluster/cluster-setup";
-import { COROSYNC_AUTHKEY_PATH, COROSYNC_CONF_PATH } from "../../core/render/cluster/corosync-conf";
 import {
   CLUSTER_RESOURCES,
   constraintIds,
@@ -53,26 +40,30 @@ import {
 } from "../../core/render/cluster/pcs-commands";
 import { AwsLab } from "./aws-lab";
 import {
-  BACKENDS_SCRIPT,
-  clusterAccount,
+  askVip as askVipFromHub,
+  bootNode,
+  cutNode,
+  drillNetwork,
   drillSite,
   drillTools,
   HUB_ADDRESS,
+  initialCib,
+  inNode,
   NODE_SCRIPT,
   nodeDiagnostics,
+  onlineIn,
   parseMonitorPlacement,
-  parseVipAnswer,
+  prepareNodeDisk,
   productionEnvironment,
+  startBackends,
   SUBNET,
   VIRTUAL_IP,
-  DRILL_PATH,
   type DrillNode,
   type VipAnswer,
 } from "./cluster";
 import type { Ec2World, EmulatorEvent } from "./ec2-emulator";
-import { collect, NamespaceLab } from "./netns";
+import { NamespaceLab } from "./netns";
 import { waitFor } from "./ports";
-import { run } from "./real-servers";
 
 export type Scenario = "death" | "rejoin" | "hung" | "rerun" | "partition";
 export const ALL_SCENARIOS: readonly Scenario[] = ["death", "rejoin", "hung", "rerun", "partition"];
@@ -179,7 +170,6 @@ const STOP_MS = 2_000;
 const START_MS = 3_000;
 
 interface AwsNode extends DrillNode {
-  readonly address: string;
   readonly instanceId: string;
   readonly eni: string;
   poweredOn: boolean;
@@ -214,22 +204,19 @@ async function drill(
   const environment = opts.environment ?? productionEnvironment();
   const region = environment.region;
 
-  const hub = lab.addNamespace("hub");
-  lab.addBridge(hub, `${HUB_ADDRESS}/24`);
-  const nodes: AwsNode[] = opts.pair.nodes.map((n, i) => {
-    const namespace = lab.addNamespace(String.fromCharCode(97 + i));
-    const address = `${SUBNET}.${i + 1}`;
-    lab.attach(hub, namespace, `${address}/24`);
+  const network = drillNetwork(
+    lab,
+    root,
+    opts.pair.nodes.map((n) => n.key),
+  );
+  const hub = network.hub;
+  const nodes: AwsNode[] = network.nodes.map((node, i) => {
     const digit = String(i + 1);
-    return {
-      name: n.key,
-      namespace,
-      dir: join(root, n.key),
-      address,
+    return Object.assign(node, {
       instanceId: `i-0${digit.repeat(16)}`,
       eni: `eni-0${digit.repeat(16)}`,
       poweredOn: false,
-    };
+    });
   });
   const byInstance = new Map(nodes.map((n) => [n.instanceId, n]));
   const byEni = new Map(nodes.map((n) => [n.eni, n]));
@@ -295,58 +282,14 @@ async function drill(
   if (!awsConfig)
     throw new Error("the install script no longer writes /root/.aws/config; the drill's hosts would have no region");
 
-  const cib = join(root, "cib.xml");
-  writeFileSync(cib, run(tools.cibadmin, ["--empty"]));
-  const preset = await execAsync(
-    tools.crmAttribute,
-    ["--type", "crm_config", "--name", "dc-deadtime", "--update", "2s"],
-    {
-      ...process.env,
-      CIB_file: cib,
-    },
-  );
-  if (preset.code !== 0) throw new Error(`crm_attribute could not pre-set dc-deadtime: ${preset.stderr}`);
-  if (setup.sharedSecrets.includes(COROSYNC_AUTHKEY_PATH)) run(tools.keygen, ["-k", join(root, "authkey")]);
-  const { uid, gid } = clusterAccount();
+  const cib = await initialCib(root, tools, setup);
+  // The recording nodes and the EC2 endpoint resolve to the hub.
+  const hosts = `${hostsFile}${readFileSync(aws.hostsFile, "utf8").replace(/^127\.0\.0\.1 .*\n/m, "")}`;
   for (const node of nodes) {
-    const at = (...parts: string[]) => join(node.dir, ...parts);
-    for (const dir of ["etc-corosync", "lib-corosync", "log/cluster"]) mkdirSync(at(dir), { recursive: true });
-    for (const dir of [
-      "lib-pacemaker/cib",
-      "lib-pacemaker/pengine",
-      "lib-pacemaker/blackbox",
-      "lib-pacemaker/cores",
-      "log/pacemaker",
-    ]) {
-      mkdirSync(at(dir), { recursive: true });
-      chownSync(at(dir), uid, gid);
-      chmodSync(at(dir), 0o750);
-    }
-    for (const file of setup.files) {
-      if (file.path !== COROSYNC_CONF_PATH) throw new Error(`the drill does not know where ${file.path} goes`);
-      writeFileSync(at("etc-corosync", "corosync.conf"), file.content, { mode: parseInt(file.mode, 8) });
-    }
-    if (setup.sharedSecrets.length > 0) copyFileSync(join(root, "authkey"), at("etc-corosync", "authkey"));
-    copyFileSync(cib, at("lib-pacemaker", "cib", "cib.xml"));
-    chownSync(at("lib-pacemaker", "cib", "cib.xml"), uid, gid);
-    chmodSync(at("lib-pacemaker", "cib", "cib.xml"), 0o600);
-    // The recording nodes and the EC2 endpoint resolve to the hub.
-    writeFileSync(at("hosts"), `${hostsFile}${readFileSync(aws.hostsFile, "utf8").replace(/^127\.0\.0\.1 .*\n/m, "")}`);
-    writeFileSync(at("aws-config"), awsConfig, { mode: 0o600 });
+    prepareNodeDisk(node, root, setup, cib, hosts);
+    writeFileSync(join(node.dir, "aws-config"), awsConfig, { mode: 0o600 });
   }
-
-  const backendsReady = join(root, "backends.ready");
-  lab.spawnIn(hub, [
-    process.execPath,
-    "-e",
-    BACKENDS_SCRIPT,
-    HUB_ADDRESS,
-    certificate.cert,
-    certificate.key,
-    backendsReady,
-    JSON.stringify(backends.map(({ name, port }) => ({ name, port }))),
-  ]);
-  await waitFor(async () => existsSync(backendsReady), 10_000, "the recording stubs in the hub namespace");
+  await startBackends(lab, hub, root, { certificate, backends }, 10_000);
 
   // A node: its hosts file (the EC2 endpoint), a private /root with the CLI config, then corosync and pacemakerd.
   const nodeScript = NODE_SCRIPT.replace(
@@ -374,46 +317,14 @@ async function drill(
     if (node.poweredOn) return;
     lab.ip(node.namespace, "link", "set", "eth0", "up");
     aws.routeMetadata(lab, node.namespace, HUB_ADDRESS);
-    const out = openSync(join(node.dir, "node.out"), "a");
-    node.child = lab.spawnIn(
-      node.namespace,
-      [
-        lab.tools.unshare,
-        "--mount",
-        "--pid",
-        "--fork",
-        "--kill-child",
-        "--mount-proc",
-        "--propagation",
-        "private",
-        "sh",
-        "-c",
-        nodeScript,
-        "sh",
-        node.dir,
-      ],
-      { stdio: ["ignore", out, out], env: nodeEnv },
-    );
-    closeSync(out);
     node.poweredOn = true;
-    const child = node.child;
-    await waitFor(
-      async () => {
-        const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim();
-        if (children === "") return false;
-        node.initPid = Number(children.split(/\s+/)[0]);
-        return true;
-      },
-      10_000,
-      `${node.name}'s namespace init`,
-    );
+    await bootNode(lab, node, nodeScript, { env: nodeEnv, timeoutMs: 10_000 });
   };
   /** Power off: the link goes, every process of the node dies, the addresses the OS held go with it. */
   const powerOff = async (node: AwsNode) => {
     if (!node.poweredOn) return;
     node.poweredOn = false;
-    lab.ip(node.namespace, "link", "set", "eth0", "down");
-    await lab.kill(node.child!);
+    await cutNode(lab, node);
     try {
       lab.ip(node.namespace, "addr", "del", `${VIRTUAL_IP}/24`, "dev", "eth0");
     } catch {
@@ -431,22 +342,12 @@ async function drill(
       power = power.then(() => powerOn(node)).catch((e: Error) => log(`power on ${node.name}: ${e.message}`));
   });
 
-  const inNode = (node: AwsNode, argv: readonly string[], timeoutMs = 20_000) => {
-    if (!node.poweredOn || node.initPid === undefined) throw new Error(`${node.name} is powered off`);
-    const child = spawn(
-      lab.tools.nsenter,
-      ["--target", String(node.initPid), "--mount", "--net", "--pid", "--", ...argv],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
-        env: nodeEnv,
-      },
-    );
-    return collect(child, timeoutMs);
+  const inAwsNode = (node: AwsNode, argv: readonly string[], timeoutMs = 20_000) => {
+    if (!node.poweredOn) throw new Error(`${node.name} is powered off`);
+    return inNode(lab, node, argv, timeoutMs, nodeEnv);
   };
-  const crmMon = async (node: AwsNode) => (await inNode(node, [tools.crmMon, "--output-as=xml", "-1"], 10_000)).stdout;
-  const onlineNodes = async (node: AwsNode) =>
-    [...(await crmMon(node)).matchAll(/<node name="([^"]+)"[^>]*\bonline="true"/g)].map((m) => m[1]);
+  const crmMon = async (node: AwsNode) =>
+    (await inAwsNode(node, [tools.crmMon, "--output-as=xml", "-1"], 10_000)).stdout;
   const chain = resourceChain(pair);
   const chainPlacement = async (node: AwsNode) => {
     const all = parseMonitorPlacement(await crmMon(node));
@@ -458,7 +359,7 @@ async function drill(
   const started = Date.now();
   for (const node of nodes) await powerOn(node);
   await waitFor(
-    async () => (await onlineNodes(nodes[0])).length === 2,
+    async () => onlineIn(await crmMon(nodes[0])).length === 2,
     remaining("both nodes joined"),
     "both nodes online",
     250,
@@ -469,7 +370,7 @@ async function drill(
   log(`both nodes online after ${startupSeconds.toFixed(1)} s`);
 
   const runClusterStep = async (node: AwsNode) => {
-    const result = await inNode(node, ["sh", "-c", clusterStep], Math.min(300_000, remaining("the cluster step")));
+    const result = await inAwsNode(node, ["sh", "-c", clusterStep], Math.min(300_000, remaining("the cluster step")));
     if (result.code !== 0)
       throw new Error(`the cluster step failed on ${node.name} (${result.code}):\n${result.stderr}${result.stdout}`);
   };
@@ -478,26 +379,7 @@ async function drill(
   const clusterStepSeconds = (Date.now() - stepStarted) / 1000;
   log(`cluster step (CIB diff push) applied in ${clusterStepSeconds.toFixed(1)} s`);
 
-  const nodeAt = new Map(nodes.map((n) => [n.address, n.name]));
-  const askVip = async (): Promise<VipAnswer | undefined> => {
-    const response = await lab.execIn(
-      hub,
-      [
-        tools.curl,
-        "-s",
-        "-i",
-        "--noproxy",
-        "*",
-        "--connect-timeout",
-        "0.5",
-        "--max-time",
-        "1.5",
-        `http://${VIRTUAL_IP}${DRILL_PATH}`,
-      ],
-      3_000,
-    );
-    return response.code === 0 ? parseVipAnswer(response.stdout, nodeAt) : undefined;
-  };
+  const askVip = () => askVipFromHub(lab, hub, tools, nodes, { connectSeconds: 0.5, maxSeconds: 1.5 });
   const holder = async (): Promise<string | undefined> => {
     const eni = (await aws.snapshot()).secondary[VIRTUAL_IP];
     return eni === undefined ? undefined : byEni.get(eni)?.name;
@@ -553,7 +435,6 @@ async function drill(
       const survivor = nodes.find((n) => n !== failed)!;
       const holderBefore = await holder();
       const cutAt = Date.now();
-      lab.ip(failed.namespace, "link", "set", "eth0", "down");
       await powerOff(failed);
       let after: VipAnswer | undefined;
       await waitFor(
@@ -598,14 +479,14 @@ async function drill(
       const sampler = new HolderSampler(nodes);
       sampler.start();
       // The operator starts the fenced instance (RUNBOOK); the role the hosts have may do that.
-      const start = await inNode(
+      const start = await inAwsNode(
         up,
         ["/usr/bin/aws", "ec2", "start-instances", "--instance-ids", stoppedNode.instanceId],
         60_000,
       );
       if (start.code !== 0) throw new Error(`aws ec2 start-instances failed: ${start.stderr}`);
       await waitFor(
-        async () => (await onlineNodes(up)).length === 2,
+        async () => onlineIn(await crmMon(up)).length === 2,
         remaining("the fenced node rejoined"),
         `${stoppedNode.name} online again`,
         500,
@@ -614,7 +495,7 @@ async function drill(
       });
       const onlineAfterSeconds = (Date.now() - since) / 1000;
       // Pacemaker has had its say once the transition after the join is complete and one monitor round has passed.
-      await inNode(up, ["crm_resource", "--wait", "--timeout", "120"], 130_000);
+      await inAwsNode(up, ["crm_resource", "--wait", "--timeout", "120"], 130_000);
       await new Promise((r) => setTimeout(r, 12_000));
       await sampler.stop();
       result.rejoin = {
@@ -632,7 +513,7 @@ async function drill(
       const since = Date.now();
       // httpd's parent leads the process group of its workers (it detached with setsid): stopping only the parent
       // leaves the workers serving, so the whole group, found by the pid file, is frozen.
-      const frozen = await inNode(hung, ["sh", "-c", HTTPD_GROUP_SIGNAL, "sh", "STOP"]);
+      const frozen = await inAwsNode(hung, ["sh", "-c", HTTPD_GROUP_SIGNAL, "sh", "STOP"]);
       if (frozen.code !== 0) throw new Error(`could not freeze httpd on ${hung.name}: ${frozen.stderr}`);
       await waitFor(
         async () => (await askVip())?.node === other.name,
@@ -655,9 +536,9 @@ async function drill(
       log(`hung: ${JSON.stringify(result.hung)}`);
       if (hung.poweredOn) {
         // The operator clears the failure once the cause is gone; the chain stays where it is (stickiness).
-        await inNode(hung, ["sh", "-c", `${HTTPD_GROUP_SIGNAL} || true`, "sh", "CONT"]);
-        await inNode(other, ["crm_resource", "--cleanup", "--resource", CLUSTER_RESOURCES.webserver], 60_000);
-        await inNode(other, ["crm_resource", "--wait", "--timeout", "120"], 130_000);
+        await inAwsNode(hung, ["sh", "-c", `${HTTPD_GROUP_SIGNAL} || true`, "sh", "CONT"]);
+        await inAwsNode(other, ["crm_resource", "--cleanup", "--resource", CLUSTER_RESOURCES.webserver], 60_000);
+        await inAwsNode(other, ["crm_resource", "--wait", "--timeout", "120"], 130_000);
       }
     } else if (scenario === "rerun") {
       const { node: on } = await active();
@@ -672,7 +553,7 @@ async function drill(
       })();
       try {
         await runClusterStep(on);
-        await inNode(on, ["crm_resource", "--wait", "--timeout", "120"], 130_000);
+        await inAwsNode(on, ["crm_resource", "--wait", "--timeout", "120"], 130_000);
         await new Promise((r) => setTimeout(r, 3_000));
       } finally {
         polling = false;
@@ -771,14 +652,6 @@ function countBy(values: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
   return counts;
-}
-
-function execAsync(file: string, args: readonly string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number; stderr: string }>((resolve) => {
-    execFile(file, args, { env, timeout: 20_000, encoding: "utf8" }, (error, _stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
-    );
-  });
 }
 
 /** Samples which nodes hold the VIP on their interface, continuously, until stopped. */

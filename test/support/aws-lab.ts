@@ -9,12 +9,13 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
+import { certificateAuthority, issued } from "./certificates";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { Ec2Snapshot, Ec2World, EmulatorEvent, EmulatorListen } from "./ec2-emulator";
 import type { NamespaceLab } from "./netns";
 import { waitFor } from "./ports";
-import { requireBinary, run } from "./real-servers";
+import { requireBinary } from "./real-servers";
 
 export const IMDS_ADDRESS = "169.254.169.254";
 const TSX = resolve(__dirname, "../../node_modules/tsx/dist/cli.mjs");
@@ -32,37 +33,7 @@ export function awsTools() {
         );
       return agent;
     })(),
-    openssl: requireBinary("openssl", "openssl"),
   };
-}
-
-/** A test CA and the endpoint's certificate signed by it. */
-function endpointCertificate(openssl: string, dir: string, hostname: string) {
-  const ca = { cert: join(dir, "aws-ca.crt"), key: join(dir, "aws-ca.key") };
-  const server = { cert: join(dir, "ec2.crt"), key: join(dir, "ec2.key"), csr: join(dir, "ec2.csr") };
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  run(openssl, ["req", "-x509", ...ec, "-days", "1", "-subj", "/CN=drill test CA", "-keyout", ca.key, "-out", ca.cert]);
-  run(openssl, ["req", "-new", ...ec, "-subj", `/CN=${hostname}`, "-keyout", server.key, "-out", server.csr]);
-  const ext = join(dir, "ec2.ext");
-  writeFileSync(ext, `subjectAltName=DNS:${hostname}\nextendedKeyUsage=serverAuth\n`);
-  run(openssl, [
-    "x509",
-    "-req",
-    "-in",
-    server.csr,
-    "-CA",
-    ca.cert,
-    "-CAkey",
-    ca.key,
-    "-CAcreateserial",
-    "-days",
-    "1",
-    "-extfile",
-    ext,
-    "-out",
-    server.cert,
-  ]);
-  return { caFile: ca.cert, certFile: server.cert, keyFile: server.key };
 }
 
 export class AwsLab {
@@ -88,16 +59,18 @@ export class AwsLab {
     dir: string,
     world: Ec2World,
   ): Promise<AwsLab> {
-    const tools = awsTools();
+    // The programs the nodes call the emulator with, or a loud error naming the missing package.
+    awsTools();
     const hostname = `ec2.${world.region}.amazonaws.com`;
-    const tls = endpointCertificate(tools.openssl, dir, hostname);
+    const ca = certificateAuthority(dir, "aws-ca");
+    const endpoint = issued(dir, "ec2", ca, hostname);
     lab.ip(hub, "addr", "add", `${IMDS_ADDRESS}/32`, "dev", "lo");
     const listen: EmulatorListen = {
       apiAddress: hubAddress,
       apiPort: 443,
       apiHostname: hostname,
-      certFile: tls.certFile,
-      keyFile: tls.keyFile,
+      certFile: endpoint.cert,
+      keyFile: endpoint.key,
       imdsAddress: IMDS_ADDRESS,
       imdsPort: 80,
     };
@@ -108,7 +81,7 @@ export class AwsLab {
     const child = lab.spawnIn(hub, [process.execPath, TSX, resolve(__dirname, "ec2-emulator.ts"), config], {
       stdio: ["pipe", "pipe", "inherit"],
     });
-    const aws = new AwsLab(world, hostname, tls.caFile, hostsFile, child);
+    const aws = new AwsLab(world, hostname, ca.cert, hostsFile, child);
     let listening = false;
     createInterface({ input: child.stdout! }).on("line", (line) => {
       const event = JSON.parse(line) as EmulatorEvent | { kind: "listening" } | ({ kind: "snapshot" } & Ec2Snapshot);

@@ -14,7 +14,7 @@
  * cut off and killed, and the drill times how long until the VIP answers from
  * the other node.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import {
   chmodSync,
   chownSync,
@@ -361,7 +361,10 @@ export function clusterAccount(): { uid: number; gid: number } {
 export interface DrillNode {
   readonly name: string;
   readonly namespace: string;
+  /** The node's disk: corosync.conf, Pacemaker's state, logs, /etc/hosts. */
   readonly dir: string;
+  /** Its address on the drill subnet. */
+  readonly address: string;
   child?: ChildProcess;
   initPid?: number;
 }
@@ -380,6 +383,210 @@ export function drillTools() {
     curl: requireBinary("curl", "curl"),
     openssl: requireBinary("openssl", "openssl"),
   };
+}
+
+/*
+ * The drills' namespace plumbing, shared by the IPaddr2 drill below and the
+ * production-chain drill (aws-drill.ts): the network, each node's disk, booting
+ * a node in its own namespaces, commands inside it, the client's request to
+ * the VIP, and cutting a node off.
+ */
+
+/** The hub (a bridge at HUB_ADDRESS) and a namespace per node on SUBNET, node i at .i+1. */
+export function drillNetwork(
+  lab: NamespaceLab,
+  root: string,
+  keys: readonly string[],
+): { hub: string; nodes: DrillNode[] } {
+  const hub = lab.addNamespace("hub");
+  lab.addBridge(hub, `${HUB_ADDRESS}/24`);
+  const nodes = keys.map((name, i) => {
+    const namespace = lab.addNamespace(String.fromCharCode(97 + i));
+    const address = `${SUBNET}.${i + 1}`;
+    lab.attach(hub, namespace, `${address}/24`);
+    return { name, namespace, dir: join(root, name), address };
+  });
+  return { hub, nodes };
+}
+
+/**
+ * The CIB both nodes boot with: empty but for dc-deadtime (Pacemaker otherwise
+ * waits 20 s for a DC at start-up); and the corosync key when the setup shares one.
+ */
+export async function initialCib(
+  root: string,
+  tools: ReturnType<typeof drillTools>,
+  setup: ReturnType<typeof clusterSetup>,
+): Promise<string> {
+  const cib = join(root, "cib.xml");
+  writeFileSync(cib, run(tools.cibadmin, ["--empty"]));
+  const preset = await execTool(
+    tools.crmAttribute,
+    ["--type", "crm_config", "--name", "dc-deadtime", "--update", "2s"],
+    { ...process.env, CIB_file: cib },
+    10_000,
+  );
+  if (preset.code !== 0) throw new Error(`crm_attribute could not pre-set dc-deadtime: ${preset.stderr}`);
+  if (setup.sharedSecrets.includes(COROSYNC_AUTHKEY_PATH)) run(tools.keygen, ["-k", join(root, "authkey")]);
+  return cib;
+}
+
+/** A node's disk: the rendered corosync.conf (and key), Pacemaker's directories as its daemons expect, the CIB, /etc/hosts. */
+export function prepareNodeDisk(
+  node: DrillNode,
+  root: string,
+  setup: ReturnType<typeof clusterSetup>,
+  cib: string,
+  hosts: string,
+): void {
+  const { uid, gid } = clusterAccount();
+  const at = (...parts: string[]) => join(node.dir, ...parts);
+  for (const dir of ["etc-corosync", "lib-corosync", "log/cluster"]) mkdirSync(at(dir), { recursive: true });
+  for (const dir of [
+    "lib-pacemaker/cib",
+    "lib-pacemaker/pengine",
+    "lib-pacemaker/blackbox",
+    "lib-pacemaker/cores",
+    "log/pacemaker",
+  ]) {
+    mkdirSync(at(dir), { recursive: true });
+    chownSync(at(dir), uid, gid);
+    chmodSync(at(dir), 0o750);
+  }
+  for (const file of setup.files) {
+    if (file.path !== COROSYNC_CONF_PATH) throw new Error(`the drill does not know where ${file.path} goes`);
+    writeFileSync(at("etc-corosync", "corosync.conf"), file.content, { mode: parseInt(file.mode, 8) });
+  }
+  if (setup.sharedSecrets.length > 0) copyFileSync(join(root, "authkey"), at("etc-corosync", "authkey"));
+  writeFileSync(at("hosts"), hosts);
+  copyFileSync(cib, at("lib-pacemaker", "cib", "cib.xml"));
+  chownSync(at("lib-pacemaker", "cib", "cib.xml"), uid, gid);
+  chmodSync(at("lib-pacemaker", "cib", "cib.xml"), 0o600);
+}
+
+/** The recording members: TLS stubs in the hub, one port each (BACKENDS_SCRIPT). */
+export async function startBackends(
+  lab: NamespaceLab,
+  hub: string,
+  root: string,
+  site: Pick<ReturnType<typeof drillSite>, "certificate" | "backends">,
+  timeoutMs: number,
+): Promise<void> {
+  const ready = join(root, "backends.ready");
+  lab.spawnIn(hub, [
+    process.execPath,
+    "-e",
+    BACKENDS_SCRIPT,
+    HUB_ADDRESS,
+    site.certificate.cert,
+    site.certificate.key,
+    ready,
+    JSON.stringify(site.backends.map(({ name, port }) => ({ name, port }))),
+  ]);
+  await waitFor(async () => existsSync(ready), timeoutMs, "the recording stubs in the hub namespace");
+}
+
+/** Boots a node: `script` (NODE_SCRIPT or a variant) in the node's own mount and PID namespaces; resolves once its init is known. */
+export async function bootNode(
+  lab: NamespaceLab,
+  node: DrillNode,
+  script: string,
+  options: { readonly env?: NodeJS.ProcessEnv; readonly timeoutMs: number },
+): Promise<void> {
+  const out = openSync(join(node.dir, "node.out"), "a");
+  const child = lab.spawnIn(
+    node.namespace,
+    [
+      lab.tools.unshare,
+      "--mount",
+      "--pid",
+      "--fork",
+      "--kill-child",
+      "--mount-proc",
+      "--propagation",
+      "private",
+      "sh",
+      "-c",
+      script,
+      "sh",
+      node.dir,
+    ],
+    { stdio: ["ignore", out, out], env: options.env },
+  );
+  closeSync(out);
+  node.child = child;
+  node.initPid = undefined;
+  await waitFor(
+    async () => {
+      const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, "utf8").trim();
+      if (children === "") return false;
+      node.initPid = Number(children.split(/\s+/)[0]);
+      return true;
+    },
+    options.timeoutMs,
+    `${node.name}'s namespace init`,
+  );
+}
+
+/** Runs `argv` inside a booted node's mount, network and PID namespaces. */
+export function inNode(
+  lab: NamespaceLab,
+  node: DrillNode,
+  argv: readonly string[],
+  timeoutMs: number,
+  env?: NodeJS.ProcessEnv,
+) {
+  if (node.initPid === undefined) throw new Error(`${node.name} is not running`);
+  const child = spawn(
+    lab.tools.nsenter,
+    ["--target", String(node.initPid), "--mount", "--net", "--pid", "--", ...argv],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+      env,
+    },
+  );
+  return collect(child, timeoutMs);
+}
+
+/** The names crm_mon on `node` reports online. */
+export function onlineIn(crmMonXml: string): string[] {
+  return [...crmMonXml.matchAll(/<node name="([^"]+)"[^>]*\bonline="true"/g)].map((m) => m[1]);
+}
+
+/** A client in the hub asks the VIP for the drill path; undefined until a node relays a stub's answer. */
+export async function askVip(
+  lab: NamespaceLab,
+  hub: string,
+  tools: ReturnType<typeof drillTools>,
+  nodes: readonly DrillNode[],
+  timing: { readonly connectSeconds: number; readonly maxSeconds: number },
+): Promise<VipAnswer | undefined> {
+  const response = await lab.execIn(
+    hub,
+    [
+      tools.curl,
+      "-s",
+      "-i",
+      "--noproxy",
+      "*",
+      "--connect-timeout",
+      String(timing.connectSeconds),
+      "--max-time",
+      String(timing.maxSeconds),
+      `http://${VIRTUAL_IP}${DRILL_PATH}`,
+    ],
+    timing.maxSeconds * 1000 + 1_500,
+  );
+  const nodeAt = new Map(nodes.map((n) => [n.address, n.name]));
+  return response.code === 0 ? parseVipAnswer(response.stdout, nodeAt) : undefined;
+}
+
+/** Cuts a node off as a power loss would: its link goes down and every process of its PID namespace dies. */
+export async function cutNode(lab: NamespaceLab, node: DrillNode): Promise<void> {
+  lab.ip(node.namespace, "link", "set", "eth0", "down");
+  if (node.child) await lab.kill(node.child);
+  node.initPid = undefined;
 }
 
 /** Runs the failover drill once; every namespace and process it made is gone when it settles. */
@@ -411,21 +618,15 @@ async function drill(
     return left;
   };
 
-  const hub = lab.addNamespace("hub");
-  lab.addBridge(hub, `${HUB_ADDRESS}/24`);
-  const nodes: DrillNode[] = opts.pair.nodes.map((n, i) => {
-    const namespace = lab.addNamespace(String.fromCharCode(97 + i));
-    lab.attach(hub, namespace, `${SUBNET}.${i + 1}/24`);
-    return { name: n.key, namespace, dir: join(root, n.key) };
-  });
+  const { hub, nodes } = drillNetwork(
+    lab,
+    root,
+    opts.pair.nodes.map((n) => n.key),
+  );
   log(`namespaces ${lab.prefix}-{hub,a,b} on ${SUBNET}.0/24`);
 
-  const nodeAddresses = Object.fromEntries(nodes.map((n, i) => [n.name, `${SUBNET}.${i + 1}`]));
-  const { httpdConf, certificate, backends, hostsFile } = drillSite(
-    opts.environment ?? productionEnvironment(),
-    root,
-    tools,
-  );
+  const nodeAddresses = Object.fromEntries(nodes.map((n) => [n.name, n.address]));
+  const site = drillSite(opts.environment ?? productionEnvironment(), root, tools);
 
   // No EC2 API here: the drill runs IPaddr2 without fencing, so it proves detection and the chain's move, not fence_aws or awsvip.
   const pair: HttpdHaPair = {
@@ -433,114 +634,19 @@ async function drill(
     fencing: "none",
     virtualIp: { agent: "IPaddr2", address: VIRTUAL_IP, cidrNetmask: 24, nic: "eth0" },
   };
-  const setup = clusterSetup(pair, { addresses: nodeAddresses, httpdConfigFile: httpdConf });
+  const setup = clusterSetup(pair, { addresses: nodeAddresses, httpdConfigFile: site.httpdConf });
 
-  const cib = join(root, "cib.xml");
-  writeFileSync(cib, run(tools.cibadmin, ["--empty"]));
-  // Pacemaker otherwise waits 20 s for a DC to appear at start-up.
-  const preset = spawnSync(tools.crmAttribute, ["--type", "crm_config", "--name", "dc-deadtime", "--update", "2s"], {
-    env: { ...process.env, CIB_file: cib },
-    encoding: "utf8",
-    timeout: 10_000,
-  });
-  if (preset.status !== 0) throw new Error(`crm_attribute could not pre-set dc-deadtime: ${preset.stderr}`);
-  if (setup.sharedSecrets.includes(COROSYNC_AUTHKEY_PATH)) run(tools.keygen, ["-k", join(root, "authkey")]);
-
-  const { uid, gid } = clusterAccount();
-  for (const node of nodes) {
-    const at = (...parts: string[]) => join(node.dir, ...parts);
-    for (const dir of ["etc-corosync", "lib-corosync", "log/cluster"]) mkdirSync(at(dir), { recursive: true });
-    for (const dir of [
-      "lib-pacemaker/cib",
-      "lib-pacemaker/pengine",
-      "lib-pacemaker/blackbox",
-      "lib-pacemaker/cores",
-      "log/pacemaker",
-    ]) {
-      mkdirSync(at(dir), { recursive: true });
-      chownSync(at(dir), uid, gid);
-      chmodSync(at(dir), 0o750);
-    }
-    for (const file of setup.files) {
-      if (file.path !== COROSYNC_CONF_PATH) throw new Error(`the drill does not know where ${file.path} goes`);
-      writeFileSync(at("etc-corosync", "corosync.conf"), file.content, { mode: parseInt(file.mode, 8) });
-    }
-    if (setup.sharedSecrets.length > 0) copyFileSync(join(root, "authkey"), at("etc-corosync", "authkey"));
-    writeFileSync(at("hosts"), hostsFile);
-    copyFileSync(cib, at("lib-pacemaker", "cib", "cib.xml"));
-    chownSync(at("lib-pacemaker", "cib", "cib.xml"), uid, gid);
-    chmodSync(at("lib-pacemaker", "cib", "cib.xml"), 0o600);
-  }
-
-  const backendsReady = join(root, "backends.ready");
-  const stubs = backends.map(({ name, port }) => ({ name, port }));
-  lab.spawnIn(hub, [
-    process.execPath,
-    "-e",
-    BACKENDS_SCRIPT,
-    HUB_ADDRESS,
-    certificate.cert,
-    certificate.key,
-    backendsReady,
-    JSON.stringify(stubs),
-  ]);
-  await waitFor(
-    async () => existsSync(backendsReady),
-    Math.min(5_000, remaining("the backends started")),
-    "the recording stubs in the hub namespace",
-  );
+  const cib = await initialCib(root, tools, setup);
+  for (const node of nodes) prepareNodeDisk(node, root, setup, cib, site.hostsFile);
+  await startBackends(lab, hub, root, site, Math.min(5_000, remaining("the backends started")));
 
   const started = Date.now();
-  for (const node of nodes) {
-    const out = openSync(join(node.dir, "node.out"), "w");
-    node.child = lab.spawnIn(
-      node.namespace,
-      [
-        lab.tools.unshare,
-        "--mount",
-        "--pid",
-        "--fork",
-        "--kill-child",
-        "--mount-proc",
-        "--propagation",
-        "private",
-        "sh",
-        "-c",
-        NODE_SCRIPT,
-        "sh",
-        node.dir,
-      ],
-      { stdio: ["ignore", out, out] },
-    );
-    closeSync(out);
-  }
-  for (const node of nodes) {
-    await waitFor(
-      async () => {
-        const children = readFileSync(`/proc/${node.child!.pid}/task/${node.child!.pid}/children`, "utf8").trim();
-        if (children === "") return false;
-        node.initPid = Number(children.split(/\s+/)[0]);
-        return true;
-      },
-      5_000,
-      `${node.name}'s namespace init`,
-    );
-  }
-  const inNode = (node: DrillNode, argv: readonly string[], timeoutMs = 20_000) => {
-    const child = spawn(
-      lab.tools.nsenter,
-      ["--target", String(node.initPid), "--mount", "--net", "--pid", "--", ...argv],
-      { stdio: ["ignore", "pipe", "pipe"], detached: true },
-    );
-    return collect(child, timeoutMs);
-  };
-  const onlineNodes = async (node: DrillNode) => {
-    const mon = await inNode(node, [tools.crmMon, "--output-as=xml", "-1"], 5_000);
-    return [...mon.stdout.matchAll(/<node name="([^"]+)"[^>]*\bonline="true"/g)].map((m) => m[1]);
-  };
+  for (const node of nodes) await bootNode(lab, node, NODE_SCRIPT, { timeoutMs: 5_000 });
+  const crmMon = async (node: DrillNode) =>
+    (await inNode(lab, node, [tools.crmMon, "--output-as=xml", "-1"], 5_000)).stdout;
   const [first] = nodes;
   await waitFor(
-    async () => (await onlineNodes(first)).length === nodes.length,
+    async () => onlineIn(await crmMon(first)).length === nodes.length,
     remaining("both nodes joined"),
     "both nodes online in crm_mon",
     200,
@@ -551,7 +657,7 @@ async function drill(
   log(`both nodes online after ${startupSeconds.toFixed(1)} s`);
 
   for (const command of setup.oneNode) {
-    const result = await inNode(first, command.argv, Math.min(30_000, remaining(command.argv.join(" "))));
+    const result = await inNode(lab, first, command.argv, Math.min(30_000, remaining(command.argv.join(" "))));
     if (result.code !== 0)
       throw new Error(
         `${command.argv.join(" ")} failed on ${first.name} (${result.code}):\n${result.stderr}${result.stdout}`,
@@ -559,29 +665,10 @@ async function drill(
   }
   log(`applied ${setup.oneNode.length} pcs commands`);
 
-  const nodeAt = new Map(Object.entries(nodeAddresses).map(([name, address]) => [address, name]));
-  const askVip = async (): Promise<VipAnswer | undefined> => {
-    const response = await lab.execIn(
-      hub,
-      [
-        tools.curl,
-        "-s",
-        "-i",
-        "--noproxy",
-        "*",
-        "--connect-timeout",
-        "0.3",
-        "--max-time",
-        "1",
-        `http://${VIRTUAL_IP}${DRILL_PATH}`,
-      ],
-      2_000,
-    );
-    return response.code === 0 ? parseVipAnswer(response.stdout, nodeAt) : undefined;
-  };
+  const vip = () => askVip(lab, hub, tools, nodes, { connectSeconds: 0.3, maxSeconds: 1 });
   let before: VipAnswer | undefined;
   await waitFor(
-    async () => (before = await askVip()) !== undefined,
+    async () => (before = await vip()) !== undefined,
     remaining("the VIP answered"),
     "the VIP to answer through apache2",
     200,
@@ -595,11 +682,10 @@ async function drill(
   log(`VIP ${VIRTUAL_IP} answered from ${failed.name}; failing it`);
 
   const cutAt = performance.now();
-  lab.ip(failed.namespace, "link", "set", "eth0", "down");
-  await lab.kill(failed.child!);
+  await cutNode(lab, failed);
   let after: VipAnswer | undefined;
   await waitFor(
-    async () => (after = await askVip())?.node === survivor.name,
+    async () => (after = await vip())?.node === survivor.name,
     remaining("the VIP moved"),
     `the VIP to answer from ${survivor.name}`,
     50,
@@ -614,9 +700,7 @@ async function drill(
   let placement: Record<string, string> = {};
   await waitFor(
     async () => {
-      placement = parseMonitorPlacement(
-        (await inNode(survivor, [tools.crmMon, "--output-as=xml", "-1"], 5_000)).stdout,
-      );
+      placement = parseMonitorPlacement(await crmMon(survivor));
       return chain.every((resource) => placement[resource] !== undefined);
     },
     remaining("every resource was started"),

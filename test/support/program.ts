@@ -45,15 +45,21 @@ export const TEST_SECRETS: Record<string, string> = Object.fromEntries(
 export async function runStack(
   stack: string,
   edit?: ConfigEdit,
-  options: { readonly preview?: boolean } = {},
+  options: {
+    readonly preview?: boolean;
+    /** Secrets left unset, e.g. "genesys:httpdTlsCertificate". */
+    readonly unsetSecrets?: readonly string[];
+  } = {},
 ): Promise<MockRun> {
   const values = structuredClone(stackValues(stack));
   edit?.(values);
   // A whole stack also gets the corosync key: its pair may use knet, the rhel8 default.
-  const secrets = {
-    ...TEST_SECRETS,
-    "genesys:httpdHaPairCorosyncAuthkey": OFFLINE_SECRETS["genesys:httpdHaPairCorosyncAuthkey"],
-  };
+  const secrets = Object.fromEntries(
+    Object.entries({
+      ...TEST_SECRETS,
+      "genesys:httpdHaPairCorosyncAuthkey": OFFLINE_SECRETS["genesys:httpdHaPairCorosyncAuthkey"],
+    }).filter(([key]) => !options.unsetSecrets?.includes(key)),
+  );
   const config = { ...rawConfig(values), ...secrets };
   return runUnderMocks({ stack, config, secretKeys: Object.keys(secrets), preview: options.preview }, () =>
     deployEnvironment(readStack()),

@@ -20,23 +20,27 @@ const rule = (group: string, direction: RuleView["direction"], port: number, pee
 });
 const host = (ip: string) => `${ip}/32`;
 
+/** A stack whose Framework is one master site, hq, with these clients and hosts. */
+const masterSiteOnly = (clients: number, hosts: number) =>
+  runFramework({
+    licenses: LICENSES,
+    ports: PORTS,
+    sites: {
+      hq: {
+        role: "master",
+        region: "eu-central-1",
+        vpcCidr: "10.70.0.0/16",
+        availabilityZones: zonesOf("eu-central-1"),
+        clients,
+        hosts,
+      },
+    },
+  });
+
 describe("one site: the master Configuration Server, CS Proxies and Distributed SCS in one VPC", () => {
   let run: FrameworkRun;
   beforeAll(async () => {
-    run = await runFramework({
-      licenses: LICENSES,
-      ports: PORTS,
-      sites: {
-        hq: {
-          role: "master",
-          region: "eu-central-1",
-          vpcCidr: "10.70.0.0/16",
-          availabilityZones: zonesOf("eu-central-1"),
-          clients: 600,
-          hosts: 50,
-        },
-      },
-    });
+    run = await masterSiteOnly(600, 50);
   });
 
   it("outputs the derived counts and every instance's private IP", () => {
@@ -230,6 +234,42 @@ function expectCrossSiteRules(run: FrameworkRun): void {
   expect(rules.some((r) => r.peer === "0.0.0.0/0")).toBe(false);
   expect(new Set(rules.map((r) => r.port))).toEqual(new Set(Object.values(PORTS)));
 }
+
+describe("a master site without CS Proxies: its SCS read configuration from the master Configuration Server", () => {
+  let run: FrameworkRun;
+  beforeAll(async () => {
+    run = await masterSiteOnly(0, 50);
+  });
+
+  it("opens the configuration port between the SCS and the master pair, both ways, under their own names", () => {
+    const cs = "framework-hq-cs";
+    const scs = "framework-hq-scs";
+    expect(sortRules(run.rules())).toEqual(
+      sortRules([
+        rule(cs, "ingress", PORTS.configServer, scs),
+        rule(scs, "egress", PORTS.configServer, cs),
+        rule(scs, "ingress", PORTS.scs, scs),
+        rule(scs, "egress", PORTS.scs, scs),
+        rule(scs, "egress", PORTS.lca, "10.70.0.0/16"),
+        rule(cs, "ingress", PORTS.lca, scs),
+        rule(scs, "ingress", PORTS.lca, scs),
+      ]),
+    );
+    // Names are what Pulumi keys the rules by: a renamed rule is replaced.
+    const names = (type: string) => run.all(type).map((r) => r.name);
+    expect(names(T.ingress).sort()).toEqual([
+      "framework-hq-cs-from-scs",
+      "framework-hq-cs-lca-from-scs",
+      "framework-hq-scs-from-scs",
+      "framework-hq-scs-lca-from-scs",
+    ]);
+    expect(names(T.egress).sort()).toEqual([
+      "framework-hq-scs-to-cs",
+      "framework-hq-scs-to-lca",
+      "framework-hq-scs-to-scs",
+    ]);
+  });
+});
 
 describe("three sites over VPC peering", () => {
   let run: FrameworkRun;
