@@ -9,6 +9,7 @@ import { Network } from "./network";
 import { FrameworkTopology } from "./framework/framework-topology";
 import { applicationSiteKey } from "../core/model/framework-paths";
 import { sizeFramework } from "../core/model/framework-sizing";
+import { HTTPD_PAIR_NAME } from "../core/plan/identity";
 import { deployGenesysSystems, hasGenesysNodes } from "./genesys-systems";
 import { HttpdHaPair } from "./httpd-ha-pair/httpd-ha-pair";
 import type { StackInput } from "./stack-config";
@@ -57,7 +58,7 @@ export function deployEnvironment({ environment: env, secrets }: StackInput): Re
   const pair =
     env.httpdHaPair &&
     new HttpdHaPair(
-      "recording-pair",
+      HTTPD_PAIR_NAME,
       {
         environment: env,
         secrets,

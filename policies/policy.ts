@@ -43,12 +43,15 @@ export interface Violation {
 
 /**
  * A policy could not decide: an input it needs is not known yet (in a
- * preview, what derives from resources still to be created). Reported as
- * "not evaluated", never as a pass.
+ * preview, what derives from resources still to be created), or a resource
+ * lacks the tags that say what it serves. Reported as "not evaluated", never
+ * as a pass.
  */
 export interface NotEvaluated {
   /** The input, e.g. `create of command:remote:Command "pair-ip1-stage-conf-httpd.conf"`. */
   readonly notEvaluated: string;
+  /** Why the input cannot be read. @default "unknown at preview" */
+  readonly because?: string;
   readonly resource?: PolicyResource;
 }
 
@@ -57,8 +60,8 @@ export function isNotEvaluated(finding: unknown): finding is NotEvaluated {
 }
 
 /** The message a not-evaluated finding carries in reports and diagnostics. */
-export function notEvaluatedMessage(input: string): string {
-  return `not evaluated: ${input} unknown at preview`;
+export function notEvaluatedMessage(finding: Pick<NotEvaluated, "notEvaluated" | "because">): string {
+  return `not evaluated: ${finding.notEvaluated} ${finding.because ?? "unknown at preview"}`;
 }
 
 interface PolicyBase {

@@ -13,6 +13,7 @@ import {
   notEvaluatedMessage,
   type EnforcementLevel,
   type GenesysPolicy,
+  type NotEvaluated,
   type PolicyContext,
   type PolicyResource,
 } from "./policy";
@@ -55,9 +56,9 @@ function report(reportViolation: ReportViolation, context: PolicyContext, messag
  * reports a policy that met an unknown value: the preview goes on, `pulumi up`
  * evaluates it again on the real values, and nobody mistakes it for a pass.
  */
-function reportNotEvaluated(reportViolation: ReportViolation, input: string, urn?: string): void {
+function reportNotEvaluated(reportViolation: ReportViolation, finding: NotEvaluated, urn?: string): void {
   (reportViolation as unknown as ReportViolationInfo)({
-    message: notEvaluatedMessage(input),
+    message: notEvaluatedMessage(finding),
     urn,
     enforcementLevel: "advisory",
   });
@@ -100,7 +101,7 @@ export function toPackPolicy(policy: GenesysPolicy): PackResourcePolicy | PackSt
         };
         const found = evaluateResourcePolicy(policy, resource, context);
         for (const v of found.violations) report(reportViolation, context, v.message, args.urn);
-        for (const n of found.notEvaluated) reportNotEvaluated(reportViolation, n.notEvaluated, args.urn);
+        for (const n of found.notEvaluated) reportNotEvaluated(reportViolation, n, args.urn);
       },
     };
   }
@@ -111,7 +112,7 @@ export function toPackPolicy(policy: GenesysPolicy): PackResourcePolicy | PackSt
       const context = policyContext(args.getConfig<PolicyConfig>(), providers);
       const found = evaluateStackPolicy(policy, args.resources, context);
       for (const v of found.violations) report(reportViolation, context, v.message, v.resource?.urn);
-      for (const n of found.notEvaluated) reportNotEvaluated(reportViolation, n.notEvaluated, n.resource?.urn);
+      for (const n of found.notEvaluated) reportNotEvaluated(reportViolation, n, n.resource?.urn);
     },
   };
 }

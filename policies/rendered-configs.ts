@@ -11,7 +11,7 @@
  */
 import type { NotEvaluated, PolicyResource } from "./policy";
 import { label, lineage, read, renderedTexts, untracked, UNKNOWN } from "./props";
-import { HTTPD_PAIR_COMPONENT } from "./systems";
+import { isHttpdPair } from "./systems";
 
 export const COMMAND = "command:remote:Command";
 const STAGE_STEP = /-stage-/;
@@ -23,11 +23,7 @@ export interface RenderedText {
 
 /** Whether a resource is one of an httpd pair's staging steps. */
 export function isStagingStep(resource: PolicyResource): boolean {
-  return (
-    resource.type === COMMAND &&
-    STAGE_STEP.test(resource.name) &&
-    lineage(resource).some((r) => HTTPD_PAIR_COMPONENT.test(r.type))
-  );
+  return resource.type === COMMAND && STAGE_STEP.test(resource.name) && lineage(resource).some(isHttpdPair);
 }
 
 /** Every known rendered text, and the staging scripts a preview does not know yet. */

@@ -1,46 +1,57 @@
 /**
- * Which Genesys system a resource belongs to, read from the component that
- * owns it (`genesys:<module>:<Type>`), and which of them the vendor guides put
- * behind a balancer. The httpd HA pair is a balancer itself.
+ * Which Genesys system a resource belongs to, read from what the program
+ * writes (core/plan/identity.ts): the system component's exact type token,
+ * and the `genesys:*` tags on nodes and target groups (system, tier, tenant,
+ * service). Nothing is guessed from names: a node or target group inside a
+ * system's component that lacks those tags is reported "not evaluated" by the
+ * policies that need them. The httpd HA pair is a balancer itself.
  */
 import { RECORDING_SERVICE_FACTS } from "../core/model/genesys-facts";
 import { RECORDING_SERVICES, type RecordingService } from "../core/model/recording-services";
-import { INSTANCE, isOneOf, NETWORK_INTERFACE } from "./aws-types";
-import type { PolicyResource } from "./policy";
-import { lineage, tagsOf } from "./props";
+import { HTTPD_PAIR_COMPONENT_TYPE, SYSTEM_IDENTITY, SYSTEM_KEYS, TAG, type SystemKey } from "../core/plan/identity";
+import { INSTANCE, isOneOf, NETWORK_INTERFACE, TARGET_GROUP } from "./aws-types";
+import type { NotEvaluated, PolicyResource } from "./policy";
+import { label, lineage, tagsOf } from "./props";
 import type { Topology } from "./topology";
 
-export type SystemKind = "webEngagement85" | "webEngagement81" | "cobrowse" | "recording";
-
 export interface SystemFacts {
-  readonly kind: SystemKind;
+  readonly kind: SystemKey;
   readonly label: string;
-  readonly component: RegExp;
+  readonly componentType: string;
 }
 
 /** The systems whose guides require a balancer in production. */
-export const BALANCED_SYSTEMS: readonly SystemFacts[] = [
-  { kind: "webEngagement85", label: "Web Engagement 8.5", component: /^genesys:webengagement:WebEngagement85/ },
-  { kind: "webEngagement81", label: "Web Engagement 8.1", component: /^genesys:webengagement:WebEngagement81/ },
-  { kind: "cobrowse", label: "Co-browse", component: /^genesys:cobrowse:/ },
-  { kind: "recording", label: "Interaction Recording", component: /^genesys:recording:/ },
-];
-
-export const HTTPD_PAIR_COMPONENT = /^genesys:httpd:HttpdHaPair$/;
+export const BALANCED_SYSTEMS: readonly SystemFacts[] = SYSTEM_KEYS.map((kind) => ({ kind, ...SYSTEM_IDENTITY[kind] }));
 
 export interface SystemInstance {
   readonly facts: SystemFacts;
   readonly component: PolicyResource;
 }
 
-/** The nearest owning component that is a balanced system, if any. */
-export function systemOf(resource: PolicyResource): SystemInstance | undefined {
+const factsOfComponent = (resource: PolicyResource) => BALANCED_SYSTEMS.find((s) => s.componentType === resource.type);
+
+export function isHttpdPair(resource: PolicyResource): boolean {
+  return resource.type === HTTPD_PAIR_COMPONENT_TYPE;
+}
+
+/** The nearest system component that owns the resource (none for the httpd pair's own resources). */
+function owningSystem(resource: PolicyResource): SystemInstance | undefined {
   for (const r of lineage(resource)) {
-    const facts = BALANCED_SYSTEMS.find((s) => s.component.test(r.type));
+    const facts = factsOfComponent(r);
     if (facts) return { facts, component: r };
-    if (HTTPD_PAIR_COMPONENT.test(r.type)) return undefined;
+    if (isHttpdPair(r)) return undefined;
   }
   return undefined;
+}
+
+/**
+ * The system a node or target group serves: its `genesys:system` tag, inside
+ * that system's component. Undefined when the tag is missing or names another
+ * system than the component's (see untaggedMembers).
+ */
+export function systemOf(resource: PolicyResource): SystemInstance | undefined {
+  const owner = owningSystem(resource);
+  return owner && tagsOf(resource)[TAG.system] === owner.facts.kind ? owner : undefined;
 }
 
 export function isUnder(resource: PolicyResource, ancestor: PolicyResource): boolean {
@@ -51,23 +62,23 @@ export function isUnder(resource: PolicyResource, ancestor: PolicyResource): boo
 export function systemsIn(resources: readonly PolicyResource[]): SystemInstance[] {
   const found: SystemInstance[] = [];
   for (const r of resources) {
-    const facts = BALANCED_SYSTEMS.find((s) => s.component.test(r.type));
+    const facts = factsOfComponent(r);
     if (!facts) continue;
     const outer = lineage(r)
       .slice(1)
-      .some((a) => facts.component.test(a.type));
+      .some((a) => a.type === facts.componentType);
     if (!outer) found.push({ facts, component: r });
   }
   return found;
 }
 
-/** Genesys server nodes (instances) of a system, excluding the httpd pair. */
+/** Genesys server nodes (instances) of a system, by their tag; the httpd pair's hosts are not among them. */
 export function nodesOf(system: SystemInstance, topology: Topology): PolicyResource[] {
   return topology.instances.filter((i) => systemOf(i)?.component.urn === system.component.urn);
 }
 
 export function httpdPairs(resources: readonly PolicyResource[]): PolicyResource[] {
-  return resources.filter((r) => HTTPD_PAIR_COMPONENT.test(r.type));
+  return resources.filter(isHttpdPair);
 }
 
 /** Security groups that front clients: those of load balancers and of the httpd pair's hosts. */
@@ -83,26 +94,64 @@ export function balancerSecurityGroups(topology: Topology): PolicyResource[] {
   return [...groups.values()];
 }
 
-/** A node's tier within its system (Web Engagement 8.1 frontend/backend), from tags or its name. */
-export function tierOf(node: PolicyResource): string | undefined {
-  const tags = tagsOf(node);
-  const tagged = tags["genesys:tier"] ?? tags.tier ?? tags["genesys:role"];
-  if (tagged) return tagged;
-  return /frontend/i.test(node.name) ? "frontend" : /backend/i.test(node.name) ? "backend" : undefined;
+/** A node's or target group's tier within Web Engagement 8.1 (`frontend`, `backend`), from its `genesys:tier` tag. */
+export function tierOf(resource: PolicyResource): string | undefined {
+  return tagsOf(resource)[TAG.tier];
 }
 
 const SERVICE_BY_SHORT = new Map(RECORDING_SERVICES.map((s) => [RECORDING_SERVICE_FACTS[s].short, s] as const));
-const TENANT_SERVICE_NAME = new RegExp(
-  `(?:^|-)([a-z][a-z0-9]{0,11})-(${[...SERVICE_BY_SHORT.keys()].join("|")})(?:-|$)`,
-);
 
-/** Tenant and service of a recording resource, from its `genesys:tenant`/`genesys:service` tags or its `<tenant>-<service>` name. */
+/** Tenant and service of a recording resource, from its `genesys:tenant` and `genesys:service` (rws, rp, rcs, ir, webdav) tags. */
 export function recordingIdentity(resource: PolicyResource): { tenant?: string; service?: RecordingService } {
   const tags = tagsOf(resource);
-  const match = TENANT_SERVICE_NAME.exec(resource.name);
-  const taggedService = tags["genesys:service"];
-  const service = (RECORDING_SERVICES as readonly string[]).includes(taggedService ?? "")
-    ? (taggedService as RecordingService)
-    : SERVICE_BY_SHORT.get(taggedService ?? match?.[2] ?? "");
-  return { tenant: tags["genesys:tenant"] ?? match?.[1], service };
+  return { tenant: tags[TAG.tenant], service: SERVICE_BY_SHORT.get(tags[TAG.service] ?? "") };
+}
+
+/** The tags the program writes on every node and target group of a system, which the policies read. */
+const REQUIRED_TAGS: { readonly [K in SystemKey]: readonly string[] } = {
+  webEngagement81: [TAG.system, TAG.tier],
+  webEngagement85: [TAG.system],
+  cobrowse: [TAG.system],
+  recording: [TAG.system, TAG.tenant, TAG.service],
+};
+
+/**
+ * Nodes and target groups inside a system's component whose tags do not say
+ * what they serve (missing, or naming another system or an unknown recording
+ * service). A policy that needs to know cannot decide for them: it reports
+ * each "not evaluated" rather than guess from names.
+ */
+export function untaggedMembers(
+  resources: readonly PolicyResource[],
+  kinds: readonly SystemKey[] = SYSTEM_KEYS,
+): NotEvaluated[] {
+  const found: NotEvaluated[] = [];
+  for (const r of resources) {
+    if (!isOneOf(r.type, INSTANCE) && !isOneOf(r.type, TARGET_GROUP)) continue;
+    const owner = owningSystem(r);
+    if (!owner || !kinds.includes(owner.facts.kind)) continue;
+    const tags = tagsOf(r);
+    const missing = REQUIRED_TAGS[owner.facts.kind].filter((key) => tags[key] === undefined);
+    const wrong = [
+      ...(tags[TAG.system] !== undefined && tags[TAG.system] !== owner.facts.kind
+        ? [`${TAG.system}=${tags[TAG.system]}`]
+        : []),
+      ...(owner.facts.kind === "recording" && tags[TAG.service] !== undefined && !recordingIdentity(r).service
+        ? [`${TAG.service}=${tags[TAG.service]}`]
+        : []),
+    ];
+    if (missing.length === 0 && wrong.length === 0) continue;
+    const because = [
+      missing.length > 0 ? `lacks the tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")}` : "",
+      wrong.length > 0 ? `carries ${wrong.join(", ")}` : "",
+    ]
+      .filter((x) => x !== "")
+      .join(" and ");
+    found.push({
+      notEvaluated: `${label(r)} in ${label(owner.component)}`,
+      because: `${because}: the policies tell what a ${owner.facts.label} resource serves only from the tags the program writes (${REQUIRED_TAGS[owner.facts.kind].join(", ")})`,
+      resource: r,
+    });
+  }
+  return found;
 }

@@ -105,9 +105,7 @@ async function synth(
     `Provider auto-names applied; ${INPUT_RULES.length} AWS input rules (tools/aws-rules.ts) hold for every resource`,
   ];
   if (args.preview)
-    lines.push(
-      "Preview: rendered configs and the topology need the deployed addresses; run synth without --preview for them",
-    );
+    lines.push("Preview: rendered configs need the deployed addresses; run synth without --preview for them");
   const used = secretNeeds(environment);
   if (used.length > 0) {
     const fromFile = new Set(stackFile.secretKeys);

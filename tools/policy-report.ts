@@ -219,7 +219,7 @@ export function runPolicies(
     for (const n of unknown)
       notEvaluated.push({
         policy: policy.name,
-        message: notEvaluatedMessage(n.notEvaluated),
+        message: notEvaluatedMessage(n),
         resource: where(n.resource),
       });
     const result: PolicyResult =

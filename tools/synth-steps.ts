@@ -132,11 +132,12 @@ export const SYNTH_STEPS: readonly SynthStep[] = [
   writeOutputs,
 ];
 
-/** What a preview can show: server configs and the topology need deployed addresses and ARNs. */
+/** What a preview can show: server configs need deployed addresses; the topology is drawn from the model. */
 export const PREVIEW_STEPS: readonly SynthStep[] = [
   printNetwork,
   writePlan,
   writePolicyReport,
   printFrameworkSizing,
+  writeTopology,
   writeOutputs,
 ];

@@ -9,12 +9,13 @@
  * Pure text, rendered into the runbook with the stack's names.
  */
 import type { HttpdHaPair } from "../../core/model/environment";
+import { HTTPD_PAIR_COMPONENT_TYPE } from "../../core/plan/identity";
 
 export const REPLACEMENT_FLAG = "allowHostReplacement";
 
 /** The URN `pulumi up --replace` takes for one host. */
 export function hostUrn(project: string, stack: string, pairName: string, nodeKey: string): string {
-  return `urn:pulumi:${stack}::${project}::genesys:httpd:HttpdHaPair$aws:ec2/instance:Instance::${pairName}-${nodeKey}`;
+  return `urn:pulumi:${stack}::${project}::${HTTPD_PAIR_COMPONENT_TYPE}$aws:ec2/instance:Instance::${pairName}-${nodeKey}`;
 }
 
 export interface ReplacementNames {

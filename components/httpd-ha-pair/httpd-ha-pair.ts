@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createsBastion, type Environment, type HttpdHaPair as PairModel } from "../../core/model/environment";
 import { formatProblem } from "../../core/model/problems";
+import { HTTPD_PAIR_COMPONENT_TYPE } from "../../core/plan/identity";
 import { renderClusterRunbook } from "../../core/render/cluster/runbook";
 import { requiredSecret, type StackSecrets } from "../stack-config";
 import { BASTION_USER, ProvisioningBastion } from "./bastion";
@@ -74,7 +75,7 @@ export class HttpdHaPair extends pulumi.ComponentResource {
   readonly recordingRecord?: { readonly zoneId: pulumi.Output<string>; readonly fqdn: pulumi.Output<string> };
 
   constructor(name: string, args: HttpdHaPairArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("genesys:httpd:HttpdHaPair", name, {}, opts);
+    super(HTTPD_PAIR_COMPONENT_TYPE, name, {}, opts);
     const env = args.environment;
     const pair = env.httpdHaPair;
     if (!pair) throw new Error("HttpdHaPair needs an environment with an httpdHaPair section");

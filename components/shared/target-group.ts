@@ -4,10 +4,11 @@
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { fittedName } from "../../core/model/names";
+import { elbResourceName, fittedName } from "../../core/model/names";
 import type { AlbStickiness } from "../../core/plan/plan";
 
 export type { AlbStickiness } from "../../core/plan/plan";
+export { elbResourceName };
 
 export type BackendProtocol = "HTTP" | "HTTPS";
 
@@ -42,15 +43,6 @@ function stickinessInput(s: AlbStickiness | undefined): aws.types.input.lb.Targe
     cookieName: s.cookieName,
     cookieDuration: s.durationSeconds ?? DEFAULT_COOKIE_SECONDS,
   };
-}
-
-/**
- * Elastic Load Balancing names allow letters, digits and '-' only, and the
- * provider derives a target group's or balancer's AWS name from its resource
- * name, so '_' (allowed in node keys) becomes '-' there.
- */
-export function elbResourceName(name: string): string {
-  return name.replace(/_/g, "-");
 }
 
 /** Load balancer and target group names: at most 32 characters (CreateLoadBalancer, CreateTargetGroup). */

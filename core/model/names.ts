@@ -71,6 +71,15 @@ export const port = () =>
 
 export { isUnderDomain } from "./domain-names";
 
+/**
+ * Elastic Load Balancing names allow letters, digits and '-' only, and the
+ * provider derives a target group's or balancer's AWS name from its resource
+ * name, so '_' (allowed in node keys) becomes '-' there.
+ */
+export function elbResourceName(name: string): string {
+  return name.replace(/_/g, "-");
+}
+
 /** What pulumi-aws appends to a name it generates: "-" and 7 random characters. */
 const AUTO_NAME_SUFFIX_LENGTH = 8;
 const NAME_HASH_LENGTH = 7;

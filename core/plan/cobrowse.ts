@@ -20,8 +20,9 @@ import { caseCollisions, exactQueryCondition, priorityBands, stablePriorities } 
 import { directFromVpc, nodeGroup, stickyCluster } from "./cluster-parts";
 import { COOKIE_RULE_SHAPES, cookieRouting, perNodeRouting, type NodeRoute } from "./node-routing";
 import { emptyPlan, planNodes, TAG, type BalancingPlan, type PlanValue } from "./plan";
+import { SYSTEM_IDENTITY } from "./identity";
 
-const COMPONENT_TYPE = "genesys:cobrowse:CobrowseCluster";
+const COMPONENT_TYPE = SYSTEM_IDENTITY.cobrowse.componentType;
 const NAME = "cobrowse";
 
 /** What an ALB cannot route for this cluster: routed values equal without case, more nodes than one ALB's rules hold. */

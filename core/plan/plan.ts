@@ -8,10 +8,9 @@
 import type { ResolvedNode } from "../model/environment";
 import type { ConfigProblem } from "../model/problems";
 import type { RuleCondition } from "./alb-conditions";
+import type { SystemKey } from "./identity";
 
-/** The Genesys systems that have a balancing plan, in the order the stack builds them. */
-export const SYSTEM_KEYS = ["webEngagement81", "webEngagement85", "cobrowse", "recording"] as const;
-export type SystemKey = (typeof SYSTEM_KEYS)[number];
+export { SYSTEM_KEYS, TAG, type SystemKey } from "./identity";
 
 /** Target group stickiness an ALB supports; the AWS API spells the types in snake case. */
 export type AlbStickiness =
@@ -209,18 +208,6 @@ export function emptyPlan(
     warnings: [],
   };
 }
-
-/** Tag keys every Genesys resource carries, namespaced so they never clash with a site's own tags. */
-export const TAG = {
-  system: "genesys:system",
-  tier: "genesys:tier",
-  tenant: "genesys:tenant",
-  service: "genesys:service",
-  node: "genesys:node",
-  appName: "genesys:appName",
-  /** The hostname clients use for a balancer. */
-  hostname: "genesys:hostname",
-} as const;
 
 /** Plan nodes for resolved model nodes, named `<prefix>-<key>`. */
 export function planNodes(

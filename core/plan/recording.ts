@@ -29,9 +29,10 @@ import {
   type RulePlan,
   type TargetGroupPlan,
 } from "./plan";
+import { SYSTEM_IDENTITY } from "./identity";
 import { overlappingRoutes, planTenantRules } from "./recording-rules";
 
-const COMPONENT_TYPE = "genesys:recording:RecordingTenants";
+const COMPONENT_TYPE = SYSTEM_IDENTITY.recording.componentType;
 const NAME = "recording";
 
 /** Any HTTP answer means the server is up: the guide names no health URL for these services. */

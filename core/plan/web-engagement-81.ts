@@ -31,8 +31,9 @@ import {
 import { albInFrontOf, directFromVpc, nodeGroup, targetGroupOver } from "./cluster-parts";
 import { perNodeRouting, type NodeRoute } from "./node-routing";
 import { emptyPlan, planNodes, portsOf, TAG, type BalancingPlan, type PlanValue } from "./plan";
+import { SYSTEM_IDENTITY } from "./identity";
 
-const COMPONENT_TYPE = "genesys:webengagement:WebEngagement81";
+const COMPONENT_TYPE = SYSTEM_IDENTITY.webEngagement81.componentType;
 const NAME = "gwe81";
 
 /** Frontend rules by where the sticky parameter sits; query rules are evaluated first. */

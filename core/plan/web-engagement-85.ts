@@ -19,8 +19,9 @@ import { caseCollisions, priorityBands } from "./alb-conditions";
 import { directFromVpc, nodeGroup, stickyCluster } from "./cluster-parts";
 import { COOKIE_RULE_SHAPES, cookieRouting, perNodeRouting } from "./node-routing";
 import { emptyPlan, planNodes, TAG, type BalancingPlan } from "./plan";
+import { SYSTEM_IDENTITY } from "./identity";
 
-const COMPONENT_TYPE = "genesys:webengagement:WebEngagement85Cluster";
+const COMPONENT_TYPE = SYSTEM_IDENTITY.webEngagement85.componentType;
 const NAME = "gwe85";
 
 /** What an ALB cannot route for this cluster: routes equal without case, more nodes than one ALB's rules hold. */

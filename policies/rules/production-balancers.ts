@@ -22,6 +22,7 @@ import {
   recordingIdentity,
   systemsIn,
   tierOf,
+  untaggedMembers,
   type SystemInstance,
 } from "../systems";
 
@@ -129,6 +130,6 @@ export const productionRequiresBalancers: StackPolicy = {
         violations.push({ resource: system.component, message: unbalancedMessage(system, unbalanced) });
       violations.push(...directPaths(system, topology, balancerGroups, pairGroups));
     }
-    return violations;
+    return [...violations, ...untaggedMembers(topology.instances)];
   },
 };

@@ -9,7 +9,8 @@ import { tenantPrefix } from "../../core/model/genesys-facts";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
 import { label, lineage, read, readArray, readStrings, tagsOf } from "../props";
 import { renderedConfigs } from "../rendered-configs";
-import { HTTPD_PAIR_COMPONENT, recordingIdentity, systemOf } from "../systems";
+import { TAG } from "../../core/plan/identity";
+import { isHttpdPair, recordingIdentity, systemOf, untaggedMembers } from "../systems";
 import { Topology } from "../topology";
 
 /** `<Proxy balancer://NAME>` blocks of a rendered httpd config: name -> member lines. */
@@ -67,7 +68,7 @@ export const recordingProcessorNoStandby: StackPolicy = {
         }
       }
     }
-    return [...violations, ...rendered.unknown];
+    return [...violations, ...rendered.unknown, ...untaggedMembers(topology.targetGroups, ["recording"])];
   },
 };
 
@@ -112,7 +113,7 @@ export const recordingTenantIsolation: StackPolicy = {
       if (!tenant) continue;
       // Node keys may repeat across tenants: a node of the same key in another tenant is another tenant's server.
       for (const node of topology.nodesOfTargetGroup(tg)) {
-        const nodeTenant = tagsOf(node)["genesys:tenant"];
+        const nodeTenant = tagsOf(node)[TAG.tenant];
         if (nodeTenant !== undefined && nodeTenant !== tenant) {
           violations.push({
             resource: tg,
@@ -133,7 +134,7 @@ export const recordingTenantIsolation: StackPolicy = {
         }
       }
     }
-    return [...violations, ...rendered.unknown];
+    return [...violations, ...rendered.unknown, ...untaggedMembers(topology.targetGroups, ["recording"])];
   },
 };
 
@@ -154,7 +155,7 @@ export const recordingCapacity: StackPolicy = {
     if (agents === 0) return [];
     const violations: Violation[] = [];
     const rendered = renderedConfigs(resources);
-    for (const pair of resources.filter((r) => HTTPD_PAIR_COMPONENT.test(r.type))) {
+    for (const pair of resources.filter(isHttpdPair)) {
       const texts = rendered.texts
         .filter(({ resource }) => resource.urn !== pair.urn && lineage(resource).some((a) => a.urn === pair.urn))
         .map(({ resource, text }) => ({ r: resource, text }));

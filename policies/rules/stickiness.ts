@@ -9,7 +9,7 @@
 import { COOKIES, RECORDING_SERVICE_FACTS } from "../../core/model/genesys-facts";
 import type { PolicyResource, StackPolicy, Violation } from "../policy";
 import { label, read, readArray, readStrings, UNKNOWN } from "../props";
-import { recordingIdentity, systemOf, tierOf } from "../systems";
+import { recordingIdentity, systemOf, tierOf, untaggedMembers } from "../systems";
 import { Topology } from "../topology";
 
 export type Expectation =
@@ -140,6 +140,6 @@ export const stickyCookieMatchesApplication: StackPolicy = {
       if (!groups.some((g) => sticksRight(g, expected, cookieRouted)))
         violations.push({ resource: groups[0], message: missingStickiness(expected, groups) });
     }
-    return violations;
+    return [...violations, ...untaggedMembers(topology.targetGroups)];
   },
 };

@@ -2,11 +2,13 @@
  * A production stack written out resource by resource in the shapes
  * @pulumi/aws serializes (camelCase inputs, ids and ARNs as the mocks return
  * them), so each policy can be shown passing on it and failing when one field
- * changes. Systems sit under components with the program's type tokens.
+ * changes. Systems sit under components with the program's type tokens, and
+ * nodes and target groups carry the genesys:* tags the program writes.
  */
 import type { MockRun } from "../../tools/mock-run";
 import type { RegisteredResource } from "../../tools/mocks";
 import { policyResources, runPolicies, type PackConfig, type PolicyReport } from "../../tools/policy-report";
+import { HTTPD_PAIR_COMPONENT_TYPE, SYSTEM_IDENTITY, TAG } from "../../core/plan/identity";
 import { AWS_TYPE } from "../../policies/aws-types";
 
 export interface Ref {
@@ -229,19 +231,26 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
   };
 
   // Web Engagement 8.5: a cluster target group sticky on GWROUTEID, and per-node rules on the cookie.
-  const we85 = b.add("genesys:webengagement:WebEngagement85Cluster", "we85", {});
+  const we85 = b.add(SYSTEM_IDENTITY.webEngagement85.componentType, "we85", {});
+  const we85Tags = { [TAG.system]: "webEngagement85" };
   const we85Nodes = sg("we85-nodes", we85);
-  const we85Cluster = targetGroup("we85-cluster", 9081, we85, {
-    enabled: true,
-    type: "app_cookie",
-    cookieName: "GWROUTEID",
-  });
+  const we85Cluster = targetGroup(
+    "we85-cluster",
+    9081,
+    we85,
+    {
+      enabled: true,
+      type: "app_cookie",
+      cookieName: "GWROUTEID",
+    },
+    we85Tags,
+  );
   const we85Alb = alb("we85", "gwe.example.com", we85Cluster, we85);
   allow("we85-nodes-from-alb", we85Nodes, 9081, { group: we85Alb.group }, we85);
   allow("we85-nodes-ssh", we85Nodes, 22, { cidr: ADMIN_CIDR }, we85);
   ["GWE_Node_1", "GWE_Node_2"].forEach((key, i) => {
-    const n = node(`we85-${key}`, we85Nodes, i, we85);
-    const perNode = targetGroup(`we85-${key}`, 9081, we85);
+    const n = node(`we85-${key}`, we85Nodes, i, we85, { ...we85Tags, [TAG.node]: key });
+    const perNode = targetGroup(`we85-${key}`, 9081, we85, undefined, { ...we85Tags, [TAG.node]: key });
     attach(we85Cluster, n, 9081, we85);
     attach(perNode, n, 9081, we85);
     rule(
@@ -255,7 +264,7 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
   });
 
   // Web Engagement 8.1: a frontend balancer (URL parameter) and a backend balancer (balancer cookie).
-  const we81 = b.add("genesys:webengagement:WebEngagement81Cluster", "we81", {});
+  const we81 = b.add(SYSTEM_IDENTITY.webEngagement81.componentType, "we81", {});
   for (const tier of ["frontend", "backend"] as const) {
     const nodes = sg(`we81-${tier}-nodes`, we81);
     const tg = targetGroup(
@@ -263,14 +272,14 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
       tier === "frontend" ? 8081 : 9081,
       we81,
       tier === "backend" ? { enabled: true, type: "lb_cookie", cookieDuration: 86400 } : undefined,
-      { "genesys:tier": tier },
+      { [TAG.system]: "webEngagement81", [TAG.tier]: tier },
     );
     const { group } = alb(`we81-${tier}`, `gwe81${tier === "backend" ? "-backend" : ""}.example.com`, tg, we81);
     allow(`we81-${tier}-from-alb`, nodes, tier === "frontend" ? 8081 : 9081, { group }, we81);
     [1, 2].forEach((i) =>
       attach(
         tg,
-        node(`we81-${tier}-${i}`, nodes, i, we81, { "genesys:tier": tier }),
+        node(`we81-${tier}-${i}`, nodes, i, we81, { [TAG.system]: "webEngagement81", [TAG.tier]: tier }),
         tier === "frontend" ? 8081 : 9081,
         we81,
       ),
@@ -278,15 +287,16 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
   }
 
   // Co-browse: round robin for new sessions; rules on gcbSessionServer and co-browse-node-id pin them to their node.
-  const cobrowse = b.add("genesys:cobrowse:CobrowseCluster", "cobrowse", {});
+  const cobrowse = b.add(SYSTEM_IDENTITY.cobrowse.componentType, "cobrowse", {});
+  const cbTags = { [TAG.system]: "cobrowse" };
   const cbNodes = sg("cobrowse-nodes", cobrowse);
-  const cbGroup = targetGroup("cobrowse-all", 8700, cobrowse);
+  const cbGroup = targetGroup("cobrowse-all", 8700, cobrowse, undefined, cbTags);
   const cbAlb = alb("cobrowse", "cobrowse.example.com", cbGroup, cobrowse);
   allow("cobrowse-nodes-from-alb", cbNodes, 8700, { group: cbAlb.group }, cobrowse);
   ["cb1", "cb2"].forEach((key, i) => {
-    const n = node(`cobrowse-${key}`, cbNodes, i, cobrowse);
+    const n = node(`cobrowse-${key}`, cbNodes, i, cobrowse, { ...cbTags, [TAG.node]: key });
     attach(cbGroup, n, 8700, cobrowse);
-    const perNode = targetGroup(`cobrowse-${key}`, 8700, cobrowse);
+    const perNode = targetGroup(`cobrowse-${key}`, 8700, cobrowse, undefined, { ...cbTags, [TAG.node]: key });
     attach(perNode, n, 8700, cobrowse);
     rule(
       `cobrowse-${key}`,
@@ -314,7 +324,12 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
   });
 
   // Interaction Recording: per tenant and service, target groups tagged with their tenant.
-  const recording = b.add("genesys:recording:RecordingTenants", "recording", {});
+  const recording = b.add(SYSTEM_IDENTITY.recording.componentType, "recording", {});
+  const recordingTags = (s: { tenant: string; service: string }) => ({
+    [TAG.system]: "recording",
+    [TAG.tenant]: s.tenant,
+    [TAG.service]: s.service,
+  });
   const recNodes = sg("recording-nodes", recording);
   const services = [
     {
@@ -341,7 +356,7 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
     },
   ];
   if (options.recordingBalancer === "httpdHaPair") {
-    const pair = b.add("genesys:httpd:HttpdHaPair", "pair", {});
+    const pair = b.add(HTTPD_PAIR_COMPONENT_TYPE, "pair", {});
     const hosts = sg("pair-hosts", pair);
     allow("pair-http", hosts, 80, { cidr: "10.50.0.0/16" }, pair);
     allow("pair-ssh", hosts, 22, { cidr: ADMIN_CIDR }, pair);
@@ -355,24 +370,25 @@ export function productionFixture(options: FixtureOptions = {}): MockRun {
       );
     }
     for (const port of [8080, 8889, 8008]) allow(`pair-to-recording-${port}`, recNodes, port, { group: hosts }, pair);
-    for (const s of services) [1, 2].forEach((i) => node(`${s.tenant}${s.service}${i}`, recNodes, i, recording));
+    for (const s of services)
+      [1, 2].forEach((i) =>
+        node(`${s.tenant}${s.service}${i}`, recNodes, i, recording, {
+          ...recordingTags(s),
+          [TAG.node]: `${s.tenant}${s.service}${i}`,
+        }),
+      );
   } else {
     // Only tenant paths reach a tenant: the default action answers 404.
     const recAlb = alb("recording", "recording.example.com", undefined, recording);
     services.forEach((s, i) => {
-      const tg = targetGroup(`recording-${s.tenant}-${s.service}`, s.port, recording, s.stickiness, {
-        "genesys:tenant": s.tenant,
-        "genesys:service": s.service,
-      });
+      const tg = targetGroup(`recording-${s.tenant}-${s.service}`, s.port, recording, s.stickiness, recordingTags(s));
       allow(`recording-${s.tenant}-${s.service}-from-alb`, recNodes, s.port, { group: recAlb.group }, recording);
       [1, 2].forEach((n) =>
         attach(
           tg,
           node(`${s.tenant}${s.service}${n}`, recNodes, n, recording, {
-            "genesys:system": "recording",
-            "genesys:tenant": s.tenant,
-            "genesys:service": s.service,
-            "genesys:node": `${s.tenant}${s.service}${n}`,
+            ...recordingTags(s),
+            [TAG.node]: `${s.tenant}${s.service}${n}`,
           }),
           s.port,
           recording,

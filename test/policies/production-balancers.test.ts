@@ -93,6 +93,7 @@ describe(`${policy} and a WebDAV hot standby`, () => {
         ...template.inputs,
         tags: {
           Name: `t1webdav${n}`,
+          "genesys:system": "recording",
           "genesys:tenant": "t1",
           "genesys:service": n === "2" ? standbyService : "webdav",
         },

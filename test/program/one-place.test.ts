@@ -1,7 +1,9 @@
 /**
  * Things kept in one place, checked over the program's source: stack config
- * (secrets included) is read only by components/stack-config.ts, and AWS type
- * tokens are spelled only in policies/aws-types.ts.
+ * (secrets included) is read only by components/stack-config.ts, AWS type
+ * tokens are spelled only in policies/aws-types.ts, and the Genesys systems'
+ * component type tokens and the tags the policies read only in
+ * core/plan/identity.ts.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -39,5 +41,13 @@ describe("one place", () => {
 
   it("spells AWS resource type tokens only in policies/aws-types.ts", () => {
     expect(where(/["'`]aws:[a-z0-9]+\/[a-zA-Z0-9]+:[A-Z][A-Za-z0-9]*["'`]/)).toEqual(["policies/aws-types.ts"]);
+  });
+
+  it("spells the Genesys systems' component type tokens and the tags the policies read only in core/plan/identity.ts", () => {
+    expect(
+      where(
+        /["'`]genesys:(?:webengagement|cobrowse|recording):[A-Z]\w*["'`]|["'`]genesys:httpd:HttpdHaPair["'`]|["'`]genesys:(?:system|tier|tenant|service)["'`]/,
+      ),
+    ).toEqual(["core/plan/identity.ts"]);
   });
 });

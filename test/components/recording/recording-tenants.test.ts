@@ -7,7 +7,7 @@ import type { RuleCondition } from "../../../core/plan/alb-conditions";
 import { conditionMatches } from "../support/alb-match";
 import {
   all,
-  byArn,
+  forwardedTo,
   clientListener,
   ingressOf,
   listenersOf,
@@ -42,23 +42,21 @@ beforeAll(async () => {
 interface RuleInputs {
   readonly priority: number;
   readonly conditions: RuleCondition[];
-  readonly actions: { targetGroupArn: string }[];
   readonly transforms?: { urlRewriteConfig: { rewrite: { regex: string; replace: string } } }[];
 }
 
 /** What the ALB sends upstream for `path`: the first matching rule's target group and rewritten path, else the default. */
 function upstream(run: MockRun, lb: string, path: string): [string, string] {
   const listener = clientListener(run, lb);
-  const rules = listener.ruleResources
-    .map((r) => r.inputs as unknown as RuleInputs)
-    .sort((a, b) => a.priority - b.priority);
-  const rule = rules.find((r) => r.conditions.every((c) => conditionMatches(c, { path })));
+  const rules = [...listener.ruleResources].sort(
+    (a, b) => (a.inputs as unknown as RuleInputs).priority - (b.inputs as unknown as RuleInputs).priority,
+  );
+  const rule = rules.find((r) =>
+    (r.inputs as unknown as RuleInputs).conditions.every((c) => conditionMatches(c, { path })),
+  );
   if (!rule) return [listener.defaultAction, path];
-  const rewrite = rule.transforms?.[0].urlRewriteConfig.rewrite;
-  return [
-    byArn(run, T.tg, rule.actions[0].targetGroupArn).name,
-    rewrite ? path.replace(new RegExp(rewrite.regex), rewrite.replace) : path,
-  ];
+  const rewrite = (rule.inputs as unknown as RuleInputs).transforms?.[0].urlRewriteConfig.rewrite;
+  return [forwardedTo(run, rule)[0], rewrite ? path.replace(new RegExp(rewrite.regex), rewrite.replace) : path];
 }
 
 describe("recording tenants on an ALB (development stack)", () => {
