@@ -136,7 +136,12 @@ export function renderChosenNodeBalancer(
     ...proxyHeaders({ webSockets: false, host: `$${hostOf(k)}` }),
     ...settings(hostOf(k)),
     ...(k < nodes.length
-      ? [directive("recursive_error_pages", "on"), directive("error_page", 502, 504, "=", location(k + 1))]
+      ? [
+          // A node's own 502/504 too: its group has one usable server, so nginx cannot retry inside it.
+          directive("proxy_intercept_errors", "on"),
+          directive("recursive_error_pages", "on"),
+          directive("error_page", 502, 504, "=", location(k + 1)),
+        ]
       : []),
   ];
   const nextAttempts = Array.from({ length: nodes.length - 1 }, (_, i) =>

@@ -103,15 +103,15 @@ export function workerConnections(env: Environment): number {
 }
 
 /**
- * Room for the variables the maps define: balancers that choose their node
- * first define several per node, and past nginx's default table (1024) it
- * warns at every start. Sized from the count, with room for nginx's own.
+ * Room for the variables the maps define (balancers that choose their node
+ * first define several per node): past what nginx's default table (1024)
+ * holds with its own variables, it warns at every start. Sized from the
+ * count, with room for nginx's own (about 250 with every module).
  */
 function variablesHash(rendered: string): Line[] {
   const defined = (rendered.match(/^\s*(?:map|split_clients)\s/gm) ?? []).length;
-  if (!rendered.includes(`$${RESEND_REFUSED_VARIABLE}`)) return [];
   const size = 2 ** Math.ceil(Math.log2(4 * (defined + 256)));
-  return [directive("variables_hash_max_size", Math.max(1024, size))];
+  return size > 1024 ? [directive("variables_hash_max_size", size)] : [];
 }
 
 export function renderNginxSite(
