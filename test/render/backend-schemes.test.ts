@@ -99,7 +99,9 @@ describe("verification of the recording servers' certificates", () => {
     expect(rws).toContain("proxy_ssl_verify on;");
     expect(rws).toContain("proxy_ssl_trusted_certificate genesys/recording-servers-ca.pem;");
     // The name of the node each attempt goes to: SNI, certificate name and Host alike.
-    expect(rws).toMatch(/proxy_ssl_name \$t1_rws_https_node1_host;\n(?:.*\n)*?\s*error_page 502 504 = @t1_rws_https_node2;/);
+    expect(rws).toMatch(
+      /proxy_ssl_name \$t1_rws_https_node1_host;\n(?:.*\n)*?\s*error_page 502 504 = @t1_rws_https_node2;/,
+    );
     expect(rws).toMatch(/location @t1_rws_https_node2 \{[^}]*\}[^}]*proxy_ssl_name \$t1_rws_https_node2_host;/);
     expect(nginx.find((f) => f.path === "genesys/recording-servers-ca.pem")?.content).toBe(
       `${prod.recording!.backendCaBundle!.trim()}\n`,

@@ -37,7 +37,8 @@ const ROUTEID = "ROUTEID";
 
 /**
  * t1 the CA's certificate for its name, t2 the CA's for another name, t3 its own; t4rws1 is down;
- * t5 two sound nodes; t6-t8 a first node whose application fails some requests (see failingApplication).
+ * t5 two sound nodes; t6-t8 a first node whose application fails some requests (see failingApplication);
+ * t9 and t10 WebDAV over https with a hot standby; t11 RCS over https.
  */
 const NODES = [
   "t1rws1",
@@ -53,11 +54,21 @@ const NODES = [
   "t7rws2",
   "t8rws1",
   "t8rws2",
+  "t9webdav1",
+  "t9webdav2",
+  "t10webdav1",
+  "t10webdav2",
+  "t11rcs1",
+  "t11rcs2",
 ] as const;
+/** WebDAV's hot standby in t9 and t10 (t10webdav1, its primary, is down). */
+const STANDBY = new Set(["t9webdav2", "t10webdav2"]);
+const DOWN = new Set(["t4rws1", "t10webdav1"]);
 type NodeKey = (typeof NODES)[number];
 const TENANTS = [...new Set(NODES.map((key) => /^t\d+/.exec(key)![0]))];
-/** The renderers key recording members by `tenant/service/node`; each node here is its tenant's RWS node. */
-const memberId = (key: string) => `${recordingMemberIdPrefix(/^t\d+/.exec(key)![0], "rws")}${key}`;
+const serviceOf = (key: string) => /^t\d+(rws|webdav|rcs)/.exec(key)![1] as "rws" | "webdav" | "rcs";
+/** The renderers key recording members by `tenant/service/node`. */
+const memberId = (key: string) => `${recordingMemberIdPrefix(/^t\d+/.exec(key)![0], serviceOf(key))}${key}`;
 const dnsName = (key: string) => `${key}.${HOST}`;
 
 /** The first node of t6-t8: `/api/crash` drops the connection after reading the request, `/api/fail` answers 502. */
@@ -98,8 +109,8 @@ describe("verified TLS to the recording servers", () => {
     const free = await freePorts(NODES.length);
     NODES.forEach((key, i) => ports.set(key, free[i]));
     for (const key of NODES) {
-      // t4rws1 is down: nothing listens on its port.
-      if (key === "t4rws1") continue;
+      // Down: nothing listens on its port.
+      if (DOWN.has(key)) continue;
       const { cert, key: keyFile } = certificate(key);
       nodes.push(
         await startTlsNode({
@@ -112,18 +123,22 @@ describe("verified TLS to the recording servers", () => {
         }),
       );
     }
-    const rws = (tenant: string) => {
-      const keys = NODES.filter((k) => k.startsWith(`${tenant}rws`));
+    const services = (tenant: string) => {
+      const keys = NODES.filter((k) => new RegExp(`^${tenant}[a-z]`).test(k));
+      const service = serviceOf(keys[0]);
+      const nodes = Object.fromEntries(keys.map((k) => [k, { appName: k.toUpperCase(), port: ports.get(k) }]));
+      const standby = keys.find((k) => STANDBY.has(k));
       return {
-        rws: { nodes: Object.fromEntries(keys.map((k) => [k, { appName: k.toUpperCase(), port: ports.get(k) }])) },
+        [service]: { nodes, ...(service === "webdav" ? { paths: ["recordings"], hotStandby: standby } : {}) },
       };
     };
     env = environmentFrom({
       recording: {
         hostname: HOST,
         backendScheme: "https",
+        serviceSchemes: { webdav: "https" },
         backendTls: { caBundle: readFileSync(ca.cert, "utf8") },
-        tenants: Object.fromEntries(TENANTS.map((t) => [t, rws(t)])),
+        tenants: Object.fromEntries(TENANTS.map((t) => [t, services(t)])),
       },
     });
     addresses = Object.fromEntries(NODES.map((key) => [memberId(key), `127.0.0.1:${ports.get(key)}`]));
@@ -174,6 +189,7 @@ describe("verified TLS to the recording servers", () => {
           host: ownHost("t1rws1"),
           forwardedHost: HOST,
           sni: dnsName("t1rws1"),
+          bytes: 0,
         },
       ]);
     }
@@ -290,6 +306,36 @@ describe("verified TLS to the recording servers", () => {
         [`${tenant}rws1`, ownHost(`${tenant}rws1`), dnsName(`${tenant}rws1`), undefined],
         [`${tenant}rws2`, ownHost(`${tenant}rws2`), dnsName(`${tenant}rws2`), undefined],
       ]);
+    }
+  });
+
+  it("keeps WebDAV's hot standby idle while its primary is up, and moves an upload to it whole when the primary is down", async () => {
+    const upload = "x".repeat(300_000);
+    for (const [server, port] of balancers()) {
+      seen.length = 0;
+      for (let i = 0; i < 5; i++) expect((await via(port, "/t9/recordings/a.mp3")).node).toBe("t9webdav1");
+      const reply = await via(port, "/t10/recordings/b.mp3", { method: "PUT", body: upload }).catch((e: Error) => {
+        throw new Error(`${server}: ${e.message}; ${JSON.stringify(seen)}`);
+      });
+      expect([server, reply.status, reply.node]).toEqual([server, 200, "t10webdav2"]);
+      expect(seen.filter((s) => s.node.startsWith("t10")).map((s) => [s.node, s.method, s.bytes, s.host])).toEqual([
+        ["t10webdav2", "PUT", upload.length, ownHost("t10webdav2")],
+      ]);
+      expect(new Set(seen.map((s) => s.node))).toEqual(new Set(["t9webdav1", "t10webdav2"]));
+    }
+  });
+
+  it("pins RCS on the JSESSIONID route, each node getting its own name", async () => {
+    for (const [server, port] of balancers()) {
+      for (const key of ["t11rcs1", "t11rcs2"]) {
+        seen.length = 0;
+        const cookie = `JSESSIONID=0A1B2C.${key.toUpperCase()}`;
+        for (let i = 0; i < 5; i++)
+          expect([server, (await via(port, "/t11/rcs/api/v1/keys", { cookie })).node]).toEqual([server, key]);
+        expect(new Set(seen.map((s) => `${s.node} ${s.host} ${s.sni}`))).toEqual(
+          new Set([`${key} ${ownHost(key)} ${dnsName(key)}`]),
+        );
+      }
     }
   });
 

@@ -26,6 +26,8 @@ export interface TlsNodeRequest {
   readonly sni: string | false | null;
   /** Set when the node refused the request before the application saw it. */
   readonly refused?: string;
+  /** Bytes of the body received, once it ended. */
+  bytes?: number;
 }
 
 export interface TlsNodeOptions {
@@ -69,7 +71,7 @@ export async function startTlsNode(options: TlsNodeOptions): Promise<TlsNode> {
       typeof req.headers[name] === "string" ? (req.headers[name] as string) : undefined;
     const sni = (req.socket as TLSSocket).servername;
     const refused = sniHostCheck(certificate, sni, header("host"));
-    options.log.push({
+    const entry: TlsNodeRequest = {
       node: options.name,
       method: req.method ?? "GET",
       url: req.url ?? "",
@@ -77,8 +79,11 @@ export async function startTlsNode(options: TlsNodeOptions): Promise<TlsNode> {
       forwardedHost: header("x-forwarded-host"),
       sni,
       ...(refused ? { refused } : {}),
-    });
-    req.resume();
+    };
+    options.log.push(entry);
+    let bytes = 0;
+    req.on("data", (chunk: Buffer) => (bytes += chunk.length));
+    req.on("end", () => (entry.bytes = bytes));
     if (refused) {
       res.writeHead(400, refused, { "Content-Type": "text/plain" });
       res.end(`Bad Message 400\nreason: ${refused}\n`);

@@ -11,6 +11,10 @@
  * - RCS sticks on JSESSIONID, the route after its first dot, with the cookie
  *   path moved into the tenant's space and a fresh connection per request.
  * - WebDAV's hot standby is a `backup` server; RP never has one.
+ *
+ * A service reached over https instead chooses its node before nginx writes
+ * the request (chosen-node.ts), so the node gets its own name as Host and SNI:
+ * the same cookies choose it, and the standby comes last in its failover.
  */
 import type { Recording, RecordingServiceModel, RecordingTenant } from "../../model/environment";
 import type { ProxyRoute } from "../../model/genesys-facts";
@@ -72,8 +76,12 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
           ),
         ]
       : []),
-    // Recordings are uploaded as they are received, not spooled to disk first.
-    ...(svc.service === "webdav" ? [directive("proxy_request_buffering", "off")] : []),
+    // Recordings are uploaded as they are received, not spooled to disk first. Not over https with
+    // more than one node: there a failed attempt is passed to the next node by error_page, which
+    // can send only a body nginx holds whole (an unbuffered one never completes there).
+    ...(svc.service === "webdav" && (scheme === "http" || svc.members.length === 1)
+      ? [directive("proxy_request_buffering", "off")]
+      : []),
   ];
   const sticky = svc.stickiness.kind === "cookie" ? svc.stickiness : undefined;
   const routeCookie = sticky?.origin === "balancer" ? variableName(svc, "route_cookie") : undefined;
