@@ -98,13 +98,19 @@ describe("verification of the recording servers' certificates", () => {
     const rws = nginx.find((f) => f.path === "genesys/recording-t1-locations.conf")!.content;
     expect(rws).toContain("proxy_ssl_verify on;");
     expect(rws).toContain("proxy_ssl_trusted_certificate genesys/recording-servers-ca.pem;");
-    expect(rws).toMatch(/proxy_ssl_name \$t1_rws_node_name;/);
+    // The name of the node each attempt goes to: SNI, certificate name and Host alike.
+    expect(rws).toMatch(
+      /proxy_ssl_name \$t1_rws_https_node1_host;\n(?:.*\n)*?\s*error_page 502 504 = @t1_rws_https_node2;/,
+    );
+    expect(rws).toMatch(/location @t1_rws_https_node2 \{[^}]*\}[^}]*proxy_ssl_name \$t1_rws_https_node2_host;/);
     expect(nginx.find((f) => f.path === "genesys/recording-servers-ca.pem")?.content).toBe(
       `${prod.recording!.backendCaBundle!.trim()}\n`,
     );
-    // Each node's name by the address nginx connects to.
+    // Each node's name and port by the node chosen for the attempt.
     const upstreams = nginx.find((f) => f.path === "genesys/recording-t1.conf")!.content;
-    expect(upstreams).toMatch(/map \$upstream_addr \$t1_rws_node_name \{[^}]*"t1rws1\.recording\.example\.com";/);
+    expect(upstreams).toMatch(
+      /map \$t1_rws_https_node1 \$t1_rws_https_node1_host \{[^}]*"~\^t1-rws\\\\\.t1rws1\$" "t1rws1\.recording\.example\.com:\d+";/,
+    );
   });
 
   it("says in the config that nothing is verified without a CA (development), in both servers", () => {

@@ -3,13 +3,18 @@
  * runs the rendered config: the prefix ends at a path boundary, so /serverx
  * never reaches a GWE node as /serverx, and an unpublished path gets the same
  * answer from httpd (its file system is `Require all denied`) and nginx.
+ * Every server sends the node the public host as the client sent it (port
+ * included), so a redirect the node makes names the public URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HTTPD_BUILD_TIMEOUT_MS } from "../support/apache";
 import { GWE85_BALANCERS, GWE85_HOST, gwe85Environment, type RunningBalancer } from "../support/gwe85-balancers";
 import type { StubNode } from "../support/stub-node";
 import { send } from "./httpd/fixtures";
-import { GWE_NODES, startGweNodes } from "./httpd/gwe-nodes";
+import { GWE_DIRECTORY, GWE_NODES, startGweNodes } from "./httpd/gwe-nodes";
+
+/** The public host with the port of the guide's GWE cluster application, as a client sends it. */
+const PUBLIC_HOST = `${GWE85_HOST}:9081`;
 
 /** Path -> what every server must answer: the node's path, or a refusal that reaches no node. */
 const EXPECTED: readonly (readonly [string, number, string | undefined])[] = [
@@ -58,4 +63,19 @@ describe.each(GWE85_BALANCERS.map((b) => [b.name, b] as const))("GWE 8.5 publish
       }
     },
   );
+
+  it("sends the node the public host as the client sent it, as Host and X-Forwarded-Host", async () => {
+    const before = nodes.map((n) => n.requests.length);
+    const reply = await send(balancer.port, "/server/cometd/handshake", { host: PUBLIC_HOST });
+    expect(reply.status).toBe(200);
+    const got = nodes.flatMap((n, i) => n.requests.slice(before[i]));
+    expect(got.map((r) => [r.url, r.host, r.forwardedHost])).toEqual([
+      ["/server/cometd/handshake", PUBLIC_HOST, PUBLIC_HOST],
+    ]);
+  });
+
+  it("passes on a node's redirect to the public URL, never to the node's own address", async () => {
+    const reply = await send(balancer.port, GWE_DIRECTORY, { host: PUBLIC_HOST });
+    expect([reply.status, reply.headers.location]).toEqual([302, `http://${PUBLIC_HOST}${GWE_DIRECTORY}/`]);
+  });
 });

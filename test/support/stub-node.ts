@@ -1,6 +1,9 @@
 /**
  * A stand-in Genesys node on loopback: answers with its name, sets the cookies
  * the real product sets, serves the health paths, and echoes WebSocket frames.
+ * It records the Host and X-Forwarded-Host of every request, and redirects a
+ * directory asked for without its slash the way the Genesys servers' Jetty
+ * does: to an absolute URL built from the Host it got.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -13,14 +16,24 @@ export interface StubNodeOptions {
   readonly host?: string;
   /** Set-Cookie values to add to a response, given the request (what the real product would set). */
   readonly setCookies?: (req: IncomingMessage) => readonly string[];
+  /** Directories: a request for one without its trailing slash gets 302 to `http://<Host><path>/`. */
+  readonly directories?: readonly string[];
+}
+
+export interface StubRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly cookie: string | undefined;
+  readonly host?: string;
+  readonly forwardedHost?: string;
 }
 
 export interface StubNode {
   readonly name: string;
   readonly port: number;
   readonly url: string;
-  /** Requests seen, in order: method and path as received. */
-  readonly requests: { method: string; url: string; cookie: string | undefined }[];
+  /** Requests seen, in order: method, path, cookie, Host and X-Forwarded-Host as received. */
+  readonly requests: StubRequest[];
   close(): Promise<void>;
 }
 
@@ -57,7 +70,21 @@ export async function startStubNode(options: StubNodeOptions): Promise<StubNode>
   const requests: StubNode["requests"] = [];
   const sockets = new Set<Duplex>();
   const server: Server = createServer((req, res) => {
-    requests.push({ method: req.method ?? "GET", url: req.url ?? "", cookie: req.headers.cookie });
+    const forwardedHost = req.headers["x-forwarded-host"];
+    requests.push({
+      method: req.method ?? "GET",
+      url: req.url ?? "",
+      cookie: req.headers.cookie,
+      host: req.headers.host,
+      forwardedHost: typeof forwardedHost === "string" ? forwardedHost : undefined,
+    });
+    const path = (req.url ?? "").split("?")[0];
+    if (options.directories?.includes(path)) {
+      req.resume();
+      res.writeHead(302, { Location: `http://${req.headers.host ?? ""}${path}/`, "X-Node": options.name });
+      res.end();
+      return;
+    }
     const cookies = options.setCookies?.(req) ?? [];
     if (cookies.length > 0) res.setHeader("Set-Cookie", [...cookies]);
     res.setHeader("X-Node", options.name);

@@ -12,6 +12,7 @@
 import { TOKEN_NAME_PATTERN } from "../../model/names";
 import { regexLiteral } from "../common/apache-quote";
 import { isBackendAddress } from "./backend-address";
+import { renderBalancerHostHeader } from "./host-header";
 import type { HttpdConf } from "./httpd-conf";
 import { UnsupportedFeatureError } from "./modules";
 
@@ -136,6 +137,7 @@ function renderMembers(conf: HttpdConf, balancer: Balancer, protocol: "http" | "
         args.push(check(`${key}=${value}`, PARAMETER_PATTERN, "member parameter"));
       conf.directive("BalancerMember", ...args);
     }
+    renderBalancerHostHeader(conf, balancer.members);
     if (balancer.balancerCookie) {
       const name = check(balancer.balancerCookie.name, TOKEN_NAME_PATTERN, "cookie name");
       const path = check(balancer.balancerCookie.path, PATH_PATTERN, "cookie path");

@@ -39,6 +39,8 @@ export const BEHAVIOURS = {
   httpMemberUpgrade: { since: "2.4.47", before: "parses upgrade=websocket on an http:// member but tunnels nothing" },
   /** ws:// and wss:// members, tunnelled by mod_proxy_wstunnel. */
   webSocketMembers: { since: "2.4.5", before: "has no mod_proxy_wstunnel" },
+  /** ProxyPreserveHost per directory (from 2.3.3), so inside a balancer's <Proxy> section. */
+  hostPerBalancer: { since: "2.4.0", before: "takes ProxyPreserveHost only per server or virtual host" },
   /** SSLProxyCheckPeerName: the member certificate's subjectAltName (or CN) must match the member's host name. */
   peerNameCheck: { since: "2.4.5", before: "compares only the CN, with SSLProxyCheckPeerCN" },
 } as const satisfies Record<string, Behaviour>;

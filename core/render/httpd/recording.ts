@@ -100,10 +100,8 @@ export const BACKEND_VERIFY_DEPTH = 3;
 /**
  * Verification of every https member: its chain against the CA file, its
  * name (subjectAltName, or CN without one) against the member's DNS name, and
- * its validity dates. `ProxyPreserveHost Off` (httpd's default, and the
- * recording guide's) is written out because it decides the name: with it On,
- * httpd sends the client's Host as SNI and checks the certificate against
- * that, so no node's own certificate could pass. See hostHeaderPolicy.
+ * its validity dates. The name is the member's own because its balancer
+ * sends the member's Host (host-header.ts).
  */
 export function renderBackendTls(conf: HttpdConf, caCertificateFile: string | undefined): void {
   conf.directive("SSLProxyEngine", "on");
@@ -121,19 +119,6 @@ export function renderBackendTls(conf: HttpdConf, caCertificateFile: string | un
   if (conf.does("peerNameCheck")) conf.directive("SSLProxyCheckPeerName", "on");
   else conf.directive("SSLProxyCheckPeerCN", "on");
   conf.directive("SSLProxyCheckPeerExpire", "on");
-}
-
-/**
- * The Host header the Genesys servers get, the same from httpd and nginx: the
- * member's own name and port, as the recording guide's configuration sends
- * (ProxyPreserveHost is not set there). The servers are told their public
- * URLs by configuration (RPS URL, htcc.baseurl, rcs.base_uri), so none needs
- * the client's Host; a TLS server that checks Host against its certificate
- * accepts only its own name. The public host travels in X-Forwarded-Host,
- * which mod_proxy adds by itself.
- */
-export function renderHostHeaderPolicy(conf: HttpdConf): void {
-  conf.directive("ProxyPreserveHost", "Off");
 }
 
 /** Where the model's CA bundle goes unless the site names another file. */
@@ -167,8 +152,8 @@ export function recordingHosts(input: SystemInput<Recording>, caFile: string | u
     {
       system: "recording",
       serverName: model.hostname,
+      httpsMembers: https,
       preamble: (conf) => {
-        renderHostHeaderPolicy(conf);
         if (https) renderBackendTls(conf, caFile);
       },
       includes: model.tenants.map((tenant) => ({

@@ -26,6 +26,7 @@ import { cobrowseHosts } from "./cobrowse";
 import { HttpdConf, newSiteState } from "./httpd-conf";
 import { generationOf, isHttpdRelease, modulesFor, type HttpdRelease, type HttpdVersion } from "./modules";
 import { MAX_SERVER_LIMIT, mpmEventLimits, recordingConnections } from "./mpm-limits";
+import { renderVirtualHostHostHeader } from "./host-header";
 import { backendCaFile, recordingHosts, type BackendTlsOptions } from "./recording";
 import { HTTPD_SYSTEMS, type BalancerTuning, type HttpdSystem, type VirtualHostPlan } from "./virtual-host";
 import { webEngagement81Hosts } from "./web-engagement-81";
@@ -311,6 +312,7 @@ export function renderHttpdSite(
     body.section("VirtualHost", hostAddress, () => {
       body.directive("ServerName", host.serverName);
       if (tls) renderTlsEngine(body, tls);
+      renderVirtualHostHostHeader(body, host.httpsMembers === true);
       host.preamble?.(body);
       for (const include of host.includes) body.directive("Include", posix.join(o.includeDir, include.name));
     });

@@ -18,6 +18,8 @@ export interface IncludeFile {
 export interface VirtualHostPlan {
   readonly system: HttpdSystem;
   readonly serverName: string;
+  /** Some member is reached over https (it gets its own name as Host). */
+  readonly httpsMembers?: boolean;
   /** Directives of the virtual host itself, before its includes. */
   readonly preamble?: (conf: HttpdConf) => void;
   readonly includes: readonly IncludeFile[];

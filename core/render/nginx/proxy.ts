@@ -3,9 +3,46 @@
  * HTTP/1.1 towards the nodes with keepalive, WebSocket upgrade, failover.
  */
 import { block, directive, type Line } from "./conf-text";
+import { nginxLiteral } from "./quote";
 
 /** Set by the main config when a server block upgrades WebSockets. */
 export const CONNECTION_UPGRADE_VARIABLE = "genesys_connection_upgrade";
+
+/** Set by the main config when a server block sends the public host. */
+export const PUBLIC_HOST_VARIABLE = "genesys_public_host";
+
+/** Set by the main config when a location passes a failed request to another node. */
+export const RESEND_REFUSED_VARIABLE = "genesys_resend_refused";
+
+/**
+ * The client's Host header as it came, port included, or the server name
+ * when it sent none: what httpd's `ProxyPreserveHost On` sends (nginx's
+ * `$host` drops the port, and a node redirecting to its public URL needs it).
+ */
+export function publicHostMap(): Line[] {
+  return block(`map $http_host $${PUBLIC_HOST_VARIABLE}`, [
+    directive("default", "$http_host"),
+    directive('""', "$host"),
+  ]);
+}
+
+/**
+ * "1" when a request must not be sent to another node: it may have reached a
+ * node already (one of its attempts got a connection and began sending) and
+ * its method is not safe to repeat. Recording uploads (POST, PUT) are never
+ * sent twice; a request refused before it was sent (connection refused,
+ * handshake or certificate refused, node marked down) moves on whatever its
+ * method. Volatile: it is asked again after each attempt.
+ */
+export function resendRefusedMap(): Line[] {
+  return block(`map "$request_method $upstream_connect_time" $${RESEND_REFUSED_VARIABLE}`, [
+    directive("volatile"),
+    directive("default", '""'),
+    directive(nginxLiteral("~^(?:GET|HEAD|OPTIONS) "), '""'),
+    // $upstream_connect_time is "-" for an attempt that never got to send.
+    directive(nginxLiteral("~[0-9]"), "1"),
+  ]);
+}
 
 /**
  * `Connection: upgrade` only when the client asks for an upgrade; otherwise an
@@ -21,17 +58,24 @@ export function connectionUpgradeMap(): Line[] {
 
 export interface ProxyHeaderOptions {
   readonly webSockets: boolean;
+  /**
+   * Host sent to the node. @default the public host, as the client sent it:
+   * nodes reached over http are told their public URL by configuration, and
+   * their redirects then carry the public host. A node reached over https
+   * gets its own name instead (it must equal the SNI name).
+   */
+  readonly host?: string;
 }
 
 export function proxyHeaders(options: ProxyHeaderOptions): Line[] {
   return [
     directive("proxy_http_version", "1.1"),
-    directive("proxy_set_header", "Host", "$host"),
+    directive("proxy_set_header", "Host", options.host ?? `$${PUBLIC_HOST_VARIABLE}`),
     directive("proxy_set_header", "X-Real-IP", "$remote_addr"),
     directive("proxy_set_header", "X-Forwarded-For", "$proxy_add_x_forwarded_for"),
     directive("proxy_set_header", "X-Forwarded-Proto", "$scheme"),
     // The public host, as httpd's mod_proxy adds it by itself.
-    directive("proxy_set_header", "X-Forwarded-Host", "$host"),
+    directive("proxy_set_header", "X-Forwarded-Host", `$${PUBLIC_HOST_VARIABLE}`),
     ...(options.webSockets
       ? [
           directive("proxy_set_header", "Upgrade", "$http_upgrade"),

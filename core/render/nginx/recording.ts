@@ -11,11 +11,17 @@
  * - RCS sticks on JSESSIONID, the route after its first dot, with the cookie
  *   path moved into the tenant's space and a fresh connection per request.
  * - WebDAV's hot standby is a `backup` server; RP never has one.
+ *
+ * A service reached over https instead chooses its node before nginx writes
+ * the request (chosen-node.ts), so the node gets its own name as Host and SNI:
+ * the same cookies choose it, and the standby comes last in its failover.
  */
 import type { Recording, RecordingServiceModel, RecordingTenant } from "../../model/environment";
+import type { ProxyRoute } from "../../model/genesys-facts";
 import type { RecordingService } from "../../model/schema";
 import { nodeAddress } from "./addresses";
 import { plainBalancer, serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
+import { lastUpstreamAddressPattern, renderChosenNodeBalancer } from "./chosen-node";
 import { block, comment, directive, type Line } from "./conf-text";
 import { failover, notPublished, proxyHeaders } from "./proxy";
 import { bareWord, nginxLiteral, nginxScriptParts, regexLiteral } from "./quote";
@@ -59,7 +65,6 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
   const timers = conn && !conn.reuse ? { ...ctx.timers, keepalive: 0 } : ctx.timers;
   const scheme = svc.scheme;
   const header = [comment(`${tenant.key}: ${svc.label}`)];
-  const upstreamTls: Line[][] = [];
   const settings: Line[] = [
     ...(conn ? [directive("proxy_connect_timeout", conn.connectTimeout)] : []),
     ...(svc.cookiePathRewrite
@@ -71,19 +76,54 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
           ),
         ]
       : []),
-    // Recordings are uploaded as they are received, not spooled to disk first.
-    ...(svc.service === "webdav" ? [directive("proxy_request_buffering", "off")] : []),
+    // Recordings are uploaded as they are received, not spooled to disk first. Not over https with
+    // more than one node: there a failed attempt is passed to the next node by error_page, which
+    // can send only a body nginx holds whole (an unbuffered one never completes there).
+    ...(svc.service === "webdav" && (scheme === "http" || svc.members.length === 1)
+      ? [directive("proxy_request_buffering", "off")]
+      : []),
   ];
+  const sticky = svc.stickiness.kind === "cookie" ? svc.stickiness : undefined;
+  const routeCookie = sticky?.origin === "balancer" ? variableName(svc, "route_cookie") : undefined;
+  const cookieMaps = sticky && routeCookie ? routeCookieMaps(tenant, svc, sticky.cookie, routeCookie, ctx) : [];
+  // always: the first answer may be a 401 (login), and the client must be pinned by it too.
+  const setRouteCookie = routeCookie ? [directive("add_header", "Set-Cookie", `$${routeCookie}`, "always")] : [];
+  const stripPrefix = (route: ProxyRoute) =>
+    // proxy_pass with a variable sends its URI as is: strip the prefix here.
+    directive(
+      "rewrite",
+      nginxLiteral(`^${regexLiteral(route.publicPath)}(.*)$`),
+      nginxScriptParts([route.backendPath, { variable: "1" }]),
+      "break",
+    );
 
   if (scheme === "https") {
-    upstreamTls.push(...nodeNameMap(svc, ctx));
-    settings.push(...backendTls(svc, ctx));
+    const chosen = renderChosenNodeBalancer(
+      {
+        name: svc.balancerName,
+        nodes: svc.members,
+        stickyCookie: sticky?.cookie,
+        variablePrefix: variableName(svc, "https"),
+      },
+      ctx,
+      timers,
+      (nameVariable) => [...backendTls(nameVariable, ctx), ...settings, ...setRouteCookie],
+    );
+    return {
+      upstreams: [header, ...chosen.upstreams, ...cookieMaps],
+      locations: [
+        ...svc.routes.flatMap((route) =>
+          boundedLocations(route.publicPath, () => [stripPrefix(route), ...chosen.firstAttempt]),
+        ),
+        ...chosen.nextAttempts,
+      ],
+    };
   }
 
-  if (svc.stickiness.kind === "none") {
+  if (!sticky) {
     const balancer = plainBalancer(svc.balancerName, svc.members, ctx, timers);
     return {
-      upstreams: [header, ...balancer.upstreams, ...upstreamTls],
+      upstreams: [header, ...balancer.upstreams],
       locations: svc.routes.flatMap((route) =>
         boundedLocations(route.publicPath, (slash) => [
           ...settings,
@@ -93,69 +133,38 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
     };
   }
 
-  const cookie = svc.stickiness.cookie;
   const balancer = stickyBalancer(svc.balancerName, svc.members, ctx, timers);
   const upstreamVariable = variableName(svc, "upstream");
   const maps = [
     mapBlock(
-      cookieVariable(cookie),
+      cookieVariable(sticky.cookie),
       upstreamVariable,
       balancer.cluster,
       svc.members.map((m) => ({ pattern: firstDotRoutePattern(m.route), value: balancer.pinned.get(m.key)! })),
     ),
+    ...cookieMaps,
   ];
-  const routeCookie = svc.stickiness.origin === "balancer" ? variableName(svc, "route_cookie") : undefined;
-  if (routeCookie) maps.push(...routeCookieMaps(tenant, svc, cookie, routeCookie, ctx));
 
   return {
-    upstreams: [header, ...balancer.upstreams, ...maps, ...upstreamTls],
+    upstreams: [header, ...balancer.upstreams, ...maps],
     locations: svc.routes.flatMap((route) =>
       boundedLocations(route.publicPath, () => [
         ...settings,
-        // proxy_pass with a variable sends its URI as is: strip the prefix here.
-        directive(
-          "rewrite",
-          nginxLiteral(`^${regexLiteral(route.publicPath)}(.*)$`),
-          nginxScriptParts([route.backendPath, { variable: "1" }]),
-          "break",
-        ),
+        stripPrefix(route),
         directive("proxy_pass", `${scheme}://$${upstreamVariable}`),
-        // always: the first answer may be a 401 (login), and the client must be pinned by it too.
-        ...(routeCookie ? [directive("add_header", "Set-Cookie", `$${routeCookie}`, "always")] : []),
+        ...setRouteCookie,
       ]),
     ),
   };
 }
 
-/** Node DNS name by the address nginx connects to: the last of `$upstream_addr`. */
-function nodeNameMap(svc: RecordingServiceModel, ctx: SiteContext): Line[][] {
-  return [
-    mapBlock(
-      "$upstream_addr",
-      variableName(svc, "node_name"),
-      '""',
-      svc.members.map((m) => ({
-        pattern: `(?:^|, )${regexLiteral(nodeAddress(ctx.addresses, m, svc.balancerName))}$`,
-        value: nginxLiteral(m.dnsName),
-      })),
-    ),
-  ];
-}
-
 /**
  * Verification of the node nginx connects to: its chain against the CA
- * bundle, its name against the node's DNS name (sent as SNI too). The name is
- * looked up from the address being connected to, so a request that moves to
- * another node after a refused or timed-out connection is checked against
- * that node's name. nginx evaluates the name once per request: a retry after
- * a node completed a handshake (a 502 from the node itself) is checked against
- * the first node's name and fails closed.
+ * bundle, its name against the node's DNS name, sent as SNI too (the variable
+ * holds `name:port`, and nginx drops the port from an SSL name).
  */
-function backendTls(svc: RecordingServiceModel, ctx: SiteContext): Line[] {
-  const name = [
-    directive("proxy_ssl_server_name", "on"),
-    directive("proxy_ssl_name", `$${variableName(svc, "node_name")}`),
-  ];
+function backendTls(nameVariable: string, ctx: SiteContext): Line[] {
+  const name = [directive("proxy_ssl_server_name", "on"), directive("proxy_ssl_name", `$${nameVariable}`)];
   if (ctx.backendCaFile === undefined)
     return [
       comment(
@@ -192,8 +201,8 @@ function routeCookieMaps(
       );
     }
     seen.set(address, m.key);
-    // $upstream_addr lists every server tried, ", "-separated; the last one answered.
-    return { pattern: `(?:^|, )${regexLiteral(address)}$`, value: nginxScriptParts([m.route]) };
+    // $upstream_addr lists every server tried (", " within a group, " : " across groups); the last one answered.
+    return { pattern: lastUpstreamAddressPattern(address), value: nginxScriptParts([m.route]) };
   });
   return [
     mapBlock(cookieVariable(cookie), requested, '""', [{ pattern: FIRST_DOT_ROUTE_CAPTURE, value: "$1" }]),

@@ -9,7 +9,15 @@ import { type NodeAddresses } from "./addresses";
 import { type SiteContext } from "./balancer";
 import { renderCobrowse } from "./cobrowse";
 import { block, comment, directive, fileText, type Line } from "./conf-text";
-import { CONNECTION_UPGRADE_VARIABLE, connectionUpgradeMap, notPublished } from "./proxy";
+import {
+  CONNECTION_UPGRADE_VARIABLE,
+  connectionUpgradeMap,
+  notPublished,
+  PUBLIC_HOST_VARIABLE,
+  publicHostMap,
+  RESEND_REFUSED_VARIABLE,
+  resendRefusedMap,
+} from "./proxy";
 import { bareWord, DOLLAR_DECLARATION, DOLLAR_VARIABLE } from "./quote";
 import { renderRecordingServer, renderRecordingTenant } from "./recording";
 import { renderWebEngagement85 } from "./web-engagement-85";
@@ -94,6 +102,18 @@ export function workerConnections(env: Environment): number {
   return Math.max(1024, 2 * persistent + 1024);
 }
 
+/**
+ * Room for the variables the maps define (balancers that choose their node
+ * first define several per node): past what nginx's default table (1024)
+ * holds with its own variables, it warns at every start. Sized from the
+ * count, with room for nginx's own (about 250 with every module).
+ */
+function variablesHash(rendered: string): Line[] {
+  const defined = (rendered.match(/^\s*(?:map|split_clients)\s/gm) ?? []).length;
+  const size = 2 ** Math.ceil(Math.log2(4 * (defined + 256)));
+  return size > 1024 ? [directive("variables_hash_max_size", size)] : [];
+}
+
 export function renderNginxSite(
   env: Environment,
   addresses: NodeAddresses,
@@ -151,8 +171,11 @@ export function renderNginxSite(
       ...(prefix ? TEMP_PATHS.map((d) => directive(d, bareWord(`${prefix}/${d.replace(/_path$/, "")}`))) : []),
     ],
     [
+      ...variablesHash(rendered),
       ...(rendered.includes(`\${${DOLLAR_VARIABLE}}`) ? [DOLLAR_DECLARATION] : []),
       ...(rendered.includes(`$${CONNECTION_UPGRADE_VARIABLE}`) ? connectionUpgradeMap() : []),
+      ...(rendered.includes(`$${PUBLIC_HOST_VARIABLE}`) ? publicHostMap() : []),
+      ...(rendered.includes(`$${RESEND_REFUSED_VARIABLE}`) ? resendRefusedMap() : []),
     ],
     httpIncludes.map((path) => directive("include", bareWord(path))),
     defaultServer(ctx),

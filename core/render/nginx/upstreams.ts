@@ -24,17 +24,21 @@ export interface UpstreamTimers {
 export interface UpstreamServer {
   readonly address: string;
   readonly backup: boolean;
+  /** Never used: see nodeServers. */
+  readonly down?: boolean;
 }
 
 export function upstreamBlock(name: string, servers: readonly UpstreamServer[], timers: UpstreamTimers): Line[] {
   const body = servers.map((s) =>
-    directive(
-      "server",
-      bareWord(s.address),
-      `max_fails=${timers.maxFails}`,
-      `fail_timeout=${timers.failTimeoutSeconds}s`,
-      ...(s.backup ? ["backup"] : []),
-    ),
+    s.down
+      ? directive("server", bareWord(s.address), "down")
+      : directive(
+          "server",
+          bareWord(s.address),
+          `max_fails=${timers.maxFails}`,
+          `fail_timeout=${timers.failTimeoutSeconds}s`,
+          ...(s.backup ? ["backup"] : []),
+        ),
   );
   if (timers.keepalive > 0) body.push(directive("keepalive", timers.keepalive));
   // Failure counts shared by every worker: without a zone each worker counts
@@ -48,6 +52,20 @@ export function pinnedServers(addresses: readonly string[], index: number): Upst
   return [
     { address: addresses[index], backup: false },
     ...addresses.filter((_, i) => i !== index).map((address) => ({ address, backup: true })),
+  ];
+}
+
+/**
+ * The group of one node alone. nginx never counts failures in a group of a
+ * single server (every request would try a dead node again, waiting out the
+ * connect timeout where packets are dropped), so the node is listed a second
+ * time as `down`: never used, it only makes the failures count, shared by the
+ * workers through the group's zone.
+ */
+export function nodeServers(address: string): UpstreamServer[] {
+  return [
+    { address, backup: false },
+    { address, backup: false, down: true },
   ];
 }
 

@@ -99,6 +99,14 @@ describe.each(TARGETS)("Co-browse balancer on %s", (_, target) => {
   }, HTTPD_BUILD_TIMEOUT_MS);
   afterAll(() => stopSite(site));
 
+  it("sends the node the public host as the client sent it, as Host and X-Forwarded-Host", async () => {
+    const publicHost = `${HOST}:8443`;
+    const before = site.stubs.map((s) => s.requests.length);
+    expect((await send(site.apache.port, "/cobrowse/js/gcb.min.js", { host: publicHost })).status).toBe(200);
+    const got = site.stubs.flatMap((s, i) => s.requests.slice(before[i]));
+    expect(got.map((r) => [r.host, r.forwardedHost])).toEqual([[publicHost, publicHost]]);
+  });
+
   it("spreads requests without cookie or parameter over every node", async () => {
     expect(Object.keys(await tally(30, site.apache.port, "/cobrowse/js/gcb.min.js", { host: HOST })).sort()).toEqual([
       "cb1",

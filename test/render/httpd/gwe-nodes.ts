@@ -9,6 +9,9 @@ import { parseCookies, startStubNode, type StubNode } from "../../support/stub-n
 
 export const GWE_NODES = ["GWE_Node_1", "GWE_Node_2", "GWE_Node_3"] as const;
 
+/** A directory of the GWE web application, which the node redirects to its slash form. */
+export const GWE_DIRECTORY = "/server/resources";
+
 export async function startGweNodes(names: readonly string[]): Promise<StubNode[]> {
   const ports = await freePorts(names.length);
   return Promise.all(
@@ -16,6 +19,7 @@ export async function startGweNodes(names: readonly string[]): Promise<StubNode[
       startStubNode({
         name,
         port: ports[i],
+        directories: [GWE_DIRECTORY],
         setCookies: (req) =>
           parseCookies(req.headers.cookie)[COOKIES.webEngagement85] === stickyValue(name)
             ? []

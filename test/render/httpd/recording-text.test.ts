@@ -93,7 +93,7 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
     const peerName = version === "2.4" ? "SSLProxyCheckPeerName on" : "SSLProxyCheckPeerCN on";
     expect(main.content).toMatch(
       new RegExp(
-        `ServerName recording\\.example\\.com\\n\\s+ProxyPreserveHost Off\\n\\s+SSLProxyEngine on\\n\\s+SSLProxyVerify require\\n\\s+SSLProxyVerifyDepth 3\\n\\s+SSLProxyCACertificateFile /etc/httpd/conf/recording-servers-ca\\.pem\\n\\s+${peerName}\\n\\s+SSLProxyCheckPeerExpire on\\n`,
+        `ServerName recording\\.example\\.com\\n${version === "2.2" ? "\\s+ProxyPreserveHost Off\\n" : ""}\\s+SSLProxyEngine on\\n\\s+SSLProxyVerify require\\n\\s+SSLProxyVerifyDepth 3\\n\\s+SSLProxyCACertificateFile /etc/httpd/conf/recording-servers-ca\\.pem\\n\\s+${peerName}\\n\\s+SSLProxyCheckPeerExpire on\\n`,
       ),
     );
     const members = files
@@ -106,6 +106,16 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
       );
     expect(members.length).toBeGreaterThan(10);
     for (const member of members) expect(member).toMatch(/^(?:(?:rws|rp|rcs) https|(?:ir|webdav) http)$/);
+    // The Host policy per balancer (2.4): https members get their own name, http members the public host.
+    const hostPolicies = files
+      .slice(1)
+      .flatMap((f) =>
+        [...f.content.matchAll(/<Proxy balancer:\/\/t\d+-(\w+)>([\s\S]*?)<\/Proxy>/g)].map(
+          (m) => `${m[1]} ${/ProxyPreserveHost (\w+)/.exec(m[2])?.[1] ?? "none"}`,
+        ),
+      );
+    for (const policy of hostPolicies)
+      expect(policy).toMatch(version === "2.4" ? /^(?:(?:rws|rp|rcs) Off|(?:ir|webdav) On)$/ : / none$/);
     expect(main.content).toMatch(/LoadModule ssl_module modules\/mod_ssl\.so/);
   });
 
@@ -161,12 +171,20 @@ describe("the httpd 2.2 form", () => {
     );
   });
 
-  it("renders the same balancers as the 2.4 form", () => {
+  it("renders the same balancers as the 2.4 form, with the Host policy per virtual host instead of per balancer", () => {
     const tenantFiles = (version: "2.4" | "2.2") =>
       render(prod, version)
         .slice(1)
-        .map((f) => f.content);
+        .map((f) => f.content.replace(/^\s*ProxyPreserveHost (?:On|Off)\n/gm, ""));
     expect(tenantFiles("2.2")).toEqual(tenantFiles("2.4"));
+    expect(
+      render(prod, "2.2")
+        .slice(1)
+        .map((f) => f.content)
+        .join("\n"),
+    ).not.toMatch(/ProxyPreserveHost/);
+    // The prod recording host has https members: each gets its own name, so every member gets its address.
+    expect(files[0].content).toMatch(/ServerName recording\.example\.com\n\s+ProxyPreserveHost Off\n/);
   });
 
   it("cannot carry WebSockets", () => {

@@ -123,6 +123,23 @@ describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))(
       root?.remove();
     });
 
+    it("sends the http nodes the public host as the client sent it, as Host and X-Forwarded-Host", async () => {
+      const publicHost = `${HOST}:8443`;
+      for (const tenant of env.recording!.tenants) {
+        for (const svc of tenant.services) {
+          const path = `${svc.routes[0].publicPath}/x`;
+          const all = [...stubs.values()];
+          const before = all.map((s) => s.requests.length);
+          expect((await send(apache.port, path, { host: publicHost })).status, path).toBe(200);
+          const got = all.flatMap((s, i) => s.requests.slice(before[i]));
+          expect(
+            got.map((r) => [r.host, r.forwardedHost]),
+            path,
+          ).toEqual([[publicHost, publicHost]]);
+        }
+      }
+    });
+
     it("publishes every tenant's services under its prefix and strips the prefix on the way in", async () => {
       let checked = 0;
       for (const tenant of env.recording!.tenants) {

@@ -58,6 +58,15 @@ describe("Co-browse behind the rendered nginx", () => {
     await Promise.all([...(site?.stubs.values() ?? [])].map((s) => s.close()));
   });
 
+  it("sends the node the public host as the client sent it, as Host and X-Forwarded-Host", async () => {
+    const publicHost = `${HOST}:8443`;
+    const stubs = [...site.stubs.values()];
+    const before = stubs.map((s) => s.requests.length);
+    expect((await fetchVia(nginx.port, "/cobrowse/js/gcb.min.js", { host: publicHost })).status).toBe(200);
+    const got = stubs.flatMap((s, i) => s.requests.slice(before[i]));
+    expect(got.map((r) => [r.host, r.forwardedHost])).toEqual([[publicHost, publicHost]]);
+  });
+
   it("spreads new sessions over every node", async () => {
     expect(Object.keys(tally(await nodesFor(30, "/cobrowse/rest/session"))).sort()).toEqual(["cb1", "cb2", "cb3"]);
   });

@@ -80,6 +80,20 @@ describe("Interaction Recording behind the rendered nginx", () => {
     await Promise.all([...stubs.values()].map((s) => s.close()));
   });
 
+  it("sends the http nodes the public host as the client sent it, as Host and X-Forwarded-Host", async () => {
+    const publicHost = `${HOST}:8443`;
+    for (const path of ["/t1/api/v2/me", "/t1/rp/api/v1/x", "/t1/recordings/a.mp3"]) {
+      const all = [...stubs.values()];
+      const before = all.map((s) => s.requests.length);
+      expect((await fetchVia(nginx.port, path, { host: publicHost })).status, path).toBe(200);
+      const got = all.flatMap((s, i) => s.requests.slice(before[i]));
+      expect(
+        got.map((r) => [r.host, r.forwardedHost]),
+        path,
+      ).toEqual([[publicHost, publicHost]]);
+    }
+  });
+
   it.each([
     ["/t1/api/v2/me?fields=a,b", "/api/v2/me?fields=a,b", /^t1rws/],
     ["/t1/internal-api/settings", "/internal-api/settings", /^t1rws/],
