@@ -6,7 +6,7 @@ export type { ConfigFile } from "../common/config-file";
 export { quoteArgument } from "../common/apache-quote";
 export { isBackendAddress, type BackendAddresses } from "./backend-address";
 export { CLIENT_TLS_CIPHERS, HTTPS_PORT, type ClientTlsOptions } from "./client-tls";
-export { cobrowseNodeBalancer, renderCobrowse } from "./cobrowse";
+export { renderCobrowse } from "./cobrowse";
 export {
   generationOf,
   HTTPD_VERSIONS,
