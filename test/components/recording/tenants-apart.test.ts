@@ -80,7 +80,7 @@ describe("renderers given member ids", () => {
     },
   };
   const env = loadEnvironment(rawConfig(values)).environment!;
-  const addresses = { "t1/rws/rws1": "10.40.1.11:8080", "t2/rws/rws2": "10.40.1.22:8080" };
+  const addresses = { "recording/t1/rws/rws1": "10.40.1.11:8080", "recording/t2/rws/rws2": "10.40.1.22:8080" };
 
   it("httpd: each tenant's balancer has its own member", () => {
     const files = renderHttpdSite(env, addresses, { systems: ["recording"] });
@@ -101,7 +101,7 @@ describe("renderers given member ids", () => {
 
   it("a node key alone no longer addresses a recording member", () => {
     expect(() => renderHttpdSite(env, { rws1: "10.40.1.11:8080" }, { systems: ["recording"] })).toThrow(
-      /no backend address for node "t1\/rws\/rws1" \(recording\.tenants\.t1\.rws\.nodes\.rws1\)/,
+      /no backend address for node "recording\/t1\/rws\/rws1" \(recording\.tenants\.t1\.rws\.nodes\.rws1\)/,
     );
   });
 });
