@@ -114,7 +114,8 @@ export type SoftwareBalancing =
 export type SoftwareBalancingKind = SoftwareBalancing["kind"];
 
 /** Fails to compile when a kind is not handled. */
-export function unhandledKind(kind: never): never {
+export function unhandledKind(section: never): never {
+  const kind = (section as { kind?: unknown } | undefined)?.kind;
   throw new Error(`no renderer handles the software balancing of ${JSON.stringify(kind)}`);
 }
 

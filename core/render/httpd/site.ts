@@ -154,6 +154,7 @@ function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
 function servedSections(env: Environment, opts: HttpdSiteOptions): SoftwareBalancing[] {
   const systems = new Set(opts.systems ?? HTTPD_SYSTEMS);
   const sections = (opts.plans ?? planSystems(env)).flatMap((plan) => plan.softwareBalancer ?? []);
+  for (const section of sections) if (!HTTPD_SYSTEMS.includes(section.kind)) unhandledKind(section as never);
   return HTTPD_SYSTEMS.flatMap((kind) => (systems.has(kind) ? sections.filter((s) => s.kind === kind) : []));
 }
 

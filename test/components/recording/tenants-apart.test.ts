@@ -42,7 +42,7 @@ describe("recording tenants on the httpd pair", () => {
   it("stages each tenant's file with that tenant's own Interaction Receiver members, on both hosts", () => {
     const ipsOf = (tenant: string) =>
       Object.entries(run.recordingIps)
-        .filter(([id]) => id.startsWith(`${tenant}/ir/`))
+        .filter(([id]) => id.startsWith(`recording/${tenant}/ir/`))
         .map(([, ip]) => ip)
         .sort();
     expect(ipsOf("t1")).toHaveLength(2);
