@@ -5,7 +5,7 @@
  */
 import { WEB_ENGAGEMENT_COMETD_PATH } from "../../model/genesys-facts";
 import type { SoftwareBalancing } from "../../plan/software-balancer";
-import { serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
+import { routeOf, serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
 import { block, comment, directive, type Line } from "./conf-text";
 import { failover, notPublished, proxyHeaders } from "./proxy";
 import { nginxLiteral } from "./quote";
@@ -51,7 +51,10 @@ export function renderWebEngagement85(
     cookieVariable(cookie),
     UPSTREAM_VARIABLE,
     balancer.cluster,
-    plan.members.map((m) => ({ pattern: firstDotRoutePattern(m.route ?? ""), value: balancer.pinned.get(m.key)! })),
+    plan.members.map((m) => ({
+      pattern: firstDotRoutePattern(routeOf(m, plan.name)),
+      value: balancer.pinned.get(m.key)!,
+    })),
   );
   const published = plan.paths.flatMap((path) => {
     // proxy_pass to a variable sends the request's own URI: the node gets the public path.
