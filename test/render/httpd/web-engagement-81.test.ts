@@ -149,7 +149,11 @@ describe("Web Engagement 8.1 frontend on httpd with an application name containi
     apache = await startApache(
       renderHttpdSite(
         env,
-        { fe1: `127.0.0.1:${frontends[0].port}`, fe2: `127.0.0.1:${frontends[1].port}`, be1: `127.0.0.1:${ports[2]}` },
+        byPlanId(env, {
+          fe1: `127.0.0.1:${frontends[0].port}`,
+          fe2: `127.0.0.1:${frontends[1].port}`,
+          be1: `127.0.0.1:${ports[2]}`,
+        }),
         testSiteOptions(root, { memberRetrySeconds: 1 }),
       ),
       root,
