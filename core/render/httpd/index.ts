@@ -1,5 +1,7 @@
 /**
- * Apache httpd load-balancer configs rendered from the environment model.
+ * Apache httpd load-balancer configs rendered from the balancing plans' software-balancer
+ * sections (what is balanced), and from the environment only what the plans do not
+ * say (capacity, the recording servers' CA bundle).
  * Pure text: callers (the HA-pair component, synth) write the files to hosts.
  */
 export type { ConfigFile } from "../common/config-file";
