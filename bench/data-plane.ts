@@ -19,6 +19,7 @@ import { makePrefix, startNginx } from "../test/support/nginx";
 import { freePorts } from "../test/support/ports";
 import { requireBinary } from "../test/support/real-servers";
 import type { Figure } from "./results";
+import { byPlanId } from "../test/support/plan-node-ids";
 
 const GROUP = "data plane";
 const HOST = "gwe.example.com";
@@ -178,7 +179,7 @@ export const renderedNginx: DataPlaneTarget = {
   minRatioToDirect: 0.45,
   start: (nodes) =>
     startNginx(({ prefix, port }) =>
-      renderNginxSite(nodes.environment, nodes.addresses, {
+      renderNginxSite(nodes.environment, byPlanId(nodes.environment, nodes.addresses), {
         prefix,
         listen: { address: "127.0.0.1", port },
         workerProcesses: "auto",

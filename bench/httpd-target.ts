@@ -2,6 +2,7 @@
 import { renderHttpdSite } from "../core/render/httpd";
 import { apacheRoot, startApache, testSiteOptions } from "../test/support/apache";
 import type { DataPlaneTarget } from "./data-plane";
+import { byPlanId } from "../test/support/plan-node-ids";
 
 const CLIENT_KEEPALIVE_OFF = /^(\s*)KeepAlive Off$/m;
 
@@ -21,7 +22,7 @@ function httpdTarget(clientKeepAlive: boolean): DataPlaneTarget {
       const root = await apacheRoot();
       const rendered = renderHttpdSite(
         nodes.environment,
-        nodes.addresses,
+        byPlanId(nodes.environment, nodes.addresses),
         testSiteOptions(root, { systems: ["webEngagement85"] }),
       );
       const files = clientKeepAlive

@@ -206,18 +206,13 @@ export class BalancedSystem extends pulumi.ComponentResource {
   }
 
   /**
-   * Private IPv4 of every node by member id (`t1/rws/t1rws1` for recording:
-   * node keys may repeat across tenants), for another balancer (the httpd
-   * pair) that serves these nodes.
+   * Private IPv4 of every node by plan node id (`recording/t1/rws/t1rws1`:
+   * node keys may repeat across tenants and systems), for another balancer
+   * (the httpd pair) that serves these nodes.
    */
   addresses(): pulumi.Output<Record<string, string>> {
     return pulumi.all(
-      Object.fromEntries(
-        [...this.instanceMap.entries()].map(([id, instance]) => [
-          (this.nodes.get(id) as PlanNode).memberId,
-          instance.privateIp,
-        ]),
-      ),
+      Object.fromEntries([...this.instanceMap.entries()].map(([id, instance]) => [id, instance.privateIp])),
     );
   }
 

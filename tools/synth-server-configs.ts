@@ -1,17 +1,18 @@
 /**
  * Synth step: the files the httpd HA pair's hosts get (out/<stack>/httpd-ha-pair/,
  * at their host paths), and the Apache httpd and nginx configs a self-run
- * balancer would use for the other systems, rendered from the same model with
- * the mocked instances' private addresses, under out/<stack>/httpd/ and
+ * balancer would use for the other systems, rendered from the same balancing
+ * plans (their software-balancer sections) with the mocked instances' private addresses, under out/<stack>/httpd/ and
  * out/<stack>/nginx/.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Environment, ResolvedNode } from "../core/model/environment";
+import type { Environment } from "../core/model/environment";
 import { HA_OS_FACTS } from "../core/model/ha-os";
-import { DEFAULT_HTTPD_RELEASE, renderHttpdSite, type HttpdSystem } from "../core/render/httpd";
+import type { BalancingPlan, PlanNode } from "../core/plan/plan";
+import { planSystems } from "../core/plan/registry";
+import { DEFAULT_HTTPD_RELEASE, HTTPD_SYSTEMS, renderHttpdSite } from "../core/render/httpd";
 import { renderNginxSite } from "../core/render/nginx/site";
-import { RECORDING_SERVICE_FACTS } from "../core/model/genesys-facts";
 import { CONFIG_NAMESPACE } from "../core/model/problems";
 import { SECRET_CONFIG_KEYS } from "../core/model/schema";
 import { pairHostFiles } from "../components/httpd-ha-pair/host-files";
@@ -23,70 +24,46 @@ import { AWS_TYPE } from "../policies/aws-types";
 
 const INSTANCE = AWS_TYPE.instance;
 
-/** A node and the tags its instance carries besides the system's (recording: tenant and service). */
-interface TaggedNode {
-  readonly node: ResolvedNode;
-  readonly tags: Readonly<Record<string, string>>;
+/** Every node of a plan, once (a recording node sits in the node group of its tenant's ALB). */
+function planNodesOf(plan: BalancingPlan): PlanNode[] {
+  return [...new Map(plan.nodeGroups.flatMap((g) => g.nodes).map((n) => [n.id, n])).values()];
 }
 
-/**
- * Every system with a balancer, and its nodes with the tags that tell their instances
- * apart. A system wired directly (`balancer: none`) has nothing for a balancer to proxy.
- */
-function nodesBySystem(env: Environment): [HttpdSystem, readonly TaggedNode[]][] {
-  const untagged = (nodes: readonly ResolvedNode[]) => nodes.map((node) => ({ node, tags: {} }));
-  const systems: [HttpdSystem, readonly TaggedNode[]][] = [];
-  if (env.webEngagement85 && env.webEngagement85.balancer !== "none")
-    systems.push(["webEngagement85", untagged(env.webEngagement85.nodes)]);
-  if (env.webEngagement81 && env.webEngagement81.balancer !== "none")
-    systems.push([
-      "webEngagement81",
-      [
-        ...env.webEngagement81.frontend.nodes.map((node) => ({ node, tags: { [TAG.tier]: "frontend" } })),
-        ...env.webEngagement81.backend.nodes.map((node) => ({ node, tags: { [TAG.tier]: "backend" } })),
-      ],
-    ]);
-  if (env.cobrowse && env.cobrowse.balancer !== "none") systems.push(["cobrowse", untagged(env.cobrowse.nodes)]);
-  if (env.recording && env.recording.balancer !== "none")
-    systems.push([
-      "recording",
-      env.recording.tenants.flatMap((t) =>
-        t.services.flatMap((s) =>
-          s.members.map((node) => ({
-            node,
-            tags: { [TAG.tenant]: t.key, [TAG.service]: RECORDING_SERVICE_FACTS[s.service].short },
-          })),
-        ),
-      ),
-    ]);
-  return systems;
+/** The tags an instance carries that tell a node apart within its system: its scope and key. */
+function instanceTags(node: PlanNode): Record<string, string> {
+  return {
+    ...(node.scope.tier === undefined ? {} : { [TAG.tier]: node.scope.tier }),
+    ...(node.scope.tenant === undefined ? {} : { [TAG.tenant]: node.scope.tenant }),
+    ...(node.scope.service === undefined ? {} : { [TAG.service]: node.scope.service }),
+    [TAG.node]: node.key,
+  };
 }
 
-/** Node id -> private IP for one system's nodes, from the instances the program registered and tagged. */
-function systemIps(run: MockRun, system: string, nodes: readonly TaggedNode[]): Record<string, string> {
+/** Plan node id -> private IP for one plan's nodes, from the instances the program registered and tagged. */
+function systemIps(run: MockRun, plan: BalancingPlan): Record<string, string> {
   const instances = run.resources.filter(
-    (r) => r.type === INSTANCE && (r.inputs.tags as Record<string, string> | undefined)?.[TAG.system] === system,
+    (r) => r.type === INSTANCE && (r.inputs.tags as Record<string, string> | undefined)?.[TAG.system] === plan.system,
   );
   const ips: Record<string, string> = {};
-  for (const { node, tags } of nodes) {
-    const wanted = { ...tags, [TAG.node]: node.key };
+  for (const node of planNodesOf(plan)) {
+    const wanted = instanceTags(node);
     const found = instances.filter((r) =>
       Object.entries(wanted).every(([k, v]) => (r.inputs.tags as Record<string, string>)[k] === v),
     );
-    if (found.length > 1) throw new Error(`${found.length} instances are tagged as ${system} node ${node.id}`);
+    if (found.length > 1) throw new Error(`${found.length} instances are tagged as ${plan.system} node ${node.id}`);
     const ip = found[0]?.state.privateIp;
     if (typeof ip === "string") ips[node.id] = ip;
   }
   return ips;
 }
 
-/** Node id -> ip:port for one system's nodes. */
-export function systemAddresses(run: MockRun, system: string, nodes: readonly TaggedNode[]): Record<string, string> {
-  const ips = systemIps(run, system, nodes);
+/** Plan node id -> ip:port for one plan's nodes. */
+export function systemAddresses(run: MockRun, plan: BalancingPlan): Record<string, string> {
+  const ips = systemIps(run, plan);
   return Object.fromEntries(
-    nodes
-      .filter(({ node }) => Object.hasOwn(ips, node.id))
-      .map(({ node }) => [node.id, `${ips[node.id]}:${node.port}`]),
+    planNodesOf(plan)
+      .filter((node) => Object.hasOwn(ips, node.id))
+      .map((node) => [node.id, `${ips[node.id]}:${node.port}`]),
   );
 }
 
@@ -108,7 +85,7 @@ function writePairFiles(
   run: MockRun,
   env: Environment,
   config: Readonly<Record<string, string>>,
-  recordingNodes: readonly TaggedNode[],
+  recording: BalancingPlan,
 ): string[] {
   const outputs = run.outputs.httpdHaPair as { privateIps?: Record<string, string> } | undefined;
   if (!env.httpdHaPair || !outputs?.privateIps) return [];
@@ -119,7 +96,7 @@ function writePairFiles(
       privateKey: secret(SECRET_CONFIG_KEYS.httpdTlsPrivateKey),
     }) !== undefined;
   const files = pairHostFiles(env, {
-    recordingIps: systemIps(run, "recording", recordingNodes),
+    recordingIps: systemIps(run, recording),
     hostIps: outputs.privateIps,
     clientTls,
   });
@@ -139,24 +116,35 @@ export const PAIR_DIR = "httpd-ha-pair";
 
 export const writeServerConfigs: SynthStep = ({ dir, run, environment: env, config = {} }) => {
   if (!env) return { summary: [] };
-  const systems = nodesBySystem(env);
+  // Every system with a software-balancer section: one wired directly (`balancer: none`) has nothing to proxy.
+  const plans = planSystems(env)
+    .filter((plan) => plan.softwareBalancer !== undefined)
+    .sort((a, b) => HTTPD_SYSTEMS.indexOf(a.system) - HTTPD_SYSTEMS.indexOf(b.system));
   const merged: Record<string, string> = {};
   const summary = ["", "Rendered balancer configs:"];
-  for (const [system, nodes] of systems) {
-    const addresses = systemAddresses(run, system, nodes);
+  for (const plan of plans) {
+    const system = plan.softwareBalancer!.kind;
+    // Plan node ids are unique in the stack, so one map holds every system's nodes.
+    const addresses = systemAddresses(run, plan);
     Object.assign(merged, addresses);
     if (system === "recording" && env.httpdHaPair) {
       // The pair serves recording: its hosts' files are the ones to review.
-      summary.push(...writePairFiles(dir, run, env, config, nodes));
+      summary.push(...writePairFiles(dir, run, env, config, plan));
       continue;
     }
     // Rendered for the httpd release of the pair's OS (RHEL 8's when the stack has no pair).
     const release = env.httpdHaPair ? HA_OS_FACTS[env.httpdHaPair.os].httpd : DEFAULT_HTTPD_RELEASE;
-    const files = write(join(dir, "httpd", system), renderHttpdSite(env, addresses, { systems: [system], release }));
+    const files = write(
+      join(dir, "httpd", system),
+      renderHttpdSite(env, addresses, { systems: [system], release, plans: [plan] }),
+    );
     summary.push(`  httpd/${system}: ${files.length} file${files.length === 1 ? "" : "s"}`);
   }
-  if (systems.length > 0) {
-    const files = write(join(dir, "nginx"), renderNginxSite(env, merged, { clientHttps: env.tls !== undefined }));
+  if (plans.length > 0) {
+    const files = write(
+      join(dir, "nginx"),
+      renderNginxSite(env, merged, { clientHttps: env.tls !== undefined, plans }),
+    );
     summary.push(`  nginx: ${files.length} files`);
   } else summary.push("  none: every system is wired to its nodes directly (balancer: none)");
   const pair = run.outputs.httpdHaPair as { runbook?: string } | undefined;

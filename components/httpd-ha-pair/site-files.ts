@@ -1,9 +1,10 @@
 /**
  * The httpd site the pair serves: the recording balancer when recording is
  * routed through the pair, rendered by the httpd renderer with the RHEL
- * layout. File paths are known from the model alone (so one provisioning step
- * per file can be declared up front); contents need the recording nodes'
- * addresses, known at deployment.
+ * layout from the recording plan's software-balancer section. File paths are
+ * known from the plan alone (so one provisioning step per file can be
+ * declared up front); contents need the recording nodes' addresses, known at
+ * deployment.
  */
 import { posix } from "node:path";
 import type { Environment } from "../../core/model/environment";
@@ -12,6 +13,8 @@ import { CONFIG_NAMESPACE, ConfigError } from "../../core/model/problems";
 import { SECRET_CONFIG_KEYS } from "../../core/model/schema";
 import type { ConfigFile } from "../../core/render/common/config-file";
 import type { BackendAddresses } from "../../core/render/httpd/backend-address";
+import { planSystems } from "../../core/plan/registry";
+import type { SoftwareBalancer } from "../../core/plan/software-balancer";
 import { backendCaFile } from "../../core/render/httpd/recording";
 import { renderHttpdSite, siteVirtualHosts, type HttpdSiteOptions } from "../../core/render/httpd/site";
 import { RHEL_HTTPD_CONFIG } from "../../core/render/cluster/pair-hosts";
@@ -74,54 +77,60 @@ export function siteOptions(env: Environment, clientTls: boolean): HttpdSiteOpti
   };
 }
 
+/** The recording plan's balancers: what the pair serves when recording goes through it. */
+function pairBalancers(env: Environment): SoftwareBalancer[] {
+  const section = planSystems(env).find((p) => p.system === "recording")?.softwareBalancer;
+  return section?.kind === "recording" ? section.tenants.flatMap((t) => t.balancers) : [];
+}
+
 /** Absolute paths of the site's files, main config first, then the includes and the recording servers' CA bundle. */
 export function siteFilePaths(env: Environment, clientTls: boolean): string[] {
   const opts = siteOptions(env, clientTls);
   const includeDir = opts.includeDir as string;
-  // Include names come from the model; the addresses are only read when a file is rendered.
+  // Include names come from the plan; the addresses are only read when a file is rendered.
   const includes = siteVirtualHosts(env, {}, opts).flatMap((host) =>
     host.includes.map((inc) => posix.join(includeDir, inc.name)),
   );
-  const ca = env.recording && opts.systems?.includes("recording") ? backendCaFile(env.recording, {}, SERVER_ROOT) : {};
+  const section = planSystems(env).find((p) => p.system === "recording")?.softwareBalancer;
+  const ca =
+    section?.kind === "recording" && opts.systems?.includes("recording")
+      ? backendCaFile(section, env.recording?.backendCaBundle, {}, SERVER_ROOT)
+      : {};
   return [opts.configFile as string, ...includes, ...(ca.bundle !== undefined && ca.path ? [ca.path] : [])];
 }
 
 /** Recording nodes the pair reaches over https, each once: they get a DNS record of their name. */
 export function httpsMembers(env: Environment): { key: string; id: string; dnsName: string }[] {
   const members = new Map<string, { key: string; id: string; dnsName: string }>();
-  for (const tenant of env.recording?.tenants ?? [])
-    for (const service of tenant.services)
-      if (service.scheme === "https")
-        for (const m of service.members) members.set(m.key, { key: m.key, id: m.id, dnsName: m.dnsName });
+  for (const balancer of pairBalancers(env))
+    for (const m of balancer.members)
+      if (m.scheme === "https" && m.tlsName !== undefined)
+        members.set(m.key, { key: m.key, id: m.node, dnsName: m.tlsName });
   return [...members].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, member]) => member);
 }
 
-/** Recording member id (`t1/rws/t1rws1`) -> `ip:port` for every balancer member, from member id -> private IP. */
+/** Plan node id (`recording/t1/rws/t1rws1`) -> `ip:port` for every balancer member, from plan node id -> private IP. */
 export function recordingBackendAddresses(
   env: Environment,
   privateIps: Readonly<Record<string, string>>,
 ): BackendAddresses {
   const addresses: Record<string, string> = {};
-  for (const tenant of env.recording?.tenants ?? []) {
-    for (const service of tenant.services) {
-      for (const member of service.members) {
-        const ip = Object.hasOwn(privateIps, member.id) ? privateIps[member.id] : undefined;
-        if (ip !== undefined) addresses[member.id] = `${ip}:${member.port}`;
-      }
+  for (const balancer of pairBalancers(env)) {
+    for (const member of balancer.members) {
+      const ip = Object.hasOwn(privateIps, member.node) ? privateIps[member.node] : undefined;
+      if (ip !== undefined) addresses[member.node] = `${ip}:${member.port}`;
     }
   }
   return addresses;
 }
 
 /**
- * Recording member id -> the placeholder host that stands for its address in
+ * Plan node id -> the placeholder host that stands for its address in
  * the site's template (`member-3.address.invalid`), numbered in id order.
  */
 export function memberAddressPlaceholders(env: Environment): Record<string, string> {
-  const keys = new Set<string>();
-  for (const tenant of env.recording?.tenants ?? [])
-    for (const service of tenant.services) for (const member of service.members) keys.add(member.id);
-  return Object.fromEntries([...keys].sort().map((key, i) => [key, `member-${i + 1}.address.invalid`]));
+  const ids = new Set(pairBalancers(env).flatMap((b) => b.members.map((m) => m.node)));
+  return Object.fromEntries([...ids].sort().map((id, i) => [id, `member-${i + 1}.address.invalid`]));
 }
 
 /**
@@ -150,9 +159,6 @@ export function renderPairSite(
 
 /** The recording members' ports, sorted: what the nodes must accept from the pair. */
 export function recordingMemberPorts(env: Environment): number[] {
-  const ports = new Set<number>();
-  for (const tenant of env.recording?.tenants ?? []) {
-    for (const service of tenant.services) for (const member of service.members) ports.add(member.port);
-  }
+  const ports = new Set(pairBalancers(env).flatMap((b) => b.members.map((m) => m.port)));
   return [...ports].sort((a, b) => a - b);
 }

@@ -21,6 +21,7 @@ import { directFromVpc, nodeGroup, stickyCluster } from "./cluster-parts";
 import { COOKIE_RULE_SHAPES, cookieRouting, perNodeRouting, type NodeRoute } from "./node-routing";
 import { emptyPlan, planNodes, TAG, type BalancingPlan, type PlanValue } from "./plan";
 import { SYSTEM_IDENTITY } from "./identity";
+import { httpMember, type StickyKey } from "./software-balancer";
 
 const COMPONENT_TYPE = SYSTEM_IDENTITY.cobrowse.componentType;
 const NAME = "cobrowse";
@@ -91,11 +92,45 @@ export function planCobrowse(cluster: Cobrowse, env: Environment): BalancingPlan
     ...(byCookie ? cookieRouting(nodes, cluster.cookie, (i) => cluster.nodes[i].cookieValue, cookieBand) : []),
   ];
   const routing = perNodeRouting(NAME, alb.name, routes, health);
+  const byNode = (value: (n: Cobrowse["nodes"][number]) => string) =>
+    Object.fromEntries(cluster.nodes.map((n, i) => [nodes[i].id, value(n)]));
+  // Agents' URL parameter first: an agent's explicit node wins over a stale cookie.
+  const stickiness: StickyKey[] = [
+    ...(cluster.urlStickiness
+      ? [
+          {
+            carrier: "urlParameter",
+            name: COBROWSE_NODE_PARAMETER,
+            match: "wholeValue",
+            values: byNode((n) => n.nodeId),
+          } as const,
+        ]
+      : []),
+    { carrier: "cookie", name: cluster.cookie, match: "wholeValue", values: byNode((n) => n.cookieValue) },
+  ];
   return {
     ...plan,
     targetGroups: [all, ...routing.targetGroups],
     balancers: [alb],
     rules: routing.rules,
+    softwareBalancer: {
+      kind: "cobrowse",
+      hostname: cluster.hostname,
+      healthPath: cluster.healthPath,
+      balancer: {
+        name: NAME,
+        where: ["cobrowse"],
+        label: "Co-browse",
+        members: nodes.map((n, i) => httpMember(n, cluster.nodes[i].nodeId)),
+        stickiness,
+        // Neither value has the '.' a route needs, so each node has a balancer of its own to route to.
+        nodeBalancers: Object.fromEntries(nodes.map((n) => [n.id, `${NAME}-node-${n.key.toLowerCase()}`])),
+        paths: [{ publicPath: COBROWSE_CONTEXT_PATH, backendPath: COBROWSE_CONTEXT_PATH }],
+        // Co-browse pushes to browsers over WebSockets where it can (WebSocket support highly recommended).
+        webSockets: true,
+        standbyAllowed: false,
+      },
+    },
     outputs: {
       url: `${alb.baseUrl}${COBROWSE_CONTEXT_PATH}`,
       serverUrls: cluster.urlStickiness

@@ -9,6 +9,7 @@ import type { ResolvedNode } from "../model/environment";
 import type { ConfigProblem } from "../model/problems";
 import type { RuleCondition } from "./alb-conditions";
 import type { SystemKey } from "./identity";
+import type { SoftwareBalancing } from "./software-balancer";
 
 export { SYSTEM_KEYS, TAG, type SystemKey } from "./identity";
 
@@ -38,8 +39,6 @@ export interface PlanNode {
   readonly id: string;
   /** The node's key in the stack config. */
   readonly key: string;
-  /** The model's member id (ResolvedNode.id) that renderers key its address by: `t1/rws/t1rws1` for recording. */
-  readonly memberId: string;
   /** The instance's resource name. */
   readonly resourceName: string;
   readonly appName: string;
@@ -153,6 +152,11 @@ export interface BalancingPlan {
   readonly balancers: readonly BalancerPlan[];
   readonly rules: readonly RulePlan[];
   readonly directAccess: readonly DirectAccessPlan[];
+  /**
+   * What a software balancer (the httpd pair, or a self-run httpd or nginx)
+   * does for the system; absent when the system has no balancer (development).
+   */
+  readonly softwareBalancer?: SoftwareBalancing;
   /** The system's stack output (its `limitations` are added to it). */
   readonly outputs: Readonly<Record<string, PlanValue>>;
   /** Where this balancing falls short of the vendor guide's, in the operator's words. */
@@ -220,7 +224,6 @@ export function planNodes(
   return nodes.map((n) => ({
     id: nodeId(system, n.key, scope),
     key: n.key,
-    memberId: n.id,
     resourceName: `${prefix}-${n.key}`,
     appName: n.appName,
     port: n.port,

@@ -31,6 +31,7 @@ import {
 } from "./plan";
 import { SYSTEM_IDENTITY } from "./identity";
 import { overlappingRoutes, planTenantRules } from "./recording-rules";
+import type { SoftwareBalancing, SoftwareTenant, StickyKey } from "./software-balancer";
 
 const COMPONENT_TYPE = SYSTEM_IDENTITY.recording.componentType;
 const NAME = "recording";
@@ -179,6 +180,7 @@ export function planRecording(
   return {
     ...base,
     ...plan,
+    softwareBalancer: recordingSoftwareBalancing(recording),
     outputs: { tenants: tenantUrls, albs },
     limitations: [
       ...standbyNotes(recording),
@@ -190,6 +192,54 @@ export function planRecording(
   };
 }
 
+/** What a software balancer (the httpd pair, or a self-run one) does for every tenant, as the guide's Apache balancer. */
+export function recordingSoftwareBalancing(recording: Recording): SoftwareBalancing {
+  const tenants: SoftwareTenant[] = recording.tenants.map((tenant) => ({
+    key: tenant.key,
+    prefix: tenant.prefix,
+    balancers: tenant.services.map((service) => {
+      const facts = RECORDING_SERVICE_FACTS[service.service];
+      const sticky = service.stickiness.kind === "cookie" ? service.stickiness : undefined;
+      const nodes = serviceNodes(tenant, service);
+      const stickiness: StickyKey[] = sticky
+        ? [
+            {
+              carrier: "cookie",
+              name: sticky.cookie,
+              match: "afterFirstDot",
+              // RWS: the balancer pins clients with its own cookie, scoped to the tenant.
+              ...(sticky.origin === "balancer" ? { balancerMade: { path: tenant.prefix } } : {}),
+            },
+          ]
+        : [];
+      return {
+        name: service.balancerName,
+        where: ["recording", "tenants", tenant.key, service.service],
+        label: service.label,
+        members: service.members.map((m, i) => ({
+          node: nodes[i].id,
+          key: m.key,
+          scheme: service.scheme,
+          port: m.port,
+          ...(service.scheme === "https" ? { tlsName: m.dnsName } : {}),
+          ...(sticky ? { route: m.route } : {}),
+          hotStandby: m.hotStandby,
+        })),
+        stickiness,
+        paths: service.routes,
+        webSockets: false,
+        ...(service.cookiePathRewrite ? { cookiePathRewrite: service.cookiePathRewrite } : {}),
+        // The guide's RCS members: disablereuse=On connectiontimeout=10000ms.
+        ...(service.service === "rcs" ? { freshConnections: { connectTimeoutSeconds: 10 } } : {}),
+        // Recordings are uploaded as they are received.
+        ...(service.service === "webdav" ? { streamRequestBodies: true } : {}),
+        standbyAllowed: facts.standbyAllowed,
+      };
+    }),
+  }));
+  return { kind: "recording", hostname: recording.hostname, tenants };
+}
+
 function planWithoutAlb(recording: Recording, base: BalancingPlan, context: RecordingPlanContext): BalancingPlan {
   const nodes = recording.tenants.flatMap((t) => t.services.flatMap((s) => serviceNodes(t, s)));
   const group = nodeGroup(`${NAME}-nodes`, "Interaction Recording nodes", nodes);
@@ -197,6 +247,7 @@ function planWithoutAlb(recording: Recording, base: BalancingPlan, context: Reco
     return {
       ...base,
       nodeGroups: [group],
+      softwareBalancer: recordingSoftwareBalancing(recording),
       outputs: {
         tenants: Object.fromEntries(
           recording.tenants.map((t) => [t.key, urlsOf(t, `${context.pairScheme}://${recording.hostname}`)]),

@@ -10,6 +10,7 @@ import { stackConfigSchema } from "../model/schema";
 import { planCobrowse } from "./cobrowse";
 import { SYSTEM_KEYS, type BalancingPlan, type SystemKey } from "./plan";
 import { planRecording, type RecordingPlanContext } from "./recording";
+import { balancerNameProblems } from "./software-balancer";
 import { planWebEngagement81 } from "./web-engagement-81";
 import { planWebEngagement85 } from "./web-engagement-85";
 
@@ -41,5 +42,9 @@ export function planSystems(env: Environment, context?: PlanContext): BalancingP
 
 /** Every problem of every plan: what the stack cannot build, found before any resource exists. */
 export function planProblems(env: Environment): ConfigProblem[] {
-  return planSystems(env).flatMap((plan) => plan.problems);
+  const plans = planSystems(env);
+  return [
+    ...plans.flatMap((plan) => plan.problems),
+    ...balancerNameProblems(plans.flatMap((plan) => plan.softwareBalancer ?? [])),
+  ];
 }

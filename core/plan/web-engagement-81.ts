@@ -32,6 +32,7 @@ import { albInFrontOf, directFromVpc, nodeGroup, targetGroupOver } from "./clust
 import { perNodeRouting, type NodeRoute } from "./node-routing";
 import { emptyPlan, planNodes, portsOf, TAG, type BalancingPlan, type PlanValue } from "./plan";
 import { SYSTEM_IDENTITY } from "./identity";
+import { httpMember } from "./software-balancer";
 
 const COMPONENT_TYPE = SYSTEM_IDENTITY.webEngagement81.componentType;
 const NAME = "gwe81";
@@ -176,6 +177,43 @@ export function planWebEngagement81(system: WebEngagement81, env: Environment): 
     targetGroups: [roundRobin, ...routing.targetGroups, sticky],
     balancers: [frontend, backend],
     rules: routing.rules,
+    softwareBalancer: {
+      kind: "webEngagement81",
+      frontend: {
+        hostname: system.frontend.hostname,
+        balancer: {
+          name: feName,
+          where: ["webEngagement81", "frontend"],
+          label: "Web Engagement 8.1 frontend",
+          // The route is the name's '+' form; a client may send its spaces as %20 too.
+          members: system.frontend.nodes.map((n, i) => {
+            const forms = queryValueForms(n.appName);
+            const route = forms[forms.length - 1];
+            return httpMember(fe.nodes[i], route, forms.length > 1 ? { routeAliases: forms.slice(0, -1) } : {});
+          }),
+          // The Frontend Server writes "." + its application name into the URL.
+          stickiness: [{ carrier: "urlParameter", name: system.frontend.stickyParameter, match: "afterFirstDot" }],
+          paths: [{ publicPath: "/", backendPath: "/" }],
+          webSockets: false,
+          standbyAllowed: false,
+        },
+      },
+      backend: {
+        hostname: system.backend.hostname,
+        balancer: {
+          name: beName,
+          where: ["webEngagement81", "backend"],
+          label: "Web Engagement 8.1 backend",
+          members: system.backend.nodes.map((n, i) => httpMember(be.nodes[i], n.route)),
+          stickiness: [
+            { carrier: "cookie", name: system.backend.cookie, match: "afterFirstDot", balancerMade: { path: "/" } },
+          ],
+          paths: [{ publicPath: "/", backendPath: "/" }],
+          webSockets: false,
+          standbyAllowed: false,
+        },
+      },
+    },
     outputs: {
       wiring: "balancers",
       frontendUrls: { balancer: frontend.baseUrl },

@@ -20,6 +20,7 @@ import { directFromVpc, nodeGroup, stickyCluster } from "./cluster-parts";
 import { COOKIE_RULE_SHAPES, cookieRouting, perNodeRouting } from "./node-routing";
 import { emptyPlan, planNodes, TAG, type BalancingPlan } from "./plan";
 import { SYSTEM_IDENTITY } from "./identity";
+import { httpMember } from "./software-balancer";
 
 const COMPONENT_TYPE = SYSTEM_IDENTITY.webEngagement85.componentType;
 const NAME = "gwe85";
@@ -84,6 +85,24 @@ export function planWebEngagement85(cluster: WebEngagement85, env: Environment):
     targetGroups: [clusterGroup, ...routing.targetGroups],
     balancers: [alb],
     rules: routing.rules,
+    softwareBalancer: {
+      kind: "webEngagement85",
+      hostname: cluster.hostname,
+      healthPath: cluster.healthPath,
+      balancer: {
+        name: NAME,
+        where: ["webEngagement85"],
+        label: "Web Engagement 8.5",
+        members: nodes.map((n, i) => httpMember(n, cluster.nodes[i].route)),
+        // The GWE server sets its cookie to "." + its application name.
+        stickiness: [{ carrier: "cookie", name: cluster.cookie, match: "afterFirstDot" }],
+        paths: [{ publicPath: WEB_ENGAGEMENT_CONTEXT_PATH, backendPath: WEB_ENGAGEMENT_CONTEXT_PATH }],
+        webSockets: cluster.webSockets,
+        // CometD long polls hold a response open; the member may take as long as the idle timeout allows.
+        responseTimeoutSeconds: cluster.idleTimeoutSeconds,
+        standbyAllowed: false,
+      },
+    },
     outputs: {
       clusterApplication: { host: cluster.hostname, port: alb.listenerPort },
       serverUrl: `${alb.baseUrl}${WEB_ENGAGEMENT_CONTEXT_PATH}`,

@@ -31,6 +31,7 @@ import { freePorts } from "../support/ports";
 import { startTlsNode, type TlsNode, type TlsNodeRequest } from "../support/recording-tls-node";
 import { fetchVia } from "./nginx/http";
 import { environmentFrom } from "./httpd/fixtures";
+import { byPlanId } from "../support/plan-node-ids";
 
 const HOST = "recording.example.com";
 const ROUTEID = "ROUTEID";
@@ -146,13 +147,17 @@ describe("verified TLS to the recording servers", () => {
     const root = await apacheRoot();
     sites.push({ root, apache: undefined as unknown as ApacheInstance });
     apache = await startApache(
-      renderHttpdSite(env, addresses, testSiteOptions(root, { systems: ["recording"] })),
+      renderHttpdSite(env, byPlanId(env, addresses), testSiteOptions(root, { systems: ["recording"] })),
       root,
       { hosts: Object.fromEntries(NODES.map((key) => [dnsName(key), "127.0.0.1"])) },
     );
     sites[0] = { root, apache };
     nginx = await startNginx(({ prefix, port }) =>
-      renderNginxSite(env, addresses, { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: 1 }),
+      renderNginxSite(env, byPlanId(env, addresses), {
+        prefix,
+        listen: { address: "127.0.0.1", port },
+        workerProcesses: 1,
+      }),
     );
   });
 
@@ -198,16 +203,18 @@ describe("verified TLS to the recording servers", () => {
   it("has a node refuse the public host as Host, as the recording servers do (the nginx config before this policy)", async () => {
     // Planted: the same rendered nginx config with the Host header it sent before, the client's host.
     const old = await startNginx(({ prefix, port }) =>
-      renderNginxSite(env, addresses, { prefix, listen: { address: "127.0.0.1", port }, workerProcesses: 1 }).map(
-        (file) => {
-          if (!file.path.endsWith("recording-t1-locations.conf")) return file;
-          const content = file.content.replace(/proxy_set_header Host \$t1_rws_https_node1_host;/g, () => {
-            return "proxy_set_header Host $host;";
-          });
-          if (content === file.content) throw new Error("the planted config found no Host line to replace");
-          return { ...file, content };
-        },
-      ),
+      renderNginxSite(env, byPlanId(env, addresses), {
+        prefix,
+        listen: { address: "127.0.0.1", port },
+        workerProcesses: 1,
+      }).map((file) => {
+        if (!file.path.endsWith("recording-t1-locations.conf")) return file;
+        const content = file.content.replace(/proxy_set_header Host \$t1_rws_https_node1_host;/g, () => {
+          return "proxy_set_header Host $host;";
+        });
+        if (content === file.content) throw new Error("the planted config found no Host line to replace");
+        return { ...file, content };
+      }),
     );
     try {
       seen.length = 0;
@@ -341,7 +348,7 @@ describe("verified TLS to the recording servers", () => {
 
   it("renders https members by DNS name in httpd and the CA bundle beside each config", () => {
     const addresses = Object.fromEntries(NODES.map((key) => [memberId(key), `10.0.0.1:${ports.get(key)}`]));
-    const httpd = renderHttpdSite(env, addresses, { systems: ["recording"] });
+    const httpd = renderHttpdSite(env, byPlanId(env, addresses), { systems: ["recording"] });
     const t1 = httpd.find((f) => f.path.endsWith("loadbalancer_t1.conf"))!.content;
     expect(t1).toMatch(/BalancerMember https:\/\/t1rws1\.recording\.example\.com:\d+ /);
     expect(httpd.find((f) => f.path === "/etc/httpd/conf/recording-servers-ca.pem")?.content).toBe(

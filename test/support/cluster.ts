@@ -42,6 +42,7 @@ import { DEBIAN_MODULES_DIR } from "./apache";
 import { collect, NamespaceLab } from "./netns";
 import { waitFor } from "./ports";
 import { requireBinary, run } from "./real-servers";
+import { byPlanId } from "./plan-node-ids";
 
 export interface CommandResult {
   readonly code: number | null;
@@ -326,7 +327,7 @@ export function drillSite(
   // The apache agent polls its statusurl on port 80, where the rendered site listens on every address, the VIP included.
   const site = renderHttpdSite(
     environment,
-    Object.fromEntries(backends.map(({ id, port }) => [id, `${HUB_ADDRESS}:${port}`])),
+    byPlanId(environment, Object.fromEntries(backends.map(({ id, port }) => [id, `${HUB_ADDRESS}:${port}`]))),
     {
       systems: ["recording"],
       listen: { port: 80 },

@@ -13,6 +13,7 @@ import { releaseAtLeast } from "../../core/render/httpd/modules";
 import { apacheRoot, httpdsUnderTest, startApache, testSiteOptions } from "./apache";
 import type { HttpdUnderTest } from "./httpd-source";
 import { startNginx } from "./nginx";
+import { byPlanId } from "./plan-node-ids";
 
 export interface RunningBalancer {
   readonly port: number;
@@ -61,7 +62,7 @@ function renderedHttpd(target: HttpdUnderTest): Gwe85Balancer {
       const root = await apacheRoot();
       let files: ConfigFile[] = renderHttpdSite(
         env,
-        addresses,
+        byPlanId(env, addresses),
         testSiteOptions(root, { systems: ["webEngagement85"] }, server),
       );
       // Without stickysession, mod_proxy_balancer spreads every request by its lbmethod; before
@@ -89,7 +90,7 @@ export const RENDERED_NGINX: Gwe85Balancer = {
   name: "nginx (Debian)",
   start: (env, addresses, { sticky }) =>
     startNginx(({ prefix, port }) => {
-      const files = renderNginxSite(env, addresses, { prefix, listen: { address: "127.0.0.1", port } });
+      const files = renderNginxSite(env, byPlanId(env, addresses), { prefix, listen: { address: "127.0.0.1", port } });
       // Without the cookie's map entries every request takes the map's default, the round-robin cluster.
       return sticky
         ? files

@@ -11,101 +11,90 @@
  * members upgrade; before, each balancer has a ws:// twin and every routing rule has an upgrade variant ahead of it;
  * 2.2 has no WebSocket proxying and Co-browse falls back to HTTP.
  */
-import type { Cobrowse, CobrowseNode } from "../../model/environment";
-import { COBROWSE_CONTEXT_PATH, COBROWSE_NODE_PARAMETER } from "../../model/genesys-facts";
+import type { SoftwareBalancing, SoftwareMember, StickyKey } from "../../plan/software-balancer";
 import { regexLiteral } from "../common/apache-quote";
-import { backendAddress } from "./backend-address";
 import { balancerUrl, renderBalancer, renderProxyPass, renderWebSocketRoute, webSocketBalancerName } from "./balancer";
 import type { HttpdConf } from "./httpd-conf";
+import { httpdBalancer } from "./plan-balancer";
 import type { SystemInput, VirtualHostPlan } from "./virtual-host";
 
-export const COBROWSE_BALANCER = "cobrowse";
 export const COBROWSE_FILE = "cobrowse.conf";
 
-/** The balancer that owns one node's sessions. */
-export function cobrowseNodeBalancer(node: Pick<CobrowseNode, "key">): string {
-  return `${COBROWSE_BALANCER}-node-${node.key.toLowerCase()}`;
+export type CobrowseSection = Extract<SoftwareBalancing, { kind: "cobrowse" }>;
+
+/** Where a sticky key's value is read from, and the pattern that finds one member's value there. */
+function condition(key: StickyKey, value: string): readonly [string, string] {
+  return key.carrier === "urlParameter"
+    ? ["%{QUERY_STRING}", `(?:^|&)${regexLiteral(key.name)}=${regexLiteral(value)}(?:&|$)`]
+    : ["%{HTTP_COOKIE}", `(?:^|[;,])[ ]*${regexLiteral(key.name)}=${regexLiteral(value)}[ ]*(?:[;,]|$)`];
 }
 
-function memberOf(node: CobrowseNode, input: SystemInput<Cobrowse>) {
-  return {
-    scheme: "http" as const,
-    address: backendAddress(input.addresses, node.id, `cobrowse.nodes.${node.key}`),
-    route: node.nodeId,
+export function renderCobrowse(conf: HttpdConf, input: SystemInput<CobrowseSection>): void {
+  const plan = input.section.balancer;
+  const nodeBalancer = (member: SoftwareMember): string => {
+    const name = plan.nodeBalancers?.[member.node];
+    if (name === undefined) throw new Error(`${plan.name}: the plan names no balancer for node ${member.node}`);
+    return name;
   };
-}
-
-export function renderCobrowse(conf: HttpdConf, input: SystemInput<Cobrowse>): void {
-  const { model, tuning } = input;
-  const context = COBROWSE_CONTEXT_PATH;
+  const [path, ...others] = plan.paths;
+  if (path === undefined || others.length > 0)
+    throw new Error(`${plan.name}: Co-browse is published at one path, the plan has ${plan.paths.length}`);
+  const context = path.publicPath;
   const contextPattern = `^${regexLiteral(context)}(/.*)?$`;
   // httpd 2.2 (RHEL 6) cannot proxy WebSockets; Co-browse falls back to HTTP there.
-  const webSockets = conf.does("webSocketMembers");
+  const webSockets = plan.webSockets && conf.does("webSocketMembers");
   conf.comment(
-    `Genesys Co-browse: ${model.urlStickiness ? `the ${COBROWSE_NODE_PARAMETER} URL parameter, else ` : ""}the ${model.cookie} cookie (node id) picks the node`,
+    `Genesys Co-browse: ${plan.stickiness.map((key) => (key.carrier === "urlParameter" ? `the ${key.name} URL parameter` : `the ${key.name} cookie (node id)`)).join(", else ")} picks the node`,
   );
-  renderBalancer(conf, {
-    name: COBROWSE_BALANCER,
-    owner: "cobrowse",
-    members: model.nodes.map((node) => memberOf(node, input)),
-    webSockets,
-    retrySeconds: tuning.retrySeconds,
-  });
-  for (const node of model.nodes) {
+  const cluster = httpdBalancer({ ...plan, webSockets }, input);
+  renderBalancer(conf, cluster);
+  for (const [i, member] of plan.members.entries()) {
     renderBalancer(conf, {
-      name: cobrowseNodeBalancer(node),
-      owner: `cobrowse.nodes.${node.key}`,
+      ...cluster,
+      name: nodeBalancer(member),
+      owner: `${cluster.owner}.nodes.${member.key}`,
       members: [
-        memberOf(node, input),
-        ...model.nodes
-          .filter((other) => other !== node)
-          .map((other) => ({ ...memberOf(other, input), hotStandby: true })),
+        cluster.members[i],
+        ...cluster.members.filter((_, j) => j !== i).map((other) => ({ ...other, hotStandby: true })),
       ],
-      webSockets,
-      retrySeconds: tuning.retrySeconds,
     });
   }
   conf.directive("RewriteEngine", "On");
   const tunnelled = webSockets && !conf.does("httpMemberUpgrade");
-  const routeTo = (node: CobrowseNode, condition: readonly [string, string]) => {
+  const routeTo = (member: SoftwareMember, cond: readonly [string, string]) => {
     if (tunnelled) {
       conf.directive("RewriteCond", "%{HTTP:Upgrade}", "^websocket$", "[NC]");
-      conf.directive("RewriteCond", ...condition);
+      conf.directive("RewriteCond", ...cond);
       conf.directive(
         "RewriteRule",
         contextPattern,
-        `${balancerUrl(webSocketBalancerName(cobrowseNodeBalancer(node)), context)}$1`,
+        `${balancerUrl(webSocketBalancerName(nodeBalancer(member)), path.backendPath)}$1`,
         "[P,L]",
       );
     }
-    conf.directive("RewriteCond", ...condition);
-    conf.directive("RewriteRule", contextPattern, `${balancerUrl(cobrowseNodeBalancer(node), context)}$1`, "[P,L]");
+    conf.directive("RewriteCond", ...cond);
+    conf.directive("RewriteRule", contextPattern, `${balancerUrl(nodeBalancer(member), path.backendPath)}$1`, "[P,L]");
   };
-  if (model.urlStickiness) {
-    for (const node of model.nodes)
-      routeTo(node, [
-        "%{QUERY_STRING}",
-        `(?:^|&)${regexLiteral(COBROWSE_NODE_PARAMETER)}=${regexLiteral(node.nodeId)}(?:&|$)`,
-      ]);
+  for (const key of plan.stickiness) {
+    if (key.match !== "wholeValue")
+      throw new Error(`${plan.name}: Co-browse values name their node whole; ${key.name} is read ${key.match}`);
+    for (const member of plan.members) {
+      const value = key.values?.[member.node];
+      if (value !== undefined) routeTo(member, condition(key, value));
+    }
   }
-  for (const node of model.nodes)
-    routeTo(node, [
-      "%{HTTP_COOKIE}",
-      `(?:^|[;,])[ ]*${regexLiteral(model.cookie)}=${regexLiteral(node.cookieValue)}[ ]*(?:[;,]|$)`,
-    ]);
-  renderWebSocketRoute(conf, { name: COBROWSE_BALANCER, webSockets }, context, context);
-  renderProxyPass(conf, context, COBROWSE_BALANCER, context);
-  for (const node of model.nodes) {
-    conf.directive("ProxyPassReverse", context, balancerUrl(cobrowseNodeBalancer(node), context));
+  renderWebSocketRoute(conf, { name: plan.name, webSockets }, context, path.backendPath);
+  renderProxyPass(conf, context, plan.name, path.backendPath);
+  for (const member of plan.members) {
+    conf.directive("ProxyPassReverse", context, balancerUrl(nodeBalancer(member), path.backendPath));
   }
 }
 
-export function cobrowseHosts(input: SystemInput<Cobrowse>): VirtualHostPlan[] {
-  if (input.model.balancer === "none") return [];
+export function cobrowseHosts(input: SystemInput<CobrowseSection>): VirtualHostPlan[] {
   return [
     {
       system: "cobrowse",
-      serverName: input.model.hostname,
+      serverName: input.section.hostname,
       includes: [{ name: COBROWSE_FILE, render: (conf) => renderCobrowse(conf, input) }],
     },
   ];

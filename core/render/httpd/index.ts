@@ -1,12 +1,14 @@
 /**
- * Apache httpd load-balancer configs rendered from the environment model.
+ * Apache httpd load-balancer configs rendered from the balancing plans' software-balancer
+ * sections (what is balanced), and from the environment only what the plans do not
+ * say (capacity, the recording servers' CA bundle).
  * Pure text: callers (the HA-pair component, synth) write the files to hosts.
  */
 export type { ConfigFile } from "../common/config-file";
 export { quoteArgument } from "../common/apache-quote";
 export { isBackendAddress, type BackendAddresses } from "./backend-address";
 export { CLIENT_TLS_CIPHERS, HTTPS_PORT, type ClientTlsOptions } from "./client-tls";
-export { cobrowseNodeBalancer, renderCobrowse } from "./cobrowse";
+export { renderCobrowse } from "./cobrowse";
 export {
   generationOf,
   HTTPD_VERSIONS,

@@ -10,6 +10,9 @@
  */
 import { posix } from "node:path";
 import type { Environment } from "../../model/environment";
+import type { BalancingPlan } from "../../plan/plan";
+import { planSystems } from "../../plan/registry";
+import { unhandledKind, type SoftwareBalancing } from "../../plan/software-balancer";
 import type { ConfigFile } from "../common/config-file";
 import { MEMBER_REJOIN_SECONDS } from "../common/rejoin";
 import { allowLocalOnly, denyAll } from "./access";
@@ -60,6 +63,11 @@ export interface HttpdSiteOptions {
   readonly runAs?: { readonly user: string; readonly group: string };
   /** Systems to serve. @default every system the environment defines */
   readonly systems?: readonly HttpdSystem[];
+  /**
+   * The balancing plans whose software-balancer sections are served (hostnames,
+   * paths, balancers, members, stickiness). @default planSystems(env)
+   */
+  readonly plans?: readonly BalancingPlan[];
   /** Seconds a failed member rests before it is tried again (`retry=`). @default 30, nginx's fail_timeout (MEMBER_REJOIN_SECONDS) */
   readonly memberRetrySeconds?: number;
   /** Where the recording servers' CA bundle is read from when a recording service is reached over https. */
@@ -142,29 +150,45 @@ function resolveOptions(opts: HttpdSiteOptions): ResolvedOptions {
   };
 }
 
-/** The virtual hosts of every selected system the environment defines, in a fixed order. */
+/** The software-balancer sections of the selected systems, in the site's order. */
+function servedSections(env: Environment, opts: HttpdSiteOptions): SoftwareBalancing[] {
+  const systems = new Set(opts.systems ?? HTTPD_SYSTEMS);
+  const sections = (opts.plans ?? planSystems(env)).flatMap((plan) => plan.softwareBalancer ?? []);
+  for (const section of sections) if (!HTTPD_SYSTEMS.includes(section.kind)) unhandledKind(section as never);
+  return HTTPD_SYSTEMS.flatMap((kind) => (systems.has(kind) ? sections.filter((s) => s.kind === kind) : []));
+}
+
+/** The recording servers' CA file and the bundle written there, when the site serves recording over https. */
+function siteCaFile(env: Environment, opts: HttpdSiteOptions): { readonly path?: string; readonly bundle?: string } {
+  const recording = servedSections(env, opts).find((s) => s.kind === "recording");
+  return recording === undefined
+    ? {}
+    : backendCaFile(recording, env.recording?.backendCaBundle, opts.backendTls ?? {}, serverRootOf(opts));
+}
+
+/** The virtual hosts of every selected system the plans serve, in a fixed order. */
 export function siteVirtualHosts(
   env: Environment,
   addresses: BackendAddresses,
   opts: HttpdSiteOptions = {},
 ): VirtualHostPlan[] {
-  const systems = new Set(opts.systems ?? HTTPD_SYSTEMS);
   const tuning: BalancerTuning = { retrySeconds: opts.memberRetrySeconds ?? MEMBER_REJOIN_SECONDS };
   const clientTls = opts.clientTls !== undefined;
-  const hosts: VirtualHostPlan[] = [];
-  if (systems.has("webEngagement85") && env.webEngagement85)
-    hosts.push(...webEngagement85Hosts({ model: env.webEngagement85, addresses, tuning, clientTls }));
-  if (systems.has("webEngagement81") && env.webEngagement81)
-    hosts.push(...webEngagement81Hosts({ model: env.webEngagement81, addresses, tuning, clientTls }));
-  if (systems.has("cobrowse") && env.cobrowse)
-    hosts.push(...cobrowseHosts({ model: env.cobrowse, addresses, tuning, clientTls }));
-  if (systems.has("recording") && env.recording)
-    hosts.push(
-      ...recordingHosts(
-        { model: env.recording, addresses, tuning, clientTls },
-        backendCaFile(env.recording, opts.backendTls ?? {}, serverRootOf(opts)).path,
-      ),
-    );
+  const hostsOf = (section: SoftwareBalancing): VirtualHostPlan[] => {
+    switch (section.kind) {
+      case "webEngagement85":
+        return webEngagement85Hosts({ section, addresses, tuning, clientTls });
+      case "webEngagement81":
+        return webEngagement81Hosts({ section, addresses, tuning, clientTls });
+      case "cobrowse":
+        return cobrowseHosts({ section, addresses, tuning, clientTls });
+      case "recording":
+        return recordingHosts({ section, addresses, tuning, clientTls }, siteCaFile(env, opts).path);
+      default:
+        return unhandledKind(section);
+    }
+  };
+  const hosts = servedSections(env, opts).flatMap(hostsOf);
   const names = new Map<string, HttpdSystem>();
   for (const host of hosts) {
     const other = names.get(host.serverName);
@@ -216,8 +240,9 @@ function renderModules(conf: HttpdConf, o: ResolvedOptions): void {
 }
 
 /**
- * Renders the site. `addresses` maps every node id (ResolvedNode.id) of the served systems to
- * its `host:port`. Returns the main file first, then the included files.
+ * Renders the site the plans describe (`opts.plans`, by default planSystems(env)).
+ * `addresses` maps every plan node id (`system/tenant/service/node`) of the served
+ * systems to its `host:port`. Returns the main file first, then the included files.
  */
 export function renderHttpdSite(
   env: Environment,
@@ -323,10 +348,7 @@ export function renderHttpdSite(
 
   const main: ConfigFile = { path: o.configFile, content: [head.text(), modules.text(), body.text()].join("\n") };
   // The recording servers' CA bundle from the model, staged with the configs that read it.
-  const ca =
-    env.recording && hosts.some((h) => h.system === "recording")
-      ? backendCaFile(env.recording, opts.backendTls ?? {}, o.serverRoot)
-      : {};
+  const ca = siteCaFile(env, opts);
   const caFiles: ConfigFile[] =
     ca.path !== undefined && ca.bundle !== undefined ? [{ path: ca.path, content: `${ca.bundle.trim()}\n` }] : [];
   return [main, ...includes, ...caFiles];

@@ -3,11 +3,21 @@
  * (one per public hostname), each with the files it includes. The site
  * renderer wraps them and writes the files.
  */
+import type { SoftwareBalancingKind } from "../../plan/software-balancer";
 import type { BackendAddresses } from "./backend-address";
 import type { HttpdConf } from "./httpd-conf";
 
-export const HTTPD_SYSTEMS = ["webEngagement85", "webEngagement81", "cobrowse", "recording"] as const;
-export type HttpdSystem = (typeof HTTPD_SYSTEMS)[number];
+/** The order of the systems' virtual hosts in a site; a kind missing here fails to compile. */
+const SITE_ORDER: { readonly [K in SoftwareBalancingKind]: number } = {
+  webEngagement85: 0,
+  webEngagement81: 1,
+  cobrowse: 2,
+  recording: 3,
+};
+export type HttpdSystem = SoftwareBalancingKind;
+export const HTTPD_SYSTEMS: readonly HttpdSystem[] = (Object.keys(SITE_ORDER) as HttpdSystem[]).sort(
+  (a, b) => SITE_ORDER[a] - SITE_ORDER[b],
+);
 
 export interface IncludeFile {
   /** File name inside the site's include directory: `loadbalancer_t1.conf`. */
@@ -31,8 +41,10 @@ export interface BalancerTuning {
   readonly retrySeconds?: number;
 }
 
-export interface SystemInput<M> {
-  readonly model: M;
+/** What a system renderer gets: its plan's software-balancer section and where the nodes are. */
+export interface SystemInput<S> {
+  readonly section: S;
+  /** Plan node id (`system/tenant/service/node`) -> `host:port`. */
   readonly addresses: BackendAddresses;
   readonly tuning: BalancerTuning;
   /** Clients reach the site over https only, so cookies the balancer makes are marked Secure. */

@@ -13,85 +13,62 @@
  * The patterns need no backslash: '[.]' is the literal dot, and the name's
  * characters (letters, digits, space, '_', '-') are literal in a regex.
  */
-import type { WebEngagement81 } from "../../model/environment";
-import { queryValueForms, webEngagement81StickyValue } from "../../model/genesys-facts";
-import { backendAddress } from "./backend-address";
+import type { SoftwareBalancing } from "../../plan/software-balancer";
 import { renderBalancer, renderProxyPass } from "./balancer";
 import type { HttpdConf } from "./httpd-conf";
+import { httpdBalancer } from "./plan-balancer";
 import type { SystemInput, VirtualHostPlan } from "./virtual-host";
 
-export const WEB_ENGAGEMENT_81_FRONTEND_BALANCER = "gwe81-frontend";
-export const WEB_ENGAGEMENT_81_BACKEND_BALANCER = "gwe81-backend";
 export const WEB_ENGAGEMENT_81_FRONTEND_FILE = "web_engagement_81_frontend.conf";
 export const WEB_ENGAGEMENT_81_BACKEND_FILE = "web_engagement_81_backend.conf";
 
-export function renderWebEngagement81Frontend(
-  conf: HttpdConf,
-  { model, addresses, tuning }: SystemInput<WebEngagement81>,
-): void {
-  const frontend = model.frontend;
+export type WebEngagement81Section = Extract<SoftwareBalancing, { kind: "webEngagement81" }>;
+
+export function renderWebEngagement81Frontend(conf: HttpdConf, input: SystemInput<WebEngagement81Section>): void {
+  const plan = input.section.frontend.balancer;
+  const parameter = plan.stickiness[0].name;
   conf.comment(
-    `Genesys Web Engagement 8.1 frontend: sticky on the ${frontend.stickyParameter} URL parameter ("." + frontend application name)`,
+    `Genesys Web Engagement 8.1 frontend: sticky on the ${parameter} URL parameter ("." + frontend application name)`,
   );
-  const spaced = frontend.nodes.filter((node) => node.appName.includes(" "));
-  if (spaced.length > 0) {
+  const aliased = plan.members.filter((member) => (member.routeAliases ?? []).length > 0);
+  if (aliased.length > 0) {
     conf.directive("RewriteEngine", "On");
-    for (const node of spaced) {
-      const [percent, plus] = queryValueForms(webEngagement81StickyValue(node.appName)).map((form) => form.slice(1));
-      conf.directive("RewriteCond", "%{QUERY_STRING}", `^(|.*&)${frontend.stickyParameter}=[.]${percent}(&.*|)$`);
-      conf.directive("RewriteRule", "^", `%{REQUEST_URI}?%1${frontend.stickyParameter}=.${plus}%2`, "[PT]");
+    for (const member of aliased) {
+      for (const alias of member.routeAliases ?? []) {
+        if (!/^[A-Za-z0-9_%-]{1,192}$/.test(alias))
+          throw new Error(
+            `route alias ${JSON.stringify(alias)} of ${plan.name} must be letters, digits, '_', '-' and '%'`,
+          );
+        conf.directive("RewriteCond", "%{QUERY_STRING}", `^(|.*&)${parameter}=[.]${alias}(&.*|)$`);
+        conf.directive("RewriteRule", "^", `%{REQUEST_URI}?%1${parameter}=.${member.route}%2`, "[PT]");
+      }
     }
   }
-  renderBalancer(conf, {
-    name: WEB_ENGAGEMENT_81_FRONTEND_BALANCER,
-    owner: "webEngagement81.frontend",
-    members: frontend.nodes.map((node) => ({
-      scheme: "http",
-      address: backendAddress(addresses, node.id, `webEngagement81.frontend.nodes.${node.key}`),
-      route: queryValueForms(node.appName).at(-1),
-    })),
-    stickySession: frontend.stickyParameter,
-    retrySeconds: tuning.retrySeconds,
-  });
-  renderProxyPass(conf, "/", WEB_ENGAGEMENT_81_FRONTEND_BALANCER, "/");
+  renderBalancer(conf, httpdBalancer(plan, input));
+  for (const path of plan.paths) renderProxyPass(conf, path.publicPath, plan.name, path.backendPath);
 }
 
-export function renderWebEngagement81Backend(
-  conf: HttpdConf,
-  { model, addresses, tuning, clientTls }: SystemInput<WebEngagement81>,
-): void {
-  const backend = model.backend;
+export function renderWebEngagement81Backend(conf: HttpdConf, input: SystemInput<WebEngagement81Section>): void {
+  const plan = input.section.backend.balancer;
   conf.comment(
-    `Genesys Web Engagement 8.1 backend: the balancer issues the ${backend.cookie} cookie (".route") and sticks on it`,
+    `Genesys Web Engagement 8.1 backend: the balancer issues the ${plan.stickiness[0].name} cookie (".route") and sticks on it`,
   );
-  renderBalancer(conf, {
-    name: WEB_ENGAGEMENT_81_BACKEND_BALANCER,
-    owner: "webEngagement81.backend",
-    members: backend.nodes.map((node) => ({
-      scheme: "http",
-      address: backendAddress(addresses, node.id, `webEngagement81.backend.nodes.${node.key}`),
-      route: node.route,
-    })),
-    balancerCookie: { name: backend.cookie, path: "/", secure: clientTls },
-    stickySession: backend.cookie,
-    retrySeconds: tuning.retrySeconds,
-  });
-  renderProxyPass(conf, "/", WEB_ENGAGEMENT_81_BACKEND_BALANCER, "/");
+  renderBalancer(conf, httpdBalancer(plan, input));
+  for (const path of plan.paths) renderProxyPass(conf, path.publicPath, plan.name, path.backendPath);
 }
 
-export function webEngagement81Hosts(input: SystemInput<WebEngagement81>): VirtualHostPlan[] {
-  if (input.model.balancer === "none") return [];
+export function webEngagement81Hosts(input: SystemInput<WebEngagement81Section>): VirtualHostPlan[] {
   return [
     {
       system: "webEngagement81",
-      serverName: input.model.frontend.hostname,
+      serverName: input.section.frontend.hostname,
       includes: [
         { name: WEB_ENGAGEMENT_81_FRONTEND_FILE, render: (conf) => renderWebEngagement81Frontend(conf, input) },
       ],
     },
     {
       system: "webEngagement81",
-      serverName: input.model.backend.hostname,
+      serverName: input.section.backend.hostname,
       includes: [{ name: WEB_ENGAGEMENT_81_BACKEND_FILE, render: (conf) => renderWebEngagement81Backend(conf, input) }],
     },
   ];

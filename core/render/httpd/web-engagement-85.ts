@@ -3,40 +3,23 @@
  * sticky on the GWROUTEID cookie the GWE server itself sets to "." + its
  * application name; httpd takes the route after the first dot.
  */
-import type { WebEngagement85 } from "../../model/environment";
-import { WEB_ENGAGEMENT_CONTEXT_PATH } from "../../model/genesys-facts";
-import { backendAddress } from "./backend-address";
-import { renderBalancer, renderProxyPass, renderWebSocketRoute, type Balancer } from "./balancer";
+import type { SoftwareBalancing } from "../../plan/software-balancer";
+import { renderBalancer, renderProxyPass, renderWebSocketRoute } from "./balancer";
 import { BEHAVIOURS, type HttpdConf } from "./httpd-conf";
+import { httpdBalancer } from "./plan-balancer";
 import type { SystemInput, VirtualHostPlan } from "./virtual-host";
 
-export const WEB_ENGAGEMENT_85_BALANCER = "gwe85";
 export const WEB_ENGAGEMENT_85_FILE = "web_engagement_85.conf";
 
-export function webEngagement85Balancer({ model, addresses, tuning }: SystemInput<WebEngagement85>): Balancer {
-  return {
-    name: WEB_ENGAGEMENT_85_BALANCER,
-    owner: "webEngagement85",
-    members: model.nodes.map((node) => ({
-      scheme: "http",
-      address: backendAddress(addresses, node.id, `webEngagement85.nodes.${node.key}`),
-      route: node.route,
-    })),
-    stickySession: model.cookie,
-    webSockets: model.webSockets,
-    retrySeconds: tuning.retrySeconds,
-    // CometD long polls hold a response open; the member must wait as long as the idle timeout allows.
-    timeoutSeconds: model.idleTimeoutSeconds,
-  };
-}
+export type WebEngagement85Section = Extract<SoftwareBalancing, { kind: "webEngagement85" }>;
 
-export function renderWebEngagement85(conf: HttpdConf, input: SystemInput<WebEngagement85>): void {
-  const { model } = input;
+export function renderWebEngagement85(conf: HttpdConf, input: SystemInput<WebEngagement85Section>): void {
+  const plan = input.section.balancer;
   conf.comment(
-    `Genesys Web Engagement 8.5: sticky on the ${model.cookie} cookie the GWE servers set ("." + application name)`,
+    `Genesys Web Engagement 8.5: sticky on the ${plan.stickiness.map((s) => s.name).join(", ")} cookie the GWE servers set ("." + application name)`,
   );
-  const balancer = webEngagement85Balancer(input);
-  if (model.webSockets) {
+  const balancer = httpdBalancer(plan, input);
+  if (plan.webSockets) {
     conf.comment(
       conf.does("httpMemberUpgrade")
         ? "WebSockets (CometD) pass through: upgrade=websocket on every member"
@@ -44,11 +27,11 @@ export function renderWebEngagement85(conf: HttpdConf, input: SystemInput<WebEng
     );
   }
   renderBalancer(conf, balancer);
-  if (model.webSockets && !conf.does("httpMemberUpgrade")) {
+  if (plan.webSockets && !conf.does("httpMemberUpgrade")) {
     conf.directive("RewriteEngine", "On");
-    renderWebSocketRoute(conf, balancer, WEB_ENGAGEMENT_CONTEXT_PATH, WEB_ENGAGEMENT_CONTEXT_PATH);
+    for (const path of plan.paths) renderWebSocketRoute(conf, balancer, path.publicPath, path.backendPath);
   }
-  renderProxyPass(conf, WEB_ENGAGEMENT_CONTEXT_PATH, WEB_ENGAGEMENT_85_BALANCER, WEB_ENGAGEMENT_CONTEXT_PATH);
+  for (const path of plan.paths) renderProxyPass(conf, path.publicPath, plan.name, path.backendPath);
 }
 
 /**
@@ -66,12 +49,11 @@ function renderClientConnections(conf: HttpdConf): void {
   conf.directive("KeepAlive", "Off");
 }
 
-export function webEngagement85Hosts(input: SystemInput<WebEngagement85>): VirtualHostPlan[] {
-  if (input.model.balancer === "none") return [];
+export function webEngagement85Hosts(input: SystemInput<WebEngagement85Section>): VirtualHostPlan[] {
   return [
     {
       system: "webEngagement85",
-      serverName: input.model.hostname,
+      serverName: input.section.hostname,
       preamble: renderClientConnections,
       includes: [{ name: WEB_ENGAGEMENT_85_FILE, render: (conf) => renderWebEngagement85(conf, input) }],
     },

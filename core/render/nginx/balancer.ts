@@ -2,7 +2,7 @@
  * What every system renderer shares: the listen address, the failover timers,
  * the node addresses, and the upstream groups of a (sticky) balancer.
  */
-import type { ResolvedNode } from "../../model/environment";
+import type { SoftwareMember } from "../../plan/software-balancer";
 import { nodeAddress, type NodeAddresses } from "./addresses";
 import { directive, type Line } from "./conf-text";
 import { bareWord, nginxLiteral } from "./quote";
@@ -12,6 +12,7 @@ export interface SiteContext {
   /** `ip:port` every server block listens on. */
   readonly listen: string;
   readonly timers: UpstreamTimers;
+  /** Plan node id -> address. */
   readonly addresses: NodeAddresses;
   /** Clients reach the site over https: cookies nginx makes are marked Secure. */
   readonly secureCookies: boolean;
@@ -34,13 +35,9 @@ export interface StickyBalancer extends Balancer {
   readonly pinned: ReadonlyMap<string, string>;
 }
 
-export interface BalancerNode extends ResolvedNode {
-  readonly hotStandby?: boolean;
-}
-
 export function plainBalancer(
   name: string,
-  nodes: readonly BalancerNode[],
+  nodes: readonly SoftwareMember[],
   ctx: SiteContext,
   timers: UpstreamTimers = ctx.timers,
 ): Balancer {
@@ -50,7 +47,7 @@ export function plainBalancer(
 
 export function stickyBalancer(
   name: string,
-  nodes: readonly ResolvedNode[],
+  nodes: readonly SoftwareMember[],
   ctx: SiteContext,
   timers: UpstreamTimers = ctx.timers,
 ): StickyBalancer {
@@ -71,4 +68,10 @@ export function stickyBalancer(
       ...nodes.map((n, i) => upstreamBlock(pinned.get(n.key)!, pinnedServers(addresses, i), timers)),
     ],
   };
+}
+
+/** The route a sticky balancer's member is named by; the plan gives one to every member of such a balancer. */
+export function routeOf(member: SoftwareMember, balancer: string): string {
+  if (member.route === undefined) throw new Error(`${balancer}: the plan gives node ${member.node} no route`);
+  return member.route;
 }

@@ -18,16 +18,16 @@
  *   nodes. A request that may have reached a node is passed on only when its
  *   method is safe to repeat (RESEND_REFUSED_VARIABLE).
  */
-import type { ResolvedNode } from "../../model/environment";
+import type { SoftwareMember } from "../../plan/software-balancer";
 import { nodeAddress } from "./addresses";
-import type { SiteContext } from "./balancer";
+import { routeOf, type SiteContext } from "./balancer";
 import { block, directive, type Line } from "./conf-text";
 import { proxyHeaders, RESEND_REFUSED_VARIABLE } from "./proxy";
 import { bareWord, nginxScriptParts, regexLiteral } from "./quote";
 import { cookieVariable, exactPattern, firstDotRoutePattern, mapBlock } from "./sticky";
 import { nodeServers, pinnedUpstreamNames, upstreamBlock, type UpstreamTimers } from "./upstreams";
 
-export interface NamedNode extends ResolvedNode {
+export interface NamedNode extends SoftwareMember {
   /** The node's DNS name: its certificate's name, sent as Host and SNI. */
   readonly dnsName: string;
   /** Used only after every primary node failed. */
@@ -101,7 +101,7 @@ export function renderChosenNodeBalancer(
         cookieVariable(balancer.stickyCookie),
         attempt(1),
         `$${spread}`,
-        nodes.map((n) => ({ pattern: firstDotRoutePattern(n.route), value: bareWord(group(n)) })),
+        nodes.map((n) => ({ pattern: firstDotRoutePattern(routeOf(n, balancer.name)), value: bareWord(group(n)) })),
       ),
     );
   }

@@ -5,39 +5,42 @@
  * Edition sends only the parameter). Sessions live on one node, so the
  * single-node case is rendered the same way.
  */
-import type { Cobrowse } from "../../model/environment";
-import { COBROWSE_NODE_PARAMETER } from "../../model/genesys-facts";
+import type { SoftwareBalancing, SoftwareMember, StickyKey } from "../../plan/software-balancer";
 import { serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
 import { block, comment, directive, type Line } from "./conf-text";
 import { failover, proxyHeaders } from "./proxy";
 import { nginxLiteral } from "./quote";
-import { cookieVariable, exactPattern, firstParameterCapture, mapBlock } from "./sticky";
+import { cookieVariable, exactPattern, firstParameterCapture, mapBlock, type MapEntry } from "./sticky";
 
-export const COBROWSE_BALANCER = "cobrowse";
 const BY_COOKIE = "cobrowse_by_cookie";
 const NODE_PARAMETER = "cobrowse_node_parameter";
 const UPSTREAM_VARIABLE = "cobrowse_upstream";
 
-export function renderCobrowse(cob: Cobrowse, ctx: SiteContext): Line[][] {
-  const balancer = stickyBalancer(COBROWSE_BALANCER, cob.nodes, ctx);
-  const byId = cob.nodes.map((n) => ({ pattern: exactPattern(n.nodeId), value: balancer.pinned.get(n.key)! }));
-  const byCookieValue = cob.nodes.map((n) => ({
-    pattern: exactPattern(n.cookieValue),
-    value: balancer.pinned.get(n.key)!,
-  }));
-  const maps = cob.urlStickiness
+export function renderCobrowse(cob: Extract<SoftwareBalancing, { kind: "cobrowse" }>, ctx: SiteContext): Line[][] {
+  const plan = cob.balancer;
+  const balancer = stickyBalancer(plan.name, plan.members, ctx);
+  const entries = (key: StickyKey): MapEntry[] =>
+    plan.members.flatMap((m: SoftwareMember) => {
+      const value = key.values?.[m.node];
+      return value === undefined ? [] : [{ pattern: exactPattern(value), value: balancer.pinned.get(m.key)! }];
+    });
+  for (const key of plan.stickiness)
+    if (key.match !== "wholeValue")
+      throw new Error(`${plan.name}: Co-browse values name their node whole; ${key.name} is read ${key.match}`);
+  const cookie = plan.stickiness.find((k) => k.carrier === "cookie");
+  const parameter = plan.stickiness.find((k) => k.carrier === "urlParameter");
+  if (cookie === undefined) throw new Error(`${plan.name}: the plan names no sticky cookie`);
+  const maps = parameter
     ? [
-        mapBlock(cookieVariable(cob.cookie), BY_COOKIE, balancer.cluster, byCookieValue),
-        mapBlock("$args", NODE_PARAMETER, '""', [
-          { pattern: firstParameterCapture(COBROWSE_NODE_PARAMETER), value: "$1" },
-        ]),
-        mapBlock(`$${NODE_PARAMETER}`, UPSTREAM_VARIABLE, `$${BY_COOKIE}`, byId),
+        mapBlock(cookieVariable(cookie.name), BY_COOKIE, balancer.cluster, entries(cookie)),
+        mapBlock("$args", NODE_PARAMETER, '""', [{ pattern: firstParameterCapture(parameter.name), value: "$1" }]),
+        mapBlock(`$${NODE_PARAMETER}`, UPSTREAM_VARIABLE, `$${BY_COOKIE}`, entries(parameter)),
       ]
-    : [mapBlock(cookieVariable(cob.cookie), UPSTREAM_VARIABLE, balancer.cluster, byCookieValue)];
+    : [mapBlock(cookieVariable(cookie.name), UPSTREAM_VARIABLE, balancer.cluster, entries(cookie))];
   const server = block("server", [
     ...serverIdentity(ctx, cob.hostname),
     // Co-browse pushes to browsers over WebSockets when they can.
-    ...proxyHeaders({ webSockets: true }),
+    ...proxyHeaders({ webSockets: plan.webSockets }),
     ...failover(),
     directive("proxy_connect_timeout", "5s"),
     "",
@@ -47,9 +50,9 @@ export function renderCobrowse(cob: Cobrowse, ctx: SiteContext): Line[][] {
   return [
     [
       comment(
-        cob.urlStickiness
-          ? `Co-browse: ${COBROWSE_NODE_PARAMETER}=<node id> in the URL wins over the ${cob.cookie} cookie (= node id).`
-          : `Co-browse: sticky on the ${cob.cookie} cookie (= node id).`,
+        parameter
+          ? `Co-browse: ${parameter.name}=<node id> in the URL wins over the ${cookie.name} cookie (= node id).`
+          : `Co-browse: sticky on the ${cookie.name} cookie (= node id).`,
       ),
     ],
     ...balancer.upstreams,

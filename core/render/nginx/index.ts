@@ -1,4 +1,4 @@
-/** nginx renderer: one entry point, pure (no Pulumi), from the resolved Environment. */
+/** nginx renderer: one entry point, pure (no Pulumi), from the balancing plans' software-balancer sections. */
 export {
   renderNginxSite,
   workerConnections,

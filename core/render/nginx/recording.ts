@@ -16,11 +16,9 @@
  * the request (chosen-node.ts), so the node gets its own name as Host and SNI:
  * the same cookies choose it, and the standby comes last in its failover.
  */
-import type { Recording, RecordingServiceModel, RecordingTenant } from "../../model/environment";
-import type { ProxyRoute } from "../../model/genesys-facts";
-import type { RecordingService } from "../../model/schema";
+import type { PublishedPath, SoftwareBalancer, SoftwareBalancing, SoftwareTenant } from "../../plan/software-balancer";
 import { nodeAddress } from "./addresses";
-import { plainBalancer, serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
+import { plainBalancer, routeOf, serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
 import { lastUpstreamAddressPattern, renderChosenNodeBalancer } from "./chosen-node";
 import { block, comment, directive, type Line } from "./conf-text";
 import { failover, notPublished, proxyHeaders } from "./proxy";
@@ -31,11 +29,6 @@ const CONNECT_TIMEOUT = "5s";
 /** CAs signing a node certificate: a root and up to two intermediates (as httpd's SSLProxyVerifyDepth). */
 const BACKEND_VERIFY_DEPTH = 3;
 
-/** Where Apache's sample departs from the defaults: RCS has `disablereuse=On connectiontimeout=10000ms`. */
-const CONNECTIONS: Partial<Record<RecordingService, { readonly reuse: boolean; readonly connectTimeout: string }>> = {
-  rcs: { reuse: false, connectTimeout: "10s" },
-};
-
 export interface RecordingFiles {
   /** http-level: upstream groups and maps of one tenant. */
   readonly upstreams: Line[][];
@@ -43,8 +36,8 @@ export interface RecordingFiles {
   readonly locations: Line[][];
 }
 
-function variableName(svc: RecordingServiceModel, what: string): string {
-  return bareWord(`${svc.balancerName.replace(/-/g, "_")}_${what}`);
+function variableName(svc: SoftwareBalancer, what: string): string {
+  return bareWord(`${svc.name.replace(/-/g, "_")}_${what}`);
 }
 
 /**
@@ -60,10 +53,27 @@ function boundedLocations(publicPath: string, body: (slash: "" | "/") => Line[])
   ];
 }
 
-function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx: SiteContext): RecordingFiles {
-  const conn = CONNECTIONS[svc.service];
-  const timers = conn && !conn.reuse ? { ...ctx.timers, keepalive: 0 } : ctx.timers;
-  const scheme = svc.scheme;
+/** The scheme every member of a balancer is reached with (nginx has one per proxy_pass). */
+function schemeOf(svc: SoftwareBalancer): "http" | "https" {
+  const schemes = new Set(svc.members.map((m) => m.scheme));
+  if (schemes.size !== 1) throw new Error(`${svc.name}: nginx reaches every member of a balancer with one scheme`);
+  return [...schemes][0];
+}
+
+/** The balancer's one sticky cookie (route after its first dot), if any. */
+function stickyCookieOf(svc: SoftwareBalancer): { cookie: string; balancerMadePath?: string } | undefined {
+  const [key, ...more] = svc.stickiness;
+  if (key === undefined) return undefined;
+  if (key.carrier !== "cookie" || key.match !== "afterFirstDot" || more.length > 0)
+    throw new Error(`${svc.name}: recording balancers stick on one cookie's route after its first dot`);
+  return { cookie: key.name, balancerMadePath: key.balancerMade?.path };
+}
+
+function renderService(tenant: SoftwareTenant, svc: SoftwareBalancer, ctx: SiteContext): RecordingFiles {
+  const fresh = svc.freshConnections;
+  const conn = fresh ? { connectTimeout: `${fresh.connectTimeoutSeconds}s` } : undefined;
+  const timers = fresh ? { ...ctx.timers, keepalive: 0 } : ctx.timers;
+  const scheme = schemeOf(svc);
   const header = [comment(`${tenant.key}: ${svc.label}`)];
   const settings: Line[] = [
     ...(conn ? [directive("proxy_connect_timeout", conn.connectTimeout)] : []),
@@ -79,16 +89,19 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
     // Recordings are uploaded as they are received, not spooled to disk first. Not over https with
     // more than one node: there a failed attempt is passed to the next node by error_page, which
     // can send only a body nginx holds whole (an unbuffered one never completes there).
-    ...(svc.service === "webdav" && (scheme === "http" || svc.members.length === 1)
+    ...(svc.streamRequestBodies && (scheme === "http" || svc.members.length === 1)
       ? [directive("proxy_request_buffering", "off")]
       : []),
   ];
-  const sticky = svc.stickiness.kind === "cookie" ? svc.stickiness : undefined;
-  const routeCookie = sticky?.origin === "balancer" ? variableName(svc, "route_cookie") : undefined;
-  const cookieMaps = sticky && routeCookie ? routeCookieMaps(tenant, svc, sticky.cookie, routeCookie, ctx) : [];
+  const sticky = stickyCookieOf(svc);
+  const routeCookie = sticky?.balancerMadePath !== undefined ? variableName(svc, "route_cookie") : undefined;
+  const cookieMaps =
+    sticky?.balancerMadePath !== undefined && routeCookie
+      ? routeCookieMaps(sticky.balancerMadePath, svc, sticky.cookie, routeCookie, ctx)
+      : [];
   // always: the first answer may be a 401 (login), and the client must be pinned by it too.
   const setRouteCookie = routeCookie ? [directive("add_header", "Set-Cookie", `$${routeCookie}`, "always")] : [];
-  const stripPrefix = (route: ProxyRoute) =>
+  const stripPrefix = (route: PublishedPath) =>
     // proxy_pass with a variable sends its URI as is: strip the prefix here.
     directive(
       "rewrite",
@@ -100,8 +113,15 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
   if (scheme === "https") {
     const chosen = renderChosenNodeBalancer(
       {
-        name: svc.balancerName,
-        nodes: svc.members,
+        name: svc.name,
+        nodes: svc.members.map((m) => ({
+          ...m,
+          dnsName:
+            m.tlsName ??
+            ((): never => {
+              throw new Error(`${svc.name}: the plan names no DNS name to verify node ${m.node} by`);
+            })(),
+        })),
         stickyCookie: sticky?.cookie,
         variablePrefix: variableName(svc, "https"),
       },
@@ -112,7 +132,7 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
     return {
       upstreams: [header, ...chosen.upstreams, ...cookieMaps],
       locations: [
-        ...svc.routes.flatMap((route) =>
+        ...svc.paths.flatMap((route) =>
           boundedLocations(route.publicPath, () => [stripPrefix(route), ...chosen.firstAttempt]),
         ),
         ...chosen.nextAttempts,
@@ -121,10 +141,10 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
   }
 
   if (!sticky) {
-    const balancer = plainBalancer(svc.balancerName, svc.members, ctx, timers);
+    const balancer = plainBalancer(svc.name, svc.members, ctx, timers);
     return {
       upstreams: [header, ...balancer.upstreams],
-      locations: svc.routes.flatMap((route) =>
+      locations: svc.paths.flatMap((route) =>
         boundedLocations(route.publicPath, (slash) => [
           ...settings,
           directive("proxy_pass", bareWord(`${scheme}://${balancer.cluster}${route.backendPath}${slash}`)),
@@ -133,21 +153,24 @@ function renderService(tenant: RecordingTenant, svc: RecordingServiceModel, ctx:
     };
   }
 
-  const balancer = stickyBalancer(svc.balancerName, svc.members, ctx, timers);
+  const balancer = stickyBalancer(svc.name, svc.members, ctx, timers);
   const upstreamVariable = variableName(svc, "upstream");
   const maps = [
     mapBlock(
       cookieVariable(sticky.cookie),
       upstreamVariable,
       balancer.cluster,
-      svc.members.map((m) => ({ pattern: firstDotRoutePattern(m.route), value: balancer.pinned.get(m.key)! })),
+      svc.members.map((m) => ({
+        pattern: firstDotRoutePattern(routeOf(m, svc.name)),
+        value: balancer.pinned.get(m.key)!,
+      })),
     ),
     ...cookieMaps,
   ];
 
   return {
     upstreams: [header, ...balancer.upstreams, ...maps],
-    locations: svc.routes.flatMap((route) =>
+    locations: svc.paths.flatMap((route) =>
       boundedLocations(route.publicPath, () => [
         ...settings,
         stripPrefix(route),
@@ -183,8 +206,8 @@ function backendTls(nameVariable: string, ctx: SiteContext): Line[] {
 
 /** `$<balancer>_route_cookie`: "ROUTEID=.<route>; Path=/<tenant>; HttpOnly[; Secure]" when the answering node is not the requested route, else empty (no header). */
 function routeCookieMaps(
-  tenant: RecordingTenant,
-  svc: RecordingServiceModel,
+  cookiePath: string,
+  svc: SoftwareBalancer,
   cookie: string,
   target: string,
   ctx: SiteContext,
@@ -193,16 +216,16 @@ function routeCookieMaps(
   const answered = variableName(svc, "answered_route");
   const seen = new Map<string, string>();
   const byAddress = svc.members.map((m) => {
-    const address = nodeAddress(ctx.addresses, m, svc.balancerName);
+    const address = nodeAddress(ctx.addresses, m, svc.name);
     const other = seen.get(address);
     if (other !== undefined) {
       throw new Error(
-        `${svc.balancerName}: nodes "${other}" and "${m.key}" share address ${address}; the ${cookie} route is told apart by the answering address`,
+        `${svc.name}: nodes "${other}" and "${m.key}" share address ${address}; the ${cookie} route is told apart by the answering address`,
       );
     }
     seen.set(address, m.key);
     // $upstream_addr lists every server tried (", " within a group, " : " across groups); the last one answered.
-    return { pattern: lastUpstreamAddressPattern(address), value: nginxScriptParts([m.route]) };
+    return { pattern: lastUpstreamAddressPattern(address), value: nginxScriptParts([routeOf(m, svc.name)]) };
   });
   return [
     mapBlock(cookieVariable(cookie), requested, '""', [{ pattern: FIRST_DOT_ROUTE_CAPTURE, value: "$1" }]),
@@ -214,19 +237,23 @@ function routeCookieMaps(
         value: nginxScriptParts([
           `${cookie}=.`,
           { variable: "1" },
-          `; Path=${tenant.prefix}; HttpOnly${ctx.secureCookies ? "; Secure" : ""}`,
+          `; Path=${cookiePath}; HttpOnly${ctx.secureCookies ? "; Secure" : ""}`,
         ]),
       },
     ]),
   ];
 }
 
-export function renderRecordingTenant(tenant: RecordingTenant, ctx: SiteContext): RecordingFiles {
-  const parts = tenant.services.map((svc) => renderService(tenant, svc, ctx));
+export function renderRecordingTenant(tenant: SoftwareTenant, ctx: SiteContext): RecordingFiles {
+  const parts = tenant.balancers.map((svc) => renderService(tenant, svc, ctx));
   return { upstreams: parts.flatMap((p) => p.upstreams), locations: parts.flatMap((p) => p.locations) };
 }
 
-export function renderRecordingServer(rec: Recording, ctx: SiteContext, tenantIncludes: readonly string[]): Line[] {
+export function renderRecordingServer(
+  rec: Extract<SoftwareBalancing, { kind: "recording" }>,
+  ctx: SiteContext,
+  tenantIncludes: readonly string[],
+): Line[] {
   return block("server", [
     ...serverIdentity(ctx, rec.hostname),
     ...proxyHeaders({ webSockets: false }),

@@ -4,6 +4,9 @@
  * directory of nginx.conf, which is where nginx resolves `include`.
  */
 import type { Environment } from "../../model/environment";
+import type { BalancingPlan } from "../../plan/plan";
+import { planSystems } from "../../plan/registry";
+import { unhandledKind, type SoftwareBalancing } from "../../plan/software-balancer";
 import { MEMBER_REJOIN_SECONDS } from "../common/rejoin";
 import { type NodeAddresses } from "./addresses";
 import { type SiteContext } from "./balancer";
@@ -49,6 +52,11 @@ export interface NginxSiteOptions {
    * nginx makes (RWS ROUTEID) are marked Secure. @default false
    */
   readonly clientHttps?: boolean;
+  /**
+   * The balancing plans whose software-balancer sections are served (hostnames,
+   * paths, balancers, members, stickiness). @default planSystems(env)
+   */
+  readonly plans?: readonly BalancingPlan[];
 }
 
 export const MAIN_FILE = "nginx.conf";
@@ -114,12 +122,31 @@ function variablesHash(rendered: string): Line[] {
   return size > 1024 ? [directive("variables_hash_max_size", size)] : [];
 }
 
+/** The order of the systems' files in a site; a kind missing here fails to compile. */
+const SITE_ORDER: { readonly [K in SoftwareBalancing["kind"]]: number } = {
+  webEngagement85: 0,
+  cobrowse: 1,
+  recording: 2,
+  webEngagement81: 3,
+};
+
+/**
+ * Renders the site the plans describe (`options.plans`, by default planSystems(env)).
+ * `addresses` maps every plan node id (`system/tenant/service/node`) to its address.
+ */
 export function renderNginxSite(
   env: Environment,
   addresses: NodeAddresses,
   options: NginxSiteOptions = {},
 ): NginxFile[] {
-  const https = env.recording?.tenants.some((t) => t.services.some((s) => s.scheme === "https")) === true;
+  const sections = (options.plans ?? planSystems(env))
+    .flatMap((plan) => plan.softwareBalancer ?? [])
+    .sort((a, b) => SITE_ORDER[a.kind] - SITE_ORDER[b.kind]);
+  const https = sections.some(
+    (s) =>
+      s.kind === "recording" &&
+      s.tenants.some((t) => t.balancers.some((b) => b.members.some((m) => m.scheme === "https"))),
+  );
   const caBundle = https ? env.recording?.backendCaBundle : undefined;
   const ctx: SiteContext = {
     backendCaFile: caBundle === undefined ? undefined : BACKEND_CA_FILE,
@@ -146,17 +173,31 @@ export function renderNginxSite(
     if (atHttpLevel) httpIncludes.push(path);
   };
 
-  if (env.webEngagement85) add("web-engagement-85.conf", renderWebEngagement85(env.webEngagement85, ctx), true);
-  if (env.cobrowse) add("cobrowse.conf", renderCobrowse(env.cobrowse, ctx), true);
-  if (env.recording) {
-    const locationIncludes: string[] = [];
-    for (const tenant of env.recording.tenants) {
-      const parts = renderRecordingTenant(tenant, ctx);
-      add(`recording-${tenant.key}.conf`, parts.upstreams, true);
-      add(`recording-${tenant.key}-locations.conf`, parts.locations, false);
-      locationIncludes.push(`${INCLUDE_DIR}/recording-${tenant.key}-locations.conf`);
+  for (const section of sections) {
+    switch (section.kind) {
+      case "webEngagement85":
+        add("web-engagement-85.conf", renderWebEngagement85(section, ctx), true);
+        break;
+      case "cobrowse":
+        add("cobrowse.conf", renderCobrowse(section, ctx), true);
+        break;
+      case "recording": {
+        const locationIncludes: string[] = [];
+        for (const tenant of section.tenants) {
+          const parts = renderRecordingTenant(tenant, ctx);
+          add(`recording-${tenant.key}.conf`, parts.upstreams, true);
+          add(`recording-${tenant.key}-locations.conf`, parts.locations, false);
+          locationIncludes.push(`${INCLUDE_DIR}/recording-${tenant.key}-locations.conf`);
+        }
+        add("recording.conf", [renderRecordingServer(section, ctx, locationIncludes)], true);
+        break;
+      }
+      case "webEngagement81":
+        // The nginx site has no Web Engagement 8.1 balancer; httpd serves it.
+        break;
+      default:
+        unhandledKind(section);
     }
-    add("recording.conf", [renderRecordingServer(env.recording, ctx, locationIncludes)], true);
   }
   const extra: NginxFile[] = caBundle === undefined ? [] : [{ path: BACKEND_CA_FILE, content: `${caBundle.trim()}\n` }];
 

@@ -3,15 +3,14 @@
  * GWROUTEID = "." + its application name; the cookie's route picks the group
  * pinned to that node, anything else goes round-robin over the cluster.
  */
-import type { WebEngagement85 } from "../../model/environment";
-import { WEB_ENGAGEMENT_COMETD_PATH, WEB_ENGAGEMENT_CONTEXT_PATH } from "../../model/genesys-facts";
-import { serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
+import { WEB_ENGAGEMENT_COMETD_PATH } from "../../model/genesys-facts";
+import type { SoftwareBalancing } from "../../plan/software-balancer";
+import { routeOf, serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
 import { block, comment, directive, type Line } from "./conf-text";
 import { failover, notPublished, proxyHeaders } from "./proxy";
 import { nginxLiteral } from "./quote";
 import { cookieVariable, firstDotRoutePattern, mapBlock } from "./sticky";
 
-export const WEB_ENGAGEMENT_85_BALANCER = "gwe85";
 const UPSTREAM_VARIABLE = "gwe85_upstream";
 
 /**
@@ -41,42 +40,60 @@ function cometdLocations(): Line[] {
   ];
 }
 
-export function renderWebEngagement85(we: WebEngagement85, ctx: SiteContext): Line[][] {
-  const balancer = stickyBalancer(WEB_ENGAGEMENT_85_BALANCER, we.nodes, ctx);
+export function renderWebEngagement85(
+  we: Extract<SoftwareBalancing, { kind: "webEngagement85" }>,
+  ctx: SiteContext,
+): Line[][] {
+  const plan = we.balancer;
+  const cookie = plan.stickiness[0].name;
+  const balancer = stickyBalancer(plan.name, plan.members, ctx);
   const routeMap = mapBlock(
-    cookieVariable(we.cookie),
+    cookieVariable(cookie),
     UPSTREAM_VARIABLE,
     balancer.cluster,
-    we.nodes.map((n) => ({ pattern: firstDotRoutePattern(n.route), value: balancer.pinned.get(n.key)! })),
+    plan.members.map((m) => ({
+      pattern: firstDotRoutePattern(routeOf(m, plan.name)),
+      value: balancer.pinned.get(m.key)!,
+    })),
   );
+  const published = plan.paths.flatMap((path) => {
+    // proxy_pass to a variable sends the request's own URI: the node gets the public path.
+    if (path.publicPath !== path.backendPath)
+      throw new Error(`${plan.name}: nginx publishes ${path.publicPath} only as itself, not as ${path.backendPath}`);
+    // `= /server` and `/server/`: the prefix ends at a path boundary, as httpd's ProxyPass does, so /serverx is not published.
+    return [
+      ...block(`location = ${nginxLiteral(path.publicPath)}`, [
+        directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
+      ]),
+      ...block(`location ${nginxLiteral(`${path.publicPath}/`)}`, [
+        directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
+      ]),
+    ];
+  });
+  const timeout = plan.responseTimeoutSeconds;
   const server = block("server", [
     ...serverIdentity(ctx, we.hostname),
-    ...proxyHeaders({ webSockets: we.webSockets }),
+    ...proxyHeaders({ webSockets: plan.webSockets }),
     ...failover(),
     directive("proxy_connect_timeout", "5s"),
     // CometD long polling holds a request open up to the idle timeout.
-    directive("proxy_read_timeout", `${we.idleTimeoutSeconds}s`),
-    directive("proxy_send_timeout", `${we.idleTimeoutSeconds}s`),
+    ...(timeout === undefined
+      ? []
+      : [directive("proxy_read_timeout", `${timeout}s`), directive("proxy_send_timeout", `${timeout}s`)]),
     // Room for DOM and CSS messages (Web Engagement 8.5 load-balancing guide).
     directive("proxy_buffers", 8, "2m"),
     directive("proxy_buffer_size", "10m"),
     directive("proxy_busy_buffers_size", "10m"),
     "",
     ...block(`location = ${nginxLiteral(we.healthPath)}`, [directive("proxy_pass", `http://${balancer.cluster}`)]),
-    // `= /server` and `/server/`: the prefix ends at a path boundary, as httpd's ProxyPass does, so /serverx is not published.
-    ...block(`location = ${nginxLiteral(WEB_ENGAGEMENT_CONTEXT_PATH)}`, [
-      directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
-    ]),
-    ...block(`location ${nginxLiteral(`${WEB_ENGAGEMENT_CONTEXT_PATH}/`)}`, [
-      directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
-    ]),
+    ...published,
     ...cometdLocations(),
     ...notPublished(),
   ]);
   return [
     [
       comment(
-        `Web Engagement 8.5: sticky on ${we.cookie} = "." + application name; the route is the text after the first dot.`,
+        `Web Engagement 8.5: sticky on ${cookie} = "." + application name; the route is the text after the first dot.`,
       ),
     ],
     ...balancer.upstreams,

@@ -118,7 +118,10 @@ describe("config step on a live httpd", () => {
       await startStubNode({ name: "t1webdav1", port: p1 }),
       await startStubNode({ name: "t2webdav1", port: p2 }),
     ];
-    const addresses = { "t1/webdav/t1webdav1": `127.0.0.1:${p1}`, "t2/webdav/t2webdav1": `127.0.0.1:${p2}` };
+    const addresses = {
+      "recording/t1/webdav/t1webdav1": `127.0.0.1:${p1}`,
+      "recording/t2/webdav/t2webdav1": `127.0.0.1:${p2}`,
+    };
     render = (tenants) =>
       renderHttpdSite(environment(tenants), addresses, testSiteOptions(root, { systems: ["recording"] }));
     apache = await startApache(render({ t1: T1 }), root, { asRoot: true });
@@ -317,7 +320,7 @@ describe("config step turning on client TLS, certificate and key outside the ser
     render = (tls) =>
       renderHttpdSite(
         environment({ t1: T1 }),
-        { "t1/webdav/t1webdav1": `127.0.0.1:${p1}` },
+        { "recording/t1/webdav/t1webdav1": `127.0.0.1:${p1}` },
         testSiteOptions(root, { systems: ["recording"], clientTls: tls ? clientTls : undefined }),
       );
     apache = await startApache(render(false), root, { asRoot: true });

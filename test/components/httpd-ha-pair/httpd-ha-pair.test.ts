@@ -283,7 +283,7 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
       (t, [, from, to]) => t.replace(new RegExp(from, "g"), to),
       template,
     );
-    expect(text).toContain(`BalancerMember http://${run.recordingIps["t1/ir/t1ir1"]}:80 `);
+    expect(text).toContain(`BalancerMember http://${run.recordingIps["recording/t1/ir/t1ir1"]}:80 `);
     expect(text).not.toContain(".address.invalid");
     expect(text).not.toContain("t2rws1");
   });
@@ -294,7 +294,7 @@ describe("httpd HA pair on AWS (prod: rhel8, awsvip)", () => {
       "recording-pair-node-t1rws1",
       "t1rws1.recording.example.com",
       "A",
-      [run.recordingIps["t1/rws/t1rws1"]],
+      [run.recordingIps["recording/t1/rws/t1rws1"]],
     ]);
     // Interaction Receiver and WebDAV are reached over http: addressed by IP, no name needed.
     expect(records.map((r) => r.name)).not.toContain("recording-pair-node-t1ir1");

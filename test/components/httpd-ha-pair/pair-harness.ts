@@ -67,7 +67,7 @@ export async function runPair(edit?: ConfigEdit, options: PairRunOptions = {}): 
       .map((r) => {
         const tags = r.inputs.tags as Record<string, string>;
         return [
-          `${tags["genesys:tenant"]}/${tags["genesys:service"]}/${tags["genesys:node"]}`,
+          `recording/${tags["genesys:tenant"]}/${tags["genesys:service"]}/${tags["genesys:node"]}`,
           String(r.state.privateIp),
         ];
       }),

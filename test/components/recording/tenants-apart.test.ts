@@ -42,7 +42,7 @@ describe("recording tenants on the httpd pair", () => {
   it("stages each tenant's file with that tenant's own Interaction Receiver members, on both hosts", () => {
     const ipsOf = (tenant: string) =>
       Object.entries(run.recordingIps)
-        .filter(([id]) => id.startsWith(`${tenant}/ir/`))
+        .filter(([id]) => id.startsWith(`recording/${tenant}/ir/`))
         .map(([, ip]) => ip)
         .sort();
     expect(ipsOf("t1")).toHaveLength(2);
@@ -80,7 +80,7 @@ describe("renderers given member ids", () => {
     },
   };
   const env = loadEnvironment(rawConfig(values)).environment!;
-  const addresses = { "t1/rws/rws1": "10.40.1.11:8080", "t2/rws/rws2": "10.40.1.22:8080" };
+  const addresses = { "recording/t1/rws/rws1": "10.40.1.11:8080", "recording/t2/rws/rws2": "10.40.1.22:8080" };
 
   it("httpd: each tenant's balancer has its own member", () => {
     const files = renderHttpdSite(env, addresses, { systems: ["recording"] });
@@ -101,7 +101,7 @@ describe("renderers given member ids", () => {
 
   it("a node key alone no longer addresses a recording member", () => {
     expect(() => renderHttpdSite(env, { rws1: "10.40.1.11:8080" }, { systems: ["recording"] })).toThrow(
-      /no backend address for node "t1\/rws\/rws1" \(recording\.tenants\.t1\.rws\.nodes\.rws1\)/,
+      /no backend address for node "recording\/t1\/rws\/rws1" \(recording\.tenants\.t1\.rws\.nodes\.rws1\)/,
     );
   });
 });

@@ -89,7 +89,10 @@ describe.skipIf(REAL_SERVERS_OPTED_OUT)("the apache agent's monitor against the 
         adminCidr: "10.0.0.0/8",
       },
     });
-    apache = await startApache(renderHttpdSite(env, { "t1/rws/t1rws1": "127.0.0.1:9" }, testSiteOptions(root)), root);
+    apache = await startApache(
+      renderHttpdSite(env, { "recording/t1/rws/t1rws1": "127.0.0.1:9" }, testSiteOptions(root)),
+      root,
+    );
     // The rendered URL's path on the test port (the drills run it on port 80 in namespaces).
     statusUrl = `http://localhost:${apache.port}${new URL(APACHE_STATUS_URL).pathname}`;
   });

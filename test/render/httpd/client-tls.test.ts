@@ -107,7 +107,10 @@ describe("recording balancer with client TLS on httpd 2.4", () => {
     ];
     env = environmentFrom({ recording: RECORDING });
     root = await apacheRoot();
-    const addresses = { "t1/rws/t1rws1": `127.0.0.1:${ports[0]}`, "t1/rws/t1rws2": `127.0.0.1:${ports[1]}` };
+    const addresses = {
+      "recording/t1/rws/t1rws1": `127.0.0.1:${ports[0]}`,
+      "recording/t1/rws/t1rws2": `127.0.0.1:${ports[1]}`,
+    };
     apache = await startApache(
       renderHttpdSite(
         env,
@@ -174,7 +177,7 @@ describe("recording balancer with client TLS on httpd 2.4", () => {
 describe("client TLS config text", () => {
   it("2.2 form: TLS 1.2 only (RHEL 6's OpenSSL has no TLS 1.3), name-based hosts on both ports; 2.4 adds TLS 1.3; mod_ssl from the table", () => {
     const env = environmentFrom({ recording: RECORDING });
-    const addresses = { "t1/rws/t1rws1": "127.0.0.1:9001", "t1/rws/t1rws2": "127.0.0.1:9002" };
+    const addresses = { "recording/t1/rws/t1rws1": "127.0.0.1:9001", "recording/t1/rws/t1rws2": "127.0.0.1:9002" };
     const clientTls = {
       certificateFile: "/etc/pki/tls/certs/genesys-recording.crt",
       keyFile: "/etc/pki/tls/private/genesys-recording.key",
@@ -197,7 +200,11 @@ describe("client TLS config text", () => {
   ])("refuses %s", (_what, clientTls) => {
     const env = environmentFrom({ recording: RECORDING });
     expect(() =>
-      renderHttpdSite(env, { "t1/rws/t1rws1": "127.0.0.1:9001", "t1/rws/t1rws2": "127.0.0.1:9002" }, { clientTls }),
+      renderHttpdSite(
+        env,
+        { "recording/t1/rws/t1rws1": "127.0.0.1:9001", "recording/t1/rws/t1rws2": "127.0.0.1:9002" },
+        { clientTls },
+      ),
     ).toThrow(/clientTls/);
   });
 });

@@ -20,6 +20,7 @@ import { freePorts } from "../../support/ports";
 import { startStubNode, type StubNode } from "../../support/stub-node";
 import { openWebSocket } from "../../support/websocket-client";
 import { environmentFrom, send, setCookie, tally } from "./fixtures";
+import { byPlanId } from "../../support/plan-node-ids";
 
 const HOST = "cobrowse.example.com";
 const SESSION_PATH = "/cobrowse/rest/session";
@@ -68,7 +69,7 @@ async function startSite(
   const root = await apacheRoot();
   const addresses = Object.fromEntries(stubs.map((s) => [s.name, `127.0.0.1:${s.port}`]));
   const apache = await startApache(
-    renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)),
+    renderHttpdSite(env, byPlanId(env, addresses), testSiteOptions(root, { memberRetrySeconds: 1 }, server)),
     root,
     { server },
   );

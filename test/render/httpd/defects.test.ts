@@ -11,7 +11,7 @@ import { COOKIES } from "../../../core/model/genesys-facts";
 import { loadEnvironment } from "../../../core/model/load";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
 import { readStackFile } from "../../../tools/stack-file";
-import { allNodeAddresses, environmentFrom } from "./fixtures";
+import { allNodeAddresses, environmentFrom, modelBeyondAlb } from "./fixtures";
 
 const RENDER_SOURCES = ["core/render/httpd", "core/render/common"];
 
@@ -59,13 +59,17 @@ describe("balancer names are unique across every file of a site", () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
-  it("refuses two node keys that httpd would fold into one balancer name", () => {
-    const env = environmentFrom({
+  it("refuses two node keys that httpd would fold into one balancer name: in the stack config, and in the renderer", () => {
+    const sections = {
       cobrowse: { hostname: "cobrowse.example.com", nodes: { CB1: { nodeId: "1" }, cb1: { nodeId: "2" } } },
-    });
-    expect(() => renderHttpdSite(env, { CB1: "127.0.0.1:8700", cb1: "127.0.0.1:8701" })).toThrow(
-      /balancer name "cobrowse-node-cb1" .* already used/,
+    };
+    expect(() => environmentFrom(sections)).toThrow(
+      /genesys:cobrowse\.nodes\.(?:CB1|cb1): "cobrowse-node-cb1" is also the balancer name of genesys:cobrowse\.nodes\.(?:CB1|cb1)/,
     );
+    const env = modelBeyondAlb(sections);
+    expect(() =>
+      renderHttpdSite(env, { "cobrowse/-/-/CB1": "127.0.0.1:8700", "cobrowse/-/-/cb1": "127.0.0.1:8701" }),
+    ).toThrow(/balancer name "cobrowse-node-cb1" .* already used/);
   });
 
   it("refuses two systems on one hostname even when handed a model the loader would reject", () => {
@@ -74,9 +78,9 @@ describe("balancer names are unique across every file of a site", () => {
       cobrowse: { hostname: "cobrowse.example.com", nodes: { cb1: { nodeId: "1" } } },
     });
     const clash: Environment = { ...env, cobrowse: { ...env.cobrowse!, hostname: "lb.example.com" } };
-    expect(() => renderHttpdSite(clash, { n1: "127.0.0.1:9081", cb1: "127.0.0.1:8700" })).toThrow(
-      /lb\.example\.com is used by both webEngagement85 and cobrowse/,
-    );
+    expect(() =>
+      renderHttpdSite(clash, { "webEngagement85/-/-/n1": "127.0.0.1:9081", "cobrowse/-/-/cb1": "127.0.0.1:8700" }),
+    ).toThrow(/lb\.example\.com is used by both webEngagement85 and cobrowse/);
   });
 });
 

@@ -5,6 +5,7 @@ import { loadEnvironment, namespaceValues } from "../../../core/model/load";
 import { formatProblem } from "../../../core/model/problems";
 import { RULES } from "../../../core/model/rules";
 import { stackConfigSchema } from "../../../core/model/schema";
+import { planNodeIds } from "../../support/plan-node-ids";
 
 const BASE = {
   environment: "development",
@@ -113,16 +114,9 @@ export function setCookie(reply: Reply, name: string): { value: string; attribut
   return undefined;
 }
 
-/** Every balanced node of an environment (by ResolvedNode.id) at a distinct loopback port (for renders that are only checked). */
+/** Every balanced node of an environment (by plan node id) at a distinct loopback port (for renders that are only checked). */
 export function allNodeAddresses(env: Environment, firstPort = 20000): Record<string, string> {
-  const keys = [
-    ...(env.webEngagement85?.nodes ?? []),
-    ...(env.webEngagement81?.frontend.nodes ?? []),
-    ...(env.webEngagement81?.backend.nodes ?? []),
-    ...(env.cobrowse?.nodes ?? []),
-    ...(env.recording?.tenants.flatMap((t) => t.services.flatMap((s) => s.members)) ?? []),
-  ].map((n) => n.id);
-  return Object.fromEntries([...new Set(keys)].map((key, i) => [key, `127.0.0.1:${firstPort + i}`]));
+  return Object.fromEntries(planNodeIds(env).map((n, i) => [n.id, `127.0.0.1:${firstPort + i}`]));
 }
 
 /** The directive or section name that starts each non-blank, non-comment line of httpd config text. */

@@ -159,7 +159,7 @@ describe("modules of rendered sites", () => {
     const site = (webSockets: boolean, release: "2.4.37" | "2.4.51") =>
       renderHttpdSite(
         environmentFrom({ webEngagement85: { hostname: "gwe.example.com", webSockets, nodes: { n1: {} } } }),
-        { n1: "127.0.0.1:9081" },
+        { "webEngagement85/-/-/n1": "127.0.0.1:9081" },
         { release },
       )
         .map((f) => f.content)

@@ -97,7 +97,7 @@ describe("rendered worker limits on the real httpd", () => {
     });
     const root = await apacheRoot();
     try {
-      const files = renderHttpdSite(env, { "t1/rp/rp1": "127.0.0.1:8889" }, testSiteOptions(root));
+      const files = renderHttpdSite(env, { "recording/t1/rp/rp1": "127.0.0.1:8889" }, testSiteOptions(root));
       writeConfigFiles(files);
       const check = apacheConfigTest(files[0].path);
       expect(check.ok, check.output).toBe(true);

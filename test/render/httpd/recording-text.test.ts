@@ -82,7 +82,7 @@ describe.each(["2.4", "2.2"] as const)("recording site for httpd %s", (version) 
     const t1 = byName(files, "loadbalancer_t1.conf").content;
     const standby: string[] = t1.match(/^.*status=\+H.*$/gm) ?? [];
     expect(standby).toHaveLength(1);
-    const webdav2 = allNodeAddresses(prod)["t1/webdav/t1webdav2"];
+    const webdav2 = allNodeAddresses(prod)["recording/t1/webdav/t1webdav2"];
     // WebDAV stays on http (its port 80) although backendScheme is https.
     expect(standby[0].trim()).toBe(`BalancerMember http://${webdav2} status=+H retry=30`);
     const rp = /<Proxy balancer:\/\/t1-rp>([\s\S]*?)<\/Proxy>/.exec(t1)?.[1] ?? "";
@@ -191,7 +191,7 @@ describe("the httpd 2.2 form", () => {
     const gwe = loadEnvironment(
       rawConfig({ webEngagement85: { hostname: "gwe.example.com", nodes: { n1: {} } } }),
     ).environment!;
-    expect(() => renderHttpdSite(gwe, { n1: "127.0.0.1:9081" }, { release: "2.2.15" })).toThrow(
+    expect(() => renderHttpdSite(gwe, { "webEngagement85/-/-/n1": "127.0.0.1:9081" }, { release: "2.2.15" })).toThrow(
       /WebSocket proxying needs httpd 2\.4/,
     );
   });
@@ -223,7 +223,7 @@ describe("recording with balancer none", () => {
         },
       }),
     ).environment!;
-    const files = renderHttpdSite(env, { "t1/rws/rws1": "127.0.0.1:8080" });
+    const files = renderHttpdSite(env, { "recording/t1/rws/rws1": "127.0.0.1:8080" });
     expect(files).toHaveLength(1);
     expect(files[0].content).toContain("MaxRequestWorkers 400\n");
     expect(files[0].content).not.toMatch(/loadbalancer_|balancer:\/\//);

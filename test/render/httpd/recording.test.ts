@@ -24,6 +24,7 @@ import {
 import { freePorts } from "../../support/ports";
 import { parseCookies, startStubNode, type StubNode } from "../../support/stub-node";
 import { environmentFrom, send, setCookie, tally } from "./fixtures";
+import { byPlanId } from "../../support/plan-node-ids";
 
 const HOST = "recording.example.com";
 
@@ -111,7 +112,7 @@ describe.each(httpdsUnderTest().map((h) => [h.label, h] as const))(
         ),
       );
       apache = await startApache(
-        renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 }, server)),
+        renderHttpdSite(env, byPlanId(env, addresses), testSiteOptions(root, { memberRetrySeconds: 1 }, server)),
         root,
         { server },
       );

@@ -24,6 +24,7 @@ import type { StubNode } from "../../support/stub-node";
 import { openWebSocket } from "../../support/websocket-client";
 import { environmentFrom, send, tally } from "./fixtures";
 import { GWE_NODES as NODES, startGweNodes } from "./gwe-nodes";
+import { byPlanId } from "../../support/plan-node-ids";
 
 const HOST = "gwe.example.com";
 const RHEL8 = HA_OS_FACTS.rhel8.httpd;
@@ -42,7 +43,11 @@ async function startSite(server: HttpdServer, stubs: readonly StubNode[], releas
   });
   const root = await apacheRoot();
   const addresses = Object.fromEntries(stubs.map((s) => [s.name, `127.0.0.1:${s.port}`]));
-  const files = renderHttpdSite(env, addresses, testSiteOptions(root, { release, memberRetrySeconds: 1 }, server));
+  const files = renderHttpdSite(
+    env,
+    byPlanId(env, addresses),
+    testSiteOptions(root, { release, memberRetrySeconds: 1 }, server),
+  );
   return { root, apache: await startApache(files, root, { server }) };
 }
 

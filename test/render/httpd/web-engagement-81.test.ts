@@ -10,6 +10,7 @@ import { apacheRoot, startApache, testSiteOptions, type ApacheInstance, type Apa
 import { freePorts } from "../../support/ports";
 import { startStubNode, type StubNode } from "../../support/stub-node";
 import { environmentFrom, modelBeyondAlb, send, setCookie, tally } from "./fixtures";
+import { byPlanId } from "../../support/plan-node-ids";
 
 const FRONTEND = "gwe81.example.com";
 const BACKEND = "gwe81-backend.example.com";
@@ -37,7 +38,10 @@ describe("Web Engagement 8.1 balancers on httpd", () => {
     });
     const addresses = Object.fromEntries([...frontends, ...backends].map((s) => [s.name, `127.0.0.1:${s.port}`]));
     root = await apacheRoot();
-    apache = await startApache(renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 })), root);
+    apache = await startApache(
+      renderHttpdSite(env, byPlanId(env, addresses), testSiteOptions(root, { memberRetrySeconds: 1 })),
+      root,
+    );
   });
 
   afterAll(async () => {
@@ -145,7 +149,11 @@ describe("Web Engagement 8.1 frontend on httpd with an application name containi
     apache = await startApache(
       renderHttpdSite(
         env,
-        { fe1: `127.0.0.1:${frontends[0].port}`, fe2: `127.0.0.1:${frontends[1].port}`, be1: `127.0.0.1:${ports[2]}` },
+        byPlanId(env, {
+          fe1: `127.0.0.1:${frontends[0].port}`,
+          fe2: `127.0.0.1:${frontends[1].port}`,
+          be1: `127.0.0.1:${ports[2]}`,
+        }),
         testSiteOptions(root, { memberRetrySeconds: 1 }),
       ),
       root,

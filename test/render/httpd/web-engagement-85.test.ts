@@ -10,6 +10,7 @@ import type { StubNode } from "../../support/stub-node";
 import { openWebSocket } from "../../support/websocket-client";
 import { environmentFrom, send, setCookie, tally } from "./fixtures";
 import { GWE_NODES as NODES, startGweNodes } from "./gwe-nodes";
+import { byPlanId } from "../../support/plan-node-ids";
 
 const HOST = "gwe.example.com";
 
@@ -27,7 +28,7 @@ async function startSite(
   const root = await apacheRoot();
   const addresses = Object.fromEntries(stubs.map((s) => [s.name, `127.0.0.1:${s.port}`]));
   const apache = await startApache(
-    renderHttpdSite(env, addresses, testSiteOptions(root, { memberRetrySeconds: 1 })),
+    renderHttpdSite(env, byPlanId(env, addresses), testSiteOptions(root, { memberRetrySeconds: 1 })),
     root,
   );
   return { root, apache };

@@ -9,12 +9,11 @@ import type { SiteContext } from "../../../core/render/nginx/balancer";
 
 const node = (key: string, hotStandby = false): NamedNode => ({
   key,
-  id: `t1/webdav/${key}`,
-  appName: key,
+  node: `recording/t1/webdav/${key}`,
+  scheme: "https",
   route: key.toUpperCase(),
   port: 8443,
-  instanceType: "t3.medium",
-  availabilityZone: "eu-west-1a",
+  tlsName: `${key}.recording.example.com`,
   dnsName: `${key}.recording.example.com`,
   hotStandby,
 });
@@ -23,7 +22,7 @@ const NODES = [node("w1"), node("w2"), node("w3"), node("w4", true)];
 const ctx: SiteContext = {
   listen: "127.0.0.1:8080",
   timers: { maxFails: 1, failTimeoutSeconds: 30, keepalive: 16 },
-  addresses: Object.fromEntries(NODES.map((n, i) => [n.id, `10.0.0.${i + 1}`])),
+  addresses: Object.fromEntries(NODES.map((n, i) => [n.node, `10.0.0.${i + 1}`])),
   secureCookies: false,
 };
 

@@ -32,7 +32,7 @@ async function cobrowseSite(nodes: Record<string, { nodeId: string; cookieValue?
     );
   }
   const nginx = await startNginx(({ prefix, port }) =>
-    renderNginxSite(env, addressesOf(ports), {
+    renderNginxSite(env, addressesOf(env, ports), {
       prefix,
       listen: { address: "127.0.0.1", port },
       workerProcesses: 1,

@@ -9,7 +9,7 @@ import { loadEnvironment } from "../../../core/model/load";
 import { WEB_ENGAGEMENT_COMETD_PATH } from "../../../core/model/genesys-facts";
 import { renderNginxSite } from "../../../core/render/nginx";
 import { readStackFile } from "../../../tools/stack-file";
-import { allNodes } from "./fixtures";
+import { planNodeIds } from "../../support/plan-node-ids";
 
 /** Each `location` block's argument with the directives directly inside it (rendered text is one directive per line). */
 function locations(text: string): { readonly location: string; readonly lines: string[] }[] {
@@ -27,9 +27,7 @@ function locations(text: string): { readonly location: string; readonly lines: s
 
 describe("nginx resends a POST to the next node only on the CometD path", () => {
   const env = loadEnvironment(readStackFile("prod").config).environment!;
-  const addresses = Object.fromEntries(
-    [...new Set(allNodes(env).map((n) => n.id))].map((key, i) => [key, `127.0.0.1:${22_000 + i}`]),
-  );
+  const addresses = Object.fromEntries(planNodeIds(env).map((n, i) => [n.id, `127.0.0.1:${22_000 + i}`]));
   const files = renderNginxSite(env, addresses);
   const all = files.map((f) => f.content).join("\n");
 

@@ -4,6 +4,7 @@
  */
 import { loadEnvironment } from "../../../core/model/load";
 import type { Environment, ResolvedNode } from "../../../core/model/environment";
+import { byPlanId } from "../../support/plan-node-ids";
 import { freePorts } from "../../support/ports";
 
 const BASE: Record<string, unknown> = {
@@ -39,13 +40,14 @@ export function allNodes(env: Environment): ResolvedNode[] {
   ];
 }
 
-/** A free loopback port per node id (ResolvedNode.id, what renderers look addresses up by). */
+/** A free loopback port per model node id (ResolvedNode.id); addressesOf keys them by plan node id. */
 export async function loopbackPorts(env: Environment): Promise<Map<string, number>> {
   const keys = [...new Set(allNodes(env).map((n) => n.id))];
   const ports = await freePorts(keys.length);
   return new Map(keys.map((key, i) => [key, ports[i]]));
 }
 
-export function addressesOf(ports: ReadonlyMap<string, number>): Record<string, string> {
-  return Object.fromEntries([...ports].map(([key, port]) => [key, `127.0.0.1:${port}`]));
+/** The renderers' address map (by plan node id) for ports by model id. */
+export function addressesOf(env: Environment, ports: ReadonlyMap<string, number>): Record<string, string> {
+  return byPlanId(env, Object.fromEntries([...ports].map(([key, port]) => [key, `127.0.0.1:${port}`])));
 }

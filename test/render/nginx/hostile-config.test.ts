@@ -14,7 +14,8 @@ import type { Environment } from "../../../core/model/environment";
 import { renderNginxSite, type NginxFile } from "../../../core/render/nginx";
 import { checkConfig, makePrefix, writeConfig } from "../../support/nginx";
 import { skeleton } from "./conf-skeleton";
-import { allNodes, rawConfig } from "./fixtures";
+import { planNodeIds } from "../../support/plan-node-ids";
+import { rawConfig } from "./fixtures";
 
 type Config = {
   webEngagement85: { hostname: string; nodes: Record<string, { appName?: string }> };
@@ -212,7 +213,7 @@ const value = fc.oneof(
 );
 
 function render(env: Environment, prefix: string): NginxFile[] {
-  const keys = [...new Set(allNodes(env).map((n) => n.id))];
+  const keys = planNodeIds(env).map((n) => n.id);
   const addresses = Object.fromEntries(keys.map((key, i) => [key, `127.0.0.1:${20_000 + i}`]));
   return renderNginxSite(env, addresses, { prefix, listen: { address: "127.0.0.1", port: 8080 } });
 }

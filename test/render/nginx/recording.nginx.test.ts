@@ -66,7 +66,7 @@ describe("Interaction Recording behind the rendered nginx", () => {
       }
     }
     nginx = await startNginx(({ prefix, port }) =>
-      renderNginxSite(env, addressesOf(ports), {
+      renderNginxSite(env, addressesOf(env, ports), {
         prefix,
         listen: { address: "127.0.0.1", port },
         workerProcesses: 1,

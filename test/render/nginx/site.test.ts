@@ -17,10 +17,11 @@ import {
 } from "../../../core/render/nginx";
 import { readStackFile } from "../../../tools/stack-file";
 import { checkConfig, makePrefix, writeConfig } from "../../support/nginx";
-import { allNodes, environmentOf } from "./fixtures";
+import { planNodeIds } from "../../support/plan-node-ids";
+import { environmentOf } from "./fixtures";
 
 function loopback(env: Environment): Record<string, string> {
-  const keys = [...new Set(allNodes(env).map((n) => n.id))];
+  const keys = planNodeIds(env).map((n) => n.id);
   return Object.fromEntries(keys.map((key, i) => [key, `127.0.0.1:${21_000 + i}`]));
 }
 
@@ -60,21 +61,31 @@ describe("renderNginxSite", () => {
 
   it("keeps nodes whose keys differ only in case apart (nginx compares upstream names without case)", () => {
     const env = environmentOf(we({ Node1: {}, node1: {} }));
-    const files = renderNginxSite(env, { Node1: "127.0.0.1:21001", node1: "127.0.0.1:21002" });
+    const files = renderNginxSite(env, {
+      "webEngagement85/-/-/Node1": "127.0.0.1:21001",
+      "webEngagement85/-/-/node1": "127.0.0.1:21002",
+    });
     const names = [...text(files).matchAll(/^upstream (\S+) \{/gm)].map((m) => m[1].toLowerCase());
     expect(new Set(names).size).toBe(names.length);
-    expect(nginxAccepts(env, { Node1: "127.0.0.1:21001", node1: "127.0.0.1:21002" })).toEqual({ ok: true, output: "" });
+    expect(
+      nginxAccepts(env, {
+        "webEngagement85/-/-/Node1": "127.0.0.1:21001",
+        "webEngagement85/-/-/node1": "127.0.0.1:21002",
+      }),
+    ).toEqual({ ok: true, output: "" });
   });
 
   it("takes the node's configured port when the address has none", () => {
     const env = environmentOf(we({ GWE_Node_1: { port: 9555 } }));
-    expect(text(renderNginxSite(env, { GWE_Node_1: "10.1.2.3" }))).toContain("server 10.1.2.3:9555 ");
+    expect(text(renderNginxSite(env, { "webEngagement85/-/-/GWE_Node_1": "10.1.2.3" }))).toContain(
+      "server 10.1.2.3:9555 ",
+    );
   });
 
   it("names the balancer and node of a missing or malformed address", () => {
     const env = environmentOf(we({ GWE_Node_1: {}, GWE_Node_2: {} }));
-    expect(() => renderNginxSite(env, { GWE_Node_1: "127.0.0.1:1" })).toThrow(
-      'gwe85: no address for node "GWE_Node_2"',
+    expect(() => renderNginxSite(env, { "webEngagement85/-/-/GWE_Node_1": "127.0.0.1:1" })).toThrow(
+      'gwe85: no address for node "webEngagement85/-/-/GWE_Node_2"',
     );
     for (const bad of [
       "gwe1.internal:9081",
@@ -84,9 +95,12 @@ describe("renderNginxSite", () => {
       "127.0.0.1:0",
       " 127.0.0.1",
     ]) {
-      expect(() => renderNginxSite(env, { GWE_Node_1: "127.0.0.1:1", GWE_Node_2: bad })).toThrow(
-        /address .* of node "GWE_Node_2" must be an IPv4 address/,
-      );
+      expect(() =>
+        renderNginxSite(env, {
+          "webEngagement85/-/-/GWE_Node_1": "127.0.0.1:1",
+          "webEngagement85/-/-/GWE_Node_2": bad,
+        }),
+      ).toThrow(/address .* of node "webEngagement85\/-\/-\/GWE_Node_2" must be an IPv4 address/);
     }
   });
 
@@ -94,18 +108,20 @@ describe("renderNginxSite", () => {
     const env = environmentOf({
       recording: { hostname: "rec.example.com", tenants: { t1: { rws: { nodes: { a: {}, b: {} } } } } },
     });
-    expect(() => renderNginxSite(env, { "t1/rws/a": "10.0.0.1:8080", "t1/rws/b": "10.0.0.1:8080" })).toThrow(
-      /t1-rws: nodes "a" and "b" share address 10.0.0.1:8080/,
-    );
+    expect(() =>
+      renderNginxSite(env, { "recording/t1/rws/a": "10.0.0.1:8080", "recording/t1/rws/b": "10.0.0.1:8080" }),
+    ).toThrow(/t1-rws: nodes "a" and "b" share address 10.0.0.1:8080/);
   });
 
   it("uses Debian's layout without a prefix, and keeps every runtime file under a prefix", () => {
     const env = environmentOf(we({ GWE_Node_1: {} }));
-    const debian = renderNginxSite(env, { GWE_Node_1: "10.0.0.1" }).find((f) => f.path === MAIN_FILE)!.content;
+    const debian = renderNginxSite(env, { "webEngagement85/-/-/GWE_Node_1": "10.0.0.1" }).find(
+      (f) => f.path === MAIN_FILE,
+    )!.content;
     expect(debian).toContain("pid /run/nginx.pid;");
     expect(debian).toContain("error_log /var/log/nginx/error.log warn;");
     expect(debian).not.toContain("_temp_path");
-    const own = renderNginxSite(env, { GWE_Node_1: "10.0.0.1" }, { prefix: "/srv/lb/" }).find(
+    const own = renderNginxSite(env, { "webEngagement85/-/-/GWE_Node_1": "10.0.0.1" }, { prefix: "/srv/lb/" }).find(
       (f) => f.path === MAIN_FILE,
     )!.content;
     expect([...own.matchAll(/^\s*(\w+_temp_path) (\S+);/gm)].map((m) => [m[1], m[2].startsWith("/srv/lb/")])).toEqual(
@@ -120,7 +136,7 @@ describe("renderNginxSite", () => {
     const on = loadEnvironment(readStackFile("prod").config).environment!;
     expect(text(renderNginxSite(on, loopback(on)))).toContain("access_log /var/log/nginx/access.log;");
     const off = environmentOf(we({ GWE_Node_1: {} }));
-    expect(text(renderNginxSite(off, { GWE_Node_1: "10.0.0.1" }))).toContain("access_log off;");
+    expect(text(renderNginxSite(off, { "webEngagement85/-/-/GWE_Node_1": "10.0.0.1" }))).toContain("access_log off;");
   });
 
   it.each<[string, NginxSiteOptions]>([
@@ -133,7 +149,9 @@ describe("renderNginxSite", () => {
     ["workerProcesses", { workerProcesses: 1.5 }],
   ])("refuses a bad %s", (what, options) => {
     const env = environmentOf(we({ GWE_Node_1: {} }));
-    expect(() => renderNginxSite(env, { GWE_Node_1: "10.0.0.1" }, options)).toThrow(new RegExp(what.split(" ")[0]));
+    expect(() => renderNginxSite(env, { "webEngagement85/-/-/GWE_Node_1": "10.0.0.1" }, options)).toThrow(
+      new RegExp(what.split(" ")[0]),
+    );
   });
 
   it("sizes worker connections for the screen-recording agents' persistent connections plus headroom", () => {
@@ -149,7 +167,7 @@ describe("renderNginxSite", () => {
     });
     // 800 agents + 50% = 1200 persistent proxied connections, two sockets each, over the 1024 base.
     expect(workerConnections(env)).toBe(2 * 1200 + 1024);
-    expect(text(renderNginxSite(env, { "t1/rws/a": "10.0.0.1", "t2/rp/b": "10.0.0.2" }))).toContain(
+    expect(text(renderNginxSite(env, { "recording/t1/rws/a": "10.0.0.1", "recording/t2/rp/b": "10.0.0.2" }))).toContain(
       `worker_connections ${2 * 1200 + 1024};`,
     );
   });
@@ -177,7 +195,9 @@ describe("renderNginxSite", () => {
   it("reads the co-browse node parameter only when URL stickiness is on", () => {
     const cob = (urlStickiness: boolean) =>
       environmentOf({ cobrowse: { hostname: "cb.example.com", urlStickiness, nodes: { cb1: { nodeId: "1" } } } });
-    expect(text(renderNginxSite(cob(true), { cb1: "10.0.0.1" }))).toContain(COBROWSE_NODE_PARAMETER);
-    expect(text(renderNginxSite(cob(false), { cb1: "10.0.0.1" }))).not.toContain(COBROWSE_NODE_PARAMETER);
+    expect(text(renderNginxSite(cob(true), { "cobrowse/-/-/cb1": "10.0.0.1" }))).toContain(COBROWSE_NODE_PARAMETER);
+    expect(text(renderNginxSite(cob(false), { "cobrowse/-/-/cb1": "10.0.0.1" }))).not.toContain(
+      COBROWSE_NODE_PARAMETER,
+    );
   });
 });

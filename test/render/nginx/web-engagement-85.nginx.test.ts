@@ -45,7 +45,7 @@ describe("Web Engagement 8.5 behind the rendered nginx", () => {
       );
     }
     nginx = await startNginx(({ prefix, port }) =>
-      renderNginxSite(env, addressesOf(ports), {
+      renderNginxSite(env, addressesOf(env, ports), {
         prefix,
         listen: { address: "127.0.0.1", port },
         workerProcesses: 1,
@@ -166,7 +166,7 @@ describe("Web Engagement 8.5 proxy headers and node connections", () => {
     nginx = await startNginx(({ prefix, port: listen }) =>
       renderNginxSite(
         env,
-        { GWE_Node_1: `127.0.0.1:${port}` },
+        { "webEngagement85/-/-/GWE_Node_1": `127.0.0.1:${port}` },
         { prefix, listen: { address: "127.0.0.1", port: listen }, workerProcesses: 1 },
       ),
     );
