@@ -8,7 +8,7 @@
 import type { SoftwareBalancing, SoftwareMember, StickyKey } from "../../plan/software-balancer";
 import { serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
 import { block, comment, directive, type Line } from "./conf-text";
-import { failover, proxyHeaders } from "./proxy";
+import { failover, notPublished, proxyHeaders, publishedPaths } from "./proxy";
 import { nginxLiteral } from "./quote";
 import { cookieVariable, exactPattern, firstParameterCapture, mapBlock, type MapEntry } from "./sticky";
 
@@ -45,7 +45,8 @@ export function renderCobrowse(cob: Extract<SoftwareBalancing, { kind: "cobrowse
     directive("proxy_connect_timeout", "5s"),
     "",
     ...block(`location = ${nginxLiteral(cob.healthPath)}`, [directive("proxy_pass", `http://${balancer.cluster}`)]),
-    ...block("location /", [directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`)]),
+    ...publishedPaths(plan.name, plan.paths, `$${UPSTREAM_VARIABLE}`),
+    ...notPublished(),
   ]);
   return [
     [

@@ -3,6 +3,7 @@
  * HTTP/1.1 towards the nodes with keepalive, WebSocket upgrade, failover.
  */
 import { block, directive, type Line } from "./conf-text";
+import type { PublishedPath } from "../../plan/software-balancer";
 import { nginxLiteral } from "./quote";
 
 /** Set by the main config when a server block upgrades WebSockets. */
@@ -101,4 +102,21 @@ export function failover(): Line[] {
  */
 export function notPublished(): Line[] {
   return block("location /", [directive("return", 403)]);
+}
+
+/**
+ * `location = /server` and `location /server/` per published path, each
+ * proxied to `upstream` (a variable): the prefix ends at a path boundary, as
+ * httpd's ProxyPass does, so /serverx is not published. proxy_pass to a
+ * variable sends the request's own URI, so a node gets the public path.
+ */
+export function publishedPaths(balancer: string, paths: readonly PublishedPath[], upstream: string): Line[] {
+  return paths.flatMap((path) => {
+    if (path.publicPath !== path.backendPath)
+      throw new Error(`${balancer}: nginx publishes ${path.publicPath} only as itself, not as ${path.backendPath}`);
+    return [
+      ...block(`location = ${nginxLiteral(path.publicPath)}`, [directive("proxy_pass", `http://${upstream}`)]),
+      ...block(`location ${nginxLiteral(`${path.publicPath}/`)}`, [directive("proxy_pass", `http://${upstream}`)]),
+    ];
+  });
 }

@@ -7,7 +7,7 @@ import { WEB_ENGAGEMENT_COMETD_PATH } from "../../model/genesys-facts";
 import type { SoftwareBalancing } from "../../plan/software-balancer";
 import { routeOf, serverIdentity, stickyBalancer, type SiteContext } from "./balancer";
 import { block, comment, directive, type Line } from "./conf-text";
-import { failover, notPublished, proxyHeaders } from "./proxy";
+import { failover, notPublished, proxyHeaders, publishedPaths } from "./proxy";
 import { nginxLiteral } from "./quote";
 import { cookieVariable, firstDotRoutePattern, mapBlock } from "./sticky";
 
@@ -56,20 +56,7 @@ export function renderWebEngagement85(
       value: balancer.pinned.get(m.key)!,
     })),
   );
-  const published = plan.paths.flatMap((path) => {
-    // proxy_pass to a variable sends the request's own URI: the node gets the public path.
-    if (path.publicPath !== path.backendPath)
-      throw new Error(`${plan.name}: nginx publishes ${path.publicPath} only as itself, not as ${path.backendPath}`);
-    // `= /server` and `/server/`: the prefix ends at a path boundary, as httpd's ProxyPass does, so /serverx is not published.
-    return [
-      ...block(`location = ${nginxLiteral(path.publicPath)}`, [
-        directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
-      ]),
-      ...block(`location ${nginxLiteral(`${path.publicPath}/`)}`, [
-        directive("proxy_pass", `http://$${UPSTREAM_VARIABLE}`),
-      ]),
-    ];
-  });
+  const published = publishedPaths(plan.name, plan.paths, `$${UPSTREAM_VARIABLE}`);
   const timeout = plan.responseTimeoutSeconds;
   const server = block("server", [
     ...serverIdentity(ctx, we.hostname),

@@ -3,6 +3,7 @@
  * leading dot) and the agent side's ?co-browse-node-id=N both reach node N.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COBROWSE_UNPUBLISHED_PATHS } from "../../support/cobrowse-paths";
 import { COBROWSE_NODE_PARAMETER, COOKIES, HEALTH_PATHS } from "../../../core/model/genesys-facts";
 import { renderHttpdSite } from "../../../core/render/httpd/site";
 import {
@@ -106,6 +107,16 @@ describe.each(TARGETS)("Co-browse balancer on %s", (_, target) => {
     expect((await send(site.apache.port, "/cobrowse/js/gcb.min.js", { host: publicHost })).status).toBe(200);
     const got = site.stubs.flatMap((s, i) => s.requests.slice(before[i]));
     expect(got.map((r) => [r.host, r.forwardedHost])).toEqual([[publicHost, publicHost]]);
+  });
+
+  it("publishes /cobrowse and nothing else: other paths answer 403 and reach no node", async () => {
+    const reached = () => site.stubs.reduce((n, s) => n + s.requests.length, 0);
+    for (const path of COBROWSE_UNPUBLISHED_PATHS) {
+      const before = reached();
+      expect((await send(site.apache.port, path, { host: HOST })).status, path).toBe(403);
+      expect(reached(), path).toBe(before);
+    }
+    expect((await send(site.apache.port, "/cobrowse", { host: HOST })).status).toBe(200);
   });
 
   it("spreads requests without cookie or parameter over every node", async () => {

@@ -11,6 +11,7 @@ import { startStubNode, type StubNode } from "../../support/stub-node";
 import { addressesOf, environmentOf, loopbackPorts } from "./fixtures";
 import { answeringNodes, fetchVia, setCookies, tally } from "./http";
 import { openWebSocket } from "../../support/websocket-client";
+import { COBROWSE_UNPUBLISHED_PATHS } from "../../support/cobrowse-paths";
 
 const HOST = "cobrowse.example.com";
 const COOKIE = COOKIES.cobrowse;
@@ -65,6 +66,17 @@ describe("Co-browse behind the rendered nginx", () => {
     expect((await fetchVia(nginx.port, "/cobrowse/js/gcb.min.js", { host: publicHost })).status).toBe(200);
     const got = stubs.flatMap((s, i) => s.requests.slice(before[i]));
     expect(got.map((r) => [r.host, r.forwardedHost])).toEqual([[publicHost, publicHost]]);
+  });
+
+  it("publishes /cobrowse and nothing else, as httpd does: other paths answer 403 and reach no node", async () => {
+    const stubs = [...site.stubs.values()];
+    const reached = () => stubs.reduce((n, s) => n + s.requests.length, 0);
+    for (const path of COBROWSE_UNPUBLISHED_PATHS) {
+      const before = reached();
+      expect((await fetchVia(nginx.port, path, { host: HOST })).status, path).toBe(403);
+      expect(reached(), path).toBe(before);
+    }
+    expect((await fetchVia(nginx.port, "/cobrowse", { host: HOST })).status).toBe(200);
   });
 
   it("spreads new sessions over every node", async () => {
