@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DATABASE_ENGINE_PORTS, type FrameworkConfig } from "../../core/model/schema";
 import { missingSecretMessage } from "../../core/model/secrets";
 import type { FrameworkSite } from "./framework-site";
-import { allowTcp } from "./security-rules";
+import { allowTcp } from "../shared/tcp-rule";
 
 export interface ConfigurationDatabaseArgs {
   /** The validated `framework.configurationDatabase` section. */

@@ -20,7 +20,7 @@ import {
 } from "../../core/model/framework-sizing";
 import type { FrameworkConfig } from "../../core/model/schema";
 import { planSubnets } from "../../core/model/subnet-plan";
-import { allowTcp, type RulePeer, type TcpRule } from "./security-rules";
+import { allowTcp, type RulePeer, type TcpRule } from "../shared/tcp-rule";
 
 export interface FrameworkSiteArgs {
   /** The site's sizing: role, region, CIDR, zones and derived instance plans. */

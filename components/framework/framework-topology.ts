@@ -23,7 +23,7 @@ import { sizeFramework, type FrameworkSiteSizing } from "../../core/model/framew
 import type { FrameworkConfig } from "../../core/model/schema";
 import { ConfigurationDatabase } from "./configuration-database";
 import { FrameworkSite } from "./framework-site";
-import { allowTcp, hostCidr } from "./security-rules";
+import { allowTcp, hostCidr } from "../shared/tcp-rule";
 import { regionPairs, siteLinks, transitRoutes, type SiteLink } from "../../core/model/site-links";
 
 export interface FrameworkTopologyArgs {

@@ -1,11 +1,11 @@
 /**
  * The security-group pattern of every balanced system: the balancer's group
  * reaches the nodes' group on the node ports and nothing else reaches the
- * nodes. Rules are separate resources that reference group ids, so no group
- * carries inline rules that a later rule resource would fight with.
+ * nodes. Every rule is a one-port TCP rule (tcp-rule.ts).
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { allowTcp, type RulePeer } from "./tcp-rule";
 
 export function createSecurityGroup(
   name: string,
@@ -32,31 +32,45 @@ export function allowBalancerToNodes(
   opts: pulumi.CustomResourceOptions,
 ): void {
   for (const port of distinct(args.ports)) {
-    new aws.vpc.SecurityGroupIngressRule(
+    const description = `balancer to nodes on ${port}`;
+    allowTcp(
       `${name}-in-${port}`,
       {
+        direction: "ingress",
         securityGroupId: args.nodeGroupId,
-        referencedSecurityGroupId: args.balancerGroupId,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        description: `balancer to nodes on ${port}`,
+        port,
+        peer: { securityGroupId: args.balancerGroupId },
+        description,
       },
       opts,
     );
-    new aws.vpc.SecurityGroupEgressRule(
+    allowTcp(
       `${name}-out-${port}`,
       {
+        direction: "egress",
         securityGroupId: args.balancerGroupId,
-        referencedSecurityGroupId: args.nodeGroupId,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        description: `balancer to nodes on ${port}`,
+        port,
+        peer: { securityGroupId: args.nodeGroupId },
+        description,
       },
       opts,
     );
   }
+}
+
+/** Ingress on each port from one peer (a security group or an IPv4 CIDR). */
+function allowFrom(
+  name: string,
+  args: { readonly groupId: pulumi.Input<string>; readonly ports: readonly number[]; readonly description: string },
+  peer: RulePeer,
+  opts: pulumi.CustomResourceOptions,
+): void {
+  for (const port of distinct(args.ports))
+    allowTcp(
+      `${name}-${port}`,
+      { direction: "ingress", securityGroupId: args.groupId, port, peer, description: args.description },
+      opts,
+    );
 }
 
 /** Ingress from another security group (a client tier such as Web Engagement 8.1 frontend servers). */
@@ -70,20 +84,7 @@ export function allowFromGroup(
   },
   opts: pulumi.CustomResourceOptions,
 ): void {
-  for (const port of distinct(args.ports)) {
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-${port}`,
-      {
-        securityGroupId: args.groupId,
-        referencedSecurityGroupId: args.sourceGroupId,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        description: args.description,
-      },
-      opts,
-    );
-  }
+  allowFrom(name, args, { securityGroupId: args.sourceGroupId }, opts);
 }
 
 /** Ingress from an IPv4 CIDR (clients of an internet-facing balancer, or the VPC in development). */
@@ -97,20 +98,7 @@ export function allowFromCidr(
   },
   opts: pulumi.CustomResourceOptions,
 ): void {
-  for (const port of distinct(args.ports)) {
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-${port}`,
-      {
-        securityGroupId: args.groupId,
-        cidrIpv4: args.cidr,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        description: args.description,
-      },
-      opts,
-    );
-  }
+  allowFrom(name, args, { cidr: args.cidr }, opts);
 }
 
 /** The Framework site's Distributed SCS reach the Local Control Agent every Genesys host runs. */
@@ -121,14 +109,13 @@ export function allowFrameworkControl(
   opts: pulumi.CustomResourceOptions,
 ): void {
   if (!control) return;
-  new aws.vpc.SecurityGroupIngressRule(
+  allowTcp(
     name,
     {
+      direction: "ingress",
       securityGroupId: groupId,
-      cidrIpv4: control.cidr,
-      ipProtocol: "tcp",
-      fromPort: control.lcaPort,
-      toPort: control.lcaPort,
+      port: control.lcaPort,
+      peer: { cidr: control.cidr },
       description: "Framework Distributed SCS to the Local Control Agent",
     },
     opts,

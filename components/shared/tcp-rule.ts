@@ -1,8 +1,9 @@
 /**
- * One TCP port, one direction, one peer: the only shape of rule a Framework
- * security group has. Peers at the same site are security groups; peers at
- * other sites are addresses (/32 of an instance, or a site's CIDR), because
- * security groups cannot be referenced across regions.
+ * One TCP port, one direction, one peer: the shape of every security-group
+ * rule the stack writes. Each is a resource of its own that references group
+ * ids, so no group carries inline rules that a rule resource would fight with.
+ * Peers are security groups, or addresses where groups cannot be referenced
+ * (clients, and Framework sites in other regions: a /32 or a site's CIDR).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -15,7 +16,7 @@ export interface TcpRule {
   readonly securityGroupId: pulumi.Input<string>;
   readonly port: number;
   readonly peer: RulePeer;
-  /** Which Framework flow the rule carries, e.g. "CS Proxy amer-csproxy-1 -> master Configuration Server". */
+  /** Which flow the rule carries, e.g. "CS Proxy amer-csproxy-1 to the master Configuration Server". */
   readonly description: string;
 }
 
