@@ -187,6 +187,8 @@ function zodProblems(error: z.ZodError, input: unknown): ConfigProblem[] {
 /** Validates and resolves; never throws for bad input. */
 export function loadEnvironment(raw: Readonly<Record<string, string>>): LoadResult {
   const input = namespaceValues(raw);
+  const reserved = reservedKeys(input, []);
+  if (reserved.length > 0) return { problems: reserved, warnings: [] };
   const parsed = stackConfigSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { problems: zodProblems(parsed.error, input), warnings: [] };
   const config: StackConfig = parsed.data;
@@ -197,4 +199,27 @@ export function loadEnvironment(raw: Readonly<Record<string, string>>): LoadResu
   const planned = planProblems(environment);
   if (planned.length > 0) return { problems: planned, warnings: [] };
   return { environment, problems: [], warnings: configWarnings(config) };
+}
+
+/**
+ * Keys no stack config may use: the schema's records would drop them without
+ * a word (an object's `__proto__` is its prototype, not an entry), so a
+ * tenant or node named so would vanish from the stack.
+ */
+const RESERVED_KEYS = new Set(["__proto__"]);
+
+function reservedKeys(value: unknown, path: readonly PathSegment[]): ConfigProblem[] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => reservedKeys(item, [...path, i]));
+  if (value === null || typeof value !== "object") return [];
+  return Object.keys(value).flatMap((key) =>
+    RESERVED_KEYS.has(key)
+      ? [
+          {
+            path: [...path, key],
+            value: key,
+            message: `${JSON.stringify(key)} cannot be a key here; use letters, digits, '_' or '-' as this section's keys allow`,
+          },
+        ]
+      : reservedKeys((value as Record<string, unknown>)[key], [...path, key]),
+  );
 }

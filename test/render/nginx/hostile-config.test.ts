@@ -75,6 +75,15 @@ const NODE_SETS = [
   ["recording", "tenants"],
 ];
 
+/**
+ * `record[key] = value` as a YAML parser writes it: an own key even for
+ * `__proto__`, which plain assignment would turn into the object's prototype
+ * (and so drop from the config the loader sees).
+ */
+function ownKey<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 const INJECTIONS: readonly Injection[] = [
   {
     where: "Web Engagement hostname",
@@ -85,7 +94,7 @@ const INJECTIONS: readonly Injection[] = [
   {
     where: "Web Engagement node key",
     paths: [["webEngagement85", "nodes"]],
-    put: (c, v) => void (c.webEngagement85.nodes[v] = {}),
+    put: (c, v) => ownKey(c.webEngagement85.nodes, v, {}),
     harmless: "Harmless1",
     existing: (c) => Object.keys(c.webEngagement85.nodes),
   },
@@ -104,14 +113,14 @@ const INJECTIONS: readonly Injection[] = [
   {
     where: "Co-browse node key",
     paths: [["cobrowse", "nodes"]],
-    put: (c, v) => void (c.cobrowse.nodes[v] = { nodeId: "9" }),
+    put: (c, v) => ownKey(c.cobrowse.nodes, v, { nodeId: "9" }),
     harmless: "harmless",
     existing: (c) => Object.keys(c.cobrowse.nodes),
   },
   {
     where: "tenant key",
     paths: [["recording", "tenants"]],
-    put: (c, v) => void (c.recording.tenants[v] = { webdav: { nodes: { w9: {} } } }),
+    put: (c, v) => ownKey(c.recording.tenants, v, { webdav: { nodes: { w9: {} } } }),
     harmless: "t9",
     existing: (c) => Object.keys(c.recording.tenants),
   },
@@ -168,6 +177,10 @@ const TRICKY = [
 ];
 /** Always checked: collisions a renderer cannot survive unless the model rejects them. */
 const EDGE_CASES: readonly [string, string][] = [
+  // A key the schema's records would drop without a word: refused by its key path instead.
+  ["tenant key", "__proto__"],
+  ["Web Engagement node key", "__proto__"],
+  ["Co-browse node key", "__proto__"],
   ["Web Engagement hostname", "cobrowse.example.com"],
   ["recording hostname", "gwe.example.com"],
   ["Web Engagement node key", "gwe_node_1"],
